@@ -1,0 +1,76 @@
+// Builds the extension host bundle, the CLI bundle and the webview bundle, and copies the WASM files that
+// sql.js and parquet-wasm load at run time next to them (kept in the VSIX, see .vscodeignore).
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, existsSync, chmodSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const outdir = 'dist';
+
+/** WASM files the bundles load lazily from their own folder. */
+const wasmFiles = [
+  [require.resolve('sql.js/dist/sql-wasm.wasm'), 'sql-wasm.wasm'],
+  [require.resolve('parquet-wasm/esm/parquet_wasm_bg.wasm'), 'parquet_wasm_bg.wasm'],
+];
+
+function copyWasm() {
+  mkdirSync(outdir, { recursive: true });
+  for (const [from, to] of wasmFiles) {
+    if (!existsSync(from)) throw new Error(`WASM file missing: ${from} (run npm ci)`);
+    copyFileSync(from, path.join(outdir, to));
+  }
+}
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  sourcesContent: false,
+  logLevel: 'warning',
+  legalComments: production ? 'none' : 'inline',
+};
+
+const nodeCommon = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  mainFields: ['module', 'main'],
+  // sql.js references these Node builtins behind environment checks; parquet-wasm is loaded from its esm build.
+  external: ['vscode'],
+};
+
+const entries = [
+  { ...nodeCommon, entryPoints: { extension: 'src/extension/extension.ts' }, outdir },
+  {
+    ...nodeCommon,
+    entryPoints: { cli: 'src/cli/main.ts' },
+    outdir,
+    banner: { js: '#!/usr/bin/env node' },
+  },
+];
+if (existsSync('src/webview/main.ts')) {
+  entries.push({
+    ...common,
+    entryPoints: { webview: 'src/webview/main.ts' },
+    outdir,
+    platform: 'browser',
+    format: 'iife',
+    target: ['chrome120'],
+  });
+}
+
+copyWasm();
+if (watch) {
+  for (const options of entries) {
+    const ctx = await esbuild.context(options);
+    await ctx.watch();
+  }
+  console.log('[esbuild] watching…');
+} else {
+  await Promise.all(entries.map((options) => esbuild.build(options)));
+  if (existsSync(path.join(outdir, 'cli.js'))) chmodSync(path.join(outdir, 'cli.js'), 0o755);
+}

@@ -1,0 +1,87 @@
+import { fail, ok, type Result } from './result';
+
+/** Earliest and latest instants accepted as real event times (older or later values are unit errors). */
+const MIN_MS = Date.UTC(2000, 0, 1);
+const MAX_MS = Date.UTC(2100, 0, 1);
+
+const ISO_RE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|z|[+-]\d{2}:?\d{2})?)?$/;
+const INT_RE = /^-?\d+$/;
+const FLOAT_RE = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+export type TimeUnit = 'auto' | 's' | 'ms' | 'us' | 'ns';
+
+/**
+ * Converts any supported time representation to epoch milliseconds (UTC):
+ * ISO 8601 strings (any offset; no offset means UTC), epoch seconds / ms / µs / ns as numbers or numeric
+ * strings (unit guessed from magnitude unless given), and OTLP `*UnixNano` values (decimal strings are read
+ * exactly with BigInt, so nanosecond values above 2^53 keep millisecond precision).
+ */
+export function toEpochMs(value: unknown, unit: TimeUnit = 'auto'): Result<number> {
+  if (value === null || value === undefined || value === '') return fail('missing time');
+  if (typeof value === 'bigint') return fromBigInt(value, unit);
+  if (typeof value === 'number') return fromNumber(value, unit);
+  if (value instanceof Date) return checkRange(value.getTime());
+  if (typeof value !== 'string') return fail(`time is a ${typeof value}, not a string or number`);
+  const s = value.trim();
+  if (INT_RE.test(s)) return fromBigInt(BigInt(s), unit);
+  if (FLOAT_RE.test(s)) return fromNumber(Number(s), unit);
+  if (!ISO_RE.test(s)) return fail(`unparseable time ${JSON.stringify(s.slice(0, 40))}`);
+  const hasZone = /(?:Z|z|[+-]\d{2}:?\d{2})$/.test(s) && s.length > 10;
+  let iso = s.replace(' ', 'T');
+  if (iso.length === 10) iso += 'T00:00:00Z';
+  else if (!hasZone) iso += 'Z';
+  // Date.parse only takes `+hh:mm`; normalize `+hhmm`.
+  iso = iso.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return fail(`invalid time ${JSON.stringify(s.slice(0, 40))}`);
+  return checkRange(ms);
+}
+
+function guessUnitFromAbs(abs: number): Exclude<TimeUnit, 'auto'> {
+  if (abs < 1e11) return 's';
+  if (abs < 1e14) return 'ms';
+  if (abs < 1e17) return 'us';
+  return 'ns';
+}
+
+function fromNumber(n: number, unit: TimeUnit): Result<number> {
+  if (!Number.isFinite(n)) return fail('time is not a finite number');
+  const u = unit === 'auto' ? guessUnitFromAbs(Math.abs(n)) : unit;
+  const ms = u === 's' ? n * 1000 : u === 'ms' ? n : u === 'us' ? n / 1000 : n / 1e6;
+  return checkRange(Math.floor(ms));
+}
+
+function fromBigInt(n: bigint, unit: TimeUnit): Result<number> {
+  const abs = n < 0n ? -n : n;
+  const u = unit === 'auto' ? guessUnitFromAbs(Number(abs)) : unit;
+  const ms = u === 's' ? n * 1000n : u === 'ms' ? n : u === 'us' ? n / 1000n : n / 1_000_000n;
+  return checkRange(Number(ms));
+}
+
+function checkRange(ms: number): Result<number> {
+  if (!Number.isFinite(ms)) return fail('invalid time');
+  if (ms < MIN_MS || ms >= MAX_MS) return fail(`time ${Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : ms} is outside 2000–2099 (wrong unit?)`);
+  return ok(ms);
+}
+
+/** ISO 8601 UTC with milliseconds. */
+export function isoUtc(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** `YYYY-MM-DD` of an instant, in UTC. */
+export function utcDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** OTLP `*UnixNano`: 0 or absent means "unknown". Returns the first usable candidate. */
+export function firstOtlpTime(...candidates: unknown[]): Result<number> {
+  let last: Result<number> = fail('missing time');
+  for (const c of candidates) {
+    if (c === undefined || c === null || c === '' || c === 0 || c === '0') continue;
+    const r = toEpochMs(c, 'ns');
+    if (r.ok) return r;
+    last = r;
+  }
+  return last;
+}
