@@ -1,0 +1,105 @@
+import type { Database, SqlValue, Statement } from 'sql.js';
+import type { AiEvent, Batch, IngestResult, MetricPoint } from '../model';
+import { stableHash } from '../normalize/hash';
+import { EVENT_COLUMNS, METRIC_COLUMNS } from './schema';
+
+/** Columns compared to decide whether a re-sent event changed (everything but bookkeeping). */
+const COMPARED = EVENT_COLUMNS.filter((c) => c !== 'trace_hash' && c !== 'device_id');
+const COMPARED_INDEX = COMPARED.map((c) => EVENT_COLUMNS.indexOf(c));
+const EVENT_DEVICE = EVENT_COLUMNS.indexOf('device_id');
+const METRIC_DEVICE = METRIC_COLUMNS.indexOf('device_id');
+
+/**
+ * Writes batches in one transaction with prepared statements: events are inserted unless their
+ * trace_hash exists; an existing row is updated only when its content differs (a later editor checkpoint),
+ * so re-ingesting identical input changes nothing and is counted as duplicates.
+ */
+export class EventWriter {
+  private stmts:
+    | { insert: Statement; update: Statement; metric: Statement; letter: Statement; day: Statement }
+    | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly deviceId: () => string,
+  ) {}
+
+  /** Returns the event days touched. */
+  write(batch: Batch, result: IngestResult, nowIso: string): string[] {
+    const s = (this.stmts ??= this.prepare());
+    const days = new Set<string>();
+    const device = this.deviceId();
+    this.db.run('BEGIN');
+    try {
+      for (const e of batch.events) {
+        const row = eventRow(e, device);
+        s.insert.run([...row, nowIso]);
+        if (this.db.getRowsModified() === 1) {
+          result.inserted += 1;
+          days.add(e.event_date);
+          continue;
+        }
+        const cmp = COMPARED_INDEX.map((i) => row[i]!);
+        s.update.run([...cmp, e.trace_hash, ...cmp]);
+        if (this.db.getRowsModified() === 1) {
+          result.updated += 1;
+          days.add(e.event_date);
+        } else result.duplicates += 1;
+      }
+      for (const m of batch.metrics) {
+        s.metric.run([...metricRow(m, device), nowIso]);
+        if (this.db.getRowsModified() === 1) {
+          result.metricPoints += 1;
+          days.add(m.event_date);
+        }
+      }
+      for (const d of batch.rejects) {
+        s.letter.run([d.received_at, d.source, d.reason, d.excerpt, d.received_at.slice(0, 10), stableHash([d.source, d.reason, d.excerpt])]);
+        result.deadLettered += 1;
+      }
+      for (const day of days) s.day.run([day]);
+      this.db.run('COMMIT');
+    } catch (err) {
+      this.db.run('ROLLBACK');
+      throw err;
+    }
+    return [...days].sort();
+  }
+
+  private prepare() {
+    const cols = EVENT_COLUMNS.join(', ');
+    const marks = EVENT_COLUMNS.map(() => '?').join(', ');
+    const set = COMPARED.map((c) => `${c} = ?`).join(', ');
+    const differs = COMPARED.map((c) => `${c} IS NOT ?`).join(' OR ');
+    return {
+      insert: this.db.prepare(`INSERT INTO sessions (${cols}, ingested_at) VALUES (${marks}, ?) ON CONFLICT(trace_hash) DO NOTHING`),
+      update: this.db.prepare(`UPDATE sessions SET ${set} WHERE trace_hash = ? AND (${differs})`),
+      metric: this.db.prepare(
+        `INSERT INTO metric_points (${METRIC_COLUMNS.join(', ')}, ingested_at) VALUES (${METRIC_COLUMNS.map(() => '?').join(', ')}, ?) ON CONFLICT(point_hash) DO NOTHING`,
+      ),
+      letter: this.db.prepare(
+        'INSERT INTO dead_letter (received_at, source, reason, excerpt, event_date, letter_hash) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(letter_hash) DO NOTHING',
+      ),
+      day: this.db.prepare('INSERT OR IGNORE INTO dirty_days (event_date) VALUES (?)'),
+    };
+  }
+}
+
+function sqlValue(v: unknown): SqlValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'number' || typeof v === 'string') return v;
+  return JSON.stringify(v);
+}
+
+function eventRow(e: AiEvent, device: string): SqlValue[] {
+  const row = EVENT_COLUMNS.map((c) => sqlValue(e[c]));
+  row[EVENT_DEVICE] = e.device_id ?? device;
+  return row;
+}
+
+function metricRow(m: MetricPoint, device: string): SqlValue[] {
+  const row = METRIC_COLUMNS.map((c) => sqlValue(m[c]));
+  row[METRIC_DEVICE] = m.device_id ?? device;
+  return row;
+}

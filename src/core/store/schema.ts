@@ -1,0 +1,108 @@
+/**
+ * The database schema, migrated forward on open by `PRAGMA user_version`. Table and column names of the
+ * seed schema are a contract (ARCHITECTURE.md): add columns and tables in new migrations, never rename.
+ */
+
+/** Columns of the event table `sessions`, in insert order (the seed's first, then ProdLens's). */
+export const EVENT_COLUMNS = [
+  'session_id', 'developer_id', 'timestamp', 'model', 'tokens_in', 'tokens_out', 'latency_ms', 'status_code',
+  'accepted_flag', 'repo_slug', 'event_date', 'total_tokens', 'cost_usd', 'diff_ratio', 'accepted_lines', 'trace_hash',
+  'source', 'kind', 'cache_read_tokens', 'cache_write_tokens', 'tool_name', 'branch', 'device_id', 'cost_source',
+  'ts_ms', 'reasoning_tokens', 'lines_added', 'lines_removed', 'language', 'agent', 'price_version', 'attrs',
+] as const;
+
+export const METRIC_COLUMNS = [
+  'point_hash', 'source', 'name', 'unit', 'temporality', 'value', 'start_ms', 'ts_ms', 'timestamp', 'event_date',
+  'session_id', 'developer_id', 'model', 'repo_slug', 'branch', 'device_id', 'attrs',
+] as const;
+
+/** Each entry migrates from user_version = index to index + 1. */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+  -- The canonical AI event table (one row per model request, error, tool call or AI edit).
+  CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    session_id TEXT, developer_id TEXT, timestamp TEXT NOT NULL, model TEXT,
+    tokens_in INTEGER, tokens_out INTEGER, latency_ms REAL, status_code INTEGER, accepted_flag INTEGER,
+    repo_slug TEXT, event_date TEXT NOT NULL, total_tokens INTEGER, cost_usd REAL, diff_ratio REAL,
+    accepted_lines INTEGER, trace_hash TEXT NOT NULL UNIQUE,
+    source TEXT NOT NULL, kind TEXT NOT NULL, cache_read_tokens INTEGER, cache_write_tokens INTEGER,
+    tool_name TEXT, branch TEXT, device_id TEXT, cost_source TEXT NOT NULL,
+    ts_ms INTEGER NOT NULL, reasoning_tokens INTEGER, lines_added INTEGER, lines_removed INTEGER,
+    language TEXT, agent TEXT, price_version TEXT, attrs TEXT,
+    -- trace_hash of the record this one repeats through another channel (excluded from aggregates).
+    duplicate_of TEXT,
+    ingested_at TEXT NOT NULL
+  );
+  -- Leads with event_date (the contract's index) and covers what the daily aggregate reads: a plain
+  -- event_date index made the GROUP BY slower than a scan (MEASURED.md).
+  CREATE INDEX idx_sessions_event_date ON sessions (event_date, developer_id, latency_ms, kind, total_tokens,
+    cost_usd, accepted_flag, status_code, session_id, duplicate_of);
+
+  CREATE TABLE metric_points (
+    id INTEGER PRIMARY KEY,
+    point_hash TEXT NOT NULL UNIQUE, source TEXT NOT NULL, name TEXT NOT NULL, unit TEXT,
+    temporality TEXT NOT NULL, value REAL NOT NULL, start_ms INTEGER, ts_ms INTEGER NOT NULL,
+    timestamp TEXT NOT NULL, event_date TEXT NOT NULL, session_id TEXT, developer_id TEXT, model TEXT,
+    repo_slug TEXT, branch TEXT, device_id TEXT, attrs TEXT, ingested_at TEXT NOT NULL
+  );
+  CREATE INDEX idx_metric_points_event_date ON metric_points (event_date, name);
+
+  CREATE TABLE dead_letter (
+    id INTEGER PRIMARY KEY,
+    received_at TEXT NOT NULL, source TEXT NOT NULL, reason TEXT NOT NULL, excerpt TEXT NOT NULL,
+    event_date TEXT NOT NULL,
+    -- hash of source, reason and excerpt: the same bad record seen twice is kept once.
+    letter_hash TEXT NOT NULL UNIQUE
+  );
+  CREATE INDEX idx_dead_letter_event_date ON dead_letter (event_date);
+
+  CREATE TABLE commits (
+    sha TEXT NOT NULL, repo_slug TEXT NOT NULL DEFAULT '', author TEXT, author_name TEXT, author_email TEXT,
+    timestamp TEXT NOT NULL, committed_at TEXT, event_date TEXT NOT NULL,
+    lines_added INTEGER, lines_removed INTEGER, files_changed INTEGER, is_merge INTEGER NOT NULL DEFAULT 0,
+    is_mine INTEGER, source TEXT NOT NULL DEFAULT 'git',
+    PRIMARY KEY (repo_slug, sha)
+  );
+  CREATE INDEX idx_commits_event_date ON commits (event_date);
+
+  CREATE TABLE pull_requests (
+    id INTEGER, repo_slug TEXT NOT NULL DEFAULT '', number INTEGER NOT NULL, title TEXT, author TEXT,
+    state TEXT NOT NULL, created_at TEXT NOT NULL, merged_at TEXT, closed_at TEXT, updated_at TEXT,
+    reopened INTEGER NOT NULL DEFAULT 0, additions INTEGER, deletions INTEGER,
+    PRIMARY KEY (repo_slug, number)
+  );
+  CREATE INDEX idx_pull_requests_merged_at ON pull_requests (merged_at);
+
+  CREATE TABLE etag_state (url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, updated_at TEXT NOT NULL);
+
+  -- Job runs and checkpoints of incremental jobs, one row per job.
+  CREATE TABLE etl_runs (
+    job TEXT PRIMARY KEY, checkpoint TEXT, state TEXT, runs INTEGER NOT NULL DEFAULT 0,
+    last_run_at TEXT, last_status TEXT, last_error TEXT
+  );
+
+  CREATE TABLE daily_session_metrics (
+    event_date TEXT NOT NULL, developer_id TEXT, session_count INTEGER NOT NULL, request_count INTEGER NOT NULL,
+    total_tokens INTEGER NOT NULL, accepted_count INTEGER NOT NULL, error_count INTEGER NOT NULL,
+    median_latency_ms REAL, cost_usd REAL NOT NULL
+  );
+  CREATE UNIQUE INDEX idx_daily_session_metrics ON daily_session_metrics (event_date, IFNULL(developer_id, ''));
+
+  CREATE TABLE daily_github_metrics (
+    event_date TEXT NOT NULL, repo_slug TEXT NOT NULL DEFAULT '', merged_pr_count INTEGER NOT NULL,
+    commit_count INTEGER NOT NULL, reopened_pr_count INTEGER NOT NULL, avg_merge_hours REAL,
+    lines_added INTEGER NOT NULL DEFAULT 0, lines_removed INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (event_date, repo_slug)
+  );
+
+  CREATE TABLE correlation_cache (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, computed_at TEXT NOT NULL, result TEXT NOT NULL);
+
+  -- Days whose events changed since daily_session_metrics was last refreshed.
+  CREATE TABLE dirty_days (event_date TEXT PRIMARY KEY);
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

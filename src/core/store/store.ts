@@ -1,0 +1,340 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Database, SqlJsStatic } from 'sql.js';
+import { emptyIngestResult, type Batch, type IngestResult } from '../model';
+import { silentLogger, systemClock, type Clock, type Logger } from '../ports';
+import { DailySessionMetrics } from './daily-session-metrics';
+import { EventWriter } from './event-writer';
+import { Journal, listSegments, readSegment } from './journal';
+import { acquireLock, releaseLock } from './lock';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema';
+import { backupPath, checkSnapshot, moveAside, readSnapshot, writeSnapshotAtomic } from './snapshot';
+
+export interface StoreOptions {
+  /** Database file; null keeps everything in memory (tests, dry runs). */
+  path: string | null;
+  sql: SqlJsStatic;
+  logger?: Logger;
+  clock?: Clock;
+  /** Journal every ingest before acknowledging it (collector, extension). Default true with a path. */
+  journal?: boolean;
+  /** Debounce of the snapshot after a change, ms. */
+  snapshotDelayMs?: number;
+  /** Longest a change waits for a snapshot under continuous load, ms. */
+  snapshotMaxDelayMs?: number;
+}
+
+/** What happened while opening: shown to the user when something was repaired. */
+export interface OpenReport {
+  loadedFrom: 'snapshot' | 'backup' | 'empty';
+  /** Damaged files moved aside, with the reason. */
+  movedAside: Array<{ file: string; movedTo: string; reason: string }>;
+  replayedBatches: number;
+  unreadableJournalLines: number;
+}
+
+export type ChangeListener = (change: { days: string[] }) => void;
+
+/**
+ * The ProdLens database: sql.js in memory, made durable by a write-ahead journal (flushed before an ingest
+ * is acknowledged) and atomic snapshots written on a debounce and on close. On open the snapshot is
+ * loaded and the journal replayed (idempotent by trace_hash); a damaged snapshot is moved aside and the
+ * previous one plus the journal are used instead.
+ */
+export class Store {
+  readonly db: Database;
+  readonly openReport: OpenReport;
+  private readonly writer: EventWriter;
+  private readonly daily: DailySessionMetrics;
+  private readonly journal: Journal | undefined;
+  private readonly listeners = new Set<ChangeListener>();
+  private dirty = false;
+  private firstDirtyAt = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private snapshotting: Promise<void> | undefined;
+  /** Journal generation covered by the snapshot currently on disk. */
+  private coveredGen: number;
+  private closed = false;
+
+  private constructor(
+    private readonly opts: Required<Omit<StoreOptions, 'path' | 'sql'>> & { path: string | null },
+    db: Database,
+    report: OpenReport,
+    journal: Journal | undefined,
+  ) {
+    this.db = db;
+    this.openReport = report;
+    this.journal = journal;
+    this.writer = new EventWriter(db, () => this.deviceId);
+    this.daily = new DailySessionMetrics(db);
+    this.coveredGen = Number(this.getMeta('journal_gen') ?? 0);
+  }
+
+  static async open(options: StoreOptions): Promise<Store> {
+    const logger = options.logger ?? silentLogger;
+    const clock = options.clock ?? systemClock;
+    const opts = {
+      path: options.path,
+      logger,
+      clock,
+      journal: options.journal ?? options.path !== null,
+      snapshotDelayMs: options.snapshotDelayMs ?? 2000,
+      snapshotMaxDelayMs: options.snapshotMaxDelayMs ?? 30000,
+    };
+    const report: OpenReport = { loadedFrom: 'empty', movedAside: [], replayedBatches: 0, unreadableJournalLines: 0 };
+    let db: Database | undefined;
+    if (opts.path) {
+      mkdirSync(path.dirname(opts.path), { recursive: true });
+      acquireLock(opts.path);
+      try {
+        db = loadFirstGood(options.sql, opts.path, clock, report);
+      } catch (err) {
+        releaseLock(opts.path);
+        throw err;
+      }
+    }
+    db ??= new options.sql.Database();
+    migrate(db);
+    const covered = Number((db.exec("SELECT value FROM meta WHERE key = 'journal_gen'")[0]?.values[0]?.[0] as string | undefined) ?? 0);
+    const journal = opts.path ? Journal.open(opts.path, covered, logger) : undefined;
+    const store = new Store(opts, db, report, journal);
+    if (!store.getMeta('device_id')) store.setMeta('device_id', randomUUID());
+    if (opts.path) store.replayJournal();
+    for (const m of report.movedAside) logger.warn(`moved damaged ${m.file} to ${m.movedTo} (${m.reason}); rebuilt from ${report.loadedFrom} and the journal`);
+    if (report.replayedBatches) logger.info(`replayed ${report.replayedBatches} journal batches`);
+    return store;
+  }
+
+  /** Stable random id of this installation (stamped on every row as device_id). */
+  get deviceId(): string {
+    return this.getMeta('device_id')!;
+  }
+
+  get path(): string | null {
+    return this.opts.path;
+  }
+
+  /**
+   * Stores a batch. With a journal, the returned promise resolves once the batch is on disk (acknowledge
+   * only then); the rows are visible to queries immediately.
+   */
+  async ingest(batch: Batch): Promise<IngestResult> {
+    this.assertOpen();
+    const flushed = this.opts.journal ? this.journal?.append(stampDevice(batch, this.deviceId)) : undefined;
+    const result = this.apply(batch);
+    await flushed;
+    return result;
+  }
+
+  /**
+   * Stores a batch without the journal (bulk import): durable only after `flush()`, which the caller must
+   * await before reporting success.
+   */
+  ingestUnjournaled(batch: Batch): IngestResult {
+    this.assertOpen();
+    return this.apply(batch);
+  }
+
+  /** Recomputes daily_session_metrics for days whose events changed. Returns the days refreshed. */
+  refreshDailyMetrics(): string[] {
+    const days = this.daily.refresh();
+    if (days.length) this.markDirty();
+    return days;
+  }
+
+  getLastCheckpoint(job: string): string | null {
+    const r = this.db.exec('SELECT checkpoint FROM etl_runs WHERE job = ?', [job]);
+    return (r[0]?.values[0]?.[0] as string | null | undefined) ?? null;
+  }
+
+  /** Records a job's checkpoint (and optional state), counting the run. */
+  setCheckpoint(job: string, checkpoint: string | null, state?: unknown): void {
+    this.db.run(
+      `INSERT INTO etl_runs (job, checkpoint, state, runs, last_run_at, last_status) VALUES (?, ?, ?, 1, ?, 'ok')
+       ON CONFLICT(job) DO UPDATE SET checkpoint = excluded.checkpoint,
+         state = COALESCE(excluded.state, etl_runs.state), runs = etl_runs.runs + 1,
+         last_run_at = excluded.last_run_at, last_status = 'ok', last_error = NULL`,
+      [job, checkpoint, state === undefined ? null : JSON.stringify(state), new Date(this.opts.clock.now()).toISOString()],
+    );
+    this.markDirty();
+  }
+
+  getJobState<T>(job: string): T | null {
+    const r = this.db.exec('SELECT state FROM etl_runs WHERE job = ?', [job]);
+    const v = r[0]?.values[0]?.[0];
+    return typeof v === 'string' ? (JSON.parse(v) as T) : null;
+  }
+
+  /** Records a failed run of a job without moving its checkpoint. */
+  recordJobError(job: string, error: string): void {
+    this.db.run(
+      `INSERT INTO etl_runs (job, runs, last_run_at, last_status, last_error) VALUES (?, 1, ?, 'error', ?)
+       ON CONFLICT(job) DO UPDATE SET runs = etl_runs.runs + 1, last_run_at = excluded.last_run_at,
+         last_status = 'error', last_error = excluded.last_error`,
+      [job, new Date(this.opts.clock.now()).toISOString(), error.slice(0, 2000)],
+    );
+    this.markDirty();
+  }
+
+  getMeta(key: string): string | null {
+    const r = this.db.exec('SELECT value FROM meta WHERE key = ?', [key]);
+    return (r[0]?.values[0]?.[0] as string | undefined) ?? null;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', [key, value]);
+    this.markDirty();
+  }
+
+  /** Called after writes made directly through `db` (outcome sync, caches) so they reach the snapshot. */
+  markDirty(days: string[] = []): void {
+    if (!this.dirty) this.firstDirtyAt = this.opts.clock.now();
+    this.dirty = true;
+    this.scheduleSnapshot();
+    if (days.length) for (const l of this.listeners) l({ days });
+  }
+
+  /** Notified after each change that touched events (for live views). */
+  onDidChange(listener: ChangeListener): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** Writes a snapshot now if anything changed (and waits for one in progress). */
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.snapshotting) await this.snapshotting;
+    if (this.dirty && this.opts.path) {
+      this.snapshotting = this.snapshot().finally(() => (this.snapshotting = undefined));
+      await this.snapshotting;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.journal?.flushed();
+      await this.flush();
+      await this.journal?.close();
+    } finally {
+      this.closed = true;
+      this.db.close();
+      if (this.opts.path) releaseLock(this.opts.path);
+    }
+  }
+
+  private apply(batch: Batch): IngestResult {
+    const result = emptyIngestResult();
+    if (!batch.events.length && !batch.metrics.length && !batch.rejects.length) return result;
+    const days = this.writer.write(batch, result, new Date(this.opts.clock.now()).toISOString());
+    this.markDirty(days);
+    return result;
+  }
+
+  private replayJournal(): void {
+    for (const seg of listSegments(this.opts.path!)) {
+      if (seg.gen <= this.coveredGen) continue;
+      const { batches, unreadable } = readSegment(seg.path);
+      this.openReport.unreadableJournalLines += unreadable;
+      for (const b of batches) {
+        this.apply(b);
+        this.openReport.replayedBatches += 1;
+      }
+    }
+    if (this.openReport.unreadableJournalLines) {
+      this.opts.logger.warn(`skipped ${this.openReport.unreadableJournalLines} unreadable journal line(s) (writes interrupted before they were acknowledged)`);
+    }
+  }
+
+  private scheduleSnapshot(): void {
+    if (!this.opts.path || this.closed) return;
+    const waited = this.opts.clock.now() - this.firstDirtyAt;
+    const delay = Math.max(0, Math.min(this.opts.snapshotDelayMs, this.opts.snapshotMaxDelayMs - waited));
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush().catch((err: Error) => this.opts.logger.error(`snapshot failed: ${err.message}`));
+    }, delay);
+    this.timer.unref?.();
+  }
+
+  private async snapshot(): Promise<void> {
+    const p = this.opts.path!;
+    // Everything applied so far is in the database, so the snapshot covers the journal up to `gen`.
+    const gen = this.journal ? this.journal.rotate() : this.coveredGen;
+    this.db.run("INSERT INTO meta (key, value) VALUES ('journal_gen', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [String(gen)]);
+    const bytes = this.db.export();
+    this.dirty = false;
+    const started = this.opts.clock.now();
+    try {
+      await writeSnapshotAtomic(p, bytes);
+    } catch (err) {
+      this.dirty = true;
+      throw err;
+    }
+    // The previous snapshot (now .bak) covers `this.coveredGen`; segments up to it are in both files.
+    this.journal?.removeThrough(this.coveredGen);
+    this.coveredGen = gen;
+    this.opts.logger.debug(`snapshot ${bytes.length} bytes in ${this.opts.clock.now() - started} ms`);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('store is closed');
+  }
+}
+
+function stampDevice(batch: Batch, deviceId: string): Batch {
+  for (const e of batch.events) e.device_id ??= deviceId;
+  for (const m of batch.metrics) m.device_id ??= deviceId;
+  return batch;
+}
+
+/** Loads the snapshot, else the backup; damaged files are moved aside and reported. */
+function loadFirstGood(sql: SqlJsStatic, p: string, clock: Clock, report: OpenReport): Database | undefined {
+  for (const [file, from] of [[p, 'snapshot'], [backupPath(p), 'backup']] as const) {
+    const bytes = readSnapshot(file);
+    if (!bytes) continue;
+    let reason = checkSnapshot(bytes);
+    let db: Database | undefined;
+    if (!reason) {
+      try {
+        db = new sql.Database(bytes);
+        const v = db.exec('PRAGMA user_version')[0]?.values[0]?.[0] as number;
+        if (v > SCHEMA_VERSION) {
+          db.close();
+          throw new Error(`${file} was written by a newer ProdLens (schema ${v} > ${SCHEMA_VERSION}); update ProdLens`);
+        }
+        db.exec('SELECT count(*) FROM sqlite_master');
+      } catch (err) {
+        if ((err as Error).message.includes('newer ProdLens')) throw err;
+        db?.close();
+        db = undefined;
+        reason = (err as Error).message;
+      }
+    }
+    if (db) {
+      report.loadedFrom = from;
+      return db;
+    }
+    const movedTo = moveAside(file, clock.now());
+    report.movedAside.push({ file, movedTo, reason: reason ?? 'unreadable' });
+  }
+  return undefined;
+}
+
+function migrate(db: Database): void {
+  const current = (db.exec('PRAGMA user_version')[0]?.values[0]?.[0] as number) ?? 0;
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.run('BEGIN');
+    try {
+      db.exec(MIGRATIONS[v]!);
+      db.run(`PRAGMA user_version = ${v + 1}`);
+      db.run('COMMIT');
+    } catch (err) {
+      db.run('ROLLBACK');
+      throw new Error(`database migration ${v} → ${v + 1} failed: ${(err as Error).message}`);
+    }
+  }
+}
