@@ -1,2 +1,55 @@
-/** `prodlens` command line (stub; grows with the foundation issue). */
-process.stdout.write('prodlens: not implemented yet\n');
+import { version as PRODLENS_VERSION } from '../../package.json';
+import type { CliIO } from './context';
+import { CliError, EXIT_DATA, EXIT_OK, EXIT_USAGE, usageError } from './errors';
+import { COMMANDS, usage } from './commands';
+
+/** Runs one CLI invocation and returns its exit code (never calls process.exit; tests call it directly). */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    io.stdout(usage());
+    return name ? EXIT_OK : EXIT_USAGE;
+  }
+  if (name === '--version' || name === 'version') {
+    io.stdout(`${PRODLENS_VERSION}\n`);
+    return EXIT_OK;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw usageError(`unknown command ${JSON.stringify(name)}`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout(`${command.help}\n`);
+      return EXIT_OK;
+    }
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof CliError) {
+      io.stderr(`prodlens ${name}: ${err.message}\n`);
+      return err.code;
+    }
+    io.stderr(`prodlens ${name}: unexpected error: ${(err as Error).stack ?? err}\n`);
+    return EXIT_DATA;
+  }
+}
+
+if (require.main === module) {
+  const controller = new AbortController();
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => controller.abort(new Error(sig)));
+  }
+  runCli(process.argv.slice(2), {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    env: process.env,
+    cwd: process.cwd(),
+    signal: controller.signal,
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`${err}\n`);
+      process.exitCode = EXIT_USAGE;
+    },
+  );
+}

@@ -1,4 +1,4 @@
-import { calcPrice } from '@pydantic/genai-prices';
+import type { calcPrice as CalcPrice } from '@pydantic/genai-prices';
 
 /**
  * Cost estimates from a dated, bundled price table: the npm package `@pydantic/genai-prices` (data for
@@ -13,6 +13,13 @@ export const BUNDLED_PRICES = {
   /** Publication date of that package version on the npm registry. */
   date: '2026-09-23',
 } as const;
+
+/** The price data is ~0.5 MB of object literals: evaluated on first estimate, not at activation. */
+let calcPriceFn: typeof CalcPrice | undefined;
+function calcPrice(...args: Parameters<typeof CalcPrice>): ReturnType<typeof CalcPrice> {
+  calcPriceFn ??= (require('@pydantic/genai-prices') as { calcPrice: typeof CalcPrice }).calcPrice;
+  return calcPriceFn(...args);
+}
 
 export const BUNDLED_PRICE_VERSION = `genai-prices ${BUNDLED_PRICES.version} (${BUNDLED_PRICES.date})`;
 
@@ -52,7 +59,7 @@ export interface PriceTable {
 export class BundledPriceTable implements PriceTable {
   readonly version: string;
   private readonly overrides: Array<[string, boolean, PriceOverride]>;
-  private readonly cache = new Map<string, ReturnType<typeof calcPrice> | null>();
+  private readonly cache = new Map<string, ReturnType<typeof CalcPrice> | null>();
 
   constructor(overrides: PriceOverrides = {}, overridesLabel = 'user prices') {
     this.overrides = Object.entries(overrides).map(([k, v]) => {

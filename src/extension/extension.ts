@@ -1,10 +1,29 @@
 import * as vscode from 'vscode';
+import { channelLogger } from './logger';
+import { ProdLensServices } from './services';
 
-/** Activation only registers things; WASM and heavy work load lazily on first use. */
-export function activate(context: vscode.ExtensionContext): void {
-  const log = vscode.window.createOutputChannel('ProdLens', { log: true });
-  context.subscriptions.push(log);
-  log.info('[extension] activated');
+let services: ProdLensServices | undefined;
+
+/**
+ * Activation only wires objects and registers commands; the database (sql.js WASM) opens on first use.
+ * Each feature lives in its own file and registers itself here.
+ */
+export function activate(context: vscode.ExtensionContext): ProdLensApi {
+  const channel = vscode.window.createOutputChannel('ProdLens', { log: true });
+  context.subscriptions.push(channel);
+  services = new ProdLensServices(context, channelLogger(channel));
+  context.subscriptions.push(services);
+  services.logger.info('[extension] activated');
+  return { services };
 }
 
-export function deactivate(): void {}
+/** Flushes the database snapshot before the extension host exits. */
+export async function deactivate(): Promise<void> {
+  await services?.shutdown();
+  services = undefined;
+}
+
+/** Returned from activate(); integration tests reach the running services through it. */
+export interface ProdLensApi {
+  services: ProdLensServices;
+}

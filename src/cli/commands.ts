@@ -1,0 +1,31 @@
+import type { CliIO } from './context';
+import { reportCommand } from './commands/report';
+
+/** A `prodlens` subcommand. */
+export interface Command {
+  /** One line for the command list. */
+  summary: string;
+  /** Full usage text for `prodlens <command> --help`. */
+  help: string;
+  run(args: string[], io: CliIO): Promise<number>;
+}
+
+/** Every subcommand by name; features register theirs here. */
+export const COMMANDS: Record<string, Command> = {
+  report: reportCommand,
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`);
+  return [
+    'Usage: prodlens <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Common options: --db FILE (default $PRODLENS_DB or .prodlens/prodlens.sqlite), --verbose',
+    'Exit codes: 0 success, 1 bad usage, 2 bad data or I/O.',
+    '',
+  ].join('\n');
+}

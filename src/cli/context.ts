@@ -1,0 +1,66 @@
+import path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { scoped, type Logger } from '../core/ports';
+import { SqlJsLoader } from '../core/store/node-sqljs';
+import { StoreBusyError } from '../core/store/lock';
+import { Store } from '../core/store/store';
+import { CliError, usageError } from './errors';
+
+/** Where the CLI's output goes; tests pass buffers. */
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Aborted on SIGINT/SIGTERM (long-running commands stop cleanly). */
+  signal: AbortSignal;
+}
+
+export const DEFAULT_DB = path.join('.prodlens', 'prodlens.sqlite');
+
+/** `--db FILE`, else `$PRODLENS_DB`, else `.prodlens/prodlens.sqlite` under the current folder. */
+export function resolveDbPath(flag: string | undefined, io: CliIO): string {
+  return path.resolve(io.cwd, flag ?? io.env.PRODLENS_DB ?? DEFAULT_DB);
+}
+
+/** A logger on stderr (warnings and errors always; info with --verbose). */
+export function cliLogger(io: CliIO, verbose: boolean): Logger {
+  return {
+    debug: (m) => verbose && io.stderr(`${m}\n`),
+    info: (m) => verbose && io.stderr(`${m}\n`),
+    warn: (m) => io.stderr(`warning: ${m}\n`),
+    error: (m) => io.stderr(`error: ${m}\n`),
+  };
+}
+
+export async function openCliStore(dbPath: string, logger: Logger, journal = true): Promise<Store> {
+  try {
+    return await Store.open({ path: dbPath, sql: await new SqlJsLoader().load(), logger: scoped(logger, 'store'), journal });
+  } catch (err) {
+    if (err instanceof StoreBusyError) throw new CliError(err.message);
+    throw new CliError(`cannot open database ${dbPath}: ${(err as Error).message}`);
+  }
+}
+
+/** `util.parseArgs` with the shared `--db` and `--verbose` options, turning its errors into usage errors. */
+export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, allowPositionals = false) {
+  try {
+    return parseArgs({
+      args,
+      options: { ...options, db: { type: 'string' }, verbose: { type: 'boolean', short: 'v' } },
+      allowPositionals,
+      strict: true,
+    });
+  } catch (err) {
+    throw usageError((err as Error).message);
+  }
+}
+
+/** Validates an inclusive UTC day argument (`YYYY-MM-DD`). */
+export function parseDay(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
+    throw usageError(`${flag} must be a UTC day as YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}

@@ -1,0 +1,86 @@
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { BundledPriceTable, type PriceTable } from '../core/pricing';
+import { scoped, type Logger } from '../core/ports';
+import { SqlJsLoader } from '../core/store/node-sqljs';
+import { Store } from '../core/store/store';
+import { readConfig } from './config';
+import { Disposable, toDisposable } from './lifecycle';
+
+/**
+ * What every feature of the extension shares: the log, settings, the price table, and the workspace's
+ * database, opened lazily on first use (WASM is not loaded during activation).
+ */
+export class ProdLensServices extends Disposable {
+  private storePromise: Promise<Store> | undefined;
+  private readonly sql = new SqlJsLoader();
+  private priceTable: PriceTable | undefined;
+
+  constructor(
+    readonly context: vscode.ExtensionContext,
+    readonly logger: Logger,
+  ) {
+    super();
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('prodlens.prices')) this.priceTable = undefined;
+      }),
+    );
+    this._register(toDisposable(() => void this.closeStore()));
+  }
+
+  /** The database file: in the workspace storage folder, or global storage when no folder is open. */
+  get dbPath(): string {
+    const base = this.context.storageUri ?? this.context.globalStorageUri;
+    return path.join(base.fsPath, 'prodlens.sqlite');
+  }
+
+  log(component: string): Logger {
+    return scoped(this.logger, component);
+  }
+
+  get prices(): PriceTable {
+    this.priceTable ??= new BundledPriceTable(readConfig().prices, 'prodlens.prices.overrides');
+    return this.priceTable;
+  }
+
+  /** Opens the database on first call; tells the user when a damaged file was repaired. */
+  store(): Promise<Store> {
+    this.storePromise ??= this.openStore();
+    return this.storePromise;
+  }
+
+  /** Whether the database has been opened (features that only read should not force it open). */
+  get storeOpened(): boolean {
+    return this.storePromise !== undefined;
+  }
+
+  private async openStore(): Promise<Store> {
+    const started = Date.now();
+    try {
+      const store = await Store.open({ path: this.dbPath, sql: await this.sql.load(), logger: this.log('store') });
+      this.logger.info(`[store] opened ${this.dbPath} in ${Date.now() - started} ms`);
+      for (const m of store.openReport.movedAside) {
+        void vscode.window.showWarningMessage(
+          `ProdLens: the database file was damaged (${m.reason}). It was moved to ${path.basename(m.movedTo)} and rebuilt from the ${store.openReport.loadedFrom === 'backup' ? 'previous snapshot' : 'journal'}.`,
+        );
+      }
+      return store;
+    } catch (err) {
+      this.storePromise = undefined;
+      this.logger.error(`[store] cannot open ${this.dbPath}: ${(err as Error).message}`);
+      throw err;
+    }
+  }
+
+  private async closeStore(): Promise<void> {
+    const p = this.storePromise;
+    this.storePromise = undefined;
+    if (p) await (await p).close();
+  }
+
+  /** Flushes and closes the database (deactivate awaits this so nothing is lost). */
+  async shutdown(): Promise<void> {
+    await this.closeStore();
+  }
+}
