@@ -103,6 +103,43 @@ export const MIGRATIONS: readonly string[] = [
   -- Days whose events changed since daily_session_metrics was last refreshed.
   CREATE TABLE dirty_days (event_date TEXT PRIMARY KEY);
   `,
+  exportPartitionsMigration(),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Migration 2 (Parquet export): a version counter per exported partition (dataset, UTC day, repository),
+ * bumped by triggers whenever a row of that partition is inserted, updated or deleted — by any writer. The
+ * export rewrites only partitions whose counters moved since the files it wrote (src/core/export/plan.ts).
+ * The day and repository expressions must match src/core/export/datasets.ts.
+ */
+function exportPartitionsMigration(): string {
+  const tables: Array<[dataset: string, day: (r: string) => string, repo: (r: string) => string]> = [
+    ['sessions', (r) => `${r}.event_date`, (r) => `IFNULL(${r}.repo_slug, '')`],
+    ['metric_points', (r) => `${r}.event_date`, (r) => `IFNULL(${r}.repo_slug, '')`],
+    ['commits', (r) => `${r}.event_date`, (r) => `IFNULL(${r}.repo_slug, '')`],
+    ['pull_requests', (r) => `substr(${r}.created_at, 1, 10)`, (r) => `IFNULL(${r}.repo_slug, '')`],
+    ['daily_session_metrics', (r) => `${r}.event_date`, () => `''`],
+    ['daily_github_metrics', (r) => `${r}.event_date`, (r) => `IFNULL(${r}.repo_slug, '')`],
+  ];
+  const bump = (t: string, day: string, repo: string) =>
+    `INSERT INTO export_partitions (dataset, event_date, repo_slug, version) VALUES ('${t}', IFNULL(${day}, ''), ${repo}, 1)
+       ON CONFLICT (dataset, event_date, repo_slug) DO UPDATE SET version = version + 1;`;
+  const parts = [
+    `CREATE TABLE export_partitions (
+       dataset TEXT NOT NULL, event_date TEXT NOT NULL, repo_slug TEXT NOT NULL, version INTEGER NOT NULL,
+       PRIMARY KEY (dataset, event_date, repo_slug)
+     ) WITHOUT ROWID;`,
+  ];
+  for (const [t, day, repo] of tables) {
+    parts.push(
+      `INSERT INTO export_partitions (dataset, event_date, repo_slug, version)
+         SELECT '${t}', IFNULL(${day(t)}, ''), ${repo(t)}, 1 FROM ${t} GROUP BY 2, 3;`,
+      `CREATE TRIGGER export_${t}_insert AFTER INSERT ON ${t} BEGIN ${bump(t, day('NEW'), repo('NEW'))} END;`,
+      `CREATE TRIGGER export_${t}_delete AFTER DELETE ON ${t} BEGIN ${bump(t, day('OLD'), repo('OLD'))} END;`,
+      `CREATE TRIGGER export_${t}_update AFTER UPDATE ON ${t} BEGIN ${bump(t, day('OLD'), repo('OLD'))} ${bump(t, day('NEW'), repo('NEW'))} END;`,
+    );
+  }
+  return parts.join('\n');
+}

@@ -1,0 +1,285 @@
+import { EVENT_KINDS, SOURCES } from '../model';
+import type { ColumnType } from './columns';
+
+/**
+ * The exported datasets: one folder each, hive-partitioned. This file is the export's contract with the
+ * central team (docs/export.md describes the same, a test keeps them in step): renaming a column, changing a
+ * type or a partition key is a breaking change and bumps EXPORT_SCHEMA_VERSION; adding a column at the end
+ * is not.
+ */
+export const EXPORT_SCHEMA_VERSION = 1;
+
+export interface ColumnSpec {
+  /** Column name in the Parquet files. */
+  name: string;
+  type: ColumnType;
+  nullable: boolean;
+  /** SQL expression read from the table (default: the column name). */
+  sql?: string;
+  /** Filled by the exporter instead of read: the partition's day, or the exporting device's id. */
+  fill?: 'day' | 'device';
+  /** Replaced by a keyed HMAC with --pseudonymize. */
+  identity?: boolean;
+  /**
+   * Values SQLite returns as their index instead of the string (a string crossing from sql.js costs a UTF-8
+   * decode): a fixed list, or the dataset's repositories / the store's developers, looked up per export.
+   * Other values still come through as strings.
+   */
+  known?: readonly string[] | 'repositories' | 'developers';
+  unit?: string;
+  description: string;
+}
+
+export interface DatasetSpec {
+  name: DatasetName;
+  /** Folder under the output folder (`/`-separated). */
+  dir: string;
+  table: string;
+  /** SQL giving the row's UTC day (`YYYY-MM-DD`); null when the dataset is not partitioned by day. */
+  dayExpr: string | null;
+  /** SQL giving the row's repository slug; null when the dataset is not partitioned by repository. */
+  repoExpr: string | null;
+  /**
+   * How rows are found: `range` scans the rowid range of each day (tables that grow in time order, with an
+   * index leading with event_date to find the range), `day` queries each day through its index, `all` reads
+   * the (small) table once.
+   */
+  read: 'range' | 'day' | 'all';
+  /** Row order inside a file, so the same rows give the same bytes. */
+  orderBy: string;
+  columns: ColumnSpec[];
+  /** Omitted from an export restricted to one repository (the rows are not per repository). */
+  perRepository: boolean;
+  description: string;
+}
+
+export type DatasetName = 'sessions' | 'metric_points' | 'commits' | 'pull_requests' | 'daily_session_metrics' | 'daily_github_metrics' | 'correlations';
+
+const COST_SOURCES = ['estimated', 'reported', 'unknown'] as const;
+
+const ms = (c: string) => `CAST(round(unixepoch(${c}, 'subsec') * 1000) AS INTEGER)`;
+const device = (description = 'Random id of the ProdLens installation that exported the row (stable per database).'): ColumnSpec => ({
+  name: 'device_id', type: 'dict', nullable: false, fill: 'device', description,
+});
+const day = (description: string): ColumnSpec => ({ name: 'event_date', type: 'date32', nullable: true, fill: 'day', description });
+
+/** The event table: the seed's columns first, then ProdLens's (src/core/store/schema.ts EVENT_COLUMNS order). */
+const sessions: DatasetSpec = {
+  name: 'sessions',
+  dir: 'sessions',
+  table: 'sessions',
+  dayExpr: 'event_date',
+  repoExpr: 'repo_slug',
+  read: 'range',
+  orderBy: 'id',
+  perRepository: true,
+  description: 'One row per model request, error, tool call or AI edit (the canonical AI event).',
+  columns: [
+    { name: 'session_id', type: 'dict', nullable: true, description: 'Agent or editor session id.' },
+    { name: 'developer_id', type: 'dict', nullable: true, identity: true, known: 'developers', description: 'Developer (email lower-cased, or the id the source gave); an HMAC pseudonym with --pseudonymize.' },
+    { name: 'timestamp', type: 'timestamp_ms', nullable: false, sql: 'ts_ms', unit: 'ms, UTC', description: 'When the event happened.' },
+    { name: 'model', type: 'dict', nullable: true, description: 'Model name as the source reported it.' },
+    { name: 'tokens_in', type: 'int64', nullable: true, unit: 'tokens', description: 'Input tokens not read from or written to a cache.' },
+    { name: 'tokens_out', type: 'int64', nullable: true, unit: 'tokens', description: 'Output tokens.' },
+    { name: 'latency_ms', type: 'float64', nullable: true, unit: 'ms', description: 'Request duration.' },
+    { name: 'status_code', type: 'int32', nullable: true, description: 'HTTP-like status of the request (200, 429, 529, …).' },
+    { name: 'accepted_flag', type: 'bool', nullable: true, description: 'Whether an AI edit or suggestion was accepted.' },
+    { name: 'repo_slug', type: 'dict', nullable: true, known: 'repositories', description: 'Repository `owner/name` (the true value; the `repo` partition is its path-safe form).' },
+    day('UTC day of `timestamp` (also the `event_date` partition).'),
+    { name: 'total_tokens', type: 'int64', nullable: true, unit: 'tokens', description: '`tokens_in + tokens_out` (cache tokens excluded).' },
+    { name: 'cost_usd', type: 'float64', nullable: true, unit: 'USD', description: 'Cost: reported by the source, else estimated from the bundled price table (see cost_source).' },
+    { name: 'diff_ratio', type: 'float64', nullable: true, unit: 'ratio 0–1', description: 'Share of an AI edit changed by the developer afterwards.' },
+    { name: 'accepted_lines', type: 'int64', nullable: true, unit: 'lines', description: 'Lines of an AI edit still present at the last checkpoint.' },
+    { name: 'trace_hash', type: 'utf8', nullable: false, description: 'Stable hash of the identifying fields: the same event from two exports has the same hash.' },
+    { name: 'source', type: 'dict', nullable: false, known: SOURCES, description: 'Producer and channel (claude-code-otel, claude-code-transcript, codex-otel, litellm, editor, …).' },
+    { name: 'kind', type: 'dict', nullable: false, known: EVENT_KINDS, description: 'request, error, edit, tool or prompt.' },
+    { name: 'cache_read_tokens', type: 'int64', nullable: true, unit: 'tokens', description: 'Input tokens read from the prompt cache.' },
+    { name: 'cache_write_tokens', type: 'int64', nullable: true, unit: 'tokens', description: 'Input tokens written to the prompt cache.' },
+    { name: 'tool_name', type: 'dict', nullable: true, description: 'Tool of a tool event.' },
+    { name: 'branch', type: 'dict', nullable: true, description: 'Git branch.' },
+    // NULLIF: the usual value (this device) crosses from SQLite as a cheap NULL and is filled back in JS.
+    { name: 'device_id', type: 'dict', nullable: false, sql: 'NULLIF(device_id, $device)', fill: 'device', description: 'Installation that captured the event (random, stable per database).' },
+    { name: 'cost_source', type: 'dict', nullable: false, known: COST_SOURCES, description: 'reported, estimated or unknown (unknown model: cost_usd is NULL, not 0).' },
+    { name: 'reasoning_tokens', type: 'int64', nullable: true, unit: 'tokens', description: 'Reasoning tokens when the source reports them (included in tokens_out).' },
+    { name: 'lines_added', type: 'int64', nullable: true, unit: 'lines', description: 'Lines added by an AI edit.' },
+    { name: 'lines_removed', type: 'int64', nullable: true, unit: 'lines', description: 'Lines removed by an AI edit.' },
+    { name: 'language', type: 'dict', nullable: true, description: 'Editor language id of an edit.' },
+    { name: 'agent', type: 'dict', nullable: true, description: 'Agent behind the event (claude-code, codex, gemini-cli, copilot, …).' },
+    { name: 'price_version', type: 'dict', nullable: true, description: 'Version of the price table behind an estimated cost.' },
+    { name: 'attrs', type: 'utf8', nullable: true, description: 'Small metadata as a JSON object string (never prompt text or code).' },
+    { name: 'duplicate_of', type: 'utf8', nullable: true, description: 'trace_hash of the event this row repeats through another channel; exclude such rows from sums.' },
+  ],
+};
+
+const metricPoints: DatasetSpec = {
+  name: 'metric_points',
+  dir: 'metric_points',
+  table: 'metric_points',
+  dayExpr: 'event_date',
+  repoExpr: 'repo_slug',
+  read: 'range',
+  orderBy: 'id',
+  perRepository: true,
+  description: 'OpenTelemetry metric data points (e.g. Claude Code counters), one row per point.',
+  columns: [
+    { name: 'point_hash', type: 'utf8', nullable: false, description: 'Stable hash of the point.' },
+    { name: 'source', type: 'dict', nullable: false, known: SOURCES, description: 'Producer and channel.' },
+    { name: 'name', type: 'dict', nullable: false, description: 'Metric name (e.g. claude_code.token.usage).' },
+    { name: 'unit', type: 'dict', nullable: true, description: 'Unit as the source declared it.' },
+    { name: 'temporality', type: 'dict', nullable: false, description: 'delta, cumulative or gauge.' },
+    { name: 'value', type: 'float64', nullable: false, unit: 'see unit', description: 'The value.' },
+    { name: 'start_time', type: 'timestamp_ms', nullable: true, sql: 'start_ms', unit: 'ms, UTC', description: 'Start of the aggregation interval.' },
+    { name: 'timestamp', type: 'timestamp_ms', nullable: false, sql: 'ts_ms', unit: 'ms, UTC', description: 'Time of the point.' },
+    day('UTC day of `timestamp`.'),
+    { name: 'session_id', type: 'dict', nullable: true, description: 'Session id.' },
+    { name: 'developer_id', type: 'dict', nullable: true, identity: true, known: 'developers', description: 'Developer; pseudonym with --pseudonymize.' },
+    { name: 'model', type: 'dict', nullable: true, description: 'Model.' },
+    { name: 'repo_slug', type: 'dict', nullable: true, known: 'repositories', description: 'Repository `owner/name`.' },
+    { name: 'branch', type: 'dict', nullable: true, description: 'Git branch.' },
+    { name: 'device_id', type: 'dict', nullable: false, sql: 'NULLIF(device_id, $device)', fill: 'device', description: 'Installation that captured the point.' },
+    { name: 'attrs', type: 'utf8', nullable: true, description: 'Point attributes as a JSON object string.' },
+  ],
+};
+
+const commits: DatasetSpec = {
+  name: 'commits',
+  dir: 'commits',
+  table: 'commits',
+  dayExpr: 'event_date',
+  repoExpr: "NULLIF(repo_slug, '')",
+  read: 'day',
+  orderBy: 'timestamp, sha',
+  perRepository: true,
+  description: 'Commits of the synced repositories (git history and GitHub). Several developers of a team export the same commits: deduplicate on (repo_slug, sha).',
+  columns: [
+    { name: 'sha', type: 'utf8', nullable: false, description: 'Commit SHA.' },
+    { name: 'repo_slug', type: 'dict', nullable: true, sql: "NULLIF(repo_slug, '')", description: 'Repository `owner/name`.' },
+    { name: 'author', type: 'dict', nullable: true, identity: true, description: 'Author identity (email or login); pseudonym with --pseudonymize.' },
+    { name: 'author_name', type: 'dict', nullable: true, identity: true, description: 'Author name; pseudonym with --pseudonymize.' },
+    { name: 'author_email', type: 'dict', nullable: true, identity: true, description: 'Author email; pseudonym with --pseudonymize (same pseudonym as the same email in developer_id).' },
+    { name: 'timestamp', type: 'timestamp_ms', nullable: true, sql: ms('timestamp'), unit: 'ms, UTC', description: 'Author date.' },
+    { name: 'committed_at', type: 'timestamp_ms', nullable: true, sql: ms('committed_at'), unit: 'ms, UTC', description: 'Commit date.' },
+    day('UTC day of the author date (the partition).'),
+    { name: 'lines_added', type: 'int64', nullable: true, unit: 'lines', description: 'Lines added (git --numstat).' },
+    { name: 'lines_removed', type: 'int64', nullable: true, unit: 'lines', description: 'Lines removed.' },
+    { name: 'files_changed', type: 'int64', nullable: true, unit: 'files', description: 'Files changed.' },
+    { name: 'is_merge', type: 'bool', nullable: false, description: 'Merge commit.' },
+    { name: 'is_mine', type: 'bool', nullable: true, description: "Authored by the exporting developer (git user.email)." },
+    { name: 'source', type: 'dict', nullable: false, description: 'git or github.' },
+    device(),
+  ],
+};
+
+const pullRequests: DatasetSpec = {
+  name: 'pull_requests',
+  dir: 'pull_requests',
+  table: 'pull_requests',
+  // The creation day never changes, so a pull request never moves between partitions as it is merged.
+  dayExpr: 'substr(created_at, 1, 10)',
+  repoExpr: "NULLIF(repo_slug, '')",
+  read: 'all',
+  orderBy: 'created_at, number',
+  perRepository: true,
+  description: 'Pull requests, open ones included, partitioned by their UTC creation day. Deduplicate on (repo_slug, number), keeping the latest updated_at.',
+  columns: [
+    { name: 'id', type: 'int64', nullable: true, description: 'GitHub id.' },
+    { name: 'repo_slug', type: 'dict', nullable: true, sql: "NULLIF(repo_slug, '')", description: 'Repository `owner/name`.' },
+    { name: 'number', type: 'int64', nullable: false, description: 'Pull request number.' },
+    { name: 'title', type: 'utf8', nullable: true, description: 'Title.' },
+    { name: 'author', type: 'dict', nullable: true, identity: true, description: 'Author login; pseudonym with --pseudonymize.' },
+    { name: 'state', type: 'dict', nullable: false, description: 'open, closed or merged.' },
+    { name: 'created_at', type: 'timestamp_ms', nullable: false, sql: ms('created_at'), unit: 'ms, UTC', description: 'Creation time.' },
+    { name: 'merged_at', type: 'timestamp_ms', nullable: true, sql: ms('merged_at'), unit: 'ms, UTC', description: 'Merge time (NULL if not merged).' },
+    { name: 'closed_at', type: 'timestamp_ms', nullable: true, sql: ms('closed_at'), unit: 'ms, UTC', description: 'Close time.' },
+    { name: 'updated_at', type: 'timestamp_ms', nullable: true, sql: ms('updated_at'), unit: 'ms, UTC', description: 'Last update seen by the sync.' },
+    { name: 'reopened', type: 'int64', nullable: false, unit: 'count', description: 'Reopen events seen (0 = never reopened).' },
+    { name: 'additions', type: 'int64', nullable: true, unit: 'lines', description: 'Lines added.' },
+    { name: 'deletions', type: 'int64', nullable: true, unit: 'lines', description: 'Lines deleted.' },
+    day('UTC day of created_at (the partition).'),
+    device(),
+  ],
+};
+
+const dailySessionMetrics: DatasetSpec = {
+  name: 'daily_session_metrics',
+  dir: '_aggregates/daily_session_metrics',
+  table: 'daily_session_metrics',
+  dayExpr: 'event_date',
+  repoExpr: null,
+  read: 'day',
+  orderBy: 'developer_id',
+  perRepository: false,
+  description: 'Per UTC day and developer, over sessions rows with duplicate_of NULL. Partitioned by event_date only (not per repository).',
+  columns: [
+    day('UTC day (the partition).'),
+    { name: 'developer_id', type: 'dict', nullable: true, identity: true, description: 'Developer; pseudonym with --pseudonymize.' },
+    { name: 'session_count', type: 'int64', nullable: false, unit: 'sessions', description: 'Distinct non-null session ids.' },
+    { name: 'request_count', type: 'int64', nullable: false, unit: 'events', description: 'Request events.' },
+    { name: 'total_tokens', type: 'int64', nullable: false, unit: 'tokens', description: 'Sum of total_tokens.' },
+    { name: 'accepted_count', type: 'int64', nullable: false, unit: 'events', description: 'Events with accepted_flag true.' },
+    { name: 'error_count', type: 'int64', nullable: false, unit: 'events', description: 'Error events or status ≥ 400.' },
+    { name: 'median_latency_ms', type: 'float64', nullable: true, unit: 'ms', description: 'Exact median latency of requests and errors.' },
+    { name: 'cost_usd', type: 'float64', nullable: false, unit: 'USD', description: 'Sum of cost_usd.' },
+    device(),
+  ],
+};
+
+const dailyGithubMetrics: DatasetSpec = {
+  name: 'daily_github_metrics',
+  dir: '_aggregates/daily_github_metrics',
+  table: 'daily_github_metrics',
+  dayExpr: 'event_date',
+  repoExpr: "NULLIF(repo_slug, '')",
+  read: 'day',
+  orderBy: 'repo_slug',
+  perRepository: true,
+  description: 'Per UTC day and repository: merged PRs (on their merge day), commits (author day, merges excluded), reopens (on the reopen day).',
+  columns: [
+    day('UTC day (the partition).'),
+    { name: 'repo_slug', type: 'dict', nullable: true, sql: "NULLIF(repo_slug, '')", description: 'Repository `owner/name`.' },
+    { name: 'merged_pr_count', type: 'int64', nullable: false, unit: 'PRs', description: 'PRs merged that day.' },
+    { name: 'commit_count', type: 'int64', nullable: false, unit: 'commits', description: 'Commits authored that day.' },
+    { name: 'reopened_pr_count', type: 'int64', nullable: false, unit: 'PRs', description: 'PRs reopened that day.' },
+    { name: 'avg_merge_hours', type: 'float64', nullable: true, unit: 'hours', description: 'Mean merged_at − created_at of the PRs merged that day.' },
+    { name: 'lines_added', type: 'int64', nullable: false, unit: 'lines', description: 'Lines added by that day\'s commits.' },
+    { name: 'lines_removed', type: 'int64', nullable: false, unit: 'lines', description: 'Lines removed by that day\'s commits.' },
+    device(),
+  ],
+};
+
+/** Correlation results come through `CorrelationSource` (correlations.ts), not from a table query. */
+const correlations: DatasetSpec = {
+  name: 'correlations',
+  dir: '_aggregates/correlations',
+  table: '',
+  dayExpr: null,
+  repoExpr: null,
+  read: 'all',
+  orderBy: '',
+  perRepository: false,
+  description: 'Lagged correlations between AI activity and delivery series, as last computed on this device. Not partitioned.',
+  columns: [
+    { name: 'key', type: 'utf8', nullable: false, description: 'Identifies the analysis (series, lag, method, period).' },
+    { name: 'x_series', type: 'dict', nullable: true, description: 'AI activity series (e.g. requests, total_tokens).' },
+    { name: 'y_series', type: 'dict', nullable: true, description: 'Outcome series (e.g. commits, merged_prs).' },
+    { name: 'lag_days', type: 'int32', nullable: true, unit: 'days', description: 'k: AI on day t against the outcome on day t + k.' },
+    { name: 'method', type: 'dict', nullable: true, description: 'pearson or spearman.' },
+    { name: 'n', type: 'int64', nullable: true, unit: 'pairs', description: 'Non-null pairs.' },
+    { name: 'r', type: 'float64', nullable: true, description: 'Correlation coefficient (NULL when undefined or not enough data).' },
+    { name: 'p_value', type: 'float64', nullable: true, description: 'Two-sided p-value (Student t, n − 2 df).' },
+    { name: 'p_adjusted', type: 'float64', nullable: true, description: 'Benjamini–Hochberg adjusted p-value.' },
+    { name: 'ci_low', type: 'float64', nullable: true, description: 'Fisher-z 95% interval, low.' },
+    { name: 'ci_high', type: 'float64', nullable: true, description: 'Fisher-z 95% interval, high.' },
+    { name: 'since', type: 'date32', nullable: true, description: 'First day of the analysed period.' },
+    { name: 'until', type: 'date32', nullable: true, description: 'Last day of the analysed period.' },
+    { name: 'computed_at', type: 'timestamp_ms', nullable: true, unit: 'ms, UTC', description: 'When the result was computed.' },
+    { name: 'result', type: 'utf8', nullable: true, description: 'The full result as a JSON string (fields beyond the columns above).' },
+    device(),
+  ],
+};
+
+export const DATASETS: readonly DatasetSpec[] = [sessions, metricPoints, commits, pullRequests, dailySessionMetrics, dailyGithubMetrics, correlations];
+
+export function dataset(name: DatasetName): DatasetSpec {
+  return DATASETS.find((d) => d.name === name)!;
+}

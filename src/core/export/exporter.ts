@@ -1,0 +1,312 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { silentLogger, systemClock, type Clock, type Logger } from '../ports';
+import { acquireLock, releaseLock, StoreBusyError } from '../store/lock';
+import type { Store } from '../store/store';
+import { BatchEncoder, type PartitionColumns } from './batch-encoder';
+import { cacheCorrelationSource, type CorrelationSource } from './correlations';
+import { DATASETS, EXPORT_SCHEMA_VERSION, type DatasetName, type DatasetSpec } from './datasets';
+import { describeDataset, isCurrentSchema, MANIFEST_FILE, MANIFEST_FORMAT, readManifest, type Manifest, type ManifestFile } from './manifest';
+import { ExportFolder, LOCK_BASE } from './node-files';
+import { ParquetWasmLoader, type ParquetEncoder } from './node-parquet';
+import { fileToken, NULL_PARTITION } from './paths';
+import { partitionDir, planDataset, selectionOf, specDigest, type DatasetPlan, type ExportFilter, type PlannedPartition } from './plan';
+import type { Pseudonymizer } from './pseudonymize';
+import { readPartitions, resolveKnown, type PartitionBatch } from './reader';
+
+export interface ExportOptions {
+  outDir: string;
+  filter?: ExportFilter;
+  /** Replace identities by keyed pseudonyms (--pseudonymize). */
+  pseudonymizer?: Pseudonymizer;
+  /** Where correlation results come from (default: the correlation_cache table). */
+  correlations?: CorrelationSource;
+  signal?: AbortSignal;
+  onProgress?: (progress: ExportProgress) => void;
+  logger?: Logger;
+  clock?: Clock;
+  exporterVersion: string;
+  parquet?: ParquetWasmLoader;
+  /** Rows per file at most (bounds WASM memory, which never shrinks); larger partitions get several files. */
+  maxRowsPerFile?: number;
+  /** fsync every file before the commit (default true). */
+  durable?: boolean;
+  /** Called after each file is staged; an exception thrown here stops the export there (tests). */
+  onFileStaged?: (staged: number) => void;
+}
+
+export interface ExportProgress {
+  phase: 'planning' | 'writing' | 'committing' | 'done';
+  dataset?: DatasetName;
+  filesStaged: number;
+  /** Partitions planned for writing (a partition may yield several files, or none if it became empty). */
+  partitionsToWrite: number;
+  rowsStaged: number;
+}
+
+export interface DatasetSummary {
+  files: number;
+  rows: number;
+  filesWritten: number;
+}
+
+export interface ExportSummary {
+  outDir: string;
+  manifestPath: string;
+  exportedAt: string;
+  /** Files (re)written by this run. */
+  filesWritten: number;
+  rowsWritten: number;
+  /** Files of the previous export kept because their partitions did not change. */
+  filesUnchanged: number;
+  /** Files of the previous export removed (partitions emptied or outside the filter) plus leftovers. */
+  filesRemoved: number;
+  files: number;
+  rows: number;
+  bytes: number;
+  datasets: Partial<Record<DatasetName, DatasetSummary>>;
+  /** An earlier interrupted commit was finished first. */
+  recovered: boolean;
+  durationMs: number;
+}
+
+export class ExportCancelledError extends Error {}
+
+const DEFAULT_MAX_ROWS = 250_000;
+const WRITE_CONCURRENCY = 4;
+
+/**
+ * Exports the store as hive-partitioned Parquet (docs/export.md), incrementally: partitions whose version
+ * counters did not move since the files in the previous manifest are kept; the others are staged under
+ * hidden temp names and committed together with the new manifest. Cancelling (signal) or failing before the
+ * commit leaves the previous export exactly as it was.
+ */
+export async function exportParquet(store: Store, options: ExportOptions): Promise<ExportSummary> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const started = clock.now();
+  const folder = new ExportFolder(options.outDir);
+  const filter = options.filter ?? {};
+  const job = `export:${createHash('sha256').update(folder.root).digest('hex').slice(0, 12)}`;
+  const specs = DATASETS.filter((d) => filter.repo === undefined || d.perRepository);
+  folder.checkUsable(new Set(DATASETS.map((d) => d.dir.split('/')[0]!)));
+  const lockBase = path.join(folder.root, LOCK_BASE);
+  try {
+    acquireLock(lockBase);
+  } catch (err) {
+    if (err instanceof StoreBusyError) throw new Error(`another export into ${folder.root} is running (pid ${err.pid}); wait for it to finish`);
+    throw err;
+  }
+  const staged: Array<[string, string]> = [];
+  const queue = new WriteQueue(WRITE_CONCURRENCY);
+  try {
+    const recovered = folder.recover();
+    if (recovered) logger.info(`finished the commit of an interrupted export in ${folder.root}`);
+    const previous = readManifest(path.join(folder.root, MANIFEST_FILE));
+    const reusable = previous && previous.deviceId === store.deviceId && isCurrentSchema(previous) ? previous.files : [];
+    store.refreshDailyMetrics();
+
+    const optionsDigest = JSON.stringify([store.deviceId, options.pseudonymizer?.keyId ?? null]);
+    const size = (rel: string) => folder.size(rel);
+    const plans: DatasetPlan[] = [];
+    const correlationRows: Array<Record<string, unknown>[]> = [];
+    for (const spec of specs) {
+      const digest = specDigest(spec, optionsDigest);
+      if (spec.name === 'correlations') plans.push(planCorrelations(store, spec, digest, options.correlations ?? cacheCorrelationSource, reusable, size, correlationRows));
+      else plans.push(planDataset(store.db, spec, filter, digest, reusable, size));
+    }
+    const partitionsToWrite = plans.reduce((n, p) => n + p.write.length, 0);
+    const progress: ExportProgress = { phase: 'planning', filesStaged: 0, partitionsToWrite, rowsStaged: 0 };
+    options.onProgress?.({ ...progress });
+
+    const token = fileToken(store.deviceId);
+    const written: ManifestFile[] = [];
+    if (partitionsToWrite) {
+      const encoder = await (options.parquet ?? new ParquetWasmLoader()).load();
+      const ensured = new Set<string>();
+      progress.phase = 'writing';
+      for (const plan of plans) {
+        if (!plan.write.length) continue;
+        progress.dataset = plan.spec.name;
+        const byDir = new Map(plan.write.map((p) => [p.dir, p]));
+        const known = plan.spec.name === 'correlations' ? [] : resolveKnown(store.db, plan.spec);
+        const builder = new BatchEncoder(plan.spec, store.deviceId, options.pseudonymizer, known);
+        const batches: Iterable<PartitionBatch<PartitionColumns>> = plan.spec.name === 'correlations'
+          ? correlationBatches(builder, correlationRows)
+          : readPartitions(store.db, plan.spec, selectionOf(plan.write), {
+              deviceId: store.deviceId,
+              repoSlug: filter.repo,
+              maxRowsPerFile: options.maxRowsPerFile ?? DEFAULT_MAX_ROWS,
+              known,
+              newSink: (day, capacity) => builder.newPartition(day, capacity),
+            });
+        for (const batch of batches) {
+          if (options.signal?.aborted) throw new ExportCancelledError('export cancelled; the previous export is unchanged');
+          const planned = byDir.get(partitionDir(plan.spec, batch.dayKey, batch.repoKey))!;
+          const rows = batch.sink.rows;
+          const bytes = encoder.encode(builder.encode(batch.sink), {
+            ...builder.encodings,
+            metadata: { 'prodlens.dataset': plan.spec.name, 'prodlens.schema_version': String(EXPORT_SCHEMA_VERSION) },
+          });
+          if (!ensured.has(planned.dir)) {
+            folder.ensureDir(planned.dir);
+            ensured.add(planned.dir);
+          }
+          const rel = `${planned.dir}/part-${token}-${batch.part}.parquet`;
+          const tmp = `${planned.dir}/.part-${token}-${batch.part}.parquet.tmp`;
+          staged.push([tmp, rel]);
+          await queue.add(folder.stage(tmp, bytes, options.durable ?? true));
+          written.push(manifestEntry(plan.spec, planned, rel, rows, bytes));
+          progress.filesStaged += 1;
+          progress.rowsStaged += rows;
+          options.onFileStaged?.(progress.filesStaged);
+          options.onProgress?.({ ...progress });
+        }
+      }
+      await queue.drain();
+    }
+    if (options.signal?.aborted) throw new ExportCancelledError('export cancelled; the previous export is unchanged');
+
+    progress.phase = 'committing';
+    options.onProgress?.({ ...progress });
+    const exportedAt = new Date(clock.now()).toISOString();
+    const kept = plans.flatMap((p) => p.keep);
+    const files = [...kept, ...written].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const manifest = buildManifest(store.deviceId, exportedAt, options, specs, files);
+    const paths = new Set(files.map((f) => f.path));
+    const deletes = (previous?.files ?? []).map((f) => f.path).filter((p) => !paths.has(p) && /\/part-[^/]+\.parquet$/.test(p));
+    folder.commit({ version: 1, renames: staged, deletes, manifest });
+    staged.length = 0;
+    const leftovers = folder.cleanup([...new Set(DATASETS.map((d) => d.dir))], token, paths);
+
+    const summary: ExportSummary = {
+      outDir: folder.root,
+      manifestPath: path.join(folder.root, MANIFEST_FILE),
+      exportedAt,
+      filesWritten: written.length,
+      rowsWritten: written.reduce((n, f) => n + f.rows, 0),
+      filesUnchanged: kept.length,
+      filesRemoved: deletes.length + leftovers,
+      files: files.length,
+      rows: manifest.totals.rows,
+      bytes: manifest.totals.bytes,
+      datasets: Object.fromEntries(
+        specs.map((s) => {
+          const of = files.filter((f) => f.dataset === s.name);
+          return [s.name, { files: of.length, rows: of.reduce((n, f) => n + f.rows, 0), filesWritten: written.filter((f) => f.dataset === s.name).length }];
+        }),
+      ),
+      recovered,
+      durationMs: clock.now() - started,
+    };
+    store.setCheckpoint(job, exportedAt, { outDir: folder.root, files: summary.files, rows: summary.rows, filesWritten: summary.filesWritten });
+    progress.phase = 'done';
+    options.onProgress?.({ ...progress });
+    return summary;
+  } catch (err) {
+    // Let writes in flight land before their temp files are removed.
+    await queue.drain().catch(() => undefined);
+    for (const [tmp] of staged) folder.removeQuietly(tmp);
+    store.recordJobError(job, (err as Error).message);
+    throw err;
+  } finally {
+    releaseLock(lockBase);
+  }
+}
+
+function manifestEntry(spec: DatasetSpec, planned: PlannedPartition, rel: string, rows: number, bytes: Uint8Array): ManifestFile {
+  const partition: Record<string, string> = {};
+  if (spec.dayExpr) partition.event_date = planned.dayKey ?? NULL_PARTITION;
+  if (spec.repoExpr) partition.repo = planned.repoKey ?? NULL_PARTITION;
+  return {
+    path: rel,
+    dataset: spec.name,
+    partition,
+    rows,
+    bytes: bytes.length,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    fingerprint: planned.fingerprint,
+  };
+}
+
+function buildManifest(deviceId: string, exportedAt: string, options: ExportOptions, specs: readonly DatasetSpec[], files: ManifestFile[]): Manifest {
+  const days = files.map((f) => f.partition.event_date).filter((d): d is string => !!d && d !== NULL_PARTITION).sort();
+  return {
+    format: MANIFEST_FORMAT,
+    schemaVersion: EXPORT_SCHEMA_VERSION,
+    exporterVersion: options.exporterVersion,
+    deviceId,
+    exportedAt,
+    filter: { since: options.filter?.since ?? null, until: options.filter?.until ?? null, repo: options.filter?.repo ?? null },
+    pseudonymization: options.pseudonymizer ? { method: 'hmac-sha256', keyId: options.pseudonymizer.keyId } : null,
+    timeRange: { from: days[0] ?? null, until: days[days.length - 1] ?? null },
+    totals: { files: files.length, rows: files.reduce((n, f) => n + f.rows, 0), bytes: files.reduce((n, f) => n + f.bytes, 0) },
+    datasets: Object.fromEntries(specs.map((s) => [s.name, describeDataset(s, files.filter((f) => f.dataset === s.name))])),
+    files,
+  };
+}
+
+/** Correlations are a handful of rows from the analysis: fingerprinted by content, one unpartitioned file. */
+function planCorrelations(
+  store: Store,
+  spec: DatasetSpec,
+  digest: string,
+  source: CorrelationSource,
+  previous: ManifestFile[],
+  size: (rel: string) => number | null,
+  out: Array<Record<string, unknown>[]>,
+): DatasetPlan {
+  const rows = source.rows(store);
+  const plan: DatasetPlan = { spec, write: [], keep: [] };
+  if (!rows.length) return plan;
+  const fingerprint = createHash('sha256').update(JSON.stringify([digest, rows])).digest('hex').slice(0, 32);
+  const old = previous.filter((f) => f.dataset === spec.name);
+  if (old.length && old.every((f) => f.fingerprint === fingerprint && size(f.path) === f.bytes)) {
+    plan.keep.push(...old);
+    return plan;
+  }
+  plan.write.push({ dayKey: null, repoKey: null, dir: spec.dir, fingerprint, rawDays: [] });
+  out.push(rows as unknown as Record<string, unknown>[]);
+  return plan;
+}
+
+/** The correlation rows as one unpartitioned batch, in the dataset's select-list layout. */
+function* correlationBatches(builder: BatchEncoder, pending: Array<Record<string, unknown>[]>): Generator<PartitionBatch<PartitionColumns>> {
+  for (const rows of pending) {
+    const sink = builder.newPartition(null);
+    for (const r of rows) {
+      const row: unknown[] = [null, null];
+      builder.spec.columns.forEach((c, j) => {
+        const at = builder.index[j]!;
+        if (at < 0) return;
+        const v = r[c.name] ?? null;
+        row[at] = c.type === 'timestamp_ms' && typeof v === 'string' ? Date.parse(v) : v;
+      });
+      sink.add(row);
+    }
+    yield { dayKey: null, repoKey: null, part: 0, sink };
+  }
+}
+
+/** Lets file writes (and fsyncs) run on the thread pool while the next file is encoded. */
+class WriteQueue {
+  private readonly pending: Promise<void>[] = [];
+  private error: unknown;
+
+  constructor(private readonly limit: number) {}
+
+  async add(write: Promise<void>): Promise<void> {
+    this.pending.push(
+      write.catch((err: unknown) => {
+        this.error ??= err;
+      }),
+    );
+    if (this.pending.length >= this.limit) await this.pending.shift();
+    if (this.error) throw this.error;
+  }
+
+  async drain(): Promise<void> {
+    await Promise.all(this.pending.splice(0));
+    if (this.error) throw this.error;
+  }
+}
