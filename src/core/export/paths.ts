@@ -18,15 +18,15 @@ const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
 /**
  * A partition value safe as a path component: NFKC-normalized (full-width `．．／` become `../` first), `/`
  * turned into `__` (`acme/api` → `acme__api`), every character outside `[A-Za-z0-9._-]` turned into `_`,
- * no leading dot or trailing dot, no Windows device name, at most 100 characters (longer values keep a
+ * no leading or trailing dot, no `..`, no Windows device name, at most 100 characters (longer values keep a
  * hash of the original so they stay distinct). Null and empty values map to the Hive NULL partition.
  * Different slugs may map to the same value (`a/b_c`, `a/b\c`): rows keep their true `repo_slug`.
  */
 export function partitionValue(raw: string | null | undefined): string {
   if (raw === null || raw === undefined || raw === '') return NULL_PARTITION;
   let s = raw.normalize('NFKC').replace(/\//g, '__').replace(/[^A-Za-z0-9._-]/g, '_');
-  // Only dots (`.`, `..`, `...`) or a leading dot would be a relative or hidden path.
-  s = s.replace(/^\.+/, (dots) => '_'.repeat(dots.length));
+  // A leading dot would be a relative or hidden path; `..` anywhere is refused as a matter of principle.
+  s = s.replace(/^\.+/, (dots) => '_'.repeat(dots.length)).replace(/\.{2,}/g, (dots) => '_'.repeat(dots.length));
   // Windows drops trailing dots and spaces from names, which would merge folders.
   s = s.replace(/\.+$/, (dots) => '_'.repeat(dots.length));
   if (WINDOWS_RESERVED.test(s.split('.')[0]!)) s = `_${s}`;

@@ -1,0 +1,251 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { exportParquet, type ExportOptions } from '../../../src/core/export/exporter';
+import { MANIFEST_FILE, type Manifest } from '../../../src/core/export/manifest';
+import { ParquetWasmLoader } from '../../../src/core/export/node-parquet';
+import type { Store } from '../../../src/core/store/store';
+import { tempDir } from '../helpers/events';
+import { batchOf, duck, event, HIVE, listFiles, populatedStore, scalar } from './fixtures';
+
+const parquet = new ParquetWasmLoader();
+const run = (store: Store, outDir: string, extra: Partial<ExportOptions> = {}) =>
+  exportParquet(store, { outDir, exporterVersion: 'test', parquet, durable: false, ...extra });
+const manifestOf = (dir: string) => JSON.parse(readFileSync(path.join(dir, MANIFEST_FILE), 'utf8')) as Manifest;
+/** DuckDB refuses hive_types naming a key the paths do not have: the daily session metrics have no repo. */
+const read = (dir: string, dataset: string) =>
+  dataset.endsWith('daily_session_metrics')
+    ? `read_parquet('${dir}/${dataset}/**/*.parquet', hive_partitioning = true, hive_types = {'event_date': DATE})`
+    : `read_parquet('${dir}/${dataset}/**/*.parquet', ${HIVE})`;
+
+describe('Parquet export', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  let db: Awaited<ReturnType<typeof duck>>;
+  beforeEach(async () => {
+    tmp = tempDir('prodlens-export-');
+    db = await duck();
+  });
+  afterEach(() => {
+    db.close();
+    tmp.cleanup();
+  });
+
+  it('writes every dataset in the hive layout, read back by DuckDB with the store’s counts, sums and types', async () => {
+    const store = await populatedStore();
+    const out = path.join(tmp.dir, 'export');
+    const summary = await run(store, out);
+    const files = listFiles(out);
+    assert.ok(files.includes('sessions/event_date=2026-01-05/repo=acme__api/part-' + store.deviceId + '-0.parquet'), files.join('\n'));
+    assert.ok(files.includes(`sessions/event_date=2026-01-06/repo=__HIVE_DEFAULT_PARTITION__/part-${store.deviceId}-0.parquet`));
+    assert.ok(files.some((f) => f.startsWith('_aggregates/daily_session_metrics/event_date=2026-01-05/part-')));
+    assert.ok(files.some((f) => f.startsWith('_aggregates/daily_github_metrics/event_date=2026-01-06/repo=acme__api/part-')));
+    assert.ok(files.some((f) => /^_aggregates\/correlations\/part-[^/]+\.parquet$/.test(f)));
+    assert.ok(files.includes('_manifest.json'));
+    assert.ok(!files.some((f) => f.includes('.tmp')), 'no temp files left');
+
+    const [count, tokens, cost, cache] = (await db.all(`SELECT count(*), sum(total_tokens), sum(cost_usd), sum(cache_read_tokens) FROM ${read(out, 'sessions')}`))[0]!;
+    const s = store.db.exec('SELECT count(*), sum(total_tokens), sum(cost_usd), sum(cache_read_tokens) FROM sessions')[0]!.values[0]!;
+    assert.equal(Number(count), s[0]);
+    assert.equal(Number(tokens), s[1]);
+    assert.ok(Math.abs(Number(cost) - (s[2] as number)) < 1e-12, `${cost} vs ${s[2]}`);
+    assert.equal(Number(cache), s[3]);
+    for (const [ds, table] of [['metric_points', 'metric_points'], ['commits', 'commits'], ['pull_requests', 'pull_requests']] as const) {
+      assert.equal(Number(await db.one(`SELECT count(*) FROM ${read(out, ds)}`)), scalar(store, `SELECT count(*) FROM ${table}`), ds);
+    }
+    assert.equal(Number(await db.one(`SELECT count(*) FROM ${read(out, '_aggregates/daily_session_metrics')}`)), scalar(store, 'SELECT count(*) FROM daily_session_metrics'));
+    assert.equal(Number(await db.one(`SELECT sum(total_tokens) FROM ${read(out, '_aggregates/daily_session_metrics')}`)), s[1]);
+    assert.deepEqual(await db.all(`SELECT x_series, y_series, lag_days, method, n, r, p_value FROM read_parquet('${out}/_aggregates/correlations/*.parquet')`), [['requests', 'commits', 1, 'pearson', 30n, 0.42, 0.021]]);
+
+    // Partition columns and types as the contract says; the rows' own day and repository agree with them.
+    const types = Object.fromEntries((await db.all(`DESCRIBE SELECT * FROM ${read(out, 'sessions')}`)).map((r) => [r[0], r[1]]));
+    assert.equal(types.event_date, 'DATE');
+    assert.equal(types.repo, 'VARCHAR');
+    assert.equal(types.timestamp, 'TIMESTAMP WITH TIME ZONE');
+    assert.equal(types.total_tokens, 'BIGINT');
+    assert.equal(types.cost_usd, 'DOUBLE');
+    assert.equal(types.accepted_flag, 'BOOLEAN');
+    assert.equal(types.device_id, 'VARCHAR');
+    const byPartition = await db.all(`SELECT strftime(event_date, '%Y-%m-%d'), repo, repo_slug, count(*) FROM ${read(out, 'sessions')} GROUP BY ALL ORDER BY ALL`);
+    const fromStore = store.db.exec(
+      `SELECT event_date, CASE WHEN repo_slug IS NULL THEN NULL ELSE replace(repo_slug, '/', '__') END, repo_slug, count(*) FROM sessions GROUP BY 1, 2, 3 ORDER BY 1, 2 NULLS LAST`,
+    )[0]!.values;
+    assert.deepEqual(byPartition.map((r) => [r[0], r[1], r[2], Number(r[3])]), fromStore);
+    // Timestamps keep their milliseconds, in UTC.
+    assert.equal(
+      Number(await db.one(`SELECT epoch_ms(min(timestamp)) FROM ${read(out, 'sessions')}`)),
+      scalar(store, 'SELECT min(ts_ms) FROM sessions'),
+    );
+    assert.equal(Number(await db.one(`SELECT count(DISTINCT device_id) FROM ${read(out, 'sessions')} WHERE device_id = '${store.deviceId}'`)), 1);
+
+    // The manifest lists exactly the files, with their row counts and content hashes.
+    const m = manifestOf(out);
+    assert.equal(m.deviceId, store.deviceId);
+    assert.equal(m.schemaVersion, 1);
+    assert.deepEqual(m.timeRange, { from: '2026-01-05', until: '2026-01-07' });
+    assert.deepEqual(m.files.map((f) => f.path).sort(), files.filter((f) => f.endsWith('.parquet')));
+    for (const f of m.files) {
+      const bytes = readFileSync(path.join(out, f.path));
+      assert.equal(f.bytes, bytes.length);
+      assert.equal(f.sha256, createHash('sha256').update(bytes).digest('hex'));
+      assert.equal(Number(await db.one(`SELECT count(*) FROM read_parquet('${path.join(out, f.path)}')`)), f.rows, f.path);
+    }
+    assert.equal(m.datasets.sessions!.rows, s[0]);
+    assert.deepEqual(m.datasets.sessions!.partitionKeys, ['event_date', 'repo']);
+    assert.equal(summary.filesWritten, m.files.length);
+    assert.equal(store.getLastCheckpoint(`export:${createHash('sha256').update(path.resolve(out)).digest('hex').slice(0, 12)}`), m.exportedAt);
+    await store.close();
+  });
+
+  it('re-exports nothing when nothing changed, and only the changed partitions when something did', async () => {
+    const store = await populatedStore();
+    const out = path.join(tmp.dir, 'export');
+    const first = await run(store, out);
+    const before = new Map(manifestOf(out).files.map((f) => [f.path, statSync(path.join(out, f.path)).mtimeMs]));
+
+    const again = await run(store, out);
+    assert.equal(again.filesWritten, 0);
+    assert.equal(again.filesUnchanged, first.files);
+    assert.equal(again.rows, first.rows);
+    for (const [p, mtime] of before) assert.equal(statSync(path.join(out, p)).mtimeMs, mtime, `${p} untouched`);
+
+    await store.ingest(batchOf([event({ id: 'late', time: '2026-01-06T20:00:00Z', repo_slug: 'acme/web', tokens_in: 5000 })]));
+    const third = await run(store, out);
+    const rewritten = manifestOf(out).files.filter((f) => statSync(path.join(out, f.path)).mtimeMs !== before.get(f.path)).map((f) => f.path).sort();
+    assert.deepEqual(
+      rewritten.map((p) => p.replace(/\/part-.*$/, '')),
+      ['_aggregates/daily_session_metrics/event_date=2026-01-06', 'sessions/event_date=2026-01-06/repo=acme__web'],
+    );
+    assert.equal(third.filesWritten, 2);
+    assert.equal(Number(await db.one(`SELECT count(*) FROM ${read(out, 'sessions')}`)), scalar(store, 'SELECT count(*) FROM sessions'));
+    await store.close();
+  });
+
+  it('merges two devices’ exports into the sum of both', async () => {
+    const a = await populatedStore({ developer: 'ana@example.com', idPrefix: 'a' });
+    const b = await populatedStore({ developer: 'bo@example.com', idPrefix: 'b' });
+    const root = path.join(tmp.dir, 'team');
+    await run(a, path.join(root, 'laptop-ana'));
+    await run(b, path.join(root, 'laptop-bo'));
+    const [rows, tokens, devices] = (await db.all(`SELECT count(*), sum(total_tokens), count(DISTINCT device_id) FROM read_parquet('${root}/*/sessions/**/*.parquet', ${HIVE})`))[0]!;
+    assert.equal(Number(rows), scalar(a, 'SELECT count(*) FROM sessions') + scalar(b, 'SELECT count(*) FROM sessions'));
+    assert.equal(Number(tokens), scalar(a, 'SELECT sum(total_tokens) FROM sessions') + scalar(b, 'SELECT sum(total_tokens) FROM sessions'));
+    assert.equal(Number(devices), 2);
+    // File names carry the device id, so the two trees can also be copied into one folder without clashes.
+    const names = new Set([...listFiles(path.join(root, 'laptop-ana')), ...listFiles(path.join(root, 'laptop-bo'))].filter((f) => f.endsWith('.parquet')));
+    assert.equal(names.size, manifestOf(path.join(root, 'laptop-ana')).files.length + manifestOf(path.join(root, 'laptop-bo')).files.length);
+    await a.close();
+    await b.close();
+  });
+
+  it('keeps hostile repository names inside the output folder and their true values in the rows', async () => {
+    const store = await populatedStore();
+    const hostile = ['../../etc', 'a/b\\c', 'CON', '%2e%2e/%2e%2e', '\uff0e\uff0e\uff0f\uff0e\uff0e/x', 'x\u0000y/z', '.hidden/..', `long/${'n'.repeat(300)}`, 'ok/../../../../tmp/pwned', '/abs/olute', 'a/__HIVE_DEFAULT_PARTITION__'];
+    await store.ingest(batchOf(hostile.map((r, i) => event({ id: `hostile-${i}`, time: '2026-01-05T12:00:00Z', repo_slug: r }))));
+    const sentinel = path.join(tmp.dir, 'outside');
+    mkdirSync(sentinel);
+    const out = path.join(tmp.dir, 'nested', 'export');
+    await run(store, out);
+    assert.deepEqual(listFiles(sentinel), []);
+    assert.deepEqual(listFiles(tmp.dir).filter((f) => !f.startsWith('nested/export/')), []);
+    const repoDirs = listFiles(out).filter((f) => f.startsWith('sessions/event_date=2026-01-05/')).map((f) => f.split('/')[2]!);
+    for (const d of repoDirs) {
+      assert.match(d, /^repo=[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/, d);
+      assert.ok(!/^repo=(con|prn|aux|nul)(\.|$)/i.test(d), d);
+    }
+    const slugs = (await db.all(`SELECT DISTINCT repo_slug FROM ${read(out, 'sessions')} WHERE repo_slug IS NOT NULL`)).map((r) => r[0]);
+    for (const r of hostile) assert.ok(slugs.includes(r), `${JSON.stringify(r)} kept as data`);
+    assert.equal(Number(await db.one(`SELECT count(*) FROM ${read(out, 'sessions')}`)), scalar(store, 'SELECT count(*) FROM sessions'));
+    await store.close();
+  });
+
+  it('leaves the previous complete export when interrupted half way, then finishes on the next run', async () => {
+    const store = await populatedStore();
+    const out = path.join(tmp.dir, 'export');
+    await run(store, out);
+    const previous = readFileSync(path.join(out, MANIFEST_FILE), 'utf8');
+    const previousRows = Number(await db.one(`SELECT count(*) FROM ${read(out, 'sessions')}`));
+    // Change every partition, then fail after three files are staged.
+    await store.ingest(batchOf([0, 1, 2].flatMap((d) => ['acme/api', 'acme/web', 'tools/cli'].map((r) => event({ id: `new-${d}-${r}`, time: `2026-01-0${5 + d}T23:00:00Z`, repo_slug: r })))));
+    await assert.rejects(
+      run(store, out, {
+        onFileStaged: (n) => {
+          if (n === 3) throw new Error('disk unplugged');
+        },
+      }),
+      /disk unplugged/,
+    );
+    const check = async () => {
+      assert.equal(readFileSync(path.join(out, MANIFEST_FILE), 'utf8'), previous);
+      const m = JSON.parse(previous) as Manifest;
+      for (const f of m.files) assert.equal(createHash('sha256').update(readFileSync(path.join(out, f.path))).digest('hex'), f.sha256, f.path);
+      assert.deepEqual(listFiles(out).filter((f) => f.endsWith('.parquet')), m.files.map((f) => f.path).sort());
+      assert.equal(Number(await db.one(`SELECT count(*) FROM ${read(out, 'sessions')}`)), previousRows);
+    };
+    await check();
+    assert.match(store.db.exec("SELECT last_status, last_error FROM etl_runs WHERE job LIKE 'export:%'")[0]!.values[0]!.join(' '), /error disk unplugged/);
+
+    // Cancelled through the signal after two files: same guarantee.
+    const controller = new AbortController();
+    await assert.rejects(run(store, out, { signal: controller.signal, onFileStaged: (n) => n === 2 && controller.abort() }), /cancelled/);
+    await check();
+
+    const done = await run(store, out);
+    assert.equal(manifestOf(out).datasets.sessions!.rows, (JSON.parse(previous) as Manifest).datasets.sessions!.rows + 9);
+    assert.equal(done.filesWritten, 9 + 3, 'the nine changed sessions partitions and three days of daily metrics');
+    assert.equal(Number(await db.one(`SELECT count(*) FROM ${read(out, 'sessions')}`)), scalar(store, 'SELECT count(*) FROM sessions'));
+    assert.ok(!listFiles(out).some((f) => f.includes('.tmp')));
+    await store.close();
+  });
+
+  it('rolls forward a commit that was interrupted between its renames', async () => {
+    const store = await populatedStore();
+    const out = path.join(tmp.dir, 'export');
+    await run(store, out);
+    const oldManifest = readFileSync(path.join(out, MANIFEST_FILE), 'utf8');
+    await store.ingest(batchOf([event({ id: 'x1', time: '2026-01-05T23:00:00Z', repo_slug: 'acme/api' })]));
+    await run(store, out);
+    const newManifest = JSON.parse(readFileSync(path.join(out, MANIFEST_FILE), 'utf8')) as Manifest;
+    // Put the folder back in the state of a crash after the intent was written and before its renames ran:
+    // the new file still under its staged name, the old manifest in place.
+    const changed = newManifest.files.find((f) => f.path.startsWith('sessions/event_date=2026-01-05/repo=acme__api/'))!;
+    const staged = changed.path.replace(/\/(part-[^/]+)$/, '/.$1.tmp');
+    renameSync(path.join(out, changed.path), path.join(out, staged));
+    writeFileSync(path.join(out, '.prodlens-commit.json'), JSON.stringify({ version: 1, renames: [[staged, changed.path]], deletes: [], manifest: newManifest }));
+    writeFileSync(path.join(out, MANIFEST_FILE), oldManifest);
+
+    const next = await run(store, out);
+    assert.equal(next.recovered, true);
+    assert.equal(next.filesWritten, 0, 'the recovered commit already holds the current data');
+    assert.ok(!existsSync(path.join(out, '.prodlens-commit.json')));
+    assert.equal(createHash('sha256').update(readFileSync(path.join(out, changed.path))).digest('hex'), changed.sha256);
+    assert.equal(manifestOf(out).totals.rows, newManifest.totals.rows);
+    await store.close();
+  });
+
+  it('exports only the requested days and repository, and removes what the new selection no longer covers', async () => {
+    const store = await populatedStore();
+    const out = path.join(tmp.dir, 'export');
+    await run(store, out);
+    const narrowed = await run(store, out, { filter: { since: '2026-01-06', until: '2026-01-06', repo: 'acme/api' } });
+    const m = manifestOf(out);
+    assert.deepEqual(m.filter, { since: '2026-01-06', until: '2026-01-06', repo: 'acme/api' });
+    assert.deepEqual(Object.keys(m.datasets).sort(), ['commits', 'daily_github_metrics', 'metric_points', 'pull_requests', 'sessions']);
+    assert.deepEqual([...new Set(m.files.map((f) => `${f.partition.event_date}/${f.partition.repo}`))], ['2026-01-06/acme__api']);
+    assert.ok(narrowed.filesRemoved > 0);
+    assert.deepEqual(listFiles(out).filter((f) => f.endsWith('.parquet')), m.files.map((f) => f.path).sort());
+    assert.equal(
+      Number(await db.one(`SELECT count(*) FROM ${read(out, 'sessions')}`)),
+      scalar(store, "SELECT count(*) FROM sessions WHERE event_date = '2026-01-06' AND repo_slug = 'acme/api'"),
+    );
+    await store.close();
+  });
+
+  it('refuses a folder that holds something other than an export', async () => {
+    const store = await populatedStore();
+    writeFileSync(path.join(tmp.dir, 'notes.txt'), 'mine');
+    await assert.rejects(run(store, tmp.dir), /not empty and holds no ProdLens export/);
+    assert.deepEqual(listFiles(tmp.dir), ['notes.txt']);
+    await store.close();
+  });
+});
