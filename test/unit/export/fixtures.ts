@@ -8,16 +8,16 @@ import { batchOf, event, sqlLoader } from '../helpers/events';
 
 export const HIVE = "hive_partitioning = true, hive_types = {'event_date': DATE, 'repo': VARCHAR}";
 
-export async function memoryStore(): Promise<Store> {
-  return Store.open({ path: null, sql: await sqlLoader.load() });
+export async function memoryStore(dbPath: string | null = null): Promise<Store> {
+  return Store.open({ path: dbPath, sql: await sqlLoader.load() });
 }
 
 /**
  * A store with every exported dataset: events over three days and three repositories (one event without a
  * repository), metric points, commits, pull requests (one open), a correlation result.
  */
-export async function populatedStore(opts: { developer?: string; idPrefix?: string } = {}): Promise<Store> {
-  const store = await memoryStore();
+export async function populatedStore(opts: { developer?: string; idPrefix?: string; path?: string } = {}): Promise<Store> {
+  const store = await memoryStore(opts.path ?? null);
   const dev = opts.developer ?? 'Ana@Example.com';
   const p = opts.idPrefix ?? '';
   const events = [];
