@@ -7,11 +7,18 @@ import type { PriceOverrides } from '../core/pricing';
  */
 export interface ProdLensConfig {
   prices: PriceOverrides;
+  export: {
+    /** Replace identities by HMAC pseudonyms keyed with the team secret (SecretStorage). */
+    pseudonymize: boolean;
+  };
 }
 
 export function readConfig(scope?: vscode.ConfigurationScope): ProdLensConfig {
   const c = vscode.workspace.getConfiguration('prodlens', scope);
   return {
     prices: c.get<PriceOverrides>('prices.overrides', {}),
+    export: {
+      pseudonymize: c.get<boolean>('export.pseudonymize', false),
+    },
   };
 }

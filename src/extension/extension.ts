@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerExport } from './export';
 import { channelLogger } from './logger';
 import { ProdLensServices } from './services';
 
@@ -13,6 +14,7 @@ export function activate(context: vscode.ExtensionContext): ProdLensApi {
   context.subscriptions.push(channel);
   services = new ProdLensServices(context, channelLogger(channel));
   context.subscriptions.push(services);
+  context.subscriptions.push(registerExport(services));
   services.logger.info('[extension] activated');
   return { services };
 }

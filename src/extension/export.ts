@@ -1,0 +1,129 @@
+import * as vscode from 'vscode';
+import { version as PRODLENS_VERSION } from '../../package.json';
+import { readConfig } from './config';
+import { Disposable } from './lifecycle';
+import type { ProdLensServices } from './services';
+
+const FOLDER_KEY = 'prodlens.export.folder';
+/**
+ * The team secret lives in SecretStorage (the OS keychain), not in a setting: settings are plain JSON that
+ * Settings Sync uploads and that workspace settings put in the repository, and anyone holding the secret
+ * can test guesses of who is behind a pseudonym.
+ */
+export const TEAM_SECRET_KEY = 'prodlens.export.teamSecret';
+const MIN_SECRET_LENGTH = 16;
+
+/**
+ * "ProdLens: Export Parquet": asks for a folder the first time (remembered per workspace), exports with a
+ * cancellable progress notification, and offers to open the folder. The exporter (apache-arrow,
+ * parquet-wasm) is loaded on first use, never at activation.
+ */
+export class ExportCommands extends Disposable {
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly services: ProdLensServices) {
+    super();
+    this._register(vscode.commands.registerCommand('prodlens.exportParquet', () => this.exportParquet()));
+    this._register(vscode.commands.registerCommand('prodlens.setExportTeamSecret', () => this.setTeamSecret()));
+  }
+
+  private async exportParquet(choose = false): Promise<void> {
+    if (this.running) {
+      void vscode.window.showInformationMessage('ProdLens: an export is already running.');
+      return;
+    }
+    const state = this.services.context.workspaceState;
+    let folder = state.get<string>(FOLDER_KEY);
+    if (!folder || choose) {
+      const picked = await vscode.window.showOpenDialog({
+        canSelectFolders: true,
+        canSelectFiles: false,
+        canSelectMany: false,
+        openLabel: 'Export Here',
+        title: 'ProdLens: choose an empty folder (or a previous export) for the Parquet export',
+      });
+      if (!picked?.[0]) return;
+      folder = picked[0].fsPath;
+      await state.update(FOLDER_KEY, folder);
+    }
+    const secret = readConfig().export.pseudonymize ? await this.teamSecret() : undefined;
+    if (secret === null) return;
+    this.running = this.run(folder, secret).finally(() => (this.running = undefined));
+    await this.running;
+  }
+
+  private async run(folder: string, secret: string | undefined): Promise<void> {
+    const log = this.services.log('export');
+    try {
+      const summary = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'ProdLens: exporting Parquet', cancellable: true },
+        async (progress, token) => {
+          const { exportParquet } = await import('../core/export/exporter');
+          const { Pseudonymizer } = await import('../core/export/pseudonymize');
+          const store = await this.services.store();
+          const controller = new AbortController();
+          const sub = token.onCancellationRequested(() => controller.abort());
+          let reported = 0;
+          try {
+            return await exportParquet(store, {
+              outDir: folder,
+              exporterVersion: PRODLENS_VERSION,
+              pseudonymizer: secret ? new Pseudonymizer(secret) : undefined,
+              signal: controller.signal,
+              logger: log,
+              onProgress: (p) => {
+                const pct = p.partitionsToWrite ? Math.min(100, (100 * p.filesStaged) / p.partitionsToWrite) : 0;
+                progress.report({ message: p.phase === 'writing' ? `${p.filesStaged} of ~${p.partitionsToWrite} files` : p.phase, increment: pct - reported });
+                reported = pct;
+              },
+            });
+          } finally {
+            sub.dispose();
+          }
+        },
+      );
+      log.info(`exported ${summary.rows} rows to ${summary.outDir}: ${summary.filesWritten} written, ${summary.filesUnchanged} unchanged, ${summary.filesRemoved} removed`);
+      const action = await vscode.window.showInformationMessage(
+        `ProdLens: exported ${summary.rows.toLocaleString()} rows (${summary.filesWritten} files written, ${summary.filesUnchanged} unchanged).`,
+        'Open Folder',
+        'Change Folder…',
+      );
+      if (action === 'Open Folder') await vscode.env.openExternal(vscode.Uri.file(summary.outDir));
+      if (action === 'Change Folder…') await this.exportParquet(true);
+    } catch (err) {
+      const cancelled = (err as Error).name === 'ExportCancelledError' || (err as Error).message.includes('cancelled');
+      if (cancelled) {
+        void vscode.window.showInformationMessage('ProdLens: export cancelled; the previous export is unchanged.');
+        return;
+      }
+      log.error(`export to ${folder} failed: ${(err as Error).message}`);
+      const action = await vscode.window.showErrorMessage(`ProdLens: export failed: ${(err as Error).message}`, 'Choose Another Folder…');
+      if (action) await this.exportParquet(true);
+    }
+  }
+
+  /** The stored team secret, else asked for now; null when the user gave up. */
+  private async teamSecret(): Promise<string | null> {
+    const stored = await this.services.context.secrets.get(TEAM_SECRET_KEY);
+    if (stored && stored.length >= MIN_SECRET_LENGTH) return stored;
+    return (await this.setTeamSecret()) ?? null;
+  }
+
+  private async setTeamSecret(): Promise<string | undefined> {
+    const value = await vscode.window.showInputBox({
+      title: 'ProdLens: team secret for pseudonymized exports',
+      prompt: `The secret your team shares (at least ${MIN_SECRET_LENGTH} characters). Stored in the OS keychain, never in settings.`,
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.length >= MIN_SECRET_LENGTH ? undefined : `At least ${MIN_SECRET_LENGTH} characters`),
+    });
+    if (!value) return undefined;
+    await this.services.context.secrets.store(TEAM_SECRET_KEY, value);
+    return value;
+  }
+}
+
+/** Registers the export commands (called from activate). */
+export function registerExport(services: ProdLensServices): vscode.Disposable {
+  return new ExportCommands(services);
+}
