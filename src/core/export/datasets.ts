@@ -100,7 +100,7 @@ const sessions: DatasetSpec = {
     // NULLIF: the usual value (this device) crosses from SQLite as a cheap NULL and is filled back in JS.
     { name: 'device_id', type: 'dict', nullable: false, sql: 'NULLIF(device_id, $device)', fill: 'device', description: 'Installation that captured the event (random, stable per database).' },
     { name: 'cost_source', type: 'dict', nullable: false, known: COST_SOURCES, description: 'reported, estimated or unknown (unknown model: cost_usd is NULL, not 0).' },
-    { name: 'reasoning_tokens', type: 'int64', nullable: true, unit: 'tokens', description: 'Reasoning tokens when the source reports them (included in tokens_out).' },
+    { name: 'reasoning_tokens', type: 'int64', nullable: true, unit: 'tokens', description: 'Reasoning tokens, when the source reports them separately.' },
     { name: 'lines_added', type: 'int64', nullable: true, unit: 'lines', description: 'Lines added by an AI edit.' },
     { name: 'lines_removed', type: 'int64', nullable: true, unit: 'lines', description: 'Lines removed by an AI edit.' },
     { name: 'language', type: 'dict', nullable: true, description: 'Editor language id of an edit.' },
@@ -188,7 +188,7 @@ const pullRequests: DatasetSpec = {
     { name: 'title', type: 'utf8', nullable: true, description: 'Title.' },
     { name: 'author', type: 'dict', nullable: true, identity: true, description: 'Author login; pseudonym with --pseudonymize.' },
     { name: 'state', type: 'dict', nullable: false, description: 'open, closed or merged.' },
-    { name: 'created_at', type: 'timestamp_ms', nullable: false, sql: ms('created_at'), unit: 'ms, UTC', description: 'Creation time.' },
+    { name: 'created_at', type: 'timestamp_ms', nullable: true, sql: ms('created_at'), unit: 'ms, UTC', description: 'Creation time (NULL only if the stored text is not a time).' },
     { name: 'merged_at', type: 'timestamp_ms', nullable: true, sql: ms('merged_at'), unit: 'ms, UTC', description: 'Merge time (NULL if not merged).' },
     { name: 'closed_at', type: 'timestamp_ms', nullable: true, sql: ms('closed_at'), unit: 'ms, UTC', description: 'Close time.' },
     { name: 'updated_at', type: 'timestamp_ms', nullable: true, sql: ms('updated_at'), unit: 'ms, UTC', description: 'Last update seen by the sync.' },

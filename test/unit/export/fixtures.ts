@@ -46,7 +46,8 @@ export async function populatedStore(opts: { developer?: string; idPrefix?: stri
     `INSERT INTO commits (sha, repo_slug, author, author_name, author_email, timestamp, committed_at, event_date, lines_added, lines_removed, files_changed, is_merge, is_mine, source)
      VALUES (?, 'acme/api', 'ana@example.com', 'Ana Lopez', 'ana@example.com', '2026-01-05T10:00:00Z', '2026-01-05T10:05:00Z', '2026-01-05', 10, 2, 1, 0, 1, 'git'),
             (?, 'acme/web', 'bo@example.com', 'Bo', 'bo@example.com', '2026-01-06T11:00:00.500Z', NULL, '2026-01-06', 3, 0, 2, 1, 0, 'git')`,
-    [`${p}sha1`, `${p}sha2`],
+    // The same commits on every device: they describe the shared repositories.
+    ['sha1', 'sha2'],
   );
   store.db.run(
     `INSERT INTO pull_requests (id, repo_slug, number, title, author, state, created_at, merged_at, closed_at, updated_at, reopened, additions, deletions)
