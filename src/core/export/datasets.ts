@@ -56,6 +56,8 @@ export interface DatasetSpec {
 export type DatasetName = 'sessions' | 'metric_points' | 'commits' | 'pull_requests' | 'daily_session_metrics' | 'daily_github_metrics' | 'correlations';
 
 const COST_SOURCES = ['estimated', 'reported', 'unknown'] as const;
+/** Usual agents (others still export, as strings). */
+const AGENTS = ['claude-code', 'codex', 'gemini-cli', 'copilot', 'cursor'] as const;
 
 const ms = (c: string) => `CAST(round(unixepoch(${c}, 'subsec') * 1000) AS INTEGER)`;
 const device = (description = 'Random id of the ProdLens installation that exported the row (stable per database).'): ColumnSpec => ({
@@ -104,7 +106,7 @@ const sessions: DatasetSpec = {
     { name: 'lines_added', type: 'int64', nullable: true, unit: 'lines', description: 'Lines added by an AI edit.' },
     { name: 'lines_removed', type: 'int64', nullable: true, unit: 'lines', description: 'Lines removed by an AI edit.' },
     { name: 'language', type: 'dict', nullable: true, description: 'Editor language id of an edit.' },
-    { name: 'agent', type: 'dict', nullable: true, description: 'Agent behind the event (claude-code, codex, gemini-cli, copilot, …).' },
+    { name: 'agent', type: 'dict', nullable: true, known: AGENTS, description: 'Agent behind the event (claude-code, codex, gemini-cli, copilot, …).' },
     { name: 'price_version', type: 'dict', nullable: true, description: 'Version of the price table behind an estimated cost.' },
     { name: 'attrs', type: 'utf8', nullable: true, description: 'Small metadata as a JSON object string (never prompt text or code).' },
     { name: 'duplicate_of', type: 'utf8', nullable: true, description: 'trace_hash of the event this row repeats through another channel; exclude such rows from sums.' },

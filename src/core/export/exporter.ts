@@ -103,7 +103,11 @@ export async function exportParquet(store: Store, options: ExportOptions): Promi
     const recovered = folder.recover();
     if (recovered) logger.info(`finished the commit of an interrupted export in ${folder.root}`);
     const previous = readManifest(path.join(folder.root, MANIFEST_FILE));
-    const reusable = previous && previous.deviceId === store.deviceId && isCurrentSchema(previous) ? previous.files : [];
+    if (previous && previous.deviceId !== store.deviceId) {
+      // Replacing it would delete another installation's export; each export belongs in its own folder.
+      throw new Error(`${folder.root} holds the export of another ProdLens installation (device ${previous.deviceId}); export into an empty folder, or delete that one first`);
+    }
+    const reusable = previous && isCurrentSchema(previous) ? previous.files : [];
     store.refreshDailyMetrics();
 
     const optionsDigest = JSON.stringify([store.deviceId, options.pseudonymizer?.keyId ?? null]);

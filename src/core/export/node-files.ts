@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { fsyncDir } from '../store/journal';
@@ -27,6 +27,8 @@ export interface CommitIntent {
 export class ExportFolder {
   readonly root: string;
   private realRoot: string | undefined;
+  /** Folders already checked to be plain folders. */
+  private readonly verified = new Set<string>();
 
   constructor(root: string) {
     this.root = path.resolve(root);
@@ -39,13 +41,27 @@ export class ExportFolder {
     return safeJoin(this.root, ...parts);
   }
 
-  /** Creates a partition folder and checks, after symlinks are resolved, that it is still inside the root. */
+  /**
+   * Creates a partition folder one level at a time, refusing any existing level that is not a plain folder:
+   * a symlink planted inside the export must not redirect writes (or even a mkdir) elsewhere.
+   */
   ensureDir(relDir: string): string {
-    const abs = this.resolve(relDir);
-    mkdirSync(abs, { recursive: true });
-    this.realRoot ??= realpathSync.native(this.root);
-    // A symlink planted inside the folder must not redirect writes elsewhere.
-    if (!isInside(this.realRoot, realpathSync.native(abs))) throw new UnsafePathError(`${abs} resolves outside ${this.root}`);
+    const parts = manifestPathComponents(relDir);
+    if (!parts) throw new UnsafePathError(`refusing path ${JSON.stringify(relDir)}`);
+    let rel = '';
+    let abs = this.root;
+    for (const part of parts) {
+      rel = rel ? `${rel}/${part}` : part;
+      abs = safeJoin(this.root, ...rel.split('/'));
+      if (this.verified.has(rel)) continue;
+      try {
+        if (!lstatSync(abs).isDirectory()) throw new UnsafePathError(`${abs} is not a plain folder (a symlink or a file); refusing to write through it`);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        mkdirSync(abs);
+      }
+      this.verified.add(rel);
+    }
     return abs;
   }
 
@@ -68,11 +84,15 @@ export class ExportFolder {
     }
   }
 
+  /** Removes a file of the export; never through a symlinked folder that leads outside it. */
   removeQuietly(rel: string): void {
     try {
-      rmSync(this.resolve(rel), { force: true });
+      const abs = this.resolve(rel);
+      this.realRoot ??= realpathSync.native(this.root);
+      if (!isInside(this.realRoot, realpathSync.native(path.dirname(abs)))) return;
+      rmSync(abs, { force: true });
     } catch {
-      // Left for the next run's cleanup.
+      // Gone already, or left for the next run's cleanup.
     }
   }
 
@@ -167,7 +187,8 @@ export class ExportFolder {
     mkdirSync(this.root, { recursive: true });
     const entries = readdirSync(this.root);
     if (!entries.length || entries.includes(MANIFEST_FILE) || entries.includes(INTENT_FILE)) return;
-    const foreign = entries.filter((e) => !topLevelNames.has(e) && !e.startsWith(LOCK_BASE));
+    // Our own leftovers (lock, temp manifest of a crashed first run) start with `.prodlens`.
+    const foreign = entries.filter((e) => !topLevelNames.has(e) && !e.startsWith('.prodlens'));
     if (foreign.length) {
       throw new Error(`${this.root} is not empty and holds no ProdLens export (found ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose an empty folder or a previous export`);
     }
@@ -176,7 +197,7 @@ export class ExportFolder {
 
 /** Temp file + fsync + rename + fsync of the folder. */
 export function writeAtomic(file: string, text: string): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp`);
+  const tmp = path.join(path.dirname(file), `.prodlens-tmp-${path.basename(file)}`);
   const fd = openSync(tmp, 'w');
   try {
     writeSync(fd, text);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { exportParquet, type ExportOptions } from '../../../src/core/export/exporter';
 import { MANIFEST_FILE, type Manifest } from '../../../src/core/export/manifest';
@@ -239,6 +239,26 @@ describe('Parquet export', () => {
       scalar(store, "SELECT count(*) FROM sessions WHERE event_date = '2026-01-06' AND repo_slug = 'acme/api'"),
     );
     await store.close();
+  });
+
+  it('refuses another installation’s export folder, and a folder symlinked out of the export', async () => {
+    const a = await populatedStore({ idPrefix: 'a' });
+    const b = await populatedStore({ idPrefix: 'b' });
+    const out = path.join(tmp.dir, 'export');
+    await run(a, out);
+    const before = listFiles(out);
+    await assert.rejects(run(b, out), /holds the export of another ProdLens installation/);
+    assert.deepEqual(listFiles(out), before);
+
+    const outside = path.join(tmp.dir, 'outside');
+    mkdirSync(outside);
+    const trap = path.join(tmp.dir, 'trap');
+    mkdirSync(trap);
+    symlinkSync(outside, path.join(trap, 'sessions'), 'dir');
+    await assert.rejects(run(b, trap), /not a plain folder/);
+    assert.deepEqual(readdirSync(outside), [], 'not even a folder created through the symlink');
+    await a.close();
+    await b.close();
   });
 
   it('refuses a folder that holds something other than an export', async () => {
