@@ -103,6 +103,23 @@ export const MIGRATIONS: readonly string[] = [
   -- Days whose events changed since daily_session_metrics was last refreshed.
   CREATE TABLE dirty_days (event_date TEXT PRIMARY KEY);
   `,
+  // 1 → 2: outcomes (git and GitHub sync).
+  `
+  -- Set when a commit stored by the git sync is no longer reachable from any branch (amended, rebased,
+  -- branch deleted); such commits stop counting but are kept. Cleared if the commit becomes reachable again.
+  ALTER TABLE commits ADD COLUMN unreachable_at TEXT;
+  CREATE INDEX idx_commits_repo_day ON commits (repo_slug, event_date);
+
+  -- Pull request timeline events that outcomes count (reopened, closed, merged), with their own dates:
+  -- a reopen counts on the day of its event, not on the PR's creation or merge day.
+  CREATE TABLE pr_events (
+    repo_slug TEXT NOT NULL, number INTEGER NOT NULL, event_id INTEGER NOT NULL, event TEXT NOT NULL,
+    actor TEXT, created_at TEXT NOT NULL, event_date TEXT NOT NULL,
+    PRIMARY KEY (repo_slug, event_id)
+  );
+  CREATE INDEX idx_pr_events_day ON pr_events (repo_slug, event, event_date);
+  CREATE INDEX idx_pr_events_pr ON pr_events (repo_slug, number);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
