@@ -32,6 +32,11 @@ const COLUMNS = [
   'lines_added', 'lines_removed', 'files_changed', 'is_merge', 'is_mine', 'source',
 ] as const;
 
+function named(c: CommitRecord): Record<string, string | number | null> {
+  const v = values(c);
+  return Object.fromEntries(COLUMNS.map((col, i) => [`:${col}`, v[i]!]));
+}
+
 function values(c: CommitRecord): (string | number | null)[] {
   return [
     c.sha, c.repo_slug, c.author, c.author_name, c.author_email, c.timestamp, c.committed_at, c.event_date,
@@ -47,20 +52,20 @@ const INSERT = `INSERT INTO commits (${COLUMNS.join(', ')}) VALUES (${COLUMNS.ma
  * `unreachable_at` (the commit is reachable again). Rows are rewritten only when something differs, so a
  * re-read changes nothing and marks no day dirty.
  */
-const UPDATE_FROM_GIT = `UPDATE commits SET author = ?3, author_name = ?4, author_email = ?5, timestamp = ?6,
-    committed_at = ?7, event_date = ?8, lines_added = ?9, lines_removed = ?10, files_changed = ?11, is_merge = ?12,
-    is_mine = ?13, source = ?14, unreachable_at = NULL
-  WHERE sha = ?1 AND repo_slug = ?2 AND (unreachable_at IS NOT NULL OR source IS NOT ?14
-    OR author IS NOT ?3 OR author_name IS NOT ?4 OR author_email IS NOT ?5 OR timestamp IS NOT ?6
-    OR committed_at IS NOT ?7 OR event_date IS NOT ?8 OR lines_added IS NOT ?9 OR lines_removed IS NOT ?10
-    OR files_changed IS NOT ?11 OR is_merge IS NOT ?12 OR is_mine IS NOT ?13)`;
+const UPDATE_FROM_GIT = `UPDATE commits SET author = :author, author_name = :author_name, author_email = :author_email, timestamp = :timestamp,
+    committed_at = :committed_at, event_date = :event_date, lines_added = :lines_added, lines_removed = :lines_removed, files_changed = :files_changed, is_merge = :is_merge,
+    is_mine = :is_mine, source = :source, unreachable_at = NULL
+  WHERE sha = :sha AND repo_slug = :repo_slug AND (unreachable_at IS NOT NULL OR source IS NOT :source
+    OR author IS NOT :author OR author_name IS NOT :author_name OR author_email IS NOT :author_email OR timestamp IS NOT :timestamp
+    OR committed_at IS NOT :committed_at OR event_date IS NOT :event_date OR lines_added IS NOT :lines_added OR lines_removed IS NOT :lines_removed
+    OR files_changed IS NOT :files_changed OR is_merge IS NOT :is_merge OR is_mine IS NOT :is_mine)`;
 
 /** GitHub never overwrites what git measured; it refreshes only its own rows. */
-const UPDATE_FROM_GITHUB = `UPDATE commits SET author = ?3, author_name = ?4, author_email = ?5, timestamp = ?6,
-    committed_at = ?7, event_date = ?8, is_merge = ?12
-  WHERE sha = ?1 AND repo_slug = ?2 AND source = 'github' AND (author IS NOT ?3 OR author_name IS NOT ?4
-    OR author_email IS NOT ?5 OR timestamp IS NOT ?6 OR committed_at IS NOT ?7 OR event_date IS NOT ?8
-    OR is_merge IS NOT ?12)`;
+const UPDATE_FROM_GITHUB = `UPDATE commits SET author = :author, author_name = :author_name, author_email = :author_email, timestamp = :timestamp,
+    committed_at = :committed_at, event_date = :event_date, is_merge = :is_merge
+  WHERE sha = :sha AND repo_slug = :repo_slug AND source = 'github' AND (author IS NOT :author OR author_name IS NOT :author_name
+    OR author_email IS NOT :author_email OR timestamp IS NOT :timestamp OR committed_at IS NOT :committed_at OR event_date IS NOT :event_date
+    OR is_merge IS NOT :is_merge)`;
 
 /**
  * Writes commits (call inside a transaction) and records the (repository, day) pairs whose
@@ -85,7 +90,7 @@ export function writeCommits(db: Database, rows: readonly CommitRecord[], days: 
       oldDay.bind([c.repo_slug, c.sha]);
       const before = oldDay.step() ? (oldDay.get()[0] as string) : null;
       oldDay.reset();
-      (c.source === 'git' ? gitUpd : ghUpd).run(v);
+      (c.source === 'git' ? gitUpd : ghUpd).run(named(c));
       if (db.getRowsModified() > 0) {
         counts.updated++;
         days.add(c.repo_slug, before);
