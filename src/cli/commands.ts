@@ -1,5 +1,7 @@
 import type { CliIO } from './context';
 import { reportCommand } from './commands/report';
+import { syncGitCommand } from './commands/sync-git';
+import { syncGitHubCommand } from './commands/sync-github';
 
 /** A `prodlens` subcommand. */
 export interface Command {
@@ -13,6 +15,8 @@ export interface Command {
 /** Every subcommand by name; features register theirs here. */
 export const COMMANDS: Record<string, Command> = {
   report: reportCommand,
+  'sync-git': syncGitCommand,
+  'sync-github': syncGitHubCommand,
 };
 
 export function usage(): string {

@@ -50,7 +50,8 @@ export class GitHubClient {
       baseUrl: this.baseUrl,
       userAgent: `prodlens/${PRODLENS_VERSION}`,
       request: { signal: opts.signal },
-      log: { debug: () => {}, info: () => {}, warn: (m: string) => logger.warn(m), error: (m: string) => logger.error(m) },
+      // Octokit logs every failed attempt as an error; the retry hook and the sync report what matters.
+      log: { debug: () => {}, info: () => {}, warn: (m: string) => logger.warn(m), error: (m: string) => logger.debug(m) },
     });
     const deps = {
       policy: { ...DEFAULT_RETRY_POLICY, ...opts.retry },

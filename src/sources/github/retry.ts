@@ -27,7 +27,12 @@ export interface FailedResponse {
   status: number;
   headers: Record<string, string | number | undefined>;
   message: string;
+  /** No HTTP response at all (refused, DNS, TLS): Octokit reports these as status 500. */
+  noResponse?: boolean;
 }
+
+/** Retries of a request that got no response: a wrong URL should fail in seconds, not minutes. */
+const MAX_NO_RESPONSE_RETRIES = 2;
 
 export type RetryDecision = { retry: true; delayMs: number; reason: string } | { retry: false };
 
@@ -62,6 +67,7 @@ export function retryDecision(res: FailedResponse, attempt: number, nowMs: numbe
     }
     return { retry: false };
   }
+  if (res.noResponse && attempt >= MAX_NO_RESPONSE_RETRIES) return { retry: false };
   if ([500, 502, 503, 504].includes(res.status)) {
     return { retry: true, delayMs: policy.baseDelayMs * 2 ** attempt, reason: `${res.status} server error` };
   }
@@ -151,5 +157,5 @@ export function asFailedResponse(err: unknown): FailedResponse | null {
   if (typeof e.status !== 'number') return null;
   const data = e.response?.data as { message?: unknown } | undefined;
   const message = typeof data?.message === 'string' ? data.message : String(e.message ?? '');
-  return { status: e.status, headers: e.response?.headers ?? {}, message };
+  return { status: e.status, headers: e.response?.headers ?? {}, message, noResponse: e.response === undefined };
 }

@@ -31,6 +31,11 @@ describe('GitHub retry rules', () => {
     assert.deepEqual([delay(res(502), 0), delay(res(503), 1), delay(res(500), 2), delay(res(504), 3)], [1000, 2000, 4000, 8000]);
   });
 
+  it('gives up quickly on a request that got no response at all', () => {
+    const refused: FailedResponse = { status: 500, headers: {}, message: 'connect ECONNREFUSED 127.0.0.1:9', noResponse: true };
+    assert.deepEqual([delay(refused, 0), delay(refused, 1), delay(refused, 2)], [1000, 2000, null]);
+  });
+
   it('does not retry permission, auth, missing, validation or not-modified answers, nor past the retry limit', () => {
     assert.equal(delay(res(403, { 'x-ratelimit-remaining': '4999' }, 'Resource not accessible by personal access token')), null);
     for (const s of [304, 401, 404, 422]) assert.equal(delay(res(s)), null, String(s));
