@@ -7,11 +7,32 @@ import type { PriceOverrides } from '../core/pricing';
  */
 export interface ProdLensConfig {
   prices: PriceOverrides;
+  git: {
+    /** `prodlens.git.autoSync`: read the workspace's git history after startup and daily. */
+    autoSync: boolean;
+    /** VS Code's own `git.path` (first entry), else `git` on PATH. */
+    path: string;
+  };
+  github: {
+    /** `prodlens.github.apiUrl`: REST API root; empty means https://api.github.com. */
+    apiUrl: string;
+    /** `prodlens.github.backgroundSync`: sync pull requests daily without being asked. */
+    backgroundSync: boolean;
+  };
 }
 
 export function readConfig(scope?: vscode.ConfigurationScope): ProdLensConfig {
   const c = vscode.workspace.getConfiguration('prodlens', scope);
+  const gitPath = vscode.workspace.getConfiguration('git', scope).get<string | string[] | null>('path');
   return {
     prices: c.get<PriceOverrides>('prices.overrides', {}),
+    git: {
+      autoSync: c.get<boolean>('git.autoSync', true),
+      path: (Array.isArray(gitPath) ? gitPath.find((p) => typeof p === 'string' && p) : gitPath) || 'git',
+    },
+    github: {
+      apiUrl: c.get<string>('github.apiUrl', '').trim() || 'https://api.github.com',
+      backgroundSync: c.get<boolean>('github.backgroundSync', false),
+    },
   };
 }

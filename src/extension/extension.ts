@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { channelLogger } from './logger';
+import { registerOutcomes } from './outcomes';
 import { ProdLensServices } from './services';
 
 let services: ProdLensServices | undefined;
@@ -13,6 +14,7 @@ export function activate(context: vscode.ExtensionContext): ProdLensApi {
   context.subscriptions.push(channel);
   services = new ProdLensServices(context, channelLogger(channel));
   context.subscriptions.push(services);
+  context.subscriptions.push(registerOutcomes(services));
   services.logger.info('[extension] activated');
   return { services };
 }
