@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { webHost } from '../sources/outcomes/workspace-sync';
+import { webHost } from '../sources/github/hosts';
 
 /** Where the GitHub token comes from; the outcome sync depends on this, tests supply their own. */
 export interface GitHubAuth {

@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/ports';
-import { GitRunner } from '../sources/git/node-git';
 import { AUTO_GIT_JOB, AUTO_GITHUB_JOB, dueParts } from '../sources/outcomes/schedule';
-import { syncWorkspace, type WorkspaceSyncResult } from '../sources/outcomes/workspace-sync';
+import type { WorkspaceSyncResult } from '../sources/outcomes/workspace-sync';
 import { readConfig } from './config';
 import { vscodeGitHubAuth, type GitHubAuth } from './github-auth';
 import { Disposable, toDisposable } from './lifecycle';
@@ -111,6 +110,8 @@ class OutcomesFeature extends Disposable {
     }
     const cfg = readConfig();
     const store = await this.services.store();
+    // Loaded on first sync, not at activation (Octokit and the sync code are not needed before).
+    const [{ syncWorkspace }, { GitRunner }] = await Promise.all([import('../sources/outcomes/workspace-sync'), import('../sources/git/node-git')]);
     const apiUrl = cfg.github.apiUrl;
     const result = await syncWorkspace(store, {
       folders,

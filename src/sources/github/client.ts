@@ -1,9 +1,10 @@
 import { Octokit } from '@octokit/rest';
 import { version as PRODLENS_VERSION } from '../../../package.json';
 import { silentLogger, systemClock, type Clock, type Logger } from '../../core/ports';
+import { DEFAULT_API_URL } from './hosts';
 import { DEFAULT_RETRY_POLICY, emptyStats, realSleep, withRetries, type RequestStats, type RetryPolicy, type Sleep } from './retry';
 
-export const DEFAULT_API_URL = 'https://api.github.com';
+export { DEFAULT_API_URL };
 
 export interface GitHubClientOptions {
   token: string;

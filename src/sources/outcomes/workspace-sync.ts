@@ -3,9 +3,12 @@ import type { Store } from '../../core/store/store';
 import { syncGitRepo, type GitSyncSummary } from '../git/git-sync';
 import { GitError, type GitRunner } from '../git/node-git';
 import { readRepoInfo, type RepoInfo } from '../git/repo-info';
-import { DEFAULT_API_URL, GitHubClient } from '../github/client';
+import { GitHubClient } from '../github/client';
 import { describeGitHubError } from '../github/errors';
 import { syncGitHubRepo, type GitHubSyncSummary } from '../github/github-sync';
+import { webHost } from '../github/hosts';
+
+export { webHost };
 
 /** How the GitHub part reaches the API; absent means "git only". */
 export interface GitHubAccess {
@@ -96,15 +99,6 @@ export async function syncWorkspace(store: Store, opts: WorkspaceSyncOptions): P
     }
   }
   return result;
-}
-
-/**
- * The web host of a REST API root: `api.github.com` → `github.com`, `api.acme.ghe.com` → `acme.ghe.com`
- * (GitHub Enterprise Cloud with data residency), `https://ghe.example.com/api/v3` → `ghe.example.com`.
- */
-export function webHost(apiUrl: string): string {
-  const host = new URL(apiUrl || DEFAULT_API_URL).hostname.toLowerCase();
-  return host.startsWith('api.') ? host.slice(4) : host;
 }
 
 /** Whether a repository's `origin` is on the GitHub host of `apiUrl` and names an `owner/name`. */
