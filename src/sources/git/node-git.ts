@@ -76,12 +76,26 @@ export class GitRunner {
     child.stdin.on('error', () => {});
     child.stdin.end(opts.input ?? '');
     const rl = createInterface({ input: child.stdout, crlfDelay: Infinity });
+    let consumerError: unknown;
     try {
-      for await (const line of rl) onLine(line);
+      for await (const line of rl) {
+        try {
+          onLine(line);
+        } catch (err) {
+          // The consumer's own failure (e.g. a database error) is not a git error: stop git, rethrow as is.
+          consumerError = err;
+          break;
+        }
+      }
+      if (consumerError !== undefined) {
+        child.kill();
+        await exited.catch(() => undefined);
+        throw consumerError;
+      }
       const code = await exited;
       if (code !== 0) throw new GitError(`git ${subcommand(args)} failed (exit ${code}): ${stderr.trim()}`, args, code, stderr);
     } catch (err) {
-      if (err instanceof GitError) throw err;
+      if (err instanceof GitError || err === consumerError) throw err;
       child.kill();
       throw toGitError(err as Error, args, stderr);
     }
