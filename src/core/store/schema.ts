@@ -131,6 +131,11 @@ export const MIGRATIONS: readonly string[] = [
     first_day TEXT NOT NULL, last_day TEXT NOT NULL, PRIMARY KEY (session_id, source)
   );
   CREATE INDEX idx_session_index_days ON session_index (first_day, last_day);
+  -- When each source last sent data (data health; silent telemetry is a known failure of the agents).
+  CREATE TABLE source_status (
+    source TEXT PRIMARY KEY, last_event_ms INTEGER, last_received_at TEXT NOT NULL,
+    records_received INTEGER NOT NULL DEFAULT 0, dead_letters INTEGER NOT NULL DEFAULT 0
+  );
   `,
 ];
 
