@@ -46,8 +46,8 @@ export type LagCorrelation = CorrelationStat & {
    */
   pAdjusted: number | null;
   pAdjustedReason: string | null;
-  /** Number of p-values in this result's BH family. */
-  familySize: number;
+  /** Number of p-values in this result's BH family; null when the result was left out of it. */
+  familySize: number | null;
   /** Plain-language reading, e.g. "moderate positive, significant after adjustment". */
   reading: string;
 };
@@ -119,7 +119,7 @@ export function adjustFamily<T extends LagCorrelation>(results: readonly T[], al
         ...r,
         pAdjusted,
         pAdjustedReason: pAdjusted === null ? `${EXCLUDED_REASON} (${r.reason})` : null,
-        familySize,
+        familySize: pAdjusted === null ? null : familySize,
         reading: readCorrelation(r, pAdjusted, alpha),
       };
     });
@@ -165,7 +165,7 @@ function correlatePair(ai: DailySeries, outcome: DailySeries, s: Settings, zeroI
     for (const pairs of aligned) {
       const stat = correlation(pairs.ai, pairs.outcome, method, { minPairs: s.minPairs });
       // Adjustment fields are filled by adjustFamily; these placeholders never leave this module.
-      results.push({ ...stat, method, lag: pairs.lag, pAdjusted: null, pAdjustedReason: null, familySize: 0, reading: '' });
+      results.push({ ...stat, method, lag: pairs.lag, pAdjusted: null, pAdjustedReason: null, familySize: null, reading: '' });
     }
   }
   return ok(results);
