@@ -109,6 +109,17 @@ describe('analyze/lag: alignment of AI day t with outcome day t + k', () => {
     assert.equal(res.ok, false);
   });
 
+  it('accepts consecutive days across month ends, leap days and year ends, and rejects calendar gaps', () => {
+    for (const [start, n] of [['2023-12-20', 500], ['2099-12-01', 120], ['1999-12-25', 80]] as const) {
+      const d = days(start, n);
+      assert.equal(validateSeries({ days: d, values: d.map(() => null) }, 'x').ok, true, `${start} + ${n} days`);
+    }
+    assert.equal(validateSeries({ days: ['2024-02-28', '2024-03-01'], values: [1, 2] }, 'x').ok, false, '2024 has Feb 29');
+    assert.equal(validateSeries({ days: ['2025-02-28', '2025-02-29'], values: [1, 2] }, 'x').ok, false, '2025 does not');
+    assert.equal(validateSeries({ days: ['2100-02-28', '2100-02-29'], values: [1, 2] }, 'x').ok, false, '2100 does not');
+    assert.equal(validateSeries({ days: ['2025-04-30', '2025-04-31'], values: [1, 2] }, 'x').ok, false);
+  });
+
   it('rejects invalid options instead of throwing', () => {
     const s: DailySeries = { days: days('2025-01-01', 8), values: [1, 2, 3, 4, 5, 6, 7, 8] };
     for (const opts of [{ lags: [-1] }, { lags: [1.5] }, { lags: [] }, { lags: [1, 1] }, { minPairs: 2 }, { methods: [] }, { methods: ['kendall' as 'pearson'] }, { alpha: 0 }]) {
