@@ -2,6 +2,7 @@ import type { Database, SqlValue } from 'sql.js';
 import { buildDailySeries, shiftDay, type SeriesFilter } from '../analyze/series';
 import type { PriceTable } from '../pricing';
 import type { Store } from '../store/store';
+import { correlationsSection, type AnalysisOptions } from './correlations';
 import { DEFINITIONS, SERIES_INFO } from './definitions';
 import { REPORT_SCHEMA_VERSION, type ReportFilter, type ReportModel } from './model';
 import { breakdown, deadLetters, efficiency, headline, models, periodTotals, sessionCount, sourceHealth, type Where } from './sections';
@@ -9,6 +10,7 @@ import { breakdown, deadLetters, efficiency, headline, models, periodTotals, ses
 export interface ReportOptions {
   prices: PriceTable;
   nowMs: number;
+  analysis?: AnalysisOptions;
 }
 
 /**
@@ -35,6 +37,8 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
   const commitW = whereOf({ ...f, source: null }, 'author_email');
   const totalEvents = (db.exec('SELECT COALESCE(SUM(records_received), 0) FROM source_status')[0]?.values[0]?.[0] as number) ?? 0;
   const sources = sourceHealth(db, today);
+  const stats = correlationsSection(db, { since, until, ...dims }, current.days, current.series, opts.analysis ?? {}, new Date(opts.nowMs).toISOString());
+  if (stats.cacheWrite) store.markDirty();
 
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -49,8 +53,8 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
     series: current.series,
     seriesInfo: SERIES_INFO,
     coverage: current.coverage,
-    correlations: { lags: [], minPairs: 0, tested: 0, rows: [], cached: false },
-    effects: [],
+    correlations: stats.correlations,
+    effects: stats.effects,
     efficiency: efficiency(curTotals, prevTotals),
     models: models(db, w),
     byRepo: breakdown(db, w, 'repo_slug', commitW, 'repo_slug'),

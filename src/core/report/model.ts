@@ -143,7 +143,7 @@ export interface ReportModel {
   correlations: {
     lags: number[];
     minPairs: number;
-    /** Number of tests in the Benjamini–Hochberg family. */
+    /** Rows with a p-value; Benjamini–Hochberg adjusts each method's rows as one family. */
     tested: number;
     rows: CorrelationRow[];
     cached: boolean;
