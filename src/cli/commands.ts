@@ -1,4 +1,5 @@
 import type { CliIO } from './context';
+import { infoCommand } from './commands/info';
 import { reportCommand } from './commands/report';
 
 /** A `prodlens` subcommand. */
@@ -13,6 +14,7 @@ export interface Command {
 /** Every subcommand by name; features register theirs here. */
 export const COMMANDS: Record<string, Command> = {
   report: reportCommand,
+  info: infoCommand,
 };
 
 export function usage(): string {
