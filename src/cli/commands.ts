@@ -1,5 +1,6 @@
 import type { CliIO } from './context';
 import { reportCommand } from './commands/report';
+import { scanTranscriptsCommand } from './commands/scan-transcripts';
 
 /** A `prodlens` subcommand. */
 export interface Command {
@@ -13,6 +14,7 @@ export interface Command {
 /** Every subcommand by name; features register theirs here. */
 export const COMMANDS: Record<string, Command> = {
   report: reportCommand,
+  'scan-transcripts': scanTranscriptsCommand,
 };
 
 export function usage(): string {

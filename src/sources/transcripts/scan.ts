@@ -7,7 +7,7 @@ import { CheckpointTable, type FileCheckpoint } from './checkpoints';
 import { ClaudeParser, type ClaudeState } from './claude';
 import { CodexParser, type CodexState } from './codex';
 import { resolveClaudeDuplicates } from './dedup';
-import { defaultRoots, isInside, listRoot, resolveUserPath, type TranscriptFile, type TranscriptRoot } from './locations';
+import { defaultRoots, isInside, listRoot, resolveUserPath, type LocationEnv, type TranscriptFile, type TranscriptRoot } from './locations';
 import type { FileParser, ParseOutput, ParserContext } from './parser';
 import { reconcileOtelCopies } from './reconcile';
 import { headHash, HEAD_BYTES, tailLines } from './tail';
@@ -30,6 +30,8 @@ export interface ScanOptions {
   journal?: boolean;
   /** Events per store write. */
   batchSize?: number;
+  /** Home folder and environment for the default locations (default: this process's). */
+  locations?: LocationEnv;
 }
 
 export interface ScanProgress {
@@ -69,7 +71,7 @@ interface Pending {
  * single files).
  */
 export async function scanTranscripts(paths: string[] | null, store: Store, options: ScanOptions): Promise<ScanSummary> {
-  return scanFiles(collectFiles(paths), store, options);
+  return scanFiles(collectFiles(paths, defaultRoots(options.locations)), store, options);
 }
 
 /** The transcript files under the given paths (or the default locations), de-duplicated. */
