@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { channelLogger } from './logger';
 import { ProdLensServices } from './services';
+import { registerTranscripts } from './transcripts';
 
 let services: ProdLensServices | undefined;
 
@@ -13,6 +14,7 @@ export function activate(context: vscode.ExtensionContext): ProdLensApi {
   context.subscriptions.push(channel);
   services = new ProdLensServices(context, channelLogger(channel));
   context.subscriptions.push(services);
+  context.subscriptions.push(registerTranscripts(services));
   services.logger.info('[extension] activated');
   return { services };
 }
