@@ -29,8 +29,22 @@ const PATCH = '"structuredPatch":';
 const API_ERROR = '"isApiErrorMessage":true';
 const ERROR_CODE_RE = /^[A-Za-z0-9_.-]{1,64}$/;
 
+interface Held {
+  draft: EventDraft;
+  key: string | null;
+  messageId: string | null;
+  sidechain: boolean;
+  total: number;
+  lineNo: number;
+}
+
+function num(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : Number(v) || 0;
+}
+
 export class ClaudeParser implements FileParser {
   cwd: string | null;
+  private held: Held | undefined;
   private readonly usage = new Marker(USAGE);
   private readonly patch = new Marker(PATCH);
   private readonly apiError = new Marker(API_ERROR);
@@ -114,16 +128,42 @@ export class ClaudeParser implements FileParser {
       branch: branchOf(o),
       attrs,
     };
-    const built = buildEvent(draft, { prices: this.ctx.prices });
+    if (!messageId) {
+      this.build({ draft, key: null, messageId: null, sidechain, total: 0, lineNo });
+      return;
+    }
+    // The content-block copies of one request are consecutive lines: hold the best copy and build (and
+    // price) it once when the next request starts.
+    const key = `${messageId}\u0000${requestId ?? ''}`;
+    const total = num(usage.input_tokens) + num(usage.output_tokens) + num(usage.cache_read_input_tokens) + num(cacheWrite);
+    const cand: Held = { draft, key, messageId, sidechain, total, lineNo };
+    const held = this.held;
+    if (held && held.key === key) {
+      if (held.sidechain !== sidechain ? held.sidechain : total > held.total) this.held = cand;
+      return;
+    }
+    this.finish();
+    this.held = cand;
+  }
+
+  /** Builds the request still held (end of a pass). */
+  finish(): void {
+    const h = this.held;
+    this.held = undefined;
+    if (h) this.build(h);
+  }
+
+  private build(h: Held): void {
+    const built = buildEvent(h.draft, { prices: this.ctx.prices });
     if (!built.ok) {
-      this.reject(lineNo, built.reason, buf, start, end);
+      this.ctx.out.rejects.push({ received_at: this.ctx.receivedAt, source: CLAUDE_SOURCE, reason: `${this.ctx.file}:${h.lineNo}: ${built.reason}`, excerpt: `line ${h.lineNo} of ${this.ctx.file} (a request line)` });
       return;
     }
     const e = built.value;
     this.ctx.out.items.push({
       event: e,
-      claude: messageId
-        ? { messageId, sidechain, total: (e.tokens_in ?? 0) + (e.tokens_out ?? 0) + (e.cache_read_tokens ?? 0) + (e.cache_write_tokens ?? 0) }
+      claude: h.messageId
+        ? { messageId: h.messageId, sidechain: h.sidechain, total: (e.tokens_in ?? 0) + (e.tokens_out ?? 0) + (e.cache_read_tokens ?? 0) + (e.cache_write_tokens ?? 0) }
         : undefined,
     });
   }

@@ -50,6 +50,8 @@ export class CodexParser implements FileParser {
     return this.s.cwd;
   }
 
+  finish(): void {}
+
   state(): CodexState {
     return { ...this.s };
   }

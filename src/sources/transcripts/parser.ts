@@ -36,6 +36,8 @@ export interface FileParser {
   /** The session's working folder once a line has told it (the workspace filter decides on it). */
   readonly cwd: string | null;
   line(buf: Buffer, start: number, end: number, lineNo: number): void;
+  /** Emits what the parser still holds (called once at the end of a pass). */
+  finish(): void;
   /** State to keep in the checkpoint for the next pass (JSON-serializable). */
   state(): unknown;
 }

@@ -212,6 +212,7 @@ function scanOne(f: TranscriptFile, table: CheckpointTable, options: ScanOptions
     }
     return true;
   });
+  parser.finish();
   summary.bytesRead += res.bytesRead;
   summary.filesRead++;
   for (const n of res.oversized) {
