@@ -1,6 +1,7 @@
 import type { CliIO } from './context';
 import { infoCommand } from './commands/info';
 import { reportCommand } from './commands/report';
+import { scanTranscriptsCommand } from './commands/scan-transcripts';
 
 /** A `prodlens` subcommand. */
 export interface Command {
@@ -15,6 +16,7 @@ export interface Command {
 export const COMMANDS: Record<string, Command> = {
   report: reportCommand,
   info: infoCommand,
+  'scan-transcripts': scanTranscriptsCommand,
 };
 
 export function usage(): string {

@@ -7,11 +7,16 @@ import type { PriceOverrides } from '../core/pricing';
  */
 export interface ProdLensConfig {
   prices: PriceOverrides;
+  transcripts: { enabled: boolean; includeAllProjects: boolean };
 }
 
 export function readConfig(scope?: vscode.ConfigurationScope): ProdLensConfig {
   const c = vscode.workspace.getConfiguration('prodlens', scope);
   return {
     prices: c.get<PriceOverrides>('prices.overrides', {}),
+    transcripts: {
+      enabled: c.get<boolean>('transcripts.enabled', true),
+      includeAllProjects: c.get<boolean>('transcripts.includeAllProjects', false),
+    },
   };
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { channelLogger } from './logger';
 import { ProdLensServices } from './services';
 import { StatusBar } from './status-bar';
+import { registerTranscripts } from './transcripts';
 
 let services: ProdLensServices | undefined;
 
@@ -17,6 +18,7 @@ export function activate(context: vscode.ExtensionContext): ProdLensApi {
   const statusBar = new StatusBar(services);
   context.subscriptions.push(statusBar);
   context.subscriptions.push(vscode.commands.registerCommand('prodlens.showLog', () => channel.show(true)));
+  context.subscriptions.push(registerTranscripts(services));
   services.logger.info('[extension] activated');
   return { services, statusBar };
 }
