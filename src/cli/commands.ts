@@ -1,5 +1,7 @@
 import type { CliIO } from './context';
+import { infoCommand } from './commands/info';
 import { reportCommand } from './commands/report';
+import { scanTranscriptsCommand } from './commands/scan-transcripts';
 import { syncGitCommand } from './commands/sync-git';
 import { syncGitHubCommand } from './commands/sync-github';
 
@@ -15,6 +17,8 @@ export interface Command {
 /** Every subcommand by name; features register theirs here. */
 export const COMMANDS: Record<string, Command> = {
   report: reportCommand,
+  info: infoCommand,
+  'scan-transcripts': scanTranscriptsCommand,
   'sync-git': syncGitCommand,
   'sync-github': syncGitHubCommand,
 };

@@ -7,6 +7,7 @@ import type { PriceOverrides } from '../core/pricing';
  */
 export interface ProdLensConfig {
   prices: PriceOverrides;
+  transcripts: { enabled: boolean; includeAllProjects: boolean };
   git: {
     /** `prodlens.git.autoSync`: read the workspace's git history after startup and daily. */
     autoSync: boolean;
@@ -26,6 +27,10 @@ export function readConfig(scope?: vscode.ConfigurationScope): ProdLensConfig {
   const gitPath = vscode.workspace.getConfiguration('git', scope).get<string | string[] | null>('path');
   return {
     prices: c.get<PriceOverrides>('prices.overrides', {}),
+    transcripts: {
+      enabled: c.get<boolean>('transcripts.enabled', true),
+      includeAllProjects: c.get<boolean>('transcripts.includeAllProjects', false),
+    },
     git: {
       autoSync: c.get<boolean>('git.autoSync', true),
       path: (Array.isArray(gitPath) ? gitPath.find((p) => typeof p === 'string' && p) : gitPath) || 'git',

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { channelLogger } from './logger';
 import { registerOutcomes } from './outcomes';
 import { ProdLensServices } from './services';
+import { StatusBar } from './status-bar';
+import { registerTranscripts } from './transcripts';
 
 let services: ProdLensServices | undefined;
 
@@ -14,9 +16,13 @@ export function activate(context: vscode.ExtensionContext): ProdLensApi {
   context.subscriptions.push(channel);
   services = new ProdLensServices(context, channelLogger(channel));
   context.subscriptions.push(services);
+  const statusBar = new StatusBar(services);
+  context.subscriptions.push(statusBar);
+  context.subscriptions.push(vscode.commands.registerCommand('prodlens.showLog', () => channel.show(true)));
+  context.subscriptions.push(registerTranscripts(services));
   context.subscriptions.push(registerOutcomes(services));
   services.logger.info('[extension] activated');
-  return { services };
+  return { services, statusBar };
 }
 
 /** Flushes the database snapshot before the extension host exits. */
@@ -28,4 +34,5 @@ export async function deactivate(): Promise<void> {
 /** Returned from activate(); integration tests reach the running services through it. */
 export interface ProdLensApi {
   services: ProdLensServices;
+  statusBar: StatusBar;
 }
