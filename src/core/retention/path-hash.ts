@@ -1,0 +1,18 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The attrs key `path_hash` shared by every edit event (editor capture and agent transcripts), so an
+ * editor insertion can be matched to the agent edit that wrote it: the first 16 hex characters of the
+ * SHA-256 of the workspace-relative path with forward slashes (no leading `./` or `/`).
+ */
+export function pathHash(relativePath: string): string {
+  const p = relativePath.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/^\/+/, '');
+  return createHash('sha256').update(p).digest('hex').slice(0, 16);
+}
+
+/** Lower-case extension without the dot (`ts`, `py`), or null. */
+export function fileExtension(relativePath: string): string | null {
+  const base = relativePath.replace(/\\/g, '/').split('/').pop() ?? '';
+  const dot = base.lastIndexOf('.');
+  return dot > 0 && dot < base.length - 1 ? base.slice(dot + 1).toLowerCase().slice(0, 16) : null;
+}
