@@ -30,6 +30,11 @@ export class Region {
   pendingText: string | null = null;
   detachedText: string | null = null;
   detachedAt = 0;
+  /**
+   * Text just deleted at one edge of the region, so that re-inserting it there as the very next change
+   * (the undo of that deletion) puts it back inside the region instead of outside its boundary.
+   */
+  edge: EdgeLoss | null = null;
 
   constructor(
     readonly id: string,
@@ -51,6 +56,7 @@ export class Region {
     this.detachedText = this.text;
     this.detachedAt = at;
     this.pendingText = null;
+    this.edge = null;
     this.text = '';
     this.end = this.start;
     this.version += 1;
@@ -59,11 +65,20 @@ export class Region {
   /** Attaches a detached region at `[start, start + text.length)` holding `text`. */
   attach(start: number, text: string): void {
     this.detachedText = null;
+    this.edge = null;
     this.start = start;
     this.end = start + text.length;
     this.text = text;
     this.version += 1;
   }
+}
+
+/** See `Region.edge`: `lost` was the region's part of a deletion of `length` characters at `pos`. */
+export interface EdgeLoss {
+  side: 'start' | 'end';
+  pos: number;
+  lost: string;
+  length: number;
 }
 
 /**
@@ -81,6 +96,8 @@ export class Region {
  * - a deletion crossing one boundary: the deleted part of the region goes; the rest stays;
  * - a replacement crossing one boundary: as the deletion, and the replacement text lies outside the region
  *   (it replaced text that was partly not AI-written; documented in README.md);
+ * - a deletion at an edge followed, as the very next change, by the re-insertion of the same text at the
+ *   same place (its undo) restores the region's part of it (`Region.edge`).
  * `moveWindowMs` bounds how long a detached region may be re-attached by an exact re-insertion.
  */
 export function applyChange(r: Region, c: ContentChange, now: number, moveWindowMs: number): void {
@@ -99,6 +116,26 @@ export function applyChange(r: Region, c: ContentChange, now: number, moveWindow
       if (at >= 0) r.attach(cs + at, dt);
     }
     return;
+  }
+
+  const edge = r.edge;
+  if (edge) {
+    r.edge = null;
+    if (c.rangeLength === 0 && cs === edge.pos && t.length === edge.length) {
+      if (edge.side === 'end' && cs === r.end && t.startsWith(edge.lost)) {
+        r.text += edge.lost;
+        r.end += edge.lost.length;
+        r.version += 1;
+        return;
+      }
+      if (edge.side === 'start' && cs === r.start && t.endsWith(edge.lost)) {
+        r.text = edge.lost + r.text;
+        r.start += t.length - edge.lost.length;
+        r.end += t.length;
+        r.version += 1;
+        return;
+      }
+    }
   }
 
   const rs = r.start;
@@ -129,18 +166,23 @@ export function applyChange(r: Region, c: ContentChange, now: number, moveWindow
     return;
   }
   if (cs >= rs && ce <= re) {
+    if (t.length === 0 && (cs === rs || ce === re)) {
+      r.edge = { side: ce === re ? 'end' : 'start', pos: cs, lost: r.text.slice(cs - rs, ce - rs), length: c.rangeLength };
+    }
     r.text = r.text.slice(0, cs - rs) + t + r.text.slice(ce - rs);
     r.end = re + delta;
     return;
   }
   if (cs < rs) {
     // Crosses the start: [rs, ce) of the region is gone; the replacement text stays before the region.
+    if (t.length === 0) r.edge = { side: 'start', pos: cs, lost: r.text.slice(0, ce - rs), length: c.rangeLength };
     r.text = r.text.slice(ce - rs);
     r.start = cs + t.length;
     r.end = r.start + r.text.length;
     return;
   }
   // Crosses the end: [cs, re) of the region is gone; the replacement text stays after the region.
+  if (t.length === 0) r.edge = { side: 'end', pos: cs, lost: r.text.slice(cs - rs), length: c.rangeLength };
   r.text = r.text.slice(0, cs - rs);
   r.end = cs;
 }

@@ -123,6 +123,32 @@ describe('retention: scripted edit sequences', () => {
     assertInSync(d, r);
   });
 
+  it('deleting the last line then undoing it (the same text re-inserted there next) restores it inside', () => {
+    const { d, r } = setup();
+    const at = r.start + 11;
+    d.delete(at, 11);
+    d.insert(at, 'let b = 2;\n');
+    assertInSync(d, r);
+    assert.equal(r.text, B);
+  });
+
+  it('a deletion across the region start, then its undo, restores the region part', () => {
+    const { d, r } = setup();
+    d.delete(3, 4 + 4); // "top\n" + "let "
+    d.insert(3, 'top\nlet ');
+    assertInSync(d, r);
+    assert.equal(r.text, B);
+    assert.equal(r.start, TOP.length);
+  });
+
+  it('text typed at the region end after a deletion there stays outside unless it is the deleted text', () => {
+    const { d, r } = setup();
+    d.delete(r.end - 2, 2); // ";\n"
+    d.insert(r.end, '!!'); // not an undo
+    assertInSync(d, r);
+    assert.equal(r.text, 'let a = 1;\nlet b = 2');
+  });
+
   it('replace-all with a text that still contains the block verbatim: the region moves there', () => {
     const { d, r } = setup();
     const next = '// header\n// top\n' + B + '// end\n';
