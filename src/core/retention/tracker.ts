@@ -36,7 +36,25 @@ export class RegionTracker {
     const mw = this.moveWindowMs;
     for (let i = 0; i < changes.length; i++) {
       const c = changes[i]!;
-      if (list) for (let k = 0; k < list.length; k++) applyChange(list[k]!, c, now, mw);
+      if (list) {
+        const cs = c.rangeOffset;
+        const ce = cs + c.rangeLength;
+        const delta = c.text.length - c.rangeLength;
+        for (let k = 0; k < list.length; k++) {
+          const r = list[k]!;
+          // The common cases inline: a live region wholly after the change shifts, one wholly before it
+          // stays. Everything else (touching, detached, an edge to restore) takes the full rules.
+          if (r.edge === null && r.detachedText === null) {
+            if (ce <= r.start) {
+              r.start += delta;
+              r.end += delta;
+              continue;
+            }
+            if (cs >= r.end) continue;
+          }
+          applyChange(r, c, now, mw);
+        }
+      }
       if (!spawns) continue;
       for (const s of spawns) {
         if (s.changeIndex !== i) continue;
