@@ -148,7 +148,7 @@ function run(p: Plan): { medianUs: number; p99Us: number; meanUs: number; heapMb
 
 const p = plan();
 run(p); // warm-up (JIT, lazily compiled modules), not reported
-const results = [];
+const results: Array<ReturnType<typeof run>> = [];
 console.log(`tracker bench: ${DOCS * PER_DOC} regions in ${DOCS} documents, ${EVENTS} change events, ${RUNS} runs (node ${process.version})`);
 for (let i = 0; i < RUNS; i++) {
   const r = run(p);

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { buildEditEvent } from '../../../src/core/retention/edit-event';
 import { RetentionEngine, type RegionMeta } from '../../../src/core/retention/engine';
-import { pathHash } from '../../../src/core/retention/path-hash';
+import { findAgentEdit } from '../../../src/core/retention/agent-match';
+import { pathHash, transcriptFileHash } from '../../../src/core/retention/path-hash';
 import { Store } from '../../../src/core/store/store';
-import { batchOf, prices, sqlLoader } from '../helpers/events';
+import { batchOf, event, prices, sqlLoader } from '../helpers/events';
 
 const DOC = 'file:///w/src/a.ts';
 const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
@@ -180,5 +181,35 @@ describe('retention: checkpoints and events', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('retention: matching agent edit events', () => {
+  it('finds the agent edit on the same file nearest in time, by path_hash or the transcript key', async () => {
+    const store = await Store.open({ path: null, sql: await sqlLoader.load() });
+    try {
+      const at = T0 + 5_000;
+      await store.ingest(
+        batchOf([
+          event({ id: 'far', source: 'claude-code-transcript', kind: 'edit', time: new Date(at - 600_000).toISOString(), agent: 'claude-code', session_id: 's-old', attrs: { path_hash: pathHash('src/a.ts') } }),
+          event({ id: 'near', source: 'claude-code-transcript', kind: 'edit', time: new Date(at - 2_000).toISOString(), agent: 'claude-code', session_id: 's-1', attrs: { file: transcriptFileHash('src/a.ts') } }),
+          event({ id: 'other-file', source: 'claude-code-transcript', kind: 'edit', time: new Date(at - 1_000).toISOString(), agent: 'claude-code', session_id: 's-2', attrs: { path_hash: pathHash('src/b.ts') } }),
+        ]),
+      );
+      const m = findAgentEdit(store.db, { pathHash: pathHash('src/a.ts'), fileHash: transcriptFileHash('src/a.ts') }, at);
+      assert.equal(m?.sessionId, 's-1');
+      assert.equal(m?.agent, 'claude-code');
+      assert.equal(findAgentEdit(store.db, { pathHash: pathHash('src/c.ts') }, at), null);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('path_hash is the first 16 hex of sha256 of the forward-slash relative path', () => {
+    // Computed independently: printf 'src/a.ts' | sha256sum | cut -c1-16
+    assert.equal(pathHash('src/a.ts'), '072fc23b941d05af');
+    assert.equal(pathHash('src\\a.ts'), pathHash('src/a.ts'));
+    assert.equal(pathHash('./src/a.ts'), pathHash('src/a.ts'));
+    assert.match(pathHash('src/a.ts'), /^[0-9a-f]{16}$/);
   });
 });
