@@ -1,5 +1,7 @@
 import type { CliIO } from './context';
+import { infoCommand } from './commands/info';
 import { reportCommand } from './commands/report';
+import { scanTranscriptsCommand } from './commands/scan-transcripts';
 
 /** A `prodlens` subcommand. */
 export interface Command {
@@ -13,6 +15,8 @@ export interface Command {
 /** Every subcommand by name; features register theirs here. */
 export const COMMANDS: Record<string, Command> = {
   report: reportCommand,
+  info: infoCommand,
+  'scan-transcripts': scanTranscriptsCommand,
 };
 
 export function usage(): string {

@@ -7,6 +7,7 @@ import type { PriceOverrides } from '../core/pricing';
  */
 export interface ProdLensConfig {
   prices: PriceOverrides;
+  transcripts: { enabled: boolean; includeAllProjects: boolean };
   editor: EditorCaptureConfig;
 }
 
@@ -22,6 +23,10 @@ export function readConfig(scope?: vscode.ConfigurationScope): ProdLensConfig {
   const c = vscode.workspace.getConfiguration('prodlens', scope);
   return {
     prices: c.get<PriceOverrides>('prices.overrides', {}),
+    transcripts: {
+      enabled: c.get<boolean>('transcripts.enabled', true),
+      includeAllProjects: c.get<boolean>('transcripts.includeAllProjects', false),
+    },
     editor: {
       capture: c.get<boolean>('editor.capture', true),
       exclude: c.get<string[]>('editor.exclude', []).filter((g) => typeof g === 'string' && g.trim()),

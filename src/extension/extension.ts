@@ -1,9 +1,12 @@
 import * as vscode from 'vscode';
+import { registerEditorCapture, type EditorCapture, type EditorCaptureApi } from './editor-capture';
 import { channelLogger } from './logger';
 import { ProdLensServices } from './services';
 import { StatusBar } from './status-bar';
+import { registerTranscripts } from './transcripts';
 
 let services: ProdLensServices | undefined;
+let editorCapture: EditorCapture | undefined;
 
 /**
  * Activation only wires objects and registers commands; the database (sql.js WASM) opens on first use.
@@ -17,12 +20,17 @@ export function activate(context: vscode.ExtensionContext): ProdLensApi {
   const statusBar = new StatusBar(services);
   context.subscriptions.push(statusBar);
   context.subscriptions.push(vscode.commands.registerCommand('prodlens.showLog', () => channel.show(true)));
+  context.subscriptions.push(registerTranscripts(services));
+  context.subscriptions.push((editorCapture = registerEditorCapture(services)));
   services.logger.info('[extension] activated');
-  return { services, statusBar };
+  return { services, statusBar, editorCapture };
 }
 
 /** Flushes the database snapshot before the extension host exits. */
 export async function deactivate(): Promise<void> {
+  // Editor regions get their last (close) measurement written while the store is still open.
+  await editorCapture?.shutdown().catch(() => undefined);
+  editorCapture = undefined;
   await services?.shutdown();
   services = undefined;
 }
@@ -31,4 +39,6 @@ export async function deactivate(): Promise<void> {
 export interface ProdLensApi {
   services: ProdLensServices;
   statusBar: StatusBar;
+  /** Editor capture's test surface (see EditorCaptureApi). */
+  editorCapture: EditorCaptureApi;
 }
