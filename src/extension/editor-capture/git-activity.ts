@@ -1,16 +1,8 @@
 import { open } from 'node:fs/promises';
 import * as vscode from 'vscode';
+import { classifyReflogLine } from '../../core/retention/reflog';
 import { Disposable } from '../lifecycle';
 
-/** What the last line of `.git/logs/HEAD` says happened. */
-export type HeadMove = 'commit' | 'other';
-
-/** Classifies a reflog line (`<old> <new> <who> <time> <tz>\t<message>`) by its message. */
-export function classifyReflogLine(line: string): HeadMove | null {
-  const tab = line.indexOf('\t');
-  if (tab < 0) return null;
-  return /^commit( \(initial\)| \(amend\)| \(merge\))?:/.test(line.slice(tab + 1)) ? 'commit' : 'other';
-}
 
 /**
  * Watches each workspace folder's `.git` for what git operations write: HEAD, ORIG_HEAD, FETCH_HEAD,
