@@ -92,10 +92,11 @@ export class EditorCapture extends Disposable {
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration('prodlens.editor')) return;
-        const before = this.config;
         this.config = readConfig().editor;
         for (const d of vscode.workspace.textDocuments) this.state(d).excluded = this.isExcluded(d);
-        if (before.acceptThreshold !== this.config.acceptThreshold || (!this.config.capture && this.engine.size)) this.engine = this.newEngine();
+        this.engine.options.acceptThreshold = this.config.acceptThreshold;
+        // Turned off: stop tracking (nothing more is measured or written).
+        if (!this.config.capture && this.engine.size) this.engine = this.newEngine();
       }),
     );
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.log.info('workspace trusted: capture on')));
