@@ -20,6 +20,15 @@ export interface ProdLensConfig {
     /** `prodlens.github.backgroundSync`: sync pull requests daily without being asked. */
     backgroundSync: boolean;
   };
+  editor: EditorCaptureConfig;
+}
+
+/** `prodlens.editor.*`: editor capture of AI insertions. */
+export interface EditorCaptureConfig {
+  capture: boolean;
+  exclude: string[];
+  minInsertionChars: number;
+  acceptThreshold: number;
 }
 
 export function readConfig(scope?: vscode.ConfigurationScope): ProdLensConfig {
@@ -39,5 +48,15 @@ export function readConfig(scope?: vscode.ConfigurationScope): ProdLensConfig {
       apiUrl: c.get<string>('github.apiUrl', '').trim() || 'https://api.github.com',
       backgroundSync: c.get<boolean>('github.backgroundSync', false),
     },
+    editor: {
+      capture: c.get<boolean>('editor.capture', true),
+      exclude: c.get<string[]>('editor.exclude', []).filter((g) => typeof g === 'string' && g.trim()),
+      minInsertionChars: clamp(c.get<number>('editor.minInsertionChars', 8), 1, 1000, 8),
+      acceptThreshold: clamp(c.get<number>('editor.acceptThreshold', 0.7), 0, 1, 0.7),
+    },
   };
+}
+
+function clamp(v: unknown, min: number, max: number, fallback: number): number {
+  return typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : fallback;
 }

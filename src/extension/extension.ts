@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerEditorCapture, type EditorCapture, type EditorCaptureApi } from './editor-capture';
 import { channelLogger } from './logger';
 import { registerOutcomes } from './outcomes';
 import { ProdLensServices } from './services';
@@ -6,6 +7,7 @@ import { StatusBar } from './status-bar';
 import { registerTranscripts } from './transcripts';
 
 let services: ProdLensServices | undefined;
+let editorCapture: EditorCapture | undefined;
 
 /**
  * Activation only wires objects and registers commands; the database (sql.js WASM) opens on first use.
@@ -21,12 +23,16 @@ export function activate(context: vscode.ExtensionContext): ProdLensApi {
   context.subscriptions.push(vscode.commands.registerCommand('prodlens.showLog', () => channel.show(true)));
   context.subscriptions.push(registerTranscripts(services));
   context.subscriptions.push(registerOutcomes(services));
+  context.subscriptions.push((editorCapture = registerEditorCapture(services)));
   services.logger.info('[extension] activated');
-  return { services, statusBar };
+  return { services, statusBar, editorCapture };
 }
 
 /** Flushes the database snapshot before the extension host exits. */
 export async function deactivate(): Promise<void> {
+  // Editor regions get their last (close) measurement written while the store is still open.
+  await editorCapture?.shutdown().catch(() => undefined);
+  editorCapture = undefined;
   await services?.shutdown();
   services = undefined;
 }
@@ -35,4 +41,6 @@ export async function deactivate(): Promise<void> {
 export interface ProdLensApi {
   services: ProdLensServices;
   statusBar: StatusBar;
+  /** Editor capture's test surface (see EditorCaptureApi). */
+  editorCapture: EditorCaptureApi;
 }
