@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Attrs } from '../../core/model';
-import { stableHash } from '../../core/normalize/hash';
+import { pathHash } from '../../core/retention/path-hash';
 import { buildEvent, type EventDraft } from '../../core/normalize/event';
 import { Marker, stringField } from './tail';
 import { lineReject, looksWhole, obj, parseLine, text, type FileParser, type ParserContext } from './parser';
@@ -217,7 +217,8 @@ export class ClaudeParser implements FileParser {
     const cwd = text(o.cwd) ?? this.cwd;
     const rel = cwd && path.isAbsolute(r.filePath) ? path.relative(cwd, r.filePath) : r.filePath;
     const ext = path.extname(r.filePath).slice(1).toLowerCase();
-    const attrs: Attrs = { file: stableHash(['file', rel]).slice(0, 16) };
+    // The key editor capture matches on (src/core/retention/path-hash.ts); cwd is the workspace root in the common case.
+    const attrs: Attrs = { path_hash: pathHash(rel) };
     if (typeof r.userModified === 'boolean') attrs.user_modified = r.userModified;
     const built = buildEvent(
       {
