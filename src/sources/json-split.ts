@@ -62,6 +62,10 @@ export class LineSplitter {
   }
 
   private emit(text: string): void {
+    if (text.length > this.maxBytes) {
+      this.sink({ text: null, line: this.line, problem: `line longer than ${this.maxBytes} characters` });
+      return;
+    }
     const t = text.trim();
     if (t) this.sink({ text: t, line: this.line });
   }

@@ -122,6 +122,13 @@ export function idPart(v: AttrValue | undefined): string | null {
   return null;
 }
 
+/** A time value as sent (decimal nanoseconds, usually) for identities; null for anything that is not a scalar. */
+export function timeKey(v: unknown): string | null {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  return null;
+}
+
 /** Lower-case hex of an OTLP trace/span id (hex in OTLP/JSON); empty or all-zero ids are absent. */
 export function hexId(v: unknown): string | null {
   if (typeof v !== 'string' || !v || /^0+$/.test(v)) return null;

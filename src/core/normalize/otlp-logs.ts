@@ -3,7 +3,7 @@ import { receivedAt, reject, skip, type NormalizeContext } from './context';
 import { buildEvent, type EventDraft } from './event';
 import { AGENT_EVENTS, handlerFor, type AgentEvents, type LogView } from './otlp-log-events';
 import { attrText, flattenAttributes, type AttrMap } from './otlp-anyvalue';
-import { AGENT_SOURCE, developerIdOf, hexId, idPart, lookup, resourceInfo, safeName, sessionIdOf, vcsOf, type ResourceInfo } from './otlp-common';
+import { AGENT_SOURCE, developerIdOf, hexId, idPart, lookup, resourceInfo, safeName, sessionIdOf, timeKey, vcsOf, type ResourceInfo } from './otlp-common';
 import { redactForExcerpt } from './privacy';
 import { firstOtlpTime, toEpochMs } from './time';
 
@@ -102,8 +102,12 @@ function normalizeRecord(record: unknown, res: ResourceInfo, ctx: NormalizeConte
   }
 
   // Time: timeUnixNano, else observedTimeUnixNano (0 means unset), else the event.timestamp attribute.
-  let ms = firstOtlpTime(record.timeUnixNano, record.observedTimeUnixNano);
-  let rawTime: unknown = ms.ok ? (isSet(record.timeUnixNano) ? record.timeUnixNano : record.observedTimeUnixNano) : undefined;
+  let rawTime: unknown = record.timeUnixNano;
+  let ms = firstOtlpTime(rawTime);
+  if (!ms.ok) {
+    rawTime = record.observedTimeUnixNano;
+    ms = firstOtlpTime(rawTime);
+  }
   if (!ms.ok) {
     const ts = view.get('event.timestamp');
     const alt = toEpochMs(ts);
@@ -131,13 +135,9 @@ function normalizeRecord(record: unknown, res: ResourceInfo, ctx: NormalizeConte
     attrs: appVersion && attrs ? { ...attrs, app_version: appVersion } : attrs,
     // Identity: the event, its session, its exact time as sent, the agent's sequence number when it has
     // one, trace/span ids when set, and the event's own distinguishing fields (see docs/sources.md).
-    identity: [name, session_id, String(rawTime), idPart(rec.get('event.sequence')), hexId(record.traceId), hexId(record.spanId), ...key],
+    identity: [name, session_id, timeKey(rawTime), idPart(rec.get('event.sequence')), hexId(record.traceId), hexId(record.spanId), ...key],
   };
   const built = buildEvent(draft, ctx);
   if (built.ok) batch.events.push(built.value);
   else reject(batch, at, source, `${label}: ${built.reason}`, redactForExcerpt(record));
-}
-
-function isSet(v: unknown): boolean {
-  return v !== undefined && v !== null && v !== '' && v !== 0 && v !== '0';
 }

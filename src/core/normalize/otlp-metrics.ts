@@ -3,7 +3,7 @@ import { receivedAt, reject, skip, type NormalizeContext } from './context';
 import { stableHash } from './hash';
 import { asId, normalizeDeveloperId } from './ids';
 import { attrScalar, attrText, flattenAttributes, type AttrMap, type AttrValue } from './otlp-anyvalue';
-import { AGENT_SOURCE, DEVELOPER_KEYS, SESSION_KEYS, developerIdOf, resourceInfo, sessionIdOf, vcsOf, type ResourceInfo } from './otlp-common';
+import { AGENT_SOURCE, DEVELOPER_KEYS, SESSION_KEYS, developerIdOf, resourceInfo, sessionIdOf, timeKey, vcsOf, type ResourceInfo } from './otlp-common';
 import { redactForExcerpt } from './privacy';
 import { firstOtlpTime, isoUtc, utcDay } from './time';
 
@@ -134,7 +134,7 @@ function normalizeMetric(metric: Record<string, unknown>, name: string, source: 
       const point: MetricPoint = {
         // Identity: producer, metric, temporality, the exact point times as sent, the point's attributes and
         // the resource's attributes. Cumulative re-exports at later times are distinct points by design.
-        point_hash: stableHash([source, pointName, temporality, String(dp.startTimeUnixNano ?? ''), String(dp.timeUnixNano), pointKey, resKey]),
+        point_hash: stableHash([source, pointName, temporality, timeKey(dp.startTimeUnixNano), timeKey(dp.timeUnixNano), pointKey, resKey]),
         source,
         name: pointName,
         unit: pointName.endsWith('.count') && isHistogram ? null : unit,

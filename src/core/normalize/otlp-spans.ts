@@ -2,7 +2,7 @@ import { emptyBatch, type Attrs, type Batch, type EventKind, type Source } from 
 import { receivedAt, reject, skip, type NormalizeContext } from './context';
 import { buildEvent, type EventDraft } from './event';
 import { attrScalar, attrText, flattenAttributes, type AttrMap, type AttrValue } from './otlp-anyvalue';
-import { developerIdOf, hexId, idPart, resourceInfo, sessionIdOf, vcsOf, type ResourceInfo } from './otlp-common';
+import { developerIdOf, hexId, idPart, resourceInfo, sessionIdOf, timeKey, vcsOf, type ResourceInfo } from './otlp-common';
 import { redactForExcerpt } from './privacy';
 import { firstOtlpTime } from './time';
 import { splitInclusiveInput } from './usage';
@@ -169,7 +169,7 @@ function normalizeSpan(span: unknown, res: ResourceInfo, ctx: NormalizeContext, 
     time: time.value,
     timeUnit: 'ms',
     // Span ids are unique by the OTLP spec; without them the span's own fields identify it.
-    identity: traceId || spanId ? [traceId, spanId] : [name, String(span.startTimeUnixNano), String(span.endTimeUnixNano), attrText(model), idPart(u.tokens_in ?? undefined), idPart(u.tokens_out ?? undefined)],
+    identity: traceId || spanId ? [traceId, spanId] : [name, timeKey(span.startTimeUnixNano), timeKey(span.endTimeUnixNano), attrText(model), idPart(u.tokens_in ?? undefined), idPart(u.tokens_out ?? undefined)],
     session_id,
     developer_id: developerIdOf(a, res.attrs, lite ? LITELLM_DEV_KEYS : []),
     ...vcsOf(a, res.attrs),
