@@ -1,4 +1,5 @@
 import type { CliIO } from './context';
+import { importCommand } from './commands/import';
 import { infoCommand } from './commands/info';
 import { reportCommand } from './commands/report';
 import { scanTranscriptsCommand } from './commands/scan-transcripts';
@@ -16,6 +17,7 @@ export interface Command {
 
 /** Every subcommand by name; features register theirs here. */
 export const COMMANDS: Record<string, Command> = {
+  import: importCommand,
   report: reportCommand,
   info: infoCommand,
   'scan-transcripts': scanTranscriptsCommand,

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { registerEditorCapture, type EditorCapture, type EditorCaptureApi } from './editor-capture';
+import { registerImportCommand } from './import-command';
 import { channelLogger } from './logger';
 import { registerOutcomes } from './outcomes';
 import { ProdLensServices } from './services';
@@ -21,6 +22,7 @@ export function activate(context: vscode.ExtensionContext): ProdLensApi {
   const statusBar = new StatusBar(services);
   context.subscriptions.push(statusBar);
   context.subscriptions.push(vscode.commands.registerCommand('prodlens.showLog', () => channel.show(true)));
+  context.subscriptions.push(registerImportCommand(services));
   context.subscriptions.push(registerTranscripts(services));
   context.subscriptions.push(registerOutcomes(services));
   context.subscriptions.push((editorCapture = registerEditorCapture(services)));
