@@ -26,12 +26,7 @@ export const toolPaths = Object.freeze({
 /** Folder for screenshots and logs that survive a run (ignored by git). */
 export const artifactsDir = path.join(repoRoot, 'test-artifacts');
 
-/** Marker that starts every test output line the extension host sends to the driver. */
-export const OUTPUT_MARKER = '@@prodlens-test ';
-/** Marker that starts a request from a test to the driver (JSON follows). */
-export const REQUEST_MARKER = '@@prodlens-driver ';
-/** Environment variable naming the folder where the driver writes answers to requests. */
-export const DRIVER_DIR_ENV = 'PRODLENS_E2E_DRIVER_DIR';
+export { DRIVER_DIR_ENV, OUTPUT_MARKER, REQUEST_MARKER } from './protocol.mjs';
 
 /** Prints a progress line for the e2e scripts. */
 export function say(message) {

@@ -1,6 +1,6 @@
 /**
  * What the extension host and the code-server driver (scripts/e2e/driver.mjs) agree on. The same strings live
- * in scripts/e2e/common.mjs; test/unit/e2e/protocol.test.ts keeps the two copies equal.
+ * in scripts/e2e/protocol.mjs; test/unit/e2e/protocol.test.ts keeps the two copies equal.
  */
 export const OUTPUT_MARKER = '@@prodlens-test ';
 /** Starts a line asking the driver to act on the page; a JSON {@link DriverRequest} follows. */
