@@ -34,6 +34,7 @@ const USER_SETTINGS = {
   'workbench.enableExperiments': false,
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'chat.disableAIFeatures': true,
   'git.autofetch': false,
 };
@@ -89,16 +90,24 @@ export function installExtension(tools, runDir, vsixPath) {
 /**
  * Starts code-server and resolves once it listens.
  * @param {{tools: {node: string, codeServerEntry: string}, runDir: string, env?: Record<string,string>,
- *   readyTimeoutMs?: number, onOutput?: (line: string) => void}} options
+ *   port?: number, smokeTestDriver?: boolean, readyTimeoutMs?: number, onOutput?: (line: string) => void}} options
  * @returns {Promise<{url: string, port: number, pid: number, output: () => string, exited: Promise<number|null>,
  *   stop: () => Promise<void>}>}
  */
-export async function startCodeServer({ tools, runDir, env = {}, readyTimeoutMs = 60_000, onOutput }) {
+export async function startCodeServer({
+  tools,
+  runDir,
+  env = {},
+  port = 0,
+  smokeTestDriver = true,
+  readyTimeoutMs = 60_000,
+  onOutput,
+}) {
   const dirs = codeServerDirs(runDir);
   const args = [
     tools.codeServerEntry,
     '--auth', 'none',
-    '--bind-addr', '127.0.0.1:0',
+    '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
@@ -106,7 +115,7 @@ export async function startCodeServer({ tools, runDir, env = {}, readyTimeoutMs 
     '--ignore-last-opened',
     ...baseArgs(dirs),
     // Without this the workbench ignores the test payload and the run hangs (E2E.md).
-    '--vscode-option', 'enable-smoke-test-driver',
+    ...(smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
   ];
   const child = spawn(tools.node, args, { env: serverEnv(dirs, env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const untrack = trackProcessGroup(child.pid);
@@ -148,6 +157,6 @@ export async function startCodeServer({ tools, runDir, env = {}, readyTimeoutMs 
     await stop();
     throw error;
   }
-  const port = Number(new URL(url).port);
-  return { url: `http://127.0.0.1:${port}/`, port, pid: child.pid, output: () => output, exited, stop };
+  const actualPort = Number(new URL(url).port);
+  return { url: `http://127.0.0.1:${actualPort}/`, port: actualPort, pid: child.pid, output: () => output, exited, stop };
 }

@@ -56,6 +56,11 @@ export async function killGroup(pid, graceMs = 3000) {
   groups.delete(pid);
 }
 
+/** True once a cleanup has begun (a signal or the end of the run), so an exit we caused is not an error. */
+export function cleanupStarted() {
+  return stopping !== undefined;
+}
+
 /** Runs every registered cleanup once; later callers await the same run. */
 export function cleanupAll() {
   stopping ??= (async () => {

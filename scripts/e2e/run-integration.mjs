@@ -1,8 +1,11 @@
 // `npm run test:integration`: installs the tools on first use, builds the extension and the suite, makes the
-// fixture workspace (a real git repo plus sample data) and runs the suite in code-server. Exits with the suite's
-// code. Options: --no-build (reuse dist/ and out/), PRODLENS_E2E_GREP=title, PRODLENS_E2E_TIMEOUT=seconds.
+// fixture workspace (a real git repo plus sample data), runs the suite in code-server, then checks what
+// `npm start` gives a newcomer (scripts/e2e/check-start.mjs). Exits non-zero when either fails.
+// Options: --no-build (reuse dist/ and out/), --suite-only (skip the npm start check),
+// PRODLENS_E2E_GREP=title, PRODLENS_E2E_TIMEOUT=seconds.
 import path from 'node:path';
 import { buildIntegrationSuite } from './build-tests.mjs';
+import { checkStart } from './check-start.mjs';
 import { isMain, npmCli, repoRoot, run, runCli, say } from './common.mjs';
 import { DEFAULT_TIMEOUT_MS, makeRunDir, runSuite } from './driver.mjs';
 import { ensureE2eTools } from './ensure.mjs';
@@ -10,7 +13,7 @@ import { createFixtureWorkspace } from './fixture.mjs';
 import { cleanupAll, installCleanupHandlers } from './lifecycle.mjs';
 
 /** Runs the whole integration flow; resolves to the exit code. */
-export async function runIntegration({ build = true } = {}) {
+export async function runIntegration({ build = true, startCheck = true } = {}) {
   installCleanupHandlers();
   const started = Date.now();
   const lap = (label, since) => say(`${label} in ${((Date.now() - since) / 1000).toFixed(1)} s`);
@@ -34,11 +37,20 @@ export async function runIntegration({ build = true } = {}) {
       timeoutMs: timeout > 0 ? timeout * 1000 : DEFAULT_TIMEOUT_MS,
     });
     lap(`suite ${code === 0 ? 'passed' : 'FAILED'}`, since);
-    return code;
+    await cleanupAll();
+    if (!startCheck) return code;
+    since = Date.now();
+    const startCode = await checkStart();
+    lap(`npm start check ${startCode === 0 ? 'passed' : 'FAILED'}`, since);
+    return code !== 0 ? code : startCode;
   } finally {
     await cleanupAll();
     lap('integration run', started);
   }
 }
 
-if (isMain(import.meta.url)) runCli(() => runIntegration({ build: !process.argv.includes('--no-build') }));
+if (isMain(import.meta.url)) {
+  runCli(() =>
+    runIntegration({ build: !process.argv.includes('--no-build'), startCheck: !process.argv.includes('--suite-only') }),
+  );
+}
