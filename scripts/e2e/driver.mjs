@@ -23,7 +23,7 @@ import {
 } from './common.mjs';
 import { handleDriverRequest } from './driver-requests.mjs';
 import { ensureE2eTools } from './ensure.mjs';
-import { cleanupAll, installCleanupHandlers, trackTempDir } from './lifecycle.mjs';
+import { cleanupAll, cleanupStarted, installCleanupHandlers, trackTempDir } from './lifecycle.mjs';
 
 /** Default overall limit for one run, from code-server start to the suite's exit. */
 export const DEFAULT_TIMEOUT_MS = 10 * 60_000;
@@ -76,8 +76,11 @@ export async function runSuite(options) {
     const finished = new Promise((resolve) => {
       finish = resolve;
     });
-    page.on('crash', () => finish({ code: 1, reason: 'the workbench page crashed' }));
-    server.exited.then((code) => finish({ code: 1, reason: `code-server exited (code ${code}) during the run` }));
+    const interrupted = { code: 1, reason: 'interrupted by a signal' };
+    page.on('crash', () => finish(cleanupStarted() ? interrupted : { code: 1, reason: 'the workbench page crashed' }));
+    server.exited.then((code) =>
+      finish(cleanupStarted() ? interrupted : { code: 1, reason: `code-server exited (code ${code}) during the run` }),
+    );
     await page.exposeFunction('codeAutomationExit', (code, logs) => {
       if (verbose) say(`codeAutomationExit(${JSON.stringify(code)}, ${JSON.stringify(logs)?.slice(0, 500)})`);
       exitLogs = Array.isArray(logs) ? logs : [];
@@ -117,7 +120,7 @@ export async function runSuite(options) {
   } finally {
     deadline.clear();
     if (result.code !== 0) {
-      await keepArtifacts({ artifacts, page: browser?.page, workbenchLog, exitLogs, runDir });
+      await keepArtifacts({ artifacts, page: cleanupStarted() ? undefined : browser?.page, workbenchLog, exitLogs, runDir });
       say(`FAILED${result.reason ? `: ${result.reason}` : ` with exit code ${result.code}`}`);
       say(`workbench logs and a screenshot are in ${path.relative(process.cwd(), artifacts) || artifacts}/`);
     }
