@@ -1,45 +1,74 @@
 // Checks what `npm start` gives a newcomer: the same machinery (VSIX packaged and installed into code-server,
 // demo workspace), opened in headless chromium like a person would. It waits for the workbench, checks that
-// ProdLens activated (its log channel says so), and saves screenshots under test-artifacts/start/.
+// ProdLens activated (its log says so, shown in the Output panel), and saves screenshots under
+// test-artifacts/start/.
 // Part of `npm run test:integration`; on its own: node scripts/e2e/check-start.mjs
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { openBrowser, waitForWorkbench } from './browser.mjs';
+import { codeServerDirs } from './code-server.mjs';
 import { artifactsDir, isMain, runCli, say } from './common.mjs';
 import { startDemo } from './demo.mjs';
 import { cleanupAll } from './lifecycle.mjs';
 
 const artifacts = path.join(artifactsDir, 'start');
 
-/** Runs a command from the Command Palette by its title ("Category: Title"). */
-export async function runCommand(page, title) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
-  await page.keyboard.press('Enter');
-}
-
 /**
- * The installed VSIX activated: its "ProdLens" log channel exists and logged the activation. The channel only
- * appears once the extension host has started it (onStartupFinished), so the picker is reopened until then.
+ * Runs a command from the Command Palette by its title ("Category: Title"). Commands appear as their
+ * contributions load (some only in the workbench's last startup phase, extension commands on activation), so
+ * the palette is reopened until the command shows up or `timeoutMs` passes.
  */
-async function checkExtensionActivated(page, timeoutMs = 60_000) {
+export async function runCommand(page, title, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
+  const input = page.locator('.quick-input-widget input');
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
   for (;;) {
-    await runCommand(page, 'Output: Show Output Channels...');
-    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: /^ProdLens/ }).first();
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill(`>${title}`);
     try {
       await row.waitFor({ timeout: 3_000 });
       await row.click();
-      break;
+      return;
     } catch (error) {
       await page.keyboard.press('Escape');
-      if (Date.now() > deadline) throw new Error(`no "ProdLens" output channel after ${timeoutMs / 1000} s: the extension did not activate`);
+      if (Date.now() > deadline) throw new Error(`the Command Palette has no "${title}" after ${timeoutMs / 1000} s`);
     }
   }
-  await page.locator('.part.panel .view-lines', { hasText: '[extension] activated' }).first().waitFor({ timeout: 30_000 });
+}
+
+/** Picks an entry of the quick pick that a command opened. */
+async function pick(page, label, timeoutMs = 30_000) {
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first();
+  await row.waitFor({ timeout: timeoutMs });
+  await row.click();
+}
+
+/**
+ * The installed VSIX activated: its log file in the extension host's log folder says so (reliable, no UI),
+ * and the "ProdLens" output channel shows the same line to a person (screenshot).
+ */
+async function checkExtensionActivated(page, runDir, timeoutMs = 60_000) {
+  const logsDir = path.join(codeServerDirs(runDir).userData, 'logs');
+  const deadline = Date.now() + timeoutMs;
+  while (!extensionLogSays(logsDir, ACTIVATED)) {
+    if (Date.now() > deadline) throw new Error(`ProdLens did not log "${ACTIVATED}" within ${timeoutMs / 1000} s: it did not activate`);
+    await sleep(250);
+  }
+  await runCommand(page, 'Output: Show Output Channels...');
+  await pick(page, 'ProdLens');
+  await page.locator('.part.panel .view-lines', { hasText: ACTIVATED }).first().waitFor({ timeout: 30_000 });
+}
+
+/** The line src/extension/extension.ts logs at the end of activate(). */
+const ACTIVATED = '[extension] activated';
+
+function extensionLogSays(logsDir, text) {
+  if (!existsSync(logsDir)) return false;
+  return readdirSync(logsDir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.includes('prodlens.prodlens') && file.endsWith('.log'))
+    .some((file) => readFileSync(path.join(logsDir, file), 'utf8').includes(text));
 }
 
 /**
@@ -53,13 +82,15 @@ async function checkReportShowsSampleData(page) {
   say('report check: not yet — "ProdLens: Show Report" does not exist yet (fill in checkReportShowsSampleData)');
 }
 
+const seconds = (since) => ((Date.now() - since) / 1000).toFixed(1);
+
 /** Starts the demo, checks it in the browser, stops everything; resolves to an exit code. */
 export async function checkStart() {
   rmSync(artifacts, { recursive: true, force: true });
   mkdirSync(artifacts, { recursive: true });
   const started = Date.now();
   const demo = await startDemo();
-  say(`demo ready after ${((Date.now() - started) / 1000).toFixed(1)} s (VSIX packaged and installed, code-server listening)`);
+  say(`demo ready after ${seconds(started)} s (VSIX packaged and installed, code-server listening)`);
   let browser;
   try {
     browser = await openBrowser(demo.runDir);
@@ -69,10 +100,12 @@ export async function checkStart() {
     // The explorer shows the demo workspace once the folder is open.
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'README.md' }).first().waitFor({ timeout: 60_000 });
     await page.screenshot({ path: path.join(artifacts, 'workbench.png') });
-    await checkExtensionActivated(page);
+    say(`workbench shows the demo workspace after ${seconds(started)} s`);
+    await checkExtensionActivated(page, demo.runDir);
     await page.screenshot({ path: path.join(artifacts, 'prodlens-log.png') });
+    say(`ProdLens activated and its log is on screen after ${seconds(started)} s`);
     await checkReportShowsSampleData(page);
-    say(`npm start check passed in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${path.relative(process.cwd(), artifacts)}/`);
+    say(`npm start check passed in ${seconds(started)} s; screenshots in ${path.relative(process.cwd(), artifacts)}/`);
     return 0;
   } catch (error) {
     await browser?.page.screenshot({ path: path.join(artifacts, 'failure.png') }).catch(() => {});

