@@ -84,7 +84,9 @@ export async function runSuite(options) {
     await page.exposeFunction('codeAutomationExit', (code, logs) => {
       if (verbose) say(`codeAutomationExit(${JSON.stringify(code)}, ${JSON.stringify(logs)?.slice(0, 500)})`);
       exitLogs = Array.isArray(logs) ? logs : [];
-      finish({ code: Number(code) || 0 });
+      // Anything but a clear 0 counts as failure.
+      const exitCode = Number(code);
+      finish({ code: Number.isInteger(exitCode) ? exitCode : 1, reason: Number.isInteger(exitCode) ? undefined : `odd exit code ${code}` });
     });
     await page.exposeFunction('codeAutomationLog', (type, args) => {
       const message = logMessage(args);
