@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { channelLogger } from './logger';
+import { registerReportPanel, type ReportPanels } from './report-panel';
 import { ProdLensServices } from './services';
 import { StatusBar } from './status-bar';
 
@@ -17,8 +18,10 @@ export function activate(context: vscode.ExtensionContext): ProdLensApi {
   const statusBar = new StatusBar(services);
   context.subscriptions.push(statusBar);
   context.subscriptions.push(vscode.commands.registerCommand('prodlens.showLog', () => channel.show(true)));
+  const reports = registerReportPanel(services);
+  context.subscriptions.push(reports);
   services.logger.info('[extension] activated');
-  return { services, statusBar };
+  return { services, statusBar, reports };
 }
 
 /** Flushes the database snapshot before the extension host exits. */
@@ -31,4 +34,5 @@ export async function deactivate(): Promise<void> {
 export interface ProdLensApi {
   services: ProdLensServices;
   statusBar: StatusBar;
+  reports: ReportPanels;
 }
