@@ -24,6 +24,7 @@ export class App {
   private latestRequest = 0;
   private pending = false;
   private renders = 0;
+  private chartDraws = 0;
   private readonly status = h('p', { id: 'status', class: 'status', role: 'status', 'aria-live': 'polite' });
   private readonly commandStatus = h('p', { id: 'command-status', class: 'status', role: 'status', 'aria-live': 'polite' });
   private readonly error = h('div', { id: 'error', class: 'error-banner hidden', role: 'alert' });
@@ -123,7 +124,8 @@ export class App {
           ` · generated ${formatInstant(model.generatedAt, model.generatedAt).replace(/ \(.*\)$/, '')} · prices: ${model.priceTable}`,
         ),
       );
-      replaceChildren(this.filters, filterBar(model, this.state.filter, this.transport.capabilities, (f) => this.setFilter(f)));
+      // A new user has nothing to filter; the filters come with the first data.
+      replaceChildren(this.filters, model.empty ? null : filterBar(model, this.state.filter, this.transport.capabilities, (f) => this.setFilter(f)));
       if (model.empty) {
         this.chartDraw = null;
         replaceChildren(this.content, emptyState(model, this.transport.capabilities.commands, (c) => this.runCommand(c), this.commandStatus));
@@ -141,11 +143,17 @@ export class App {
           healthSection(model),
           definitionsSection(model),
         );
-        this.charts = charts.draw();
+        this.drawCharts();
       }
       for (const id of open) document.getElementById(id)?.setAttribute('open', '');
     });
     this.markPainted();
+  }
+
+  private drawCharts(): void {
+    this.charts?.destroy();
+    this.charts = this.chartDraw!();
+    document.body.dataset.chartsDrawn = String(++this.chartDraws);
   }
 
   /** Marks the first frame painted after a render (tests and the render benchmark wait for it). */
@@ -165,9 +173,7 @@ export class App {
     const redraw = () => {
       clearTimeout(timer);
       timer = window.setTimeout(() => {
-        if (!this.chartDraw) return;
-        this.charts?.destroy();
-        this.charts = this.chartDraw();
+        if (this.chartDraw) this.drawCharts();
       }, 50);
     };
     new MutationObserver(redraw).observe(document.body, { attributes: true, attributeFilter: ['class'] });
