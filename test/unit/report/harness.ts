@@ -22,8 +22,8 @@ import type { FromWebview, ReportCommandId, ToWebview } from '../../../src/webvi
 import { prices } from '../helpers/events';
 import { DIST } from './browser';
 
-/** Serves the page shell and dist/ on 127.0.0.1. */
-export async function startPageServer(): Promise<{ url: string; close: () => Promise<void> }> {
+/** Serves the page shell and the bundle (dist/ unless told otherwise) on 127.0.0.1. */
+export async function startPageServer(bundleDir = DIST): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer((req, res) => {
     const origin = `http://${req.headers.host}`;
     const url = new URL(req.url ?? '/', origin);
@@ -43,7 +43,7 @@ export async function startPageServer(): Promise<{ url: string; close: () => Pro
     }
     const type = m[1]!.endsWith('.css') ? 'text/css' : m[1]!.endsWith('.js') ? 'text/javascript' : 'application/json';
     res.writeHead(200, { 'content-type': `${type}; charset=utf-8` });
-    res.end(readFileSync(path.join(DIST, m[1]!)));
+    res.end(readFileSync(path.join(bundleDir, m[1]!)));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
