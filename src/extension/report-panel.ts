@@ -15,7 +15,7 @@ const LIVE_UPDATE_MS = 1000;
 
 const COMMAND_LABELS: Record<ReportCommandId, string> = {
   'prodlens.copyCollectorSetup': 'Copy Collector Setup',
-  'prodlens.rescanTranscripts': 'Rescan Transcripts',
+  'prodlens.rescanTranscripts': 'Rescan Agent Transcripts',
 };
 
 /**

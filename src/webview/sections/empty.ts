@@ -31,7 +31,7 @@ export function emptyState(model: ReportModel, commands: boolean, run: (c: Repor
         null,
         h('strong', null, 'Read the transcripts agents already wrote. '),
         'Claude Code and Codex keep session logs (~/.claude/projects, ~/.codex/sessions); ProdLens reads their token counts and models. ',
-        action('prodlens.rescanTranscripts', 'Rescan transcripts', 'ProdLens: Rescan Transcripts'),
+        action('prodlens.rescanTranscripts', 'Rescan transcripts', 'ProdLens: Rescan Agent Transcripts'),
       ),
       h('li', null, h('strong', null, 'Import files from a terminal: '), h('code', null, 'prodlens import PATH…'), ' (transcripts, OTLP JSON, ProdLens events).'),
     ),

@@ -32,8 +32,7 @@ describe('buildReport', () => {
     const row = (lag: number) => model.correlations.rows.find((r) => r.ai === 'requests' && r.outcome === 'commits' && r.method === 'pearson' && r.lag === lag)!;
     assert.equal(row(1).r, 1, 'commits the next day are exactly twice the requests');
     assert.equal(row(1).n, 29);
-    const lag1 = row(1);
-    assert.ok(lag1.pAdjusted !== null && lag1.pAdjusted <= lag1.p! * model.correlations.rows.length);
+    assert.ok(row(1).pAdjusted !== null && row(1).pAdjusted! <= row(1).p! * model.correlations.rows.length);
     assert.match(row(1).reading, /perfect positive|strong positive/);
     assert.ok(Math.abs(row(0).r!) < 0.9, `lag 0 is not the relation (r=${row(0).r})`);
     // merged PRs were never synced: not enough data, not a number.
