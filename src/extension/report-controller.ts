@@ -77,11 +77,6 @@ export class ReportController {
     await this.answer(null, this.current);
   }
 
-  /** The page went away (hidden without retained context, or disposed): wait for the next `ready`. */
-  reset(): void {
-    this.ready = false;
-  }
-
   private async answer(requestId: number | null, filter: ViewFilter): Promise<void> {
     this.current = filter;
     const gen = ++this.generation;

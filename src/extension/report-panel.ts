@@ -105,8 +105,9 @@ export class ReportPanel extends Disposable {
     this._register(panel.webview.onDidReceiveMessage((m) => void this.controller.handle(m)));
     this._register(
       panel.onDidChangeViewState(() => {
-        if (!panel.visible) return;
-        if (this.stale) this.schedule(0);
+        // A hidden page is usually discarded and sends `ready` again when shown (answered with a fresh
+        // model); if it was kept, the catch-up refresh below updates it. Either way nothing is stale.
+        if (panel.visible && this.stale) this.schedule(0);
       }),
     );
     this._register(

@@ -111,7 +111,8 @@ function buildFigure(def: ChartDef, model: ReportModel, info: Map<SeriesKey, Ser
   const plot = h('div', {
     class: 'plot',
     tabindex: 0,
-    role: 'img',
+    // Its own arrow-key navigation, so screen readers pass keys through instead of browsing.
+    role: 'application',
     'aria-roledescription': 'chart',
     'aria-label': `${def.title}, ${range}. Totals: ${totals}. Use the left and right arrow keys to read daily values.`,
     'data-chart': def.id,
