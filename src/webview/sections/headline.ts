@@ -11,7 +11,9 @@ export function headlineSection(model: ReportModel): HTMLElement {
     const change =
       c.changePct !== null
         ? `${formatChange(c.changePct)} vs previous period`
-        : c.previous === null
+        : c.note
+          ? c.note
+          : c.previous === null
           ? 'no data for the previous period'
           : c.value === null
             ? 'not measured in this period'

@@ -219,6 +219,10 @@ describe('report page in the webview host (headless Chromium)', function () {
     await rendered(page, ++n);
     const byRepo = expected({ ...ninety, repo: 'acme/web' });
     await assertHeadline(byRepo);
+    // The 90 days before were only partly measured: no change, and the card says why.
+    const note = byRepo.headline.find((h) => h.key === 'requests')!.note;
+    assert.match(note ?? '', /previous period only \d+% measured/);
+    assert.equal(await page.locator('[data-headline="requests"] .card-change').textContent(), note);
     assert.notEqual(byRepo.headline.find((h) => h.key === 'requests')!.value, expected(ninety).headline.find((h) => h.key === 'requests')!.value);
     const repoRows = await page.locator('#by-repo tbody tr th').allTextContents();
     assert.deepEqual(repoRows, ['acme/web']);
