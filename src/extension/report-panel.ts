@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { buildReport } from '../core/report/build';
+import type { ReportModel } from '../core/report/model';
 import { makeNonce, webviewHtml } from '../webview/page-html';
 import { parseViewState, type ReportCommandId } from '../webview/protocol';
 import { readConfig } from './config';
@@ -76,6 +77,7 @@ export class ReportPanel extends Disposable {
   readonly controller: ReportController;
   private timer: NodeJS.Timeout | undefined;
   private stale = false;
+  private last: ReportModel | undefined;
   private readonly disposeListeners: Array<() => void> = [];
 
   constructor(
@@ -90,7 +92,10 @@ export class ReportPanel extends Disposable {
     panel.iconPath = vscode.Uri.joinPath(ext, 'media', 'report.svg');
     this.controller = new ReportController(
       {
-        post: (m) => panel.webview.postMessage(m),
+        post: (m) => {
+          if (m.type === 'report') this.last = m.model;
+          return panel.webview.postMessage(m);
+        },
         buildModel: async (filter) => {
           const store = await services.store();
           const { report } = readConfig();
@@ -121,6 +126,11 @@ export class ReportPanel extends Disposable {
     void this.watchStore().catch((err) => log.warn(`live updates are off: ${(err as Error).message}`));
     const asUri = (...p: string[]) => panel.webview.asWebviewUri(vscode.Uri.joinPath(ext, ...p)).toString();
     panel.webview.html = webviewHtml({ cspSource: panel.webview.cspSource, nonce: makeNonce(), scriptUri: asUri('dist', 'webview.js'), styleUri: asUri('dist', 'webview.css') });
+  }
+
+  /** The model last posted to the page (integration tests compare the rendered page with it). */
+  get lastModel(): ReportModel | undefined {
+    return this.last;
   }
 
   onDispose(listener: () => void): void {
