@@ -24,6 +24,8 @@ export class ReportController {
   /** Increments per build, so a slow older build never overwrites a newer one. */
   private generation = 0;
   private ready = false;
+  /** Errors and CSP violations the page reported (also logged). */
+  readonly pageProblems: string[] = [];
 
   constructor(
     private readonly port: ReportHostPort,
@@ -58,6 +60,10 @@ export class ReportController {
         return this.answer(m.requestId, m.filter);
       case 'setFilter':
         return this.answer(m.requestId, m.filter);
+      case 'pageProblem':
+        this.pageProblems.push(`${m.kind}: ${m.message}`);
+        this.port.logger.warn(`[report] the page reported ${m.kind === 'csp' ? 'a CSP violation' : 'an error'}: ${m.message}`);
+        return;
       case 'runCommand': {
         let result: { ok: boolean; message: string };
         try {

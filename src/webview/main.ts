@@ -22,6 +22,10 @@ function start(): void {
     root.textContent = 'This page needs the ProdLens extension or data exported by `prodlens report --html`.';
     return;
   }
+  const t = transport;
+  window.addEventListener('error', (e) => t.reportProblem('error', `${e.message} (${e.filename}:${e.lineno})`));
+  window.addEventListener('unhandledrejection', (e) => t.reportProblem('error', String((e.reason as Error)?.stack ?? e.reason)));
+  document.addEventListener('securitypolicyviolation', (e) => t.reportProblem('csp', `${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`));
   new App(root, transport);
 }
 

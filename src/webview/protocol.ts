@@ -67,6 +67,8 @@ export const FromWebviewSchema = v.variant('type', [
   v.object({ type: v.literal('ready'), requestId, filter: ViewFilterSchema }),
   v.object({ type: v.literal('setFilter'), requestId, filter: ViewFilterSchema }),
   v.object({ type: v.literal('runCommand'), requestId, command: v.picklist(REPORT_COMMANDS) }),
+  /** An uncaught error or a CSP violation in the page, for the ProdLens log (no reply). */
+  v.object({ type: v.literal('pageProblem'), kind: v.picklist(['error', 'csp']), message: v.pipe(v.string(), v.maxLength(2000)) }),
 ]);
 /** Page → host. */
 export type FromWebview = v.InferOutput<typeof FromWebviewSchema>;

@@ -26,6 +26,8 @@ export interface Transport {
   start(onMessage: (m: ToWebview) => void, filter: ViewFilter): number;
   requestReport(filter: ViewFilter): number;
   runCommand(command: ReportCommandId): number;
+  /** Tells the host about an error or CSP violation in the page (its log shows them). */
+  reportProblem(kind: 'error' | 'csp', message: string): void;
 }
 
 interface VsCodeApi {
@@ -67,6 +69,10 @@ export class VsCodeTransport implements Transport {
 
   runCommand(command: ReportCommandId): number {
     return this.post((requestId) => ({ type: 'runCommand', requestId, command }));
+  }
+
+  reportProblem(kind: 'error' | 'csp', message: string): void {
+    this.api.postMessage({ type: 'pageProblem', kind, message: message.slice(0, 2000) } satisfies FromWebview);
   }
 
   private post(make: (id: number) => FromWebview): number {
@@ -128,5 +134,9 @@ export class StandaloneTransport implements Transport {
 
   runCommand(): number {
     return 0;
+  }
+
+  reportProblem(): void {
+    // No host: the browser's console already shows it.
   }
 }

@@ -98,6 +98,8 @@ describe('report webview ("ProdLens: Show Report")', () => {
       assert.equal(asNumber(shown.text), value, key);
     }
     await askDriver('screenshot', { name: 'report-webview.png' });
+    // Uncaught errors and CSP violations inside the webview reach the extension (and its log).
+    assert.deepEqual(api.reports.panel?.controller.pageProblems, []);
   });
 
   it('updates the open report when new events arrive', async function () {

@@ -69,6 +69,7 @@ describe('report page in the webview host (headless Chromium)', function () {
     await context.close();
     assert.deepEqual(problems.csp, [], 'CSP violations');
     assert.deepEqual(problems.console, [], 'console errors');
+    assert.deepEqual(host.controller.pageProblems, [], 'problems the page reported to its host');
   });
 
   it('sends ready first and shows the 30-day model: headline, change vs the previous period, tables', async () => {
@@ -284,8 +285,11 @@ describe('report page in the webview host (headless Chromium)', function () {
     await page.waitForTimeout(100);
     assert.ok(problems.csp.some((v) => v.startsWith('script-src')), problems.csp.join('\n'));
     assert.ok(problems.csp.some((v) => v.startsWith('style-src')), problems.csp.join('\n'));
+    // The page tells its host too, so the extension's log shows violations from users' machines.
+    assert.ok(host.controller.pageProblems.some((p) => p.startsWith('csp: script-src')), host.controller.pageProblems.join('\n'));
     problems.csp.length = 0;
     problems.console.length = 0;
+    host.controller.pageProblems.length = 0;
   });
 
   it('is readable in light, dark and high-contrast themes (screenshots in test-artifacts/report/)', async () => {
