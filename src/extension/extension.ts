@@ -3,6 +3,7 @@ import { registerEditorCapture, type EditorCapture, type EditorCaptureApi } from
 import { registerImportCommand } from './import-command';
 import { channelLogger } from './logger';
 import { registerOutcomes } from './outcomes';
+import { registerReportPanel, type ReportPanels } from './report-panel';
 import { ProdLensServices } from './services';
 import { StatusBar } from './status-bar';
 import { registerTranscripts } from './transcripts';
@@ -26,8 +27,10 @@ export function activate(context: vscode.ExtensionContext): ProdLensApi {
   context.subscriptions.push(registerTranscripts(services));
   context.subscriptions.push(registerOutcomes(services));
   context.subscriptions.push((editorCapture = registerEditorCapture(services)));
+  const reports = registerReportPanel(services);
+  context.subscriptions.push(reports);
   services.logger.info('[extension] activated');
-  return { services, statusBar, editorCapture };
+  return { services, statusBar, editorCapture, reports };
 }
 
 /** Flushes the database snapshot before the extension host exits. */
@@ -45,4 +48,6 @@ export interface ProdLensApi {
   statusBar: StatusBar;
   /** Editor capture's test surface (see EditorCaptureApi). */
   editorCapture: EditorCaptureApi;
+  /** The report panel (integration tests reach the open panel through it). */
+  reports: ReportPanels;
 }
