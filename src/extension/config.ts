@@ -7,18 +7,84 @@ import type { PriceOverrides } from '../core/pricing';
  */
 export interface ProdLensConfig {
   prices: PriceOverrides;
+  transcripts: { enabled: boolean; includeAllProjects: boolean };
+  git: {
+    /** `prodlens.git.autoSync`: read the workspace's git history after startup and daily. */
+    autoSync: boolean;
+    /** VS Code's own `git.path` (first entry), else `git` on PATH. */
+    path: string;
+  };
+  github: {
+    /** `prodlens.github.apiUrl`: REST API root; empty means https://api.github.com. */
+    apiUrl: string;
+    /** `prodlens.github.backgroundSync`: sync pull requests daily without being asked. */
+    backgroundSync: boolean;
+  };
+  editor: EditorCaptureConfig;
+  /** Options of the report's correlations (`analysis` of buildReport). */
+  report: { lags: number[]; minPairs: number };
   export: {
     /** Replace identities by HMAC pseudonyms keyed with the team secret (SecretStorage). */
     pseudonymize: boolean;
   };
 }
 
+/** `prodlens.editor.*`: editor capture of AI insertions. */
+export interface EditorCaptureConfig {
+  capture: boolean;
+  exclude: string[];
+  minInsertionChars: number;
+  acceptThreshold: number;
+}
+
 export function readConfig(scope?: vscode.ConfigurationScope): ProdLensConfig {
   const c = vscode.workspace.getConfiguration('prodlens', scope);
+  const gitPath = vscode.workspace.getConfiguration('git', scope).get<string | string[] | null>('path');
   return {
     prices: c.get<PriceOverrides>('prices.overrides', {}),
+    transcripts: {
+      enabled: c.get<boolean>('transcripts.enabled', true),
+      includeAllProjects: c.get<boolean>('transcripts.includeAllProjects', false),
+    },
+    git: {
+      autoSync: c.get<boolean>('git.autoSync', true),
+      path: (Array.isArray(gitPath) ? gitPath.find((p) => typeof p === 'string' && p) : gitPath) || 'git',
+    },
+    github: {
+      apiUrl: c.get<string>('github.apiUrl', '').trim() || 'https://api.github.com',
+      backgroundSync: c.get<boolean>('github.backgroundSync', false),
+    },
+    editor: {
+      capture: c.get<boolean>('editor.capture', true),
+      exclude: c.get<string[]>('editor.exclude', []).filter((g) => typeof g === 'string' && g.trim()),
+      minInsertionChars: clamp(c.get<number>('editor.minInsertionChars', 8), 1, 1000, 8),
+      acceptThreshold: clamp(c.get<number>('editor.acceptThreshold', 0.7), 0, 1, 0.7),
+    },
+    report: {
+      lags: reportLags(c.get<unknown>('report.lags')),
+      minPairs: reportMinPairs(c.get<unknown>('report.minPairs')),
+    },
     export: {
       pseudonymize: c.get<boolean>('export.pseudonymize', false),
     },
   };
+}
+
+export const DEFAULT_REPORT_LAGS = [0, 1, 2, 3];
+export const DEFAULT_REPORT_MIN_PAIRS = 6;
+
+/** Whole days 0–60, each once, ascending; anything else falls back to the default. */
+export function reportLags(v: unknown): number[] {
+  if (!Array.isArray(v)) return DEFAULT_REPORT_LAGS;
+  const lags = [...new Set(v.filter((x): x is number => Number.isInteger(x) && x >= 0 && x <= 60))].sort((a, b) => a - b);
+  return lags.length ? lags : DEFAULT_REPORT_LAGS;
+}
+
+/** A whole number of days, at least 3 (fewer pairs cannot give a p-value). */
+export function reportMinPairs(v: unknown): number {
+  return Number.isInteger(v) && (v as number) >= 3 ? (v as number) : DEFAULT_REPORT_MIN_PAIRS;
+}
+
+function clamp(v: unknown, min: number, max: number, fallback: number): number {
+  return typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : fallback;
 }

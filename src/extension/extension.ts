@@ -1,9 +1,16 @@
 import * as vscode from 'vscode';
+import { registerEditorCapture, type EditorCapture, type EditorCaptureApi } from './editor-capture';
 import { registerExport } from './export';
+import { registerImportCommand } from './import-command';
 import { channelLogger } from './logger';
+import { registerOutcomes } from './outcomes';
+import { registerReportPanel, type ReportPanels } from './report-panel';
 import { ProdLensServices } from './services';
+import { StatusBar } from './status-bar';
+import { registerTranscripts } from './transcripts';
 
 let services: ProdLensServices | undefined;
+let editorCapture: EditorCapture | undefined;
 
 /**
  * Activation only wires objects and registers commands; the database (sql.js WASM) opens on first use.
@@ -14,13 +21,25 @@ export function activate(context: vscode.ExtensionContext): ProdLensApi {
   context.subscriptions.push(channel);
   services = new ProdLensServices(context, channelLogger(channel));
   context.subscriptions.push(services);
+  const statusBar = new StatusBar(services);
+  context.subscriptions.push(statusBar);
+  context.subscriptions.push(vscode.commands.registerCommand('prodlens.showLog', () => channel.show(true)));
+  context.subscriptions.push(registerImportCommand(services));
+  context.subscriptions.push(registerTranscripts(services));
+  context.subscriptions.push(registerOutcomes(services));
+  context.subscriptions.push((editorCapture = registerEditorCapture(services)));
+  const reports = registerReportPanel(services);
+  context.subscriptions.push(reports);
   context.subscriptions.push(registerExport(services));
   services.logger.info('[extension] activated');
-  return { services };
+  return { services, statusBar, editorCapture, reports };
 }
 
 /** Flushes the database snapshot before the extension host exits. */
 export async function deactivate(): Promise<void> {
+  // Editor regions get their last (close) measurement written while the store is still open.
+  await editorCapture?.shutdown().catch(() => undefined);
+  editorCapture = undefined;
   await services?.shutdown();
   services = undefined;
 }
@@ -28,4 +47,9 @@ export async function deactivate(): Promise<void> {
 /** Returned from activate(); integration tests reach the running services through it. */
 export interface ProdLensApi {
   services: ProdLensServices;
+  statusBar: StatusBar;
+  /** Editor capture's test surface (see EditorCaptureApi). */
+  editorCapture: EditorCaptureApi;
+  /** The report panel (integration tests reach the open panel through it). */
+  reports: ReportPanels;
 }

@@ -1,80 +1,89 @@
+import { createHash } from 'node:crypto';
+import type { CorrelationRow as ReportCorrelationRow } from '../report/model';
 import type { Store } from '../store/store';
 
-/**
- * One correlation result as exported (the `_aggregates/correlations` dataset). The analysis fills every
- * field it has; the rest stay null.
- */
-export interface CorrelationRow {
-  key: string;
-  x_series: string | null;
-  y_series: string | null;
-  lag_days: number | null;
-  method: string | null;
-  n: number | null;
+/** One lagged correlation as exported (the `_aggregates/correlations` dataset, docs/export.md). */
+export interface CorrelationExportRow {
+  /** Identifies the analysis run (filter and options): the first 16 hex of a SHA-256 of its cache key. */
+  analysis: string;
+  /** The analysis filter as JSON (`since`, `until`, `repo`, `developer`, `source`, …). */
+  filter: string;
+  /** `YYYY-MM-DD`, inclusive. */
+  since: string | null;
+  until: string | null;
+  x_series: string;
+  y_series: string;
+  lag_days: number;
+  method: string;
+  n: number;
   r: number | null;
   p_value: number | null;
   p_adjusted: number | null;
   ci_low: number | null;
   ci_high: number | null;
-  /** `YYYY-MM-DD`. */
-  since: string | null;
-  until: string | null;
+  status: string;
+  reading: string | null;
+  min_pairs: number | null;
   /** ISO 8601 UTC. */
-  computed_at: string | null;
-  /** The full result as JSON text. */
-  result: string | null;
+  computed_at: string;
 }
 
-/** Where the exporter gets correlation results: the analysis plugs its own in; the default reads the cache. */
+/** Where the exporter gets correlation results; the default reads what the report's analysis cached. */
 export interface CorrelationSource {
-  rows(store: Store): CorrelationRow[];
+  rows(store: Store): CorrelationExportRow[];
+}
+
+interface CachedAnalysis {
+  correlations?: { minPairs?: number; rows?: ReportCorrelationRow[] };
 }
 
 /**
- * Reads `correlation_cache` (key, fingerprint, computed_at, result JSON). Fields of the result object that
- * carry the columns' names (or the usual short names: x, y, lag, p, …) fill the typed columns; the whole
- * JSON is kept in `result`. A result that is a list of correlations gives one row each, keyed `key#i`.
+ * Reads `correlation_cache` as src/core/report/correlations.ts writes it: key = JSON of the filter and
+ * options, result = `{ correlations: { rows, minPairs, … }, effects }`; one exported row per
+ * (AI series, outcome, method, lag) of every cached analysis. Entries of another shape are skipped.
  */
 export const cacheCorrelationSource: CorrelationSource = {
   rows(store) {
     const res = store.db.exec('SELECT key, computed_at, result FROM correlation_cache ORDER BY key');
-    const out: CorrelationRow[] = [];
+    const out: CorrelationExportRow[] = [];
     for (const [key, computedAt, result] of (res[0]?.values ?? []) as Array<[string, string, string]>) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(result);
-      } catch {
-        parsed = null;
-      }
-      const items = Array.isArray(parsed) ? parsed : isRecord(parsed) && Array.isArray(parsed.correlations) ? parsed.correlations : [parsed];
-      items.forEach((item: unknown, i: number) => {
-        const o = isRecord(item) ? item : {};
+      const parsedKey = parse<{ cacheKey?: Record<string, unknown> }>(key);
+      const cached = parse<CachedAnalysis>(result);
+      const rows = cached?.correlations?.rows;
+      if (!Array.isArray(rows)) continue;
+      const filter = parsedKey?.cacheKey ?? {};
+      const analysis = createHash('sha256').update(key).digest('hex').slice(0, 16);
+      for (const r of rows) {
         out.push({
-          key: items.length > 1 ? `${key}#${i}` : key,
-          x_series: str(o.x_series ?? o.x),
-          y_series: str(o.y_series ?? o.y),
-          lag_days: int(o.lag_days ?? o.lag),
-          method: str(o.method),
-          n: int(o.n),
-          r: num(o.r),
-          p_value: num(o.p_value ?? o.p),
-          p_adjusted: num(o.p_adjusted ?? o.p_bh ?? o.q),
-          ci_low: num(o.ci_low ?? (Array.isArray(o.ci) ? o.ci[0] : undefined)),
-          ci_high: num(o.ci_high ?? (Array.isArray(o.ci) ? o.ci[1] : undefined)),
-          since: str(o.since),
-          until: str(o.until),
+          analysis,
+          filter: JSON.stringify(filter),
+          since: typeof filter.since === 'string' ? filter.since : null,
+          until: typeof filter.until === 'string' ? filter.until : null,
+          x_series: r.ai,
+          y_series: r.outcome,
+          lag_days: r.lag,
+          method: r.method,
+          n: r.n,
+          r: r.r,
+          p_value: r.p,
+          p_adjusted: r.pAdjusted,
+          ci_low: r.ciLow,
+          ci_high: r.ciHigh,
+          status: r.status,
+          reading: r.reading ?? null,
+          min_pairs: typeof cached?.correlations?.minPairs === 'number' ? cached.correlations.minPairs : null,
           computed_at: computedAt,
-          result: items.length > 1 ? JSON.stringify(item) : result,
         });
-      });
+      }
     }
     return out;
   },
 };
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+function parse<T>(text: string): T | null {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return null;
+  }
 }
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const int = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) ? v : null);

@@ -260,7 +260,7 @@ function planCorrelations(
   size: (rel: string) => number | null,
   out: Array<Record<string, unknown>[]>,
 ): DatasetPlan {
-  const rows = source.rows(store);
+  const rows = source.rows(store) as unknown as Record<string, unknown>[];
   const plan: DatasetPlan = { spec, write: [], keep: [] };
   if (!rows.length) return plan;
   const fingerprint = createHash('sha256').update(JSON.stringify([digest, rows])).digest('hex').slice(0, 32);
@@ -270,7 +270,7 @@ function planCorrelations(
     return plan;
   }
   plan.write.push({ dayKey: null, repoKey: null, dir: spec.dir, fingerprint, rawDays: [] });
-  out.push(rows as unknown as Record<string, unknown>[]);
+  out.push(rows);
   return plan;
 }
 

@@ -33,8 +33,16 @@ export function toEpochMs(value: unknown, unit: TimeUnit = 'auto'): Result<numbe
   // Date.parse only takes `+hh:mm`; normalize `+hhmm`.
   iso = iso.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
   const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return fail(`invalid time ${JSON.stringify(s.slice(0, 40))}`);
+  if (Number.isNaN(ms) || !validCalendarDay(s)) return fail(`invalid time ${JSON.stringify(s.slice(0, 40))}`);
   return checkRange(ms);
+}
+
+/** Date.parse rolls impossible days over (`2026-02-30` becomes March 2); reject them instead. */
+function validCalendarDay(s: string): boolean {
+  const y = Number(s.slice(0, 4));
+  const m = Number(s.slice(5, 7));
+  const d = Number(s.slice(8, 10));
+  return m >= 1 && m <= 12 && d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
 }
 
 function guessUnitFromAbs(abs: number): Exclude<TimeUnit, 'auto'> {
@@ -48,7 +56,8 @@ function fromNumber(n: number, unit: TimeUnit): Result<number> {
   if (!Number.isFinite(n)) return fail('time is not a finite number');
   const u = unit === 'auto' ? guessUnitFromAbs(Math.abs(n)) : unit;
   const ms = u === 's' ? n * 1000 : u === 'ms' ? n : u === 'us' ? n / 1000 : n / 1e6;
-  return checkRange(Math.floor(ms));
+  // Round to the microsecond before flooring: 1736100000.123 s * 1000 is 1736100000122.9998 in binary.
+  return checkRange(Math.floor(Math.round(ms * 1000) / 1000));
 }
 
 function fromBigInt(n: bigint, unit: TimeUnit): Result<number> {
@@ -64,14 +73,38 @@ function checkRange(ms: number): Result<number> {
   return ok(ms);
 }
 
-/** ISO 8601 UTC with milliseconds. */
+const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+const pad3 = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
+
+/**
+ * ISO 8601 UTC with milliseconds, e.g. `2026-01-05T10:00:00.123Z` (what `toISOString` gives). Formatted
+ * with integer arithmetic (days → civil date, H. Hinnant's algorithm): it runs once per imported record,
+ * and a Date allocation plus toISOString costs several times more.
+ */
 export function isoUtc(ms: number): string {
-  return new Date(ms).toISOString();
+  if (!Number.isInteger(ms) || ms < 0 || ms >= 253402300800000) return new Date(ms).toISOString();
+  const days = Math.floor(ms / 86_400_000);
+  let rem = ms - days * 86_400_000;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const h = Math.floor(rem / 3_600_000);
+  rem -= h * 3_600_000;
+  const mi = Math.floor(rem / 60_000);
+  rem -= mi * 60_000;
+  const sec = Math.floor(rem / 1000);
+  return `${y}-${pad2(m)}-${pad2(d)}T${pad2(h)}:${pad2(mi)}:${pad2(sec)}.${pad3(rem - sec * 1000)}Z`;
 }
 
 /** `YYYY-MM-DD` of an instant, in UTC. */
 export function utcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  return isoUtc(ms).slice(0, 10);
 }
 
 /** OTLP `*UnixNano`: 0 or absent means "unknown". Returns the first usable candidate. */

@@ -36,10 +36,9 @@ export const MIGRATIONS: readonly string[] = [
     duplicate_of TEXT,
     ingested_at TEXT NOT NULL
   );
-  -- Leads with event_date (the contract's index) and covers what the daily aggregate reads: a plain
-  -- event_date index made the GROUP BY slower than a scan (MEASURED.md).
-  CREATE INDEX idx_sessions_event_date ON sessions (event_date, developer_id, latency_ms, kind, total_tokens,
-    cost_usd, accepted_flag, status_code, session_id, duplicate_of);
+  -- The day-level tables are refreshed one changed day at a time, which this index serves; the report
+  -- reads those tables, never a GROUP BY over all events, so a wide covering index would only slow inserts.
+  CREATE INDEX idx_sessions_event_date ON sessions (event_date);
 
   CREATE TABLE metric_points (
     id INTEGER PRIMARY KEY,
@@ -103,6 +102,78 @@ export const MIGRATIONS: readonly string[] = [
   -- Days whose events changed since daily_session_metrics was last refreshed.
   CREATE TABLE dirty_days (event_date TEXT PRIMARY KEY);
   `,
+  `
+  -- Day-level rollups the report reads instead of the raw events (refreshed for dirty days).
+  -- Grain without model: sessions are distinct per grain; latencies are log-bucketed histograms.
+  CREATE TABLE daily_activity (
+    event_date TEXT NOT NULL, developer_id TEXT, repo_slug TEXT, source TEXT NOT NULL,
+    sessions INTEGER NOT NULL, requests INTEGER NOT NULL, errors INTEGER NOT NULL,
+    tokens_in INTEGER NOT NULL, tokens_out INTEGER NOT NULL, total_tokens INTEGER NOT NULL,
+    cache_read_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL,
+    unpriced_requests INTEGER NOT NULL, insertions INTEGER NOT NULL, accepted_insertions INTEGER NOT NULL,
+    inserted_lines INTEGER NOT NULL, accepted_lines INTEGER NOT NULL, agent_edits INTEGER NOT NULL,
+    agent_lines_added INTEGER NOT NULL, latency_count INTEGER NOT NULL, latency_hist BLOB
+  );
+  CREATE INDEX idx_daily_activity ON daily_activity (event_date);
+  -- Grain with model, for the per-model table.
+  CREATE TABLE daily_model (
+    event_date TEXT NOT NULL, developer_id TEXT, repo_slug TEXT, source TEXT NOT NULL, model TEXT,
+    requests INTEGER NOT NULL, errors INTEGER NOT NULL, tokens_out INTEGER NOT NULL, total_tokens INTEGER NOT NULL,
+    cache_read_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL,
+    unpriced_requests INTEGER NOT NULL, insertions INTEGER NOT NULL, accepted_insertions INTEGER NOT NULL,
+    accepted_lines INTEGER NOT NULL
+  );
+  CREATE INDEX idx_daily_model ON daily_model (event_date);
+  -- First and last day each session was seen, for period session counts and growth.
+  CREATE TABLE session_index (
+    session_id TEXT NOT NULL, source TEXT NOT NULL, developer_id TEXT, repo_slug TEXT,
+    first_day TEXT NOT NULL, last_day TEXT NOT NULL, PRIMARY KEY (session_id, source)
+  );
+  CREATE INDEX idx_session_index_days ON session_index (first_day, last_day);
+  -- When each source last sent data (data health; silent telemetry is a known failure of the agents).
+  CREATE TABLE source_status (
+    source TEXT PRIMARY KEY, last_event_ms INTEGER, last_received_at TEXT NOT NULL,
+    records_received INTEGER NOT NULL DEFAULT 0, dead_letters INTEGER NOT NULL DEFAULT 0
+  );
+  `,
+  `
+  -- Agent transcript tailing (src/sources/transcripts): one checkpoint per file. A table rather than
+  -- etl_runs rows because a machine has thousands of transcript files and each pass reads them all.
+  CREATE TABLE transcript_files (
+    path TEXT PRIMARY KEY, agent TEXT NOT NULL, size INTEGER NOT NULL, mtime_ms REAL NOT NULL, ino TEXT NOT NULL,
+    -- byte offset just past the last complete line read, and that line's number
+    offset INTEGER NOT NULL, line_no INTEGER NOT NULL,
+    -- hash of the file's first bytes: a file replaced by another of the same size is re-read
+    head_hash TEXT NOT NULL,
+    -- parser state carried across incremental reads (session, cwd, model, Codex running totals), JSON
+    state TEXT, included INTEGER NOT NULL, updated_at TEXT NOT NULL
+  );
+  -- Claude message ids seen, for the sidechain-replay rule (a /btw side question replays parent messages
+  -- under a new request id; the parent's copy is kept).
+  CREATE TABLE transcript_messages (
+    message_id TEXT PRIMARY KEY, trace_hash TEXT NOT NULL, sidechain INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  -- Reconciling OpenTelemetry copies of transcript requests looks rows up by session and time.
+  CREATE INDEX idx_sessions_session_ts ON sessions (session_id, ts_ms);
+  `,
+  // 3 → 4: outcomes (git and GitHub sync).
+  `
+  -- Set when a commit stored by the git sync is no longer reachable from any branch (amended, rebased,
+  -- branch deleted); such commits stop counting but are kept. Cleared if the commit becomes reachable again.
+  ALTER TABLE commits ADD COLUMN unreachable_at TEXT;
+  CREATE INDEX idx_commits_repo_day ON commits (repo_slug, event_date);
+
+  -- Pull request timeline events that outcomes count (reopened, closed, merged), with their own dates:
+  -- a reopen counts on the day of its event, not on the PR's creation or merge day.
+  CREATE TABLE pr_events (
+    repo_slug TEXT NOT NULL, number INTEGER NOT NULL, event_id INTEGER NOT NULL, event TEXT NOT NULL,
+    actor TEXT, created_at TEXT NOT NULL, event_date TEXT NOT NULL,
+    PRIMARY KEY (repo_slug, event_id)
+  );
+  CREATE INDEX idx_pr_events_day ON pr_events (repo_slug, event, event_date);
+  CREATE INDEX idx_pr_events_pr ON pr_events (repo_slug, number);
+  `,
+  // 4 → 5: Parquet export partition versions.
   exportPartitionsMigration(),
 ];
 

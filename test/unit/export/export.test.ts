@@ -55,7 +55,13 @@ describe('Parquet export', () => {
     }
     assert.equal(Number(await db.one(`SELECT count(*) FROM ${read(out, '_aggregates/daily_session_metrics')}`)), scalar(store, 'SELECT count(*) FROM daily_session_metrics'));
     assert.equal(Number(await db.one(`SELECT sum(total_tokens) FROM ${read(out, '_aggregates/daily_session_metrics')}`)), s[1]);
-    assert.deepEqual(await db.all(`SELECT x_series, y_series, lag_days, method, n, r, p_value FROM read_parquet('${out}/_aggregates/correlations/*.parquet')`), [['requests', 'commits', 1, 'pearson', 30n, 0.42, 0.021]]);
+    // Correlations: every row the report's analysis cached, with its numbers.
+    const cached = JSON.parse(scalar(store, 'SELECT result FROM correlation_cache') as unknown as string).correlations.rows as Array<{ ai: string; outcome: string; method: string; lag: number; n: number; r: number | null; p: number | null; status: string }>;
+    const exported = await db.all(`SELECT x_series, y_series, method, lag_days, n, r, p_value, status FROM read_parquet('${out}/_aggregates/correlations/*.parquet') ORDER BY ALL`);
+    const want = cached.map((c) => [c.ai, c.outcome, c.method, c.lag, BigInt(c.n), c.r, c.p, c.status]).sort((a, b) => (JSON.stringify(a, (_, v) => (typeof v === 'bigint' ? Number(v) : v)) < JSON.stringify(b, (_, v) => (typeof v === 'bigint' ? Number(v) : v)) ? -1 : 1));
+    assert.equal(exported.length, cached.length);
+    assert.ok(cached.length >= 40, `${cached.length} cached correlations`);
+    assert.deepEqual(new Set(exported.map((r) => JSON.stringify(r, (_, v) => (typeof v === 'bigint' ? Number(v) : v)))), new Set(want.map((r) => JSON.stringify(r, (_, v) => (typeof v === 'bigint' ? Number(v) : v)))));
 
     // Partition columns and types as the contract says; the rows' own day and repository agree with them.
     const types = Object.fromEntries((await db.all(`DESCRIBE SELECT * FROM ${read(out, 'sessions')}`)).map((r) => [r[0], r[1]]));

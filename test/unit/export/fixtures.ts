@@ -4,7 +4,8 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { MetricPoint } from '../../../src/core/model';
 import { stableHash } from '../../../src/core/normalize/hash';
 import { Store } from '../../../src/core/store/store';
-import { batchOf, event, sqlLoader } from '../helpers/events';
+import { buildReport } from '../../../src/core/report/build';
+import { batchOf, event, prices, sqlLoader } from '../helpers/events';
 
 export const HIVE = "hive_partitioning = true, hive_types = {'event_date': DATE, 'repo': VARCHAR}";
 
@@ -58,9 +59,8 @@ export async function populatedStore(opts: { developer?: string; idPrefix?: stri
     `INSERT INTO daily_github_metrics (event_date, repo_slug, merged_pr_count, commit_count, reopened_pr_count, avg_merge_hours, lines_added, lines_removed)
      VALUES ('2026-01-05', 'acme/api', 0, 1, 0, NULL, 10, 2), ('2026-01-06', 'acme/api', 1, 0, 0, 30, 0, 0)`,
   );
-  store.db.run(`INSERT INTO correlation_cache (key, fingerprint, computed_at, result) VALUES ('requests~commits@lag1/pearson', 'fp', '2026-01-08T00:00:00Z', ?)`, [
-    JSON.stringify({ x: 'requests', y: 'commits', lag: 1, method: 'pearson', n: 30, r: 0.42, p: 0.021, since: '2025-12-01', until: '2026-01-07' }),
-  ]);
+  // The report's analysis caches its correlations in correlation_cache (the export's correlations source).
+  buildReport(store, { since: '2026-01-05', until: '2026-01-07' }, { prices, nowMs: Date.parse('2026-01-08T00:00:00Z'), analysis: { minPairs: 3 } });
   store.markDirty();
   return store;
 }
