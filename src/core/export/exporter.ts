@@ -10,7 +10,7 @@ import { describeDataset, isCurrentSchema, MANIFEST_FILE, MANIFEST_FORMAT, readM
 import { ExportFolder, LOCK_BASE } from './node-files';
 import { ParquetWasmLoader, type ParquetEncoder } from './node-parquet';
 import { fileToken, NULL_PARTITION } from './paths';
-import { partitionDir, planDataset, selectionOf, specDigest, type DatasetPlan, type ExportFilter, type PlannedPartition } from './plan';
+import { appendOnlyFingerprint, partitionDir, planDataset, selectionOf, specDigest, type DatasetPlan, type ExportFilter } from './plan';
 import type { Pseudonymizer } from './pseudonymize';
 import { readPartitions, resolveKnown, type PartitionBatch } from './reader';
 
@@ -119,12 +119,18 @@ export async function exportParquet(store: Store, options: ExportOptions): Promi
       if (spec.name === 'correlations') plans.push(planCorrelations(store, spec, digest, options.correlations ?? cacheCorrelationSource, reusable, size, correlationRows));
       else plans.push(planDataset(store.db, spec, filter, digest, reusable, size));
     }
-    const partitionsToWrite = plans.reduce((n, p) => n + p.write.length, 0);
+    // A re-read day of an append-only dataset counts as the partitions it had (it may rewrite fewer).
+    const partitionsToWrite = plans.reduce(
+      (n, p) => n + p.write.reduce((m, w) => m + (p.appendOnly ? Math.max(1, [...p.appendOnly.previousByDir.keys()].filter((d) => d.startsWith(`${w.dir}/`)).length) : 1), 0),
+      0,
+    );
     const progress: ExportProgress = { phase: 'planning', filesStaged: 0, partitionsToWrite, rowsStaged: 0 };
     options.onProgress?.({ ...progress });
 
     const token = fileToken(store.deviceId);
     const written: ManifestFile[] = [];
+    /** Previous files of re-read days whose partitions turned out unchanged. */
+    const reused: ManifestFile[] = [];
     if (partitionsToWrite) {
       const encoder = await (options.parquet ?? new ParquetWasmLoader()).load();
       const ensured = new Set<string>();
@@ -146,21 +152,35 @@ export async function exportParquet(store: Store, options: ExportOptions): Promi
             });
         for (const batch of batches) {
           if (options.signal?.aborted) throw new ExportCancelledError('export cancelled; the previous export is unchanged');
-          const planned = byDir.get(partitionDir(plan.spec, batch.dayKey, batch.repoKey))!;
+          const dir = partitionDir(plan.spec, batch.dayKey, batch.repoKey);
           const rows = batch.sink.rows;
+          let fingerprint: string;
+          if (plan.appendOnly) {
+            const daySig = byDir.get(partitionDir({ ...plan.spec, repoExpr: null }, batch.dayKey, null))!.fingerprint;
+            if (batch.sliced) fingerprint = `${daySig}:sliced`;
+            else {
+              fingerprint = appendOnlyFingerprint(plan, daySig, dir, batch.lastRowid ?? -1, rows);
+              const old = plan.appendOnly.previousByDir.get(dir);
+              const own = fingerprint.slice(fingerprint.indexOf(':'));
+              if (old?.length === 1 && old[0]!.fingerprint.endsWith(own) && size(old[0]!.path) === old[0]!.bytes) {
+                reused.push({ ...old[0]!, fingerprint });
+                continue;
+              }
+            }
+          } else fingerprint = byDir.get(dir)!.fingerprint;
           const bytes = encoder.encode(builder.encode(batch.sink), {
             ...builder.encodings,
             metadata: { 'prodlens.dataset': plan.spec.name, 'prodlens.schema_version': String(EXPORT_SCHEMA_VERSION) },
           });
-          if (!ensured.has(planned.dir)) {
-            folder.ensureDir(planned.dir);
-            ensured.add(planned.dir);
+          if (!ensured.has(dir)) {
+            folder.ensureDir(dir);
+            ensured.add(dir);
           }
-          const rel = `${planned.dir}/part-${token}-${batch.part}.parquet`;
-          const tmp = `${planned.dir}/.part-${token}-${batch.part}.parquet.tmp`;
+          const rel = `${dir}/part-${token}-${batch.part}.parquet`;
+          const tmp = `${dir}/.part-${token}-${batch.part}.parquet.tmp`;
           staged.push([tmp, rel]);
           await queue.add(folder.stage(tmp, bytes, options.durable ?? true));
-          written.push(manifestEntry(plan.spec, planned, rel, rows, bytes));
+          written.push(manifestEntry(plan.spec, batch.dayKey, batch.repoKey, fingerprint, rel, rows, bytes));
           progress.filesStaged += 1;
           progress.rowsStaged += rows;
           options.onFileStaged?.(progress.filesStaged);
@@ -174,7 +194,7 @@ export async function exportParquet(store: Store, options: ExportOptions): Promi
     progress.phase = 'committing';
     options.onProgress?.({ ...progress });
     const exportedAt = new Date(clock.now()).toISOString();
-    const kept = plans.flatMap((p) => p.keep);
+    const kept = [...plans.flatMap((p) => p.keep), ...reused];
     const files = [...kept, ...written].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const manifest = buildManifest(store.deviceId, exportedAt, options, specs, files);
     const paths = new Set(files.map((f) => f.path));
@@ -218,10 +238,10 @@ export async function exportParquet(store: Store, options: ExportOptions): Promi
   }
 }
 
-function manifestEntry(spec: DatasetSpec, planned: PlannedPartition, rel: string, rows: number, bytes: Uint8Array): ManifestFile {
+function manifestEntry(spec: DatasetSpec, dayKey: string | null, repoKey: string | null, fingerprint: string, rel: string, rows: number, bytes: Uint8Array): ManifestFile {
   const partition: Record<string, string> = {};
-  if (spec.dayExpr) partition.event_date = planned.dayKey ?? NULL_PARTITION;
-  if (spec.repoExpr) partition.repo = planned.repoKey ?? NULL_PARTITION;
+  if (spec.dayExpr) partition.event_date = dayKey ?? NULL_PARTITION;
+  if (spec.repoExpr) partition.repo = repoKey ?? NULL_PARTITION;
   return {
     path: rel,
     dataset: spec.name,
@@ -229,7 +249,7 @@ function manifestEntry(spec: DatasetSpec, planned: PlannedPartition, rel: string
     rows,
     bytes: bytes.length,
     sha256: createHash('sha256').update(bytes).digest('hex'),
-    fingerprint: planned.fingerprint,
+    fingerprint,
   };
 }
 
@@ -288,7 +308,7 @@ function* correlationBatches(builder: BatchEncoder, pending: Array<Record<string
       });
       sink.add(row);
     }
-    yield { dayKey: null, repoKey: null, part: 0, sink };
+    yield { dayKey: null, repoKey: null, part: 0, sliced: false, sink };
   }
 }
 

@@ -14,11 +14,15 @@ export interface PartitionBatch<S extends RowSink> {
   repoKey: string | null;
   /** File index within the partition (0 unless the partition exceeded `maxRowsPerFile`). */
   part: number;
+  /** Whether the partition took more than one file. */
+  sliced: boolean;
+  /** Rowid of the partition's last row (append-only datasets, read in rowid order). */
+  lastRowid?: number;
   sink: S;
 }
 
-/** Which partitions to read: per partition day, its raw days and the repository keys wanted. */
-export type Selection = Map<string | null, { rawDays: string[]; repoKeys: Set<string | null> }>;
+/** Which partitions to read: per partition day, its raw days and the repository keys wanted (null: all). */
+export type Selection = Map<string | null, { rawDays: string[]; repoKeys: Set<string | null> | null }>;
 
 export interface ReadOptions<S extends RowSink> {
   deviceId: string;
@@ -39,10 +43,17 @@ export function resolveKnown(db: Database, spec: DatasetSpec): Array<readonly st
   return spec.columns.map((c) => {
     if (!c.known) return null;
     if (typeof c.known !== 'string') return c.known;
+    // Small tables that already list them (refreshed with daily_session_metrics); any list is correct, a
+    // value missing from it just crosses as a string.
     const sql = c.known === 'repositories'
-      ? `SELECT DISTINCT repo_slug FROM export_partitions WHERE dataset = '${spec.name}' AND repo_slug <> '' LIMIT ${MAX_KNOWN + 1}`
+      ? `SELECT DISTINCT repo_slug FROM daily_activity WHERE repo_slug IS NOT NULL LIMIT ${MAX_KNOWN + 1}`
       : `SELECT DISTINCT developer_id FROM daily_session_metrics WHERE developer_id IS NOT NULL LIMIT ${MAX_KNOWN + 1}`;
-    const values = (db.exec(sql)[0]?.values ?? []).map((r) => r[0] as string);
+    let values: string[];
+    try {
+      values = (db.exec(sql)[0]?.values ?? []).map((r) => r[0] as string);
+    } catch {
+      return null;
+    }
     return values.length && values.length <= MAX_KNOWN ? values : null;
   });
 }
@@ -112,14 +123,15 @@ export function* readPartitions<S extends RowSink>(db: Database, spec: DatasetSp
         const wanted = selection.get(dayKey);
         if (!wanted) continue;
         const repoKey = spec.repoExpr ? repoKeyOf(row[1] as string | number | null) : null;
-        if (!wanted.repoKeys.has(repoKey)) continue;
+        if (wanted.repoKeys && !wanted.repoKeys.has(repoKey)) continue;
         const k = `${dayKey}\u0000${repoKey}`;
         let g = groups.get(k);
-        if (!g) groups.set(k, (g = { dayKey, repoKey, part: 0, sink: opts.newSink(rawDay, 64) }));
+        if (!g) groups.set(k, (g = { dayKey, repoKey, part: 0, sliced: false, sink: opts.newSink(rawDay, 64) }));
         g.sink.add(row);
         if (g.sink.rows === opts.maxRowsPerFile) {
+          g.sliced = true;
           full.push(g);
-          groups.set(k, { dayKey, repoKey, part: g.part + 1, sink: opts.newSink(rawDay, 64) });
+          groups.set(k, { dayKey, repoKey, part: g.part + 1, sliced: true, sink: opts.newSink(rawDay, 64) });
         }
       }
     } finally {
@@ -129,8 +141,10 @@ export function* readPartitions<S extends RowSink>(db: Database, spec: DatasetSp
     return;
   }
 
-  // The day is known per query: not selecting it saves a string per row.
-  const cols = ['NULL', ...select.slice(1)].join(', ');
+  // The day is known per query: not selecting it saves a string per row. Append-only tables also give
+  // each row's rowid (last column): a partition's last rowid is part of its fingerprint.
+  const rowidAt = spec.read === 'range' ? select.length : -1;
+  const cols = ['NULL', ...select.slice(1), ...(rowidAt > 0 ? ['rowid'] : [])].join(', ');
   const rangeStmt = db.prepare(`SELECT min(rowid), max(rowid), count(*) FROM ${spec.table} WHERE ${spec.dayExpr} = $day`);
   // `+` keeps SQLite on the rowid range instead of the day index, so the table is read sequentially.
   const byRange = spec.read === 'range'
@@ -153,13 +167,15 @@ export function* readPartitions<S extends RowSink>(db: Database, spec: DatasetSp
             const repoKey = spec.repoExpr ? repoKeyOf(row[1] as string | number | null) : null;
             let g = groups.get(repoKey);
             if (!g) {
-              if (!wanted.repoKeys.has(repoKey)) continue;
-              groups.set(repoKey, (g = { dayKey, repoKey, part: 0, sink: opts.newSink(rawDay, hint) }));
+              if (wanted.repoKeys && !wanted.repoKeys.has(repoKey)) continue;
+              groups.set(repoKey, (g = { dayKey, repoKey, part: 0, sliced: false, sink: opts.newSink(rawDay, hint) }));
             }
             g.sink.add(row);
+            if (rowidAt > 0) g.lastRowid = row[rowidAt] as number;
             if (g.sink.rows === opts.maxRowsPerFile) {
+              g.sliced = true;
               yield g;
-              groups.set(repoKey, { dayKey, repoKey, part: g.part + 1, sink: opts.newSink(rawDay, hint) });
+              groups.set(repoKey, { dayKey, repoKey, part: g.part + 1, sliced: true, sink: opts.newSink(rawDay, hint) });
             }
           }
         } finally {

@@ -124,6 +124,20 @@ describe('Parquet export', () => {
     );
     assert.equal(third.filesWritten, 2);
     assert.equal(Number(await db.one(`SELECT count(*) FROM ${read(out, 'sessions')}`)), scalar(store, 'SELECT count(*) FROM sessions'));
+
+    // An event changed in place (a later editor checkpoint) and a partition emptied by deletes: only those
+    // move, and the emptied partition's file goes away.
+    const changed = await store.ingest(batchOf([event({ id: 'edit', time: '2026-01-07T09:30:00Z', kind: 'edit', repo_slug: 'acme/api', accepted_flag: true, accepted_lines: 3, diff_ratio: 0.5, tokens_in: null, tokens_out: null, model: null })]));
+    assert.equal(changed.updated, 1);
+    store.db.run("DELETE FROM sessions WHERE event_date = '2026-01-05' AND repo_slug = 'tools/cli'");
+    store.markDirty(['2026-01-05']);
+    const fourth = await run(store, out);
+    const dirs = manifestOf(out).files.map((f) => f.path.replace(/\/part-.*$/, ''));
+    assert.ok(!dirs.includes('sessions/event_date=2026-01-05/repo=tools__cli'));
+    assert.ok(!existsSync(path.join(out, 'sessions/event_date=2026-01-05/repo=tools__cli')), 'emptied partition folder removed');
+    assert.equal(fourth.filesWritten, 2, 'the changed sessions partition and its day of daily metrics');
+    assert.ok(fourth.filesRemoved >= 1);
+    assert.equal(Number(await db.one(`SELECT sum(accepted_lines) FROM ${read(out, 'sessions')} WHERE kind = 'edit'`)), 3);
     await store.close();
   });
 
