@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { version as PRODLENS_VERSION } from '../../package.json';
+import type { ExportSummary } from '../core/export/exporter';
 import { readConfig } from './config';
 import { Disposable } from './lifecycle';
 import type { ProdLensServices } from './services';
@@ -19,21 +20,24 @@ const MIN_SECRET_LENGTH = 16;
  * parquet-wasm) is loaded on first use, never at activation.
  */
 export class ExportCommands extends Disposable {
-  private running: Promise<void> | undefined;
+  private running: Promise<ExportSummary | undefined> | undefined;
 
   constructor(private readonly services: ProdLensServices) {
     super();
-    this._register(vscode.commands.registerCommand('prodlens.exportParquet', () => this.exportParquet()));
+    // An optional folder argument (scripts, keybindings, tests) exports there without asking.
+    this._register(vscode.commands.registerCommand('prodlens.exportParquet', (target?: vscode.Uri) => this.exportParquet(false, target)));
     this._register(vscode.commands.registerCommand('prodlens.setExportTeamSecret', () => this.setTeamSecret()));
   }
 
-  private async exportParquet(choose = false): Promise<void> {
+  /** Resolves with the export's summary (undefined when nothing was exported). */
+  private async exportParquet(choose = false, target?: vscode.Uri): Promise<ExportSummary | undefined> {
     if (this.running) {
       void vscode.window.showInformationMessage('ProdLens: an export is already running.');
-      return;
+      return undefined;
     }
     const state = this.services.context.workspaceState;
-    let folder = state.get<string>(FOLDER_KEY);
+    let folder = target instanceof vscode.Uri && target.scheme === 'file' ? target.fsPath : state.get<string>(FOLDER_KEY);
+    if (target instanceof vscode.Uri && target.scheme === 'file') await state.update(FOLDER_KEY, folder);
     if (!folder || choose) {
       const picked = await vscode.window.showOpenDialog({
         canSelectFolders: true,
@@ -42,23 +46,24 @@ export class ExportCommands extends Disposable {
         openLabel: 'Export Here',
         title: 'ProdLens: choose an empty folder (or a previous export) for the Parquet export',
       });
-      if (!picked?.[0]) return;
+      if (!picked?.[0]) return undefined;
       folder = picked[0].fsPath;
       await state.update(FOLDER_KEY, folder);
     }
     const secret = readConfig().export.pseudonymize ? await this.teamSecret() : undefined;
-    if (secret === null) return;
-    this.running = this.run(folder, secret).finally(() => (this.running = undefined));
-    await this.running;
+    if (secret === null) return undefined;
+    const running = this.run(folder, secret).finally(() => (this.running = undefined));
+    this.running = running;
+    return running;
   }
 
-  private async run(folder: string, secret: string | undefined): Promise<void> {
+  private async run(folder: string, secret: string | undefined): Promise<ExportSummary | undefined> {
     const log = this.services.log('export');
+    const { exportParquet, ExportCancelledError } = await import('../core/export/exporter');
     try {
       const summary = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'ProdLens: exporting Parquet', cancellable: true },
         async (progress, token) => {
-          const { exportParquet } = await import('../core/export/exporter');
           const { Pseudonymizer } = await import('../core/export/pseudonymize');
           const store = await this.services.store();
           const controller = new AbortController();
@@ -83,22 +88,28 @@ export class ExportCommands extends Disposable {
         },
       );
       log.info(`exported ${summary.rows} rows to ${summary.outDir}: ${summary.filesWritten} written, ${summary.filesUnchanged} unchanged, ${summary.filesRemoved} removed`);
-      const action = await vscode.window.showInformationMessage(
-        `ProdLens: exported ${summary.rows.toLocaleString()} rows (${summary.filesWritten} files written, ${summary.filesUnchanged} unchanged).`,
-        'Open Folder',
-        'Change Folder…',
-      );
-      if (action === 'Open Folder') await vscode.env.openExternal(vscode.Uri.file(summary.outDir));
-      if (action === 'Change Folder…') await this.exportParquet(true);
+      // Not awaited: the command resolves when the export is done, not when the message is dismissed.
+      void vscode.window
+        .showInformationMessage(
+          `ProdLens: exported ${summary.rows.toLocaleString()} rows (${summary.filesWritten} files written, ${summary.filesUnchanged} unchanged).`,
+          'Open Folder',
+          'Change Folder…',
+        )
+        .then(async (action) => {
+          if (action === 'Open Folder') await vscode.env.openExternal(vscode.Uri.file(summary.outDir));
+          if (action === 'Change Folder…') await this.exportParquet(true);
+        });
+      return summary;
     } catch (err) {
-      const cancelled = (err as Error).name === 'ExportCancelledError' || (err as Error).message.includes('cancelled');
-      if (cancelled) {
+      if (err instanceof ExportCancelledError) {
         void vscode.window.showInformationMessage('ProdLens: export cancelled; the previous export is unchanged.');
-        return;
+        return undefined;
       }
       log.error(`export to ${folder} failed: ${(err as Error).message}`);
-      const action = await vscode.window.showErrorMessage(`ProdLens: export failed: ${(err as Error).message}`, 'Choose Another Folder…');
-      if (action) await this.exportParquet(true);
+      void vscode.window.showErrorMessage(`ProdLens: export failed: ${(err as Error).message}`, 'Choose Another Folder…').then(async (action) => {
+        if (action) await this.exportParquet(true);
+      });
+      return undefined;
     }
   }
 
