@@ -1,5 +1,7 @@
 import { Bool, DateDay, Dictionary, Field, Float64, Int32, Int64, TimestampMillisecond, Utf8, type DataType } from 'apache-arrow';
 import type { ColumnData } from './ipc';
+import { DictBuilder, Utf8Builder } from './string-columns';
+import { minCapacity, Validity } from './validity';
 
 /**
  * The column types the export writes (docs/export.md): explicit Arrow types so every reader sees the same
@@ -92,35 +94,6 @@ export function constantColumn(type: ColumnType, value: unknown, count: number):
   const b = columnBuilder(type, count);
   for (let i = 0; i < count; i++) b.push(value);
   return b.finish();
-}
-
-/** Validity bitmap (bit set = value present), grown with its column; dropped when nothing was null. */
-class Validity {
-  bits: Uint8Array;
-  nulls = 0;
-
-  constructor(capacity: number) {
-    this.bits = new Uint8Array((capacity + 7) >> 3);
-  }
-
-  grow(capacity: number): void {
-    const next = new Uint8Array((capacity + 7) >> 3);
-    next.set(this.bits);
-    this.bits = next;
-  }
-
-  column(length: number, buffers: ArrayBufferView[]): ColumnData {
-    return {
-      length,
-      nullCount: this.nulls,
-      validity: this.nulls ? this.bits.subarray(0, (length + 7) >> 3) : null,
-      buffers: buffers.map((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength)),
-    };
-  }
-}
-
-function minCapacity(n: number): number {
-  return Math.max(16, n);
 }
 
 class Int64Builder implements ColumnBuilder {
@@ -297,144 +270,6 @@ class BoolBuilder implements ColumnBuilder {
     const next = new Uint8Array((this.capacity + 7) >> 3);
     next.set(this.bits);
     this.bits = next;
-    this.valid.grow(this.capacity);
-  }
-}
-
-const encoder = new TextEncoder();
-
-/** UTF-8 bytes and offsets, written directly (ASCII fast path, TextEncoder for the rest). */
-class Utf8Builder implements ColumnBuilder {
-  private offsets: Int32Array;
-  private bytes: Uint8Array;
-  private readonly valid: Validity;
-  private used = 0;
-  private length = 0;
-
-  constructor(
-    private capacity: number,
-    private readonly opts: StringOptions = {},
-  ) {
-    this.capacity = minCapacity(capacity);
-    this.offsets = new Int32Array(this.capacity + 1);
-    this.bytes = new Uint8Array(this.capacity * 32);
-    this.valid = new Validity(this.capacity);
-  }
-
-  push(v: unknown): void {
-    if (this.length === this.capacity) this.growRows();
-    const i = this.length++;
-    if ((v === null || v === undefined) && this.opts.ifNull !== undefined) v = this.opts.ifNull;
-    if (typeof v === 'number' && this.opts.known) v = this.opts.known[v];
-    if (typeof v === 'string') {
-      this.append(this.opts.map ? this.opts.map(v) : v);
-      this.valid.bits[i >> 3]! |= 1 << (i & 7);
-    } else this.valid.nulls++;
-    this.offsets[i + 1] = this.used;
-  }
-
-  private append(s: string): void {
-    const n = s.length;
-    // Worst case 3 bytes per UTF-16 unit.
-    if (this.used + n * 3 > this.bytes.length) {
-      const next = new Uint8Array(Math.max(this.bytes.length * 2, this.used + n * 3));
-      next.set(this.bytes.subarray(0, this.used));
-      this.bytes = next;
-    }
-    const b = this.bytes;
-    let p = this.used;
-    for (let k = 0; k < n; k++) {
-      const c = s.charCodeAt(k);
-      if (c >= 0x80) {
-        p += encoder.encodeInto(s.slice(k), b.subarray(p)).written;
-        break;
-      }
-      b[p++] = c;
-    }
-    this.used = p;
-  }
-
-  finish(): ColumnData {
-    return this.valid.column(this.length, [this.offsets.subarray(0, this.length + 1), this.bytes.subarray(0, this.used)]);
-  }
-
-  private growRows(): void {
-    this.capacity *= 2;
-    const next = new Int32Array(this.capacity + 1);
-    next.set(this.offsets);
-    this.offsets = next;
-    this.valid.grow(this.capacity);
-  }
-}
-
-/** Dictionary-encoded strings: Int32 indices into the distinct values, in order of first appearance. */
-class DictBuilder implements ColumnBuilder {
-  private indices: Int32Array;
-  private readonly valid: Validity;
-  private readonly codes = new Map<string, number>();
-  private readonly values: string[] = [];
-  private length = 0;
-  private last: string | undefined;
-  private lastCode = 0;
-  /** Dictionary code of each known value, assigned on first use. */
-  private readonly knownCodes: Int32Array | null;
-
-  constructor(
-    private capacity: number,
-    private readonly opts: StringOptions = {},
-  ) {
-    this.capacity = minCapacity(capacity);
-    this.indices = new Int32Array(this.capacity);
-    this.valid = new Validity(this.capacity);
-    this.knownCodes = opts.known ? new Int32Array(opts.known.length).fill(-1) : null;
-  }
-
-  push(v: unknown): void {
-    if (this.length === this.capacity) this.grow();
-    const i = this.length++;
-    if (typeof v === 'number' && this.knownCodes) {
-      let code = this.knownCodes[v]!;
-      if (code < 0) code = this.knownCodes[v] = this.code(this.opts.known![v]!);
-      this.indices[i] = code;
-      this.valid.bits[i >> 3]! |= 1 << (i & 7);
-      return;
-    }
-    if ((v === null || v === undefined) && this.opts.ifNull !== undefined) v = this.opts.ifNull;
-    if (typeof v !== 'string') {
-      this.valid.nulls++;
-      return;
-    }
-    // Rows often repeat the previous value: skip the map lookup then.
-    if (v !== this.last) {
-      this.last = v;
-      this.lastCode = this.code(v);
-    }
-    this.indices[i] = this.lastCode;
-    this.valid.bits[i >> 3]! |= 1 << (i & 7);
-  }
-
-  private code(v: string): number {
-    let code = this.codes.get(v);
-    if (code === undefined) {
-      code = this.values.length;
-      this.codes.set(v, code);
-      this.values.push(v);
-    }
-    return code;
-  }
-
-  finish(): ColumnData {
-    // A map (pseudonyms) is applied once per distinct value, when the dictionary is built.
-    const dict = new Utf8Builder(this.values.length, { map: this.opts.map });
-    for (const v of this.values) dict.push(v);
-    return { ...this.valid.column(this.length, [this.indices.subarray(0, this.length)]), dictionary: dict.finish() };
-  }
-
-  private grow(): void {
-    this.capacity *= 2;
-    const next = new Int32Array(this.capacity);
-    next.set(this.indices);
-    this.indices = next;
     this.valid.grow(this.capacity);
   }
 }
