@@ -8,7 +8,7 @@ import { cacheCorrelationSource, type CorrelationSource } from './correlations';
 import { DATASETS, EXPORT_SCHEMA_VERSION, type DatasetName, type DatasetSpec } from './datasets';
 import { describeDataset, isCurrentSchema, MANIFEST_FILE, MANIFEST_FORMAT, readManifest, type Manifest, type ManifestFile } from './manifest';
 import { ExportFolder, LOCK_BASE } from './node-files';
-import { ParquetWasmLoader, type ParquetEncoder } from './node-parquet';
+import { ParquetWasmLoader } from './node-parquet';
 import { fileToken, NULL_PARTITION } from './paths';
 import { appendOnlyFingerprint, partitionDir, planDataset, selectionOf, specDigest, type DatasetPlan, type ExportFilter } from './plan';
 import type { Pseudonymizer } from './pseudonymize';
@@ -76,10 +76,10 @@ const DEFAULT_MAX_ROWS = 250_000;
 const WRITE_CONCURRENCY = 4;
 
 /**
- * Exports the store as hive-partitioned Parquet (docs/export.md), incrementally: partitions whose version
- * counters did not move since the files in the previous manifest are kept; the others are staged under
- * hidden temp names and committed together with the new manifest. Cancelling (signal) or failing before the
- * commit leaves the previous export exactly as it was.
+ * Exports the store as hive-partitioned Parquet (docs/export.md), incrementally: partitions that did not
+ * change since the files of the previous manifest were written are kept (plan.ts); the others are staged
+ * under hidden temp names and committed together with the new manifest. Cancelling (signal) or failing
+ * before the commit leaves the previous export exactly as it was.
  */
 export async function exportParquet(store: Store, options: ExportOptions): Promise<ExportSummary> {
   const clock = options.clock ?? systemClock;
