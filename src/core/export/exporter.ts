@@ -73,7 +73,8 @@ export interface ExportSummary {
 export class ExportCancelledError extends Error {}
 
 const DEFAULT_MAX_ROWS = 250_000;
-const WRITE_CONCURRENCY = 4;
+/** The export yields to the event loop this often (ms), so an extension host stays responsive. */
+const YIELD_EVERY_MS = 25;
 
 /**
  * Exports the store as hive-partitioned Parquet (docs/export.md), incrementally: partitions that did not
@@ -98,7 +99,6 @@ export async function exportParquet(store: Store, options: ExportOptions): Promi
     throw err;
   }
   const staged: Array<[string, string]> = [];
-  const queue = new WriteQueue(WRITE_CONCURRENCY);
   try {
     const recovered = folder.recover();
     if (recovered) logger.info(`finished the commit of an interrupted export in ${folder.root}`);
@@ -134,6 +134,7 @@ export async function exportParquet(store: Store, options: ExportOptions): Promi
     if (partitionsToWrite) {
       const encoder = await (options.parquet ?? new ParquetWasmLoader()).load();
       const ensured = new Set<string>();
+      let lastYield = performance.now();
       progress.phase = 'writing';
       for (const plan of plans) {
         if (!plan.write.length) continue;
@@ -179,15 +180,19 @@ export async function exportParquet(store: Store, options: ExportOptions): Promi
           const rel = `${dir}/part-${token}-${batch.part}.parquet`;
           const tmp = `${dir}/.part-${token}-${batch.part}.parquet.tmp`;
           staged.push([tmp, rel]);
-          await queue.add(folder.stage(tmp, bytes, options.durable ?? true));
+          folder.stage(tmp, bytes);
           written.push(manifestEntry(plan.spec, batch.dayKey, batch.repoKey, fingerprint, rel, rows, bytes));
           progress.filesStaged += 1;
           progress.rowsStaged += rows;
           options.onFileStaged?.(progress.filesStaged);
           options.onProgress?.({ ...progress });
+          if (performance.now() - lastYield > YIELD_EVERY_MS) {
+            await new Promise((resolve) => setImmediate(resolve));
+            lastYield = performance.now();
+          }
         }
       }
-      await queue.drain();
+      if (options.durable ?? true) await folder.sync(staged.map(([tmp]) => tmp));
     }
     if (options.signal?.aborted) throw new ExportCancelledError('export cancelled; the previous export is unchanged');
 
@@ -228,8 +233,6 @@ export async function exportParquet(store: Store, options: ExportOptions): Promi
     options.onProgress?.({ ...progress });
     return summary;
   } catch (err) {
-    // Let writes in flight land before their temp files are removed.
-    await queue.drain().catch(() => undefined);
     for (const [tmp] of staged) folder.removeQuietly(tmp);
     store.recordJobError(job, (err as Error).message);
     throw err;
@@ -309,28 +312,5 @@ function* correlationBatches(builder: BatchEncoder, pending: Array<Record<string
       sink.add(row);
     }
     yield { dayKey: null, repoKey: null, part: 0, sliced: false, sink };
-  }
-}
-
-/** Lets file writes (and fsyncs) run on the thread pool while the next file is encoded. */
-class WriteQueue {
-  private readonly pending: Promise<void>[] = [];
-  private error: unknown;
-
-  constructor(private readonly limit: number) {}
-
-  async add(write: Promise<void>): Promise<void> {
-    this.pending.push(
-      write.catch((err: unknown) => {
-        this.error ??= err;
-      }),
-    );
-    if (this.pending.length >= this.limit) await this.pending.shift();
-    if (this.error) throw this.error;
-  }
-
-  async drain(): Promise<void> {
-    await Promise.all(this.pending.splice(0));
-    if (this.error) throw this.error;
   }
 }

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { fsyncDir } from '../store/journal';
@@ -73,15 +73,28 @@ export class ExportFolder {
     }
   }
 
-  /** Writes staged bytes (fsynced when durable), to be renamed by `commit`. */
-  async stage(relTemp: string, bytes: Uint8Array, durable: boolean): Promise<void> {
-    const fh = await open(this.resolve(relTemp), 'w');
-    try {
-      await fh.writeFile(bytes);
-      if (durable) await fh.datasync();
-    } finally {
-      await fh.close();
-    }
+  /**
+   * Writes staged bytes, to be renamed by `commit`. Synchronous: one call per file costs a third of the CPU
+   * of open/write/close through promises, and a file of a few dozen KB goes to the page cache at once.
+   */
+  stage(relTemp: string, bytes: Uint8Array): void {
+    writeFileSync(this.resolve(relTemp), bytes);
+  }
+
+  /** Flushes staged files to disk before the commit names them, a few at a time on the thread pool. */
+  async sync(relPaths: string[], concurrency = 4): Promise<void> {
+    const queue = [...relPaths];
+    const worker = async () => {
+      for (let rel = queue.shift(); rel !== undefined; rel = queue.shift()) {
+        const fh = await open(this.resolve(rel), 'r+');
+        try {
+          await fh.datasync();
+        } finally {
+          await fh.close();
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
   }
 
   /** Removes a file of the export; never through a symlinked folder that leads outside it. */
