@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { registerEditorCapture, type EditorCapture, type EditorCaptureApi } from './editor-capture';
 import { registerImportCommand } from './import-command';
 import { channelLogger } from './logger';
-import { registerOutcomes } from './outcomes';
+import { registerOutcomes, type OutcomesApi } from './outcomes';
 import { ProdLensServices } from './services';
 import { StatusBar } from './status-bar';
 import { registerTranscripts } from './transcripts';
@@ -24,10 +24,11 @@ export function activate(context: vscode.ExtensionContext): ProdLensApi {
   context.subscriptions.push(vscode.commands.registerCommand('prodlens.showLog', () => channel.show(true)));
   context.subscriptions.push(registerImportCommand(services));
   context.subscriptions.push(registerTranscripts(services));
-  context.subscriptions.push(registerOutcomes(services));
+  const outcomes = registerOutcomes(services);
+  context.subscriptions.push(outcomes);
   context.subscriptions.push((editorCapture = registerEditorCapture(services)));
   services.logger.info('[extension] activated');
-  return { services, statusBar, editorCapture };
+  return { services, statusBar, editorCapture, outcomes };
 }
 
 /** Flushes the database snapshot before the extension host exits. */
@@ -45,4 +46,6 @@ export interface ProdLensApi {
   statusBar: StatusBar;
   /** Editor capture's test surface (see EditorCaptureApi). */
   editorCapture: EditorCaptureApi;
+  /** The outcome sync's test surface (see OutcomesApi). */
+  outcomes: OutcomesApi;
 }
