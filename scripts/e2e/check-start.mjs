@@ -1,14 +1,16 @@
 // Checks what `npm start` gives a newcomer: the same machinery (VSIX packaged and installed into code-server,
-// demo workspace), opened in headless chromium like a person would. It waits for the workbench, checks that
-// ProdLens activated (its log says so, shown in the Output panel), and saves screenshots under
-// test-artifacts/start/.
+// demo workspace of scripts/demo-data.mjs), opened in headless chromium like a person would. It waits for the
+// workbench, checks that ProdLens activated (its log says so, shown in the Output panel), that the status bar
+// shows today's totals of the demo data with no setup (compared with the CLI's report over the same files),
+// and saves screenshots under test-artifacts/start/.
 // Part of `npm run test:integration`; on its own: node scripts/e2e/check-start.mjs
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openBrowser, waitForWorkbench } from './browser.mjs';
 import { codeServerDirs } from './code-server.mjs';
-import { artifactsDir, isMain, runCli, say } from './common.mjs';
+import { artifactsDir, isMain, repoRoot, runCli, say } from './common.mjs';
 import { startDemo } from './demo.mjs';
 import { cleanupAll } from './lifecycle.mjs';
 
@@ -72,6 +74,49 @@ function extensionLogSays(logsDir, text) {
 }
 
 /**
+ * What the real CLI (the dist/cli.js the VSIX ships) makes of the demo's data: the Claude Code transcripts the
+ * extension reads by itself and the workspace's git history, in a database of its own.
+ * @returns {(...args: string[]) => any} runs `prodlens report --json` with extra arguments over that database
+ */
+function cliReport(demo, runDir) {
+  const db = path.join(runDir, 'cli-check.sqlite');
+  const cli = (...args) => execFileSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args, '--db', db], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  cli('import', demo.claudeConfig);
+  cli('sync-git', '--repo', demo.workspace);
+  return (...args) => JSON.parse(cli('report', '--json', ...args));
+}
+
+/** The status bar's number format (src/core/report/today.ts compactNumber). */
+function compactNumber(n) {
+  if (n < 1000) return String(Math.round(n));
+  if (n < 1e6) return `${(n / 1e3).toFixed(n < 1e4 ? 1 : 0)}k`;
+  if (n < 1e9) return `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)}M`;
+  return `${(n / 1e9).toFixed(1)}B`;
+}
+
+/**
+ * The ProdLens status bar item shows today's totals of the demo data, picked up with no setup: the same
+ * request count, tokens and cost as `prodlens report --json` gives for today over the same files.
+ */
+async function checkStatusBarShowsToday(page, report, timeoutMs = 60_000) {
+  const today = new Date().toISOString().slice(0, 10);
+  const headline = Object.fromEntries(report('--since', today, '--until', today).headline.map((h) => [h.key, h.value]));
+  if (!(headline.requests > 0)) throw new Error(`the demo data has no requests today (${today}); scripts/demo-data.mjs should make some`);
+  const expected = `ProdLens · ${compactNumber(headline.requests)} req · ${compactNumber(headline.total_tokens)} tok · $${headline.cost_usd.toFixed(2)}`;
+  const item = page.locator('.part.statusbar .statusbar-item', { hasText: 'ProdLens' }).first();
+  const deadline = Date.now() + timeoutMs;
+  let shown = '';
+  for (;;) {
+    shown = ((await item.textContent({ timeout: 5_000 }).catch(() => '')) ?? '').replace(/\s+/g, ' ').trim();
+    if (shown.includes(expected)) break;
+    if (Date.now() > deadline) throw new Error(`the status bar shows "${shown}", not today's totals "${expected}"`);
+    await sleep(500);
+  }
+  await item.screenshot({ path: path.join(artifacts, 'status-bar.png') });
+  return shown;
+}
+
+/**
  * TO FILL IN when "ProdLens: Show Report" exists (issue 10): run the command, wait for the report webview
  * (`page.frameLocator('iframe.webview.ready').frameLocator('#active-frame')`, ~3 s for the first panel), and
  * check that it shows the demo workspace's sample data (test/fixtures/e2e/) — e.g. a non-zero event count or
@@ -104,6 +149,9 @@ export async function checkStart() {
     await checkExtensionActivated(page, demo.runDir);
     await page.screenshot({ path: path.join(artifacts, 'prodlens-log.png') });
     say(`ProdLens activated and its log is on screen after ${seconds(started)} s`);
+    const report = cliReport(demo.demo, demo.runDir);
+    const status = await checkStatusBarShowsToday(page, report);
+    say(`the status bar shows today's totals of the demo data ("${status}") after ${seconds(started)} s`);
     await checkReportShowsSampleData(page);
     say(`npm start check passed in ${seconds(started)} s; screenshots in ${path.relative(process.cwd(), artifacts)}/`);
     return 0;
