@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
@@ -57,6 +57,35 @@ describe('import command', () => {
     assert.equal(again.inserted, 0, 'new rows on a repeated import');
     assert.equal(again.duplicates, rowsBefore, 'every record is recognised as already stored');
     assert.equal(await storedSampleRows(), rowsBefore);
+  });
+
+  it('imports a folder of Claude Code transcripts (routed to the transcript reader) and finishes', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'prodlens-import-'));
+    try {
+      // A copy of this workspace's project folder from the fixture HOME, where the watcher does not look.
+      const project = path.join(os.homedir(), '.claude', 'projects', workspaceFolder().replace(/[^A-Za-z0-9]/g, '-'));
+      const copy = path.join(dir, path.basename(project));
+      cpSync(project, copy, { recursive: true });
+      const files = readdirSync(copy, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.jsonl'));
+      const requests = new Set(
+        files.flatMap((f) =>
+          readFileSync(path.join(copy, f), 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as { type?: string; requestId?: string; message?: { model?: string; usage?: unknown } })
+            .filter((l) => l.type === 'assistant' && l.message?.usage && l.message.model !== '<synthetic>')
+            .map((l) => l.requestId),
+        ),
+      );
+      const summary = await vscode.commands.executeCommand<ImportSummary | undefined>('prodlens.importEvents', vscode.Uri.file(copy));
+      assert.ok(summary, 'the command returned no summary');
+      assert.equal(summary.transcriptFiles, files.length);
+      assert.equal(summary.deadLettered, 0);
+      // Already captured from HOME at startup, so mostly duplicates; either way every request is accounted for.
+      assert.ok(summary.inserted + summary.duplicates >= requests.size, `${JSON.stringify(summary)} for ${requests.size} requests`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('returns its summary when some records are rejected, without waiting for the notification to be dismissed', async () => {
