@@ -2,7 +2,7 @@
 // of code-server, make the demo workspace with sample data (scripts/demo-data.mjs), start code-server on
 // 127.0.0.1 so that the extension finds the data by itself: the demo's Claude Code transcripts (cwd = the demo
 // workspace) through CLAUDE_CONFIG_DIR, the git history through its own background sync.
-import { cpSync, existsSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { makeDemo } from '../demo-data.mjs';
 import { npmCli, repoRoot, run, say, UserError } from './common.mjs';
@@ -34,6 +34,8 @@ export async function startDemo({ port = 0, packageFirst = true } = {}) {
   // 45 days of git history and Claude Code sessions ending today, plus files for "Import Events from File…".
   const demo = makeDemo(path.join(runDir, 'demo'));
   cpSync(demo.imports, path.join(demo.workspace, 'sample-imports'), { recursive: true });
+  // Not part of the demo's history: the Source Control view starts clean.
+  appendFileSync(path.join(demo.workspace, '.git', 'info', 'exclude'), 'sample-imports/\n');
   installExtension(tools, runDir, vsixPath);
   say(
     `installed ${path.relative(repoRoot, vsixPath)} into code-server; demo workspace ${demo.workspace} ` +
