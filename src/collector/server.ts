@@ -184,7 +184,7 @@ export class CollectorServer {
       body = await readBody(req, this.limits.maxBodyBytes);
     } catch (err) {
       if (!(err instanceof BodyError)) throw err;
-      if (req.destroyed) return; // nobody to answer (client gone or timed out)
+      if (res.destroyed || !req.socket || req.socket.destroyed) return; // client gone or cut off by the timeout
       const code = err.status === 413 ? GRPC.RESOURCE_EXHAUSTED : GRPC.INVALID_ARGUMENT;
       if (err.status === 400) await this.deadLetter(route, err.message, '');
       return this.fail(res, protobuf, err.status, code, err.message);
