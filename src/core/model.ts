@@ -5,7 +5,7 @@
  */
 
 /** What an event describes. */
-export const EVENT_KINDS = ['request', 'error', 'edit', 'tool', 'prompt'] as const;
+export const EVENT_KINDS = ['request', 'error', 'edit', 'tool', 'prompt', 'session'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 /** Where `cost_usd` came from: the source itself, the price table, or nowhere (unknown model). */
@@ -121,6 +121,11 @@ export interface Batch {
   events: AiEvent[];
   metrics: MetricPoint[];
   rejects: DeadLetter[];
+  /**
+   * Records deliberately not stored, counted per reason (telemetry noise such as Codex stream-progress
+   * events, non-LLM spans; see docs/sources.md). Not errors, but never silent.
+   */
+  skipped?: Record<string, number>;
 }
 
 export function emptyBatch(): Batch {
@@ -132,6 +137,10 @@ export function mergeBatch(a: Batch, b: Batch): Batch {
   for (const e of b.events) a.events.push(e);
   for (const m of b.metrics) a.metrics.push(m);
   for (const r of b.rejects) a.rejects.push(r);
+  if (b.skipped) {
+    const s = (a.skipped ??= {});
+    for (const [k, n] of Object.entries(b.skipped)) s[k] = (Object.hasOwn(s, k) ? s[k]! : 0) + n;
+  }
   return a;
 }
 

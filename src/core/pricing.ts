@@ -55,11 +55,48 @@ export interface PriceTable {
   estimate(model: string | null, usage: Usage, atMs: number): PriceEstimate | null;
 }
 
+/**
+ * How one model prices on one UTC day, resolved once through `calcPrice` and then reused: estimating is on
+ * the per-record hot path, and a full `calcPrice` (provider and model matching) costs ~40 µs. Below the
+ * model's lowest tier the price is linear in each token kind, so per-token rates are probed once; above a
+ * tier threshold, or for models whose price depends on the time of day, `calcPrice` is called directly.
+ */
+type Resolved =
+  | { kind: 'unknown' }
+  | { kind: 'dynamic'; modelId: string; providerId: string | undefined }
+  | { kind: 'linear'; modelId: string; providerId: string | undefined; c0: number; rIn: number; rOut: number; rRead: number; rWrite: number; tierStart: number };
+
+const PROBE = 1000;
+const MAX_RESOLVED = 10_000;
+
+function minTierStart(prices: Record<string, unknown>): number {
+  let min = Infinity;
+  for (const v of Object.values(prices)) {
+    if (v && typeof v === 'object' && Array.isArray((v as { tiers?: unknown }).tiers)) {
+      for (const t of (v as { tiers: Array<{ start?: unknown }> }).tiers) if (typeof t.start === 'number' && t.start < min) min = t.start;
+    }
+  }
+  return min;
+}
+
+function hasTimeOfDayPrice(prices: unknown): boolean {
+  return Array.isArray(prices) && prices.some((p) => (p as { constraint?: { type?: string; start_time?: unknown } })?.constraint?.type === 'time_of_date' || (p as { constraint?: { start_time?: unknown } })?.constraint?.start_time !== undefined);
+}
+
+/** `calcPrice` that never throws (it throws on inconsistent usage; a price lookup must not stop a normalizer). */
+function safeCalc(usage: Parameters<typeof calcPrice>[0], model: string, providerId: string | undefined, at: Date): ReturnType<typeof calcPrice> {
+  try {
+    return calcPrice(usage, model, providerId ? { timestamp: at, providerId } : { timestamp: at });
+  } catch {
+    return null;
+  }
+}
+
 /** The bundled table with optional user overrides (a setting / `--prices FILE`). */
 export class BundledPriceTable implements PriceTable {
   readonly version: string;
   private readonly overrides: Array<[string, boolean, PriceOverride]>;
-  private readonly cache = new Map<string, ReturnType<typeof CalcPrice> | null>();
+  private readonly resolved = new Map<string, Resolved>();
 
   constructor(overrides: PriceOverrides = {}, overridesLabel = 'user prices') {
     this.overrides = Object.entries(overrides).map(([k, v]) => {
@@ -87,22 +124,66 @@ export class BundledPriceTable implements PriceTable {
         1e6;
       return { cost_usd: cost, price_version: this.version };
     }
+    const r = this.resolve(m, atMs);
+    if (r.kind === 'unknown') return null;
     // genai-prices counts cache reads and writes inside input_tokens; tiers apply to that total.
-    const result = calcPrice(
-      { input_tokens: input + cacheRead + cacheWrite, output_tokens: output, cache_read_tokens: cacheRead, cache_write_tokens: cacheWrite },
-      m,
-      { timestamp: new Date(atMs) },
+    const allInput = input + cacheRead + cacheWrite;
+    if (r.kind === 'linear' && allInput < r.tierStart && output < r.tierStart) {
+      const cost = r.c0 + input * r.rIn + output * r.rOut + cacheRead * r.rRead + cacheWrite * r.rWrite;
+      return { cost_usd: cost, price_version: BUNDLED_PRICE_VERSION };
+    }
+    const result = safeCalc(
+      { input_tokens: allInput, output_tokens: output, cache_read_tokens: cacheRead, cache_write_tokens: cacheWrite },
+      r.modelId,
+      r.providerId,
+      new Date(atMs),
     );
     if (!result) return null;
     return { cost_usd: result.total_price, price_version: BUNDLED_PRICE_VERSION };
   }
 
   /** Whether the table knows the model at all (for `cost_source = unknown`). */
-  knows(model: string): boolean {
+  knows(model: string, atMs = Date.now()): boolean {
     const m = model.trim().toLowerCase();
     if (this.findOverride(m)) return true;
-    if (!this.cache.has(m)) this.cache.set(m, calcPrice({ input_tokens: 1, output_tokens: 1 }, m));
-    return this.cache.get(m) !== null;
+    return this.resolve(m, atMs).kind !== 'unknown';
+  }
+
+  /**
+   * Resolves a model on a UTC day (dated price changes start on a day). A `provider/model` name (LiteLLM's
+   * style) that the table does not know as such is retried through genai-prices' LiteLLM provider mapping.
+   */
+  private resolve(m: string, atMs: number): Resolved {
+    const key = `${m}\u0000${Math.floor(atMs / 86_400_000)}`;
+    const hit = this.resolved.get(key);
+    if (hit) return hit;
+    if (this.resolved.size >= MAX_RESOLVED) this.resolved.clear();
+    const at = new Date(atMs);
+    let providerId: string | undefined;
+    let base = safeCalc({ input_tokens: 0, output_tokens: 0 }, m, undefined, at);
+    if (!base && m.includes('/')) {
+      providerId = 'litellm';
+      base = safeCalc({ input_tokens: 0, output_tokens: 0 }, m, providerId, at);
+    }
+    let r: Resolved;
+    if (!base) r = { kind: 'unknown' };
+    else if (hasTimeOfDayPrice(base.model.prices)) r = { kind: 'dynamic', modelId: m, providerId };
+    else {
+      const price = (u: Parameters<typeof calcPrice>[0]) => (safeCalc(u, m, providerId, at)?.total_price ?? NaN) - base.total_price;
+      const rates = {
+        rIn: price({ input_tokens: PROBE }) / PROBE,
+        rOut: price({ input_tokens: 0, output_tokens: PROBE }) / PROBE,
+        rRead: price({ input_tokens: PROBE, cache_read_tokens: PROBE }) / PROBE,
+        rWrite: price({ input_tokens: PROBE, cache_write_tokens: PROBE }) / PROBE,
+      };
+      const tierStart = minTierStart(base.model_price as Record<string, unknown>);
+      const linear = Object.values(rates).every(Number.isFinite) && tierStart > PROBE;
+      r = linear
+        ? { kind: 'linear', modelId: m, providerId, c0: base.total_price, ...rates, tierStart }
+        : { kind: 'dynamic', modelId: m, providerId };
+    }
+    this.resolved.set(key, r);
+    return r;
   }
 
   private findOverride(m: string): PriceOverride | undefined {

@@ -17,5 +17,8 @@ export function excerpt(input: unknown, limit = EXCERPT_LIMIT): string {
   } catch {
     text = Object.prototype.toString.call(input);
   }
-  return text.length > limit ? `${text.slice(0, limit)}…` : text;
+  if (text.length <= limit) return text;
+  // Never cut a surrogate pair in half (a lone surrogate is not valid UTF-8 when stored).
+  const end = (text.charCodeAt(limit - 1) & 0xfc00) === 0xd800 ? limit - 1 : limit;
+  return `${text.slice(0, end)}…`;
 }

@@ -33,8 +33,16 @@ export function toEpochMs(value: unknown, unit: TimeUnit = 'auto'): Result<numbe
   // Date.parse only takes `+hh:mm`; normalize `+hhmm`.
   iso = iso.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
   const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return fail(`invalid time ${JSON.stringify(s.slice(0, 40))}`);
+  if (Number.isNaN(ms) || !validCalendarDay(s)) return fail(`invalid time ${JSON.stringify(s.slice(0, 40))}`);
   return checkRange(ms);
+}
+
+/** Date.parse rolls impossible days over (`2026-02-30` becomes March 2); reject them instead. */
+function validCalendarDay(s: string): boolean {
+  const y = Number(s.slice(0, 4));
+  const m = Number(s.slice(5, 7));
+  const d = Number(s.slice(8, 10));
+  return m >= 1 && m <= 12 && d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
 }
 
 function guessUnitFromAbs(abs: number): Exclude<TimeUnit, 'auto'> {
@@ -48,7 +56,8 @@ function fromNumber(n: number, unit: TimeUnit): Result<number> {
   if (!Number.isFinite(n)) return fail('time is not a finite number');
   const u = unit === 'auto' ? guessUnitFromAbs(Math.abs(n)) : unit;
   const ms = u === 's' ? n * 1000 : u === 'ms' ? n : u === 'us' ? n / 1000 : n / 1e6;
-  return checkRange(Math.floor(ms));
+  // Round to the microsecond before flooring: 1736100000.123 s * 1000 is 1736100000122.9998 in binary.
+  return checkRange(Math.floor(Math.round(ms * 1000) / 1000));
 }
 
 function fromBigInt(n: bigint, unit: TimeUnit): Result<number> {

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { normalizeOtlpLogs } from '../../../src/core/normalize/otlp-logs';
+import { normalizeProdLensEvents } from '../../../src/core/normalize/prodlens-event';
+import { firstOtlpTime, toEpochMs, utcDay } from '../../../src/core/normalize/time';
+import { clone, ctx, fixture, fixtureText, logRecords, only } from './helpers';
+
+/** Time rules (issue 2, item 2): every representation normalizes to UTC; event_date is the UTC day. */
+describe('time rules', () => {
+  const instant = Date.UTC(2026, 0, 5, 10, 0, 0, 123); // 2026-01-05T10:00:00.123Z
+
+  it('reads epoch seconds, milliseconds, microseconds and nanoseconds, as numbers or numeric strings', () => {
+    const cases: Array<[unknown, number]> = [
+      [instant / 1000, instant],
+      [String(instant / 1000), instant],
+      [instant, instant],
+      [String(instant), instant],
+      [instant * 1000 + 456, instant],
+      [`${instant}456`, instant],
+      [`${instant}456789`, instant],
+      [BigInt(instant) * 1_000_000n + 999_999n, instant],
+    ];
+    for (const [input, want] of cases) {
+      const r = toEpochMs(input);
+      assert.ok(r.ok, `${String(input)}: ${r.ok ? '' : r.reason}`);
+      assert.equal(r.value, want, `${String(input)}`);
+    }
+  });
+
+  it('keeps the millisecond of float epoch seconds that binary floating point would lose', () => {
+    // 1767607200.123 * 1000 is 1767607200122.9998 in binary; LiteLLM sends such floats.
+    const r = toEpochMs(1767607200.123);
+    assert.ok(r.ok);
+    assert.equal(r.value, instant);
+  });
+
+  it('reads OTLP nanoseconds above 2^53 exactly from a decimal string', () => {
+    const ns = '1767657599999999999'; // one nanosecond before midnight UTC
+    assert.ok(BigInt(ns) > 2n ** 53n);
+    const r = firstOtlpTime(ns);
+    assert.ok(r.ok);
+    assert.equal(utcDay(r.value), '2026-01-05', 'must not round up into the next day');
+    assert.equal(r.value, Date.UTC(2026, 0, 5, 23, 59, 59, 999));
+  });
+
+  it('reads a bare JSON number of nanoseconds above 2^53 (as JSON.parse delivers it) to the millisecond', () => {
+    const doc = JSON.parse(fixtureText('otlp/claude-code-logs-bare-ns.json'));
+    const raw = logRecords(doc)[0]!.timeUnixNano;
+    assert.equal(typeof raw, 'number', 'the fixture must carry a bare number');
+    assert.ok((raw as number) > Number.MAX_SAFE_INTEGER);
+    const b = normalizeOtlpLogs(doc, ctx());
+    assert.equal(b.rejects.length, 0);
+    assert.equal(b.events[0]!.timestamp, '2026-01-05T23:59:59.999Z');
+    assert.equal(b.events[0]!.event_date, '2026-01-05');
+  });
+
+  it('uses the UTC day for ISO times with offsets that cross midnight', () => {
+    const b = normalizeProdLensEvents(
+      [
+        { timestamp: '2026-01-05T22:30:00-05:00', kind: 'request', event_id: 'a' },
+        { timestamp: '2026-01-06T01:30:00+09:00', kind: 'request', event_id: 'b' },
+        { timestamp: '2026-01-05T23:45:00+0130', kind: 'request', event_id: 'c' },
+      ],
+      ctx(),
+    );
+    assert.equal(b.rejects.length, 0, JSON.stringify(b.rejects));
+    assert.deepEqual(
+      b.events.map((e) => [e.timestamp, e.event_date]),
+      [
+        ['2026-01-06T03:30:00.000Z', '2026-01-06'],
+        ['2026-01-05T16:30:00.000Z', '2026-01-05'],
+        ['2026-01-05T22:15:00.000Z', '2026-01-05'],
+      ],
+    );
+  });
+
+  it('falls back from timeUnixNano to observedTimeUnixNano to the event.timestamp attribute', () => {
+    const doc = clone(fixture('otlp/claude-code-logs-go.json'));
+    const b = normalizeOtlpLogs(doc, ctx());
+    assert.equal(b.rejects.length, 0);
+    const [req, err, decision] = logRecords(doc);
+    assert.equal(only(b, (e) => e.kind === 'request', 'request').ts_ms, Number(BigInt(req!.timeUnixNano as string) / 1_000_000n));
+    // timeUnixNano "0" means unset: observedTimeUnixNano is used.
+    assert.equal(err!.timeUnixNano, '0');
+    assert.equal(only(b, (e) => e.kind === 'error', 'error').ts_ms, Number(BigInt(err!.observedTimeUnixNano as string) / 1_000_000n));
+    // Neither set: event.timestamp, an ISO time with a -05:00 offset late in the evening.
+    assert.equal(decision!.timeUnixNano, undefined);
+    const d = only(b, (e) => e.kind === 'tool', 'tool decision');
+    assert.equal(d.timestamp, '2026-01-06T03:31:00.000Z');
+    assert.equal(d.event_date, '2026-01-06');
+  });
+
+  it('rejects times that cannot be real: impossible days, out-of-range units, garbage', () => {
+    for (const bad of ['2026-02-30T00:00:00Z', '2026-13-01T00:00:00Z', 'yesterday', -5, 0, 1e300, Number.NaN, {}, true]) {
+      const r = toEpochMs(bad);
+      assert.equal(r.ok, false, `${String(bad)} must be rejected`);
+      if (!r.ok) assert.ok(r.reason.length > 0);
+    }
+  });
+
+  it('turns an unusable time into a dead letter, not a guessed time', () => {
+    const b = normalizeProdLensEvents({ timestamp: '2026-02-30T10:00:00Z', kind: 'request' }, ctx());
+    assert.equal(b.events.length, 0);
+    assert.equal(b.rejects.length, 1);
+    assert.match(b.rejects[0]!.reason, /invalid time/);
+  });
+});
