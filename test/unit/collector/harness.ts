@@ -2,7 +2,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { CollectorServer } from '../../../src/collector/server';
 import type { CollectorLimits, CollectorNormalizers, WorkspaceDefaults } from '../../../src/collector/options';
-import { standInNormalizers } from './stand-in';
+import { defaultNormalizers } from '../../../src/collector/normalizers';
 import { BundledPriceTable } from '../../../src/core/pricing';
 import { Store } from '../../../src/core/store/store';
 import { sqlLoader, tempDir } from '../helpers/events';
@@ -33,7 +33,7 @@ export async function startCollector(
     token: TOKEN,
     port: 0,
     store,
-    normalizers: o.normalizers ?? standInNormalizers,
+    normalizers: o.normalizers ?? defaultNormalizers(),
     prices: () => prices,
     defaults: o.defaults ? () => o.defaults! : undefined,
     version: 'test',

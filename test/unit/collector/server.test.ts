@@ -6,7 +6,7 @@ import { CollectorServer } from '../../../src/collector/server';
 import { OTLP_PROTO } from '../../../src/collector/otlp-schema';
 import { BundledPriceTable } from '../../../src/core/pricing';
 import { auth, claudeApiRequests, postJson, request, startCollector, TOKEN, type Running } from './harness';
-import { standInNormalizers } from './stand-in';
+import { defaultNormalizers } from '../../../src/collector/normalizers';
 
 const root = protobuf.parse(OTLP_PROTO).root;
 const RpcStatus = root.lookupType('otlp.RpcStatus');
@@ -171,7 +171,7 @@ describe('collector server: refusals leave it answering and lose nothing', funct
 
   it('answers a protobuf request with a protobuf ExportLogsServiceResponse', async () => {
     const Req = root.lookupType('otlp.ExportLogsServiceRequest');
-    const body = Req.encode(Req.fromObject({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ timeUnixNano: '1767607200000000000', attributes: [{ key: 'session.id', value: { stringValue: 'proto-1' } }] }] }] }] })).finish();
+    const body = Req.encode(Req.fromObject(claudeApiRequests(1, { offset: offset++ }) as Record<string, unknown>)).finish();
     const r = await request(c.url, { path: '/v1/logs', headers: { ...auth, 'Content-Type': 'application/x-protobuf' }, body: Buffer.from(body) });
     assert.equal(r.status, 200);
     assert.equal(r.headers['content-type'], 'application/x-protobuf');
@@ -194,7 +194,7 @@ describe('collector server: refusals leave it answering and lose nothing', funct
 
 describe('collector server: binding and workspace defaults', function () {
   this.timeout(20_000);
-  const base = { token: TOKEN, store: () => Promise.reject(new Error('unused')), normalizers: standInNormalizers, prices: () => new BundledPriceTable() };
+  const base = { token: TOKEN, store: () => Promise.reject(new Error('unused')), normalizers: defaultNormalizers(), prices: () => new BundledPriceTable() };
 
   it('refuses to bind anything but loopback', () => {
     for (const host of ['0.0.0.0', '::', '192.168.1.10', 'example.com']) {
