@@ -1,4 +1,5 @@
 import type { CliIO } from './context';
+import { collectCommand } from './commands/collect';
 import { reportCommand } from './commands/report';
 
 /** A `prodlens` subcommand. */
@@ -12,6 +13,7 @@ export interface Command {
 
 /** Every subcommand by name; features register theirs here. */
 export const COMMANDS: Record<string, Command> = {
+  collect: collectCommand,
   report: reportCommand,
 };
 
