@@ -9,8 +9,11 @@ export type BodyFormat = 'json' | 'protobuf' | 'ndjson';
 /** A POST endpoint of the collector. */
 export interface Route {
   path: string;
-  /** OTLP routes answer in the OTLP response shape (and in protobuf to protobuf requests). */
-  signal: Signal | null;
+  /**
+   * OTLP routes answer in the OTLP response shape (and in protobuf to protobuf requests); `auto` takes
+   * OTLP/JSON of any signal, recognised by its top-level key.
+   */
+  signal: Signal | 'auto' | null;
   normalizer: keyof CollectorNormalizers;
   /** Source name used on dead letters of bodies that cannot be parsed at all. */
   source: string;
@@ -26,6 +29,8 @@ export const ROUTES: ReadonlyMap<string, Route> = new Map(
       { path: '/v1/logs', signal: 'logs', normalizer: 'logs', source: 'otlp-logs', formats: ['json', 'protobuf'], defaultFormat: null },
       { path: '/v1/metrics', signal: 'metrics', normalizer: 'metrics', source: 'otlp-metrics', formats: ['json', 'protobuf'], defaultFormat: null },
       { path: '/v1/traces', signal: 'traces', normalizer: 'traces', source: 'otlp-traces', formats: ['json', 'protobuf'], defaultFormat: null },
+      // Gemini CLI's OTLP/HTTP exporters post every signal, as JSON, to the endpoint URL itself.
+      { path: '/', signal: 'auto', normalizer: 'logs', source: 'otlp', formats: ['json'], defaultFormat: null },
       { path: '/v1/events', signal: null, normalizer: 'events', source: 'prodlens-events', formats: ['json', 'ndjson'], defaultFormat: 'json' },
       // LiteLLM's generic API logger (callback_type: generic_api) posts StandardLoggingPayload batches:
       // log_format json_array (default), ndjson or single, all with a JSON content type.
@@ -61,25 +66,34 @@ export class MalformedBody extends Error {}
  * Parses and normalizes one request body. Throws MalformedBody when nothing in it can be read; lines of
  * an NDJSON body that fail on their own become dead letters beside the records that were read.
  */
-export function parseAndNormalize(route: Route, format: BodyFormat, body: Buffer, normalizers: CollectorNormalizers, ctx: CollectorNormalizeContext): Batch {
+export function parseAndNormalize(
+  route: Route,
+  format: BodyFormat,
+  body: Buffer,
+  normalizers: CollectorNormalizers,
+  ctx: CollectorNormalizeContext,
+): { batch: Batch; signal: Signal | null } {
   const normalize = normalizers[route.normalizer];
   if (format === 'protobuf') {
-    const r = decodeOtlpProtobuf(route.signal!, body);
+    const signal = route.signal as Signal;
+    const r = decodeOtlpProtobuf(signal, body);
     if (!r.ok) throw new MalformedBody(r.reason);
-    return normalize(r.value, ctx);
+    return { batch: normalize(r.value, ctx), signal };
   }
   const text = body.toString('utf8');
   if (route.signal) {
     const doc = parseJson(text);
     if (!doc.ok) throw new MalformedBody(`invalid JSON: ${doc.reason}`);
-    if (!isObject(doc.value)) throw new MalformedBody(`an OTLP ${route.signal} request must be a JSON object`);
-    return normalize(doc.value, ctx);
+    if (!isObject(doc.value)) throw new MalformedBody(`an OTLP request must be a JSON object`);
+    const signal = route.signal === 'auto' ? signalOf(doc.value) : route.signal;
+    if (!signal) throw new MalformedBody('not an OTLP request: expected resourceLogs, resourceMetrics or resourceSpans');
+    return { batch: normalizers[signal](doc.value, ctx), signal };
   }
   // Events and LiteLLM: one JSON document (object or array), else one document per line.
   const whole = format === 'json' ? parseJson(text) : undefined;
   if (whole?.ok) {
     if (!isObject(whole.value) && !Array.isArray(whole.value)) throw new MalformedBody('expected a JSON object or array');
-    return normalize(whole.value, ctx);
+    return { batch: normalize(whole.value, ctx), signal: null };
   }
   const batch = emptyBatch();
   let read = 0;
@@ -97,7 +111,15 @@ export function parseAndNormalize(route: Route, format: BodyFormat, body: Buffer
     }
   }
   if (!read) throw new MalformedBody(whole && !whole.ok ? `invalid JSON: ${whole.reason}` : 'no JSON document in the body');
-  return batch;
+  return { batch, signal: null };
+}
+
+/** The signal of an OTLP/JSON request posted to `/`. */
+function signalOf(doc: Record<string, unknown>): Signal | null {
+  if (Array.isArray(doc.resourceLogs)) return 'logs';
+  if (Array.isArray(doc.resourceMetrics)) return 'metrics';
+  if (Array.isArray(doc.resourceSpans)) return 'traces';
+  return null;
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false; reason: string } {

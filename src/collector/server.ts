@@ -9,7 +9,7 @@ import { checkBearer, MIN_TOKEN_LENGTH } from './auth';
 import { BodyError, readBody } from './body';
 import { fillWorkspaceDefaults } from './defaults';
 import { DEFAULT_COLLECTOR_PORT, DEFAULT_LIMITS, isLoopbackHost, type CollectorLimits, type CollectorOptions } from './options';
-import { encodeOtlpResponse, encodeRpcStatus } from './otlp-proto';
+import { encodeOtlpResponse, encodeRpcStatus, type Signal } from './otlp-proto';
 import { bodyFormat, MalformedBody, parseAndNormalize, ROUTES, type BodyFormat, type Route } from './routes';
 
 /** gRPC status codes used in error bodies (OTLP/HTTP answers errors with a google.rpc.Status). */
@@ -192,8 +192,9 @@ export class CollectorServer {
 
     const receivedAt = new Date(this.clock.now()).toISOString();
     let batch: Batch;
+    let signal: Signal | null;
     try {
-      batch = parseAndNormalize(route, format, body, this.opts.normalizers, { prices: this.opts.prices(), receivedAt });
+      ({ batch, signal } = parseAndNormalize(route, format, body, this.opts.normalizers, { prices: this.opts.prices(), receivedAt }));
     } catch (err) {
       if (!(err instanceof MalformedBody)) throw err;
       await this.deadLetter(route, err.message, protobuf ? body.subarray(0, 600) : body.subarray(0, 2000).toString('utf8'));
@@ -211,16 +212,16 @@ export class CollectorServer {
     }
     this.accepted += 1;
     this.activity.record(batch, this.clock.now());
-    this.reply(res, route, protobuf, batch);
+    this.reply(res, signal, protobuf, batch);
   }
 
   /** 200 with `{}`, or OTLP `partialSuccess` naming how many records were dead-lettered and why. */
-  private reply(res: ServerResponse, route: Route, protobuf: boolean, batch: Batch): void {
+  private reply(res: ServerResponse, signal: Signal | null, protobuf: boolean, batch: Batch): void {
     const rejected = batch.rejects.length;
     const message = rejected ? summarizeRejects(batch) : '';
-    if (route.signal && protobuf) return this.send(res, 200, 'application/x-protobuf', encodeOtlpResponse(route.signal, rejected, message));
-    if (route.signal) {
-      const field = { logs: 'rejectedLogRecords', metrics: 'rejectedDataPoints', traces: 'rejectedSpans' }[route.signal];
+    if (signal && protobuf) return this.send(res, 200, 'application/x-protobuf', encodeOtlpResponse(signal, rejected, message));
+    if (signal) {
+      const field = { logs: 'rejectedLogRecords', metrics: 'rejectedDataPoints', traces: 'rejectedSpans' }[signal];
       return this.send(res, 200, 'application/json', rejected ? JSON.stringify({ partialSuccess: { [field]: rejected, errorMessage: message } }) : '{}');
     }
     const out: Record<string, unknown> = { accepted: batch.events.length + batch.metrics.length, rejected };

@@ -117,7 +117,7 @@ describe('collector server: refusals leave it answering and lose nothing', funct
 
   it('answers 404 to an unknown path and 405 to a GET on a POST route', async () => {
     assert.equal((await request(c.url, { path: '/v1/profiles', headers: auth, body: '{}' })).status, 404);
-    assert.equal((await request(c.url, { path: '/', method: 'GET' })).status, 404);
+    assert.equal((await request(c.url, { path: '/v1/unknown', method: 'GET' })).status, 404);
     const get = await request(c.url, { path: '/v1/logs', method: 'GET', headers: auth });
     assert.equal(get.status, 405);
     assert.equal(get.headers.allow, 'POST');
