@@ -4,6 +4,8 @@ import type { Batch } from '../core/model';
 export interface SourceActivity {
   /** Epoch ms of the last accepted request that carried this source's events. */
   lastEventAt: number | null;
+  /** Epoch ms of the first events seen (since start, or the seeded last time). */
+  firstEventAt: number | null;
   /** Epoch ms of the last metric points (Claude Code's metrics exporter is known to stop silently). */
   lastMetricAt: number | null;
   events: number;
@@ -27,6 +29,7 @@ export class ActivityTracker {
       const a = this.get(e.source);
       a.events += 1;
       a.lastEventAt = now;
+      a.firstEventAt ??= now;
       touched.add(e.source);
     }
     for (const m of batch.metrics) {
@@ -43,6 +46,7 @@ export class ActivityTracker {
     for (const r of rows) {
       const a = this.get(r.source);
       if (r.lastEventAt && (a.lastEventAt ?? 0) < r.lastEventAt) a.lastEventAt = r.lastEventAt;
+      if (r.lastEventAt && (a.firstEventAt === null || r.lastEventAt < a.firstEventAt)) a.firstEventAt = r.lastEventAt;
       if (r.lastMetricAt && (a.lastMetricAt ?? 0) < r.lastMetricAt) a.lastMetricAt = r.lastMetricAt;
     }
     if (rows.length) for (const l of this.listeners) l();
@@ -62,7 +66,7 @@ export class ActivityTracker {
   private get(source: string): SourceActivity {
     let a = this.sources.get(source);
     if (!a) {
-      a = { lastEventAt: null, lastMetricAt: null, events: 0, metrics: 0 };
+      a = { lastEventAt: null, firstEventAt: null, lastMetricAt: null, events: 0, metrics: 0 };
       this.sources.set(source, a);
     }
     return a;
