@@ -1,5 +1,6 @@
 import type { CliIO } from './context';
 import { collectCommand } from './commands/collect';
+import { infoCommand } from './commands/info';
 import { reportCommand } from './commands/report';
 
 /** A `prodlens` subcommand. */
@@ -15,6 +16,7 @@ export interface Command {
 export const COMMANDS: Record<string, Command> = {
   collect: collectCommand,
   report: reportCommand,
+  info: infoCommand,
 };
 
 export function usage(): string {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { channelLogger } from './logger';
 import { ProdLensServices } from './services';
+import { StatusBar } from './status-bar';
 
 let services: ProdLensServices | undefined;
 
@@ -13,8 +14,11 @@ export function activate(context: vscode.ExtensionContext): ProdLensApi {
   context.subscriptions.push(channel);
   services = new ProdLensServices(context, channelLogger(channel));
   context.subscriptions.push(services);
+  const statusBar = new StatusBar(services);
+  context.subscriptions.push(statusBar);
+  context.subscriptions.push(vscode.commands.registerCommand('prodlens.showLog', () => channel.show(true)));
   services.logger.info('[extension] activated');
-  return { services };
+  return { services, statusBar };
 }
 
 /** Flushes the database snapshot before the extension host exits. */
@@ -26,4 +30,5 @@ export async function deactivate(): Promise<void> {
 /** Returned from activate(); integration tests reach the running services through it. */
 export interface ProdLensApi {
   services: ProdLensServices;
+  statusBar: StatusBar;
 }

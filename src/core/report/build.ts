@@ -1,66 +1,114 @@
+import type { Database, SqlValue } from 'sql.js';
+import { buildDailySeries, shiftDay, type SeriesFilter } from '../analyze/series';
 import type { PriceTable } from '../pricing';
 import type { Store } from '../store/store';
-import { REPORT_SCHEMA_VERSION, type DailyRow, type ReportFilter, type ReportModel } from './model';
+import { correlationsSection, type AnalysisOptions } from './correlations';
+import { DEFINITIONS, SERIES_INFO } from './definitions';
+import { REPORT_SCHEMA_VERSION, type ReportFilter, type ReportModel } from './model';
+import { breakdown, deadLetters, efficiency, headline, models, periodTotals, sessionCount, sourceHealth, type Where } from './sections';
 
-/** Builds the report model for a period (refreshing the daily tables first). */
-export function buildReport(store: Store, filter: ReportFilter, prices: PriceTable, nowMs: number): ReportModel {
+export interface ReportOptions {
+  prices: PriceTable;
+  nowMs: number;
+  analysis?: AnalysisOptions;
+}
+
+/**
+ * Builds the report model for a filter. Reads the day-level rollups (refreshed first for changed days),
+ * the outcome tables and the health tables; never scans the raw events.
+ */
+export function buildReport(store: Store, filter: ReportFilter, opts: ReportOptions): ReportModel {
   store.refreshDailyMetrics();
-  const where: string[] = [];
-  const params: string[] = [];
-  if (filter.since) {
-    where.push('event_date >= ?');
-    params.push(filter.since);
-  }
-  if (filter.until) {
-    where.push('event_date <= ?');
-    params.push(filter.until);
-  }
-  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const res = store.db.exec(
-    `SELECT event_date, developer_id, session_count, request_count, total_tokens, accepted_count, error_count,
-            median_latency_ms, cost_usd
-       FROM daily_session_metrics ${clause} ORDER BY event_date, developer_id`,
-    params,
-  );
-  const dailyByDeveloper = (res[0]?.values ?? []).map((r) => ({
-    event_date: r[0] as string,
-    developer_id: r[1] as string | null,
-    session_count: r[2] as number,
-    request_count: r[3] as number,
-    total_tokens: r[4] as number,
-    accepted_count: r[5] as number,
-    error_count: r[6] as number,
-    median_latency_ms: r[7] as number | null,
-    cost_usd: r[8] as number,
-  }));
-  const byDay = new Map<string, DailyRow>();
-  for (const r of dailyByDeveloper) {
-    const d = byDay.get(r.event_date) ?? { event_date: r.event_date, session_count: 0, request_count: 0, total_tokens: 0, accepted_count: 0, error_count: 0, cost_usd: 0 };
-    d.session_count += r.session_count;
-    d.request_count += r.request_count;
-    d.total_tokens += r.total_tokens;
-    d.accepted_count += r.accepted_count;
-    d.error_count += r.error_count;
-    d.cost_usd += r.cost_usd;
-    byDay.set(r.event_date, d);
-  }
-  const daily = [...byDay.values()];
-  const totals = { days: daily.length, session_count: 0, request_count: 0, total_tokens: 0, accepted_count: 0, error_count: 0, cost_usd: 0 };
-  for (const d of daily) {
-    totals.session_count += d.session_count;
-    totals.request_count += d.request_count;
-    totals.total_tokens += d.total_tokens;
-    totals.accepted_count += d.accepted_count;
-    totals.error_count += d.error_count;
-    totals.cost_usd += d.cost_usd;
-  }
+  const db = store.db;
+  const today = new Date(opts.nowMs).toISOString().slice(0, 10);
+  const until = filter.until ?? today;
+  const since = filter.since ?? firstDataDay(db) ?? until;
+  const days = Math.round((Date.parse(`${until}T00:00:00Z`) - Date.parse(`${since}T00:00:00Z`)) / 86_400_000) + 1;
+  const prevUntil = shiftDay(since, -1);
+  const prevSince = shiftDay(since, -days);
+  const dims = { repo: filter.repo ?? null, developer: filter.developer ?? null, source: filter.source ?? null };
+  const f: SeriesFilter = { since, until, ...dims };
+
+  const current = buildDailySeries(db, f);
+  const previous = buildDailySeries(db, { ...f, since: prevSince, until: prevUntil });
+  const curTotals = periodTotals(current.series, sessionCount(db, since, until, dims), current.periodLatency.p50);
+  const prevTotals = periodTotals(previous.series, sessionCount(db, prevSince, prevUntil, dims), previous.periodLatency.p50);
+  const w = whereOf(f);
+  const commitW = whereOf({ ...f, source: null }, 'author_email');
+  const totalEvents = (db.exec('SELECT COALESCE(SUM(records_received), 0) FROM source_status')[0]?.values[0]?.[0] as number) ?? 0;
+  const sources = sourceHealth(db, today);
+  const stats = correlationsSection(db, { since, until, ...dims }, current.days, current.series, opts.analysis ?? {}, new Date(opts.nowMs).toISOString());
+  if (stats.cacheWrite) store.markDirty();
+
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
-    generatedAt: new Date(nowMs).toISOString(),
-    filter: { since: filter.since ?? null, until: filter.until ?? null },
-    priceTable: prices.version,
-    totals,
-    daily,
-    dailyByDeveloper,
+    generatedAt: new Date(opts.nowMs).toISOString(),
+    filter: { since, until, ...dims },
+    previousPeriod: { since: prevSince, until: prevUntil },
+    priceTable: opts.prices.version,
+    options: filterOptions(db),
+    empty: totalEvents === 0 && !current.coverage.commits && !current.coverage.pullRequests,
+    headline: headline(curTotals, prevTotals),
+    days: current.days,
+    series: current.series,
+    seriesInfo: SERIES_INFO,
+    coverage: current.coverage,
+    correlations: stats.correlations,
+    effects: stats.effects,
+    efficiency: efficiency(curTotals, prevTotals),
+    models: models(db, w),
+    byRepo: breakdown(db, w, 'repo_slug', commitW, 'repo_slug'),
+    byDeveloper: breakdown(db, w, 'developer_id', commitW, 'author_email'),
+    health: {
+      sources,
+      deadLetters: deadLetters(db),
+      priceTable: opts.prices.version,
+      eventsToday: sources.reduce((a, s) => a + s.eventsToday, 0),
+      totalEvents,
+    },
+    definitions: DEFINITIONS,
   };
+}
+
+function firstDataDay(db: Database): string | null {
+  const r = db.exec(
+    `SELECT MIN(d) FROM (SELECT MIN(event_date) AS d FROM daily_activity UNION ALL SELECT MIN(event_date) FROM commits
+       UNION ALL SELECT MIN(substr(created_at, 1, 10)) FROM pull_requests)`,
+  );
+  return (r[0]?.values[0]?.[0] as string | null) ?? null;
+}
+
+function whereOf(f: SeriesFilter, devColumn = 'developer_id'): Where {
+  const parts = ['event_date >= ?', 'event_date <= ?'];
+  const params: SqlValue[] = [f.since, f.until];
+  if (f.repo !== undefined && f.repo !== null) {
+    parts.push('repo_slug IS ?');
+    params.push(f.repo || null);
+  }
+  if (f.developer !== undefined && f.developer !== null) {
+    parts.push(`${devColumn} IS ?`);
+    params.push(f.developer || null);
+  }
+  if (f.source) {
+    parts.push('source = ?');
+    params.push(f.source);
+  }
+  return { sql: parts.join(' AND '), params };
+}
+
+function filterOptions(db: Database): ReportModel['options'] {
+  const col = (sql: string) => (db.exec(sql)[0]?.values ?? []).map((v) => v[0] as string | null);
+  const repos = new Set([...col('SELECT DISTINCT repo_slug FROM daily_activity'), ...col('SELECT DISTINCT repo_slug FROM commits')].map((r) => r || null));
+  return {
+    repos: [...repos].sort(nullLast),
+    developers: col('SELECT DISTINCT developer_id FROM daily_activity').sort(nullLast),
+    sources: col('SELECT DISTINCT source FROM daily_activity').filter((s): s is string => !!s).sort(),
+  };
+}
+
+function nullLast(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return a < b ? -1 : 1;
 }

@@ -1,36 +1,165 @@
 /**
  * The report model: one JSON-serializable object built by the core and rendered by the webview, the
- * standalone HTML page and `prodlens report --json`, so all of them agree. Its schema is documented in
- * docs/report.md; bump REPORT_SCHEMA_VERSION on incompatible changes.
+ * standalone HTML page and `prodlens report --json`, so all of them agree. Documented in docs/report.md;
+ * bump REPORT_SCHEMA_VERSION on incompatible changes. No NaN or Infinity anywhere: unknown is null.
  */
-export const REPORT_SCHEMA_VERSION = 1;
+import type { SeriesKey } from '../analyze/series';
+
+export const REPORT_SCHEMA_VERSION = 2;
 
 export interface ReportFilter {
-  /** Inclusive UTC day `YYYY-MM-DD`. */
+  /** Inclusive UTC day `YYYY-MM-DD`; default: the first day with data. */
   since?: string;
-  /** Inclusive UTC day `YYYY-MM-DD`. */
+  /** Inclusive UTC day `YYYY-MM-DD`; default: today (UTC). */
   until?: string;
+  /** `owner/name`; `''` selects records without a repository. */
+  repo?: string | null;
+  /** Developer id (usually an email); `''` selects records without one. */
+  developer?: string | null;
+  /** A `source` value (claude-code-otel, editor, …). */
+  source?: string | null;
 }
 
-/** One UTC day summed over developers. */
-export interface DailyRow {
-  event_date: string;
-  session_count: number;
-  request_count: number;
-  total_tokens: number;
-  accepted_count: number;
-  error_count: number;
-  cost_usd: number;
+export type Unit = 'count' | 'tokens' | 'usd' | 'ms' | 'ratio' | 'hours' | 'lines';
+
+export interface Headline {
+  key: string;
+  label: string;
+  unit: Unit;
+  value: number | null;
+  previous: number | null;
+  /** (value − previous) / previous in %, null when either is null or previous is 0. */
+  changePct: number | null;
+}
+
+export interface SeriesInfo {
+  key: SeriesKey;
+  label: string;
+  unit: Unit;
+  family: 'ai' | 'outcome';
+  description: string;
+}
+
+/** One tested (AI series, outcome series, method, lag). */
+export interface CorrelationRow {
+  ai: SeriesKey;
+  outcome: SeriesKey;
+  method: 'pearson' | 'spearman';
+  lag: number;
+  n: number;
+  /** null with `status` explaining why (not enough data, constant series). */
+  r: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+  p: number | null;
+  /** Benjamini–Hochberg adjusted across every row with a p-value. */
+  pAdjusted: number | null;
+  status: 'ok' | 'not-enough-data' | 'undefined';
+  /** Plain-language reading, e.g. "moderate positive, significant after adjustment". */
+  reading: string;
+}
+
+/** High-AI vs low-AI days (split at the median of the AI series), same-day outcome. */
+export interface EffectRow {
+  ai: SeriesKey;
+  outcome: SeriesKey;
+  nHigh: number;
+  nLow: number;
+  meanHigh: number | null;
+  meanLow: number | null;
+  cohensD: number | null;
+  /** (meanHigh − meanLow) / meanLow in %. */
+  changePct: number | null;
+  reading: string;
+}
+
+export interface ModelRow {
+  model: string | null;
+  requests: number;
+  errors: number;
+  totalTokens: number;
+  outputTokens: number;
+  cacheTokens: number;
+  costUsd: number;
+  unpricedRequests: number;
+  insertions: number;
+  acceptedInsertions: number;
+  acceptanceRate: number | null;
+  acceptedLines: number;
+}
+
+export interface BreakdownRow {
+  key: string | null;
+  requests: number;
+  totalTokens: number;
+  costUsd: number;
+  insertions: number;
+  acceptedLines: number;
+  commits: number | null;
+}
+
+export interface SourceHealth {
+  source: string;
+  /** Time of the newest record from this source. */
+  lastEventAt: string | null;
+  /** When ProdLens last received anything from it. */
+  lastReceivedAt: string | null;
+  recordsReceived: number;
+  eventsToday: number;
+  deadLetters: number;
+}
+
+export interface DeadLetterSummary {
+  total: number;
+  byReason: Array<{ reason: string; count: number }>;
+  recent: Array<{ receivedAt: string; source: string; reason: string; excerpt: string }>;
+}
+
+export interface Efficiency {
+  tokensPerAcceptedLine: number | null;
+  costPerAcceptedLine: number | null;
+  costPerMergedPr: number | null;
+  /** Accepted lines per 1,000 output tokens. */
+  acceptedLinesPer1kOutputTokens: number | null;
+  /** Sessions this period vs the previous period of equal length, in %. */
+  sessionGrowthPct: number | null;
 }
 
 export interface ReportModel {
   schemaVersion: number;
   generatedAt: string;
-  filter: { since: string | null; until: string | null };
+  filter: { since: string; until: string; repo: string | null; developer: string | null; source: string | null };
+  previousPeriod: { since: string; until: string };
   /** The price table behind estimated costs, shown wherever a cost is shown. */
   priceTable: string;
-  totals: Omit<DailyRow, 'event_date'> & { days: number };
-  daily: DailyRow[];
-  /** Per day and developer, as stored in daily_session_metrics. */
-  dailyByDeveloper: Array<DailyRow & { developer_id: string | null; median_latency_ms: number | null }>;
+  /** Values for the filter controls. */
+  options: { repos: Array<string | null>; developers: Array<string | null>; sources: string[] };
+  empty: boolean;
+  headline: Headline[];
+  days: string[];
+  series: Record<SeriesKey, Array<number | null>>;
+  seriesInfo: SeriesInfo[];
+  coverage: { ai: { first: string; last: string } | null; commits: { first: string; last: string } | null; pullRequests: { first: string; last: string } | null };
+  correlations: {
+    lags: number[];
+    minPairs: number;
+    /** Rows with a p-value; Benjamini–Hochberg adjusts each method's rows as one family. */
+    tested: number;
+    rows: CorrelationRow[];
+    cached: boolean;
+  };
+  effects: EffectRow[];
+  efficiency: Efficiency;
+  models: ModelRow[];
+  byRepo: BreakdownRow[];
+  byDeveloper: BreakdownRow[];
+  health: {
+    sources: SourceHealth[];
+    deadLetters: DeadLetterSummary;
+    priceTable: string;
+    eventsToday: number;
+    totalEvents: number;
+  };
+  /** Plain-language definitions shown with the numbers. */
+  definitions: Record<string, string>;
 }

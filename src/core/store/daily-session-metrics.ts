@@ -1,4 +1,5 @@
 import type { Database } from 'sql.js';
+import type { DayAggregate } from './day-aggregate';
 
 /**
  * Maintains `daily_session_metrics` (per UTC day and developer) incrementally: only days listed in
@@ -10,12 +11,10 @@ import type { Database } from 'sql.js';
  * events with a latency (SQLite has no median: a sorted scan of the covering index, picked in JS).
  * Rows repeating another channel's record (duplicate_of set) are excluded.
  */
-export class DailySessionMetrics {
+export class DailySessionMetrics implements DayAggregate {
   constructor(private readonly db: Database) {}
 
-  refresh(): string[] {
-    const days = (this.db.exec('SELECT event_date FROM dirty_days ORDER BY event_date')[0]?.values ?? []).map((r) => r[0] as string);
-    if (!days.length) return [];
+  refreshDays(days: string[]): void {
     const sums = this.db.prepare(
       `SELECT developer_id, COUNT(DISTINCT session_id), SUM(kind = 'request'), COALESCE(SUM(total_tokens), 0),
               COALESCE(SUM(accepted_flag = 1), 0), COALESCE(SUM(kind = 'error' OR status_code >= 400), 0),
@@ -32,7 +31,6 @@ export class DailySessionMetrics {
       `INSERT INTO daily_session_metrics (event_date, developer_id, session_count, request_count, total_tokens,
          accepted_count, error_count, median_latency_ms, cost_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.db.run('BEGIN');
     try {
       for (const day of days) {
         const medians = new Map<string | null, number>();
@@ -61,15 +59,9 @@ export class DailySessionMetrics {
         }
         sums.reset();
       }
-      this.db.run('DELETE FROM dirty_days');
-      this.db.run('COMMIT');
-    } catch (err) {
-      this.db.run('ROLLBACK');
-      throw err;
     } finally {
       for (const s of [sums, lat, del, ins]) s.free();
     }
-    return days;
   }
 }
 

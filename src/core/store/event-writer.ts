@@ -16,7 +16,7 @@ const METRIC_DEVICE = METRIC_COLUMNS.indexOf('device_id');
  */
 export class EventWriter {
   private stmts:
-    | { insert: Statement; update: Statement; metric: Statement; letter: Statement; day: Statement }
+    | { insert: Statement; update: Statement; metric: Statement; letter: Statement; day: Statement; status: Statement }
     | undefined;
 
   constructor(
@@ -58,6 +58,7 @@ export class EventWriter {
         result.deadLettered += 1;
       }
       for (const day of days) s.day.run([day]);
+      for (const [source, st] of sourceStatus(batch)) s.status.run([source, st.last, nowIso, st.records, st.letters]);
       this.db.run('COMMIT');
     } catch (err) {
       this.db.run('ROLLBACK');
@@ -81,8 +82,31 @@ export class EventWriter {
         'INSERT INTO dead_letter (received_at, source, reason, excerpt, event_date, letter_hash) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(letter_hash) DO NOTHING',
       ),
       day: this.db.prepare('INSERT OR IGNORE INTO dirty_days (event_date) VALUES (?)'),
+      status: this.db.prepare(
+        `INSERT INTO source_status (source, last_event_ms, last_received_at, records_received, dead_letters) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(source) DO UPDATE SET last_event_ms = MAX(COALESCE(last_event_ms, 0), COALESCE(excluded.last_event_ms, 0)),
+           last_received_at = excluded.last_received_at, records_received = records_received + excluded.records_received,
+           dead_letters = dead_letters + excluded.dead_letters`,
+      ),
     };
   }
+}
+
+/** Per source: latest record time, records and dead letters in this batch. */
+function sourceStatus(batch: Batch): Map<string, { last: number | null; records: number; letters: number }> {
+  const m = new Map<string, { last: number | null; records: number; letters: number }>();
+  const get = (source: string) => {
+    let st = m.get(source);
+    if (!st) m.set(source, (st = { last: null, records: 0, letters: 0 }));
+    return st;
+  };
+  for (const r of [...batch.events, ...batch.metrics]) {
+    const st = get(r.source);
+    st.records += 1;
+    if (st.last === null || r.ts_ms > st.last) st.last = r.ts_ms;
+  }
+  for (const d of batch.rejects) get(d.source).letters += 1;
+  return m;
 }
 
 function sqlValue(v: unknown): SqlValue {

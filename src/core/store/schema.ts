@@ -103,6 +103,40 @@ export const MIGRATIONS: readonly string[] = [
   -- Days whose events changed since daily_session_metrics was last refreshed.
   CREATE TABLE dirty_days (event_date TEXT PRIMARY KEY);
   `,
+  `
+  -- Day-level rollups the report reads instead of the raw events (refreshed for dirty days).
+  -- Grain without model: sessions are distinct per grain; latencies are log-bucketed histograms.
+  CREATE TABLE daily_activity (
+    event_date TEXT NOT NULL, developer_id TEXT, repo_slug TEXT, source TEXT NOT NULL,
+    sessions INTEGER NOT NULL, requests INTEGER NOT NULL, errors INTEGER NOT NULL,
+    tokens_in INTEGER NOT NULL, tokens_out INTEGER NOT NULL, total_tokens INTEGER NOT NULL,
+    cache_read_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL,
+    unpriced_requests INTEGER NOT NULL, insertions INTEGER NOT NULL, accepted_insertions INTEGER NOT NULL,
+    inserted_lines INTEGER NOT NULL, accepted_lines INTEGER NOT NULL, agent_edits INTEGER NOT NULL,
+    agent_lines_added INTEGER NOT NULL, latency_count INTEGER NOT NULL, latency_hist BLOB
+  );
+  CREATE INDEX idx_daily_activity ON daily_activity (event_date);
+  -- Grain with model, for the per-model table.
+  CREATE TABLE daily_model (
+    event_date TEXT NOT NULL, developer_id TEXT, repo_slug TEXT, source TEXT NOT NULL, model TEXT,
+    requests INTEGER NOT NULL, errors INTEGER NOT NULL, tokens_out INTEGER NOT NULL, total_tokens INTEGER NOT NULL,
+    cache_read_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL,
+    unpriced_requests INTEGER NOT NULL, insertions INTEGER NOT NULL, accepted_insertions INTEGER NOT NULL,
+    accepted_lines INTEGER NOT NULL
+  );
+  CREATE INDEX idx_daily_model ON daily_model (event_date);
+  -- First and last day each session was seen, for period session counts and growth.
+  CREATE TABLE session_index (
+    session_id TEXT NOT NULL, source TEXT NOT NULL, developer_id TEXT, repo_slug TEXT,
+    first_day TEXT NOT NULL, last_day TEXT NOT NULL, PRIMARY KEY (session_id, source)
+  );
+  CREATE INDEX idx_session_index_days ON session_index (first_day, last_day);
+  -- When each source last sent data (data health; silent telemetry is a known failure of the agents).
+  CREATE TABLE source_status (
+    source TEXT PRIMARY KEY, last_event_ms INTEGER, last_received_at TEXT NOT NULL,
+    records_received INTEGER NOT NULL DEFAULT 0, dead_letters INTEGER NOT NULL DEFAULT 0
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

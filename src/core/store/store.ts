@@ -4,7 +4,9 @@ import path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { emptyIngestResult, type Batch, type IngestResult } from '../model';
 import { silentLogger, systemClock, type Clock, type Logger } from '../ports';
+import { DailyActivity } from './daily-activity';
 import { DailySessionMetrics } from './daily-session-metrics';
+import type { DayAggregate } from './day-aggregate';
 import { EventWriter } from './event-writer';
 import { Journal, listSegments, readSegment } from './journal';
 import { acquireLock, releaseLock } from './lock';
@@ -46,7 +48,7 @@ export class Store {
   readonly db: Database;
   readonly openReport: OpenReport;
   private readonly writer: EventWriter;
-  private readonly daily: DailySessionMetrics;
+  private readonly aggregates: DayAggregate[];
   private readonly journal: Journal | undefined;
   private readonly listeners = new Set<ChangeListener>();
   private dirty = false;
@@ -67,7 +69,7 @@ export class Store {
     this.openReport = report;
     this.journal = journal;
     this.writer = new EventWriter(db, () => this.deviceId);
-    this.daily = new DailySessionMetrics(db);
+    this.aggregates = [new DailySessionMetrics(db), new DailyActivity(db)];
     this.coveredGen = Number(this.getMeta('journal_gen') ?? 0);
   }
 
@@ -136,10 +138,23 @@ export class Store {
     return this.apply(batch);
   }
 
-  /** Recomputes daily_session_metrics for days whose events changed. Returns the days refreshed. */
+  /**
+   * Recomputes the day-level tables (daily_session_metrics and the report's rollups) for days whose events
+   * changed, in one transaction. Returns the days refreshed.
+   */
   refreshDailyMetrics(): string[] {
-    const days = this.daily.refresh();
-    if (days.length) this.markDirty();
+    const days = (this.db.exec('SELECT event_date FROM dirty_days ORDER BY event_date')[0]?.values ?? []).map((r) => r[0] as string);
+    if (!days.length) return [];
+    this.db.run('BEGIN');
+    try {
+      for (const a of this.aggregates) a.refreshDays(days);
+      this.db.run('DELETE FROM dirty_days');
+      this.db.run('COMMIT');
+    } catch (err) {
+      this.db.run('ROLLBACK');
+      throw err;
+    }
+    this.markDirty();
     return days;
   }
 
