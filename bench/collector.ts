@@ -1,0 +1,346 @@
+/**
+ * Collector throughput over loopback, side by side with importing the same records from a file.
+ *
+ * - The collector is the real CLI (`prodlens collect`, run from source) in its own process with a fresh
+ *   database; this process is the client (keep-alive HTTP, like the OpenTelemetry exporters).
+ * - Claude Code `api_request` log records (the shape FORMATS.md documents) in batches of 1, 100 and 1000,
+ *   as OTLP/JSON and OTLP/protobuf. Events/s from the first request to the last 200, p50/p99 latency.
+ * - File import: `prodlens import` is not on main yet, so the file side calls the same code path it will
+ *   use — `readImportFile` (src/sources/file-import.ts) + `store.ingestUnjournaled` + `store.flush()` — in
+ *   its own process on a fresh database, timed from the first read to the flushed snapshot.
+ * - Sustained load: 100-record JSON batches for --sustain seconds; the collector's RSS sampled from /proc.
+ * Every figure is the median of --runs runs. Usage: tsx bench/collector.ts [--runs 3] [--sustain 60]
+ * [--records 50000] [--json out.json]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import protobuf from 'protobufjs';
+import { OTLP_PROTO } from '../src/collector/otlp-schema';
+
+const TOKEN = 'bench-token-0123456789abcdef';
+const ROOT = path.join(__dirname, '..');
+const TSX = require.resolve('tsx/cjs');
+
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    sustain: { type: 'string', default: '60' },
+    records: { type: 'string', default: '50000' },
+    concurrency: { type: 'string', default: '4' },
+    json: { type: 'string' },
+    'child-import': { type: 'string' },
+  },
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Records
+
+const kv = (key: string, v: string | number) => ({ key, value: typeof v === 'string' ? { stringValue: v } : Number.isInteger(v) ? { intValue: v } : { doubleValue: v } });
+const MODELS = ['claude-sonnet-4-5-20250929', 'claude-opus-4-1-20250805', 'claude-haiku-4-5-20251001'];
+
+/** One OTLP logs request with `n` Claude Code api_request records starting at record `from`. */
+function logsRequest(from: number, n: number): unknown {
+  const t0 = Date.UTC(2026, 0, 5);
+  return {
+    resourceLogs: [
+      {
+        resource: { attributes: [kv('service.name', 'claude-code'), kv('service.version', '2.0.76'), kv('os.type', 'linux'), kv('host.arch', 'x64')] },
+        scopeLogs: [
+          {
+            scope: { name: 'com.anthropic.claude_code.events', version: '2.0.76' },
+            logRecords: Array.from({ length: n }, (_, j) => {
+              const i = from + j;
+              const ms = t0 + i * 1000;
+              return {
+                timeUnixNano: `${ms}000000`,
+                observedTimeUnixNano: `${ms}000000`,
+                severityNumber: 9,
+                severityText: 'INFO',
+                body: { stringValue: 'claude_code.api_request' },
+                attributes: [
+                  kv('event.name', 'api_request'),
+                  kv('event.timestamp', new Date(ms).toISOString()),
+                  kv('event.sequence', i),
+                  kv('session.id', `5e551014-0000-4000-8000-${String(Math.floor(i / 40)).padStart(12, '0')}`),
+                  kv('user.id', 'c0ffee'.repeat(10)),
+                  kv('user.email', `dev${i % 20}@example.com`),
+                  kv('organization.id', '8c5b7a2e-1d4f-4e3a-9b6c-0f1e2d3c4b5a'),
+                  kv('terminal.type', 'vscode'),
+                  kv('prompt.id', `p-${Math.floor(i / 3)}`),
+                  kv('model', MODELS[i % 3]!),
+                  kv('cost_usd', 0.0123 + (i % 7) / 1000),
+                  kv('duration_ms', 800 + (i % 5000)),
+                  kv('input_tokens', 100 + (i % 3000)),
+                  kv('output_tokens', 50 + (i % 900)),
+                  kv('cache_read_tokens', i % 20000),
+                  kv('cache_creation_tokens', i % 1000),
+                ],
+              };
+            }),
+          },
+        ],
+      },
+    ],
+  };
+}
+
+const Req = protobuf.parse(OTLP_PROTO).root.lookupType('otlp.ExportLogsServiceRequest');
+
+function bodies(total: number, batch: number, format: 'json' | 'protobuf', offset: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (let i = 0; i < total; i += batch) {
+    const doc = logsRequest(offset + i, Math.min(batch, total - i));
+    out.push(format === 'json' ? Buffer.from(JSON.stringify(doc)) : Buffer.from(Req.encode(Req.fromObject(doc as Record<string, unknown>)).finish()));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The collector process
+
+interface Collector {
+  child: ChildProcess;
+  port: number;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+async function startCollector(): Promise<Collector> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'prodlens-bench-'));
+  const child = spawn(process.execPath, ['--require', TSX, path.join(ROOT, 'src/cli/main.ts'), 'collect', '--port', '0', '--token', TOKEN, '--db', path.join(dir, 'db.sqlite')], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stderr!.on('data', (d) => (out += d));
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (c) => reject(new Error(`collector exited ${c}: ${out}`)));
+  });
+  return {
+    child,
+    port,
+    dir,
+    async stop() {
+      const done = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await done;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+function post(agent: http.Agent, port: number, body: Buffer, contentType: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, path: '/v1/logs', method: 'POST', agent, headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': contentType, 'Content-Length': body.length } },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve(res.statusCode) : reject(new Error(`HTTP ${res.statusCode}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Sends all bodies with `concurrency` requests in flight; returns wall time and per-request latencies. */
+async function drive(port: number, list: Buffer[], contentType: string, concurrency: number): Promise<{ ms: number; lat: number[] }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const lat: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < list.length) {
+        const b = list[next++]!;
+        const s = performance.now();
+        await post(agent, port, b, contentType);
+        lat.push(performance.now() - s);
+      }
+    }),
+  );
+  const ms = performance.now() - t0;
+  agent.destroy();
+  return { ms, lat };
+}
+
+async function storedEvents(port: number): Promise<number> {
+  const h = await new Promise<any>((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path: '/health' }, (res) => {
+      let s = '';
+      res.on('data', (d) => (s += d));
+      res.on('end', () => resolve(JSON.parse(s)));
+    }).on('error', reject);
+  });
+  return h.sources['claude-code-otel']?.events ?? 0;
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+const median = (xs: number[]) => pct(xs, 50);
+
+// ---------------------------------------------------------------------------------------------------------
+// File import (child process)
+
+async function childImport(file: string): Promise<void> {
+  const { readImportFile } = await import('../src/sources/file-import');
+  const { Store } = await import('../src/core/store/store');
+  const { SqlJsLoader } = await import('../src/core/store/node-sqljs');
+  const { BundledPriceTable } = await import('../src/core/pricing');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'prodlens-bench-import-'));
+  const store = await Store.open({ path: path.join(dir, 'db.sqlite'), sql: await new SqlJsLoader().load(), journal: false });
+  const ctx = { prices: new BundledPriceTable() };
+  const t0 = performance.now();
+  let events = 0;
+  for await (const batch of readImportFile(file, ctx)) events += store.ingestUnjournaled(batch).inserted;
+  await store.flush();
+  const ms = performance.now() - t0;
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+  process.stdout.write(JSON.stringify({ events, ms }));
+}
+
+function runImport(file: string): Promise<{ events: number; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--require', TSX, __filename, '--child-import', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.once('exit', (c) => (c === 0 ? resolve(JSON.parse(out)) : reject(new Error(`import child exited ${c}`))));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  if (args['child-import']) return childImport(args['child-import']);
+  const runs = Number(args.runs);
+  const sustain = Number(args.sustain);
+  const total = Number(args.records);
+  const concurrency = Number(args.concurrency);
+  const cases: Array<{ format: 'json' | 'protobuf'; batch: number; total: number; concurrency: number }> = [];
+  for (const format of ['json', 'protobuf'] as const) {
+    cases.push({ format, batch: 1, total: Math.min(total, 3000), concurrency: 1 });
+    cases.push({ format, batch: 100, total, concurrency });
+    cases.push({ format, batch: 1000, total, concurrency });
+  }
+  const results: Record<string, { eventsPerSec: number[]; p50: number[]; p99: number[]; bodyKb: number }> = {};
+  const importRuns: number[] = [];
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'prodlens-bench-file-'));
+  const file = path.join(tmp, 'claude-code-logs.ndjson');
+  // The same records as the 1000-record batches, one OTLP request per line (an OTel Collector file export).
+  writeFileSync(file, bodies(total, 1000, 'json', 0).map((b) => b.toString()).join('\n') + '\n');
+
+  for (let r = 0; r < runs; r++) {
+    for (const c of cases) {
+      const key = `${c.format} x${c.batch}`;
+      const list = bodies(c.total, c.batch, c.format, 0);
+      const col = await startCollector();
+      try {
+        const ct = c.format === 'json' ? 'application/json' : 'application/x-protobuf';
+        await post(new http.Agent(), col.port, bodies(1, 1, c.format, 10_000_000)[0]!, ct); // opens the store (WASM) before timing
+        const { ms, lat } = await drive(col.port, list, ct, c.concurrency);
+        const n = (await storedEvents(col.port)) - 1;
+        if (n !== c.total) throw new Error(`${key}: ${n} events stored, ${c.total} sent`);
+        const e = (results[key] ??= { eventsPerSec: [], p50: [], p99: [], bodyKb: list[0]!.length / 1024 });
+        e.eventsPerSec.push((c.total / ms) * 1000);
+        e.p50.push(pct(lat, 50));
+        e.p99.push(pct(lat, 99));
+        process.stderr.write(`run ${r + 1} ${key}: ${Math.round((c.total / ms) * 1000)} events/s, p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms\n`);
+      } finally {
+        await col.stop();
+      }
+    }
+    const imp = await runImport(file);
+    if (imp.events !== total) throw new Error(`import stored ${imp.events} of ${total}`);
+    importRuns.push((imp.events / imp.ms) * 1000);
+    process.stderr.write(`run ${r + 1} file import: ${Math.round((imp.events / imp.ms) * 1000)} events/s\n`);
+  }
+  rmSync(tmp, { recursive: true, force: true });
+
+  // Sustained load, memory sampled from /proc.
+  const sustained: Array<{ eventsPerSec: number; rssStartMb: number; rssMaxMb: number; rssEndMb: number; p99: number }> = [];
+  for (let r = 0; r < runs && sustain > 0; r++) {
+    const col = await startCollector();
+    try {
+      await post(new http.Agent(), col.port, bodies(1, 1, 'json', 10_000_000)[0]!, 'application/json');
+      const rss: number[] = [rssMb(col.child.pid!)];
+      const sampler = setInterval(() => rss.push(rssMb(col.child.pid!)), 1000);
+      const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+      const lat: number[] = [];
+      let sent = 0;
+      const end = performance.now() + sustain * 1000;
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (performance.now() < end) {
+            const from = sent;
+            sent += 100;
+            const body = Buffer.from(JSON.stringify(logsRequest(from, 100)));
+            const s = performance.now();
+            await post(agent, col.port, body, 'application/json');
+            lat.push(performance.now() - s);
+          }
+        }),
+      );
+      const ms = performance.now() - t0;
+      clearInterval(sampler);
+      rss.push(rssMb(col.child.pid!));
+      agent.destroy();
+      sustained.push({ eventsPerSec: (sent / ms) * 1000, rssStartMb: rss[0]!, rssMaxMb: Math.max(...rss), rssEndMb: rss[rss.length - 1]!, p99: pct(lat, 99) });
+      process.stderr.write(`run ${r + 1} sustained ${sustain}s: ${Math.round((sent / ms) * 1000)} events/s, RSS ${rss[0]!.toFixed(0)} → max ${Math.max(...rss).toFixed(0)} MB\n`);
+    } finally {
+      await col.stop();
+    }
+  }
+
+  const summary = {
+    machine: { cpus: os.cpus().length, node: process.version },
+    runs,
+    records: total,
+    concurrency,
+    cases: Object.fromEntries(
+      Object.entries(results).map(([k, v]) => [k, { eventsPerSec: Math.round(median(v.eventsPerSec)), p50Ms: +median(v.p50).toFixed(2), p99Ms: +median(v.p99).toFixed(2), bodyKb: +v.bodyKb.toFixed(1) }]),
+    ),
+    fileImport: { eventsPerSec: Math.round(median(importRuns)), via: 'readImportFile + store.ingestUnjournaled + flush (prodlens import not on main yet)' },
+    sustained: sustained.length
+      ? {
+          seconds: sustain,
+          eventsPerSec: Math.round(median(sustained.map((s) => s.eventsPerSec))),
+          rssStartMb: Math.round(median(sustained.map((s) => s.rssStartMb))),
+          rssMaxMb: Math.round(median(sustained.map((s) => s.rssMaxMb))),
+          rssEndMb: Math.round(median(sustained.map((s) => s.rssEndMb))),
+          p99Ms: +median(sustained.map((s) => s.p99)).toFixed(2),
+        }
+      : null,
+  };
+  const ratio = summary.fileImport.eventsPerSec / Math.max(summary.cases['protobuf x1000']!.eventsPerSec, summary.cases['json x1000']!.eventsPerSec);
+  const goals = {
+    'collector (1000-record batches) within 1.2x of file import': { fileOverCollector: +ratio.toFixed(2), met: ratio <= 1.2 },
+    'protobuf faster than JSON (1000-record batches)': { met: summary.cases['protobuf x1000']!.eventsPerSec > summary.cases['json x1000']!.eventsPerSec },
+    'p99 under 50 ms for single events': { p99Ms: Math.max(summary.cases['json x1']!.p99Ms, summary.cases['protobuf x1']!.p99Ms), met: Math.max(summary.cases['json x1']!.p99Ms, summary.cases['protobuf x1']!.p99Ms) < 50 },
+  };
+  const out = { ...summary, goals };
+  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  if (args.json) writeFileSync(args.json, JSON.stringify(out, null, 2));
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err.stack ?? err}\n`);
+  process.exit(1);
+});
