@@ -20,6 +20,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import protobuf from 'protobufjs';
 import { OTLP_PROTO } from '../src/collector/otlp-schema';
+import { BundledPriceTable } from '../src/core/pricing';
+import { SqlJsLoader } from '../src/core/store/node-sqljs';
+import { Store } from '../src/core/store/store';
+import { readImportFile } from '../src/sources/file-import';
 
 const TOKEN = 'bench-token-0123456789abcdef';
 const ROOT = path.join(__dirname, '..');
@@ -199,10 +203,6 @@ const median = (xs: number[]) => pct(xs, 50);
 // File import (child process)
 
 async function childImport(file: string): Promise<void> {
-  const { readImportFile } = await import('../src/sources/file-import');
-  const { Store } = await import('../src/core/store/store');
-  const { SqlJsLoader } = await import('../src/core/store/node-sqljs');
-  const { BundledPriceTable } = await import('../src/core/pricing');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'prodlens-bench-import-'));
   const store = await Store.open({ path: path.join(dir, 'db.sqlite'), sql: await new SqlJsLoader().load(), journal: false });
   const ctx = { prices: new BundledPriceTable() };

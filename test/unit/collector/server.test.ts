@@ -139,6 +139,18 @@ describe('collector server: refusals leave it answering and lose nothing', funct
     await sendAndCheck();
   });
 
+  it('cuts off a client that sends part of its headers, or nothing at all', async () => {
+    for (const partial of ['POST /v1/logs HTTP/1.1\r\nHost: x\r\n', '']) {
+      const socket = net.connect(c.port, '127.0.0.1');
+      socket.on('connect', () => partial && socket.write(partial));
+      let answer = '';
+      socket.on('data', (d) => (answer += d));
+      await new Promise((r) => socket.once('close', r));
+      assert.match(answer, /^HTTP\/1\.1 408/, JSON.stringify(partial));
+    }
+    await sendAndCheck();
+  });
+
   it('answers 429 with Retry-After when every slot is taken, then recovers', async () => {
     const stall = async () => {
       const s = net.connect(c.port, '127.0.0.1');
