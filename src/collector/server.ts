@@ -13,7 +13,7 @@ import { encodeOtlpResponse, encodeRpcStatus, type Signal } from './otlp-proto';
 import { bodyFormat, MalformedBody, parseAndNormalize, ROUTES, type BodyFormat, type Route } from './routes';
 
 /** gRPC status codes used in error bodies (OTLP/HTTP answers errors with a google.rpc.Status). */
-const GRPC = { INVALID_ARGUMENT: 3, NOT_FOUND: 5, RESOURCE_EXHAUSTED: 8, UNIMPLEMENTED: 12, INTERNAL: 13, UNAVAILABLE: 14, UNAUTHENTICATED: 16 } as const;
+const GRPC = { INVALID_ARGUMENT: 3, NOT_FOUND: 5, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, UNIMPLEMENTED: 12, INTERNAL: 13, UNAVAILABLE: 14, UNAUTHENTICATED: 16 } as const;
 
 /** What GET /health answers (no secrets: never the token or the database path). */
 export interface HealthReport {
@@ -144,6 +144,8 @@ export class CollectorServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!;
     try {
+      // A web page that rebinds its own domain to 127.0.0.1 could otherwise reach the collector as same-origin.
+      if (!hostIsLoopback(req.headers.host)) return this.fail(res, null, 403, GRPC.PERMISSION_DENIED, 'the Host header must name a loopback address (127.0.0.1, localhost or [::1])');
       if (path === '/health' || path === '/healthz') {
         if (req.method !== 'GET' && req.method !== 'HEAD') return this.fail(res, null, 405, GRPC.UNIMPLEMENTED, 'use GET', { Allow: 'GET, HEAD' });
         return this.send(res, 200, 'application/json', JSON.stringify(this.health()));
@@ -284,6 +286,13 @@ export class CollectorServer {
     res.setHeader('Content-Length', typeof body === 'string' ? Buffer.byteLength(body) : body.length);
     res.end(body);
   }
+}
+
+/** Whether a Host header names the loopback interface (absent is allowed: HTTP/1.0 clients). */
+function hostIsLoopback(host: string | undefined): boolean {
+  if (!host) return true;
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!;
+  return isLoopbackHost(name);
 }
 
 /** "3 record(s) rejected: reason (2); other reason (1)" — the most frequent reasons first, bounded. */

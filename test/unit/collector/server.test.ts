@@ -115,6 +115,17 @@ describe('collector server: refusals leave it answering and lose nothing', funct
     await sendAndCheck();
   });
 
+  it('answers 403 to a Host header that is not loopback (DNS rebinding)', async () => {
+    for (const host of ['evil.example:14318', '192.168.1.5', 'localhost.evil.example']) {
+      const r = await request(c.url, { path: '/health', method: 'GET', headers: { Host: host } });
+      assert.equal(r.status, 403, host);
+    }
+    for (const host of [`127.0.0.1:${c.port}`, `localhost:${c.port}`, `[::1]:${c.port}`]) {
+      assert.equal((await request(c.url, { path: '/health', method: 'GET', headers: { Host: host } })).status, 200, host);
+    }
+    await sendAndCheck();
+  });
+
   it('answers 404 to an unknown path and 405 to a GET on a POST route', async () => {
     assert.equal((await request(c.url, { path: '/v1/profiles', headers: auth, body: '{}' })).status, 404);
     assert.equal((await request(c.url, { path: '/v1/unknown', method: 'GET' })).status, 404);
@@ -127,7 +138,7 @@ describe('collector server: refusals leave it answering and lose nothing', funct
   it('cuts off a client that sends headers and then stalls, while serving others', async () => {
     const socket = net.connect(c.port, '127.0.0.1');
     await new Promise((r) => socket.once('connect', r));
-    socket.write(`POST /v1/logs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"resourceLogs":`);
+    socket.write(`POST /v1/logs HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"resourceLogs":`);
     let answer = '';
     socket.on('data', (d) => (answer += d));
     const ended = new Promise<void>((r) => socket.once('close', () => r()));
@@ -140,7 +151,7 @@ describe('collector server: refusals leave it answering and lose nothing', funct
   });
 
   it('cuts off a client that sends part of its headers, or nothing at all', async () => {
-    for (const partial of ['POST /v1/logs HTTP/1.1\r\nHost: x\r\n', '']) {
+    for (const partial of ['POST /v1/logs HTTP/1.1\r\nHost: 127.0.0.1\r\n', '']) {
       const socket = net.connect(c.port, '127.0.0.1');
       socket.on('connect', () => partial && socket.write(partial));
       let answer = '';
@@ -155,7 +166,7 @@ describe('collector server: refusals leave it answering and lose nothing', funct
     const stall = async () => {
       const s = net.connect(c.port, '127.0.0.1');
       await new Promise((r) => s.once('connect', r));
-      s.write(`POST /v1/logs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{`);
+      s.write(`POST /v1/logs HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{`);
       return s;
     };
     const held = [await stall(), await stall()];
