@@ -19,12 +19,34 @@ export interface SetupInput {
 }
 
 /**
- * Percent-encodes a resource attribute value as the OpenTelemetry environment-variable spec requires (W3C
- * Baggage value rules: `,` `;` `=` `%`, spaces, quotes, backslash, controls and non-ASCII must be encoded).
- * encodeURIComponent covers all of them; SDKs percent-decode every value.
+ * Percent-encodes a resource attribute value as the OpenTelemetry environment-variable spec requires: every
+ * character outside the W3C Baggage value octets (controls, space, `"`, `,`, `;`, `\`, non-ASCII), `%`
+ * itself and `=` (the JS SDK discards the whole variable on an unencoded `=`). Other characters stay
+ * readable (`https://github.com/acme/api`); SDKs percent-decode values.
  */
 export function encodeResourceValue(value: string): string {
-  return encodeURIComponent(value);
+  return value.replace(/[^\x21\x23-\x24\x26-\x2B\x2D-\x3A\x3C\x3E-\x5B\x5D-\x7E]+/g, (run) => encodeURIComponent(run).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`));
+}
+
+/**
+ * The repository's canonical https URL, as OTel's `vcs.repository.url.full` wants it: credentials removed,
+ * scp-like and ssh remotes (`git@github.com:acme/api.git`) turned into `https://github.com/acme/api`, no
+ * `.git` suffix. Anything else is returned without credentials.
+ */
+export function canonicalRepoUrl(remote: string): string {
+  const r = remote.trim();
+  const scp = /^[\w.-]+@([\w.-]+):(?!\/)(.+?)(?:\.git)?\/?$/.exec(r);
+  if (scp && !r.includes('://')) return `https://${scp[1]}/${scp[2]}`;
+  try {
+    const u = new URL(r);
+    if (u.protocol === 'ssh:' || u.protocol === 'git:' || u.protocol === 'https:' || u.protocol === 'http:') {
+      const scheme = u.protocol === 'http:' ? 'http' : 'https';
+      return `${scheme}://${u.hostname}${u.port && scheme === 'http' ? `:${u.port}` : ''}${u.pathname.replace(/\/+$/, '').replace(/\.git$/i, '')}`;
+    }
+  } catch {
+    // Not a URL: fall through.
+  }
+  return redactRemoteUrl(r);
 }
 
 /** A remote URL without credentials (an https remote may embed a token: never pass it on). */
@@ -52,7 +74,7 @@ export function resourceAttributes(i: Pick<SetupInput, 'repoUrl' | 'branch' | 'e
       if (p.trim() && key !== 'vcs.repository.url.full' && key !== 'vcs.ref.head.name') parts.push(p.trim());
     }
   }
-  if (i.repoUrl) parts.push(`vcs.repository.url.full=${encodeResourceValue(redactRemoteUrl(i.repoUrl))}`);
+  if (i.repoUrl) parts.push(`vcs.repository.url.full=${encodeResourceValue(canonicalRepoUrl(i.repoUrl))}`);
   if (i.branch) parts.push(`vcs.ref.head.name=${encodeResourceValue(i.branch)}`);
   return parts.join(',');
 }

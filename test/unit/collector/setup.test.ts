@@ -1,16 +1,38 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { agentEnvironment, codexConfigToml, liteLlmSnippet, redactRemoteUrl, resourceAttributes, shellExports } from '../../../src/collector/setup';
+import { envDetector } from '@opentelemetry/resources';
+import { repoSlugFromUrl } from '../../../src/core/normalize/repo';
+import { agentEnvironment, canonicalRepoUrl, codexConfigToml, liteLlmSnippet, redactRemoteUrl, resourceAttributes, shellExports } from '../../../src/collector/setup';
 
 const input = { endpoint: 'http://127.0.0.1:14318', token: 'tok_abcdefghijklmnop-XYZ' };
 
 describe('collector setup texts', () => {
   it('percent-encodes VCS resource attributes and keeps the user\'s own in front', () => {
     const v = resourceAttributes({ repoUrl: 'https://github.com/acme/api.git', branch: 'feat/a,b=c ü', existingResourceAttributes: 'team=core, vcs.ref.head.name=old' });
-    assert.equal(v, 'team=core,vcs.repository.url.full=https%3A%2F%2Fgithub.com%2Facme%2Fapi.git,vcs.ref.head.name=feat%2Fa%2Cb%3Dc%20%C3%BC');
-    // Decoding each value the way OpenTelemetry SDKs do gives the originals back.
-    const pairs = Object.fromEntries(v.split(',').map((p) => p.split('=').map(decodeURIComponent)));
-    assert.equal(pairs['vcs.ref.head.name'], 'feat/a,b=c ü');
+    assert.equal(v, 'team=core,vcs.repository.url.full=https://github.com/acme/api,vcs.ref.head.name=feat/a%2Cb%3Dc%20%C3%BC');
+    // The OpenTelemetry JS SDK's own parser (what Claude Code and Gemini CLI run) reads the originals back.
+    const saved = process.env.OTEL_RESOURCE_ATTRIBUTES;
+    process.env.OTEL_RESOURCE_ATTRIBUTES = v;
+    let parsed: unknown;
+    try {
+      parsed = envDetector.detect().attributes;
+    } finally {
+      if (saved === undefined) delete process.env.OTEL_RESOURCE_ATTRIBUTES;
+      else process.env.OTEL_RESOURCE_ATTRIBUTES = saved;
+    }
+    assert.deepEqual(parsed, { team: 'core', 'vcs.repository.url.full': 'https://github.com/acme/api', 'vcs.ref.head.name': 'feat/a,b=c ü' });
+  });
+
+  it('gives the canonical https URL of a remote (OTel vcs.repository.url.full)', () => {
+    for (const [remote, url] of [
+      ['git@github.com:acme/api.git', 'https://github.com/acme/api'],
+      ['ssh://git@github.com/acme/api.git', 'https://github.com/acme/api'],
+      ['https://gitlab.example.com/group/sub/api.git/', 'https://gitlab.example.com/group/sub/api'],
+      ['https://tok:x-oauth@github.com/acme/api', 'https://github.com/acme/api'],
+    ]) {
+      assert.equal(canonicalRepoUrl(remote!), url, remote);
+      assert.equal(repoSlugFromUrl(url), repoSlugFromUrl(remote), 'the same owner/name either way');
+    }
   });
 
   it('never passes on credentials embedded in a remote URL', () => {
