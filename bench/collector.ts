@@ -234,10 +234,11 @@ async function main(): Promise<void> {
   const total = Number(args.records);
   const concurrency = Number(args.concurrency);
   const cases: Array<{ format: 'json' | 'protobuf'; batch: number; total: number; concurrency: number }> = [];
-  for (const format of ['json', 'protobuf'] as const) {
-    cases.push({ format, batch: 1, total: Math.min(total, 3000), concurrency: 1 });
-    cases.push({ format, batch: 100, total, concurrency });
-    cases.push({ format, batch: 1000, total, concurrency });
+  // JSON and protobuf side by side for each batch size, so both meet the same machine load.
+  for (const batch of [1, 100, 1000]) {
+    for (const format of ['json', 'protobuf'] as const) {
+      cases.push({ format, batch, total: batch === 1 ? Math.min(total, 3000) : total, concurrency: batch === 1 ? 1 : concurrency });
+    }
   }
   const results: Record<string, { eventsPerSec: number[]; p50: number[]; p99: number[]; bodyKb: number }> = {};
   const importRuns: number[] = [];
