@@ -15,6 +15,9 @@ import { bodyFormat, MalformedBody, parseAndNormalize, ROUTES, type BodyFormat, 
 /** gRPC status codes used in error bodies (OTLP/HTTP answers errors with a google.rpc.Status). */
 const GRPC = { INVALID_ARGUMENT: 3, NOT_FOUND: 5, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, UNIMPLEMENTED: 12, INTERNAL: 13, UNAVAILABLE: 14, UNAUTHENTICATED: 16 } as const;
 
+/** Strings this long in an unparseable body may be prompt text: elided from dead-letter excerpts. */
+const LONG_STRING = /"(?:[^"\\]|\\.){64,}"/g;
+
 /** What GET /health answers (no secrets: never the token or the database path). */
 export interface HealthReport {
   status: 'ok';
@@ -199,7 +202,7 @@ export class CollectorServer {
       ({ batch, signal } = parseAndNormalize(route, format, body, this.opts.normalizers, { prices: this.opts.prices(), receivedAt }));
     } catch (err) {
       if (!(err instanceof MalformedBody)) throw err;
-      await this.deadLetter(route, err.message, protobuf ? body.subarray(0, 600) : body.subarray(0, 2000).toString('utf8'));
+      await this.deadLetter(route, err.message, protobuf ? body.subarray(0, 200) : body.subarray(0, 2000).toString('utf8').replace(LONG_STRING, '"[long string elided]"'));
       return this.fail(res, protobuf, 400, GRPC.INVALID_ARGUMENT, err.message);
     }
     fillWorkspaceDefaults(batch, this.opts.defaults?.());

@@ -88,9 +88,12 @@ describe('collector server: refusals leave it answering and lose nothing', funct
   });
 
   it('answers 400 with the parser reason to invalid JSON and keeps a dead letter', async () => {
-    const r = await request(c.url, { path: '/v1/logs', headers: { ...auth, 'Content-Type': 'application/json' }, body: '{"resourceLogs": [' });
+    const prompt = 'please refactor the payment module so that it never double-charges a returning customer';
+    const r = await request(c.url, { path: '/v1/logs', headers: { ...auth, 'Content-Type': 'application/json' }, body: `{"resourceLogs": [{"prompt": "${prompt}"` });
     assert.equal(r.status, 400);
     assert.match(r.json().message, /^invalid JSON: /);
+    const excerpt = String((await c.rows("SELECT excerpt FROM dead_letter WHERE reason LIKE 'invalid JSON%'"))[0]?.[0]);
+    assert.ok(excerpt.includes('[long string elided]') && !excerpt.includes(prompt), 'long strings (possible prompt text) are not kept');
     assert.deepEqual(await c.rows("SELECT count(*) FROM dead_letter WHERE reason LIKE 'invalid JSON%'"), [[1]]);
     await sendAndCheck();
   });
