@@ -1,7 +1,11 @@
 import type { CliIO } from './context';
 import { collectCommand } from './commands/collect';
+import { importCommand } from './commands/import';
 import { infoCommand } from './commands/info';
 import { reportCommand } from './commands/report';
+import { scanTranscriptsCommand } from './commands/scan-transcripts';
+import { syncGitCommand } from './commands/sync-git';
+import { syncGitHubCommand } from './commands/sync-github';
 
 /** A `prodlens` subcommand. */
 export interface Command {
@@ -15,8 +19,12 @@ export interface Command {
 /** Every subcommand by name; features register theirs here. */
 export const COMMANDS: Record<string, Command> = {
   collect: collectCommand,
+  import: importCommand,
   report: reportCommand,
   info: infoCommand,
+  'scan-transcripts': scanTranscriptsCommand,
+  'sync-git': syncGitCommand,
+  'sync-github': syncGitHubCommand,
 };
 
 export function usage(): string {

@@ -9,6 +9,28 @@ import type { PriceOverrides } from '../core/pricing';
 export interface ProdLensConfig {
   prices: PriceOverrides;
   collector: CollectorConfig;
+  transcripts: { enabled: boolean; includeAllProjects: boolean };
+  git: {
+    /** `prodlens.git.autoSync`: read the workspace's git history after startup and daily. */
+    autoSync: boolean;
+    /** VS Code's own `git.path` (first entry), else `git` on PATH. */
+    path: string;
+  };
+  github: {
+    /** `prodlens.github.apiUrl`: REST API root; empty means https://api.github.com. */
+    apiUrl: string;
+    /** `prodlens.github.backgroundSync`: sync pull requests daily without being asked. */
+    backgroundSync: boolean;
+  };
+  editor: EditorCaptureConfig;
+}
+
+/** `prodlens.editor.*`: editor capture of AI insertions. */
+export interface EditorCaptureConfig {
+  capture: boolean;
+  exclude: string[];
+  minInsertionChars: number;
+  acceptThreshold: number;
 }
 
 /** `prodlens.collector.*`: the local OTLP/HTTP collector and the terminal environment pointing at it. */
@@ -23,6 +45,7 @@ export interface CollectorConfig {
 
 export function readConfig(scope?: vscode.ConfigurationScope): ProdLensConfig {
   const c = vscode.workspace.getConfiguration('prodlens', scope);
+  const gitPath = vscode.workspace.getConfiguration('git', scope).get<string | string[] | null>('path');
   return {
     prices: c.get<PriceOverrides>('prices.overrides', {}),
     collector: {
@@ -31,10 +54,32 @@ export function readConfig(scope?: vscode.ConfigurationScope): ProdLensConfig {
       protocol: c.get<string>('collector.protocol') === 'http/json' ? 'http/json' : 'http/protobuf',
       terminalEnvironment: c.get<boolean>('collector.terminalEnvironment', true),
     },
+    transcripts: {
+      enabled: c.get<boolean>('transcripts.enabled', true),
+      includeAllProjects: c.get<boolean>('transcripts.includeAllProjects', false),
+    },
+    git: {
+      autoSync: c.get<boolean>('git.autoSync', true),
+      path: (Array.isArray(gitPath) ? gitPath.find((p) => typeof p === 'string' && p) : gitPath) || 'git',
+    },
+    github: {
+      apiUrl: c.get<string>('github.apiUrl', '').trim() || 'https://api.github.com',
+      backgroundSync: c.get<boolean>('github.backgroundSync', false),
+    },
+    editor: {
+      capture: c.get<boolean>('editor.capture', true),
+      exclude: c.get<string[]>('editor.exclude', []).filter((g) => typeof g === 'string' && g.trim()),
+      minInsertionChars: clamp(c.get<number>('editor.minInsertionChars', 8), 1, 1000, 8),
+      acceptThreshold: clamp(c.get<number>('editor.acceptThreshold', 0.7), 0, 1, 0.7),
+    },
   };
 }
 
 function clampPort(v: unknown): number {
   const n = Number(v);
   return Number.isInteger(n) && n >= 0 && n <= 65535 ? n : DEFAULT_COLLECTOR_PORT;
+}
+
+function clamp(v: unknown, min: number, max: number, fallback: number): number {
+  return typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : fallback;
 }

@@ -1,11 +1,16 @@
 import * as vscode from 'vscode';
 import { registerCollector, type CollectorFeature } from './collector';
+import { registerEditorCapture, type EditorCapture, type EditorCaptureApi } from './editor-capture';
+import { registerImportCommand } from './import-command';
 import { channelLogger } from './logger';
+import { registerOutcomes } from './outcomes';
 import { ProdLensServices } from './services';
 import { StatusBar } from './status-bar';
+import { registerTranscripts } from './transcripts';
 
 let services: ProdLensServices | undefined;
 let collector: CollectorFeature | undefined;
+let editorCapture: EditorCapture | undefined;
 
 /**
  * Activation only wires objects and registers commands; the database (sql.js WASM) opens on first use.
@@ -19,17 +24,23 @@ export function activate(context: vscode.ExtensionContext): ProdLensApi {
   const statusBar = new StatusBar(services);
   context.subscriptions.push(statusBar);
   context.subscriptions.push(vscode.commands.registerCommand('prodlens.showLog', () => channel.show(true)));
-  collector = registerCollector(services, statusBar);
-  context.subscriptions.push(collector);
+  context.subscriptions.push(registerImportCommand(services));
+  context.subscriptions.push(registerTranscripts(services));
+  context.subscriptions.push(registerOutcomes(services));
+  context.subscriptions.push((editorCapture = registerEditorCapture(services)));
+  context.subscriptions.push((collector = registerCollector(services, statusBar)));
   services.logger.info('[extension] activated');
-  return { services, statusBar, collector };
+  return { services, statusBar, editorCapture, collector };
 }
 
 /** Flushes the database snapshot before the extension host exits. */
 export async function deactivate(): Promise<void> {
   // Stop accepting (requests in flight finish their ingest) before the database closes.
-  await collector?.shutdown();
+  await collector?.shutdown().catch(() => undefined);
   collector = undefined;
+  // Editor regions get their last (close) measurement written while the store is still open.
+  await editorCapture?.shutdown().catch(() => undefined);
+  editorCapture = undefined;
   await services?.shutdown();
   services = undefined;
 }
@@ -38,5 +49,8 @@ export async function deactivate(): Promise<void> {
 export interface ProdLensApi {
   services: ProdLensServices;
   statusBar: StatusBar;
+  /** Editor capture's test surface (see EditorCaptureApi). */
+  editorCapture: EditorCaptureApi;
+  /** The collector feature (its running server's port and health). */
   collector: CollectorFeature;
 }

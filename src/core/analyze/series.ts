@@ -159,7 +159,7 @@ function readOutcomes(db: Database, f: SeriesFilter, index: Map<string, number>,
   const wc = where(f, { dev: 'author_email', source: '' });
   const commits = db.exec(
     `SELECT event_date, COUNT(*), COALESCE(SUM(lines_added), 0), COALESCE(SUM(lines_removed), 0)
-       FROM commits WHERE ${wc.sql} AND is_merge = 0 GROUP BY event_date`,
+       FROM commits WHERE ${wc.sql} AND is_merge = 0 AND unreachable_at IS NULL GROUP BY event_date`,
     wc.params,
   );
   for (const row of commits[0]?.values ?? []) {

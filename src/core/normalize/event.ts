@@ -3,7 +3,7 @@ import type { PriceTable } from '../pricing';
 import { stableHash } from './hash';
 import { normalizeDeveloperId } from './ids';
 import { fail, ok, type Result } from './result';
-import { isoUtc, toEpochMs, utcDay, type TimeUnit } from './time';
+import { isoUtc, toEpochMs, type TimeUnit } from './time';
 import { coerceCount, coerceReal, coerceStatus, deriveTokens } from './tokens';
 
 /**
@@ -67,13 +67,26 @@ export function buildEvent(d: EventDraft, ctx: BuildContext): Result<AiEvent> {
   if (!t.ok) return fail(t.reason);
   const ts = t.value;
 
-  const counts: Record<string, number | null> = {};
-  for (const f of ['tokens_in', 'tokens_out', 'total_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens', 'accepted_lines', 'lines_added', 'lines_removed'] as const) {
-    const r = coerceCount(d[f], f);
-    if (!r.ok) return fail(r.reason);
-    counts[f] = r.value;
-  }
-  const tri = deriveTokens({ tokens_in: counts.tokens_in!, tokens_out: counts.tokens_out!, total_tokens: counts.total_tokens! });
+  // Unrolled (not a loop over field names): this runs once per record on the import hot path.
+  const tIn = coerceCount(d.tokens_in, 'tokens_in');
+  if (!tIn.ok) return fail(tIn.reason);
+  const tOut = coerceCount(d.tokens_out, 'tokens_out');
+  if (!tOut.ok) return fail(tOut.reason);
+  const tTotal = coerceCount(d.total_tokens, 'total_tokens');
+  if (!tTotal.ok) return fail(tTotal.reason);
+  const cRead = coerceCount(d.cache_read_tokens, 'cache_read_tokens');
+  if (!cRead.ok) return fail(cRead.reason);
+  const cWrite = coerceCount(d.cache_write_tokens, 'cache_write_tokens');
+  if (!cWrite.ok) return fail(cWrite.reason);
+  const reasoning = coerceCount(d.reasoning_tokens, 'reasoning_tokens');
+  if (!reasoning.ok) return fail(reasoning.reason);
+  const acceptedLines = coerceCount(d.accepted_lines, 'accepted_lines');
+  if (!acceptedLines.ok) return fail(acceptedLines.reason);
+  const added = coerceCount(d.lines_added, 'lines_added');
+  if (!added.ok) return fail(added.reason);
+  const removed = coerceCount(d.lines_removed, 'lines_removed');
+  if (!removed.ok) return fail(removed.reason);
+  const tri = deriveTokens({ tokens_in: tIn.value, tokens_out: tOut.value, total_tokens: tTotal.value });
   if (!tri.ok) return fail(tri.reason);
 
   const latency = coerceReal(d.latency_ms, 'latency_ms');
@@ -90,8 +103,8 @@ export function buildEvent(d: EventDraft, ctx: BuildContext): Result<AiEvent> {
   const base = {
     tokens_in: tri.value.tokens_in,
     tokens_out: tri.value.tokens_out,
-    cache_read_tokens: counts.cache_read_tokens!,
-    cache_write_tokens: counts.cache_write_tokens!,
+    cache_read_tokens: cRead.value,
+    cache_write_tokens: cWrite.value,
   };
   let cost_usd: number | null = null;
   let cost_source: CostSource = 'unknown';
@@ -108,10 +121,11 @@ export function buildEvent(d: EventDraft, ctx: BuildContext): Result<AiEvent> {
     }
   }
 
+  const timestamp = isoUtc(ts);
   return ok({
     session_id: d.session_id ?? null,
     developer_id: normalizeDeveloperId(d.developer_id ?? null),
-    timestamp: isoUtc(ts),
+    timestamp,
     model,
     tokens_in: base.tokens_in,
     tokens_out: base.tokens_out,
@@ -119,11 +133,11 @@ export function buildEvent(d: EventDraft, ctx: BuildContext): Result<AiEvent> {
     status_code: status.value,
     accepted_flag: d.accepted_flag ?? null,
     repo_slug: d.repo_slug ?? null,
-    event_date: utcDay(ts),
+    event_date: timestamp.slice(0, 10),
     total_tokens: tri.value.total_tokens,
     cost_usd,
     diff_ratio: ratio.value,
-    accepted_lines: counts.accepted_lines!,
+    accepted_lines: acceptedLines.value,
     trace_hash: stableHash([d.hashSource ?? d.source, d.kind, ...d.identity]),
     source: d.source,
     kind: d.kind,
@@ -134,9 +148,9 @@ export function buildEvent(d: EventDraft, ctx: BuildContext): Result<AiEvent> {
     device_id: null,
     cost_source,
     ts_ms: ts,
-    reasoning_tokens: counts.reasoning_tokens!,
-    lines_added: counts.lines_added!,
-    lines_removed: counts.lines_removed!,
+    reasoning_tokens: reasoning.value,
+    lines_added: added.value,
+    lines_removed: removed.value,
     language: d.language ?? null,
     agent: d.agent ?? null,
     price_version,

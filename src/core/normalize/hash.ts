@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * A stable 128-bit hex hash of the identifying fields of a record. The parts are JSON-encoded as an
@@ -6,5 +6,6 @@ import { createHash } from 'node:crypto';
  */
 export function stableHash(parts: ReadonlyArray<string | number | boolean | null | undefined>): string {
   const text = JSON.stringify(parts.map((p) => (p === undefined ? null : p)));
-  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+  // One-shot crypto.hash (Node ≥ 20.12) avoids a Hash object per record; same digest as createHash.
+  return hash('sha256', text, 'hex').slice(0, 32);
 }

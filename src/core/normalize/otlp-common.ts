@@ -15,6 +15,13 @@ export interface ResourceInfo {
   attrs: AttrMap;
   serviceName: string | null;
   agent: Agent | null;
+  /** The resource's own repository and branch, resolved once (records override them). */
+  vcs: Vcs;
+}
+
+export interface Vcs {
+  repo_slug: string | null;
+  branch: string | null;
 }
 
 const EMPTY: AttrMap = new Map();
@@ -24,7 +31,7 @@ export function resourceInfo(resource: unknown): ResourceInfo {
   const kvs = resource !== null && typeof resource === 'object' ? (resource as { attributes?: unknown }).attributes : undefined;
   const attrs = Array.isArray(kvs) && kvs.length ? flattenAttributes(kvs) : EMPTY;
   const serviceName = attrText(attrs.get('service.name'));
-  return { attrs, serviceName, agent: agentFromService(serviceName) };
+  return { attrs, serviceName, agent: agentFromService(serviceName), vcs: vcsOf(EMPTY, attrs) };
 }
 
 /** The agent a `service.name` names (Codex uses several: codex_cli_rs, codex-cli, codex_exec, codex_tui). */
@@ -101,12 +108,20 @@ export function developerIdOf(rec: AttrMap, res: AttrMap, extraKeys: readonly st
   return texts.length ? developerIdFromText(...texts) : null;
 }
 
+const VCS_KEYS = ['vcs.repository.url.full', 'vcs.repository.name', 'vcs.ref.head.name'];
+
 /** `repo_slug` and `branch` from the OpenTelemetry VCS attributes, record over resource. */
-export function vcsOf(rec: AttrMap, res: AttrMap): { repo_slug: string | null; branch: string | null } {
+export function vcsOf(rec: AttrMap, res: AttrMap): Vcs {
   return {
     repo_slug: repoSlugFromAttrs((k) => lookup(rec, res, k)),
     branch: pickId(lookup(rec, res, 'vcs.ref.head.name')),
   };
+}
+
+/** Like `vcsOf`, reusing the resource's resolution when the record carries no VCS attribute (the usual case). */
+export function recordVcs(rec: AttrMap, res: ResourceInfo): Vcs {
+  if (rec.size === 0 || (!rec.has(VCS_KEYS[0]!) && !rec.has(VCS_KEYS[1]!) && !rec.has(VCS_KEYS[2]!))) return res.vcs;
+  return vcsOf(rec, res.attrs);
 }
 
 /** An identity part: numbers and numeric text hash alike (`5` and `"5"`), other values as trimmed text. */

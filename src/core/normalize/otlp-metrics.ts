@@ -3,9 +3,9 @@ import { receivedAt, reject, skip, type NormalizeContext } from './context';
 import { stableHash } from './hash';
 import { asId, normalizeDeveloperId } from './ids';
 import { attrScalar, attrText, flattenAttributes, type AttrMap, type AttrValue } from './otlp-anyvalue';
-import { AGENT_SOURCE, DEVELOPER_KEYS, SESSION_KEYS, developerIdOf, resourceInfo, sessionIdOf, timeKey, vcsOf, type ResourceInfo } from './otlp-common';
+import { AGENT_SOURCE, DEVELOPER_KEYS, SESSION_KEYS, developerIdOf, resourceInfo, sessionIdOf, timeKey, recordVcs, type ResourceInfo } from './otlp-common';
 import { redactForExcerpt } from './privacy';
-import { firstOtlpTime, isoUtc, utcDay } from './time';
+import { firstOtlpTime, isoUtc } from './time';
 
 /**
  * OTLP metrics (an `ExportMetricsServiceRequest` in OTLP/JSON) → `MetricPoint` rows: one row per data point
@@ -58,7 +58,7 @@ function numberOf(v: unknown): number | null {
 
 /** A stable text form of a resource's attributes, computed once per resource for point hashes. */
 function resourceKey(res: ResourceInfo): string {
-  return JSON.stringify([...res.attrs.entries()].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)));
+  return stableHash([JSON.stringify([...res.attrs.entries()].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)))]);
 }
 
 /** Normalizes one `ExportMetricsServiceRequest`; appends to `batch` when given. Never throws on any input. */
@@ -126,6 +126,7 @@ function normalizeMetric(metric: Record<string, unknown>, name: string, source: 
     const a: AttrMap = flattenAttributes(dp.attributes);
     const base = pointBase(a, res);
     const pointKey = JSON.stringify([...a.entries()].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)));
+    const timestamp = time.ok ? isoUtc(time.value) : '';
     for (const [pointName, value] of values) {
       if (value === null) {
         reject(batch, at, source, `metric ${pointName}: value is missing or not a finite number`, redactForExcerpt(dp));
@@ -142,9 +143,15 @@ function normalizeMetric(metric: Record<string, unknown>, name: string, source: 
         value,
         start_ms: start.ok ? start.value : null,
         ts_ms: time.value,
-        timestamp: isoUtc(time.value),
-        event_date: utcDay(time.value),
-        ...base,
+        timestamp,
+        event_date: timestamp.slice(0, 10),
+        session_id: base.session_id,
+        developer_id: base.developer_id,
+        model: base.model,
+        repo_slug: base.repo_slug,
+        branch: base.branch,
+        device_id: null,
+        attrs: base.attrs,
       };
       batch.metrics.push(point);
     }
@@ -161,11 +168,13 @@ function pointBase(a: AttrMap, res: ResourceInfo): Pick<MetricPoint, 'session_id
     attrs[k] = s;
     n++;
   }
+  const vcs = recordVcs(a, res);
   return {
     session_id: sessionIdOf(a, res.attrs),
     developer_id: normalizeDeveloperId(developerIdOf(a, res.attrs)),
     model: asId(attrText(a.get('model') ?? a.get('gen_ai.response.model') ?? a.get('gen_ai.request.model'))),
-    ...vcsOf(a, res.attrs),
+    repo_slug: vcs.repo_slug,
+    branch: vcs.branch,
     device_id: null,
     attrs: n ? attrs : null,
   };

@@ -2,7 +2,7 @@ import { emptyBatch, type Attrs, type Batch, type EventKind, type Source } from 
 import { receivedAt, reject, skip, type NormalizeContext } from './context';
 import { buildEvent, type EventDraft } from './event';
 import { attrScalar, attrText, flattenAttributes, type AttrMap, type AttrValue } from './otlp-anyvalue';
-import { developerIdOf, hexId, idPart, resourceInfo, sessionIdOf, timeKey, vcsOf, type ResourceInfo } from './otlp-common';
+import { developerIdOf, hexId, idPart, resourceInfo, sessionIdOf, timeKey, recordVcs, type ResourceInfo } from './otlp-common';
 import { redactForExcerpt } from './privacy';
 import { firstOtlpTime } from './time';
 import { splitInclusiveInput } from './usage';
@@ -162,6 +162,7 @@ function normalizeSpan(span: unknown, res: ResourceInfo, ctx: NormalizeContext, 
   if (name) attrs.span = name.slice(0, 120);
   if (kind === 'error' && isObj(span.status) && typeof span.status.message === 'string' && span.status.message) attrs.status_message = span.status.message.slice(0, 200);
 
+  const vcs = recordVcs(a, res);
   const draft: EventDraft = {
     source,
     kind,
@@ -172,9 +173,13 @@ function normalizeSpan(span: unknown, res: ResourceInfo, ctx: NormalizeContext, 
     identity: traceId || spanId ? [traceId, spanId] : [name, timeKey(span.startTimeUnixNano), timeKey(span.endTimeUnixNano), attrText(model), idPart(u.tokens_in ?? undefined), idPart(u.tokens_out ?? undefined)],
     session_id,
     developer_id: developerIdOf(a, res.attrs, lite ? LITELLM_DEV_KEYS : []),
-    ...vcsOf(a, res.attrs),
+    repo_slug: vcs.repo_slug,
+    branch: vcs.branch,
     model,
-    ...u,
+    tokens_in: u.tokens_in,
+    tokens_out: u.tokens_out,
+    cache_read_tokens: u.cache_read_tokens,
+    cache_write_tokens: u.cache_write_tokens,
     reasoning_tokens: reasoning,
     latency_ms: latency,
     status_code: http,

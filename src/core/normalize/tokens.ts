@@ -4,13 +4,15 @@ import { fail, ok, type Result } from './result';
 export type Count = number | null;
 
 const NUM_RE = /^\s*[+]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+/** Shared result for absent values: most fields of most records are absent, and results are never mutated. */
+const ABSENT: Result<null> = Object.freeze({ ok: true, value: null }) as Result<null>;
 
 /**
  * Coerces a token (or line) count from a number, a numeric string or a bigint. Absent values give null;
  * negative, fractional-beyond-rounding, non-numeric or non-finite values are rejected, never zeroed.
  */
 export function coerceCount(value: unknown, field: string): Result<Count> {
-  if (value === undefined || value === null || value === '') return ok(null);
+  if (value === undefined || value === null || value === '') return ABSENT;
   let n: number;
   if (typeof value === 'number') n = value;
   else if (typeof value === 'bigint') n = Number(value);
@@ -28,7 +30,7 @@ export function coerceCount(value: unknown, field: string): Result<Count> {
 
 /** Coerces a non-negative real (cost, latency, ratio). Same rules as `coerceCount` without rounding. */
 export function coerceReal(value: unknown, field: string): Result<number | null> {
-  if (value === undefined || value === null || value === '') return ok(null);
+  if (value === undefined || value === null || value === '') return ABSENT;
   let n: number;
   if (typeof value === 'number') n = value;
   else if (typeof value === 'bigint') n = Number(value);

@@ -151,7 +151,7 @@ export function breakdown(db: Database, w: Where, by: 'repo_slug' | 'developer_i
        FROM daily_activity WHERE ${w.sql} GROUP BY ${by} ORDER BY SUM(total_tokens) DESC LIMIT 50`,
     w.params,
   );
-  const c = db.exec(`SELECT ${commitKey}, COUNT(*) FROM commits WHERE ${commitWhere.sql} AND is_merge = 0 GROUP BY ${commitKey}`, commitWhere.params);
+  const c = db.exec(`SELECT ${commitKey}, COUNT(*) FROM commits WHERE ${commitWhere.sql} AND is_merge = 0 AND unreachable_at IS NULL GROUP BY ${commitKey}`, commitWhere.params);
   const commits = new Map((c[0]?.values ?? []).map((v) => [(v[0] as string | null) ?? null, v[1] as number]));
   const rows: BreakdownRow[] = (r[0]?.values ?? []).map((v) => ({
     key: v[0] as string | null,

@@ -137,6 +137,43 @@ export const MIGRATIONS: readonly string[] = [
     records_received INTEGER NOT NULL DEFAULT 0, dead_letters INTEGER NOT NULL DEFAULT 0
   );
   `,
+  `
+  -- Agent transcript tailing (src/sources/transcripts): one checkpoint per file. A table rather than
+  -- etl_runs rows because a machine has thousands of transcript files and each pass reads them all.
+  CREATE TABLE transcript_files (
+    path TEXT PRIMARY KEY, agent TEXT NOT NULL, size INTEGER NOT NULL, mtime_ms REAL NOT NULL, ino TEXT NOT NULL,
+    -- byte offset just past the last complete line read, and that line's number
+    offset INTEGER NOT NULL, line_no INTEGER NOT NULL,
+    -- hash of the file's first bytes: a file replaced by another of the same size is re-read
+    head_hash TEXT NOT NULL,
+    -- parser state carried across incremental reads (session, cwd, model, Codex running totals), JSON
+    state TEXT, included INTEGER NOT NULL, updated_at TEXT NOT NULL
+  );
+  -- Claude message ids seen, for the sidechain-replay rule (a /btw side question replays parent messages
+  -- under a new request id; the parent's copy is kept).
+  CREATE TABLE transcript_messages (
+    message_id TEXT PRIMARY KEY, trace_hash TEXT NOT NULL, sidechain INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  -- Reconciling OpenTelemetry copies of transcript requests looks rows up by session and time.
+  CREATE INDEX idx_sessions_session_ts ON sessions (session_id, ts_ms);
+  `,
+  // 3 → 4: outcomes (git and GitHub sync).
+  `
+  -- Set when a commit stored by the git sync is no longer reachable from any branch (amended, rebased,
+  -- branch deleted); such commits stop counting but are kept. Cleared if the commit becomes reachable again.
+  ALTER TABLE commits ADD COLUMN unreachable_at TEXT;
+  CREATE INDEX idx_commits_repo_day ON commits (repo_slug, event_date);
+
+  -- Pull request timeline events that outcomes count (reopened, closed, merged), with their own dates:
+  -- a reopen counts on the day of its event, not on the PR's creation or merge day.
+  CREATE TABLE pr_events (
+    repo_slug TEXT NOT NULL, number INTEGER NOT NULL, event_id INTEGER NOT NULL, event TEXT NOT NULL,
+    actor TEXT, created_at TEXT NOT NULL, event_date TEXT NOT NULL,
+    PRIMARY KEY (repo_slug, event_id)
+  );
+  CREATE INDEX idx_pr_events_day ON pr_events (repo_slug, event, event_date);
+  CREATE INDEX idx_pr_events_pr ON pr_events (repo_slug, number);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { normalizeOtlpLogs } from '../../../src/core/normalize/otlp-logs';
 import { normalizeProdLensEvents } from '../../../src/core/normalize/prodlens-event';
-import { firstOtlpTime, toEpochMs, utcDay } from '../../../src/core/normalize/time';
+import fc from 'fast-check';
+import { firstOtlpTime, isoUtc, toEpochMs, utcDay } from '../../../src/core/normalize/time';
 import { clone, ctx, fixture, fixtureText, logRecords, only } from './helpers';
 
 /** Time rules (issue 2, item 2): every representation normalizes to UTC; event_date is the UTC day. */
@@ -102,5 +103,17 @@ describe('time rules', () => {
     assert.equal(b.events.length, 0);
     assert.equal(b.rejects.length, 1);
     assert.match(b.rejects[0]!.reason, /invalid time/);
+  });
+});
+
+describe('isoUtc', () => {
+  it('formats exactly like Date.prototype.toISOString', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 253402300799999 }), (ms) => {
+        if (isoUtc(ms) !== new Date(ms).toISOString()) throw new Error(`${ms}: ${isoUtc(ms)}`);
+      }),
+      { numRuns: 2000 },
+    );
+    for (const ms of [0, Date.UTC(2000, 1, 29, 23, 59, 59, 999), Date.UTC(2100, 0, 1), Date.UTC(2026, 11, 31, 23, 59, 59, 999)]) assert.equal(isoUtc(ms), new Date(ms).toISOString());
   });
 });

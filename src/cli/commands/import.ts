@@ -1,0 +1,45 @@
+import { BundledPriceTable } from '../../core/pricing';
+import { importPaths, type ImportSummary } from '../../sources/import-paths';
+import type { Command } from '../commands';
+import { cliLogger, openCliStore, parseCommandArgs, resolveDbPath, type CliIO } from '../context';
+import { CliError, EXIT_OK, usageError } from '../errors';
+
+export const importCommand: Command = {
+  summary: 'import files or folders of any supported format (auto-detected)',
+  help: [
+    'Usage: prodlens import PATH… [--json] [--db FILE]',
+    '',
+    'Imports OTLP JSON (requests, or the JSON lines an OpenTelemetry Collector file exporter writes), LiteLLM',
+    'StandardLoggingPayload (JSON array, NDJSON or single), ProdLens events (docs/events.md), and agent',
+    'transcripts (a Claude Code config or projects folder, a Codex home or sessions folder, single .jsonl',
+    'files) — every session in what you name. Folders are read recursively (.json, .jsonl, .ndjson, .gz).',
+    'Importing the same input again changes nothing (it is counted as duplicates).',
+    '  --json   print {"inserted","duplicates","updated","deadLettered","metricPoints","skipped",…}',
+  ].join('\n'),
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } }, true);
+    if (!positionals.length) throw usageError('name at least one file or folder to import');
+    const logger = cliLogger(io, !!values.verbose);
+    const store = await openCliStore(resolveDbPath(values.db, io), logger, false);
+    let summary: ImportSummary;
+    try {
+      summary = await importPaths(store, positionals, { prices: new BundledPriceTable(), logger, signal: io.signal });
+    } catch (err) {
+      throw new CliError(`${(err as Error).message}. Check the path and try again.`);
+    } finally {
+      await store.close();
+    }
+    const skipped = Object.values(summary.skipped).reduce((a, b) => a + b, 0);
+    if (values.json) {
+      const { skipped: byReason, ...rest } = summary;
+      io.stdout(`${JSON.stringify({ ...rest, skipped, skippedByReason: byReason })}\n`);
+    } else {
+      io.stdout(
+        `${summary.files + summary.transcriptFiles} file(s): ${summary.inserted} new, ${summary.duplicates} duplicate(s), ${summary.updated} updated, ` +
+          `${summary.deadLettered} dead-lettered (see \`prodlens report\` data health), ${summary.metricPoints} metric point(s)` +
+          `${skipped ? `, ${skipped} skipped as telemetry noise` : ''}${summary.cancelled ? ' — cancelled, what was read is kept' : ''}\n`,
+      );
+    }
+    return summary.cancelled ? 2 : EXIT_OK;
+  },
+};

@@ -1,0 +1,40 @@
+import type { Database } from 'sql.js';
+import { utcDay } from '../normalize/time';
+
+/** An agent's own edit event that an editor insertion was matched to. */
+export interface AgentEditMatch {
+  traceHash: string;
+  sessionId: string | null;
+  agent: string;
+  tsMs: number;
+}
+
+/** How far before and after an insertion an agent's edit event may be to match it. */
+export interface MatchWindow {
+  beforeMs: number;
+  afterMs: number;
+}
+
+export const DEFAULT_MATCH_WINDOW: MatchWindow = { beforeMs: 60_000, afterMs: 15_000 };
+
+/**
+ * Finds the agent edit event (kind `edit`, from a source other than the editor, with a named agent —
+ * e.g. a Claude Code Edit/Write tool result read from its transcript) on the same file (`attrs.path_hash`)
+ * closest in time to an insertion seen in the editor. `fileHash` is the transcript reader's current key
+ * (`transcriptFileHash`), accepted beside the agreed `path_hash`. The agent's event can arrive after the insertion
+ * (transcripts are read later), so callers retry at later checkpoints.
+ */
+export function findAgentEdit(db: Database, file: { pathHash: string; fileHash?: string }, atMs: number, window: MatchWindow = DEFAULT_MATCH_WINDOW): AgentEditMatch | null {
+  const from = atMs - window.beforeMs;
+  const to = atMs + window.afterMs;
+  const rows = db.exec(
+    `SELECT trace_hash, session_id, agent, ts_ms FROM sessions
+     WHERE event_date BETWEEN ? AND ? AND kind = 'edit' AND source <> 'editor' AND agent IS NOT NULL
+       AND ts_ms BETWEEN ? AND ? AND (json_extract(attrs, '$.path_hash') = ? OR json_extract(attrs, '$.file') = ?)
+     ORDER BY abs(ts_ms - ?) LIMIT 1`,
+    [utcDay(from), utcDay(to), from, to, file.pathHash, file.fileHash ?? file.pathHash, atMs],
+  );
+  const r = rows[0]?.values[0];
+  if (!r) return null;
+  return { traceHash: r[0] as string, sessionId: (r[1] as string | null) ?? null, agent: r[2] as string, tsMs: r[3] as number };
+}

@@ -1,0 +1,60 @@
+import type { AiEvent, Attrs } from '../model';
+import { buildEvent, type BuildContext } from '../normalize/event';
+import type { Result } from '../normalize/result';
+import type { Observation } from './engine';
+
+/**
+ * The `edit` event of an AI insertion (source `editor`). Its identity is the insertion's id, so every
+ * checkpoint re-sends the same trace_hash and the store updates the row (counted as `updated`). The time is
+ * the insertion's, so the event stays on its day. Only counts, ratios, hashes and metadata: never text.
+ *
+ * Columns: accepted_flag (latest ratio ≥ threshold; null before the first measurement), diff_ratio and
+ * accepted_lines (latest measurement), lines_added (trimmed non-empty lines inserted), language, agent,
+ * session_id (the matched agent session). attrs: checkpoint (latest), checkpoints (all reached),
+ * detection, confidence, ext, path_hash, current_lines, method, matched_trace, and ratio_<cp> /
+ * lines_<cp> for each checkpoint reached.
+ */
+export function buildEditEvent(o: Observation, ctx: BuildContext): Result<AiEvent> {
+  const s = o.survival;
+  const attrs: Attrs = {
+    checkpoint: o.checkpoints.at(-1) ?? null,
+    checkpoints: Object.keys(o.history).join(',') || null,
+    detection: o.meta.detection,
+    confidence: round(o.meta.confidence, 2),
+    ext: o.meta.ext,
+    path_hash: o.meta.pathHash,
+    current_lines: s?.currentLines ?? null,
+    method: s?.method ?? null,
+    matched_trace: o.meta.matchedTrace,
+  };
+  for (const [cp, v] of Object.entries(o.history)) {
+    attrs[`ratio_${cp}`] = round(v.ratio, 4);
+    attrs[`lines_${cp}`] = v.lines;
+  }
+  for (const k of Object.keys(attrs)) if (attrs[k] === null) delete attrs[k];
+  return buildEvent(
+    {
+      source: 'editor',
+      kind: 'edit',
+      time: o.insertedAt,
+      timeUnit: 'ms',
+      identity: [o.id],
+      session_id: o.meta.sessionId,
+      accepted_flag: o.accepted,
+      diff_ratio: s?.ratio ?? null,
+      accepted_lines: s?.acceptedLines ?? null,
+      lines_added: o.insertedLines,
+      language: o.meta.language,
+      agent: o.meta.agent,
+      repo_slug: o.meta.repoSlug,
+      branch: o.meta.branch,
+      attrs,
+    },
+    ctx,
+  );
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

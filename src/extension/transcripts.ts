@@ -1,0 +1,176 @@
+import * as vscode from 'vscode';
+import { collectFiles, defaultRoots, reconcileOtelCopies, scanFiles, type ScanSummary, type TranscriptFile } from '../sources/transcripts';
+import { readConfig } from './config';
+import { Disposable, toDisposable } from './lifecycle';
+import type { ProdLensServices } from './services';
+
+/** Quiet time after the last change before a watched transcript is read. */
+const DEBOUNCE_MS = 1500;
+/** A full pass (stat only for unchanged files) as a safety net for missed watcher events. */
+const POLL_MS = 5 * 60_000;
+
+/**
+ * Live capture from Claude Code and Codex transcripts: an initial scan after activation (not blocking it),
+ * watchers on the transcript folders that read just the changed files, and the command
+ * "ProdLens: Rescan Agent Transcripts" with progress and cancel.
+ *
+ * Watching: `vscode.workspace.createFileSystemWatcher` with a `RelativePattern` on the absolute folder. It
+ * watches folders outside the workspace (supported since VS Code 1.64 when the base is a URI) recursively,
+ * in VS Code's own file-watcher process, which already handles recursive watching on every OS and the
+ * inotify limits; Node's `fs.watch({ recursive: true })` on Linux adds one inotify watch per folder from the
+ * extension host and misses folders created after it started on older Node versions. A folder that does
+ * not exist yet (agent never run) is picked up by the periodic pass.
+ */
+export function registerTranscripts(services: ProdLensServices): vscode.Disposable {
+  return new TranscriptCapture(services);
+}
+
+class TranscriptCapture extends Disposable {
+  private readonly log;
+  private readonly changed = new Map<string, TranscriptFile>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> = Promise.resolve();
+  private watchers: vscode.Disposable[] = [];
+
+  constructor(private readonly services: ProdLensServices) {
+    super();
+    this.log = services.log('transcripts');
+    this._register(vscode.commands.registerCommand('prodlens.rescanTranscripts', () => this.rescanWithProgress()));
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('prodlens.transcripts')) this.restart();
+      }),
+    );
+    this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.restart()));
+    const poll = setInterval(() => this.enqueueFull(), POLL_MS);
+    poll.unref?.();
+    this._register(toDisposable(() => clearInterval(poll)));
+    this._register(toDisposable(() => this.stopWatching()));
+    this._register(toDisposable(() => this.timer && clearTimeout(this.timer)));
+    // After activation returns: the first scan opens the database (WASM) and may read a lot.
+    setTimeout(() => this.restart(), 0).unref?.();
+  }
+
+  private get enabled(): boolean {
+    return readConfig().transcripts.enabled;
+  }
+
+  private workspaceFolders(): string[] | null {
+    if (readConfig().transcripts.includeAllProjects) return null;
+    return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+  }
+
+  private restart(): void {
+    this.stopWatching();
+    if (this.isDisposed || !this.enabled) return;
+    for (const root of defaultRoots()) {
+      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root.dir), '**/*.jsonl'));
+      const onEvent = (uri: vscode.Uri) => this.enqueue({ agent: root.agent, path: uri.fsPath });
+      w.onDidCreate(onEvent);
+      w.onDidChange(onEvent);
+      this.watchers.push(w);
+    }
+    this.enqueueFull();
+  }
+
+  private stopWatching(): void {
+    for (const w of this.watchers.splice(0)) w.dispose();
+  }
+
+  private enqueue(f: TranscriptFile): void {
+    if (f.agent === 'codex' && !/rollout-.*\.jsonl$/.test(f.path)) return;
+    this.changed.set(f.path, f);
+    this.schedule();
+  }
+
+  private enqueueFull(): void {
+    if (!this.enabled) return;
+    this.running = this.running.then(() => this.scan(collectFiles(null), false)).catch(() => undefined);
+  }
+
+  private schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      const files = [...this.changed.values()];
+      this.changed.clear();
+      this.running = this.running.then(() => this.scan(files, true)).catch(() => undefined);
+    }, DEBOUNCE_MS);
+    this.timer.unref?.();
+  }
+
+  private async scan(files: TranscriptFile[], journal: boolean, signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<ScanSummary | undefined> {
+    if (this.isDisposed || !files.length) return undefined;
+    try {
+      const store = await this.services.store();
+      const started = Date.now();
+      const s = await scanFiles(files, store, {
+        prices: this.services.prices,
+        workspaceFolders: this.workspaceFolders(),
+        logger: this.log,
+        journal,
+        signal,
+        onProgress: onProgress && ((p) => onProgress(p.filesDone, p.filesTotal)),
+      });
+      if (s.inserted || s.updated || s.deadLettered) {
+        this.log.info(`${s.filesRead} file(s) read (${(s.bytesRead / 1e6).toFixed(1)} MB) in ${Date.now() - started} ms: ${s.inserted} new, ${s.updated} updated, ${s.deadLettered} dead-lettered, ${s.reconciled} OTel copies reconciled`);
+      }
+      this.ensureReconcileListener(store);
+      return s;
+    } catch (err) {
+      this.log.error(`scan failed: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+
+  private listening = false;
+  /** OTel rows stored after the transcript (by the collector) are reconciled when they arrive. */
+  private ensureReconcileListener(store: Awaited<ReturnType<ProdLensServices['store']>>): void {
+    if (this.listening) return;
+    this.listening = true;
+    let pending = new Set<string>();
+    let t: NodeJS.Timeout | undefined;
+    this._register(
+      store.onDidChange(({ days }) => {
+        for (const d of days) pending.add(d);
+        if (t) return;
+        t = setTimeout(() => {
+          t = undefined;
+          const ds = [...pending];
+          pending = new Set();
+          try {
+            reconcileOtelCopies(store, { days: ds });
+          } catch (err) {
+            this.log.warn(`reconcile failed: ${(err as Error).message}`);
+          }
+        }, 1000);
+        t.unref?.();
+      }),
+    );
+  }
+
+  private rescanWithProgress(): Thenable<void> {
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'ProdLens: Rescanning agent transcripts', cancellable: true },
+      async (progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        const files = collectFiles(null);
+        let last = 0;
+        await this.running;
+        const s = await this.scan(files, false, controller.signal, (done, total) => {
+          const pct = Math.floor((done / Math.max(1, total)) * 100);
+          if (pct > last) {
+            progress.report({ increment: pct - last, message: `${done}/${total} files` });
+            last = pct;
+          }
+        });
+        if (s) {
+          void vscode.window.showInformationMessage(
+            `ProdLens: ${s.files} transcript file(s), ${s.filesRead} read, ${s.inserted} new event(s)${s.cancelled ? ' (cancelled)' : ''}${s.deadLettered ? `, ${s.deadLettered} unreadable line(s) kept as dead letters` : ''}.`,
+          );
+        }
+      },
+    );
+  }
+}

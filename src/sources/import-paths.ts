@@ -1,0 +1,110 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { addIngestResult, emptyIngestResult, type Batch, type IngestResult } from '../core/model';
+import type { NormalizeContext } from '../core/normalize/context';
+import { silentLogger, type Logger } from '../core/ports';
+import type { PriceTable } from '../core/pricing';
+import type { Store } from '../core/store/store';
+import { listImportFiles, readImportFile } from './file-import';
+import { reconcileOtelCopies, scanTranscripts } from './transcripts';
+import { sniffFile } from './transcripts/locations';
+
+export interface ImportPathsOptions {
+  prices: PriceTable;
+  logger?: Logger;
+  signal?: AbortSignal;
+  /** Journal every batch (a long-lived store such as the extension's); otherwise flush once at the end. */
+  journal?: boolean;
+  onProgress?: (p: ImportProgress) => void;
+}
+
+export interface ImportProgress {
+  file: string;
+  filesDone: number;
+  filesTotal: number;
+  records: number;
+}
+
+export interface ImportSummary extends IngestResult {
+  files: number;
+  transcriptFiles: number;
+  /** Records deliberately not stored, per reason (telemetry noise; docs/sources.md). */
+  skipped: Record<string, number>;
+  cancelled: boolean;
+}
+
+/**
+ * Imports files and folders of every supported format (auto-detected): OTLP JSON (also the OpenTelemetry
+ * Collector file exporter's JSON lines), LiteLLM payloads, ProdLens events, and agent transcripts (Claude
+ * Code config/projects folders, Codex homes/sessions folders, single transcript files), which go to the
+ * incremental transcript reader. The store is flushed before this resolves, so success means durable.
+ * Unreadable paths throw an Error naming the path; bad records become dead letters.
+ */
+export async function importPaths(store: Store, paths: readonly string[], opts: ImportPathsOptions): Promise<ImportSummary> {
+  const logger = opts.logger ?? silentLogger;
+  const transcripts: string[] = [];
+  const files: string[] = [];
+  for (const p of paths) {
+    let st;
+    try {
+      st = statSync(p);
+    } catch (err) {
+      throw new Error(`cannot read ${p}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}`);
+    }
+    if (st.isDirectory() && isTranscriptFolder(p)) transcripts.push(p);
+    else {
+      for (const f of await listImportFiles([p])) (sniffFile(f) ? transcripts : files).push(f);
+    }
+  }
+
+  const summary: ImportSummary = { ...emptyIngestResult(), files: files.length, transcriptFiles: 0, skipped: {}, cancelled: false };
+  const ctx: NormalizeContext = { prices: opts.prices, receivedAt: new Date().toISOString() };
+  let records = 0;
+  const otelDays = new Set<string>();
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i]!;
+    for await (const batch of readImportFile(file, ctx)) {
+      if (opts.signal?.aborted) break;
+      for (const e of batch.events) if (e.source === 'claude-code-otel' && e.kind === 'request') otelDays.add(e.event_date);
+      const r = opts.journal ? await store.ingest(batch) : store.ingestUnjournaled(batch);
+      addIngestResult(summary, r);
+      addSkipped(summary.skipped, batch);
+      records += batch.events.length + batch.metrics.length + batch.rejects.length;
+      opts.onProgress?.({ file, filesDone: i, filesTotal: files.length, records });
+    }
+    if (opts.signal?.aborted) {
+      summary.cancelled = true;
+      break;
+    }
+    logger.info(`imported ${file}`);
+  }
+  if (transcripts.length && !summary.cancelled) {
+    const t = await scanTranscripts(transcripts, store, { prices: opts.prices, workspaceFolders: null, logger, signal: opts.signal, journal: opts.journal });
+    summary.transcriptFiles = t.files;
+    // Repeated content-block copies the reader dropped are duplicates of what it stored.
+    addIngestResult(summary, { ...t, duplicates: t.duplicates + t.copiesDropped });
+    summary.cancelled ||= t.cancelled;
+  }
+  if (otelDays.size) reconcileOtelCopies(store, { days: [...otelDays] });
+  store.refreshDailyMetrics();
+  await store.flush();
+  return summary;
+}
+
+/** A folder the transcript reader owns by its shape (a Claude config/projects folder, a Codex home/sessions). */
+function isTranscriptFolder(p: string): boolean {
+  const isDir = (d: string) => {
+    try {
+      return statSync(d).isDirectory();
+    } catch {
+      return false;
+    }
+  };
+  const base = path.basename(path.resolve(p));
+  return isDir(path.join(p, 'projects')) || isDir(path.join(p, 'sessions')) || base === 'projects' || base === 'sessions' || base === 'archived_sessions';
+}
+
+function addSkipped(into: Record<string, number>, batch: Batch): void {
+  if (!batch.skipped) return;
+  for (const [k, n] of Object.entries(batch.skipped)) into[k] = (Object.hasOwn(into, k) ? into[k]! : 0) + n;
+}

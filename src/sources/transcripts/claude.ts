@@ -1,0 +1,283 @@
+import path from 'node:path';
+import type { Attrs } from '../../core/model';
+import { pathHash } from '../../core/retention/path-hash';
+import { buildEvent, type EventDraft } from '../../core/normalize/event';
+import { Marker, stringField } from './tail';
+import { lineReject, looksWhole, obj, parseLine, text, type FileParser, type ParserContext } from './parser';
+
+/**
+ * Claude Code transcripts (FORMATS.md §3): one JSON object a line. What becomes an event:
+ * - a line carrying `message.usage` (assistant lines, and the nested `data.message` of subagent `progress`
+ *   lines): a `request` identified by `message.id` + `requestId`. Claude Code writes one line per content
+ *   block, each repeating the usage (early ones with partial output counts), so the scanner keeps one row per
+ *   identity, the copy with the largest token total. `<synthetic>` model lines (written by Claude Code, not
+ *   the API) are skipped;
+ * - an API error line (`isApiErrorMessage: true`): an `error` with `apiErrorStatus` and the `error` code;
+ * - an `Edit`/`Write`/`MultiEdit` result (`toolUseResult.structuredPatch`): an `edit` with lines added and
+ *   removed, whether the user modified it, and a hash of the file's path relative to the session folder.
+ * No prompt, response or code text is kept.
+ */
+
+export const CLAUDE_SOURCE = 'claude-code-transcript' as const;
+
+export interface ClaudeState {
+  cwd: string | null;
+}
+
+const USAGE = '"usage":{';
+const PATCH = '"structuredPatch":';
+const API_ERROR = '"isApiErrorMessage":true';
+const ERROR_CODE_RE = /^[A-Za-z0-9_.-]{1,64}$/;
+
+interface Held {
+  draft: EventDraft;
+  key: string | null;
+  messageId: string | null;
+  sidechain: boolean;
+  total: number;
+  lineNo: number;
+}
+
+function num(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : Number(v) || 0;
+}
+
+export class ClaudeParser implements FileParser {
+  cwd: string | null;
+  private held: Held | undefined;
+  private readonly usage = new Marker(USAGE);
+  private readonly patch = new Marker(PATCH);
+  private readonly apiError = new Marker(API_ERROR);
+
+  constructor(
+    private readonly ctx: ParserContext,
+    state: ClaudeState | null,
+  ) {
+    this.cwd = state?.cwd ?? null;
+  }
+
+  state(): ClaudeState {
+    return { cwd: this.cwd };
+  }
+
+  line(buf: Buffer, start: number, end: number, lineNo: number): void {
+    if (end <= start) return;
+    const hasUsage = this.usage.in(buf, start, end);
+    const hasPatch = !hasUsage && this.patch.in(buf, start, end);
+    const hasError = this.apiError.in(buf, start, end);
+    if (!hasUsage && !hasPatch && !hasError) {
+      // Lines that cannot carry usage or an edit are not parsed (they hold most of the bytes); a torn
+      // one is still reported.
+      if (!looksWhole(buf, start, end)) this.reject(lineNo, 'not a whole JSON object (torn or corrupt line)', buf, start, end);
+      else if (this.cwd === null) this.cwd = stringField(buf, start, end, 'cwd');
+      return;
+    }
+    const parsed = parseLine(buf, start, end);
+    if ('error' in parsed) {
+      this.reject(lineNo, parsed.error, buf, start, end);
+      return;
+    }
+    const o = parsed.value;
+    if (this.cwd === null) this.cwd = text(o.cwd);
+    if (o.isApiErrorMessage === true) this.error(o, lineNo, buf, start, end);
+    else if (hasUsage) this.request(o, lineNo, buf, start, end);
+    else this.edit(o, lineNo, buf, start, end);
+  }
+
+  private request(o: Record<string, unknown>, lineNo: number, buf: Buffer, start: number, end: number): void {
+    // Subagent progress lines nest the subagent's assistant line under data.message.
+    let entry = o;
+    let message = obj(o.message);
+    if (!obj(message?.usage)) {
+      const nested = obj(obj(o.data)?.message);
+      if (nested && obj(obj(nested.message)?.usage)) {
+        entry = nested;
+        message = obj(nested.message);
+      }
+    }
+    const usage = obj(message?.usage);
+    if (!message || !usage) return; // "usage":{ inside some other structure (e.g. tool output)
+    const model = text(message.model);
+    if (model === '<synthetic>') return;
+    const cacheWrite = cacheCreation(usage);
+    const messageId = text(message.id);
+    const requestId = text(entry.requestId);
+    const sidechain = entry.isSidechain === true || o.isSidechain === true;
+    const attrs: Attrs = {};
+    if (sidechain) attrs.sidechain = true;
+    if (usage.speed === 'fast') attrs.speed = 'fast';
+    const version = text(o.version);
+    if (version) attrs.agent_version = version.slice(0, 32);
+    if (usage.input_tokens === undefined || usage.output_tokens === undefined) {
+      this.reject(lineNo, 'usage without input_tokens/output_tokens', buf, start, end);
+      return;
+    }
+    const draft: EventDraft = {
+      source: CLAUDE_SOURCE,
+      kind: 'request',
+      time: entry.timestamp ?? o.timestamp,
+      identity: messageId ? [messageId, requestId] : ['line', text(entry.uuid) ?? text(o.uuid) ?? `${this.ctx.file}:${lineNo}`],
+      session_id: text(o.sessionId) ?? text(entry.sessionId),
+      model,
+      tokens_in: usage.input_tokens,
+      tokens_out: usage.output_tokens,
+      cache_read_tokens: usage.cache_read_input_tokens ?? 0,
+      cache_write_tokens: cacheWrite,
+      cost_usd: entry.costUSD ?? o.costUSD,
+      agent: 'claude-code',
+      branch: branchOf(o),
+      attrs,
+    };
+    if (!messageId) {
+      this.build({ draft, key: null, messageId: null, sidechain, total: 0, lineNo });
+      return;
+    }
+    // The content-block copies of one request are consecutive lines: hold the best copy and build (and
+    // price) it once when the next request starts.
+    const key = `${messageId}\u0000${requestId ?? ''}`;
+    const total = num(usage.input_tokens) + num(usage.output_tokens) + num(usage.cache_read_input_tokens) + num(cacheWrite);
+    const cand: Held = { draft, key, messageId, sidechain, total, lineNo };
+    const held = this.held;
+    if (held && held.key === key) {
+      if (held.sidechain !== sidechain ? held.sidechain : total > held.total) this.held = cand;
+      return;
+    }
+    this.finish();
+    this.held = cand;
+  }
+
+  /** Builds the request still held (end of a pass). */
+  finish(): void {
+    const h = this.held;
+    this.held = undefined;
+    if (h) this.build(h);
+  }
+
+  private build(h: Held): void {
+    const built = buildEvent(h.draft, { prices: this.ctx.prices });
+    if (!built.ok) {
+      this.ctx.out.rejects.push({ received_at: this.ctx.receivedAt, source: CLAUDE_SOURCE, reason: `${this.ctx.file}:${h.lineNo}: ${built.reason}`, excerpt: `line ${h.lineNo} of ${this.ctx.file} (a request line)` });
+      return;
+    }
+    const e = built.value;
+    this.ctx.out.items.push({
+      event: e,
+      claude: h.messageId
+        ? { messageId: h.messageId, sidechain: h.sidechain, total: (e.tokens_in ?? 0) + (e.tokens_out ?? 0) + (e.cache_read_tokens ?? 0) + (e.cache_write_tokens ?? 0) }
+        : undefined,
+    });
+  }
+
+  private error(o: Record<string, unknown>, lineNo: number, buf: Buffer, start: number, end: number): void {
+    const message = obj(o.message);
+    const usage = obj(message?.usage);
+    const code = typeof o.error === 'string' && ERROR_CODE_RE.test(o.error) ? o.error : null;
+    const status = typeof o.apiErrorStatus === 'number' && Number.isInteger(o.apiErrorStatus) ? o.apiErrorStatus : null;
+    const model = text(message?.model);
+    const built = buildEvent(
+      {
+        source: CLAUDE_SOURCE,
+        kind: 'error',
+        time: o.timestamp,
+        identity: ['error', text(o.uuid) ?? text(message?.id) ?? `${this.ctx.file}:${lineNo}`],
+        session_id: text(o.sessionId),
+        model: model === '<synthetic>' ? null : model,
+        tokens_in: usage?.input_tokens,
+        tokens_out: usage?.output_tokens,
+        cache_read_tokens: usage?.cache_read_input_tokens,
+        cache_write_tokens: usage ? cacheCreation(usage) : undefined,
+        status_code: status,
+        agent: 'claude-code',
+        branch: branchOf(o),
+        attrs: code ? { error: code } : null,
+      },
+      { prices: this.ctx.prices },
+    );
+    if (!built.ok) this.reject(lineNo, built.reason, buf, start, end);
+    else this.ctx.out.items.push({ event: built.value });
+  }
+
+  private edit(o: Record<string, unknown>, lineNo: number, buf: Buffer, start: number, end: number): void {
+    const r = obj(o.toolUseResult);
+    if (!r || !Array.isArray(r.structuredPatch) || typeof r.filePath !== 'string') return;
+    const tool = Array.isArray(r.edits) ? 'MultiEdit' : r.type === 'create' || r.type === 'update' ? 'Write' : 'Edit';
+    let added = 0;
+    let removed = 0;
+    for (const hunk of r.structuredPatch) {
+      const lines = obj(hunk)?.lines;
+      if (!Array.isArray(lines)) continue;
+      for (const l of lines) {
+        if (typeof l !== 'string') continue;
+        if (l.startsWith('+')) added++;
+        else if (l.startsWith('-')) removed++;
+      }
+    }
+    // A new file has no patch: every line of its content is added.
+    if (tool === 'Write' && r.type === 'create' && r.structuredPatch.length === 0 && typeof r.content === 'string') added = countLines(r.content);
+    const cwd = text(o.cwd) ?? this.cwd;
+    const rel = cwd && path.isAbsolute(r.filePath) ? path.relative(cwd, r.filePath) : r.filePath;
+    const ext = path.extname(r.filePath).slice(1).toLowerCase();
+    // The key editor capture matches on (src/core/retention/path-hash.ts); cwd is the workspace root in the common case.
+    const attrs: Attrs = { path_hash: pathHash(rel) };
+    if (typeof r.userModified === 'boolean') attrs.user_modified = r.userModified;
+    const built = buildEvent(
+      {
+        source: CLAUDE_SOURCE,
+        kind: 'edit',
+        time: o.timestamp,
+        identity: ['edit', toolUseId(o) ?? text(o.uuid) ?? `${this.ctx.file}:${lineNo}`],
+        session_id: text(o.sessionId),
+        lines_added: added,
+        lines_removed: removed,
+        tool_name: tool,
+        language: ext && ext.length <= 16 ? ext : null,
+        agent: 'claude-code',
+        branch: branchOf(o),
+        attrs,
+      },
+      { prices: this.ctx.prices },
+    );
+    if (!built.ok) this.reject(lineNo, built.reason, buf, start, end);
+    else this.ctx.out.items.push({ event: built.value });
+  }
+
+  private reject(lineNo: number, reason: string, buf: Buffer, start: number, end: number): void {
+    this.ctx.out.rejects.push(lineReject(this.ctx, CLAUDE_SOURCE, lineNo, reason, buf, start, end));
+  }
+}
+
+/**
+ * Cache writes: the split by lifetime (`cache_creation.ephemeral_5m/1h_input_tokens`) when present, else
+ * `cache_creation_input_tokens` (the same number in real lines; ccusage reads them in this order too).
+ */
+function cacheCreation(usage: Record<string, unknown>): unknown {
+  const split = obj(usage.cache_creation);
+  if (split) {
+    const a = split.ephemeral_5m_input_tokens;
+    const b = split.ephemeral_1h_input_tokens;
+    if (typeof a === 'number' || typeof b === 'number') return (typeof a === 'number' ? a : 0) + (typeof b === 'number' ? b : 0);
+  }
+  return usage.cache_creation_input_tokens ?? 0;
+}
+
+function branchOf(o: Record<string, unknown>): string | null {
+  const b = text(o.gitBranch);
+  return b && b !== 'HEAD' ? b.slice(0, 256) : null;
+}
+
+function toolUseId(o: Record<string, unknown>): string | null {
+  const content = obj(o.message)?.content;
+  if (!Array.isArray(content)) return null;
+  for (const c of content) {
+    const block = obj(c);
+    if (block?.type === 'tool_result' && typeof block.tool_use_id === 'string') return block.tool_use_id;
+  }
+  return null;
+}
+
+function countLines(s: string): number {
+  if (!s) return 0;
+  let n = 0;
+  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
+  return s.endsWith('\n') ? n : n + 1;
+}

@@ -1,0 +1,119 @@
+import type { SqlValue } from 'sql.js';
+import type { AiEvent } from '../../core/model';
+import type { Store } from '../../core/store/store';
+import type { ParsedEvent } from './parser';
+
+/**
+ * The Claude request identity rules, applied before a batch is stored:
+ * 1. One row per `message.id` + `requestId` (the trace_hash). Of repeated copies (one line per content
+ *    block, a re-read file, a subagent's progress copy in the parent file) the one with the largest token
+ *    total is kept: early content-block lines carry partial output counts. A main-chain copy beats a
+ *    sidechain copy. A copy no better than the stored row is dropped (counted as a duplicate).
+ * 2. Sidechain replays: a `/btw` side question's log replays parent messages under new request ids
+ *    (ccusage #913). A sidechain request whose `message.id` is already stored under another request id is
+ *    dropped; a main-chain request arriving after such a replay marks the replay `duplicate_of` itself.
+ * Events of other kinds and sources pass through; identical ones dedup in the store by trace_hash.
+ */
+export interface DedupOutcome {
+  events: AiEvent[];
+  /** Copies dropped here (no better than what is stored or in the batch). */
+  dropped: number;
+  /** Stored sidechain replays marked duplicate_of a main-chain request, and their days. */
+  markedDays: string[];
+}
+
+interface Existing {
+  total: number;
+  sidechain: boolean;
+}
+
+const IN_CHUNK = 500;
+
+function better(c: { total: number; sidechain: boolean }, e: Existing): boolean {
+  if (c.sidechain !== e.sidechain) return e.sidechain;
+  return c.total > e.total;
+}
+
+export function resolveClaudeDuplicates(store: Store, items: ParsedEvent[]): DedupOutcome {
+  const out: AiEvent[] = [];
+  const best = new Map<string, ParsedEvent>();
+  for (const it of items) {
+    if (!it.claude) {
+      out.push(it.event);
+      continue;
+    }
+    const prev = best.get(it.event.trace_hash);
+    if (!prev || better(it.claude, prev.claude!)) best.set(it.event.trace_hash, it);
+  }
+  let dropped = items.length - out.length - best.size;
+  if (!best.size) return { events: out, dropped, markedDays: [] };
+
+  const stored = selectIn(store, 'SELECT trace_hash, tokens_in, tokens_out, cache_read_tokens, cache_write_tokens, attrs FROM sessions WHERE trace_hash IN', [...best.keys()]);
+  const existing = new Map<string, Existing>();
+  for (const r of stored) {
+    existing.set(r[0] as string, {
+      total: ((r[1] as number) ?? 0) + ((r[2] as number) ?? 0) + ((r[3] as number) ?? 0) + ((r[4] as number) ?? 0),
+      sidechain: typeof r[5] === 'string' && r[5].includes('"sidechain":true'),
+    });
+  }
+  const messages = new Map<string, { hash: string; sidechain: boolean }>();
+  for (const r of selectIn(store, 'SELECT message_id, trace_hash, sidechain FROM transcript_messages WHERE message_id IN', [...new Set([...best.values()].map((b) => b.claude!.messageId))])) {
+    messages.set(r[0] as string, { hash: r[1] as string, sidechain: r[2] === 1 });
+  }
+
+  const upsertMsg = store.db.prepare(
+    'INSERT INTO transcript_messages (message_id, trace_hash, sidechain) VALUES (?, ?, ?) ON CONFLICT(message_id) DO UPDATE SET trace_hash = excluded.trace_hash, sidechain = excluded.sidechain',
+  );
+  const markDup = store.db.prepare('UPDATE sessions SET duplicate_of = ? WHERE trace_hash = ? AND duplicate_of IS NULL RETURNING event_date');
+  const markedDays = new Set<string>();
+  try {
+    // Main-chain requests first, so a replay in the same batch meets its parent and is dropped.
+    const ordered = [...best].sort((a, b) => Number(a[1].claude!.sidechain) - Number(b[1].claude!.sidechain));
+    for (const [hash, it] of ordered) {
+      const c = it.claude!;
+      const e = existing.get(hash);
+      if (e && !better(c, e)) {
+        dropped++;
+        continue;
+      }
+      const m = messages.get(c.messageId);
+      if (m && m.hash !== hash) {
+        if (c.sidechain) {
+          dropped++; // a replay of a stored request (main-chain, or another sidechain copy)
+          continue;
+        }
+        if (!m.sidechain) {
+          out.push(it.event); // two main-chain requests sharing a message id are both real
+          continue;
+        }
+        // The stored copy was a replay of this main-chain request.
+        markDup.bind([hash, m.hash]);
+        while (markDup.step()) markedDays.add(markDup.get()[0] as string);
+        markDup.reset();
+      }
+      if (!m || m.hash !== hash || m.sidechain !== c.sidechain) {
+        upsertMsg.run([c.messageId, hash, c.sidechain ? 1 : 0]);
+        messages.set(c.messageId, { hash, sidechain: c.sidechain });
+      }
+      out.push(it.event);
+    }
+  } finally {
+    upsertMsg.free();
+    markDup.free();
+  }
+  if (markedDays.size) {
+    for (const d of markedDays) store.db.run('INSERT OR IGNORE INTO dirty_days (event_date) VALUES (?)', [d]);
+    store.markDirty([...markedDays]);
+  }
+  return { events: out, dropped, markedDays: [...markedDays] };
+}
+
+function selectIn(store: Store, sqlPrefix: string, keys: string[]): SqlValue[][] {
+  const rows: SqlValue[][] = [];
+  for (let i = 0; i < keys.length; i += IN_CHUNK) {
+    const part = keys.slice(i, i + IN_CHUNK);
+    const r = store.db.exec(`${sqlPrefix} (${part.map(() => '?').join(',')})`, part);
+    if (r[0]) rows.push(...r[0].values);
+  }
+  return rows;
+}
