@@ -28,8 +28,12 @@ export interface Headline {
   unit: Unit;
   value: number | null;
   previous: number | null;
-  /** (value − previous) / previous in %, null when either is null or previous is 0. */
+  /**
+   * (value − previous) / previous in %; null when either is null, previous is 0, or the previous period was
+   * not measured on every day (then `note` says so).
+   */
   changePct: number | null;
+  note: string | null;
 }
 
 export interface SeriesInfo {
@@ -121,7 +125,7 @@ export interface Efficiency {
   costPerMergedPr: number | null;
   /** Accepted lines per 1,000 output tokens. */
   acceptedLinesPer1kOutputTokens: number | null;
-  /** Sessions this period vs the previous period of equal length, in %. */
+  /** Sessions this period vs the previous period of equal length, in % (null unless that period was fully measured). */
   sessionGrowthPct: number | null;
 }
 

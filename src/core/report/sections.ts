@@ -39,6 +39,14 @@ interface PeriodTotals {
   reopenedPrs: number | null;
   linesChanged: number | null;
   latencyP50: number | null;
+  /** Share of the period's days on which each family was measured (0..1). */
+  measured: Record<Family, number>;
+}
+
+type Family = 'ai' | 'commits' | 'prs';
+
+function measuredShare(values: ReadonlyArray<number | null>): number {
+  return values.length ? values.filter((v) => v !== null).length / values.length : 0;
 }
 
 /** Period totals from daily series (sessions come from session_index: distinct over the period). */
@@ -61,14 +69,30 @@ export function periodTotals(series: Series, sessions: number | null, latencyP50
     reopenedPrs: sum(series.reopened_prs),
     linesChanged: sum(series.lines_changed),
     latencyP50,
+    measured: { ai: measuredShare(series.requests), commits: measuredShare(series.commits), prs: measuredShare(series.merged_prs) },
   };
 }
 
+/**
+ * Headline numbers with the change against the previous period of equal length. A change is only given
+ * when the previous period was measured on every day: a period that ProdLens saw only partly would make
+ * any growth look large.
+ */
 export function headline(cur: PeriodTotals, prev: PeriodTotals): Headline[] {
-  const h = (key: string, label: string, unit: Unit, pick: (t: PeriodTotals) => number | null): Headline => {
+  const h = (key: string, label: string, unit: Unit, pick: (t: PeriodTotals) => number | null, family: Family = 'ai'): Headline => {
     const value = pick(cur);
-    const previous = pick(prev);
-    return { key, label, unit, value, previous, changePct: changePct(value, previous) };
+    const share = prev.measured[family];
+    const previous = share > 0 ? pick(prev) : null;
+    const comparable = share === 1;
+    return {
+      key,
+      label,
+      unit,
+      value,
+      previous,
+      changePct: comparable ? changePct(value, previous) : null,
+      note: share > 0 && !comparable ? `previous period only ${Math.round(share * 100)}% measured; no change shown` : null,
+    };
   };
   return [
     h('sessions', 'Sessions', 'count', (t) => t.sessions),
@@ -81,8 +105,8 @@ export function headline(cur: PeriodTotals, prev: PeriodTotals): Headline[] {
     h('insertions', 'AI insertions', 'count', (t) => t.insertions),
     h('accepted_lines', 'Accepted AI lines', 'lines', (t) => t.acceptedLines),
     h('acceptance_rate', 'Acceptance rate', 'ratio', (t) => ratio(t.acceptedInsertions, t.insertions)),
-    h('commits', 'Commits', 'count', (t) => t.commits),
-    h('merged_prs', 'Merged PRs', 'count', (t) => t.mergedPrs),
+    h('commits', 'Commits', 'count', (t) => t.commits, 'commits'),
+    h('merged_prs', 'Merged PRs', 'count', (t) => t.mergedPrs, 'prs'),
   ];
 }
 
@@ -92,7 +116,7 @@ export function efficiency(cur: PeriodTotals, prev: PeriodTotals): Efficiency {
     costPerAcceptedLine: ratio(cur.costUsd, cur.acceptedLines),
     costPerMergedPr: ratio(cur.costUsd, cur.mergedPrs),
     acceptedLinesPer1kOutputTokens: cur.outputTokens ? ratio(cur.acceptedLines, cur.outputTokens / 1000) : null,
-    sessionGrowthPct: changePct(cur.sessions, prev.sessions),
+    sessionGrowthPct: prev.measured.ai === 1 ? changePct(cur.sessions, prev.sessions) : null,
   };
 }
 

@@ -1,0 +1,6 @@
+/** Types of scripts/check-vsix.mjs for the unit tests. */
+export declare const DEFAULT_VSIX: string;
+export declare const MAX_VSIX_BYTES: number;
+export declare const REQUIRED_ENTRIES: string[];
+export declare function vsixProblems(entries: string[], bytes: number): string[];
+export declare function zipEntries(file: string): Promise<string[]>;

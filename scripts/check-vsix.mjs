@@ -1,0 +1,85 @@
+// Verifies the packaged VSIX (run by `npm run package` after vsce): it holds only what runs — the bundles and
+// their WASM files, media/, package.json and the docs — stays under 5 MB, and carries both WASM files.
+//   node scripts/check-vsix.mjs --before   remove an old VSIX and make sure dist-vsix/ exists (vsce needs it)
+//   node scripts/check-vsix.mjs [FILE]     check FILE (default dist-vsix/prodlens.vsix)
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import yauzl from 'yauzl';
+
+/** Where `npm run package` writes the VSIX. */
+export const DEFAULT_VSIX = 'dist-vsix/prodlens.vsix';
+/** Marketplace and install limit we hold ourselves to. */
+export const MAX_VSIX_BYTES = 5 * 1024 * 1024;
+/** WASM files the bundles load from their own folder at run time. */
+export const REQUIRED_ENTRIES = ['extension/package.json', 'extension/dist/sql-wasm.wasm', 'extension/dist/parquet_wasm_bg.wasm'];
+
+/** Entries a VSIX may hold: vsce's own manifest files, then what runs and what the marketplace shows. */
+const ALLOWED = [
+  /^\[Content_Types\]\.xml$/,
+  /^extension\.vsixmanifest$/,
+  /^extension\/package\.json$/,
+  /^extension\/dist\/[^/]+\.(js|wasm)$/,
+  /^extension\/media\/.+/,
+  /^extension\/(readme|changelog)\.md$/i,
+  /^extension\/license(\.md|\.txt)?$/i,
+];
+
+/**
+ * The problems with a VSIX, given its entry names and its size in bytes; empty when it is fine.
+ * @param {string[]} entries
+ * @param {number} bytes
+ * @returns {string[]}
+ */
+export function vsixProblems(entries, bytes) {
+  const problems = [];
+  if (bytes >= MAX_VSIX_BYTES) problems.push(`is ${(bytes / 1048576).toFixed(2)} MB, the limit is 5 MB`);
+  for (const required of REQUIRED_ENTRIES) {
+    if (!entries.includes(required)) problems.push(`lacks ${required}`);
+  }
+  for (const entry of entries) {
+    if (entry.endsWith('/')) continue;
+    if (!ALLOWED.some((pattern) => pattern.test(entry))) problems.push(`holds ${entry}, which does not run (see .vscodeignore)`);
+  }
+  return problems;
+}
+
+/** Entry names of a zip file. */
+export async function zipEntries(file) {
+  const zip = await yauzl.openPromise(file);
+  const names = [];
+  try {
+    for await (const entry of zip.eachEntry()) names.push(entry.fileName);
+  } finally {
+    zip.close();
+  }
+  return names;
+}
+
+async function main(args) {
+  if (args[0] === '--before') {
+    rmSync(DEFAULT_VSIX, { force: true });
+    mkdirSync(path.dirname(DEFAULT_VSIX), { recursive: true });
+    return 0;
+  }
+  const file = args[0] ?? DEFAULT_VSIX;
+  const bytes = statSync(file).size;
+  const entries = await zipEntries(file);
+  const problems = vsixProblems(entries, bytes);
+  if (problems.length > 0) {
+    process.stderr.write(`${file} is not fit to ship:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
+    return 1;
+  }
+  process.stdout.write(`${file}: ${(bytes / 1048576).toFixed(2)} MB, ${entries.length} entries, both WASM files, nothing but what runs\n`);
+  return 0;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error) => {
+      process.stderr.write(`check-vsix: ${error.message}\n`);
+      process.exit(1);
+    },
+  );
+}
