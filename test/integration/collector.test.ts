@@ -6,6 +6,7 @@ import { extensionId, readManifest } from './support/manifest';
 type Api = {
   services: { context: vscode.ExtensionContext; store(): Promise<{ db: { exec(sql: string): Array<{ values: unknown[][] }> } }> };
   collector: { running?: { port?: number; endpoint?: string } };
+  statusBar: { text: string };
 };
 
 function call(url: string, o: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: string }> {
@@ -65,6 +66,8 @@ describe('collector', function () {
     const h = await call(`${endpoint}/health`);
     assert.equal(h.status, 200);
     assert.equal(JSON.parse(h.body).status, 'ok');
+    const port = api.collector.running!.port!;
+    await until(`the status bar to show port ${port}`, () => api.statusBar.text.includes(`:${port}`) || undefined);
   });
 
   it('gives new integrated terminals the endpoint, the token and the workspace repository and branch', async () => {
@@ -91,6 +94,9 @@ describe('collector', function () {
     const store = await api.services.store();
     const rows = store.db.exec(`SELECT source, repo_slug, branch FROM sessions WHERE session_id = '${session}'`)[0]?.values;
     assert.deepEqual(rows, [['claude-code-otel', 'acme/prodlens-demo', 'feature/report']]);
+    const health = JSON.parse((await call(`${endpoint}/health`)).body);
+    assert.ok(health.sources['claude-code-otel'].events >= 1, 'health reports when the source last sent data');
+    assert.ok(!JSON.stringify(health).includes(token));
   });
 
   it('stops and removes the terminal environment when turned off, and comes back when turned on', async () => {
