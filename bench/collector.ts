@@ -13,8 +13,8 @@
  *   much more than CPU time.
  * - Sustained load: 100-record JSON batches for --sustain seconds; the collector's RSS sampled from /proc.
  * Every figure is the median of --runs runs; JSON, protobuf and the import are also compared run by run
- * (paired ratios, medians), since within a run they meet the same machine load. Usage: tsx bench/collector.ts [--runs 3] [--sustain 60]
- * [--records 50000] [--json out.json]
+ * (paired ratios, medians), since within a run they meet the same machine load.
+ * Usage: tsx bench/collector.ts [--runs 3] [--sustain 60] [--records 50000] [--concurrency 4] [--json out.json]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
