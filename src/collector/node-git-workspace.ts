@@ -12,19 +12,20 @@ export interface WorkspaceVcs {
   branch: string | null;
 }
 
-function git(dir: string, args: string[]): Promise<string | null> {
+function git(gitPath: string, dir: string, args: string[]): Promise<string | null> {
   return new Promise((resolve) => {
-    execFile('git', ['-C', dir, ...args], { timeout: 3000, windowsHide: true }, (err, stdout) => resolve(err ? null : stdout.trim() || null));
+    execFile(gitPath, ['-C', dir, ...args], { timeout: 3000, windowsHide: true }, (err, stdout) => resolve(err ? null : stdout.trim() || null));
   });
 }
 
 /** Reads the remote and branch of `dir` with the `git` command; nulls when git or the repository is missing. */
-export async function readWorkspaceVcs(dir: string): Promise<WorkspaceVcs> {
-  const [origin, branch] = await Promise.all([git(dir, ['remote', 'get-url', 'origin']), git(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD'])]);
+export async function readWorkspaceVcs(dir: string, gitPath = 'git'): Promise<WorkspaceVcs> {
+  const run = (args: string[]) => git(gitPath, dir, args);
+  const [origin, branch] = await Promise.all([run(['remote', 'get-url', 'origin']), run(['symbolic-ref', '--quiet', '--short', 'HEAD'])]);
   let remote = origin;
   if (!remote) {
-    const first = (await git(dir, ['remote']))?.split('\n')[0];
-    if (first) remote = await git(dir, ['remote', 'get-url', first]);
+    const first = (await run(['remote']))?.split('\n')[0];
+    if (first) remote = await run(['remote', 'get-url', first]);
   }
   const repoUrl = remote ? redactRemoteUrl(remote) : null;
   return { repoUrl, repo_slug: repoSlugFromUrl(repoUrl), branch };

@@ -98,7 +98,7 @@ export class CollectorFeature extends Disposable {
     ]);
     this.token = await this.getOrCreateToken();
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    this.vcs = folder ? await readWorkspaceVcs(folder) : NO_VCS;
+    this.vcs = folder ? await readWorkspaceVcs(folder, readConfig().git.path) : NO_VCS;
     const server = new CollectorServer({
       token: this.token,
       port,
@@ -146,7 +146,7 @@ export class CollectorFeature extends Disposable {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     if (!this.server || !folder) return;
     const { readWorkspaceVcs } = await import('../collector/node-git-workspace');
-    const next = await readWorkspaceVcs(folder);
+    const next = await readWorkspaceVcs(folder, readConfig().git.path);
     if (next.branch !== this.vcs.branch || next.repoUrl !== this.vcs.repoUrl) {
       this.vcs = next;
       this.applyEnvironment();
