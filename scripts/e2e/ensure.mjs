@@ -164,8 +164,11 @@ async function installCodeServer() {
     allowScripts: { [`code-server@${versions.codeServer}`]: true, argon2: true },
   };
   writeFileSync(path.join(prefix, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  // Under `npm run`, the outer npm's npm_* variables (npm_config_user_agent says node/v20) would become the
+  // inner npm's config, and code-server's postinstall would refuse Node 20: drop them.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_')));
   const env = {
-    ...process.env,
+    ...inherited,
     PATH: `${path.dirname(toolPaths.node)}${path.delimiter}${process.env.PATH ?? ''}`,
     npm_config_nodedir: toolPaths.nodeDir,
   };

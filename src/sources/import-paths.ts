@@ -58,6 +58,15 @@ export async function importPaths(store: Store, paths: readonly string[], opts: 
   }
 
   const summary: ImportSummary = { ...emptyIngestResult(), files: files.length, transcriptFiles: 0, skipped: {}, cancelled: false };
+  await store.bulk(() => importAll(store, files, transcripts, summary, opts));
+  // The day-level tables are refreshed for the changed days by their next reader (report, export, the
+  // extension when idle): `dirty_days` is saved with the snapshot, so nothing is lost by waiting.
+  await store.flush();
+  return summary;
+}
+
+async function importAll(store: Store, files: string[], transcripts: string[], summary: ImportSummary, opts: ImportPathsOptions): Promise<void> {
+  const logger = opts.logger ?? silentLogger;
   const ctx: NormalizeContext = { prices: opts.prices, receivedAt: new Date().toISOString() };
   let records = 0;
   const otelDays = new Set<string>();
@@ -86,9 +95,6 @@ export async function importPaths(store: Store, paths: readonly string[], opts: 
     summary.cancelled ||= t.cancelled;
   }
   if (otelDays.size) reconcileOtelCopies(store, { days: [...otelDays] });
-  store.refreshDailyMetrics();
-  await store.flush();
-  return summary;
 }
 
 /** A folder the transcript reader owns by its shape (a Claude config/projects folder, a Codex home/sessions). */

@@ -4,13 +4,13 @@ import path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { emptyIngestResult, type Batch, type IngestResult } from '../model';
 import { silentLogger, systemClock, type Clock, type Logger } from '../ports';
-import { DailyActivity } from './daily-activity';
-import { DailySessionMetrics } from './daily-session-metrics';
 import type { DayAggregate } from './day-aggregate';
+import { DayRollups } from './day-rollups';
 import { EventWriter } from './event-writer';
 import { Journal, listSegments, readSegment } from './journal';
 import { acquireLock, releaseLock } from './lock';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
+import { transaction } from './transaction';
 import { backupPath, checkSnapshot, moveAside, readSnapshot, writeSnapshotAtomic } from './snapshot';
 
 export interface StoreOptions {
@@ -58,6 +58,7 @@ export class Store {
   /** Journal generation covered by the snapshot currently on disk. */
   private coveredGen: number;
   private closed = false;
+  private bulkRunning: Promise<void> | undefined;
 
   private constructor(
     private readonly opts: Required<Omit<StoreOptions, 'path' | 'sql'>> & { path: string | null },
@@ -69,7 +70,7 @@ export class Store {
     this.openReport = report;
     this.journal = journal;
     this.writer = new EventWriter(db, () => this.deviceId);
-    this.aggregates = [new DailySessionMetrics(db), new DailyActivity(db)];
+    this.aggregates = [new DayRollups(db)];
     this.coveredGen = Number(this.getMeta('journal_gen') ?? 0);
   }
 
@@ -97,6 +98,7 @@ export class Store {
       }
     }
     db ??= new options.sql.Database();
+    tune(db);
     migrate(db);
     const covered = Number((db.exec("SELECT value FROM meta WHERE key = 'journal_gen'")[0]?.values[0]?.[0] as string | undefined) ?? 0);
     const journal = opts.path ? Journal.open(opts.path, covered, logger) : undefined;
@@ -139,21 +141,37 @@ export class Store {
   }
 
   /**
+   * Runs `fn` (a bulk import) inside one open transaction, so SQLite writes the changed pages once at the
+   * end instead of at every batch. Snapshots wait until it ends; ingests that arrive meanwhile (the
+   * collector) join the transaction and stay safe in the journal. The work done is committed even if `fn`
+   * fails half way: imports are idempotent, so a retry completes them.
+   */
+  async bulk<T>(fn: () => Promise<T>): Promise<T> {
+    this.assertOpen();
+    if (this.bulkRunning) return fn();
+    this.db.run('BEGIN');
+    let done!: () => void;
+    this.bulkRunning = new Promise<void>((resolve) => (done = resolve));
+    try {
+      return await fn();
+    } finally {
+      this.db.run('COMMIT');
+      this.bulkRunning = undefined;
+      done();
+    }
+  }
+
+  /**
    * Recomputes the day-level tables (daily_session_metrics and the report's rollups) for days whose events
    * changed, in one transaction. Returns the days refreshed.
    */
   refreshDailyMetrics(): string[] {
     const days = (this.db.exec('SELECT event_date FROM dirty_days ORDER BY event_date')[0]?.values ?? []).map((r) => r[0] as string);
     if (!days.length) return [];
-    this.db.run('BEGIN');
-    try {
-      for (const a of this.aggregates) a.refreshDays(days);
+    transaction(this.db, () => {
+      for (const a of this.aggregates) a.refreshDays(days.length);
       this.db.run('DELETE FROM dirty_days');
-      this.db.run('COMMIT');
-    } catch (err) {
-      this.db.run('ROLLBACK');
-      throw err;
-    }
+    });
     this.markDirty();
     return days;
   }
@@ -220,7 +238,7 @@ export class Store {
   async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    while (this.snapshotting) await this.snapshotting;
+    while (this.snapshotting || this.bulkRunning) await (this.snapshotting ?? this.bulkRunning);
     if (this.dirty && this.opts.path) {
       this.snapshotting = this.snapshot().finally(() => (this.snapshotting = undefined));
       await this.snapshotting;
@@ -337,6 +355,15 @@ function loadFirstGood(sql: SqlJsStatic, p: string, clock: Clock, report: OpenRe
     report.movedAside.push({ file, movedTo, reason: reason ?? 'unreadable' });
   }
   return undefined;
+}
+
+/**
+ * The database lives in sql.js's in-memory file system and is made durable by ProdLens's own journal and
+ * snapshots, so SQLite's rollback journal only needs to support ROLLBACK: keep it in memory, skip syncs,
+ * and give the page cache room so large transactions do not spill pages into the in-memory file.
+ */
+function tune(db: Database): void {
+  db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536; PRAGMA locking_mode = EXCLUSIVE;');
 }
 
 function migrate(db: Database): void {

@@ -1,3 +1,4 @@
+import { transaction } from '../../core/store/transaction';
 import type { Store } from '../../core/store/store';
 
 /**
@@ -53,34 +54,31 @@ export function reconcileOtelCopies(store: Store, options: ReconcileOptions = {}
   );
   const touched = new Set<string>();
   let marked = 0;
-  db.run('BEGIN');
   try {
-    for (const row of candidates) {
-      const [hash, session, model, tin, tout, cr, cw, ts, day] = row as [string, string, string | null, number | null, number | null, number, number, number, string];
-      const t = ts;
-      find.bind([session, t - RECONCILE_WINDOW_MS, t + RECONCILE_WINDOW_MS, model, tin, tout, cr, cw]);
-      let bestHash: string | null = null;
-      let bestGap = Infinity;
-      while (find.step()) {
-        const [th, tts] = find.get() as [string, number];
-        const gap = Math.abs(tts - t);
-        if (!claimed.has(th) && gap < bestGap) {
-          bestGap = gap;
-          bestHash = th;
+    transaction(db, () => {
+      for (const row of candidates) {
+        const [hash, session, model, tin, tout, cr, cw, ts, day] = row as [string, string, string | null, number | null, number | null, number, number, number, string];
+        const t = ts;
+        find.bind([session, t - RECONCILE_WINDOW_MS, t + RECONCILE_WINDOW_MS, model, tin, tout, cr, cw]);
+        let bestHash: string | null = null;
+        let bestGap = Infinity;
+        while (find.step()) {
+          const [th, tts] = find.get() as [string, number];
+          const gap = Math.abs(tts - t);
+          if (!claimed.has(th) && gap < bestGap) {
+            bestGap = gap;
+            bestHash = th;
+          }
         }
+        find.reset();
+        if (!bestHash) continue;
+        claimed.add(bestHash);
+        mark.run([bestHash, hash as string]);
+        touched.add(day as string);
+        marked++;
       }
-      find.reset();
-      if (!bestHash) continue;
-      claimed.add(bestHash);
-      mark.run([bestHash, hash as string]);
-      touched.add(day as string);
-      marked++;
-    }
-    for (const d of touched) db.run('INSERT OR IGNORE INTO dirty_days (event_date) VALUES (?)', [d]);
-    db.run('COMMIT');
-  } catch (err) {
-    db.run('ROLLBACK');
-    throw err;
+      for (const d of touched) db.run('INSERT OR IGNORE INTO dirty_days (event_date) VALUES (?)', [d]);
+    });
   } finally {
     find.free();
     mark.free();
