@@ -19,8 +19,25 @@ function fixed64String(r: Reader, signed: boolean): string {
   return v.toString();
 }
 
-/** A varint int64/uint64: a number when exactly representable (as the OTel JS JSON exporter writes), else a string. */
+/**
+ * A varint int64/uint64: a number when exactly representable (as the OTel JS JSON exporter writes it), else
+ * a decimal string. Values below 2^49 (seven bytes: token counts, durations, sequence numbers) are read
+ * without allocating; longer ones (large or negative) go through protobufjs's exact 64-bit path.
+ */
 function varint64(r: Reader, unsigned: boolean): number | string {
+  const buf = r.buf;
+  let pos = r.pos;
+  let value = 0;
+  let scale = 1;
+  for (let i = 0; i < 7 && pos < r.len; i++) {
+    const b = buf[pos++]!;
+    value += (b & 0x7f) * scale;
+    if (b < 0x80) {
+      r.pos = pos;
+      return value;
+    }
+    scale *= 128;
+  }
   const l = (unsigned ? r.uint64() : r.int64()) as unknown as number | { low: number; high: number; toString(): string };
   if (typeof l === 'number') return l;
   const hi = l.high;
