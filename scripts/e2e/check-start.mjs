@@ -1,7 +1,7 @@
 // Checks what `npm start` gives a newcomer: the same machinery (VSIX packaged and installed into code-server,
 // demo workspace), opened in headless chromium like a person would. It waits for the workbench, checks that
-// ProdLens activated (its log says so, shown in the Output panel), and saves screenshots under
-// test-artifacts/start/.
+// ProdLens activated (its log says so, shown in the Output panel), that "ProdLens: Show Report" shows the demo's
+// git history, and saves screenshots under test-artifacts/start/.
 // Part of `npm run test:integration`; on its own: node scripts/e2e/check-start.mjs
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -71,15 +71,30 @@ function extensionLogSays(logsDir, text) {
     .some((file) => readFileSync(path.join(logsDir, file), 'utf8').includes(text));
 }
 
+/** The demo workspace's git history (scripts/e2e/fixture.mjs): four commits, once per SHA across branches. */
+const DEMO_REPO = 'acme/prodlens-demo';
+const DEMO_COMMITS = '4';
+
 /**
- * TO FILL IN when "ProdLens: Show Report" exists (issue 10): run the command, wait for the report webview
- * (`page.frameLocator('iframe.webview.ready').frameLocator('#active-frame')`, ~3 s for the first panel), and
- * check that it shows the demo workspace's sample data (test/fixtures/e2e/) — e.g. a non-zero event count or
- * the demo repository's name — then take a screenshot. Until then it checks nothing and says so.
+ * "ProdLens: Show Report" shows the demo's sample data: the background git sync (30 s after startup) reads
+ * the demo repository's history, the open report updates itself, and over all days it shows the demo's
+ * commits and its repository. Screenshot: test-artifacts/start/report.png.
  */
-async function checkReportShowsSampleData(page) {
-  void page;
-  say('report check: not yet — "ProdLens: Show Report" does not exist yet (fill in checkReportShowsSampleData)');
+async function checkReportShowsSampleData(page, timeoutMs = 120_000) {
+  await runCommand(page, 'ProdLens: Show Report');
+  const report = page.locator('iframe.webview.ready').filter({ visible: true }).first().contentFrame().locator('#active-frame').contentFrame();
+  await report.locator('#app h1, #app #empty-state').first().waitFor({ timeout: 60_000 });
+  // Until the sync has run the report is in its empty state (no filters); it re-renders when commits arrive.
+  const all = report.locator('[data-period="all"]');
+  await all.waitFor({ timeout: timeoutMs });
+  await all.click();
+  await report.locator('[data-period="all"][aria-pressed="true"]').waitFor({ timeout: 30_000 });
+  const commits = report.locator('[data-headline="commits"] .card-value', { hasText: new RegExp(`^${DEMO_COMMITS}$`) });
+  await commits.waitFor({ timeout: 30_000 });
+  await report.locator(`#by-repo tr[data-row="${DEMO_REPO}"]`).waitFor({ timeout: 10_000 });
+  await commits.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(artifacts, 'report.png') });
+  say(`the report shows the demo repository ${DEMO_REPO} with its ${DEMO_COMMITS} commits`);
 }
 
 const seconds = (since) => ((Date.now() - since) / 1000).toFixed(1);

@@ -23,6 +23,8 @@ export interface ProdLensConfig {
     backgroundSync: boolean;
   };
   editor: EditorCaptureConfig;
+  /** Options of the report's correlations (`analysis` of buildReport). */
+  report: { lags: number[]; minPairs: number };
 }
 
 /** `prodlens.editor.*`: editor capture of AI insertions. */
@@ -72,12 +74,31 @@ export function readConfig(scope?: vscode.ConfigurationScope): ProdLensConfig {
       minInsertionChars: clamp(c.get<number>('editor.minInsertionChars', 8), 1, 1000, 8),
       acceptThreshold: clamp(c.get<number>('editor.acceptThreshold', 0.7), 0, 1, 0.7),
     },
+    report: {
+      lags: reportLags(c.get<unknown>('report.lags')),
+      minPairs: reportMinPairs(c.get<unknown>('report.minPairs')),
+    },
   };
 }
 
 function clampPort(v: unknown): number {
   const n = Number(v);
   return Number.isInteger(n) && n >= 0 && n <= 65535 ? n : DEFAULT_COLLECTOR_PORT;
+}
+
+export const DEFAULT_REPORT_LAGS = [0, 1, 2, 3];
+export const DEFAULT_REPORT_MIN_PAIRS = 6;
+
+/** Whole days 0–60, each once, ascending; anything else falls back to the default. */
+export function reportLags(v: unknown): number[] {
+  if (!Array.isArray(v)) return DEFAULT_REPORT_LAGS;
+  const lags = [...new Set(v.filter((x): x is number => Number.isInteger(x) && x >= 0 && x <= 60))].sort((a, b) => a - b);
+  return lags.length ? lags : DEFAULT_REPORT_LAGS;
+}
+
+/** A whole number of days, at least 3 (fewer pairs cannot give a p-value). */
+export function reportMinPairs(v: unknown): number {
+  return Number.isInteger(v) && (v as number) >= 3 ? (v as number) : DEFAULT_REPORT_MIN_PAIRS;
 }
 
 function clamp(v: unknown, min: number, max: number, fallback: number): number {

@@ -4,6 +4,7 @@ import { registerEditorCapture, type EditorCapture, type EditorCaptureApi } from
 import { registerImportCommand } from './import-command';
 import { channelLogger } from './logger';
 import { registerOutcomes } from './outcomes';
+import { registerReportPanel, type ReportPanels } from './report-panel';
 import { ProdLensServices } from './services';
 import { StatusBar } from './status-bar';
 import { registerTranscripts } from './transcripts';
@@ -28,9 +29,11 @@ export function activate(context: vscode.ExtensionContext): ProdLensApi {
   context.subscriptions.push(registerTranscripts(services));
   context.subscriptions.push(registerOutcomes(services));
   context.subscriptions.push((editorCapture = registerEditorCapture(services)));
+  const reports = registerReportPanel(services);
+  context.subscriptions.push(reports);
   context.subscriptions.push((collector = registerCollector(services, statusBar)));
   services.logger.info('[extension] activated');
-  return { services, statusBar, editorCapture, collector };
+  return { services, statusBar, editorCapture, reports, collector };
 }
 
 /** Flushes the database snapshot before the extension host exits. */
@@ -51,6 +54,8 @@ export interface ProdLensApi {
   statusBar: StatusBar;
   /** Editor capture's test surface (see EditorCaptureApi). */
   editorCapture: EditorCaptureApi;
+  /** The report panel (integration tests reach the open panel through it). */
+  reports: ReportPanels;
   /** The collector feature (its running server's port and health). */
   collector: CollectorFeature;
 }

@@ -31,8 +31,10 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
 
   const current = buildDailySeries(db, f);
   const previous = buildDailySeries(db, { ...f, since: prevSince, until: prevUntil });
-  const curTotals = periodTotals(current.series, sessionCount(db, since, until, dims), current.periodLatency.p50);
-  const prevTotals = periodTotals(previous.series, sessionCount(db, prevSince, prevUntil, dims), previous.periodLatency.p50);
+  // Sessions are "not measured" (null), not 0, for a period ProdLens saw no AI activity in at all.
+  const measured = (s: typeof current) => s.series.requests.some((v) => v !== null);
+  const curTotals = periodTotals(current.series, measured(current) ? sessionCount(db, since, until, dims) : null, current.periodLatency.p50);
+  const prevTotals = periodTotals(previous.series, measured(previous) ? sessionCount(db, prevSince, prevUntil, dims) : null, previous.periodLatency.p50);
   const w = whereOf(f);
   const commitW = whereOf({ ...f, source: null }, 'author_email');
   const totalEvents = (db.exec('SELECT COALESCE(SUM(records_received), 0) FROM source_status')[0]?.values[0]?.[0] as number) ?? 0;
