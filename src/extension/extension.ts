@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerCollector, type CollectorFeature } from './collector';
 import { registerEditorCapture, type EditorCapture, type EditorCaptureApi } from './editor-capture';
 import { registerImportCommand } from './import-command';
 import { channelLogger } from './logger';
@@ -9,6 +10,7 @@ import { StatusBar } from './status-bar';
 import { registerTranscripts } from './transcripts';
 
 let services: ProdLensServices | undefined;
+let collector: CollectorFeature | undefined;
 let editorCapture: EditorCapture | undefined;
 
 /**
@@ -29,12 +31,16 @@ export function activate(context: vscode.ExtensionContext): ProdLensApi {
   context.subscriptions.push((editorCapture = registerEditorCapture(services)));
   const reports = registerReportPanel(services);
   context.subscriptions.push(reports);
+  context.subscriptions.push((collector = registerCollector(services, statusBar)));
   services.logger.info('[extension] activated');
-  return { services, statusBar, editorCapture, reports };
+  return { services, statusBar, editorCapture, reports, collector };
 }
 
 /** Flushes the database snapshot before the extension host exits. */
 export async function deactivate(): Promise<void> {
+  // Stop accepting (requests in flight finish their ingest) before the database closes.
+  await collector?.shutdown().catch(() => undefined);
+  collector = undefined;
   // Editor regions get their last (close) measurement written while the store is still open.
   await editorCapture?.shutdown().catch(() => undefined);
   editorCapture = undefined;
@@ -50,4 +56,6 @@ export interface ProdLensApi {
   editorCapture: EditorCaptureApi;
   /** The report panel (integration tests reach the open panel through it). */
   reports: ReportPanels;
+  /** The collector feature (its running server's port and health). */
+  collector: CollectorFeature;
 }
