@@ -4,6 +4,7 @@ import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, existsSync, chmodSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
@@ -52,25 +53,40 @@ const entries = [
     banner: { js: '#!/usr/bin/env node' },
   },
 ];
-if (existsSync('src/webview/main.ts')) {
-  entries.push({
+/**
+ * The report page: one IIFE (dist/webview.js) and, from the CSS it imports (media/report.css, uPlot's),
+ * one stylesheet (dist/webview.css). Exported so tests and benchmarks build exactly this bundle.
+ */
+export function webviewOptions(out = outdir, prod = production) {
+  const root = path.dirname(fileURLToPath(import.meta.url));
+  return {
     ...common,
-    entryPoints: { webview: 'src/webview/main.ts' },
-    outdir,
+    minify: prod,
+    sourcemap: prod ? false : 'linked',
+    legalComments: prod ? 'none' : 'inline',
+    entryPoints: { webview: path.join(root, 'src/webview/main.ts') },
+    outdir: out,
     platform: 'browser',
     format: 'iife',
     target: ['chrome120'],
-  });
+    // Keep `</script>` out of the output so the bundle can be inlined into the standalone HTML export.
+    supported: { 'inline-script': false },
+  };
 }
+if (existsSync('src/webview/main.ts')) entries.push(webviewOptions());
 
-copyWasm();
-if (watch) {
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (!isMain) {
+  // Imported for its options (tests, benchmarks): build nothing.
+} else if (watch) {
+  copyWasm();
   for (const options of entries) {
     const ctx = await esbuild.context(options);
     await ctx.watch();
   }
   console.log('[esbuild] watching…');
 } else {
+  copyWasm();
   await Promise.all(entries.map((options) => esbuild.build(options)));
   if (existsSync(path.join(outdir, 'cli.js'))) chmodSync(path.join(outdir, 'cli.js'), 0o755);
 }

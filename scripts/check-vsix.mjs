@@ -11,15 +11,21 @@ import yauzl from 'yauzl';
 export const DEFAULT_VSIX = 'dist-vsix/prodlens.vsix';
 /** Marketplace and install limit we hold ourselves to. */
 export const MAX_VSIX_BYTES = 5 * 1024 * 1024;
-/** WASM files the bundles load from their own folder at run time. */
-export const REQUIRED_ENTRIES = ['extension/package.json', 'extension/dist/sql-wasm.wasm', 'extension/dist/parquet_wasm_bg.wasm'];
+/** WASM files the bundles load from their own folder at run time, and the report page's bundle and stylesheet. */
+export const REQUIRED_ENTRIES = [
+  'extension/package.json',
+  'extension/dist/sql-wasm.wasm',
+  'extension/dist/parquet_wasm_bg.wasm',
+  'extension/dist/webview.js',
+  'extension/dist/webview.css',
+];
 
 /** Entries a VSIX may hold: vsce's own manifest files, then what runs and what the marketplace shows. */
 const ALLOWED = [
   /^\[Content_Types\]\.xml$/,
   /^extension\.vsixmanifest$/,
   /^extension\/package\.json$/,
-  /^extension\/dist\/[^/]+\.(js|wasm)$/,
+  /^extension\/dist\/[^/]+\.(js|css|wasm)$/,
   /^extension\/media\/.+/,
   /^extension\/(readme|changelog)\.md$/i,
   /^extension\/license(\.md|\.txt)?$/i,

@@ -1,8 +1,9 @@
 // Checks what `npm start` gives a newcomer: the same machinery (VSIX packaged and installed into code-server,
 // demo workspace of scripts/demo-data.mjs), opened in headless chromium like a person would. It waits for the
 // workbench, checks that ProdLens activated (its log says so, shown in the Output panel), that the status bar
-// shows today's totals of the demo data with no setup (compared with the CLI's report over the same files),
-// and saves screenshots under test-artifacts/start/.
+// shows today's totals of the demo data with no setup, that "ProdLens: Show Report" shows the demo's headline
+// numbers (both compared with the CLI's report over the same files), and saves screenshots under
+// test-artifacts/start/.
 // Part of `npm run test:integration`; on its own: node scripts/e2e/check-start.mjs
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -116,15 +117,51 @@ async function checkStatusBarShowsToday(page, report, timeoutMs = 60_000) {
   return shown;
 }
 
+/** How the report page writes a headline value (src/webview/format.ts formatValue: en-US, $ with cents). */
+function reportValue(value, unit) {
+  if (value === null || value === undefined) return '—';
+  if (unit === 'usd') return `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  if (unit === 'ratio') return `${(value * 100).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })}%`;
+  if (unit === 'ms') return `${value.toLocaleString('en-US', { maximumFractionDigits: 0 })} ms`;
+  if (unit === 'hours') return `${value.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} h`;
+  return value.toLocaleString('en-US', { maximumFractionDigits: 0 });
+}
+
+/** Headline cards the report check compares with the CLI: AI activity from the transcripts, commits from git. */
+const COMPARED = ['sessions', 'requests', 'total_tokens', 'cost_usd', 'commits'];
+
 /**
- * TO FILL IN when "ProdLens: Show Report" exists (issue 10): run the command, wait for the report webview
- * (`page.frameLocator('iframe.webview.ready').frameLocator('#active-frame')`, ~3 s for the first panel), and
- * check that it shows the demo workspace's sample data (test/fixtures/e2e/) — e.g. a non-zero event count or
- * the demo repository's name — then take a screenshot. Until then it checks nothing and says so.
+ * "ProdLens: Show Report" shows the demo's sample data as the CLI computes it: over all days, the headline
+ * values of `prodlens report --json` over the same transcripts and git history (the extension read the
+ * transcripts at startup and the history with its background sync 30 s later; the open report updates
+ * itself), and the demo repository in the per-repository table. Screenshot: test-artifacts/start/report.png.
  */
-async function checkReportShowsSampleData(page) {
-  void page;
-  say('report check: not yet — "ProdLens: Show Report" does not exist yet (fill in checkReportShowsSampleData)');
+async function checkReportShowsSampleData(page, report, timeoutMs = 120_000) {
+  const expected = report();
+  const cards = expected.headline.filter((h) => COMPARED.includes(h.key)).map((h) => ({ key: h.key, text: reportValue(h.value, h.unit) }));
+  if (cards.length !== COMPARED.length) throw new Error(`prodlens report --json has no headline ${COMPARED.join('/')}: ${expected.headline.map((h) => h.key)}`);
+  const repo = expected.options.repos.find((r) => r);
+  await runCommand(page, 'ProdLens: Show Report');
+  const view = page.locator('iframe.webview.ready').filter({ visible: true }).first().contentFrame().locator('#active-frame').contentFrame();
+  await view.locator('#app h1, #app #empty-state').first().waitFor({ timeout: 60_000 });
+  const all = view.locator('[data-period="all"]');
+  await all.waitFor({ timeout: timeoutMs });
+  await all.click();
+  await view.locator('[data-period="all"][aria-pressed="true"]').waitFor({ timeout: 30_000 });
+  const deadline = Date.now() + timeoutMs;
+  for (const card of cards) {
+    const value = view.locator(`[data-headline="${card.key}"] .card-value`);
+    for (;;) {
+      const shown = ((await value.textContent({ timeout: 5_000 }).catch(() => '')) ?? '').trim();
+      if (shown === card.text) break;
+      if (Date.now() > deadline) throw new Error(`the report's "${card.key}" card shows "${shown}", prodlens report --json over the same data gives "${card.text}"`);
+      await sleep(500);
+    }
+  }
+  if (repo) await view.locator(`#by-repo tr[data-row="${repo}"]`).waitFor({ timeout: 10_000 });
+  await view.locator('[data-headline="commits"]').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(artifacts, 'report.png') });
+  return `${cards.map((c) => `${c.key} ${c.text}`).join(', ')}${repo ? `, repository ${repo}` : ''}`;
 }
 
 const seconds = (since) => ((Date.now() - since) / 1000).toFixed(1);
@@ -152,7 +189,8 @@ export async function checkStart() {
     const report = cliReport(demo.demo, demo.runDir);
     const status = await checkStatusBarShowsToday(page, report);
     say(`the status bar shows today's totals of the demo data ("${status}") after ${seconds(started)} s`);
-    await checkReportShowsSampleData(page);
+    const shown = await checkReportShowsSampleData(page, report);
+    say(`the report shows the demo data as prodlens report --json computes it (${shown}) after ${seconds(started)} s`);
     say(`npm start check passed in ${seconds(started)} s; screenshots in ${path.relative(process.cwd(), artifacts)}/`);
     return 0;
   } catch (error) {

@@ -1,4 +1,5 @@
 import type { CliIO } from './context';
+import { collectCommand } from './commands/collect';
 import { importCommand } from './commands/import';
 import { infoCommand } from './commands/info';
 import { reportCommand } from './commands/report';
@@ -17,6 +18,7 @@ export interface Command {
 
 /** Every subcommand by name; features register theirs here. */
 export const COMMANDS: Record<string, Command> = {
+  collect: collectCommand,
   import: importCommand,
   report: reportCommand,
   info: infoCommand,

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DEFAULT_COLLECTOR_PORT } from '../collector/options';
 import type { PriceOverrides } from '../core/pricing';
 
 /**
@@ -7,6 +8,7 @@ import type { PriceOverrides } from '../core/pricing';
  */
 export interface ProdLensConfig {
   prices: PriceOverrides;
+  collector: CollectorConfig;
   transcripts: { enabled: boolean; includeAllProjects: boolean };
   git: {
     /** `prodlens.git.autoSync`: read the workspace's git history after startup and daily. */
@@ -21,6 +23,8 @@ export interface ProdLensConfig {
     backgroundSync: boolean;
   };
   editor: EditorCaptureConfig;
+  /** Options of the report's correlations (`analysis` of buildReport). */
+  report: { lags: number[]; minPairs: number };
 }
 
 /** `prodlens.editor.*`: editor capture of AI insertions. */
@@ -31,11 +35,27 @@ export interface EditorCaptureConfig {
   acceptThreshold: number;
 }
 
+/** `prodlens.collector.*`: the local OTLP/HTTP collector and the terminal environment pointing at it. */
+export interface CollectorConfig {
+  enabled: boolean;
+  /** 0 = any free port; a busy port falls back to a free one. */
+  port: number;
+  protocol: 'http/protobuf' | 'http/json';
+  /** Whether new integrated terminals get the agents' telemetry environment. */
+  terminalEnvironment: boolean;
+}
+
 export function readConfig(scope?: vscode.ConfigurationScope): ProdLensConfig {
   const c = vscode.workspace.getConfiguration('prodlens', scope);
   const gitPath = vscode.workspace.getConfiguration('git', scope).get<string | string[] | null>('path');
   return {
     prices: c.get<PriceOverrides>('prices.overrides', {}),
+    collector: {
+      enabled: c.get<boolean>('collector.enabled', true),
+      port: clampPort(c.get<number>('collector.port', DEFAULT_COLLECTOR_PORT)),
+      protocol: c.get<string>('collector.protocol') === 'http/json' ? 'http/json' : 'http/protobuf',
+      terminalEnvironment: c.get<boolean>('collector.terminalEnvironment', true),
+    },
     transcripts: {
       enabled: c.get<boolean>('transcripts.enabled', true),
       includeAllProjects: c.get<boolean>('transcripts.includeAllProjects', false),
@@ -54,7 +74,31 @@ export function readConfig(scope?: vscode.ConfigurationScope): ProdLensConfig {
       minInsertionChars: clamp(c.get<number>('editor.minInsertionChars', 8), 1, 1000, 8),
       acceptThreshold: clamp(c.get<number>('editor.acceptThreshold', 0.7), 0, 1, 0.7),
     },
+    report: {
+      lags: reportLags(c.get<unknown>('report.lags')),
+      minPairs: reportMinPairs(c.get<unknown>('report.minPairs')),
+    },
   };
+}
+
+function clampPort(v: unknown): number {
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 0 && n <= 65535 ? n : DEFAULT_COLLECTOR_PORT;
+}
+
+export const DEFAULT_REPORT_LAGS = [0, 1, 2, 3];
+export const DEFAULT_REPORT_MIN_PAIRS = 6;
+
+/** Whole days 0–60, each once, ascending; anything else falls back to the default. */
+export function reportLags(v: unknown): number[] {
+  if (!Array.isArray(v)) return DEFAULT_REPORT_LAGS;
+  const lags = [...new Set(v.filter((x): x is number => Number.isInteger(x) && x >= 0 && x <= 60))].sort((a, b) => a - b);
+  return lags.length ? lags : DEFAULT_REPORT_LAGS;
+}
+
+/** A whole number of days, at least 3 (fewer pairs cannot give a p-value). */
+export function reportMinPairs(v: unknown): number {
+  return Number.isInteger(v) && (v as number) >= 3 ? (v as number) : DEFAULT_REPORT_MIN_PAIRS;
 }
 
 function clamp(v: unknown, min: number, max: number, fallback: number): number {

@@ -32,7 +32,7 @@ export class StatusBar extends Disposable {
     this.item = this._register(vscode.window.createStatusBarItem('prodlens.status', vscode.StatusBarAlignment.Right, 100));
     this.item.name = 'ProdLens';
     this.item.text = '$(pulse) ProdLens';
-    this.item.command = 'prodlens.showLog';
+    this.item.command = 'prodlens.showReport';
     this.item.show();
     const start = setTimeout(() => void this.attach(), this.openDelayMs);
     this._register(toDisposable(() => clearTimeout(start)));
@@ -94,7 +94,7 @@ export class StatusBar extends Disposable {
   private render(): void {
     const extra = [...this.sections].map((s) => s.text?.()).filter((x): x is string => !!x);
     this.item.text = ['$(pulse) ProdLens', this.lastTotals, ...extra].filter(Boolean).join(' · ');
-    const md = new vscode.MarkdownString([...this.lastTooltip, ...[...this.sections].flatMap((s) => ['', ...s.tooltip()]), '', 'Click to show the ProdLens log.'].join('\n\n'));
+    const md = new vscode.MarkdownString([...this.lastTooltip, ...[...this.sections].flatMap((s) => ['', ...s.tooltip()]), '', 'Click to show the ProdLens report.'].join('\n\n'));
     this.item.tooltip = md;
     this.item.backgroundColor = [...this.sections].some((s) => s.warning?.()) ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   }

@@ -12,6 +12,7 @@ const shipped = [
   'extension/dist/cli.js',
   'extension/dist/extension.js',
   'extension/dist/webview.js',
+  'extension/dist/webview.css',
   'extension/dist/sql-wasm.wasm',
   'extension/dist/parquet_wasm_bg.wasm',
   'extension/media/report.css',
@@ -27,6 +28,7 @@ describe('VSIX check run by npm run package', () => {
   for (const entry of [
     'extension/src/extension/extension.ts',
     'extension/dist/extension.js.map',
+    'extension/dist/webview.css.map',
     'extension/node_modules/sql.js/package.json',
     'extension/test/unit/package/vsix.test.ts',
     'extension/out/integration/index.js',
@@ -44,6 +46,12 @@ describe('VSIX check run by npm run package', () => {
   it('rejects a VSIX that lacks either WASM file', () => {
     for (const wasm of ['extension/dist/sql-wasm.wasm', 'extension/dist/parquet_wasm_bg.wasm']) {
       assert.deepEqual(vsixProblems(shipped.filter((entry) => entry !== wasm), size), [`lacks ${wasm}`]);
+    }
+  });
+
+  it('rejects a VSIX without the report page bundle or its stylesheet', () => {
+    for (const file of ['extension/dist/webview.js', 'extension/dist/webview.css']) {
+      assert.deepEqual(vsixProblems(shipped.filter((entry) => entry !== file), size), [`lacks ${file}`]);
     }
   });
 

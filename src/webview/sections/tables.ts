@@ -1,0 +1,57 @@
+import type { BreakdownRow, ModelRow, ReportModel } from '../../core/report/model';
+import { h } from '../dom';
+import { formatCount, formatValue } from '../format';
+import { dataTable, section, type Column } from './section';
+
+const MODEL_COLUMNS: Column<ModelRow>[] = [
+  { key: 'model', label: 'Model', cell: (r) => r.model ?? '(unknown model)' },
+  { key: 'requests', label: 'Requests', numeric: true, cell: (r) => formatCount(r.requests) },
+  { key: 'errors', label: 'Errors', numeric: true, cell: (r) => formatCount(r.errors) },
+  { key: 'totalTokens', label: 'Tokens (in + out)', numeric: true, cell: (r) => formatCount(r.totalTokens) },
+  { key: 'cacheTokens', label: 'Cache tokens', numeric: true, cell: (r) => formatCount(r.cacheTokens) },
+  { key: 'costUsd', label: 'Cost', numeric: true, cell: (r) => formatValue(r.costUsd, 'usd') },
+  { key: 'unpricedRequests', label: 'Unpriced requests', numeric: true, cell: (r) => formatCount(r.unpricedRequests) },
+  { key: 'acceptanceRate', label: 'Acceptance rate', numeric: true, cell: (r) => formatValue(r.acceptanceRate, 'ratio') },
+  { key: 'acceptedLines', label: 'Accepted AI lines', numeric: true, cell: (r) => formatCount(r.acceptedLines) },
+];
+
+/** Per-model requests, tokens, cost and acceptance. */
+export function modelsSection(model: ReportModel): HTMLElement {
+  const unpriced = model.models.reduce((a, m) => a + m.unpricedRequests, 0);
+  return section(
+    'models',
+    'Models',
+    model.models.length ? dataTable('Requests, tokens, cost and acceptance per model', MODEL_COLUMNS, model.models, (r) => r.model ?? '') : h('p', { class: 'muted' }, 'No model activity in this period.'),
+    unpriced
+      ? h('p', { class: 'muted', id: 'unpriced-note' }, `${formatCount(unpriced)} requests went to models the price table (${model.priceTable}) does not know; they are counted but not priced.`)
+      : null,
+  );
+}
+
+function breakdownColumns(first: string): Column<BreakdownRow>[] {
+  return [
+    { key: 'key', label: first, cell: (r) => r.key ?? '(none)' },
+    { key: 'requests', label: 'Requests', numeric: true, cell: (r) => formatCount(r.requests) },
+    { key: 'totalTokens', label: 'Tokens', numeric: true, cell: (r) => formatCount(r.totalTokens) },
+    { key: 'costUsd', label: 'Cost', numeric: true, cell: (r) => formatValue(r.costUsd, 'usd') },
+    { key: 'insertions', label: 'AI insertions', numeric: true, cell: (r) => formatCount(r.insertions) },
+    { key: 'acceptedLines', label: 'Accepted AI lines', numeric: true, cell: (r) => formatCount(r.acceptedLines) },
+    { key: 'commits', label: 'Commits', numeric: true, cell: (r) => formatValue(r.commits, 'count') },
+  ];
+}
+
+/** Totals per repository and per developer. */
+export function breakdownSection(model: ReportModel): HTMLElement {
+  const table = (id: string, title: string, first: string, rows: BreakdownRow[]) =>
+    h(
+      'div',
+      { class: 'breakdown', id },
+      h('h3', null, title),
+      rows.length ? dataTable(`${title} in this period`, breakdownColumns(first), rows, (r) => r.key ?? '') : h('p', { class: 'muted' }, 'Nothing in this period.'),
+    );
+  return section(
+    'breakdown',
+    'Repositories and developers',
+    h('div', { class: 'two-col' }, table('by-repo', 'By repository', 'Repository', model.byRepo), table('by-developer', 'By developer', 'Developer', model.byDeveloper)),
+  );
+}

@@ -1,0 +1,35 @@
+/**
+ * Turns the page's filter controls into the core's `ReportFilter`. Runs on the host side (it knows the
+ * date), in the CLI (standalone export) and in tests; no DOM, no `vscode`.
+ */
+import type { ReportFilter } from '../core/report/model';
+import type { PeriodPreset, ViewFilter } from './protocol';
+
+const DAY_MS = 86_400_000;
+
+function shift(day: string, delta: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + delta * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The report filter for a view filter on `today` (UTC day). A reversed custom range is swapped. */
+export function toReportFilter(view: ViewFilter, today: string): ReportFilter {
+  const dims = { repo: view.repo, developer: view.developer, source: view.source };
+  if (view.period === 'custom') {
+    const since = view.since ?? undefined;
+    const until = view.until ?? undefined;
+    if (since && until && since > until) return { since: until, until: since, ...dims };
+    return { since, until, ...dims };
+  }
+  if (view.period === 'all') return { until: today, ...dims };
+  return { since: shift(today, -(Number(view.period) - 1)), until: today, ...dims };
+}
+
+/** The range a preset covers when it ends on `until`. */
+export function presetRange(preset: Exclude<PeriodPreset, 'all'>, until: string): { since: string; until: string } {
+  return { since: shift(until, -(Number(preset) - 1)), until };
+}
+
+/** Days in an inclusive range. */
+export function dayCount(since: string, until: string): number {
+  return Math.round((Date.parse(`${until}T00:00:00Z`) - Date.parse(`${since}T00:00:00Z`)) / DAY_MS) + 1;
+}
