@@ -40,6 +40,8 @@ export function makeDemo(dir, days = 45, nowMs = Date.now()) {
     const wd = new Date(start + i * DAY).getUTCDay();
     activity.push(wd === 0 || wd === 6 ? Math.floor(r() * 2) : 2 + Math.floor(r() * 9));
   }
+  // Someone is at work today, whatever the day: the status bar's "today" and the report's last day have data.
+  activity[days - 1] = Math.max(activity[days - 1], 3);
 
   const gemini = [];
   const litellm = [];
@@ -55,6 +57,8 @@ export function makeDemo(dir, days = 45, nowMs = Date.now()) {
     const lines = [];
     let parent = null;
     let t = dayMs + 9 * 3600_000 + Math.floor(r() * 3600_000);
+    // Today's session has already happened: it ends before now (unless now is just after midnight).
+    if (i === days - 1) t = Math.max(dayMs, Math.min(t, nowMs - 15 * 60_000));
     const base = { isSidechain: false, userType: 'external', cwd: workspace, sessionId, version: '2.1.2', gitBranch: 'main' };
     for (let k = 0; k < n; k++) {
       const u = `u-${i}-${k}`;
@@ -122,7 +126,13 @@ export function makeDemo(dir, days = 45, nowMs = Date.now()) {
   writeFileSync(path.join(imports, 'editor-events.ndjson'), edits.map((x) => JSON.stringify(x)).join('\n') + '\n');
 
   // The git history: commits on day t+1 follow AI activity on day t.
-  const git = (args, env = {}) => execFileSync('git', args, { cwd: workspace, env: { ...process.env, ...env }, stdio: 'pipe' });
+  // The user's global git config must not change the demo (default branch, hooks, commit signing).
+  const git = (args, env = {}) =>
+    execFileSync('git', ['-c', 'commit.gpgsign=false', '-c', 'core.hooksPath=/dev/null', ...args], {
+      cwd: workspace,
+      env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', ...env },
+      stdio: 'pipe',
+    });
   git(['init', '-q', '-b', 'main']);
   git(['config', 'user.email', 'dana@example.com']);
   git(['config', 'user.name', 'Dana Demo']);

@@ -1,14 +1,17 @@
 // Checks what `npm start` gives a newcomer: the same machinery (VSIX packaged and installed into code-server,
-// demo workspace), opened in headless chromium like a person would. It waits for the workbench, checks that
-// ProdLens activated (its log says so, shown in the Output panel), that "ProdLens: Show Report" shows the demo's
-// git history, and saves screenshots under test-artifacts/start/.
+// demo workspace of scripts/demo-data.mjs), opened in headless chromium like a person would. It waits for the
+// workbench, checks that ProdLens activated (its log says so, shown in the Output panel), that the status bar
+// shows today's totals of the demo data with no setup, that "ProdLens: Show Report" shows the demo's headline
+// numbers (both compared with the CLI's report over the same files), and saves screenshots under
+// test-artifacts/start/.
 // Part of `npm run test:integration`; on its own: node scripts/e2e/check-start.mjs
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openBrowser, waitForWorkbench } from './browser.mjs';
 import { codeServerDirs } from './code-server.mjs';
-import { artifactsDir, isMain, runCli, say } from './common.mjs';
+import { artifactsDir, isMain, repoRoot, runCli, say } from './common.mjs';
 import { startDemo } from './demo.mjs';
 import { cleanupAll } from './lifecycle.mjs';
 
@@ -71,30 +74,94 @@ function extensionLogSays(logsDir, text) {
     .some((file) => readFileSync(path.join(logsDir, file), 'utf8').includes(text));
 }
 
-/** The demo workspace's git history (scripts/e2e/fixture.mjs): four commits, once per SHA across branches. */
-const DEMO_REPO = 'acme/prodlens-demo';
-const DEMO_COMMITS = '4';
+/**
+ * What the real CLI (the dist/cli.js the VSIX ships) makes of the demo's data: the Claude Code transcripts the
+ * extension reads by itself and the workspace's git history, in a database of its own.
+ * @returns {(...args: string[]) => any} runs `prodlens report --json` with extra arguments over that database
+ */
+function cliReport(demo, runDir) {
+  const db = path.join(runDir, 'cli-check.sqlite');
+  const cli = (...args) => execFileSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args, '--db', db], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  cli('import', demo.claudeConfig);
+  cli('sync-git', '--repo', demo.workspace);
+  return (...args) => JSON.parse(cli('report', '--json', ...args));
+}
+
+/** The status bar's number format (src/core/report/today.ts compactNumber). */
+function compactNumber(n) {
+  if (n < 1000) return String(Math.round(n));
+  if (n < 1e6) return `${(n / 1e3).toFixed(n < 1e4 ? 1 : 0)}k`;
+  if (n < 1e9) return `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)}M`;
+  return `${(n / 1e9).toFixed(1)}B`;
+}
 
 /**
- * "ProdLens: Show Report" shows the demo's sample data: the background git sync (30 s after startup) reads
- * the demo repository's history, the open report updates itself, and over all days it shows the demo's
- * commits and its repository. Screenshot: test-artifacts/start/report.png.
+ * The ProdLens status bar item shows today's totals of the demo data, picked up with no setup: the same
+ * request count, tokens and cost as `prodlens report --json` gives for today over the same files.
  */
-async function checkReportShowsSampleData(page, timeoutMs = 120_000) {
+async function checkStatusBarShowsToday(page, report, timeoutMs = 60_000) {
+  const today = new Date().toISOString().slice(0, 10);
+  const headline = Object.fromEntries(report('--since', today, '--until', today).headline.map((h) => [h.key, h.value]));
+  if (!(headline.requests > 0)) throw new Error(`the demo data has no requests today (${today}); scripts/demo-data.mjs should make some`);
+  const expected = `ProdLens · ${compactNumber(headline.requests)} req · ${compactNumber(headline.total_tokens)} tok · $${headline.cost_usd.toFixed(2)}`;
+  const item = page.locator('.part.statusbar .statusbar-item', { hasText: 'ProdLens' }).first();
+  const deadline = Date.now() + timeoutMs;
+  let shown = '';
+  for (;;) {
+    shown = ((await item.textContent({ timeout: 5_000 }).catch(() => '')) ?? '').replace(/\s+/g, ' ').trim();
+    if (shown.includes(expected)) break;
+    if (Date.now() > deadline) throw new Error(`the status bar shows "${shown}", not today's totals "${expected}"`);
+    await sleep(500);
+  }
+  await item.screenshot({ path: path.join(artifacts, 'status-bar.png') });
+  return shown;
+}
+
+/** How the report page writes a headline value (src/webview/format.ts formatValue: en-US, $ with cents). */
+function reportValue(value, unit) {
+  if (value === null || value === undefined) return '—';
+  if (unit === 'usd') return `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  if (unit === 'ratio') return `${(value * 100).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })}%`;
+  if (unit === 'ms') return `${value.toLocaleString('en-US', { maximumFractionDigits: 0 })} ms`;
+  if (unit === 'hours') return `${value.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} h`;
+  return value.toLocaleString('en-US', { maximumFractionDigits: 0 });
+}
+
+/** Headline cards the report check compares with the CLI: AI activity from the transcripts, commits from git. */
+const COMPARED = ['sessions', 'requests', 'total_tokens', 'cost_usd', 'commits'];
+
+/**
+ * "ProdLens: Show Report" shows the demo's sample data as the CLI computes it: over all days, the headline
+ * values of `prodlens report --json` over the same transcripts and git history (the extension read the
+ * transcripts at startup and the history with its background sync 30 s later; the open report updates
+ * itself), and the demo repository in the per-repository table. Screenshot: test-artifacts/start/report.png.
+ */
+async function checkReportShowsSampleData(page, report, timeoutMs = 120_000) {
+  const expected = report();
+  const cards = expected.headline.filter((h) => COMPARED.includes(h.key)).map((h) => ({ key: h.key, text: reportValue(h.value, h.unit) }));
+  if (cards.length !== COMPARED.length) throw new Error(`prodlens report --json has no headline ${COMPARED.join('/')}: ${expected.headline.map((h) => h.key)}`);
+  const repo = expected.options.repos.find((r) => r);
   await runCommand(page, 'ProdLens: Show Report');
-  const report = page.locator('iframe.webview.ready').filter({ visible: true }).first().contentFrame().locator('#active-frame').contentFrame();
-  await report.locator('#app h1, #app #empty-state').first().waitFor({ timeout: 60_000 });
-  // Until the sync has run the report is in its empty state (no filters); it re-renders when commits arrive.
-  const all = report.locator('[data-period="all"]');
+  const view = page.locator('iframe.webview.ready').filter({ visible: true }).first().contentFrame().locator('#active-frame').contentFrame();
+  await view.locator('#app h1, #app #empty-state').first().waitFor({ timeout: 60_000 });
+  const all = view.locator('[data-period="all"]');
   await all.waitFor({ timeout: timeoutMs });
   await all.click();
-  await report.locator('[data-period="all"][aria-pressed="true"]').waitFor({ timeout: 30_000 });
-  const commits = report.locator('[data-headline="commits"] .card-value', { hasText: new RegExp(`^${DEMO_COMMITS}$`) });
-  await commits.waitFor({ timeout: 30_000 });
-  await report.locator(`#by-repo tr[data-row="${DEMO_REPO}"]`).waitFor({ timeout: 10_000 });
-  await commits.scrollIntoViewIfNeeded();
+  await view.locator('[data-period="all"][aria-pressed="true"]').waitFor({ timeout: 30_000 });
+  const deadline = Date.now() + timeoutMs;
+  for (const card of cards) {
+    const value = view.locator(`[data-headline="${card.key}"] .card-value`);
+    for (;;) {
+      const shown = ((await value.textContent({ timeout: 5_000 }).catch(() => '')) ?? '').trim();
+      if (shown === card.text) break;
+      if (Date.now() > deadline) throw new Error(`the report's "${card.key}" card shows "${shown}", prodlens report --json over the same data gives "${card.text}"`);
+      await sleep(500);
+    }
+  }
+  if (repo) await view.locator(`#by-repo tr[data-row="${repo}"]`).waitFor({ timeout: 10_000 });
+  await view.locator('[data-headline="commits"]').scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(artifacts, 'report.png') });
-  say(`the report shows the demo repository ${DEMO_REPO} with its ${DEMO_COMMITS} commits`);
+  return `${cards.map((c) => `${c.key} ${c.text}`).join(', ')}${repo ? `, repository ${repo}` : ''}`;
 }
 
 const seconds = (since) => ((Date.now() - since) / 1000).toFixed(1);
@@ -119,7 +186,11 @@ export async function checkStart() {
     await checkExtensionActivated(page, demo.runDir);
     await page.screenshot({ path: path.join(artifacts, 'prodlens-log.png') });
     say(`ProdLens activated and its log is on screen after ${seconds(started)} s`);
-    await checkReportShowsSampleData(page);
+    const report = cliReport(demo.demo, demo.runDir);
+    const status = await checkStatusBarShowsToday(page, report);
+    say(`the status bar shows today's totals of the demo data ("${status}") after ${seconds(started)} s`);
+    const shown = await checkReportShowsSampleData(page, report);
+    say(`the report shows the demo data as prodlens report --json computes it (${shown}) after ${seconds(started)} s`);
     say(`npm start check passed in ${seconds(started)} s; screenshots in ${path.relative(process.cwd(), artifacts)}/`);
     return 0;
   } catch (error) {

@@ -1,21 +1,26 @@
 // The machinery behind `npm start` (and its check): package the VSIX, install it into a fresh extensions folder
-// of code-server, make the demo workspace with sample data, start code-server on 127.0.0.1.
-import { existsSync } from 'node:fs';
+// of code-server, make the demo workspace with sample data (scripts/demo-data.mjs), start code-server on
+// 127.0.0.1 so that the extension finds the data by itself: the demo's Claude Code transcripts (cwd = the demo
+// workspace) through CLAUDE_CONFIG_DIR, the git history through its own background sync.
+import { appendFileSync, cpSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { makeDemo } from '../demo-data.mjs';
 import { npmCli, repoRoot, run, say, UserError } from './common.mjs';
 import { installExtension, startCodeServer } from './code-server.mjs';
 import { makeRunDir } from './driver.mjs';
 import { ensureE2eTools } from './ensure.mjs';
-import { createFixtureWorkspace } from './fixture.mjs';
 import { installCleanupHandlers } from './lifecycle.mjs';
 
 /** The VSIX `npm run package` writes. */
 export const vsixPath = path.join(repoRoot, 'dist-vsix', 'prodlens.vsix');
 
 /**
- * Starts the demo and resolves once code-server listens.
+ * Starts the demo and resolves once code-server listens. `demo` says where the sample data is (the same
+ * files the extension reads, for checks that compare with the CLI).
  * @param {{port?: number, packageFirst?: boolean}} [options]
- * @returns {Promise<{url: string, workspace: string, runDir: string, server: Awaited<ReturnType<typeof startCodeServer>>}>}
+ * @returns {Promise<{url: string, workspace: string, runDir: string,
+ *   demo: {workspace: string, claudeConfig: string, imports: string, days: number, sessions: number, commits: number},
+ *   server: Awaited<ReturnType<typeof startCodeServer>>}>}
  */
 export async function startDemo({ port = 0, packageFirst = true } = {}) {
   installCleanupHandlers();
@@ -26,14 +31,20 @@ export async function startDemo({ port = 0, packageFirst = true } = {}) {
   }
   if (!existsSync(vsixPath)) throw new UserError(`no VSIX at ${vsixPath}: run npm run package`);
   const runDir = makeRunDir('prodlens-start-');
-  const fixture = createFixtureWorkspace({
-    workspace: path.join(runDir, 'workspace', 'prodlens-demo'),
-    home: path.join(runDir, 'home'),
-  });
+  // 45 days of git history and Claude Code sessions ending today, plus files for "Import Events from File…".
+  const demo = makeDemo(path.join(runDir, 'demo'));
+  cpSync(demo.imports, path.join(demo.workspace, 'sample-imports'), { recursive: true });
+  // Not part of the demo's history: the Source Control view starts clean.
+  appendFileSync(path.join(demo.workspace, '.git', 'info', 'exclude'), 'sample-imports/\n');
   installExtension(tools, runDir, vsixPath);
-  say(`installed ${path.relative(repoRoot, vsixPath)} into code-server; demo workspace ${fixture.workspace}`);
-  const server = await startCodeServer({ tools, runDir, port, smokeTestDriver: false });
+  say(
+    `installed ${path.relative(repoRoot, vsixPath)} into code-server; demo workspace ${demo.workspace} ` +
+      `(${demo.sessions} Claude Code sessions and ${demo.commits} commits over ${demo.days} days)`,
+  );
+  // HOME is the run's own (code-server.mjs); CLAUDE_CONFIG_DIR is where Claude Code would have written the
+  // demo's transcripts. The extension host inherits both and reads them with no setup.
+  const server = await startCodeServer({ tools, runDir, port, smokeTestDriver: false, env: { CLAUDE_CONFIG_DIR: demo.claudeConfig } });
   const url = new URL(server.url);
-  url.searchParams.set('folder', fixture.workspace);
-  return { url: url.toString(), workspace: fixture.workspace, runDir, server };
+  url.searchParams.set('folder', demo.workspace);
+  return { url: url.toString(), workspace: demo.workspace, runDir, demo, server };
 }

@@ -1,7 +1,7 @@
 // The workspace the integration suite and `npm start` open: a real git repository made with `git` (dated commits
 // by two authors, a feature branch, a GitHub-style origin) plus sample agent data copied from test/fixtures/e2e/.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './common.mjs';
 
@@ -11,8 +11,22 @@ export const sampleDirs = {
   home: path.join(repoRoot, 'test', 'fixtures', 'e2e', 'home'),
 };
 
-/** A path segment in test/fixtures/e2e/home replaced by the workspace's Claude Code project folder name. */
+/**
+ * In names under test/fixtures/e2e/: replaced by the workspace's Claude Code project folder name (so
+ * `__WORKSPACE_SLUG__-src` is the folder of sessions started in the workspace's `src/`).
+ */
 export const WORKSPACE_SLUG = '__WORKSPACE_SLUG__';
+
+/**
+ * In the text of sample files (.json, .jsonl, .ndjson): replaced by the workspace's absolute path, so a
+ * transcript's `cwd` and file paths point into the workspace the run opens (its folder changes every run).
+ */
+export const WORKSPACE_PATH = '__WORKSPACE__';
+
+/** Claude Code's project folder name for a working folder: every character but letters and digits becomes `-`. */
+export function claudeProjectSlug(folder) {
+  return folder.replace(/[^A-Za-z0-9]/g, '-');
+}
 
 const ada = { name: 'Ada Lovelace', email: 'ada@example.com' };
 const grace = { name: 'Grace Hopper', email: 'grace@example.com' };
@@ -64,23 +78,27 @@ export function createFixtureWorkspace({ workspace, home, repoSlug = 'acme/prodl
     });
   }
   git(['remote', 'add', 'origin', origin]);
-  if (existsSync(sampleDirs.workspace)) cpSync(sampleDirs.workspace, workspace, { recursive: true });
-  if (existsSync(sampleDirs.home)) {
-    cpSync(sampleDirs.home, home, { recursive: true });
-    renameSlugFolders(home, workspace.replaceAll('/', '-'));
-  }
+  copySamples(sampleDirs.workspace, workspace, workspace);
+  copySamples(sampleDirs.home, home, workspace);
   return { workspace, home, branch, origin };
 }
 
-/** Renames every `__WORKSPACE_SLUG__` folder (e.g. under .claude/projects/) to the real workspace slug. */
-function renameSlugFolders(dir, slug) {
-  for (const entry of readdirSync(dir)) {
-    let full = path.join(dir, entry);
-    if (entry === WORKSPACE_SLUG) {
-      const renamed = path.join(dir, slug);
-      renameSync(full, renamed);
-      full = renamed;
-    }
-    if (statSync(full).isDirectory()) renameSlugFolders(full, slug);
+const TEXT_SAMPLE = /\.(json|jsonl|ndjson)$/;
+
+/**
+ * Copies a sample tree into `dest`, putting the workspace into names (`__WORKSPACE_SLUG__`) and into the
+ * text of JSON files (`__WORKSPACE__`, JSON-escaped). Other files are copied byte for byte.
+ */
+export function copySamples(src, dest, workspace) {
+  if (!existsSync(src)) return;
+  const slug = claudeProjectSlug(workspace);
+  const jsonPath = JSON.stringify(workspace).slice(1, -1);
+  mkdirSync(dest, { recursive: true });
+  for (const entry of readdirSync(src, { withFileTypes: true })) {
+    const from = path.join(src, entry.name);
+    const to = path.join(dest, entry.name.replaceAll(WORKSPACE_SLUG, slug));
+    if (entry.isDirectory()) copySamples(from, to, workspace);
+    else if (TEXT_SAMPLE.test(entry.name)) writeFileSync(to, readFileSync(from, 'utf8').replaceAll(WORKSPACE_PATH, jsonPath));
+    else copyFileSync(from, to);
   }
 }

@@ -1,4 +1,5 @@
 import type { CliIO } from './context';
+import { collectCommand } from './commands/collect';
 import { importCommand } from './commands/import';
 import { infoCommand } from './commands/info';
 import { exportCommand } from './commands/export';
@@ -18,6 +19,7 @@ export interface Command {
 
 /** Every subcommand by name; features register theirs here. */
 export const COMMANDS: Record<string, Command> = {
+  collect: collectCommand,
   import: importCommand,
   report: reportCommand,
   info: infoCommand,

@@ -37,6 +37,14 @@ if (require.main === module) {
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => controller.abort(new Error(sig)));
   }
+  // A command whose work never settles (a bug) must not look like success when Node runs out of work.
+  let settled = false;
+  process.on('exit', (code) => {
+    if (!settled) {
+      process.stderr.write('prodlens: the command stopped before finishing (internal error); nothing after this point was done\n');
+      process.exitCode = code || EXIT_DATA;
+    }
+  });
   runCli(process.argv.slice(2), {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
@@ -45,9 +53,11 @@ if (require.main === module) {
     signal: controller.signal,
   }).then(
     (code) => {
+      settled = true;
       process.exitCode = code;
     },
     (err) => {
+      settled = true;
       process.stderr.write(`${err}\n`);
       process.exitCode = EXIT_USAGE;
     },

@@ -57,26 +57,40 @@ export interface PriceTable {
 
 /**
  * How one model prices on one UTC day, resolved once through `calcPrice` and then reused: estimating is on
- * the per-record hot path, and a full `calcPrice` (provider and model matching) costs ~40 µs. Below the
- * model's lowest tier the price is linear in each token kind, so per-token rates are probed once; above a
- * tier threshold, or for models whose price depends on the time of day, `calcPrice` is called directly.
+ * the per-record hot path, and a full `calcPrice` (provider and model matching) costs 40–250 µs. Between
+ * tier thresholds the price is linear in each token kind, so per-token rates are probed once per region;
+ * models whose price depends on the time of day go through `calcPrice` every time.
  */
 type Resolved =
   | { kind: 'unknown' }
   | { kind: 'dynamic'; modelId: string; providerId: string | undefined }
-  | { kind: 'linear'; modelId: string; providerId: string | undefined; c0: number; rIn: number; rOut: number; rRead: number; rWrite: number; tierStart: number };
+  | { kind: 'linear'; modelId: string; providerId: string | undefined; regions: Region[] };
+
+/**
+ * Prices are linear in each token kind between tier thresholds (a tier applies to the whole request once
+ * its input — cache reads and writes included — exceeds the threshold), so rates are probed once per region.
+ */
+interface Region {
+  /** Applies when the request's whole input is above this (exclusive), up to the next region's start. */
+  above: number;
+  c0: number;
+  rIn: number;
+  rOut: number;
+  rRead: number;
+  rWrite: number;
+}
 
 const PROBE = 1000;
 const MAX_RESOLVED = 10_000;
 
-function minTierStart(prices: Record<string, unknown>): number {
-  let min = Infinity;
+function tierStarts(prices: Record<string, unknown>): number[] {
+  const starts = new Set<number>();
   for (const v of Object.values(prices)) {
     if (v && typeof v === 'object' && Array.isArray((v as { tiers?: unknown }).tiers)) {
-      for (const t of (v as { tiers: Array<{ start?: unknown }> }).tiers) if (typeof t.start === 'number' && t.start < min) min = t.start;
+      for (const t of (v as { tiers: Array<{ start?: unknown }> }).tiers) if (typeof t.start === 'number' && Number.isFinite(t.start)) starts.add(t.start);
     }
   }
-  return min;
+  return [...starts].sort((a, b) => a - b);
 }
 
 function hasTimeOfDayPrice(prices: unknown): boolean {
@@ -128,8 +142,10 @@ export class BundledPriceTable implements PriceTable {
     if (r.kind === 'unknown') return null;
     // genai-prices counts cache reads and writes inside input_tokens; tiers apply to that total.
     const allInput = input + cacheRead + cacheWrite;
-    if (r.kind === 'linear' && allInput < r.tierStart && output < r.tierStart) {
-      const cost = r.c0 + input * r.rIn + output * r.rOut + cacheRead * r.rRead + cacheWrite * r.rWrite;
+    if (r.kind === 'linear') {
+      let g = r.regions[0]!;
+      for (const region of r.regions) if (allInput > region.above) g = region;
+      const cost = g.c0 + input * g.rIn + output * g.rOut + cacheRead * g.rRead + cacheWrite * g.rWrite;
       return { cost_usd: cost, price_version: BUNDLED_PRICE_VERSION };
     }
     const result = safeCalc(
@@ -169,18 +185,26 @@ export class BundledPriceTable implements PriceTable {
     if (!base) r = { kind: 'unknown' };
     else if (hasTimeOfDayPrice(base.model.prices)) r = { kind: 'dynamic', modelId: m, providerId };
     else {
-      const price = (u: Parameters<typeof calcPrice>[0]) => (safeCalc(u, m, providerId, at)?.total_price ?? NaN) - base.total_price;
-      const rates = {
-        rIn: price({ input_tokens: PROBE }) / PROBE,
-        rOut: price({ input_tokens: 0, output_tokens: PROBE }) / PROBE,
-        rRead: price({ input_tokens: PROBE, cache_read_tokens: PROBE }) / PROBE,
-        rWrite: price({ input_tokens: PROBE, cache_write_tokens: PROBE }) / PROBE,
-      };
-      const tierStart = minTierStart(base.model_price as Record<string, unknown>);
-      const linear = Object.values(rates).every(Number.isFinite) && tierStart > PROBE;
-      r = linear
-        ? { kind: 'linear', modelId: m, providerId, c0: base.total_price, ...rates, tierStart }
-        : { kind: 'dynamic', modelId: m, providerId };
+      const total = (u: Parameters<typeof calcPrice>[0]) => safeCalc(u, m, providerId, at)?.total_price ?? NaN;
+      const starts = tierStarts(base.model_price as Record<string, unknown>);
+      const bounds = [-1, ...starts];
+      const regions: Region[] = [];
+      for (let i = 0; i < bounds.length; i++) {
+        const above = bounds[i]!;
+        const next = bounds[i + 1] ?? Infinity;
+        // Probe at an input inside the region, with room for the probe amounts before the next threshold.
+        const t = above + 1 + PROBE;
+        if (t + PROBE > next) break;
+        const c = total({ input_tokens: t });
+        const rIn = (total({ input_tokens: t + PROBE }) - c) / PROBE;
+        const rOut = (total({ input_tokens: t, output_tokens: PROBE }) - c) / PROBE;
+        // A cache read or write replaces that many uncached input tokens of the same total input.
+        const rRead = (total({ input_tokens: t, cache_read_tokens: PROBE }) - c) / PROBE + rIn;
+        const rWrite = (total({ input_tokens: t, cache_write_tokens: PROBE }) - c) / PROBE + rIn;
+        regions.push({ above, c0: c - t * rIn, rIn, rOut, rRead, rWrite });
+      }
+      const linear = regions.length === bounds.length && regions.every((g) => [g.c0, g.rIn, g.rOut, g.rRead, g.rWrite].every(Number.isFinite));
+      r = linear ? { kind: 'linear', modelId: m, providerId, regions } : { kind: 'dynamic', modelId: m, providerId };
     }
     this.resolved.set(key, r);
     return r;

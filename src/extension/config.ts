@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DEFAULT_COLLECTOR_PORT } from '../collector/options';
 import type { PriceOverrides } from '../core/pricing';
 
 /**
@@ -7,6 +8,7 @@ import type { PriceOverrides } from '../core/pricing';
  */
 export interface ProdLensConfig {
   prices: PriceOverrides;
+  collector: CollectorConfig;
   transcripts: { enabled: boolean; includeAllProjects: boolean };
   git: {
     /** `prodlens.git.autoSync`: read the workspace's git history after startup and daily. */
@@ -37,11 +39,27 @@ export interface EditorCaptureConfig {
   acceptThreshold: number;
 }
 
+/** `prodlens.collector.*`: the local OTLP/HTTP collector and the terminal environment pointing at it. */
+export interface CollectorConfig {
+  enabled: boolean;
+  /** 0 = any free port; a busy port falls back to a free one. */
+  port: number;
+  protocol: 'http/protobuf' | 'http/json';
+  /** Whether new integrated terminals get the agents' telemetry environment. */
+  terminalEnvironment: boolean;
+}
+
 export function readConfig(scope?: vscode.ConfigurationScope): ProdLensConfig {
   const c = vscode.workspace.getConfiguration('prodlens', scope);
   const gitPath = vscode.workspace.getConfiguration('git', scope).get<string | string[] | null>('path');
   return {
     prices: c.get<PriceOverrides>('prices.overrides', {}),
+    collector: {
+      enabled: c.get<boolean>('collector.enabled', true),
+      port: clampPort(c.get<number>('collector.port', DEFAULT_COLLECTOR_PORT)),
+      protocol: c.get<string>('collector.protocol') === 'http/json' ? 'http/json' : 'http/protobuf',
+      terminalEnvironment: c.get<boolean>('collector.terminalEnvironment', true),
+    },
     transcripts: {
       enabled: c.get<boolean>('transcripts.enabled', true),
       includeAllProjects: c.get<boolean>('transcripts.includeAllProjects', false),
@@ -68,6 +86,11 @@ export function readConfig(scope?: vscode.ConfigurationScope): ProdLensConfig {
       pseudonymize: c.get<boolean>('export.pseudonymize', false),
     },
   };
+}
+
+function clampPort(v: unknown): number {
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 0 && n <= 65535 ? n : DEFAULT_COLLECTOR_PORT;
 }
 
 export const DEFAULT_REPORT_LAGS = [0, 1, 2, 3];

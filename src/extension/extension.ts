@@ -1,15 +1,17 @@
 import * as vscode from 'vscode';
+import { registerCollector, type CollectorFeature } from './collector';
 import { registerEditorCapture, type EditorCapture, type EditorCaptureApi } from './editor-capture';
 import { registerExport } from './export';
 import { registerImportCommand } from './import-command';
 import { channelLogger } from './logger';
-import { registerOutcomes } from './outcomes';
+import { registerOutcomes, type OutcomesApi } from './outcomes';
 import { registerReportPanel, type ReportPanels } from './report-panel';
 import { ProdLensServices } from './services';
 import { StatusBar } from './status-bar';
 import { registerTranscripts } from './transcripts';
 
 let services: ProdLensServices | undefined;
+let collector: CollectorFeature | undefined;
 let editorCapture: EditorCapture | undefined;
 
 /**
@@ -26,17 +28,22 @@ export function activate(context: vscode.ExtensionContext): ProdLensApi {
   context.subscriptions.push(vscode.commands.registerCommand('prodlens.showLog', () => channel.show(true)));
   context.subscriptions.push(registerImportCommand(services));
   context.subscriptions.push(registerTranscripts(services));
-  context.subscriptions.push(registerOutcomes(services));
+  const outcomes = registerOutcomes(services);
+  context.subscriptions.push(outcomes);
   context.subscriptions.push((editorCapture = registerEditorCapture(services)));
   const reports = registerReportPanel(services);
   context.subscriptions.push(reports);
+  context.subscriptions.push((collector = registerCollector(services, statusBar)));
   context.subscriptions.push(registerExport(services));
   services.logger.info('[extension] activated');
-  return { services, statusBar, editorCapture, reports };
+  return { services, statusBar, editorCapture, outcomes, reports, collector };
 }
 
 /** Flushes the database snapshot before the extension host exits. */
 export async function deactivate(): Promise<void> {
+  // Stop accepting (requests in flight finish their ingest) before the database closes.
+  await collector?.shutdown().catch(() => undefined);
+  collector = undefined;
   // Editor regions get their last (close) measurement written while the store is still open.
   await editorCapture?.shutdown().catch(() => undefined);
   editorCapture = undefined;
@@ -50,6 +57,10 @@ export interface ProdLensApi {
   statusBar: StatusBar;
   /** Editor capture's test surface (see EditorCaptureApi). */
   editorCapture: EditorCaptureApi;
+  /** The outcome sync's test surface (see OutcomesApi). */
+  outcomes: OutcomesApi;
   /** The report panel (integration tests reach the open panel through it). */
   reports: ReportPanels;
+  /** The collector feature (its running server's port and health). */
+  collector: CollectorFeature;
 }

@@ -42,9 +42,12 @@ export function registerImportCommand(services: ProdLensServices): vscode.Dispos
             `ProdLens imported ${summary.inserted} new event(s) (${summary.duplicates} already stored, ${summary.updated} updated, ` +
             `${summary.deadLettered} rejected${summary.metricPoints ? `, ${summary.metricPoints} metric points` : ''})${summary.cancelled ? ' before you cancelled' : ''}.`;
           log.info(text);
+          // Not awaited: the command (and its progress notification) ends with the import, not when the
+          // user gets round to dismissing the message.
           if (summary.deadLettered) {
-            const pick = await vscode.window.showWarningMessage(`${text} Rejected records are listed with their reasons in the report's data health section.`, 'Show Log');
-            if (pick === 'Show Log') void vscode.commands.executeCommand('prodlens.showLog');
+            void vscode.window
+              .showWarningMessage(`${text} Rejected records are listed with their reasons in the report's data health section.`, 'Show Log')
+              .then((pick) => pick === 'Show Log' && vscode.commands.executeCommand('prodlens.showLog'));
           } else void vscode.window.showInformationMessage(text);
           return summary;
         } catch (err) {

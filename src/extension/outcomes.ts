@@ -28,12 +28,22 @@ export interface OutcomesDeps {
  *   with an existing sign-in only (enabling the setting asks for it once). Checked hourly.
  * - Nothing runs git in an untrusted workspace.
  */
-export function registerOutcomes(services: ProdLensServices, deps: OutcomesDeps = {}): vscode.Disposable {
+export function registerOutcomes(services: ProdLensServices, deps: OutcomesDeps = {}): vscode.Disposable & OutcomesApi {
   return new OutcomesFeature(services, deps);
 }
 
-class OutcomesFeature extends Disposable {
-  private readonly auth: GitHubAuth;
+/** The outcome sync's surface in the extension's API (integration tests). */
+export interface OutcomesApi {
+  /**
+   * Replaces where the GitHub token comes from until the returned disposable is disposed. The suite runs
+   * the real command with an auth that answers "not signed in" instead of VS Code's sign-in, whose modal
+   * prompt nobody could answer in a test (desktop VS Code shows it; code-server has no GitHub provider).
+   */
+  overrideGitHubAuth(auth: GitHubAuth): vscode.Disposable;
+}
+
+class OutcomesFeature extends Disposable implements OutcomesApi {
+  private auth: GitHubAuth;
   private readonly log: Logger;
   private running: Promise<WorkspaceSyncResult | undefined> | undefined;
   private readonly now: () => number;
@@ -63,6 +73,14 @@ class OutcomesFeature extends Disposable {
       clearInterval(hourly);
       this.background.abort();
     }));
+  }
+
+  overrideGitHubAuth(auth: GitHubAuth): vscode.Disposable {
+    const previous = this.auth;
+    this.auth = auth;
+    return toDisposable(() => {
+      if (this.auth === auth) this.auth = previous;
+    });
   }
 
   /** The command: everything, with progress and cancel; may show GitHub's sign-in. */

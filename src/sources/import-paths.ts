@@ -88,7 +88,8 @@ async function importAll(store: Store, files: string[], transcripts: string[], s
     logger.info(`imported ${file}`);
   }
   if (transcripts.length && !summary.cancelled) {
-    const t = await scanTranscripts(transcripts, store, { prices: opts.prices, workspaceFolders: null, logger, signal: opts.signal, journal: opts.journal });
+    // Inside store.bulk: the scan must not flush (that would wait for this bulk to end); importPaths does.
+    const t = await scanTranscripts(transcripts, store, { prices: opts.prices, workspaceFolders: null, logger, signal: opts.signal, journal: opts.journal, flush: false });
     summary.transcriptFiles = t.files;
     // Repeated content-block copies the reader dropped are duplicates of what it stored.
     addIngestResult(summary, { ...t, duplicates: t.duplicates + t.copiesDropped });

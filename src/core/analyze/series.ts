@@ -76,13 +76,29 @@ function where(f: SeriesFilter, cols: { dev?: string; repo?: string; source?: st
   return { sql: parts.join(' AND '), params };
 }
 
+/**
+ * Where the AI measures for a filter are read from: the coarse `daily_totals` for no filter or a filter
+ * on one dimension (hundreds of rows for a year), else the fine `daily_activity`. Both have the same
+ * measure columns.
+ */
+export function activitySource(f: SeriesFilter): { table: string; sql: string; params: SqlValue[]; coarse: boolean } {
+  const dims: Array<[string, string | null]> = [];
+  if (f.repo !== undefined && f.repo !== null) dims.push(['repo', f.repo || null]);
+  if (f.developer !== undefined && f.developer !== null) dims.push(['developer', f.developer || null]);
+  if (f.source) dims.push(['source', f.source]);
+  if (dims.length > 1) return { table: 'daily_activity', ...where(f), coarse: false };
+  const [dim, value] = dims[0] ?? ['all', null];
+  return { table: 'daily_totals', sql: 'dim = ? AND value IS ? AND event_date >= ? AND event_date <= ?', params: [dim, value, f.since, f.until], coarse: true };
+}
+
 function one(db: Database, sql: string, params: SqlValue[] = []): SqlValue[] | undefined {
   return db.exec(sql, params)[0]?.values[0];
 }
 
 /** The spans each family was measured in, over all data (filters narrow who/where, not when). */
 export function coverage(db: Database): DailySeriesSet['coverage'] {
-  const ai = one(db, 'SELECT MIN(event_date), MAX(event_date) FROM daily_activity');
+  // Separate MIN and MAX queries: SQLite answers each from the index, but not both in one query.
+  const ai = [one(db, "SELECT MIN(event_date) FROM daily_totals WHERE dim = 'all'")?.[0] ?? null, one(db, "SELECT MAX(event_date) FROM daily_totals WHERE dim = 'all'")?.[0] ?? null];
   const commits = one(db, 'SELECT MIN(event_date), MAX(event_date) FROM commits');
   const prs = one(db, "SELECT MIN(substr(created_at, 1, 10)), MAX(substr(COALESCE(updated_at, created_at), 1, 10)) FROM pull_requests");
   const lastSync = (prefix: string) =>
@@ -106,13 +122,13 @@ export function buildDailySeries(db: Database, f: SeriesFilter): DailySeriesSet 
   for (const k of ['merged_prs', 'reopened_prs'] as const) series[k] = days.map((_, i) => (prMeasured[i] ? 0 : null));
   series.merge_hours = days.map(() => null);
 
-  // AI activity from daily_activity.
-  const w = where(f);
+  // AI activity from the rollups.
+  const w = activitySource(f);
   const res = db.exec(
     `SELECT event_date, SUM(sessions), SUM(requests), SUM(errors), SUM(tokens_in), SUM(tokens_out), SUM(total_tokens),
             SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(cost_usd), SUM(insertions), SUM(inserted_lines),
             SUM(accepted_insertions), SUM(accepted_lines), SUM(agent_edits), SUM(agent_lines_added)
-       FROM daily_activity WHERE ${w.sql} GROUP BY event_date`,
+       FROM ${w.table} WHERE ${w.sql} GROUP BY event_date`,
     w.params,
   );
   const cols = ['sessions', 'requests', 'errors', 'tokens_in', 'tokens_out', 'total_tokens', 'cache_read_tokens', 'cache_write_tokens', 'cost_usd', 'insertions', 'inserted_lines', 'accepted_insertions', 'accepted_lines', 'agent_edits', 'agent_lines_added'] as const;
@@ -123,7 +139,7 @@ export function buildDailySeries(db: Database, f: SeriesFilter): DailySeriesSet 
   }
   const periodHist = new HistogramAccumulator();
   const dayHist = days.map(() => null as HistogramAccumulator | null);
-  const lat = db.exec(`SELECT event_date, latency_hist FROM daily_activity WHERE ${w.sql} AND latency_hist IS NOT NULL`, w.params);
+  const lat = db.exec(`SELECT event_date, latency_hist FROM ${w.table} WHERE ${w.sql} AND latency_hist IS NOT NULL`, w.params);
   for (const row of lat[0]?.values ?? []) {
     const i = index.get(row[0] as string);
     if (i === undefined) continue;

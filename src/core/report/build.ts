@@ -37,6 +37,9 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
   const prevTotals = periodTotals(previous.series, measured(previous) ? sessionCount(db, prevSince, prevUntil, dims) : null, previous.periodLatency.p50);
   const w = whereOf(f);
   const commitW = whereOf({ ...f, source: null }, 'author_email');
+  // Without filters the per-model and per-repo/developer tables come from the coarse rollups.
+  const unfiltered = dims.repo === null && dims.developer === null && !dims.source;
+  const coarse = (dim: 'repo' | 'developer') => ({ table: 'daily_totals', by: 'value', where: { sql: 'dim = ? AND event_date >= ? AND event_date <= ?', params: [dim, since, until] } });
   const totalEvents = (db.exec('SELECT COALESCE(SUM(records_received), 0) FROM source_status')[0]?.values[0]?.[0] as number) ?? 0;
   const sources = sourceHealth(db, today);
   const stats = correlationsSection(db, { since, until, ...dims }, current.days, current.series, opts.analysis ?? {}, new Date(opts.nowMs).toISOString());
@@ -58,9 +61,9 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
     correlations: stats.correlations,
     effects: stats.effects,
     efficiency: efficiency(curTotals, prevTotals),
-    models: models(db, w),
-    byRepo: breakdown(db, w, 'repo_slug', commitW, 'repo_slug'),
-    byDeveloper: breakdown(db, w, 'developer_id', commitW, 'author_email'),
+    models: models(db, unfiltered ? { sql: 'event_date >= ? AND event_date <= ?', params: [since, until] } : w, unfiltered ? 'daily_model_totals' : 'daily_model'),
+    byRepo: breakdown(db, unfiltered ? coarse('repo') : { table: 'daily_activity', by: 'repo_slug', where: w }, commitW, 'repo_slug'),
+    byDeveloper: breakdown(db, unfiltered ? coarse('developer') : { table: 'daily_activity', by: 'developer_id', where: w }, commitW, 'author_email'),
     health: {
       sources,
       deadLetters: deadLetters(db),
@@ -74,7 +77,7 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
 
 function firstDataDay(db: Database): string | null {
   const r = db.exec(
-    `SELECT MIN(d) FROM (SELECT MIN(event_date) AS d FROM daily_activity UNION ALL SELECT MIN(event_date) FROM commits
+    `SELECT MIN(d) FROM (SELECT MIN(event_date) AS d FROM daily_totals WHERE dim = 'all' UNION ALL SELECT MIN(event_date) FROM commits
        UNION ALL SELECT MIN(substr(created_at, 1, 10)) FROM pull_requests)`,
   );
   return (r[0]?.values[0]?.[0] as string | null) ?? null;
@@ -100,11 +103,12 @@ function whereOf(f: SeriesFilter, devColumn = 'developer_id'): Where {
 
 function filterOptions(db: Database): ReportModel['options'] {
   const col = (sql: string) => (db.exec(sql)[0]?.values ?? []).map((v) => v[0] as string | null);
-  const repos = new Set([...col('SELECT DISTINCT repo_slug FROM daily_activity'), ...col('SELECT DISTINCT repo_slug FROM commits')].map((r) => r || null));
+  const values = (dim: string) => col(`SELECT DISTINCT value FROM daily_totals WHERE dim = '${dim}'`);
+  const repos = new Set([...values('repo'), ...col('SELECT DISTINCT repo_slug FROM commits')].map((r) => r || null));
   return {
     repos: [...repos].sort(nullLast),
-    developers: col('SELECT DISTINCT developer_id FROM daily_activity').sort(nullLast),
-    sources: col('SELECT DISTINCT source FROM daily_activity').filter((s): s is string => !!s).sort(),
+    developers: values('developer').sort(nullLast),
+    sources: values('source').filter((s): s is string => !!s).sort(),
   };
 }
 

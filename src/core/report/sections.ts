@@ -145,11 +145,11 @@ export function sessionCount(db: Database, since: string, until: string, w: { re
   return (r[0]?.values[0]?.[0] as number) ?? 0;
 }
 
-export function models(db: Database, w: Where): ModelRow[] {
+export function models(db: Database, w: Where, table: 'daily_model' | 'daily_model_totals'): ModelRow[] {
   const r = db.exec(
     `SELECT model, SUM(requests), SUM(errors), SUM(total_tokens), SUM(tokens_out), SUM(cache_read_tokens) + SUM(cache_write_tokens),
             SUM(cost_usd), SUM(unpriced_requests), SUM(insertions), SUM(accepted_insertions), SUM(accepted_lines)
-       FROM daily_model WHERE ${w.sql} GROUP BY model ORDER BY SUM(cost_usd) DESC, SUM(requests) DESC`,
+       FROM ${table} WHERE ${w.sql} GROUP BY model ORDER BY SUM(cost_usd) DESC, SUM(requests) DESC`,
     w.params,
   );
   return (r[0]?.values ?? []).map((v) => ({
@@ -169,11 +169,16 @@ export function models(db: Database, w: Where): ModelRow[] {
 }
 
 /** Totals per repository or developer for the period (commits by repo / by author email). */
-export function breakdown(db: Database, w: Where, by: 'repo_slug' | 'developer_id', commitWhere: Where, commitKey: 'repo_slug' | 'author_email'): BreakdownRow[] {
+export function breakdown(
+  db: Database,
+  src: { table: string; by: string; where: Where },
+  commitWhere: Where,
+  commitKey: 'repo_slug' | 'author_email',
+): BreakdownRow[] {
   const r = db.exec(
-    `SELECT ${by}, SUM(requests), SUM(total_tokens), SUM(cost_usd), SUM(insertions), SUM(accepted_lines)
-       FROM daily_activity WHERE ${w.sql} GROUP BY ${by} ORDER BY SUM(total_tokens) DESC LIMIT 50`,
-    w.params,
+    `SELECT ${src.by}, SUM(requests), SUM(total_tokens), SUM(cost_usd), SUM(insertions), SUM(accepted_lines)
+       FROM ${src.table} WHERE ${src.where.sql} GROUP BY ${src.by} ORDER BY SUM(total_tokens) DESC LIMIT 50`,
+    src.where.params,
   );
   const c = db.exec(`SELECT ${commitKey}, COUNT(*) FROM commits WHERE ${commitWhere.sql} AND is_merge = 0 AND unreachable_at IS NULL GROUP BY ${commitKey}`, commitWhere.params);
   const commits = new Map((c[0]?.values ?? []).map((v) => [(v[0] as string | null) ?? null, v[1] as number]));
@@ -195,7 +200,7 @@ export function breakdown(db: Database, w: Where, by: 'repo_slug' | 'developer_i
 export function sourceHealth(db: Database, today: string): SourceHealth[] {
   const r = db.exec('SELECT source, last_event_ms, last_received_at, records_received, dead_letters FROM source_status ORDER BY source');
   const todayCounts = db.exec(
-    "SELECT source, SUM(requests) + SUM(errors) + SUM(insertions) + SUM(agent_edits) FROM daily_activity WHERE event_date = ? GROUP BY source",
+    "SELECT value, requests + errors + insertions + agent_edits FROM daily_totals WHERE dim = 'source' AND event_date = ?",
     [today],
   );
   const counts = new Map((todayCounts[0]?.values ?? []).map((v) => [v[0] as string, v[1] as number]));

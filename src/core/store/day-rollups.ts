@@ -31,6 +31,7 @@ export class DayRollups implements DayAggregate {
     const model = new Map<string, ModelRow>();
     const activity = new Map<string, ActivityRow>();
     const dsm = new Map<string, DsmRow>();
+    const coarseSessions = new Map<string, Set<string>>();
 
     // 1. Sums by a fine grain (kind, error, accepted, unknown cost), folded into the three grains in JS.
     eachRow(
@@ -93,6 +94,7 @@ export class DayRollups implements DayAggregate {
         const [sid, source, day, dev, repo] = r as [string, string, string, string | null, string | null];
         const a = activity.get(k4(day, dev, repo, source));
         if (a) a.sessions += 1;
+        for (const [dim, value] of dimsOf(dev, repo, source)) getOr(coarseSessions, kc(day, dim, value), () => new Set<string>()).add(`${sid}\u0001${source}`);
         const dk = `${k2(day, dev)}\u0001${sid}`;
         if (!devSessions.has(dk)) {
           devSessions.add(dk);
@@ -128,6 +130,43 @@ export class DayRollups implements DayAggregate {
     });
 
     this.write(activity, model, dsm, hist);
+    this.writeTotals(activity, model, hist, coarseSessions);
+  }
+
+  /** Folds the fine rollups into daily_totals and daily_model_totals. */
+  private writeTotals(activity: Map<string, ActivityRow>, model: Map<string, ModelRow>, hist: Map<string, Map<number, number>>, sessions: Map<string, Set<string>>): void {
+    const totals = new Map<string, Sums & { day: string; dim: string; value: string | null; hist: Map<number, number> | null }>();
+    for (const [key, a] of activity) {
+      const h = hist.get(key);
+      for (const [dim, value] of dimsOf(a.dev, a.repo, a.source)) {
+        const ck = kc(a.day, dim, value);
+        const t = getOr(totals, ck, () => ({ day: a.day, dim, value, ...zeroActivity(), hist: null }));
+        addSums(t, a);
+        if (h) {
+          t.hist ??= new Map();
+          for (const [b, c] of h) t.hist.set(b, (t.hist.get(b) ?? 0) + c);
+        }
+      }
+    }
+    const models = new Map<string, ModelRow>();
+    for (const m of model.values()) addSums(getOr(models, `${m.day}\u0001${m.model ?? '\u0000'}`, () => ({ ...m, ...zeroActivity() })), m);
+    for (const t of ['daily_totals', 'daily_model_totals']) this.db.run(`DELETE FROM ${t} WHERE event_date IN ${DIRTY}`);
+    const insT = this.db.prepare(`INSERT INTO daily_totals VALUES (${Array(21).fill('?').join(', ')})`);
+    const insM = this.db.prepare(`INSERT INTO daily_model_totals VALUES (${Array(13).fill('?').join(', ')})`);
+    try {
+      for (const [ck, t] of totals) {
+        let count = 0;
+        if (t.hist) for (const c of t.hist.values()) count += c;
+        const n = sessions.get(ck)?.size ?? 0;
+        insT.run([t.day, t.dim, t.value, n, t.requests, t.errors, t.tin, t.tout, t.total, t.cr, t.cw, t.cost, t.unpriced, t.insertions, t.acceptedInsertions, t.insertedLines, t.acceptedLines, t.agentEdits, t.agentLines, count, t.hist ? encodeHistogram(t.hist) : null]);
+      }
+      for (const m of models.values()) {
+        insM.run([m.day, m.model, m.requests, m.errors, m.tout, m.total, m.cr, m.cw, m.cost, m.unpriced, m.insertions, m.acceptedInsertions, m.acceptedLines]);
+      }
+    } finally {
+      insT.free();
+      insM.free();
+    }
   }
 
   private write(activity: Map<string, ActivityRow>, model: Map<string, ModelRow>, dsm: Map<string, DsmRow>, hist: Map<string, Map<number, number>>): void {
@@ -194,6 +233,21 @@ interface DsmRow {
 function zeroActivity(): Sums {
   return { sessions: 0, requests: 0, errors: 0, tin: 0, tout: 0, total: 0, cr: 0, cw: 0, cost: 0, unpriced: 0, insertions: 0, acceptedInsertions: 0, insertedLines: 0, acceptedLines: 0, agentEdits: 0, agentLines: 0 };
 }
+
+/** The coarse grains a fine row belongs to: overall, and each single dimension. */
+function dimsOf(dev: string | null, repo: string | null, source: string): Array<[string, string | null]> {
+  return [['all', null], ['repo', repo], ['developer', dev], ['source', source]];
+}
+
+function kc(day: string, dim: string, value: string | null): string {
+  return `${day}\u0001${dim}\u0001${value ?? '\u0000'}`;
+}
+
+function addSums(t: Sums, a: Sums): void {
+  for (const k of SUM_KEYS) t[k] += a[k];
+}
+
+const SUM_KEYS = ['requests', 'errors', 'tin', 'tout', 'total', 'cr', 'cw', 'cost', 'unpriced', 'insertions', 'acceptedInsertions', 'insertedLines', 'acceptedLines', 'agentEdits', 'agentLines'] as const;
 
 /** Map keys of the grains (NUL stands for a null value, which no id contains). */
 function k2(day: string, dev: string | null): string {

@@ -173,7 +173,34 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX idx_pr_events_day ON pr_events (repo_slug, event, event_date);
   CREATE INDEX idx_pr_events_pr ON pr_events (repo_slug, number);
   `,
-  // 4 → 5: Parquet export partition versions.
+  `
+  -- Coarser rollups so the report reads hundreds of rows, not hundreds of thousands: per day overall
+  -- (dim 'all') and per day and one dimension ('repo', 'developer', 'source' with its value), with the
+  -- same measures as daily_activity; and per day and model. Filters on two or more dimensions read the
+  -- fine rollups.
+  CREATE TABLE daily_totals (
+    event_date TEXT NOT NULL, dim TEXT NOT NULL, value TEXT,
+    sessions INTEGER NOT NULL, requests INTEGER NOT NULL, errors INTEGER NOT NULL,
+    tokens_in INTEGER NOT NULL, tokens_out INTEGER NOT NULL, total_tokens INTEGER NOT NULL,
+    cache_read_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL,
+    unpriced_requests INTEGER NOT NULL, insertions INTEGER NOT NULL, accepted_insertions INTEGER NOT NULL,
+    inserted_lines INTEGER NOT NULL, accepted_lines INTEGER NOT NULL, agent_edits INTEGER NOT NULL,
+    agent_lines_added INTEGER NOT NULL, latency_count INTEGER NOT NULL, latency_hist BLOB
+  );
+  CREATE INDEX idx_daily_totals ON daily_totals (dim, value, event_date);
+  CREATE INDEX idx_daily_totals_day ON daily_totals (event_date);
+  CREATE TABLE daily_model_totals (
+    event_date TEXT NOT NULL, model TEXT,
+    requests INTEGER NOT NULL, errors INTEGER NOT NULL, tokens_out INTEGER NOT NULL, total_tokens INTEGER NOT NULL,
+    cache_read_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL,
+    unpriced_requests INTEGER NOT NULL, insertions INTEGER NOT NULL, accepted_insertions INTEGER NOT NULL,
+    accepted_lines INTEGER NOT NULL
+  );
+  CREATE INDEX idx_daily_model_totals ON daily_model_totals (event_date);
+  -- Every day-level table is rebuilt from the events for the days they cover.
+  INSERT OR IGNORE INTO dirty_days (event_date) SELECT DISTINCT event_date FROM daily_activity;
+  `,
+  // 5 → 6: Parquet export partition versions.
   exportPartitionsMigration(),
 ];
 

@@ -28,6 +28,11 @@ export interface ScanOptions {
    * unjournaled and the store is flushed once at the end (bulk scans).
    */
   journal?: boolean;
+  /**
+   * Flush the store at the end of an unjournaled scan (default true). False when the caller flushes: an
+   * import running the scan inside `Store.bulk` must, since a flush waits for the bulk to end.
+   */
+  flush?: boolean;
   /** Events per store write. */
   batchSize?: number;
   /** Home folder and environment for the default locations (default: this process's). */
@@ -159,7 +164,7 @@ export async function scanFiles(files: TranscriptFile[], store: Store, options: 
     }
     await flushPending();
     if (days.size) summary.reconciled = reconcileOtelCopies(store, { days: [...days] });
-    if (!options.journal) await store.flush();
+    if (!options.journal && options.flush !== false) await store.flush();
   } finally {
     table.dispose();
   }

@@ -83,8 +83,18 @@ describe('cost rules', () => {
         assert.ok(got && want);
         assert.ok(Math.abs(got.cost_usd - want.total_price) <= 1e-9 * Math.max(want.total_price, 1e-9), `${m} ${JSON.stringify(usage)}: ${got.cost_usd} vs ${want.total_price}`);
       }),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
+  });
+
+  it('switches to the tier price exactly where genai-prices does (whole input, cache included, above 200k)', () => {
+    const t = new BundledPriceTable();
+    for (const total of [199_999, 200_000, 200_001, 200_002]) {
+      const usage = { tokens_in: total - 150_000, tokens_out: 10, cache_read_tokens: 100_000, cache_write_tokens: 50_000 };
+      const want = calcPrice({ input_tokens: total, output_tokens: 10, cache_read_tokens: 100_000, cache_write_tokens: 50_000 }, 'claude-sonnet-4-5', { timestamp: new Date(AT) })!;
+      const got = t.estimate('claude-sonnet-4-5', usage, AT)!;
+      assert.ok(Math.abs(got.cost_usd - want.total_price) <= 1e-12, `${total}: ${got.cost_usd} vs ${want.total_price}`);
+    }
   });
 
   it('uses an override before the bundled table, labelled as such', () => {

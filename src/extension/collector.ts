@@ -1,0 +1,239 @@
+import * as vscode from 'vscode';
+import type { CollectorServer } from '../collector/server';
+import type { WorkspaceVcs } from '../collector/node-git-workspace';
+import { agentEnvironment, setupText } from '../collector/setup';
+import { assessSources, formatAge, type SourceHealth } from '../collector/staleness';
+import { readConfig } from './config';
+import { Disposable, toDisposable } from './lifecycle';
+import type { ProdLensServices } from './services';
+import type { StatusBar } from './status-bar';
+import { applyTerminalEnvironment, clearTerminalEnvironment } from './terminal-env';
+
+/** SecretStorage key of the collector's bearer token. */
+export const TOKEN_SECRET = 'prodlens.collector.token';
+
+const NO_VCS: WorkspaceVcs = { repoUrl: null, repo_slug: null, branch: null };
+
+/**
+ * The collector inside VS Code: started just after activation (never during it; the database opens on the
+ * first request), restarted when its settings change, its token kept in SecretStorage, its state shown in
+ * the status bar, and new integrated terminals pointed at it.
+ */
+export class CollectorFeature extends Disposable {
+  private server: CollectorServer | undefined;
+  private token: string | undefined;
+  private vcs: WorkspaceVcs = NO_VCS;
+  private lastError: string | undefined;
+  private wantedPort: number | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private down = false;
+  private readonly log;
+
+  constructor(
+    private readonly services: ProdLensServices,
+    private readonly statusBar: StatusBar,
+  ) {
+    super();
+    this.log = services.log('collector');
+    this._register(vscode.commands.registerCommand('prodlens.copyCollectorSetup', () => this.copySetup()));
+    this._register(vscode.commands.registerCommand('prodlens.rotateCollectorToken', () => this.rotateToken()));
+    this._register(vscode.commands.registerCommand('prodlens.showCollectorStatus', () => this.showStatus()));
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('prodlens.collector')) void this.restart();
+      }),
+    );
+    this._register(statusBar.addSection({ text: () => this.statusText(), tooltip: () => this.tooltip(), warning: () => this.sources().some((s) => s.level === 'stale') }));
+    // Ages in the status bar move with time; the branch may change under us.
+    const tick = setInterval(() => void this.refreshVcs().finally(() => this.statusBar.refresh()), 30_000);
+    this._register(toDisposable(() => clearInterval(tick)));
+    this._register(toDisposable(() => void this.stopServer()));
+    // Start once activation has returned.
+    const start = setTimeout(() => void this.restart(), 0);
+    this._register(toDisposable(() => clearTimeout(start)));
+  }
+
+  /** Stops the server for good (deactivate awaits this before closing the database). */
+  shutdown(): Promise<void> {
+    this.down = true;
+    this.queue = this.queue.then(() => this.stopServer());
+    return this.queue;
+  }
+
+  /** The running server (integration tests read its port and health). */
+  get running(): CollectorServer | undefined {
+    return this.server;
+  }
+
+  /** Stops and, if enabled, starts again (settings changed or token rotated). Calls are serialized. */
+  restart(): Promise<void> {
+    this.queue = this.queue.then(async () => {
+      await this.stopServer();
+      if (this.isDisposed || this.down) return;
+      const cfg = readConfig().collector;
+      if (!cfg.enabled) {
+        clearTerminalEnvironment(this.services.context.environmentVariableCollection);
+        this.statusBar.refresh();
+        return;
+      }
+      try {
+        await this.startServer(cfg.port);
+        this.lastError = undefined;
+      } catch (err) {
+        this.lastError = (err as Error).message;
+        this.log.error(`cannot start: ${this.lastError}`);
+        clearTerminalEnvironment(this.services.context.environmentVariableCollection);
+      }
+      this.statusBar.refresh();
+    });
+    return this.queue;
+  }
+
+  private async startServer(port: number): Promise<void> {
+    // Loaded here rather than at activation: the server pulls in protobufjs and the normalizers.
+    const [{ CollectorServer }, { defaultNormalizers }, { readWorkspaceVcs }] = await Promise.all([
+      import('../collector/server'),
+      import('../collector/normalizers'),
+      import('../collector/node-git-workspace'),
+    ]);
+    this.token = await this.getOrCreateToken();
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    this.vcs = folder ? await readWorkspaceVcs(folder, readConfig().git.path) : NO_VCS;
+    const server = new CollectorServer({
+      token: this.token,
+      port,
+      fallbackToFreePort: true,
+      store: () => this.services.store(),
+      normalizers: defaultNormalizers(),
+      prices: () => this.services.prices,
+      defaults: () => ({ repo_slug: this.vcs.repo_slug, branch: this.vcs.branch }),
+      logger: this.services.logger,
+      version: String(this.services.context.extension.packageJSON.version ?? 'unknown'),
+    });
+    this.wantedPort = port;
+    await server.start();
+    this.server = server;
+    server.activity.onDidChange(() => this.statusBar.refresh());
+    this.applyEnvironment();
+  }
+
+  /** Stops the server; the terminal environment stays (persisted for the next window, refreshed on start). */
+  private async stopServer(): Promise<void> {
+    const s = this.server;
+    this.server = undefined;
+    if (s) await s.stop();
+  }
+
+  private applyEnvironment(): void {
+    const collection = this.services.context.environmentVariableCollection;
+    const cfg = readConfig().collector;
+    if (!this.server?.endpoint || !this.token || !cfg.terminalEnvironment) return clearTerminalEnvironment(collection);
+    applyTerminalEnvironment(collection, this.environment(), this.server.endpoint);
+  }
+
+  private environment(): Record<string, string> {
+    return agentEnvironment({
+      endpoint: this.server!.endpoint!,
+      token: this.token!,
+      protocol: readConfig().collector.protocol,
+      repoUrl: this.vcs.repoUrl,
+      branch: this.vcs.branch,
+      existingResourceAttributes: process.env.OTEL_RESOURCE_ATTRIBUTES,
+    });
+  }
+
+  private async refreshVcs(): Promise<void> {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    if (!this.server || !folder) return;
+    const { readWorkspaceVcs } = await import('../collector/node-git-workspace');
+    const next = await readWorkspaceVcs(folder, readConfig().git.path);
+    if (next.branch !== this.vcs.branch || next.repoUrl !== this.vcs.repoUrl) {
+      this.vcs = next;
+      this.applyEnvironment();
+    }
+  }
+
+  private async getOrCreateToken(): Promise<string> {
+    const secrets = this.services.context.secrets;
+    const existing = await secrets.get(TOKEN_SECRET);
+    if (existing) return existing;
+    const { generateToken } = await import('../collector/auth');
+    const token = generateToken();
+    await secrets.store(TOKEN_SECRET, token);
+    this.log.info('generated a new collector token (kept in VS Code secret storage)');
+    return token;
+  }
+
+  private async rotateToken(): Promise<void> {
+    const { generateToken } = await import('../collector/auth');
+    await this.services.context.secrets.store(TOKEN_SECRET, generateToken());
+    await this.restart();
+    this.log.info('collector token rotated');
+    void vscode.window.showInformationMessage(
+      'ProdLens: collector token rotated. New integrated terminals get the new token; agents already running, and setups copied before, must be restarted or updated.',
+    );
+  }
+
+  private async copySetup(): Promise<void> {
+    if (!this.server?.endpoint || !this.token) {
+      const why = this.lastError ? `it failed to start: ${this.lastError}` : 'it is turned off (setting prodlens.collector.enabled)';
+      void vscode.window.showWarningMessage(`ProdLens: the collector is not running; ${why}.`);
+      return;
+    }
+    await vscode.env.clipboard.writeText(
+      setupText({ endpoint: this.server.endpoint, token: this.token, protocol: readConfig().collector.protocol, repoUrl: this.vcs.repoUrl, branch: this.vcs.branch }),
+    );
+    void vscode.window.showInformationMessage('ProdLens: collector setup copied (shell exports, Codex config.toml block, LiteLLM snippet). It contains the token: keep it private.');
+  }
+
+  private async showStatus(): Promise<void> {
+    const items: Array<vscode.QuickPickItem & { run?: () => unknown }> = [];
+    if (this.server?.endpoint) {
+      items.push({ label: `$(radio-tower) Listening on ${this.server.endpoint}`, detail: this.portNote() });
+      for (const s of this.sources()) items.push({ label: `${s.level === 'stale' ? '$(warning)' : '$(pass)'} ${s.source}`, detail: s.detail });
+      if (!this.sources().length) items.push({ label: '$(info) No data received yet', detail: 'Start an agent in a new integrated terminal, or use Copy Collector Setup for other terminals.' });
+    } else {
+      items.push({ label: '$(circle-slash) Collector not running', detail: this.lastError ?? 'Turned off by prodlens.collector.enabled' });
+    }
+    items.push({ label: '$(copy) Copy Collector Setup', run: () => this.copySetup() });
+    items.push({ label: '$(key) Rotate Collector Token', run: () => this.rotateToken() });
+    items.push({ label: '$(output) Show Log', run: () => vscode.commands.executeCommand('prodlens.showLog') });
+    const pick = await vscode.window.showQuickPick(items, { title: 'ProdLens Collector' });
+    await pick?.run?.();
+  }
+
+  private sources(): SourceHealth[] {
+    return this.server ? assessSources(this.server.activity.snapshot(), Date.now()) : [];
+  }
+
+  private portNote(): string | undefined {
+    const p = this.server?.port;
+    if (p === undefined || this.wantedPort === undefined || this.wantedPort === 0 || p === this.wantedPort) return undefined;
+    return `Port ${this.wantedPort} was busy; using ${p}.`;
+  }
+
+  private statusText(): string | undefined {
+    if (!this.server) return this.lastError ? '$(warning) collector' : undefined;
+    const stale = this.sources().some((s) => s.level === 'stale');
+    const newest = this.sources()[0];
+    const age = newest?.ageMs != null ? ` ${formatAge(newest.ageMs).replace(' ago', '')}` : '';
+    return `${stale ? '$(warning)' : '$(radio-tower)'} :${this.server.port}${age}`;
+  }
+
+  private tooltip(): string[] {
+    if (!this.server) {
+      return [`**Collector**: ${this.lastError ? `not running — ${this.lastError}` : 'off (prodlens.collector.enabled)'}`];
+    }
+    const lines = [`**Collector** on \`${this.server.endpoint}\`${this.portNote() ? ` — ${this.portNote()}` : ''}`];
+    const sources = this.sources();
+    if (!sources.length) lines.push('No data received yet.');
+    for (const s of sources) lines.push(`${s.level === 'stale' ? '⚠️' : '•'} ${s.source}: ${s.detail}`);
+    lines.push('Run "ProdLens: Show Collector Status" for setup and token actions.');
+    return lines;
+  }
+}
+
+/** Starts the collector feature; activate() calls this once. */
+export function registerCollector(services: ProdLensServices, statusBar: StatusBar): CollectorFeature {
+  return new CollectorFeature(services, statusBar);
+}

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { Store } from '../../../src/core/store/store';
+import { sqlLoader, tempDir } from '../helpers/events';
+import { claudeApiRequests, postJson, request, TOKEN } from './harness';
+
+const MAIN = path.join(__dirname, '..', '..', '..', 'src', 'cli', 'main.ts');
+
+/** Starts the real CLI (`prodlens collect`, from source) and resolves with its endpoint once it listens. */
+function startCli(dbPath: string, cwd: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), MAIN, 'collect', '--port', '0', '--token', TOKEN, '--db', dbPath], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PRODLENS_COLLECTOR_TOKEN: '' },
+  });
+  let out = '';
+  child.stderr!.on('data', (d) => (out += d));
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) resolve({ child, url: m[1]!, output: () => out });
+    });
+    child.once('exit', (code) => reject(new Error(`collect exited ${code}: ${out}`)));
+  });
+}
+
+function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+async function count(dbPath: string): Promise<{ n: unknown; loadedFrom: string }> {
+  const store = await Store.open({ path: dbPath, sql: await sqlLoader.load() });
+  try {
+    return { n: store.db.exec('SELECT count(*) FROM sessions')[0]!.values[0]![0], loadedFrom: store.openReport.loadedFrom };
+  } finally {
+    await store.close();
+  }
+}
+
+describe('prodlens collect (the real CLI in a child process)', function () {
+  this.timeout(60_000);
+
+  it('keeps a batch acknowledged with 200 when the process is SIGKILLed right after', async () => {
+    const tmp = tempDir();
+    try {
+      const dbPath = path.join(tmp.dir, 'prodlens.sqlite');
+      const cli = await startCli(dbPath, tmp.dir);
+      const done = exited(cli.child);
+      const r = await postJson(cli.url, '/v1/logs', claudeApiRequests(50));
+      assert.equal(r.status, 200);
+      cli.child.kill('SIGKILL');
+      assert.equal((await done).signal, 'SIGKILL');
+      assert.deepEqual(await count(dbPath), { n: 50, loadedFrom: 'empty' }, 'replayed from the journal; no snapshot had been written');
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('stops cleanly on SIGTERM, writing the snapshot, and serves the same database after a restart', async () => {
+    const tmp = tempDir();
+    try {
+      const dbPath = path.join(tmp.dir, 'prodlens.sqlite');
+      const first = await startCli(dbPath, tmp.dir);
+      assert.equal((await postJson(first.url, '/v1/logs', claudeApiRequests(20))).status, 200);
+      const done = exited(first.child);
+      first.child.kill('SIGTERM');
+      assert.deepEqual(await done, { code: 0, signal: null });
+      assert.match(first.output(), /Stopped after 1 accepted request\(s\); database snapshot written/);
+      assert.deepEqual(await count(dbPath), { n: 20, loadedFrom: 'snapshot' });
+
+      const second = await startCli(dbPath, tmp.dir);
+      assert.equal((await postJson(second.url, '/v1/logs', claudeApiRequests(5, { offset: 20 }))).status, 200);
+      const health = (await request(second.url, { path: '/health', method: 'GET' })).json();
+      assert.equal(health.sources['claude-code-otel'].events, 5);
+      const stopped = exited(second.child);
+      second.child.kill('SIGINT');
+      assert.equal((await stopped).code, 0);
+      assert.deepEqual(await count(dbPath), { n: 25, loadedFrom: 'snapshot' });
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
