@@ -156,7 +156,8 @@ function normalizeOne(item: unknown, ctx: NormalizeContext, batch: Batch, at: st
   const firstToken = num(p.completionStartTime);
   const tags = (p.request_tags ?? []).filter((t): t is string => typeof t === 'string');
   const spend = md.spend_logs_metadata;
-  const texts = [...tags, text(spend), text(md.requester_metadata)];
+  // Free text for the regex id fallback, built only when no id field has one.
+  const texts = () => [...tags, text(spend), text(md.requester_metadata)];
   const spendObj = isObj(spend) ? spend : {};
   const failed = p.status === 'failure' || (!p.status && !!p.error_str);
 
@@ -181,8 +182,8 @@ function normalizeOne(item: unknown, ctx: NormalizeContext, batch: Batch, at: st
     time: p.startTime,
     // Identity: LiteLLM's call id, unique per call; without it the call's own fields.
     identity: p.id ? [p.id] : [p.trace_id ?? null, String(p.startTime), p.model ?? null, String(p.prompt_tokens ?? ''), String(p.completion_tokens ?? '')],
-    session_id: pickId(md.session_id, md.litellm_session_id, isObj(md.requester_metadata) ? md.requester_metadata.session_id : undefined, spendObj.session_id) ?? sessionIdFromText(...texts),
-    developer_id: pickId(md.user_api_key_user_email, md.user_api_key_user_id, p.end_user, md.user_api_key_end_user_id) ?? developerIdFromText(...texts),
+    session_id: pickId(md.session_id, md.litellm_session_id, isObj(md.requester_metadata) ? md.requester_metadata.session_id : undefined, spendObj.session_id) ?? sessionIdFromText(...texts()),
+    developer_id: pickId(md.user_api_key_user_email, md.user_api_key_user_id, p.end_user, md.user_api_key_end_user_id) ?? developerIdFromText(...texts()),
     repo_slug: repoSlugFromUrl(spendObj['vcs.repository.url.full']) ?? repoSlugFromUrl(spendObj['vcs.repository.name']) ?? repoSlugFromUrl(spendObj.repo),
     branch: pickId(spendObj['vcs.ref.head.name'], spendObj.branch),
     model: p.model,
