@@ -3,7 +3,7 @@ import type { Database } from 'sql.js';
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/ports';
 import { findAgentEdit } from '../../core/retention/agent-match';
-import { classifyEvent, looksPasted, type Candidate, type EventFacts } from '../../core/retention/classify';
+import { classifyEvent, looksCopied, looksPasted, type Candidate, type EventFacts } from '../../core/retention/classify';
 import { buildEditEvent } from '../../core/retention/edit-event';
 import { RetentionEngine, type Observation, type RegionInfo, type RegionMeta } from '../../core/retention/engine';
 import { eolOffsetMapper } from '../../core/retention/eol';
@@ -279,7 +279,7 @@ export class EditorCapture extends Disposable {
       if (this.git.busyNear(at)) return this.reject(id, 'git operation');
       if (this.bulkNear(key, at)) return this.reject(id, 'several files changed at once');
     }
-    if (looksPasted(inserted, await this.clipboard.read())) return this.reject(id, 'paste');
+    if (this.looksPaste(d, id, inserted, await this.clipboard.read())) return this.reject(id, 'paste');
     const rel = vscode.workspace.asRelativePath(d.uri, false);
     const diskSeen = Math.abs((this.diskWriteAt.get(key) ?? Number.NEGATIVE_INFINITY) - at) < 3_000;
     const meta: RegionMeta = {
@@ -296,6 +296,22 @@ export class EditorCapture extends Disposable {
     };
     if (cand.detection !== 'inline') this.fileHashes.set(id, transcriptFileHash(rel));
     if (this.engine.confirm(id, meta)) this.log.debug(`AI insertion (${meta.detection}, ${meta.agent ?? 'unknown agent'}) in ${rel}`);
+  }
+
+  /**
+   * A paste: the text is the clipboard's; where the clipboard is not read (null: VS Code for the Web), text found in
+   * an open document (the region's own text cut out of its document) — what was copied in the editor.
+   */
+  private looksPaste(d: vscode.TextDocument, id: string, inserted: string, clipboard: string | null): boolean {
+    if (clipboard !== null) return looksPasted(inserted, clipboard);
+    const r = this.engine.region(id);
+    if (!r) return false;
+    const own = d.getText();
+    const sources = function* (): Generator<string> {
+      yield own.slice(0, r.start) + own.slice(r.end);
+      for (const other of vscode.workspace.textDocuments) if (other !== d && other.uri.scheme !== 'output') yield other.getText();
+    };
+    return looksCopied(inserted, sources());
   }
 
   private reject(id: string, why: string): void {
