@@ -139,3 +139,16 @@ export function looksPasted(inserted: string, clipboard: string): boolean {
   if (t === c || c.includes(t)) return true;
   return t.includes(c) && c.length * 2 >= t.length;
 }
+
+/**
+ * Where the clipboard cannot be read without bothering the user (VS Code for the Web): whether inserted text was
+ * copied from an open document, i.e. is found, indentation ignored, in one of `sources` (the open documents' texts,
+ * the insertion itself cut out of its own). Catches what a browser user mostly pastes — text copied in the editor —
+ * but not text copied from other applications.
+ */
+export function looksCopied(inserted: string, sources: Iterable<string>): boolean {
+  const t = pasteKey(inserted);
+  if (!t) return false;
+  for (const s of sources) if (s.length >= t.length && pasteKey(s).includes(t)) return true;
+  return false;
+}

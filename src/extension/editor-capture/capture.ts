@@ -3,7 +3,7 @@ import type { Database } from 'sql.js';
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/ports';
 import { findAgentEdit } from '../../core/retention/agent-match';
-import { classifyEvent, looksPasted, type Candidate } from '../../core/retention/classify';
+import { classifyEvent, looksCopied, looksPasted, type Candidate, type EventFacts } from '../../core/retention/classify';
 import { buildEditEvent } from '../../core/retention/edit-event';
 import { RetentionEngine, type Observation, type RegionInfo, type RegionMeta } from '../../core/retention/engine';
 import { eolOffsetMapper } from '../../core/retention/eol';
@@ -26,15 +26,28 @@ const SETTLE_MS = 1_200;
 const BULK_WINDOW_MS = 1_000;
 /** How long to wait for the selection after an inline insertion before reading it directly. */
 const CURSOR_WAIT_MS = 300;
+/**
+ * How long a change to a clean document waits for VS Code's dirty-state event, which tells an edit (the document
+ * turns dirty right after) from a reload from disk (it stays clean). The event follows within milliseconds.
+ */
+const DIRTY_WAIT_MS = 500;
 
 interface DocState {
   excluded: boolean;
   dirty: boolean;
   eol: vscode.EndOfLine;
   lastTypingAt: number;
+  /** When the document last turned from clean to dirty. */
+  dirtiedAt: number;
   /** Active editor's cursor offsets as of the last selection change. */
   cursors: number[];
 }
+
+/**
+ * Which reading of an ambiguous change a tentative region belongs to: a change to a clean document is either an
+ * edit (the document turns dirty right after) or a reload from disk (it stays clean).
+ */
+type Reading = 'edit' | 'reload';
 
 /**
  * The VS Code side of editor capture (thin): turns document events into the pure engine's inputs,
@@ -57,6 +70,7 @@ export class EditorCapture extends Disposable {
   private readonly log: Logger;
   private flushing: Promise<void> = Promise.resolve();
   private selectionWaiters: Array<(editor: vscode.TextEditor) => void> = [];
+  private dirtyWaiters: Array<{ key: string; resolve: () => void }> = [];
 
   constructor(private readonly services: ProdLensServices) {
     super();
@@ -134,7 +148,14 @@ export class EditorCapture extends Disposable {
     const key = d.uri.toString();
     let s = this.docs.get(key);
     if (!s) {
-      s = { excluded: this.isExcluded(d), dirty: d.isDirty, eol: d.eol, lastTypingAt: Number.NEGATIVE_INFINITY, cursors: [] };
+      s = {
+        excluded: this.isExcluded(d),
+        dirty: d.isDirty,
+        eol: d.eol,
+        lastTypingAt: Number.NEGATIVE_INFINITY,
+        dirtiedAt: Number.NEGATIVE_INFINITY,
+        cursors: [],
+      };
       this.docs.set(key, s);
     }
     return s;
@@ -159,8 +180,10 @@ export class EditorCapture extends Disposable {
     const d = e.document;
     const key = d.uri.toString();
     const s = this.state(d);
+    const now = Date.now();
     const wasDirty = s.dirty;
     s.dirty = d.isDirty;
+    if (!wasDirty && d.isDirty) this.dirtied(key, s, now);
     if (!e.contentChanges.length) {
       if (d.eol !== s.eol) this.remapEol(d, s);
       return;
@@ -170,10 +193,9 @@ export class EditorCapture extends Disposable {
       if (this.engine.size) this.engine.applyEvent(key, e.contentChanges, Date.now());
       return;
     }
-    const now = Date.now();
     const active = vscode.window.activeTextEditor?.document === d;
     const saving = this.saving.has(key);
-    const c = classifyEvent({
+    const facts: EventFacts = {
       changes: e.contentChanges,
       reason: e.reason === vscode.TextDocumentChangeReason.Undo ? 'undo' : e.reason === vscode.TextDocumentChangeReason.Redo ? 'redo' : null,
       active,
@@ -182,16 +204,51 @@ export class EditorCapture extends Disposable {
       saving,
       gitBusy: this.git.busyNear(now),
       bulk: this.bulkNear(key, now),
-      reload: !wasDirty && !d.isDirty && !saving,
+      reload: false,
       revert: wasDirty && !d.isDirty && !saving,
       minChars: this.config.minInsertionChars,
-    });
+    };
+    const c = classifyEvent(facts);
+    // Clean before, and clean as the event reports it: a reload from disk, or the first edit after a save (in VS Code
+    // for the Web, which auto-saves after 1 s, nearly every edit) — VS Code reports the edit's dirty state in a
+    // separate event right after. Both readings get tentative regions; confirm() keeps the one that state confirms.
+    const ambiguous = !wasDirty && !d.isDirty && !saving;
+    const asReload = ambiguous ? classifyEvent({ ...facts, reload: true }) : null;
     if (c.typing) s.lastTypingAt = now;
     else this.changedAt.set(key, now);
-    const spawns = c.candidates.map((cand, i) => ({ id: randomUUID(), changeIndex: cand.changeIndex, offset: cand.offset, length: cand.length, cand, i }));
+    const spawn = (cand: Candidate, reading: Reading | null) => ({ id: randomUUID(), changeIndex: cand.changeIndex, offset: cand.offset, length: cand.length, cand, reading });
+    const spawns = [
+      ...c.candidates.map((cand) => spawn(cand, ambiguous ? 'edit' : null)),
+      ...(asReload?.candidates.map((cand) => spawn(cand, 'reload')) ?? []),
+    ];
     const created = new Set(this.engine.applyEvent(key, e.contentChanges, now, spawns));
     if (c.rejected && c.rejected !== 'typing') this.log.debug(`not AI (${c.rejected}): ${e.contentChanges.length} change(s) in ${vscode.workspace.asRelativePath(d.uri)}`);
-    for (const sp of spawns) if (created.has(sp.id)) this.track(this.confirm(d, sp.id, sp.cand, now));
+    for (const sp of spawns) if (created.has(sp.id)) this.track(this.confirm(d, sp.id, sp.cand, now, sp.reading));
+  }
+
+  /** The document turned dirty: an edit, not a reload (see `onChange`). */
+  private dirtied(key: string, s: DocState, now: number): void {
+    s.dirtiedAt = now;
+    const waiting = this.dirtyWaiters;
+    this.dirtyWaiters = waiting.filter((w) => w.key !== key);
+    for (const w of waiting) if (w.key === key) w.resolve();
+  }
+
+  /** Whether the document turned dirty at or after `at`, waiting up to DIRTY_WAIT_MS for VS Code to say so. */
+  private dirtiedSince(key: string, at: number): Promise<boolean> {
+    if ((this.docs.get(key)?.dirtiedAt ?? Number.NEGATIVE_INFINITY) >= at) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter = { key, resolve: () => resolve(true) };
+      const timer = setTimeout(() => {
+        this.dirtyWaiters = this.dirtyWaiters.filter((w) => w !== waiter);
+        resolve(false);
+      }, DIRTY_WAIT_MS);
+      waiter.resolve = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.dirtyWaiters.push(waiter);
+    });
   }
 
   private track(p: Promise<void>): void {
@@ -199,19 +256,30 @@ export class EditorCapture extends Disposable {
     this.confirmations.add(done);
   }
 
-  /** Confirms or discards a tentative region with what the event alone could not tell. */
-  private async confirm(d: vscode.TextDocument, id: string, cand: Candidate, at: number): Promise<void> {
+  /**
+   * Confirms or discards a tentative region with what the event alone could not tell. `reading` is set when the
+   * change could be an edit or a reload: the region stands only if the document's dirty state agrees with it.
+   */
+  private async confirm(d: vscode.TextDocument, id: string, cand: Candidate, at: number, reading: Reading | null): Promise<void> {
     const key = d.uri.toString();
     const inserted = this.engine.region(id)?.inserted;
     if (inserted === undefined) return;
-    if (cand.needsCursorAtEnd) {
-      if (!(await this.cursorAtEnd(d, id))) return this.reject(id, 'cursor not at the end (snippet or completion list)');
+    // Started at once: the selection that follows an accepted completion may arrive before the dirty state.
+    const cursorOk = cand.needsCursorAtEnd ? this.cursorAtEnd(d, id) : null;
+    const settled = cand.needsCursorAtEnd ? null : new Promise((r) => setTimeout(r, SETTLE_MS));
+    if (reading && (await this.dirtiedSince(key, at)) !== (reading === 'edit')) {
+      // The other reading's region stands for this change.
+      this.engine.discard(id);
+      return;
+    }
+    if (cursorOk) {
+      if (!(await cursorOk)) return this.reject(id, 'cursor not at the end (snippet or completion list)');
     } else {
-      await new Promise((r) => setTimeout(r, SETTLE_MS));
+      await settled;
       if (this.git.busyNear(at)) return this.reject(id, 'git operation');
       if (this.bulkNear(key, at)) return this.reject(id, 'several files changed at once');
     }
-    if (looksPasted(inserted, await this.clipboard.read())) return this.reject(id, 'paste');
+    if (this.looksPaste(d, id, inserted, await this.clipboard.read())) return this.reject(id, 'paste');
     const rel = vscode.workspace.asRelativePath(d.uri, false);
     const diskSeen = Math.abs((this.diskWriteAt.get(key) ?? Number.NEGATIVE_INFINITY) - at) < 3_000;
     const meta: RegionMeta = {
@@ -228,6 +296,22 @@ export class EditorCapture extends Disposable {
     };
     if (cand.detection !== 'inline') this.fileHashes.set(id, transcriptFileHash(rel));
     if (this.engine.confirm(id, meta)) this.log.debug(`AI insertion (${meta.detection}, ${meta.agent ?? 'unknown agent'}) in ${rel}`);
+  }
+
+  /**
+   * A paste: the text is the clipboard's; where the clipboard is not read (null: VS Code for the Web), text found in
+   * an open document (the region's own text cut out of its document) — what was copied in the editor.
+   */
+  private looksPaste(d: vscode.TextDocument, id: string, inserted: string, clipboard: string | null): boolean {
+    if (clipboard !== null) return looksPasted(inserted, clipboard);
+    const r = this.engine.region(id);
+    if (!r) return false;
+    const own = d.getText();
+    const sources = function* (): Generator<string> {
+      yield own.slice(0, r.start) + own.slice(r.end);
+      for (const other of vscode.workspace.textDocuments) if (other !== d && other.uri.scheme !== 'output') yield other.getText();
+    };
+    return looksCopied(inserted, sources());
   }
 
   private reject(id: string, why: string): void {

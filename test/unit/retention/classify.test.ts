@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { classifyEvent, looksPasted, type EventFacts } from '../../../src/core/retention/classify';
+import { classifyEvent, looksCopied, looksPasted, type EventFacts } from '../../../src/core/retention/classify';
 
 const FN = 'function add(a, b) {\n  return a + b;\n}\n';
 
@@ -73,5 +73,15 @@ describe('retention: detection rules', () => {
     assert.equal(looksPasted(FN.replace(/\n/g, '\r\n').replace('  return', '      return'), FN), true);
     assert.equal(looksPasted(FN, 'something else entirely'), false);
     assert.equal(looksPasted(FN, ''), false);
+  });
+
+  it('without the clipboard (VS Code for the Web): copied when found in an open document, indentation ignored', () => {
+    const other = `// utils\nclass Calc {\n    add(a, b) {\n        return a + b;\n    }\n}\n`;
+    // Copied out of a class (deeper indentation) and pasted at the top level.
+    assert.equal(looksCopied('add(a, b) {\n  return a + b;\n}', ['unrelated text', other]), true);
+    assert.equal(looksCopied(FN.replace(/\n/g, '\r\n'), [FN]), true);
+    assert.equal(looksCopied(FN, ['function add(a, b) {\n  return a - b;\n}\n']), false);
+    assert.equal(looksCopied(FN, []), false);
+    assert.equal(looksCopied('   \n', [FN]), false);
   });
 });
