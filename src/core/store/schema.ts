@@ -202,6 +202,14 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 5 → 6: Parquet export partition versions.
   exportPartitionsMigration(),
+  // 6 → 7: a report filtered on two or more dimensions reads the fine rollups; these let it read only the
+  // developer's or repository's rows instead of the whole period.
+  `
+  CREATE INDEX idx_daily_activity_developer ON daily_activity (developer_id, event_date);
+  CREATE INDEX idx_daily_activity_repo ON daily_activity (repo_slug, event_date);
+  CREATE INDEX idx_daily_model_developer ON daily_model (developer_id, event_date);
+  CREATE INDEX idx_daily_model_repo ON daily_model (repo_slug, event_date);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
