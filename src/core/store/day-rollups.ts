@@ -1,6 +1,6 @@
 import type { Database, SqlValue } from 'sql.js';
 import { bucketOf, encodeHistogram } from '../analyze/latency-histogram';
-import { DIRTY, eachRow, type DayAggregate } from './day-aggregate';
+import { DIRTY, eachRow } from './day-aggregate';
 
 /**
  * Recomputes every day-level table for the days in `dirty_days`, in three passes over those days' events
@@ -20,7 +20,7 @@ import { DIRTY, eachRow, type DayAggregate } from './day-aggregate';
  *
  * Rows repeating another channel's record (duplicate_of set) are excluded everywhere.
  */
-export class DayRollups implements DayAggregate {
+export class DayRollups {
   constructor(private readonly db: Database) {}
 
   refreshDays(dayCount: number): void {

@@ -4,7 +4,6 @@ import path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { emptyIngestResult, type Batch, type IngestResult } from '../model';
 import { silentLogger, systemClock, type Clock, type Logger } from '../ports';
-import type { DayAggregate } from './day-aggregate';
 import { DayRollups } from './day-rollups';
 import { EventWriter } from './event-writer';
 import { Journal, listSegments, readSegment } from './journal';
@@ -48,7 +47,7 @@ export class Store {
   readonly db: Database;
   readonly openReport: OpenReport;
   private readonly writer: EventWriter;
-  private readonly aggregates: DayAggregate[];
+  private readonly rollups: DayRollups;
   private readonly journal: Journal | undefined;
   private readonly listeners = new Set<ChangeListener>();
   private dirty = false;
@@ -70,7 +69,7 @@ export class Store {
     this.openReport = report;
     this.journal = journal;
     this.writer = new EventWriter(db, () => this.deviceId);
-    this.aggregates = [new DayRollups(db)];
+    this.rollups = new DayRollups(db);
     this.coveredGen = Number(this.getMeta('journal_gen') ?? 0);
   }
 
@@ -169,7 +168,7 @@ export class Store {
     const days = (this.db.exec('SELECT event_date FROM dirty_days ORDER BY event_date')[0]?.values ?? []).map((r) => r[0] as string);
     if (!days.length) return [];
     transaction(this.db, () => {
-      for (const a of this.aggregates) a.refreshDays(days.length);
+      this.rollups.refreshDays(days.length);
       this.db.run('DELETE FROM dirty_days');
     });
     this.markDirty();
