@@ -26,6 +26,7 @@ export const SOURCES = [
   'roo-code-history',
   'kilo-code-history',
   'copilot-cli-session',
+  'copilot-cli-otel',
   'litellm',
   'litellm-spend-logs',
   'openinference',

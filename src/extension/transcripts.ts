@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { formatAge } from '../collector/staleness';
 import { sourcesLastSeen, type SourceLastSeen } from '../core/store/source-status-repo';
-import { collectHistoryFiles, HISTORY_SOURCE, historyRoots, scanHistoryFiles, type HistoryFile, type HistoryLocationEnv } from '../sources/agents';
+import { collectHistoryFiles, HISTORY_SOURCE, historyRoots, reconcileHistoryCopies, scanHistoryFiles, type HistoryFile, type HistoryLocationEnv } from '../sources/agents';
 import { collectFiles, defaultRoots, reconcileOtelCopies, scanFiles, type ScanSummary, type TranscriptFile } from '../sources/transcripts';
 import { readConfig } from './config';
 import { Disposable, toDisposable } from './lifecycle';
@@ -37,6 +39,9 @@ const HISTORY_GLOB: Record<HistoryFile['agent'], string> = {
   'kilo-code': 'tasks/*/ui_messages.json',
   'gemini-cli': '*/chats/**/*.{json,jsonl}',
   'copilot-cli': '**/*.jsonl',
+  'copilot-otel': '*.jsonl',
+  // A telemetry outfile is watched by its own name (the root is the file).
+  'gemini-telemetry': '*',
 };
 
 class TranscriptCapture extends Disposable {
@@ -67,6 +72,7 @@ class TranscriptCapture extends Disposable {
     this._register(toDisposable(() => clearInterval(poll)));
     this._register(toDisposable(() => this.stopWatching()));
     this._register(toDisposable(() => this.timer && clearTimeout(this.timer)));
+    this._register(toDisposable(() => this.restartTimer && clearTimeout(this.restartTimer)));
     // After activation returns: the first scan opens the database (WASM) and may read a lot.
     setTimeout(() => this.restart(), 0).unref?.();
   }
@@ -85,13 +91,49 @@ class TranscriptCapture extends Disposable {
    * in (its parent), so Cline, Roo Code and Kilo Code are found in this editor, whatever its flavour.
    */
   private historyLocations(): HistoryLocationEnv {
-    return { globalStorage: [path.dirname(this.services.context.globalStorageUri.fsPath)] };
+    return { globalStorage: [path.dirname(this.services.context.globalStorageUri.fsPath)], projectFolders: this.openFolders() };
+  }
+
+  private openFolders(): string[] {
+    return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+  }
+
+  /**
+   * Watches for a folder that does not exist yet: the first missing part of its path, in its nearest existing
+   * parent (non-recursive, so cheap even on the home folder). When it appears, everything is set up again.
+   */
+  private watchForCreation(target: string, seen: Set<string>): void {
+    let missing = path.resolve(target);
+    let parent = path.dirname(missing);
+    while (!existsSync(parent) && parent !== path.dirname(parent)) {
+      missing = parent;
+      parent = path.dirname(parent);
+    }
+    if (!existsSync(parent)) return;
+    const key = `${parent}\u0000${path.basename(missing)}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(parent), path.basename(missing)), false, true, true);
+    w.onDidCreate(() => this.scheduleRestart());
+    this.watchers.push(w);
+  }
+
+  private restartTimer: NodeJS.Timeout | undefined;
+  private scheduleRestart(): void {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      this.restart();
+    }, 500);
+    this.restartTimer.unref?.();
   }
 
   private restart(): void {
     this.stopWatching();
     if (this.isDisposed || !this.enabled) return;
+    const pending = new Set<string>();
     for (const root of defaultRoots()) {
+      if (!existsSync(root.dir)) this.watchForCreation(root.dir, pending);
       const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root.dir), '**/*.jsonl'));
       const onEvent = (uri: vscode.Uri) => this.enqueue({ agent: root.agent, path: uri.fsPath });
       w.onDidCreate(onEvent);
@@ -99,13 +141,25 @@ class TranscriptCapture extends Disposable {
       this.watchers.push(w);
     }
     for (const root of historyRoots(this.historyLocations())) {
-      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root.dir), HISTORY_GLOB[root.agent]));
+      const folder = root.file ? path.dirname(root.dir) : root.dir;
+      if (!existsSync(folder)) this.watchForCreation(folder, pending);
+      const glob = root.file ? path.basename(root.dir) : HISTORY_GLOB[root.agent];
+      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), glob));
       const onEvent = (uri: vscode.Uri) => {
         this.changedHistories.set(uri.fsPath, { agent: root.agent, path: uri.fsPath });
         this.schedule();
       };
       w.onDidCreate(onEvent);
       w.onDidChange(onEvent);
+      this.watchers.push(w);
+    }
+    // Gemini CLI's settings name its telemetry outfile: a change there sets the watchers up again.
+    const home = process.env.GEMINI_CLI_HOME?.trim() || os.homedir();
+    for (const dir of [path.join(home, '.gemini'), ...this.openFolders().map((f) => path.join(f, '.gemini'))]) {
+      if (!existsSync(dir)) this.watchForCreation(dir, pending);
+      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), 'settings.json'), false, false, true);
+      w.onDidCreate(() => this.scheduleRestart());
+      w.onDidChange(() => this.scheduleRestart());
       this.watchers.push(w);
     }
     this.enqueueFull();
@@ -214,6 +268,8 @@ class TranscriptCapture extends Disposable {
           pending = new Set();
           try {
             reconcileOtelCopies(store, { days: ds });
+            // Gemini telemetry through the collector repeats the chat files' calls too.
+            reconcileHistoryCopies(store, { days: ds });
           } catch (err) {
             this.log.warn(`reconcile failed: ${(err as Error).message}`);
           }

@@ -5,7 +5,7 @@ import type { NormalizeContext } from '../core/normalize/context';
 import { silentLogger, type Logger } from '../core/ports';
 import type { PriceTable } from '../core/pricing';
 import type { Store } from '../core/store/store';
-import { resolveHistoryPath, scanHistoryFiles, type HistoryFile } from './agents';
+import { resolveHistoryPath, scanHistoryFiles, sniffTelemetryFile, type HistoryFile } from './agents';
 import { listImportFiles, readImportFile } from './file-import';
 import { reconcileOtelCopies, scanTranscripts } from './transcripts';
 import { sniffFile } from './transcripts/locations';
@@ -58,7 +58,12 @@ export async function importPaths(store: Store, paths: readonly string[], opts: 
     if (st.isDirectory() && isTranscriptFolder(p)) transcripts.push(p);
     else if (resolveHistoryPath(p)) histories.push(...resolveHistoryPath(p)!);
     else {
-      for (const f of await listImportFiles([p])) (sniffFile(f) ? transcripts : files).push(f);
+      for (const f of await listImportFiles([p])) {
+        // An agent's telemetry file (Copilot CLI's OTel export, Gemini CLI's outfile) found in a folder.
+        const telemetry = sniffTelemetryFile(f);
+        if (telemetry) histories.push({ agent: telemetry, path: f });
+        else (sniffFile(f) ? transcripts : files).push(f);
+      }
     }
   }
 
@@ -104,6 +109,7 @@ async function importAll(store: Store, files: string[], transcripts: string[], h
     // Every session in what the user named: no workspace filter.
     const h = await scanHistoryFiles(histories, store, { prices: opts.prices, workspaceFolders: null, logger, signal: opts.signal, journal: opts.journal });
     addIngestResult(summary, h);
+    for (const [k, n] of Object.entries(h.skipped)) summary.skipped[k] = (Object.hasOwn(summary.skipped, k) ? summary.skipped[k]! : 0) + n;
     summary.cancelled ||= h.cancelled;
   }
   if (otelDays.size) reconcileOtelCopies(store, { days: [...otelDays] });

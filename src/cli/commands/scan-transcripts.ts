@@ -29,7 +29,7 @@ export const scanTranscriptsCommand: Command = {
       const paths = positionals.length ? positionals : null;
       const prices = new BundledPriceTable();
       const workspaceFolders = paths || values.all ? null : [io.cwd];
-      const locations = { env: io.env, home: io.env.HOME };
+      const locations = { env: io.env, home: io.env.HOME, projectFolders: [io.cwd] };
       // Named paths go to the reader that recognises them; the history readers claim theirs first.
       const historyPaths = paths?.filter((p) => resolveHistoryPath(p) !== null) ?? null;
       const transcriptPaths = paths?.filter((p) => !historyPaths!.includes(p)) ?? null;

@@ -170,8 +170,30 @@ const codex: Record<string, LogHandler> = {
 
 const geminiNoise = new Set(['api_request', 'config', 'flash_fallback', 'ripgrep_fallback', 'slash_command', 'next_speaker_check', 'loop_detected', 'loop_detection_disabled', 'ide_connection', 'chat_compression', 'conversation_finished', 'kitty_sequence_overflow', 'malformed_json_response', 'invalid_chunk', 'content_retry', 'content_retry_failure', 'model_routing', 'extension_install', 'extension_enable', 'extension_disable', 'extension_uninstall', 'file_operation', 'api_cancel', 'model_slash_command', 'tool_output_truncated']);
 
+/** A tool call's `metadata` as gemini-cli sends it: the JSON text of an object (parsed once per record). */
+const metadataText = new WeakMap<LogView, Record<string, unknown> | null>();
+function metadataObject(v: LogView): Record<string, unknown> | null {
+  if (metadataText.has(v)) return metadataText.get(v)!;
+  const m = v.get('metadata');
+  let parsed: Record<string, unknown> | null = null;
+  if (typeof m === 'string' && m.length < 64 * 1024 && m.trimStart().startsWith('{')) {
+    try {
+      const o = JSON.parse(m) as unknown;
+      if (o && typeof o === 'object' && !Array.isArray(o)) parsed = o as Record<string, unknown>;
+    } catch {
+      parsed = null;
+    }
+  }
+  metadataText.set(v, parsed);
+  return parsed;
+}
+
 function geminiLines(v: LogView, field: string): AttrValue | undefined {
-  return v.get(`metadata.${field}`) ?? v.get(`metadata.diffStat.${field}`);
+  const direct = v.get(`metadata.${field}`) ?? v.get(`metadata.diffStat.${field}`);
+  if (direct !== undefined) return direct;
+  const m = metadataObject(v);
+  const x = m?.[field] ?? (m?.diffStat as Record<string, unknown> | undefined)?.[field];
+  return typeof x === 'number' || typeof x === 'string' ? x : undefined;
 }
 
 const gemini: Record<string, LogHandler> = {

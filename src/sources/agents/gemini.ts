@@ -84,6 +84,7 @@ export function readGeminiChat(file: string, raw: string, ctx: HistoryContext, p
   }
 
   const sessionId = text(meta.sessionId);
+  out.sessionId = sessionId;
   out.projectHash = text(meta.projectHash);
   if (!out.cwd && Array.isArray(meta.directories) && typeof meta.directories[0] === 'string') out.cwd = meta.directories[0];
   const base = { prices: ctx.prices };

@@ -5,3 +5,6 @@
 export { HISTORY_SOURCE, type HistoryAgent, type HistoryFile } from './kinds';
 export { historyRoots, listHistoryRoot, resolveHistoryPath, editorGlobalStorage, EXTENSION_IDS, type HistoryRoot, type HistoryLocationEnv } from './locations';
 export { scanHistories, scanHistoryFiles, collectHistoryFiles, type HistoryScanOptions, type HistoryScanSummary } from './scan';
+export { reconcileHistoryCopies, type HistoryReconcileResult } from './reconcile';
+export { geminiTelemetryFiles, sniffTelemetryFile } from './locations';
+export type { AttributeHook } from './kinds';

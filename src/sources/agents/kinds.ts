@@ -8,7 +8,17 @@ import type { PriceTable } from '../../core/pricing';
  * repeat earlier ones): the VS Code agent extensions Cline, Roo Code and Kilo Code, Gemini CLI's chat
  * recordings and GitHub Copilot CLI's session event logs. docs/sources.md describes each.
  */
-export type HistoryAgent = 'cline' | 'roo-code' | 'kilo-code' | 'gemini-cli' | 'copilot-cli';
+export type HistoryAgent = 'cline' | 'roo-code' | 'kilo-code' | 'gemini-cli' | 'copilot-cli' | AppendAgent;
+
+/**
+ * Agents' telemetry files, appended to and never rewritten: Gemini CLI's `telemetry.outfile` and Copilot
+ * CLI's OpenTelemetry file export. Read incrementally from a byte offset (append-scan.ts).
+ */
+export type AppendAgent = 'gemini-telemetry' | 'copilot-otel';
+
+export function isAppendAgent(a: HistoryAgent): a is AppendAgent {
+  return a === 'gemini-telemetry' || a === 'copilot-otel';
+}
 
 export const HISTORY_SOURCE: Record<HistoryAgent, Source> = {
   cline: 'cline-history',
@@ -16,6 +26,9 @@ export const HISTORY_SOURCE: Record<HistoryAgent, Source> = {
   'kilo-code': 'kilo-code-history',
   'gemini-cli': 'gemini-cli-chat',
   'copilot-cli': 'copilot-cli-session',
+  // The same events as Gemini's OTLP export through the collector: one source, whichever channel.
+  'gemini-telemetry': 'gemini-cli-otel',
+  'copilot-otel': 'copilot-cli-otel',
 };
 
 /** One history file and the agent that wrote it. */
@@ -37,6 +50,29 @@ export interface HistoryRead {
   cwd: string | null;
   /** Gemini CLI's legacy project folders are named by sha256(project root) instead. */
   projectHash?: string | null;
+  /**
+   * The session the file records (Cline task id, Gemini session id, Copilot session id): kept in the
+   * file's checkpoint so an agent's telemetry, which names sessions but not folders, finds its working folder.
+   */
+  sessionId?: string | null;
+}
+
+/**
+ * The attribution resolver's hook: the repository, branch and developer of a working folder (its git
+ * `origin`, HEAD and identity), or null when unknown. History rows get them where the file does not say.
+ */
+export type AttributeHook = (cwd: string) => { repo_slug?: string | null; branch?: string | null; developer_id?: string | null } | null;
+
+/** Fills the attribution of rows whose working folder is `cwd`, never overriding what the file said. */
+export function attribute(events: AiEvent[], cwd: string | null | undefined, hook: AttributeHook | undefined): void {
+  if (!hook || !cwd || !events.length) return;
+  const a = hook(cwd);
+  if (!a) return;
+  for (const e of events) {
+    e.repo_slug ??= a.repo_slug ?? null;
+    e.branch ??= a.branch ?? null;
+    e.developer_id ??= a.developer_id ?? null;
+  }
 }
 
 export interface HistoryContext {

@@ -11,7 +11,9 @@ import type { HistoryAgent, HistoryFile } from './kinds';
 /** A folder holding one agent's histories: an extension's global storage, `~/.gemini/tmp`, `~/.copilot/session-state`. */
 export interface HistoryRoot {
   agent: HistoryAgent;
+  /** The folder — or, with `file`, the one file (a telemetry outfile named in settings or the environment). */
   dir: string;
+  file?: boolean;
 }
 
 export interface HistoryLocationEnv {
@@ -20,6 +22,8 @@ export interface HistoryLocationEnv {
   platform?: NodeJS.Platform;
   /** VS Code's globalStorage folder (the parent of ProdLens's own); the editors' usual ones when absent. */
   globalStorage?: string[];
+  /** Project folders whose `.gemini/settings.json` may name a telemetry outfile (VS Code: the workspace folders; CLI: the current folder). */
+  projectFolders?: string[];
 }
 
 /** The VS Code extension ids of the Cline family, by agent. */
@@ -85,7 +89,61 @@ export function historyRoots(opts: HistoryLocationEnv = {}): HistoryRoot[] {
   for (const d of geminiDirs.length ? geminiDirs : [path.join(home, '.gemini', 'tmp')]) add('gemini-cli', d);
   const copilotHome = env.COPILOT_HOME?.trim() || path.join(home, '.copilot');
   add('copilot-cli', path.join(copilotHome, 'session-state'));
+  // Telemetry files, read only where the user turned them on (a setting or environment variable names them).
+  add('copilot-otel', path.join(copilotHome, 'otel'));
+  const exporterPath = env.COPILOT_OTEL_FILE_EXPORTER_PATH?.trim();
+  const files: HistoryRoot[] = [];
+  if (exporterPath && path.isAbsolute(exporterPath)) files.push({ agent: 'copilot-otel', dir: path.resolve(exporterPath), file: true });
+  for (const f of geminiTelemetryFiles(opts)) files.push({ agent: 'gemini-telemetry', dir: f, file: true });
+  for (const f of files) {
+    if (!seen.has(f.dir) && !isInside(f.dir, path.join(copilotHome, 'otel'))) {
+      seen.add(f.dir);
+      roots.push(f);
+    }
+  }
   return roots;
+}
+
+function isInside(p: string, dir: string): boolean {
+  const rel = path.relative(dir, p);
+  return !!rel && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+function readJsonFile(p: string): unknown {
+  try {
+    return JSON.parse(readFileSync(p, 'utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Gemini CLI's telemetry outfiles the settings name (gemini-cli packages/core/src/telemetry/config.ts: the
+ * `--telemetry-outfile` flag, else `GEMINI_TELEMETRY_OUTFILE`, else `telemetry.outfile` of the merged
+ * settings): `~/.gemini/settings.json` (`$GEMINI_CLI_HOME/.gemini`), each project folder's
+ * `.gemini/settings.json`, and the environment. A relative path is relative to the folder Gemini CLI runs
+ * in: the project folder for a project's settings, each project folder (and home) otherwise. A flag on one
+ * command line cannot be seen: `prodlens import FILE` reads such a file.
+ */
+export function geminiTelemetryFiles(opts: HistoryLocationEnv = {}): string[] {
+  const home = opts.home ?? os.homedir();
+  const env = opts.env ?? process.env;
+  const projects = opts.projectFolders ?? [];
+  const out = new Set<string>();
+  const take = (value: unknown, bases: string[]) => {
+    if (typeof value !== 'string' || !value.trim()) return;
+    const v = value.trim().replace(/^~(?=$|[\\/])/, home);
+    for (const b of path.isAbsolute(v) ? [''] : bases) out.add(path.resolve(b, v));
+  };
+  const outfile = (settingsFile: string) => {
+    const t = (readJsonFile(settingsFile) as { telemetry?: { outfile?: unknown } } | undefined)?.telemetry;
+    return t && typeof t === 'object' ? t.outfile : undefined;
+  };
+  const geminiHome = env.GEMINI_CLI_HOME?.trim() || home;
+  take(outfile(path.join(geminiHome, '.gemini', 'settings.json')), [...projects, home]);
+  take(env.GEMINI_TELEMETRY_OUTFILE, [...projects, home]);
+  for (const p of projects) take(outfile(path.join(p, '.gemini', 'settings.json')), [p]);
+  return [...out];
 }
 
 function entries(dir: string): string[] {
@@ -100,7 +158,11 @@ function entries(dir: string): string[] {
 export function listHistoryRoot(root: HistoryRoot): HistoryFile[] {
   const out: HistoryFile[] = [];
   const push = (p: string) => out.push({ agent: root.agent, path: p });
-  if (root.agent === 'gemini-cli') {
+  if (root.file) {
+    if (isFile(root.dir)) push(root.dir);
+  } else if (root.agent === 'copilot-otel') {
+    for (const name of entries(root.dir)) if (name.endsWith('.jsonl') && isFile(path.join(root.dir, name))) push(path.join(root.dir, name));
+  } else if (root.agent === 'gemini-cli') {
     for (const project of entries(root.dir)) {
       const chats = path.join(root.dir, project, 'chats');
       for (const name of entries(chats)) {
@@ -171,7 +233,8 @@ export function resolveHistoryPath(p: string): HistoryFile[] | null {
       if (/"type":\s*"session\.(?:start|resume)"/.test(head)) return [{ agent: 'copilot-cli', path: abs }];
       if (/"projectHash"/.test(head) && /"sessionId"/.test(head)) return [{ agent: 'gemini-cli', path: abs }];
     }
-    return null;
+    const telemetry = sniffTelemetryFile(abs);
+    return telemetry ? [{ agent: telemetry, path: abs }] : null;
   }
   if (!st.isDirectory()) return null;
   const list = (root: HistoryRoot) => listHistoryRoot(root);
@@ -183,13 +246,50 @@ export function resolveHistoryPath(p: string): HistoryFile[] | null {
   if (hasTasks(abs) || (isDir(path.join(abs, 'tasks')) && Object.values(EXTENSION_IDS).includes(base.toLowerCase()))) return list({ agent: clineAgentOf(abs), dir: abs });
   if (base === 'tasks' && entries(abs).some((id) => isFile(path.join(abs, id, 'ui_messages.json')))) return list({ agent: clineAgentOf(path.dirname(abs)), dir: path.dirname(abs) });
   if (isFile(path.join(abs, 'ui_messages.json'))) return [{ agent: clineAgentOf(path.dirname(path.dirname(abs))), path: path.join(abs, 'ui_messages.json') }];
-  if (isDir(path.join(abs, 'tmp')) && (base === '.gemini' || isFile(path.join(abs, 'settings.json')) || isFile(path.join(abs, 'projects.json')))) return list({ agent: 'gemini-cli', dir: path.join(abs, 'tmp') });
+  if (isDir(path.join(abs, 'tmp')) && (base === '.gemini' || isFile(path.join(abs, 'settings.json')) || isFile(path.join(abs, 'projects.json')))) {
+    // ~/.gemini: the chats, and the telemetry outfile its settings name (relative to the home folder).
+    const home = path.dirname(abs);
+    const outfiles = geminiTelemetryFiles({ home, env: {}, projectFolders: [] }).filter(isFile);
+    return [...list({ agent: 'gemini-cli', dir: path.join(abs, 'tmp') }), ...outfiles.map((f) => ({ agent: 'gemini-telemetry' as const, path: f }))];
+  }
   if (base === 'tmp' && path.basename(path.dirname(abs)) === '.gemini') return list({ agent: 'gemini-cli', dir: abs });
   if (isDir(path.join(abs, 'chats'))) return list({ agent: 'gemini-cli', dir: path.dirname(abs) }).filter((f) => f.path.startsWith(abs + path.sep));
   if (base === 'chats') return list({ agent: 'gemini-cli', dir: path.dirname(path.dirname(abs)) }).filter((f) => f.path.startsWith(abs + path.sep));
-  if (isDir(path.join(abs, 'session-state'))) return list({ agent: 'copilot-cli', dir: path.join(abs, 'session-state') });
+  if (isDir(path.join(abs, 'session-state')) || (base === '.copilot' && isDir(path.join(abs, 'otel')))) {
+    return [...list({ agent: 'copilot-cli', dir: path.join(abs, 'session-state') }), ...list({ agent: 'copilot-otel', dir: path.join(abs, 'otel') })];
+  }
+  if (base === 'otel' && entries(abs).some((n) => n.endsWith('.jsonl') && sniffTelemetryFile(path.join(abs, n)) === 'copilot-otel')) return list({ agent: 'copilot-otel', dir: abs });
   if (base === 'session-state') return list({ agent: 'copilot-cli', dir: abs });
   if (isFile(path.join(abs, 'events.jsonl')) && /"type":\s*"session\./.test(firstLine(path.join(abs, 'events.jsonl')))) return [{ agent: 'copilot-cli', path: path.join(abs, 'events.jsonl') }];
+  return null;
+}
+
+function head(p: string, bytes: number): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(p, 'r');
+    const buf = Buffer.alloc(bytes);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n).toString('utf8');
+  } catch {
+    return '';
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Which agent's telemetry file this is, by its first bytes: Copilot CLI's export starts with a
+ * `{"type":"span"|"metric"|"log", …}` line of GenAI or github.copilot attributes; Gemini CLI's outfile with
+ * a pretty-printed OpenTelemetry SDK object (`_hrTime`/`hrTime`, `_body`, `scopeMetrics`) of gemini-cli.
+ */
+export function sniffTelemetryFile(p: string): 'copilot-otel' | 'gemini-telemetry' | null {
+  const h = head(p, 8 * 1024);
+  const t = h.trimStart();
+  if (!t.startsWith('{')) return null;
+  const line = t.slice(0, t.indexOf('\n') === -1 ? undefined : t.indexOf('\n'));
+  if (/^\{\s*"type"\s*:\s*"(?:span|metric|log)"/.test(line) && /gen_ai\.|github[.-]copilot/.test(h)) return 'copilot-otel';
+  if (/gemini[-_]cli/.test(h) && /"_?hrTime"|"_body"|"scopeMetrics"|"_spanContext"|"instrumentationScope"/.test(h)) return 'gemini-telemetry';
   return null;
 }
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { addIngestResult, emptyIngestResult, type AiEvent, type DeadLetter, type IngestResult } from '../../core/model';
@@ -6,12 +5,27 @@ import { silentLogger, systemClock, type Clock, type Logger } from '../../core/p
 import type { PriceTable } from '../../core/pricing';
 import type { Store } from '../../core/store/store';
 import { CheckpointTable, type FileCheckpoint } from '../transcripts/checkpoints';
-import { isInside } from '../transcripts/locations';
+import { appendUnchanged, filterSignature, readAppendFile } from './append-scan';
 import { readClineTask, type ClineAgent, type TaskInfo } from './cline';
 import { readCopilotSession } from './copilot';
 import { readGeminiChat } from './gemini';
-import { HISTORY_SOURCE, historyReject, MAX_HISTORY_BYTES, obj, text, type HistoryContext, type HistoryFile, type HistoryRead } from './kinds';
+import {
+  attribute,
+  HISTORY_SOURCE,
+  historyReject,
+  isAppendAgent,
+  MAX_HISTORY_BYTES,
+  obj,
+  text,
+  type AppendAgent,
+  type AttributeHook,
+  type HistoryContext,
+  type HistoryFile,
+  type HistoryRead,
+} from './kinds';
 import { geminiProjectRoot, historyRoots, listHistoryRoot, resolveHistoryPath, type HistoryLocationEnv } from './locations';
+import { reconcileHistoryCopies } from './reconcile';
+import { admitted, SessionFolders, type SessionPlace } from './session-folders';
 
 /**
  * Reads agent history files into the store. These files are rewritten whole (Cline's ui_messages.json) or
@@ -31,6 +45,8 @@ export interface HistoryScanOptions {
   /** Journal each batch (live capture in the extension); otherwise unjournaled, flushed by the caller. */
   journal?: boolean;
   locations?: HistoryLocationEnv;
+  /** The attribution resolver: repository, branch and developer of a row's working folder. */
+  attribute?: AttributeHook;
 }
 
 export interface HistoryScanSummary extends IngestResult {
@@ -39,6 +55,12 @@ export interface HistoryScanSummary extends IngestResult {
   filesUnchanged: number;
   filesExcluded: number;
   bytesRead: number;
+  /** Telemetry files read again from their start (rotated, replaced, or the workspace filter changed). */
+  filesReset: number;
+  /** Records deliberately not stored, per reason (telemetry spans and metrics; docs/sources.md). */
+  skipped: Record<string, number>;
+  /** Rows marked duplicate_of another channel's copy of the same call (Gemini, Copilot). */
+  reconciled: number;
   cancelled: boolean;
 }
 
@@ -54,17 +76,31 @@ export async function scanHistories(paths: readonly string[] | null, store: Stor
   return scanHistoryFiles(collectHistoryFiles(paths, options.locations), store, options);
 }
 
-interface State {
-  cwd: string | null;
-  projectHash?: string | null;
-}
+type State = SessionPlace;
+
+/** Sources whose rows another channel may repeat (reconcile.ts). */
+const RECONCILED: ReadonlySet<string> = new Set(['gemini-cli-chat', 'gemini-cli-otel', 'copilot-cli-session', 'copilot-cli-otel']);
 
 export async function scanHistoryFiles(files: HistoryFile[], store: Store, options: HistoryScanOptions): Promise<HistoryScanSummary> {
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? systemClock;
   const table = new CheckpointTable(store);
-  const summary: HistoryScanSummary = { ...emptyIngestResult(), files: files.length, filesRead: 0, filesUnchanged: 0, filesExcluded: 0, bytesRead: 0, cancelled: false };
+  const summary: HistoryScanSummary = {
+    ...emptyIngestResult(),
+    files: files.length,
+    filesRead: 0,
+    filesUnchanged: 0,
+    filesExcluded: 0,
+    bytesRead: 0,
+    filesReset: 0,
+    skipped: {},
+    reconciled: 0,
+    cancelled: false,
+  };
   const indexes = new TaskIndexes();
+  const sessions = new SessionFolders(store);
+  const filter = filterSignature(options.workspaceFolders);
+  const days = new Set<string>();
   let events: AiEvent[] = [];
   let rejects: DeadLetter[] = [];
   let checkpoints: FileCheckpoint[] = [];
@@ -72,6 +108,7 @@ export async function scanHistoryFiles(files: HistoryFile[], store: Store, optio
     if (!events.length && !rejects.length && !checkpoints.length) return;
     const batch = { events, metrics: [], rejects };
     const cps = checkpoints;
+    for (const e of events) if (RECONCILED.has(e.source)) days.add(e.event_date);
     events = [];
     rejects = [];
     checkpoints = [];
@@ -80,36 +117,62 @@ export async function scanHistoryFiles(files: HistoryFile[], store: Store, optio
     for (const cp of cps) table.put(cp, now);
     store.markDirty();
   };
+  // Telemetry files last: they find their sessions' folders in the history files read before them.
+  const ordered = [...files.filter((f) => !isAppendAgent(f.agent)), ...files.filter((f) => isAppendAgent(f.agent))];
   try {
-    for (const f of files) {
+    for (const f of ordered) {
       if (options.signal?.aborted) {
         summary.cancelled = true;
         break;
       }
       try {
         const st = statSync(f.path);
-        const ino = String(st.ino);
         const cp = table.get(f.path);
-        const known = (cp?.state as State | null) ?? null;
-        const decided = cp ? admitted(known, options.workspaceFolders) : undefined;
-        if (cp && cp.size === st.size && cp.mtimeMs === st.mtimeMs && cp.ino === ino && decided === cp.included) {
-          summary.filesUnchanged++;
-          if (!cp.included) summary.filesExcluded++;
-          continue;
-        }
         const ctx: HistoryContext = { prices: options.prices, receivedAt: new Date(clock.now()).toISOString() };
-        const read = st.size > MAX_HISTORY_BYTES ? tooBig(f, st.size, ctx) : readOne(f, ctx, indexes);
-        summary.filesRead++;
-        summary.bytesRead += Math.min(st.size, MAX_HISTORY_BYTES);
-        const state: State = { cwd: read.cwd, projectHash: read.projectHash ?? null };
-        const included = admitted(state, options.workspaceFolders);
-        const base = { path: f.path, agent: f.agent, size: st.size, mtimeMs: st.mtimeMs, ino, offset: st.size, lineNo: 0, headHash: '0:', state, included };
-        if (!included) summary.filesExcluded++;
-        else {
-          for (const e of read.events) events.push(e);
+        if (isAppendAgent(f.agent)) {
+          if (appendUnchanged(cp, st, filter)) {
+            summary.filesUnchanged++;
+            continue;
+          }
+          const read = readAppendFile(f as HistoryFile & { agent: AppendAgent }, st, cp, filter, ctx);
+          summary.filesRead++;
+          summary.bytesRead += read.bytesRead;
+          if (read.reset) summary.filesReset++;
+          for (const [k, n] of Object.entries(read.skipped)) summary.skipped[k] = (summary.skipped[k] ?? 0) + n;
+          // Telemetry names sessions, not folders: each row takes its session's folder from the history files.
+          for (const e of read.events) {
+            const place = sessions.placeOf(f.agent as AppendAgent, e.session_id);
+            if (!admitted(place, options.workspaceFolders)) continue;
+            attribute([e], place?.cwd, options.attribute);
+            events.push(e);
+          }
           for (const r of read.rejects) rejects.push(r);
+          checkpoints.push(read.checkpoint);
+        } else {
+          const ino = String(st.ino);
+          const known = (cp?.state as State | null) ?? null;
+          const decided = cp ? admitted(known, options.workspaceFolders) : undefined;
+          if (known) sessions.note(f.agent, known);
+          if (cp && cp.size === st.size && cp.mtimeMs === st.mtimeMs && cp.ino === ino && decided === cp.included) {
+            summary.filesUnchanged++;
+            if (!cp.included) summary.filesExcluded++;
+            continue;
+          }
+          const read = st.size > MAX_HISTORY_BYTES ? tooBig(f, st.size, ctx) : readOne(f, ctx, indexes);
+          summary.filesRead++;
+          summary.bytesRead += Math.min(st.size, MAX_HISTORY_BYTES);
+          const state: State = { cwd: read.cwd, projectHash: read.projectHash ?? null, sessionId: read.sessionId ?? null };
+          sessions.note(f.agent, state);
+          const included = admitted(state, options.workspaceFolders);
+          const base = { path: f.path, agent: f.agent, size: st.size, mtimeMs: st.mtimeMs, ino, offset: st.size, lineNo: 0, headHash: '0:', state, included };
+          if (!included) summary.filesExcluded++;
+          else {
+            attribute(read.events, read.cwd, options.attribute);
+            for (const e of read.events) events.push(e);
+            for (const r of read.rejects) rejects.push(r);
+          }
+          checkpoints.push(base);
         }
-        checkpoints.push(base);
       } catch (err) {
         const msg = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file disappeared' : (err as Error).message;
         logger.warn(`[histories] ${f.path}: ${msg}`);
@@ -117,19 +180,14 @@ export async function scanHistoryFiles(files: HistoryFile[], store: Store, optio
       if (events.length >= 5000 || checkpoints.length >= 500) await flush();
     }
     await flush();
+    if (days.size) {
+      const r = reconcileHistoryCopies(store, { days: [...days] });
+      summary.reconciled = r.gemini + r.copilot;
+    }
   } finally {
     table.dispose();
   }
   return summary;
-}
-
-/** Whether a session passes the workspace filter; an unknown working folder passes only without a filter. */
-function admitted(state: State | null, folders: string[] | null): boolean {
-  if (folders === null) return true;
-  if (state?.cwd && folders.some((w) => isInside(state.cwd!, w))) return true;
-  // Gemini CLI's older project folders carry sha256(project root) instead of the root.
-  if (state?.projectHash) return folders.some((w) => createHash('sha256').update(w).digest('hex') === state.projectHash);
-  return false;
 }
 
 function tooBig(f: HistoryFile, size: number, ctx: HistoryContext): HistoryRead {

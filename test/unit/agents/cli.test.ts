@@ -21,6 +21,8 @@ describe('prodlens import: agent history folders and files (bundled binary)', fu
     ['~/.copilot', path.join(AGENTS, 'copilot/.copilot'), 'copilot-cli-session', 7],
     ['one Copilot events.jsonl', path.join(AGENTS, 'copilot/.copilot/session-state/5b1c2d3e-4f5a-4b6c-9d7e-8f9a0b1c2d3e/events.jsonl'), 'copilot-cli-session', 5],
     ['LiteLLM spend-log rows', path.join(FIXTURES, 'litellm/spend-logs.json'), 'litellm-spend-logs', 3],
+    ['one Copilot CLI OpenTelemetry export', path.join(AGENTS, 'copilot/.copilot/otel/copilot-otel-20260107-140000.jsonl'), 'copilot-cli-otel', 3],
+    ['one Gemini CLI telemetry outfile', path.join(AGENTS, 'gemini/.gemini/telemetry.log'), 'gemini-cli-otel', 8],
   ];
   it('each folder or file, detected; a source naming the tool; importing again adds nothing', async () => {
     const tmp = tempDir('prodlens-import-agents-');
@@ -44,6 +46,9 @@ describe('prodlens import: agent history folders and files (bundled binary)', fu
       const all = await counts(db);
       const one = await counts(single);
       for (const [what, , source, n] of cases) assert.equal((what.startsWith('one ') ? one : all)[source], n, what);
+      // ~/.copilot holds the OpenTelemetry export beside the session logs, ~/.gemini the outfile its settings name.
+      assert.equal(all['copilot-cli-otel'], 32);
+      assert.equal(all['gemini-cli-otel'], 8);
       const again = JSON.parse((await binary(['import', ...cases.filter((c) => !c[0].startsWith('one ')).map((c) => c[1]), '--json', '--db', db])).stdout) as { inserted: number };
       assert.equal(again.inserted, 0);
     } finally {

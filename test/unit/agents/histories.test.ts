@@ -131,7 +131,7 @@ describe('agent histories: Gemini CLI chats', () => {
   it('edits from diffStat, project folder from .project_root or the legacy hash; logs.json and checkpoints are not read', async () => {
     const store = await memoryStore();
     const s = await scanHistories([GEMINI], store, { prices, workspaceFolders: ['/home/dev/acme-api'] });
-    assert.equal(s.files, 4);
+    assert.equal(s.files, 5, 'four chat files and the telemetry outfile settings.json names');
     assert.equal(s.filesExcluded, 1, 'other-proj');
     const edits = rows(store, 'gemini-cli-chat').filter((r) => r.kind === 'edit');
     assert.deepEqual(edits.map((e) => [e.lines_added, e.lines_removed]), [[2, 1]]);
@@ -145,16 +145,19 @@ describe('agent histories: Gemini CLI chats', () => {
 describe('agent histories: Copilot CLI session logs', () => {
   const COPILOT = path.join(AGENTS, 'copilot/.copilot');
 
-  it('one row per process × model from session.shutdown; totals equal the shutdown’s own modelMetrics', async () => {
+  it('one row per process × model from session.shutdown; totals equal the last shutdown’s (cumulative) modelMetrics', async () => {
     const store = await memoryStore();
     const s = await importPaths(store, [COPILOT], { prices });
-    assert.equal(s.historyFiles, 2);
+    assert.equal(s.historyFiles, 7, 'two session logs and five OpenTelemetry export files');
     assert.equal(s.deadLettered, 0);
     const req = rows(store, 'copilot-cli-session').filter((r) => r.kind === 'request');
     const lines = readFileSync(path.join(COPILOT, 'session-state/5b1c2d3e-4f5a-4b6c-9d7e-8f9a0b1c2d3e/events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; data: Record<string, unknown> });
     const lines2 = readFileSync(path.join(COPILOT, 'session-state/9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; data: Record<string, unknown> });
-    const usage = [...lines, ...lines2].filter((e) => e.type === 'session.shutdown').flatMap((e) => Object.values(e.data.modelMetrics as Record<string, { usage: Record<string, number> }>).map((m) => m.usage));
-    assert.equal(req.length, usage.length);
+    // A resumed session's shutdown repeats the earlier processes' counts (cumulative): each file's last
+    // shutdown holds the session's totals, and a model whose counts did not grow gets no new row.
+    const last = (ls: typeof lines) => ls.filter((e) => e.type === 'session.shutdown').at(-1)!;
+    const usage = [last(lines), last(lines2)].flatMap((e) => Object.values(e.data.modelMetrics as Record<string, { usage: Record<string, number> }>).map((m) => m.usage));
+    assert.equal(req.length, 4, 'process 1: two models; process 2: one model grew; the flat file: one');
     const total = (k: string) => usage.reduce((a, u) => a + (u[k] ?? 0), 0);
     assert.equal(sum(req, 'tokens_in') + sum(req, 'cache_read_tokens') + sum(req, 'cache_write_tokens'), total('inputTokens'), 'inputTokens includes both cache counts');
     assert.equal(sum(req, 'tokens_out'), total('outputTokens'));

@@ -3,7 +3,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { readClineTask } from '../../../src/sources/agents/cline';
+import { emptyBatch } from '../../../src/core/model';
 import { readCopilotSession } from '../../../src/sources/agents/copilot';
+import { readCopilotOtelObject } from '../../../src/sources/agents/copilot-otel';
+import { readGeminiTelemetryObject } from '../../../src/sources/agents/gemini-telemetry';
 import { readGeminiChat } from '../../../src/sources/agents/gemini';
 import type { HistoryRead } from '../../../src/sources/agents/kinds';
 import { prices } from '../helpers/events';
@@ -18,7 +21,23 @@ const READERS: Array<[string, string, (raw: string) => HistoryRead]> = [
   ['gemini jsonl', read('gemini/.gemini/tmp/acme-api/chats/session-2026-01-05T09-58-3f2a9c1e.jsonl'), (r) => readGeminiChat('/x/chats/a.jsonl', r, ctx, null)],
   ['gemini json', read('gemini/.gemini/tmp/6689668a49dc648b376787d8cde1d55e418968e916b4efa79d849fba7fb28a1f/chats/session-2026-01-06T10-15-c4d5e6f7.json'), (r) => readGeminiChat('/x/chats/a.json', r, ctx, null)],
   ['copilot', read('copilot/.copilot/session-state/5b1c2d3e-4f5a-4b6c-9d7e-8f9a0b1c2d3e/events.jsonl'), (r) => readCopilotSession('/x/events.jsonl', r, ctx)],
+  ['copilot otel line', read('copilot/.copilot/otel/copilot-otel-20260107-140000.jsonl').split('\n')[0]!, (r) => objectReader(r, (o, b) => void readCopilotOtelObject(o, ctx, b))],
+  ['gemini telemetry record', read('gemini/.gemini/telemetry.log').split('\n}\n').find((o) => o.includes('gemini_cli.tool_call'))! + '\n}', (r) => objectReader(r, (o, b) => void readGeminiTelemetryObject(o, ctx, b))],
 ];
+
+/** One telemetry object through a reader, as a HistoryRead (unparseable text reads as nothing). */
+function objectReader(raw: string, fn: (o: unknown, b: ReturnType<typeof emptyBatch>) => void): HistoryRead {
+  const b = emptyBatch();
+  let o: unknown;
+  try {
+    o = JSON.parse(raw);
+  } catch {
+    return { events: [], rejects: [], cwd: null };
+  }
+  fn(o, b);
+  // Telemetry readers' own dead letters are re-made by place and hash in append-scan.ts; here only events count.
+  return { events: b.events, rejects: [], cwd: null };
+}
 
 function check(out: HistoryRead, raw: string): void {
   for (const e of out.events) {
