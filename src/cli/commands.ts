@@ -7,6 +7,7 @@ import { reportCommand } from './commands/report';
 import { scanTranscriptsCommand } from './commands/scan-transcripts';
 import { syncGitCommand } from './commands/sync-git';
 import { syncGitHubCommand } from './commands/sync-github';
+import { syncLiteLlmCommand } from './commands/sync-litellm';
 
 /** A `prodlens` subcommand. */
 export interface Command {
@@ -26,6 +27,7 @@ export const COMMANDS: Record<string, Command> = {
   'scan-transcripts': scanTranscriptsCommand,
   'sync-git': syncGitCommand,
   'sync-github': syncGitHubCommand,
+  'sync-litellm': syncLiteLlmCommand,
   export: exportCommand,
 };
 
