@@ -29,6 +29,10 @@ export interface ProdLensConfig {
     /** Replace identities by HMAC pseudonyms keyed with the team secret (SecretStorage). */
     pseudonymize: boolean;
   };
+  litellm: {
+    /** `prodlens.litellm.proxyUrl` (user setting only): the team proxy to pull spend logs from; empty = off. */
+    proxyUrl: string;
+  };
 }
 
 /** `prodlens.editor.*`: editor capture of AI insertions. */
@@ -84,6 +88,9 @@ export function readConfig(scope?: vscode.ConfigurationScope): ProdLensConfig {
     },
     export: {
       pseudonymize: c.get<boolean>('export.pseudonymize', false),
+    },
+    litellm: {
+      proxyUrl: (c.get<string>('litellm.proxyUrl', '') ?? '').trim(),
     },
   };
 }

@@ -3,6 +3,7 @@ import { registerCollector, type CollectorFeature } from './collector';
 import { registerEditorCapture, type EditorCapture, type EditorCaptureApi } from './editor-capture';
 import { registerExport } from './export';
 import { registerImportCommand } from './import-command';
+import { registerLiteLlm, type LiteLlmApi } from './litellm';
 import { channelLogger } from './logger';
 import { registerOutcomes, type OutcomesApi } from './outcomes';
 import { registerReportPanel, type ReportPanels } from './report-panel';
@@ -35,8 +36,10 @@ export function activate(context: vscode.ExtensionContext): ProdLensApi {
   context.subscriptions.push(reports);
   context.subscriptions.push((collector = registerCollector(services, statusBar)));
   context.subscriptions.push(registerExport(services));
+  const litellm = registerLiteLlm(services);
+  context.subscriptions.push(litellm);
   services.logger.info('[extension] activated');
-  return { services, statusBar, editorCapture, outcomes, reports, collector };
+  return { services, statusBar, editorCapture, outcomes, reports, collector, litellm };
 }
 
 /** Flushes the database snapshot before the extension host exits. */
@@ -63,4 +66,6 @@ export interface ProdLensApi {
   reports: ReportPanels;
   /** The collector feature (its running server's port and health). */
   collector: CollectorFeature;
+  /** The opt-in LiteLLM proxy pull (store a key without the input box, run a sync). */
+  litellm: LiteLlmApi;
 }
