@@ -7,7 +7,8 @@
  *   - cold `prodlens scan-transcripts --all` (default locations, HOME = the tree) and the same scan again with
  *     nothing changed (checkpoints only: no file is opened);
  *   - cold `prodlens import ~/.gemini` next to `ccusage gemini daily --json` on the same Gemini chats, in the
- *     same run (ratio = ProdLens ÷ ccusage).
+ *     same run (ratio = ProdLens ÷ ccusage; also without the process baseline, `prodlens info` on an empty
+ *     database, since ccusage is a native binary and ProdLens pays Node's start and sql.js's WASM).
  * Usage: tsx bench/histories.ts [--tasks 500] [--runs 3] [--keep]. Writes bench/out/histories.json.
  */
 import { spawnSync } from 'node:child_process';
@@ -179,6 +180,8 @@ function main(): void {
         rmSync(p, { force: true });
         return p;
       };
+      // What any command costs before reading a byte (process start, bundle, sql.js WASM, an empty database).
+      const base = run(CLI, ['info', '--json', '--db', db('baseline')], env);
       const imp = run(CLI, ['import', ...folders, '--json', '--db', db('import')], env);
       const inserted = (JSON.parse(imp.stdout) as { inserted: number }).inserted;
       const scanDb = db('scan');
@@ -190,8 +193,8 @@ function main(): void {
       const pair = [() => run(CLI, ['import', path.join(home, '.gemini'), '--json', '--db', db('gemini')], env), () => run(CCUSAGE, ['gemini', 'daily', '--json', '--offline', '--timezone', 'UTC'], { HOME: home, GEMINI_DATA_DIR: path.join(home, '.gemini', 'tmp') }, false)];
       const [a, b] = i % 2 ? [pair[1]!(), pair[0]!()] : [pair[0]!(), pair[1]!()];
       const [gem, cc] = i % 2 ? [b, a] : [a, b];
-      rows.push({ import_ms: imp.ms, import_rss_mb: imp.rssMb, events: inserted, scan_cold_ms: cold.ms, scan_rss_mb: cold.rssMb, rescan_ms: again.ms, gemini_import_ms: gem.ms, ccusage_gemini_ms: cc.ms });
-      console.log(`run ${i + 1}: import ${(imp.ms / 1000).toFixed(2)} s (${inserted} events, peak ${imp.rssMb} MB), scan-transcripts cold ${(cold.ms / 1000).toFixed(2)} s, unchanged ${(again.ms / 1000).toFixed(2)} s, Gemini import ${(gem.ms / 1000).toFixed(2)} s vs ccusage gemini ${(cc.ms / 1000).toFixed(2)} s`);
+      rows.push({ baseline_ms: base.ms, import_ms: imp.ms, import_rss_mb: imp.rssMb, events: inserted, scan_cold_ms: cold.ms, scan_rss_mb: cold.rssMb, rescan_ms: again.ms, gemini_import_ms: gem.ms, ccusage_gemini_ms: cc.ms });
+      console.log(`run ${i + 1}: baseline (prodlens info) ${(base.ms / 1000).toFixed(2)} s, import ${(imp.ms / 1000).toFixed(2)} s (${inserted} events, peak ${imp.rssMb} MB), scan-transcripts cold ${(cold.ms / 1000).toFixed(2)} s, unchanged ${(again.ms / 1000).toFixed(2)} s, Gemini import ${(gem.ms / 1000).toFixed(2)} s vs ccusage gemini ${(cc.ms / 1000).toFixed(2)} s`);
     }
     const m = (k: string) => median(rows.map((r) => r[k]!));
     const summary = {
@@ -202,6 +205,7 @@ function main(): void {
       copilot_mb: +copilotMb.toFixed(1),
       runs: RUNS,
       events: m('events'),
+      process_baseline_s: +(m('baseline_ms') / 1000).toFixed(2),
       import_cold_s: +(m('import_ms') / 1000).toFixed(2),
       import_mb_per_s: +(treeMb / (m('import_ms') / 1000)).toFixed(0),
       import_peak_rss_mb: m('import_rss_mb'),
@@ -212,6 +216,7 @@ function main(): void {
       gemini_import_s: +(m('gemini_import_ms') / 1000).toFixed(2),
       ccusage_gemini_daily_s: +(m('ccusage_gemini_ms') / 1000).toFixed(2),
       gemini_import_vs_ccusage: +(m('gemini_import_ms') / m('ccusage_gemini_ms')).toFixed(2),
+      gemini_import_minus_baseline_vs_ccusage: +((m('gemini_import_ms') - m('baseline_ms')) / m('ccusage_gemini_ms')).toFixed(2),
       node: process.version,
     };
     console.log(JSON.stringify(summary, null, 2));

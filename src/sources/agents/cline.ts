@@ -34,6 +34,8 @@ export interface TaskInfo {
 }
 
 const EDIT_TOOLS = new Set(['editedExistingFile', 'newFileCreated', 'appliedDiff', 'insertContent', 'searchAndReplace']);
+/** Most tool messages are reads with whole files inside: only texts naming an edit tool are parsed. */
+const EDIT_TOOL_RE = /"tool"\s*:\s*"(?:editedExistingFile|newFileCreated|appliedDiff|insertContent|searchAndReplace)"/;
 const CWD_RE = /# Current (?:Working|Workspace) Directory \(([^)\n]{1,1024})\)/;
 
 /**
@@ -109,7 +111,7 @@ export function readClineTask(agent: ClineAgent, file: string, raw: string, ctx:
         attrs,
       };
       push(out, draft, base, ctx, source, file, i, m.text);
-    } else if ((m.say === 'tool' || m.ask === 'tool') && typeof m.text === 'string') {
+    } else if ((m.say === 'tool' || m.ask === 'tool') && typeof m.text === 'string' && EDIT_TOOL_RE.test(m.text)) {
       const tool = parseJson(m.text);
       if (!tool || typeof tool.tool !== 'string' || !EDIT_TOOLS.has(tool.tool)) continue;
       const { added, removed } = editLines(tool);
