@@ -14,7 +14,7 @@ const powerN = Number(process.argv[3] ?? 150);
 const pct = (k: number, n: number) => `${((100 * k) / n).toFixed(1)}% (${k}/${n})`;
 
 const t0 = performance.now();
-const basis = { presence: [0, 0], activity: [0, 0] };
+const basis = { presence: { n: 0, any: 0 }, activity: { n: 0, any: 0 } };
 let any = 0;
 let old = 0;
 const tested: number[] = [];
@@ -23,15 +23,15 @@ for (let seed = 1; seed <= nullN; seed++) {
   const c = report(dev);
   const hit = significantRows(c).length > 0;
   tested.push(c.tested);
-  basis[c.calendar.basis][0]++;
+  basis[c.calendar.basis].n++;
   if (hit) {
     any++;
-    basis[c.calendar.basis][1]++;
+    basis[c.calendar.basis].any++;
   }
   if (oldMethodSignificant(dev)) old++;
 }
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
-console.log(`null: any significant row ${pct(any, nullN)}; with presence ${pct(basis.presence[1]!, basis.presence[0]!)}, activity only ${pct(basis.activity[1]!, basis.activity[0]!)}; median family size ${median(tested)}`);
+console.log(`null: any significant row ${pct(any, nullN)}; with presence ${pct(basis.presence.any, basis.presence.n)}, activity only ${pct(basis.activity.any, basis.activity.n)}; median family size ${median(tested)}`);
 console.log(`null, the replaced analysis: ${pct(old, nullN)}`);
 
 for (const size of [0.3, 0.5]) {
