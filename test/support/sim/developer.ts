@@ -152,15 +152,25 @@ function setCommits(series: SimulatedDeveloper['series'], day: number, commits: 
 }
 
 /**
+ * Long, strong busy spells on both sides (AR(1) φ = 0.9 with SD 1 on the log scale, plus busy/quiet regimes
+ * lasting about 20 working days): the case where p-values that assume independent days fail even on
+ * working days.
+ */
+export const BUSY_SPELLS: Pick<DeveloperOptions, 'aiIntensity' | 'outcomeIntensity'> = {
+  aiIntensity: { phi: 0.9, sd: 1.0, regime: { stay: 0.95, busyLift: 1.0 } },
+  outcomeIntensity: { phi: 0.9, sd: 1.0, regime: { stay: 0.95, busyLift: 1.0 } },
+};
+
+/**
  * A developer with randomly drawn settings (activity levels, dispersion, autocorrelation shape, calendar
  * extras) — the population the calibration draws from. `overrides` fix any of them.
  */
 export function randomDeveloper(seed: number, overrides: Partial<DeveloperOptions> = {}): SimulatedDeveloper {
   const r = new Rng(seed ^ 0x5bd1e995);
   const intensity = (): IntensityOptions => ({
-    phi: r.uniform(0.3, 0.85),
-    sd: r.uniform(0.3, 0.8),
-    regime: r.bernoulli(0.4) ? { stay: r.uniform(0.85, 0.97), busyLift: r.uniform(0.4, 1.0) } : null,
+    phi: r.uniform(0.3, 0.9),
+    sd: r.uniform(0.3, 1.0),
+    regime: r.bernoulli(0.5) ? { stay: r.uniform(0.85, 0.97), busyLift: r.uniform(0.4, 1.2) } : null,
   });
   return simulateDeveloper({
     seed,

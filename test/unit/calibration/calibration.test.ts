@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { randomDeveloper, type DeveloperOptions } from '../../support/sim';
-import { ALPHA, binomialUpper, oldMethodSignificant, report, significantRows } from './harness';
+import { BUSY_SPELLS, randomDeveloper, type DeveloperOptions } from '../../support/sim';
+import { ALPHA, binomialUpper, independentDaysSignificant, oldMethodSignificant, report, significantRows } from './harness';
 
 /**
  * Calibration of the report's correlations (STYLE.md item 20: validity lives in tests). Simulated developers
@@ -43,6 +43,20 @@ describe('calibration: the report on simulated developers', () => {
     const n = 60;
     for (let seed = 1; seed <= n; seed++) if (oldMethodSignificant(randomDeveloper(seed))) any++;
     assert.ok(any / n >= 0.5, `old method: ${any}/${n} null reports significant — the calibration would not catch it`);
+  });
+
+  it('long busy spells: the autocorrelation correction keeps ≈ 5%; working days with independent-days p-values do not', function () {
+    this.timeout(120_000);
+    const n = 200;
+    let corrected = 0;
+    let independent = 0;
+    for (let seed = 20_001; seed <= 20_000 + n; seed++) {
+      const c = report(randomDeveloper(seed, BUSY_SPELLS));
+      if (significantRows(c).length > 0) corrected++;
+      if (independentDaysSignificant(c)) independent++;
+    }
+    assert.ok(corrected / n <= binomialUpper(ALPHA, n), `corrected: ${corrected}/${n}`);
+    assert.ok(independent / n >= 0.1, `independent-days p on working days: only ${independent}/${n} — busy spells would not test the correction`);
   });
 
   /** A developer of typical activity; the calendar, autocorrelation and presence still vary by seed. */

@@ -4,7 +4,7 @@
  * this branch replaced (calendar days, independent-days p-values, one BH family per method), so the test
  * shows it can fail.
  */
-import { correlateMany, type SeriesPair } from '../../../src/core/analyze';
+import { benjaminiHochberg, correlateMany, correlationPValue, type SeriesPair } from '../../../src/core/analyze';
 import { analyzeReportSeries, CORRELATED_AI, CORRELATED_OUTCOMES } from '../../../src/core/report/correlations';
 import type { ReportModel } from '../../../src/core/report/model';
 import type { SimulatedDeveloper } from '../../support/sim';
@@ -29,6 +29,15 @@ export function oldMethodSignificant(dev: SimulatedDeveloper): boolean {
   const res = correlateMany(pairs, { lags: [0, 1, 2, 3], minPairs: 6 });
   if (!res.ok) throw new Error(res.reason);
   return res.value.some((r) => r.pAdjusted !== null && r.pAdjusted < ALPHA);
+}
+
+/**
+ * The report's family on working days, but with p-values that assume independent days (t with n − 2 df):
+ * what the working calendar alone, without the autocorrelation correction, would call significant.
+ */
+export function independentDaysSignificant(c: ReportModel['correlations']): boolean {
+  const tested = c.rows.filter((r) => r.role === 'test' && r.r !== null);
+  return benjaminiHochberg(tested.map((r) => correlationPValue(r.r as number, r.n))).some((p) => p !== null && p < ALPHA);
 }
 
 /** Upper end of a one-sided binomial tolerance: p + z·sqrt(p(1 − p)/n). */
