@@ -1,13 +1,13 @@
 /**
  * Prints the calibration figures of the report's correlations (docs/report.md, "How the correlations hold
  * up"): false-positive rate on independent simulated developers, by calendar basis, the rate of the analysis
- * it replaced, and the power to find a planted lagged effect. Same simulators and code path as
+ * it replaced, developers in long busy spells with and without the autocorrelation correction, and the power to find a planted lagged effect. Same simulators and code path as
  * test/unit/calibration/. Run from the repository root:
  *
  *     TZ=UTC npx tsx scripts/calibration.ts [nullDevelopers=400] [powerDevelopers=150]
  */
-import { randomDeveloper } from '../test/support/sim';
-import { oldMethodSignificant, report, significantRows } from '../test/unit/calibration/harness';
+import { BUSY_SPELLS, randomDeveloper } from '../test/support/sim';
+import { independentDaysSignificant, oldMethodSignificant, report, significantRows } from '../test/unit/calibration/harness';
 
 const nullN = Number(process.argv[2] ?? 400);
 const powerN = Number(process.argv[3] ?? 150);
@@ -33,6 +33,16 @@ for (let seed = 1; seed <= nullN; seed++) {
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
 console.log(`null: any significant row ${pct(any, nullN)}; with presence ${pct(basis.presence.any, basis.presence.n)}, activity only ${pct(basis.activity.any, basis.activity.n)}; median family size ${median(tested)}`);
 console.log(`null, the replaced analysis: ${pct(old, nullN)}`);
+
+let busy = 0;
+let busyIndependent = 0;
+const busyN = 200;
+for (let seed = 20_001; seed <= 20_000 + busyN; seed++) {
+  const c = report(randomDeveloper(seed, BUSY_SPELLS));
+  if (significantRows(c).length > 0) busy++;
+  if (independentDaysSignificant(c)) busyIndependent++;
+}
+console.log(`null, long busy spells: corrected ${pct(busy, busyN)}; working days with independent-days p ${pct(busyIndependent, busyN)}`);
 
 for (const size of [0.3, 0.5]) {
   let found = 0;
