@@ -126,15 +126,24 @@ export function copilotCopyCandidates(store: Store): CopilotCopyCandidate[] {
   return (r?.values ?? []).map((v) => ({ traceHash: v[0] as string, sessionId: v[1] as string, model: v[2] as string | null, tsMs: v[3] as number, day: v[4] as string }));
 }
 
-/** The session-log rows (one per process × model) of a session at or after a time, earliest first. */
-export function copilotShutdownRowsAfter(store: Store, sessionId: string, tsMs: number): CanonicalRow[] {
+/**
+ * The session-log rows (one per process × model) of the sessions that have unmarked OTel calls, by session,
+ * earliest first: one query, however many calls.
+ */
+export function copilotShutdownRows(store: Store): Map<string, CanonicalRow[]> {
   const r = store.db.exec(
-    `SELECT trace_hash, ts_ms, model FROM sessions
-      WHERE session_id = ? AND ts_ms >= ? AND source = 'copilot-cli-session' AND kind = 'request' AND duplicate_of IS NULL
-      ORDER BY ts_ms, trace_hash`,
-    [sessionId, tsMs],
+    `SELECT session_id, trace_hash, ts_ms, model FROM sessions
+      WHERE source = 'copilot-cli-session' AND kind = 'request' AND duplicate_of IS NULL
+        AND session_id IN (SELECT session_id FROM sessions WHERE source = 'copilot-cli-otel' AND duplicate_of IS NULL AND session_id IS NOT NULL)
+      ORDER BY session_id, ts_ms, trace_hash`,
   )[0];
-  return (r?.values ?? []).map((v) => ({ traceHash: v[0] as string, tsMs: v[1] as number, model: v[2] as string | null }));
+  const out = new Map<string, CanonicalRow[]>();
+  for (const v of r?.values ?? []) {
+    const list = out.get(v[0] as string) ?? [];
+    list.push({ traceHash: v[1] as string, tsMs: v[2] as number, model: v[3] as string | null });
+    out.set(v[0] as string, list);
+  }
+  return out;
 }
 
 /** Marks rows `duplicate_of` their canonical copies (pairs of [copy, canonical]); dirties their days. */

@@ -2,7 +2,7 @@ import { shiftDay } from '../../core/day';
 import {
   claimedCanonicalRows,
   copilotCopyCandidates,
-  copilotShutdownRowsAfter,
+  copilotShutdownRows,
   GeminiChatMatcher,
   geminiCopyCandidates,
   markCopies,
@@ -78,8 +78,11 @@ function reconcileGemini(store: Store, days: readonly string[] | undefined): num
 
 function reconcileCopilot(store: Store): number {
   const pairs: Array<{ copy: string; canonical: string; day: string }> = [];
-  for (const c of copilotCopyCandidates(store)) {
-    const after = copilotShutdownRowsAfter(store, c.sessionId, c.tsMs);
+  const candidates = copilotCopyCandidates(store);
+  if (!candidates.length) return 0;
+  const shutdowns = copilotShutdownRows(store);
+  for (const c of candidates) {
+    const after = (shutdowns.get(c.sessionId) ?? []).filter((r) => r.tsMs >= c.tsMs);
     if (!after.length) continue;
     // The first shutdown at or after the call ended the process that made it.
     const first = after[0]!.tsMs;
