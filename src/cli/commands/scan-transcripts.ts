@@ -48,7 +48,8 @@ export const scanTranscriptsCommand: Command = {
           `${summary.inserted} new event(s), ${summary.updated} updated, ${summary.duplicates + summary.copiesDropped} duplicate(s), ${summary.deadLettered} dead-lettered` +
           `${summary.reconciled ? `, ${summary.reconciled} OpenTelemetry copies reconciled` : ''}${summary.cancelled ? ' (cancelled)' : ''}\n` +
           `${histories.files} agent history file(s): ${histories.filesRead} read, ${histories.filesUnchanged} unchanged, ${histories.filesExcluded} outside the workspace; ` +
-          `${histories.inserted} new event(s), ${histories.updated} updated, ${histories.duplicates} duplicate(s), ${histories.deadLettered} dead-lettered${histories.cancelled ? ' (cancelled)' : ''}\n`,
+          `${histories.inserted} new event(s), ${histories.updated} updated, ${histories.duplicates} duplicate(s), ${histories.deadLettered} dead-lettered` +
+          `${histories.reconciled ? `, ${histories.reconciled} telemetry copies of chat/session-log calls reconciled` : ''}${histories.cancelled ? ' (cancelled)' : ''}\n`,
       );
     }
     return EXIT_OK;
