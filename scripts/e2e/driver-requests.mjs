@@ -27,6 +27,19 @@ const actions = {
     await element.waitFor({ state: 'attached', timeout: Number(request.timeoutMs) || 15_000 });
     return { text: await element.innerText() };
   },
+  /**
+   * Elements of the workbench itself (views, status bar, notifications, the walkthrough page) matching
+   * `selector`: their rendered text and accessible name, once at least one is visible (at most 200).
+   */
+  async workbenchElements({ page, request }) {
+    if (typeof request.selector !== 'string' || request.selector === '') throw new Error('selector is required');
+    const all = page.locator(request.selector);
+    await all.first().waitFor({ state: 'visible', timeout: Number(request.timeoutMs) || 15_000 });
+    const elements = await all.evaluateAll((nodes) =>
+      nodes.slice(0, 200).map((n) => ({ text: n.innerText ?? n.textContent ?? '', ariaLabel: n.getAttribute('aria-label') })),
+    );
+    return { elements };
+  },
 };
 
 /** Parses one request line, performs it and writes the answer; never throws (the test gets the error). */

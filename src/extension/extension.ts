@@ -9,6 +9,7 @@ import { registerReportPanel, type ReportPanels } from './report-panel';
 import { ProdLensServices } from './services';
 import { StatusBar } from './status-bar';
 import { registerTranscripts } from './transcripts';
+import { registerWalkthrough } from './walkthrough';
 
 let services: ProdLensServices | undefined;
 let collector: CollectorFeature | undefined;
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): ProdLensApi {
   context.subscriptions.push(reports);
   context.subscriptions.push((collector = registerCollector(services, statusBar)));
   context.subscriptions.push(registerExport(services));
+  context.subscriptions.push(registerWalkthrough(context));
   services.logger.info('[extension] activated');
   return { services, statusBar, editorCapture, outcomes, reports, collector };
 }

@@ -29,6 +29,15 @@ describe('commands', () => {
     assert.deepEqual(wrong, []);
   });
 
+  it('runs only registered commands from the walkthrough’s links', async () => {
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const linked = (manifest.contributes?.walkthroughs ?? []).flatMap((w) =>
+      w.steps.flatMap((s) => [...(s as { description?: string }).description?.matchAll(/\(command:([\w.-]+)/g) ?? []].map((m) => m[1]!)),
+    );
+    assert.ok(linked.length > 0, 'the walkthrough links to commands');
+    assert.deepEqual(linked.filter((c) => !registered.has(c)), [], 'walkthrough links to commands that do not exist');
+  });
+
   it('refers only to contributed commands from menus and keybindings', () => {
     const menuCommands = Object.values(manifest.contributes?.menus ?? {}).flatMap((items) =>
       items.map((item) => item.command).filter((command): command is string => typeof command === 'string'),

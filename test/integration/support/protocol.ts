@@ -9,13 +9,16 @@ export const REQUEST_MARKER = '@@prodlens-driver ';
 export const DRIVER_DIR_ENV = 'PRODLENS_E2E_DRIVER_DIR';
 
 /** Actions the driver performs on the page for a test. */
-export type DriverAction = 'screenshot' | 'webviewText';
+export type DriverAction = 'screenshot' | 'webviewText' | 'workbenchElements';
 
 /** A request line's JSON. */
 export interface DriverRequest {
   id: string;
   action: DriverAction;
-  /** screenshot: file name under test-artifacts/integration/; webviewText: CSS selector inside the webview. */
+  /**
+   * screenshot: file name under test-artifacts/integration/; webviewText: CSS selector inside the webview;
+   * workbenchElements: CSS selector in the workbench page.
+   */
   name?: string;
   selector?: string;
   /** How long the driver waits for the selector to appear (ms). */
@@ -29,4 +32,5 @@ export type DriverAnswer<T> = { ok: true; result: T } | { ok: false; error: stri
 export interface DriverResults {
   screenshot: { path: string; bytes: number };
   webviewText: { text: string };
+  workbenchElements: { elements: Array<{ text: string; ariaLabel: string | null }> };
 }
