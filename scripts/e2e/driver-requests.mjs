@@ -40,6 +40,20 @@ const actions = {
     );
     return { elements };
   },
+  /** Clicks the first visible workbench element matching `selector` (as a person would, with the mouse). */
+  async click({ page, request }) {
+    if (typeof request.selector !== 'string' || request.selector === '') throw new Error('selector is required');
+    const element = page.locator(request.selector).filter({ visible: true }).first();
+    await element.click({ timeout: Number(request.timeoutMs) || 15_000 });
+    return { clicked: true };
+  },
+  /** Presses keys on the page (`keys`: Playwright key names, e.g. ["ArrowDown", "Enter"]), one after the other. */
+  async press({ page, request }) {
+    const keys = Array.isArray(request.keys) ? request.keys.filter((k) => typeof k === 'string') : [];
+    if (!keys.length) throw new Error('keys are required');
+    for (const key of keys) await page.keyboard.press(key);
+    return { pressed: keys.length };
+  },
 };
 
 /** Parses one request line, performs it and writes the answer; never throws (the test gets the error). */

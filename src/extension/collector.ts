@@ -202,6 +202,11 @@ export class CollectorFeature extends Disposable {
     await pick?.run?.();
   }
 
+  /** What the running collector sees of each source (empty when it is not running). */
+  liveSources(): SourceHealth[] {
+    return this.sources();
+  }
+
   private sources(): SourceHealth[] {
     return this.server ? assessSources(this.server.activity.snapshot(), Date.now()) : [];
   }

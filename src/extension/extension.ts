@@ -9,6 +9,7 @@ import { registerReportPanel, type ReportPanels } from './report-panel';
 import { ProdLensServices } from './services';
 import { StatusBar } from './status-bar';
 import { registerTranscripts } from './transcripts';
+import { registerViews, type ProdLensViews } from './views';
 import { registerWalkthrough } from './walkthrough';
 
 let services: ProdLensServices | undefined;
@@ -37,8 +38,11 @@ export function activate(context: vscode.ExtensionContext): ProdLensApi {
   context.subscriptions.push((collector = registerCollector(services, statusBar)));
   context.subscriptions.push(registerExport(services));
   context.subscriptions.push(registerWalkthrough(context));
+  const c = collector;
+  const views = registerViews(services, () => c.liveSources());
+  context.subscriptions.push(views);
   services.logger.info('[extension] activated');
-  return { services, statusBar, editorCapture, outcomes, reports, collector };
+  return { services, statusBar, editorCapture, outcomes, reports, collector, views };
 }
 
 /** Flushes the database snapshot before the extension host exits. */
@@ -65,4 +69,6 @@ export interface ProdLensApi {
   reports: ReportPanels;
   /** The collector feature (its running server's port and health). */
   collector: CollectorFeature;
+  /** The ProdLens views in the activity bar (integration tests read their rows). */
+  views: ProdLensViews;
 }

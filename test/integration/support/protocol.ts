@@ -9,7 +9,7 @@ export const REQUEST_MARKER = '@@prodlens-driver ';
 export const DRIVER_DIR_ENV = 'PRODLENS_E2E_DRIVER_DIR';
 
 /** Actions the driver performs on the page for a test. */
-export type DriverAction = 'screenshot' | 'webviewText' | 'workbenchElements';
+export type DriverAction = 'screenshot' | 'webviewText' | 'workbenchElements' | 'click' | 'press';
 
 /** A request line's JSON. */
 export interface DriverRequest {
@@ -17,10 +17,12 @@ export interface DriverRequest {
   action: DriverAction;
   /**
    * screenshot: file name under test-artifacts/integration/; webviewText: CSS selector inside the webview;
-   * workbenchElements: CSS selector in the workbench page.
+   * workbenchElements, click: CSS selector in the workbench page.
    */
   name?: string;
   selector?: string;
+  /** press: Playwright key names, pressed in order. */
+  keys?: string[];
   /** How long the driver waits for the selector to appear (ms). */
   timeoutMs?: number;
 }
@@ -33,4 +35,6 @@ export interface DriverResults {
   screenshot: { path: string; bytes: number };
   webviewText: { text: string };
   workbenchElements: { elements: Array<{ text: string; ariaLabel: string | null }> };
+  click: { clicked: true };
+  press: { pressed: number };
 }
