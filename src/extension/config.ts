@@ -29,6 +29,8 @@ export interface ProdLensConfig {
     /** Replace identities by HMAC pseudonyms keyed with the team secret (SecretStorage). */
     pseudonymize: boolean;
   };
+  /** `prodlens.budget.*`: limits per local day, week and month (0 = none). */
+  budget: { unit: 'usd' | 'tokens'; daily: number; weekly: number; monthly: number };
 }
 
 /** `prodlens.editor.*`: editor capture of AI insertions. */
@@ -85,7 +87,17 @@ export function readConfig(scope?: vscode.ConfigurationScope): ProdLensConfig {
     export: {
       pseudonymize: c.get<boolean>('export.pseudonymize', false),
     },
+    budget: {
+      unit: c.get<string>('budget.unit') === 'tokens' ? 'tokens' : 'usd',
+      daily: nonNegative(c.get<unknown>('budget.daily')),
+      weekly: nonNegative(c.get<unknown>('budget.weekly')),
+      monthly: nonNegative(c.get<unknown>('budget.monthly')),
+    },
   };
+}
+
+function nonNegative(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0;
 }
 
 function clampPort(v: unknown): number {

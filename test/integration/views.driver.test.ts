@@ -81,8 +81,10 @@ describe('ProdLens view in the activity bar', () => {
     );
     for (const e of expected) {
       const n = rows.find((r) => r.item.id === `session.${e.id}`)!;
-      // The label shows the model without its release date (claude-sonnet-4-5-20250929 → claude-sonnet-4-5).
-      assert.equal(n.item.label, `Claude Code · ${e.model.replace(/-20\d{6}$/, '')}${e.models > 1 ? ` +${e.models - 1}` : ''}`);
+      // Label: start and agent; description: the model without its release date, then the numbers.
+      assert.match(String(n.item.label), /^\S+ \d{1,2}:\d{2}( [AP]M)? · Claude Code$/);
+      const model = `${e.model.replace(/-20\d{6}$/, '')}${e.models > 1 ? ` +${e.models - 1}` : ''}`;
+      assert.ok(String(n.item.description).startsWith(`${model} · `), `${e.id}: ${n.item.description}`);
       assert.match(String(n.item.description), new RegExp(`· ${e.requests} req ·`), `${e.id}: ${n.item.description}`);
       assert.match(labelOf(n), new RegExp(`^Claude Code session with ${e.model.replace(/[.]/g, '\\.')}`));
       assert.match(labelOf(n), new RegExp(`: ${e.requests} model requests,`));

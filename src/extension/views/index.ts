@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { SourceHealth as LiveHealth } from '../../collector/staleness';
+import type { BudgetMonitor } from '../budget';
 import { Disposable } from '../lifecycle';
 import type { ProdLensServices } from '../services';
 import { OverviewSource } from './overview-source';
@@ -21,16 +22,17 @@ export class ProdLensViews extends Disposable {
   readonly sessions: OverviewTree;
   readonly sources: OverviewTree;
 
-  constructor(services: ProdLensServices, liveSources: () => LiveHealth[]) {
+  constructor(services: ProdLensServices, liveSources: () => LiveHealth[], budget: BudgetMonitor) {
     super();
     this.source = this._register(new OverviewSource(services));
-    this.usage = this._register(new OverviewTree(VIEW_IDS.usage, this.source, (o, fmt) => usageRows(o, fmt)));
+    this.usage = this._register(new OverviewTree(VIEW_IDS.usage, this.source, (o, fmt) => usageRows(o, fmt, budget.current)));
+    this._register(budget.onDidChange(() => this.source.invalidate(0)));
     this.sessions = this._register(new OverviewTree(VIEW_IDS.sessions, this.source, (o, fmt) => sessionRows(o, fmt)));
     this.sources = this._register(new OverviewTree(VIEW_IDS.sources, this.source, (o, fmt, now) => sourceRows(o, fmt, now, liveSources())));
     this._register(vscode.commands.registerCommand('prodlens.refreshViews', () => this.source.invalidate(0)));
   }
 }
 
-export function registerViews(services: ProdLensServices, liveSources: () => LiveHealth[]): ProdLensViews {
-  return new ProdLensViews(services, liveSources);
+export function registerViews(services: ProdLensServices, liveSources: () => LiveHealth[], budget: BudgetMonitor): ProdLensViews {
+  return new ProdLensViews(services, liveSources, budget);
 }

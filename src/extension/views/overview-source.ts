@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { DayZone, machineTimeZone } from '../../core/day';
 import { LocaleFormat } from '../../core/locale-format';
 import { buildOverview, type Overview } from '../../core/overview/overview';
 import { Disposable, toDisposable } from '../lifecycle';
 import type { ProdLensServices } from '../services';
+import { configuredZone } from '../time-zone';
 
 /** New events are coalesced for this long before the views are rebuilt. */
 const CHANGE_DELAY_MS = 1500;
@@ -44,15 +44,6 @@ export class OverviewSource extends Disposable {
     return this.format;
   }
 
-  /** The time zone local days are counted in: `prodlens.timeZone`, else the machine's. */
-  get zone(): DayZone {
-    const configured = vscode.workspace.getConfiguration('prodlens').get<string>('timeZone', '').trim();
-    try {
-      return new DayZone(configured || machineTimeZone());
-    } catch {
-      return new DayZone(machineTimeZone());
-    }
-  }
 
   /** The current overview, built on first use. */
   get(): Promise<Overview> {
@@ -95,6 +86,6 @@ export class OverviewSource extends Disposable {
       this.watching = true;
       this._register(store.onDidChange(() => this.invalidate()));
     }
-    return buildOverview(store, { nowMs: Date.now(), zone: this.zone });
+    return buildOverview(store, { nowMs: Date.now(), zone: configuredZone() });
   }
 }

@@ -30,15 +30,16 @@ export function sessionRows(o: Overview, fmt: LocaleFormat): Node[] {
 function sessionRow(s: OverviewSession, timeZone: string, fmt: LocaleFormat): Node {
   const agent = agentName(s.agent);
   const model = s.model ? (s.modelCount > 1 ? vscode.l10n.t('{0} +{1}', s.model, s.modelCount - 1) : s.model) : vscode.l10n.t('model unknown');
-  // The sidebar is narrow: the label drops the model's release date (the tooltip has the full name).
-  const item = new vscode.TreeItem(`${agent} · ${shortModel(model)}`, vscode.TreeItemCollapsibleState.None);
-  item.id = `session.${s.sessionId}`;
+  // The sidebar is narrow: sessions are found by when they ran and with what, so the label is the start and
+  // the agent; the model (without its release date), size and cost follow in the description, and the
+  // tooltip and spoken label have everything in full.
   const start = fmt.weekdayTime(s.startMs, timeZone);
   const duration = fmt.duration(s.endMs - s.startMs);
-  const parts = [start, duration, vscode.l10n.t('{0} req', fmt.integer(s.requests)), vscode.l10n.t('{0} tok', fmt.compact(s.totalTokens)), fmt.usd(s.costUsd)];
+  const item = new vscode.TreeItem(`${start} · ${agent}`, vscode.TreeItemCollapsibleState.None);
+  item.id = `session.${s.sessionId}`;
+  const parts = [shortModel(model), duration, vscode.l10n.t('{0} req', fmt.integer(s.requests)), vscode.l10n.t('{0} tok', fmt.compact(s.totalTokens)), fmt.usd(s.costUsd)];
   if (s.repoSlug) parts.push(s.repoSlug);
   item.description = parts.join(' · ');
-  // A session with failed requests is tinted, so it stands out without colour being the only sign (the tooltip says it).
   item.iconPath = new vscode.ThemeIcon('comment-discussion', s.errors ? new vscode.ThemeColor('list.warningForeground') : undefined);
   item.contextValue = 'prodlens.session';
   item.command = { command: SHOW_PERIOD_COMMAND, title: vscode.l10n.t('Show Report for This Day'), arguments: [{ since: s.day, until: s.day }] };

@@ -1,15 +1,34 @@
 import * as vscode from 'vscode';
+import type { BudgetStatus } from '../../core/budget';
 import type { LocaleFormat } from '../../core/locale-format';
+import { budgetName, budgetUse } from '../budget';
 import type { Overview, PeriodUsage } from '../../core/overview/overview';
 import { SHOW_PERIOD_COMMAND } from '../report-panel';
 import { row, type Node } from './tree';
 
-/** "Usage": today and this week, each a summary row whose children are the numbers one by one. */
-export function usageRows(o: Overview, fmt: LocaleFormat): Node[] {
-  return [
+/**
+ * "Usage": today and this week, each a summary row whose children are the numbers one by one, then the
+ * budgets, if any are set.
+ */
+export function usageRows(o: Overview, fmt: LocaleFormat, budgets: BudgetStatus[] = []): Node[] {
+  const rows = [
     period('today', vscode.l10n.t('Today'), vscode.l10n.t('{0}', fmt.day(o.today.since)), o.today, fmt, vscode.TreeItemCollapsibleState.Expanded),
-    period('week', vscode.l10n.t('This week'), vscode.l10n.t('since {0}', fmt.day(o.week.since)), o.week, fmt, vscode.TreeItemCollapsibleState.Expanded),
+    period('week', vscode.l10n.t('This week'), vscode.l10n.t('since {0}', fmt.day(o.week.since)), o.week, fmt, vscode.TreeItemCollapsibleState.Collapsed),
   ];
+  for (const b of budgets) rows.push(budgetRow(b, fmt, o.today.until));
+  return rows;
+}
+
+function budgetRow(b: BudgetStatus, fmt: LocaleFormat, today: string): Node {
+  const name = budgetName(b.period);
+  const use = budgetUse(b, fmt);
+  const icon =
+    b.reached === null
+      ? new vscode.ThemeIcon('dashboard')
+      : new vscode.ThemeIcon(b.reached >= 1 ? 'error' : 'warning', new vscode.ThemeColor(b.reached >= 1 ? 'list.errorForeground' : 'list.warningForeground'));
+  const node = row(name, use, vscode.l10n.t('{0}: {1} used. Press Enter to open the report for the period.', name, use), { icon, id: `budget.${b.period}.${b.unit}` });
+  node.item.command = { command: SHOW_PERIOD_COMMAND, title: vscode.l10n.t('Show Report'), arguments: [{ since: b.since, until: b.until < today ? b.until : today }] };
+  return node;
 }
 
 function period(id: string, label: string, when: string, p: PeriodUsage, fmt: LocaleFormat, state: vscode.TreeItemCollapsibleState): Node {
