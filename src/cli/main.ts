@@ -52,6 +52,7 @@ if (require.main === module) {
     env: process.env,
     cwd: process.cwd(),
     signal: controller.signal,
+    isTTY: process.stdout.isTTY === true,
   }).then(
     (code) => {
       settled = true;

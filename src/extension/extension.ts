@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { registerCollector, type CollectorFeature } from './collector';
 import { registerEditorCapture, type EditorCapture, type EditorCaptureApi } from './editor-capture';
+import { registerBudget, type BudgetMonitor } from './budget';
 import { registerExport } from './export';
 import { registerImportCommand } from './import-command';
 import { channelLogger } from './logger';
@@ -8,6 +9,7 @@ import { registerOutcomes, type OutcomesApi } from './outcomes';
 import { registerReportPanel, type ReportPanels } from './report-panel';
 import { ProdLensServices } from './services';
 import { StatusBar } from './status-bar';
+import { registerStorageMarker } from './storage-marker';
 import { registerTranscripts } from './transcripts';
 import { registerViews, type ProdLensViews } from './views';
 import { registerWalkthrough } from './walkthrough';
@@ -38,11 +40,14 @@ export function activate(context: vscode.ExtensionContext): ProdLensApi {
   context.subscriptions.push((collector = registerCollector(services, statusBar)));
   context.subscriptions.push(registerExport(services));
   context.subscriptions.push(registerWalkthrough(context));
+  context.subscriptions.push(registerStorageMarker(context, (m) => services?.logger.warn(`[extension] ${m}`)));
+  const budget = registerBudget(services, statusBar);
+  context.subscriptions.push(budget);
   const c = collector;
-  const views = registerViews(services, () => c.liveSources());
+  const views = registerViews(services, () => c.liveSources(), budget);
   context.subscriptions.push(views);
   services.logger.info('[extension] activated');
-  return { services, statusBar, editorCapture, outcomes, reports, collector, views };
+  return { services, statusBar, editorCapture, outcomes, reports, collector, views, budget };
 }
 
 /** Flushes the database snapshot before the extension host exits. */
@@ -71,4 +76,6 @@ export interface ProdLensApi {
   collector: CollectorFeature;
   /** The ProdLens views in the activity bar (integration tests read their rows). */
   views: ProdLensViews;
+  /** Budgets: their statuses and the warnings shown. */
+  budget: BudgetMonitor;
 }
