@@ -1,10 +1,15 @@
 /**
  * Benchmark (not a test) of the statistical core: 30 AI × outcome series pairs × 4 lags × 2 methods over
- * 365 days, as the report computes them. Prints the median of several runs.
+ * 365 days with the calendar-day primitives, and the report's working-day analysis (analyzeReportSeries:
+ * working calendar, Spearman tests with effective-n p-values, Pearson checks, per-lag effects with
+ * intervals) on a simulated developer's year, with its ratio to correlateMany on the same series. Prints
+ * the median of several runs.
  *
  *   npx tsx bench/stats.ts [runs]
  */
 import { adjustFamily, correlate, correlateMany, type DailySeries, type LagCorrelation, type SeriesPair } from '../src/core/analyze';
+import { analyzeReportSeries, CORRELATED_AI, CORRELATED_OUTCOMES } from '../src/core/report/correlations';
+import { randomDeveloper } from '../test/support/sim';
 
 const DAYS = 365;
 const AI_SERIES = 6; // sessions, requests, tokens, cost, AI insertions, accepted lines
@@ -47,7 +52,7 @@ for (let a = 0; a < AI_SERIES; a++) {
   }
 }
 
-function timeIt(label: string, fn: () => number): void {
+function timeIt(label: string, fn: () => number): number {
   fn(); // warm up the JIT
   const times: number[] = [];
   let results = 0;
@@ -61,6 +66,7 @@ function timeIt(label: string, fn: () => number): void {
   console.log(
     `${label}: median ${median.toFixed(2)} ms over ${RUNS} runs (min ${(times[0] as number).toFixed(2)}, max ${(times[times.length - 1] as number).toFixed(2)}), ${results} results`,
   );
+  return median;
 }
 
 console.log(`${pairs.length} pairs × 4 lags × 2 methods × ${DAYS} days, Node ${process.version}`);
@@ -78,3 +84,21 @@ timeIt('correlateMany()', () => {
   if (!res.ok) throw new Error(res.reason);
   return res.value.length;
 });
+
+// The report's path on a simulated developer's year (weekends, holidays, a vacation, busy spells, presence).
+const dev = randomDeveloper(42, { presence: true });
+const devSeries = dev.series as unknown as Record<string, Array<number | null>>;
+const devPairs: SeriesPair[] = CORRELATED_AI.flatMap((ai) =>
+  CORRELATED_OUTCOMES.map((outcome) => ({ ai, outcome, aiSeries: { days: dev.days, values: devSeries[ai]! }, outcomeSeries: { days: dev.days, values: devSeries[outcome]! } })),
+);
+console.log(`\nsimulated developer: ${dev.days.length} days, ${devPairs.length} pairs × 4 lags`);
+const reference = timeIt('reference: correlateMany() on calendar days (the earlier analysis)', () => {
+  const res = correlateMany(devPairs);
+  if (!res.ok) throw new Error(res.reason);
+  return res.value.length;
+});
+const report = timeIt('analyzeReportSeries() on working days (the report)', () => {
+  const r = analyzeReportSeries(dev.days, dev.series);
+  return r.correlations.rows.length + r.effects.length;
+});
+console.log(`ratio report / reference: ${(report / reference).toFixed(1)}× (goal: a year's report well under 1 s)`);

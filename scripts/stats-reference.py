@@ -19,6 +19,11 @@ Sources of each reference value:
 - Benjamini-Hochberg: scipy.stats.false_discovery_control(method='bh') where this SciPy has it (>= 1.11),
   otherwise statsmodels' multipletests(method='fdr_bh') (Debian python3-statsmodels). With both present
   the script checks they agree.
+- Autocorrelation-aware inference (src/core/analyze/autocorrelation.ts, effect-interval.ts): sample
+  autocorrelations from statsmodels.tsa.stattools.acf (adjusted=False, the biased estimator), ranks from
+  scipy.stats.rankdata, the Pyper & Peterman (1998) effective sample size written out here from the paper's
+  formula, p from scipy.stats.t.sf with fractional degrees of freedom, the effect interval's t quantile from
+  scipy.stats.t.ppf.
 - Cohen's d: from scipy.stats.ttest_ind (pooled variance): d = t * sqrt(1/n_high + 1/n_low), checked against
   the direct pooled-SD formula. Hedges' g = d * (1 - 3/(4 (n_high + n_low) - 9)).
 
@@ -316,6 +321,78 @@ def effect_cases():
     return cases
 
 
+def effective_n(x, y):
+    # Pyper & Peterman (1998): 1/n* = 1/n + (2/n) sum_{j=1}^{n/5} ((n - j)/n) rho_x(j) rho_y(j), n* in [3, n].
+    from statsmodels.tsa.stattools import acf
+    n = len(x)
+    lags = n // 5
+    if lags == 0:
+        return float(n)
+    def rho(v):
+        v = np.asarray(v, dtype=float)
+        if np.all(v == v[0]):
+            return np.zeros(lags)
+        return acf(v, nlags=lags, adjusted=False, fft=False)[1:]
+    rx, ry = rho(x), rho(y)
+    j = np.arange(1, lags + 1)
+    inverse = 1 / n + (2 / n) * np.sum((n - j) / n * rx * ry)
+    return float(min(n, max(3.0, 1 / inverse))) if inverse > 0 else float(n)
+
+
+def serial_cases():
+    rng = np.random.default_rng(11)
+    cases = []
+
+    def ar1(n, phi):
+        out, v = [], rng.normal()
+        for _ in range(n):
+            v = phi * v + rng.normal(0, math.sqrt(1 - phi * phi))
+            out.append(v)
+        return np.array(out)
+
+    def add(name, x, y):
+        x = [float(v) for v in x]
+        y = [float(v) for v in y]
+        case = {'name': name, 'x': x, 'y': y}
+        for method in ('pearson', 'spearman'):
+            if method == 'pearson':
+                r = float(stats.pearsonr(x, y)[0])
+                ne = effective_n(x, y)
+                factor = 1.0
+            else:
+                r = float(stats.spearmanr(x, y)[0])
+                ne = effective_n(stats.rankdata(x), stats.rankdata(y))
+                factor = SPEARMAN_Z_VARIANCE
+            df = ne - 2
+            t = r * math.sqrt(df / ((1 + r) * (1 - r)))
+            se = math.sqrt(factor / (ne - 3)) if ne > 3 else None
+            ci = [math.tanh(math.atanh(r) - Z_975 * se), math.tanh(math.atanh(r) + Z_975 * se)] if se else None
+            case[method] = {'r': r, 'nEffective': ne, 'p': float(2 * stats.t.sf(abs(t), df)), 'ci': ci}
+        # The effect interval: median split, regression on the high-day indicator, variance x n/n*.
+        xa, ya = np.array(x), np.array(y)
+        med = float(np.median(xa))
+        high = (xa > med).astype(float)
+        mh, ml = float(ya[high == 1].mean()), float(ya[high == 0].mean())
+        resid = ya - np.where(high == 1, mh, ml)
+        n = len(x)
+        pooled = math.sqrt(float(np.sum(resid ** 2)) / (n - 2))
+        ne = effective_n(high, resid)
+        se = pooled * math.sqrt(1 / high.sum() + 1 / (n - high.sum())) * math.sqrt(n / ne)
+        half = float(stats.t.ppf(0.975, ne - 2)) * se
+        case['effect'] = {'difference': mh - ml, 'nEffective': ne, 'ci': [mh - ml - half, mh - ml + half]}
+        cases.append(case)
+
+    add('white noise n=60', rnd(rng.normal(0, 1, 60), 4), rnd(rng.normal(0, 1, 60), 4))
+    add('AR(1) 0.8 both n=120', rnd(ar1(120, 0.8), 4), rnd(ar1(120, 0.8), 4))
+    add('AR(1) 0.6 and 0.9 n=250', rnd(ar1(250, 0.6), 4), rnd(ar1(250, 0.9), 4))
+    a, b = ar1(200, 0.7), ar1(200, 0.7)
+    add('autocorrelated counts with ties and zeros n=200', rng.poisson(2 * np.exp(a)), rng.poisson(1.5 * np.exp(b)))
+    a = ar1(90, 0.7)
+    add('related AR(1) n=90', rnd(a, 4), rnd(0.5 * a + ar1(90, 0.5), 4))
+    add('short n=12', [3, 5, 4, 8, 9, 7, 6, 10, 12, 11, 9, 13], [1, 0, 2, 2, 3, 1, 2, 4, 3, 5, 3, 4])
+    return cases
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -339,6 +416,7 @@ def main():
         'lagged': lagged_cases(),
         'bh': bh_cases(corr),
         'effects': effect_cases(),
+        'serial': serial_cases(),
     }
     text = json.dumps(doc, indent=1, sort_keys=True, allow_nan=False)
     os.makedirs(os.path.dirname(args.out), exist_ok=True)

@@ -31,7 +31,7 @@ export function activate(context: vscode.ExtensionContext): ProdLensApi {
   context.subscriptions.push(statusBar);
   context.subscriptions.push(vscode.commands.registerCommand('prodlens.showLog', () => channel.show(true)));
   context.subscriptions.push(registerImportCommand(services));
-  context.subscriptions.push(registerTranscripts(services));
+  context.subscriptions.push(registerTranscripts(services, statusBar));
   const outcomes = registerOutcomes(services);
   context.subscriptions.push(outcomes);
   context.subscriptions.push((editorCapture = registerEditorCapture(services)));

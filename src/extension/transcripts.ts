@@ -1,8 +1,13 @@
+import path from 'node:path';
 import * as vscode from 'vscode';
+import { formatAge } from '../collector/staleness';
+import { sourcesLastSeen, type SourceLastSeen } from '../core/store/source-status-repo';
+import { collectHistoryFiles, HISTORY_SOURCE, historyRoots, scanHistoryFiles, type HistoryFile, type HistoryLocationEnv } from '../sources/agents';
 import { collectFiles, defaultRoots, reconcileOtelCopies, scanFiles, type ScanSummary, type TranscriptFile } from '../sources/transcripts';
 import { readConfig } from './config';
 import { Disposable, toDisposable } from './lifecycle';
 import type { ProdLensServices } from './services';
+import type { StatusBar } from './status-bar';
 
 /** Quiet time after the last change before a watched transcript is read. */
 const DEBOUNCE_MS = 1500;
@@ -21,20 +26,35 @@ const POLL_MS = 5 * 60_000;
  * extension host and misses folders created after it started on older Node versions. A folder that does
  * not exist yet (agent never run) is picked up by the periodic pass.
  */
-export function registerTranscripts(services: ProdLensServices): vscode.Disposable {
-  return new TranscriptCapture(services);
+export function registerTranscripts(services: ProdLensServices, statusBar?: StatusBar): vscode.Disposable {
+  return new TranscriptCapture(services, statusBar);
 }
+
+/** Glob, relative to a history root, of the files each agent writes. */
+const HISTORY_GLOB: Record<HistoryFile['agent'], string> = {
+  cline: 'tasks/*/ui_messages.json',
+  'roo-code': 'tasks/*/ui_messages.json',
+  'kilo-code': 'tasks/*/ui_messages.json',
+  'gemini-cli': '*/chats/**/*.{json,jsonl}',
+  'copilot-cli': '**/*.jsonl',
+};
 
 class TranscriptCapture extends Disposable {
   private readonly log;
   private readonly changed = new Map<string, TranscriptFile>();
+  private readonly changedHistories = new Map<string, HistoryFile>();
+  private lastSeen: SourceLastSeen[] = [];
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
   private watchers: vscode.Disposable[] = [];
 
-  constructor(private readonly services: ProdLensServices) {
+  constructor(
+    private readonly services: ProdLensServices,
+    statusBar?: StatusBar,
+  ) {
     super();
     this.log = services.log('transcripts');
+    if (statusBar) this._register(statusBar.addSection({ tooltip: () => this.tooltip() }));
     this._register(vscode.commands.registerCommand('prodlens.rescanTranscripts', () => this.rescanWithProgress()));
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -60,12 +80,30 @@ class TranscriptCapture extends Disposable {
     return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
   }
 
+  /**
+   * Where the agent extensions keep their histories: the globalStorage folder ProdLens's own storage sits
+   * in (its parent), so Cline, Roo Code and Kilo Code are found in this editor, whatever its flavour.
+   */
+  private historyLocations(): HistoryLocationEnv {
+    return { globalStorage: [path.dirname(this.services.context.globalStorageUri.fsPath)] };
+  }
+
   private restart(): void {
     this.stopWatching();
     if (this.isDisposed || !this.enabled) return;
     for (const root of defaultRoots()) {
       const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root.dir), '**/*.jsonl'));
       const onEvent = (uri: vscode.Uri) => this.enqueue({ agent: root.agent, path: uri.fsPath });
+      w.onDidCreate(onEvent);
+      w.onDidChange(onEvent);
+      this.watchers.push(w);
+    }
+    for (const root of historyRoots(this.historyLocations())) {
+      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root.dir), HISTORY_GLOB[root.agent]));
+      const onEvent = (uri: vscode.Uri) => {
+        this.changedHistories.set(uri.fsPath, { agent: root.agent, path: uri.fsPath });
+        this.schedule();
+      };
       w.onDidCreate(onEvent);
       w.onDidChange(onEvent);
       this.watchers.push(w);
@@ -85,7 +123,10 @@ class TranscriptCapture extends Disposable {
 
   private enqueueFull(): void {
     if (!this.enabled) return;
-    this.running = this.running.then(() => this.scan(collectFiles(null), false)).catch(() => undefined);
+    this.running = this.running
+      .then(() => this.scan(collectFiles(null), false))
+      .then(() => this.scanHistories(collectHistoryFiles(null, this.historyLocations()), false))
+      .catch(() => undefined);
   }
 
   private schedule(): void {
@@ -93,8 +134,13 @@ class TranscriptCapture extends Disposable {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       const files = [...this.changed.values()];
+      const histories = [...this.changedHistories.values()];
       this.changed.clear();
-      this.running = this.running.then(() => this.scan(files, true)).catch(() => undefined);
+      this.changedHistories.clear();
+      this.running = this.running
+        .then(() => this.scan(files, true))
+        .then(() => this.scanHistories(histories, true))
+        .catch(() => undefined);
     }, DEBOUNCE_MS);
     this.timer.unref?.();
   }
@@ -121,6 +167,34 @@ class TranscriptCapture extends Disposable {
       this.log.error(`scan failed: ${(err as Error).message}`);
       return undefined;
     }
+  }
+
+  /** Reads the agents' history files (Cline, Roo Code, Kilo Code, Gemini CLI, Copilot CLI) that changed. */
+  private async scanHistories(files: HistoryFile[], journal: boolean, signal?: AbortSignal): Promise<void> {
+    if (this.isDisposed) return;
+    try {
+      const store = await this.services.store();
+      if (files.length) {
+        const s = await scanHistoryFiles(files, store, { prices: this.services.prices, workspaceFolders: this.workspaceFolders(), logger: this.log, journal, signal });
+        if (s.inserted || s.updated || s.deadLettered) {
+          this.log.info(`agent histories: ${s.filesRead} file(s) read: ${s.inserted} new, ${s.updated} updated, ${s.deadLettered} dead-lettered`);
+        }
+      }
+      this.lastSeen = sourcesLastSeen(store, Object.values(HISTORY_SOURCE));
+    } catch (err) {
+      this.log.error(`history scan failed: ${(err as Error).message}`);
+    }
+  }
+
+  /** Status bar tooltip: when each agent history last had data. */
+  private tooltip(): string[] {
+    if (!this.lastSeen.length) return [];
+    const now = Date.now();
+    return [
+      `**Agent histories**: ${this.lastSeen
+        .map((s) => `${s.source} ${s.lastEventMs ? formatAge(Math.max(0, now - s.lastEventMs)) : 'no data'}`)
+        .join(' · ')}`,
+    ];
   }
 
   private listening = false;
@@ -165,6 +239,7 @@ class TranscriptCapture extends Disposable {
             last = pct;
           }
         });
+        await this.scanHistories(collectHistoryFiles(null, this.historyLocations()), false, controller.signal);
         if (s) {
           void vscode.window.showInformationMessage(
             `ProdLens: ${s.files} transcript file(s), ${s.filesRead} read, ${s.inserted} new event(s)${s.cancelled ? ' (cancelled)' : ''}${s.deadLettered ? `, ${s.deadLettered} unreadable line(s) kept as dead letters` : ''}.`,

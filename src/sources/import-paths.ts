@@ -5,6 +5,7 @@ import type { NormalizeContext } from '../core/normalize/context';
 import { silentLogger, type Logger } from '../core/ports';
 import type { PriceTable } from '../core/pricing';
 import type { Store } from '../core/store/store';
+import { resolveHistoryPath, scanHistoryFiles, type HistoryFile } from './agents';
 import { listImportFiles, readImportFile } from './file-import';
 import { reconcileOtelCopies, scanTranscripts } from './transcripts';
 import { sniffFile } from './transcripts/locations';
@@ -28,6 +29,8 @@ export interface ImportProgress {
 export interface ImportSummary extends IngestResult {
   files: number;
   transcriptFiles: number;
+  /** Agent history files (Cline, Roo Code, Kilo Code, Gemini CLI, Copilot CLI). */
+  historyFiles: number;
   /** Records deliberately not stored, per reason (telemetry noise; docs/sources.md). */
   skipped: Record<string, number>;
   cancelled: boolean;
@@ -44,6 +47,7 @@ export async function importPaths(store: Store, paths: readonly string[], opts: 
   const logger = opts.logger ?? silentLogger;
   const transcripts: string[] = [];
   const files: string[] = [];
+  const histories: HistoryFile[] = [];
   for (const p of paths) {
     let st;
     try {
@@ -52,20 +56,21 @@ export async function importPaths(store: Store, paths: readonly string[], opts: 
       throw new Error(`cannot read ${p}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}`);
     }
     if (st.isDirectory() && isTranscriptFolder(p)) transcripts.push(p);
+    else if (resolveHistoryPath(p)) histories.push(...resolveHistoryPath(p)!);
     else {
       for (const f of await listImportFiles([p])) (sniffFile(f) ? transcripts : files).push(f);
     }
   }
 
-  const summary: ImportSummary = { ...emptyIngestResult(), files: files.length, transcriptFiles: 0, skipped: {}, cancelled: false };
-  await store.bulk(() => importAll(store, files, transcripts, summary, opts));
+  const summary: ImportSummary = { ...emptyIngestResult(), files: files.length, transcriptFiles: 0, historyFiles: histories.length, skipped: {}, cancelled: false };
+  await store.bulk(() => importAll(store, files, transcripts, histories, summary, opts));
   // The day-level tables are refreshed for the changed days by their next reader (report, export, the
   // extension when idle): `dirty_days` is saved with the snapshot, so nothing is lost by waiting.
   await store.flush();
   return summary;
 }
 
-async function importAll(store: Store, files: string[], transcripts: string[], summary: ImportSummary, opts: ImportPathsOptions): Promise<void> {
+async function importAll(store: Store, files: string[], transcripts: string[], histories: HistoryFile[], summary: ImportSummary, opts: ImportPathsOptions): Promise<void> {
   const logger = opts.logger ?? silentLogger;
   const ctx: NormalizeContext = { prices: opts.prices, receivedAt: new Date().toISOString() };
   let records = 0;
@@ -94,6 +99,12 @@ async function importAll(store: Store, files: string[], transcripts: string[], s
     // Repeated content-block copies the reader dropped are duplicates of what it stored.
     addIngestResult(summary, { ...t, duplicates: t.duplicates + t.copiesDropped });
     summary.cancelled ||= t.cancelled;
+  }
+  if (histories.length && !summary.cancelled) {
+    // Every session in what the user named: no workspace filter.
+    const h = await scanHistoryFiles(histories, store, { prices: opts.prices, workspaceFolders: null, logger, signal: opts.signal, journal: opts.journal });
+    addIngestResult(summary, h);
+    summary.cancelled ||= h.cancelled;
   }
   if (otelDays.size) reconcileOtelCopies(store, { days: [...otelDays] });
 }

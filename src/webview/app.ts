@@ -96,7 +96,7 @@ export class App {
   }
 
   private correlations(model: ReportModel): HTMLElement {
-    return correlationsSection(model, this.state.table, { onSort: (k) => this.sortBy(k), onMethod: (method) => this.updateTable({ ...this.state.table, method }) });
+    return correlationsSection(model, this.state.table, { onSort: (k) => this.sortBy(k) });
   }
 
   /** Runs a DOM change and puts keyboard focus back on the control with the same `data-focus-key`. */

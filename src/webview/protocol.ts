@@ -36,16 +36,16 @@ export const ViewFilterSchema = v.object({
 /** The filter as the page's controls hold it (periods unresolved: the host knows what "today" is). */
 export type ViewFilter = v.InferOutput<typeof ViewFilterSchema>;
 
-export const CORRELATION_SORT_KEYS = ['pair', 'method', 'lag', 'r', 'ci', 'p', 'pAdjusted', 'n', 'effect', 'reading'] as const;
+export const CORRELATION_SORT_KEYS = ['pair', 'lag', 'r', 'ci', 'p', 'pAdjusted', 'n', 'check', 'effect', 'reading'] as const;
 export type CorrelationSortKey = (typeof CORRELATION_SORT_KEYS)[number];
 
 export const ViewStateSchema = v.object({
   v: v.literal(1),
   filter: ViewFilterSchema,
   table: v.object({
-    sortKey: v.nullable(v.picklist(CORRELATION_SORT_KEYS)),
+    // A column that no longer exists (e.g. the old "method") falls back to the model order, keeping the filter.
+    sortKey: v.fallback(v.nullable(v.picklist(CORRELATION_SORT_KEYS)), null),
     sortDir: v.picklist(['asc', 'desc']),
-    method: v.picklist(['pearson', 'spearman', 'both']),
   }),
 });
 /** What the page keeps with `vscode.setState` (and the panel serializer hands back after a reload). */
@@ -54,7 +54,7 @@ export type ViewState = v.InferOutput<typeof ViewStateSchema>;
 export const DEFAULT_VIEW_STATE: ViewState = {
   v: 1,
   filter: { period: '30', since: null, until: null, repo: null, developer: null, source: null },
-  table: { sortKey: null, sortDir: 'asc', method: 'pearson' },
+  table: { sortKey: null, sortDir: 'asc' },
 };
 
 /** Commands the page may ask the extension to run (other features contribute them). */

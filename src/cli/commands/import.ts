@@ -12,7 +12,9 @@ export const importCommand: Command = {
     'Imports OTLP JSON (requests, or the JSON lines an OpenTelemetry Collector file exporter writes), LiteLLM',
     'StandardLoggingPayload (JSON array, NDJSON or single), ProdLens events (docs/events.md), and agent',
     'transcripts (a Claude Code config or projects folder, a Codex home or sessions folder, single .jsonl',
-    'files) — every session in what you name. Folders are read recursively (.json, .jsonl, .ndjson, .gz).',
+    'files), agent histories (a Cline, Roo Code or Kilo Code global-storage folder or an editor\'s whole',
+    'globalStorage folder, ~/.gemini, ~/.copilot, or one of their files) and LiteLLM proxy spend-log rows —',
+    'every session in what you name. Folders are read recursively (.json, .jsonl, .ndjson, .gz).',
     'Importing the same input again changes nothing (it is counted as duplicates).',
     '  --json   print {"inserted","duplicates","updated","deadLettered","metricPoints","skipped",…}',
   ].join('\n'),
@@ -35,7 +37,7 @@ export const importCommand: Command = {
       io.stdout(`${JSON.stringify({ ...rest, skipped, skippedByReason: byReason })}\n`);
     } else {
       io.stdout(
-        `${summary.files + summary.transcriptFiles} file(s): ${summary.inserted} new, ${summary.duplicates} duplicate(s), ${summary.updated} updated, ` +
+        `${summary.files + summary.transcriptFiles + summary.historyFiles} file(s): ${summary.inserted} new, ${summary.duplicates} duplicate(s), ${summary.updated} updated, ` +
           `${summary.deadLettered} dead-lettered (see \`prodlens report\` data health), ${summary.metricPoints} metric point(s)` +
           `${skipped ? `, ${skipped} skipped as telemetry noise` : ''}${summary.cancelled ? ' — cancelled, what was read is kept' : ''}\n`,
       );

@@ -1,19 +1,22 @@
 import { BundledPriceTable } from '../../core/pricing';
+import { resolveHistoryPath, scanHistories, type HistoryScanSummary } from '../../sources/agents';
 import { scanTranscripts, type ScanSummary } from '../../sources/transcripts';
 import type { Command } from '../commands';
 import { cliLogger, openCliStore, parseCommandArgs, resolveDbPath, type CliIO } from '../context';
 import { EXIT_OK } from '../errors';
 
 export const scanTranscriptsCommand: Command = {
-  summary: 'read Claude Code and Codex transcripts (incremental; --all, PATH…)',
+  summary: 'read agent transcripts and histories: Claude Code, Codex, Cline, Roo Code, Kilo Code, Gemini CLI, Copilot CLI (incremental; --all, PATH…)',
   help: [
     'Usage: prodlens scan-transcripts [--all] [--json] [PATH…] [--db FILE]',
     '',
-    'Reads agent transcripts into the database, only what was appended since the last scan.',
+    'Reads agent transcripts and histories into the database, only what changed since the last scan.',
     'Without PATH: the default locations (~/.claude/projects, ~/.config/claude/projects, every folder in',
-    'CLAUDE_CONFIG_DIR, $CODEX_HOME or ~/.codex sessions), taking the sessions that ran inside the current',
-    'folder; --all takes every session. With PATH (a Claude config or projects folder, a project folder,',
-    'a Codex home or sessions folder, or single .jsonl files): every session in it.',
+    'CLAUDE_CONFIG_DIR, $CODEX_HOME or ~/.codex sessions; the Cline, Roo Code and Kilo Code folders in the',
+    'editors\' globalStorage; ~/.gemini/tmp or GEMINI_DATA_DIR; ~/.copilot/session-state), taking the',
+    'sessions that ran inside the current folder; --all takes every session. With PATH (a Claude config or',
+    'projects folder, a project folder, a Codex home or sessions folder, an agent\'s history folder, or',
+    'single files): every session in it.',
     '  --json   print the summary as JSON',
   ].join('\n'),
   async run(args: string[], io: CliIO): Promise<number> {
@@ -21,26 +24,31 @@ export const scanTranscriptsCommand: Command = {
     const logger = cliLogger(io, !!values.verbose);
     const store = await openCliStore(resolveDbPath(values.db, io), logger, false);
     let summary: ScanSummary;
+    let histories: HistoryScanSummary;
     try {
       const paths = positionals.length ? positionals : null;
-      summary = await scanTranscripts(paths, store, {
-        prices: new BundledPriceTable(),
-        workspaceFolders: paths || values.all ? null : [io.cwd],
-        logger,
-        signal: io.signal,
-        locations: { env: io.env, home: io.env.HOME },
-      });
+      const prices = new BundledPriceTable();
+      const workspaceFolders = paths || values.all ? null : [io.cwd];
+      const locations = { env: io.env, home: io.env.HOME };
+      // Named paths go to the reader that recognises them; the history readers claim theirs first.
+      const historyPaths = paths?.filter((p) => resolveHistoryPath(p) !== null) ?? null;
+      const transcriptPaths = paths?.filter((p) => !historyPaths!.includes(p)) ?? null;
+      summary = await scanTranscripts(transcriptPaths, store, { prices, workspaceFolders, logger, signal: io.signal, locations, flush: false });
+      histories = await scanHistories(historyPaths, store, { prices, workspaceFolders, logger, signal: io.signal, locations });
+      await store.flush();
     } finally {
       await store.close();
     }
     if (values.json) {
-      io.stdout(`${JSON.stringify({ ...summary, duplicates: summary.duplicates + summary.copiesDropped })}\n`);
+      io.stdout(`${JSON.stringify({ ...summary, duplicates: summary.duplicates + summary.copiesDropped, histories })}\n`);
     } else {
       io.stdout(
         `${summary.files} transcript file(s): ${summary.filesRead} read, ${summary.filesUnchanged} unchanged, ${summary.filesExcluded} outside the workspace` +
           `${summary.filesReset ? `, ${summary.filesReset} re-read from the start` : ''}; ${(summary.bytesRead / 1e6).toFixed(1)} MB read\n` +
           `${summary.inserted} new event(s), ${summary.updated} updated, ${summary.duplicates + summary.copiesDropped} duplicate(s), ${summary.deadLettered} dead-lettered` +
-          `${summary.reconciled ? `, ${summary.reconciled} OpenTelemetry copies reconciled` : ''}${summary.cancelled ? ' (cancelled)' : ''}\n`,
+          `${summary.reconciled ? `, ${summary.reconciled} OpenTelemetry copies reconciled` : ''}${summary.cancelled ? ' (cancelled)' : ''}\n` +
+          `${histories.files} agent history file(s): ${histories.filesRead} read, ${histories.filesUnchanged} unchanged, ${histories.filesExcluded} outside the workspace; ` +
+          `${histories.inserted} new event(s), ${histories.updated} updated, ${histories.duplicates} duplicate(s), ${histories.deadLettered} dead-lettered${histories.cancelled ? ' (cancelled)' : ''}\n`,
       );
     }
     return EXIT_OK;

@@ -18,10 +18,15 @@ import { DEFAULT_LAGS, laggedPairs, validateSeries, type DailySeries, type ZeroI
 import { DEFAULT_ALPHA, readCorrelation, readEffect } from './reading';
 
 export * from './adjust';
+export * from './autocorrelation';
+export * from './calendar';
 export * from './correlation';
 export * from './effect';
+export * from './effect-interval';
 export * from './lag';
+export * from './pooled';
 export * from './reading';
+export * from './working-analysis';
 
 export interface CorrelateOptions {
   /** Lags in days (outcome k days after AI); default 0, 1, 2, 3. */

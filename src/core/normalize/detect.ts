@@ -1,6 +1,7 @@
 import { emptyBatch, mergeBatch, type Batch } from '../model';
 import { receivedAt, reject, type NormalizeContext } from './context';
 import { isLiteLlmPayload, normalizeLiteLlm } from './litellm';
+import { isSpendLogRow, normalizeSpendLogs } from './litellm-spend-logs';
 import { normalizeOtlpLogs } from './otlp-logs';
 import { normalizeOtlpMetrics } from './otlp-metrics';
 import { normalizeOtlpSpans } from './otlp-spans';
@@ -15,7 +16,7 @@ import { isProdLensEvent, normalizeProdLensEvents } from './prodlens-event';
  * first. Anything unrecognised becomes a dead letter with the reason.
  */
 
-export type DocumentFormat = 'otlp' | 'litellm' | 'prodlens' | 'array' | 'empty';
+export type DocumentFormat = 'otlp' | 'litellm' | 'litellm-spend-logs' | 'prodlens' | 'array' | 'empty';
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -31,6 +32,8 @@ export function detectFormat(doc: unknown): DocumentFormat | null {
   if (!isObj(doc)) return null;
   if (isOtlp(doc)) return 'otlp';
   if (isProdLensEvent(doc)) return 'prodlens';
+  // Before the payload test: a spend-log row also has call_type and startTime.
+  if (isSpendLogRow(doc)) return 'litellm-spend-logs';
   if (isLiteLlmPayload(doc)) return 'litellm';
   return null;
 }
@@ -71,6 +74,8 @@ function normalizeInto(doc: unknown, ctx: NormalizeContext, batch: Batch, depth:
       return normalizeProdLensEvents(doc, ctx, batch);
     case 'litellm':
       return normalizeLiteLlm(doc, ctx, batch);
+    case 'litellm-spend-logs':
+      return normalizeSpendLogs(doc, ctx, batch);
     case 'empty':
       return batch;
     case 'array':
@@ -90,5 +95,5 @@ function unrecognisedReason(doc: unknown, depth: number): string {
   if (Array.isArray(doc)) return 'nested array: expected an object (OTLP request, LiteLLM payload or ProdLens event) in the array';
   if (!isObj(doc)) return `unrecognised document: a JSON ${doc === null ? 'null' : typeof doc}, expected an object`;
   const keys = Object.keys(doc).slice(0, 8).map((k) => k.slice(0, 40)).join(', ');
-  return `unrecognised ${depth ? 'array element' : 'document'}: not an OTLP request, LiteLLM payload or ProdLens event (keys: ${keys || 'none'})`;
+  return `unrecognised ${depth ? 'array element' : 'document'}: not an OTLP request, LiteLLM payload or spend log row, or ProdLens event (keys: ${keys || 'none'})`;
 }

@@ -4,6 +4,7 @@ import { receivedAt, reject, type NormalizeContext } from './context';
 import { buildEvent, type EventDraft } from './event';
 import { isNullish, isNumLike, isObjectLike, nullishBool, nullishNumLike, nullishStr } from './guards';
 import { developerIdFromText, pickId, sessionIdFromText } from './ids';
+import { preciseEpochSeconds } from './litellm-time';
 import { redactForExcerpt } from './privacy';
 import { repoSlugFromUrl } from './repo';
 import { splitInclusiveInput } from './usage';
@@ -47,7 +48,9 @@ const Payload = v.looseObject({
   startTime: v.union([v.number(), v.string()]),
   endTime: NumLike,
   completionStartTime: NumLike,
-  cache_hit: v.nullish(v.boolean()),
+  // A boolean in the payload; the string "None"/"True"/"False" where it passed through Python's str().
+  cache_hit: v.nullish(v.union([v.boolean(), v.string()])),
+  response_time: NumLike,
   stream: v.nullish(v.boolean()),
   end_user: Str,
   request_tags: v.nullish(v.array(v.unknown())),
@@ -97,7 +100,7 @@ function softStatus(x: unknown): number | null {
 
 const META_STR = ['user_api_key_user_email', 'user_api_key_user_id', 'user_api_key_end_user_id', 'user_api_key_alias', 'user_api_key_team_alias', 'session_id', 'litellm_session_id'];
 const TOP_STR = ['id', 'trace_id', 'call_type', 'status', 'model', 'model_group', 'custom_llm_provider', 'end_user', 'error_str'];
-const TOP_NUM = ['response_cost', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'endTime', 'completionStartTime'];
+const TOP_NUM = ['response_cost', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'endTime', 'completionStartTime', 'response_time'];
 const recordOrText = (x: unknown) => isNullish(x) || isObjectLike(x) || typeof x === 'string';
 
 /**
@@ -109,7 +112,7 @@ export function isValidPayload(x: unknown): x is Payload {
   if (!isObjectLike(x) || !isNumLike(x.startTime)) return false;
   for (const k of TOP_STR) if (!nullishStr(x[k])) return false;
   for (const k of TOP_NUM) if (!nullishNumLike(x[k])) return false;
-  if (!nullishBool(x.cache_hit) || !nullishBool(x.stream)) return false;
+  if (!(nullishBool(x.cache_hit) || typeof x.cache_hit === 'string') || !nullishBool(x.stream)) return false;
   if (!isNullish(x.request_tags) && !Array.isArray(x.request_tags)) return false;
   const err = x.error_information;
   if (!isNullish(err) && (!isObjectLike(err) || !nullishNumLike(err.error_code) || !nullishStr(err.error_class))) return false;
@@ -151,9 +154,11 @@ function normalizeOne(item: unknown, ctx: NormalizeContext, batch: Batch, at: st
     reject(batch, at, SOURCE, split.reason, redactForExcerpt(item));
     return;
   }
-  const start = num(p.startTime);
-  const end = num(p.endTime);
-  const firstToken = num(p.completionStartTime);
+  // Epoch-second floats, or strings like `2025-01-24 09:20:46.847371` in some versions.
+  const start = preciseEpochSeconds(p.startTime);
+  const end = preciseEpochSeconds(p.endTime);
+  const firstToken = preciseEpochSeconds(p.completionStartTime);
+  const responseTime = num(p.response_time);
   const tags = (p.request_tags ?? []).filter((t): t is string => typeof t === 'string');
   const spend = md.spend_logs_metadata;
   // Free text for the regex id fallback, built only when no id field has one.
@@ -169,7 +174,7 @@ function normalizeOne(item: unknown, ctx: NormalizeContext, batch: Batch, at: st
   put('call_type', p.call_type);
   put('model_group', p.model_group);
   put('provider', p.custom_llm_provider);
-  put('cache_hit', p.cache_hit);
+  put('cache_hit', typeof p.cache_hit === 'string' ? (/^true$/i.test(p.cache_hit) ? true : /^false$/i.test(p.cache_hit) ? false : null) : p.cache_hit);
   put('stream', p.stream);
   put('key_alias', md.user_api_key_alias);
   put('team_alias', md.user_api_key_team_alias);
@@ -192,7 +197,14 @@ function normalizeOne(item: unknown, ctx: NormalizeContext, batch: Batch, at: st
     cache_read_tokens: split.value.cache_read_tokens,
     cache_write_tokens: split.value.cache_write_tokens,
     reasoning_tokens: outDetails.reasoning_tokens as unknown,
-    latency_ms: start !== null && end !== null ? Math.round((end - start) * 1e6) / 1e3 : null,
+    // end − start; else `response_time` (seconds; for a stream LiteLLM documents it as time to first token,
+    // so it is used only when the payload is not a stream).
+    latency_ms:
+      start !== null && end !== null && end >= start
+        ? Math.round((end - start) * 1e6) / 1e3
+        : responseTime !== null && responseTime >= 0 && !p.stream
+          ? Math.round(responseTime * 1e6) / 1e3
+          : null,
     status_code: softStatus(p.error_information?.error_code),
     cost_usd: p.response_cost,
     attrs,

@@ -19,6 +19,7 @@ const PRIVATE_KEYS = new Set([
   'output.value',
   'messages',
   'response',
+  'proxy_server_request',
   'content',
   'system_prompt',
   'gen_ai.input.messages',

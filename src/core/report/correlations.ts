@@ -1,23 +1,130 @@
 import { createHash } from 'node:crypto';
 import type { Database } from 'sql.js';
-import { correlateMany, effectSize, type SeriesPair } from '../analyze';
-import type { AiSeriesKey, OutcomeSeriesKey, Series } from '../analyze/series';
-import { SERIES_INFO } from './definitions';
+import { analyzeWorkingDays, CHECK_METHOD, TEST_METHOD, type NamedSeries, type WorkingAnalysis } from '../analyze/working-analysis';
+import type { AiSeriesKey, OutcomeSeriesKey } from '../analyze/series';
 import type { CorrelationRow, EffectRow, ReportModel } from './model';
 
 /** Which AI series are tested against which outcomes (every combination, every lag). */
 export const CORRELATED_AI: readonly AiSeriesKey[] = ['requests', 'total_tokens', 'accepted_lines', 'acceptance_rate'];
 export const CORRELATED_OUTCOMES: readonly OutcomeSeriesKey[] = ['commits', 'lines_changed', 'merged_prs', 'merge_hours', 'reopened_prs'];
 
+/** Series whose positive values show a working day (PLAN decision 3): AI use of any kind, and commits. */
+export const AI_EVIDENCE: readonly string[] = ['requests', 'insertions', 'agent_edits', 'sessions'];
+export const OUTCOME_EVIDENCE: readonly string[] = ['commits'];
+/** Editor active minutes per day, when a presence tracker recorded them (absent or all null otherwise). */
+export const PRESENCE_SERIES = 'active_minutes';
+
+/** How p-values are made; named in the report and in docs/report.md. */
+export const P_VALUE_METHOD = 'effective sample size, Pyper & Peterman 1998';
+
 export interface AnalysisOptions {
-  /** Lags in days (outcome k days after AI); default 0–3. */
+  /** Lags in working days (outcome k working days after AI); default 0–3. */
   lags?: number[];
-  /** Fewest days with both values for a coefficient; default 6. */
+  /** Fewest working days with both values for a coefficient; default 6. */
   minPairs?: number;
 }
 
 /** Entries kept in correlation_cache (oldest removed first). */
 const CACHE_LIMIT = 200;
+/** Bumped when the cached result's shape or meaning changes, so old entries are recomputed. */
+const CACHE_VERSION = 2;
+
+type AnySeries = Readonly<Partial<Record<string, ReadonlyArray<number | null>>>>;
+
+/**
+ * The report's correlations and effects from its daily series — the one code path the report, the export
+ * and the calibration test (test/unit/calibration/) share. Series that do not exist (e.g. `active_minutes`
+ * before presence tracking) are simply absent.
+ */
+export function analyzeReportSeries(days: readonly string[], series: AnySeries, options: AnalysisOptions = {}): { correlations: ReportModel['correlations']; effects: EffectRow[] } {
+  const pick = (keys: readonly string[]) => keys.flatMap((key): NamedSeries[] => (series[key] ? [{ key, values: series[key] as ReadonlyArray<number | null> }] : []));
+  const a = analyzeWorkingDays(
+    {
+      days,
+      ai: pick(CORRELATED_AI),
+      outcomes: pick(CORRELATED_OUTCOMES),
+      presence: series[PRESENCE_SERIES] ?? null,
+      aiEvidence: pick(AI_EVIDENCE).map((s) => s.values),
+      outcomeEvidence: pick(OUTCOME_EVIDENCE).map((s) => s.values),
+    },
+    { lags: options.lags ?? [0, 1, 2, 3], minPairs: options.minPairs ?? 6 },
+  );
+  const rows: CorrelationRow[] = a.rows.map((r) => ({
+    ai: r.ai as AiSeriesKey,
+    outcome: r.outcome as OutcomeSeriesKey,
+    method: r.method,
+    role: r.role,
+    lag: r.lag,
+    n: r.n,
+    nEffective: r.nEffective,
+    r: r.r,
+    ciLow: r.ci?.lower ?? null,
+    ciHigh: r.ci?.upper ?? null,
+    p: r.p,
+    pAdjusted: r.pAdjusted,
+    status: r.status,
+    reading: r.reading,
+  }));
+  const effects: EffectRow[] = a.effects.map((e) => ({
+    ai: e.ai as AiSeriesKey,
+    outcome: e.outcome as OutcomeSeriesKey,
+    lag: e.lag,
+    nHigh: e.high?.n ?? 0,
+    nLow: e.low?.n ?? 0,
+    meanHigh: e.high?.mean ?? null,
+    meanLow: e.low?.mean ?? null,
+    difference: e.difference,
+    differenceLow: e.differenceCi?.lower ?? null,
+    differenceHigh: e.differenceCi?.upper ?? null,
+    cohensD: e.d,
+    dLow: e.dCi?.lower ?? null,
+    dHigh: e.dCi?.upper ?? null,
+    changePct: e.percentChange,
+    changeLow: e.percentCi?.lower ?? null,
+    changeHigh: e.percentCi?.upper ?? null,
+    nEffective: e.nEffective,
+    reading: effectReading(e),
+  }));
+  const calendar = { days: a.calendar.days, workingDays: a.calendar.workingDays, basis: a.calendar.basis, presenceDays: a.calendar.presenceDays };
+  return {
+    correlations: {
+      lags: a.lags,
+      minPairs: a.minPairs,
+      tested: a.familySize,
+      rows,
+      cached: false,
+      calendar,
+      method: { test: TEST_METHOD, check: CHECK_METHOD, pValue: P_VALUE_METHOD, adjustment: 'benjamini-hochberg', familySize: a.familySize, alpha: a.alpha },
+      untested: a.untested,
+      summary: summarize(a),
+    },
+    effects,
+  };
+}
+
+/** "62 working days of 90 (editor presence, AI use or commits); Spearman on working days, …; BH over 80 tests". */
+export function summarize(a: WorkingAnalysis): string {
+  const basis = a.calendar.basis === 'presence' ? 'editor presence, AI use or commits' : 'AI use or commits; no editor presence data';
+  const name = (m: string) => m[0]!.toUpperCase() + m.slice(1);
+  return (
+    `${a.calendar.workingDays} working days of ${a.calendar.days} (${basis}); ` +
+    `${name(TEST_METHOD)} on working days, p corrected for autocorrelation (${P_VALUE_METHOD}); ` +
+    `Benjamini–Hochberg over ${a.familySize} tests; ${name(CHECK_METHOD)} shown as a check, not tested`
+  );
+}
+
+function effectReading(e: WorkingAnalysis['effects'][number]): string {
+  if (e.status !== 'ok') return e.status === 'undefined' ? `undefined: ${e.reason}` : e.reason;
+  const ci = e.differenceCi ? ` [${signed(e.differenceCi.lower)}, ${signed(e.differenceCi.upper)}]` : '';
+  const diff = e.difference === null ? '' : `${signed(e.difference)}${ci} per working day`;
+  const pct = e.percentChange === null ? '' : ` (${signed(e.percentChange, 0)}%)`;
+  return `${diff}${pct} on high-AI days, ${e.lag === 0 ? 'same day' : `${e.lag} working day${e.lag === 1 ? '' : 's'} later`}`;
+}
+
+function signed(v: number, digits = 2): string {
+  const t = Math.abs(v).toFixed(digits);
+  return Number(t) === 0 ? t : `${v > 0 ? '+' : '-'}${t}`;
+}
 
 /**
  * Lagged correlations and effect sizes for the report, cached in `correlation_cache` under the filter and
@@ -28,67 +135,30 @@ export function correlationsSection(
   db: Database,
   cacheKey: unknown,
   days: string[],
-  series: Series,
+  series: AnySeries,
   options: AnalysisOptions,
   nowIso: string,
 ): { correlations: ReportModel['correlations']; effects: EffectRow[]; cacheWrite: boolean } {
   const lags = options.lags ?? [0, 1, 2, 3];
   const minPairs = options.minPairs ?? 6;
-  const key = JSON.stringify({ v: 1, cacheKey, lags, minPairs, ai: CORRELATED_AI, outcomes: CORRELATED_OUTCOMES });
+  const inputs = [...new Set([...CORRELATED_AI, ...CORRELATED_OUTCOMES, ...AI_EVIDENCE, ...OUTCOME_EVIDENCE, PRESENCE_SERIES])];
+  const key = JSON.stringify({ v: CACHE_VERSION, cacheKey, lags, minPairs, ai: CORRELATED_AI, outcomes: CORRELATED_OUTCOMES });
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify([days, ...CORRELATED_AI.map((k) => series[k]), ...CORRELATED_OUTCOMES.map((k) => series[k])]))
+    .update(JSON.stringify([days, ...inputs.map((k) => series[k] ?? null)]))
     .digest('hex');
   const hit = db.exec('SELECT fingerprint, result FROM correlation_cache WHERE key = ?', [key])[0]?.values[0];
   if (hit && hit[0] === fingerprint) {
     const cached = JSON.parse(hit[1] as string) as { correlations: ReportModel['correlations']; effects: EffectRow[] };
     return { correlations: { ...cached.correlations, cached: true }, effects: cached.effects, cacheWrite: false };
   }
-
-  const pairs: SeriesPair[] = [];
-  for (const ai of CORRELATED_AI) {
-    for (const outcome of CORRELATED_OUTCOMES) {
-      pairs.push({ ai, outcome, aiSeries: { days, values: series[ai] }, outcomeSeries: { days, values: series[outcome] } });
-    }
-  }
-  const res = correlateMany(pairs, { lags, minPairs });
-  if (!res.ok) throw new Error(`correlations: ${res.reason}`);
-  const rows: CorrelationRow[] = res.value.map((c) => ({
-    ai: c.ai as AiSeriesKey,
-    outcome: c.outcome as OutcomeSeriesKey,
-    method: c.method,
-    lag: c.lag,
-    n: c.n,
-    r: c.r,
-    ciLow: c.ci?.lower ?? null,
-    ciHigh: c.ci?.upper ?? null,
-    p: c.p,
-    pAdjusted: c.pAdjusted,
-    status: c.status,
-    reading: c.reading,
-  }));
-  const label = (k: string) => SERIES_INFO.find((s) => s.key === k)?.label.toLowerCase() ?? k;
-  const effects: EffectRow[] = pairs.map((p) => {
-    const e = effectSize(p.aiSeries, p.outcomeSeries, { minPairs, label: label(p.outcome) });
-    if (!e.ok) throw new Error(`effect size: ${e.reason}`);
-    const v = e.value;
-    return {
-      ai: p.ai as AiSeriesKey,
-      outcome: p.outcome as OutcomeSeriesKey,
-      nHigh: v.high?.n ?? 0,
-      nLow: v.low?.n ?? 0,
-      meanHigh: v.high?.mean ?? null,
-      meanLow: v.low?.mean ?? null,
-      cohensD: v.d,
-      changePct: v.percentChange,
-      reading: v.reading,
-    };
-  });
-  const correlations = { lags, minPairs, tested: rows.filter((r) => r.p !== null).length, rows, cached: false };
+  const { correlations, effects } = analyzeReportSeries(days, series, { lags, minPairs });
   db.run(
     `INSERT INTO correlation_cache (key, fingerprint, computed_at, result) VALUES (?, ?, ?, ?)
      ON CONFLICT(key) DO UPDATE SET fingerprint = excluded.fingerprint, computed_at = excluded.computed_at, result = excluded.result`,
     [key, fingerprint, nowIso, JSON.stringify({ correlations, effects })],
   );
+  // Entries of an older analysis (another result shape, calendar-day statistics) are never read again.
+  db.run('DELETE FROM correlation_cache WHERE key NOT LIKE ?', [`{"v":${CACHE_VERSION},%`]);
   db.run(`DELETE FROM correlation_cache WHERE key NOT IN (SELECT key FROM correlation_cache ORDER BY computed_at DESC LIMIT ${CACHE_LIMIT})`);
   return { correlations, effects, cacheWrite: true };
 }

@@ -36,9 +36,12 @@ export const DEFINITIONS: Record<string, string> = {
     'A count is 0 on a day inside the span its source was measured (AI activity: from the first to the last day ProdLens recorded any; commits and pull requests: from the first synced record to the last sync) and empty outside it. Rates and latencies are empty on days without a denominator.',
   sessions: 'Headline sessions are distinct sessions active in the period; daily sessions count a session on every day it was active.',
   cost: 'Cost reported by the source wins; otherwise it is estimated from the bundled price table named in the report; requests to models the table does not know are counted but not priced.',
+  workingDays:
+    'Correlations and effects use working days only: days with editor presence, AI use or a commit by the developer. Weekends, holidays and days off are left out, not counted as zero; days with nothing measured are left out too. Without editor presence data, a same-day (lag 0) pair needs both AI use and a commit that day.',
   correlation:
-    'A lagged correlation at lag k pairs AI activity on day t with the outcome on day t + k. Pearson and Spearman r with exact two-sided p-values (Student t, n − 2 degrees of freedom), Fisher-z 95% intervals, and p-values adjusted with Benjamini–Hochberg across every tested pair and lag. Fewer than the minimum number of days with both values is shown as "not enough data". Correlation is not causation.',
-  effect: "High-AI and low-AI days are split at the median of the AI series; Cohen's d uses the pooled standard deviation; the percentage is the change of the outcome's mean from low- to high-AI days.",
+    'A lagged correlation at lag k pairs AI activity on working day i with the outcome on working day i + k. Spearman is the test: its p-value allows for busy spells (autocorrelation, via an effective number of independent days) and Benjamini–Hochberg adjusts every AI series × outcome × lag together. Pearson r is shown beside it as a check and is never tested. Fewer than the minimum number of working days with both values is "not enough data". Correlation is not causation.',
+  effect:
+    "For each lag, high-AI and low-AI working days are split at the median of the AI values; the difference is the outcome's mean on high-AI days minus low-AI days (k working days later), with a 95% interval that allows for autocorrelation; Cohen's d uses the pooled standard deviation; the percentage is the change of the mean from low- to high-AI days.",
   acceptance:
     'An AI insertion is accepted when the text in its region is still similar to what was inserted (difflib-style ratio ≥ the threshold, default 0.7) at the latest checkpoint (30 s, 2 min, 10 min, save, commit, close).',
   privacy: 'ProdLens stores counts, hashes, ratios and metadata — never prompt text or source code.',

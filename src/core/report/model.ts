@@ -5,7 +5,7 @@
  */
 import type { SeriesKey } from '../analyze/series';
 
-export const REPORT_SCHEMA_VERSION = 2;
+export const REPORT_SCHEMA_VERSION = 3;
 
 export interface ReportFilter {
   /** Inclusive UTC day `YYYY-MM-DD`; default: the first day with data. */
@@ -44,36 +44,59 @@ export interface SeriesInfo {
   description: string;
 }
 
-/** One tested (AI series, outcome series, method, lag). */
+/**
+ * One (AI series, outcome series, method, lag) on the developer's working days. Spearman rows are the tests
+ * (`role: 'test'`, one Benjamini–Hochberg family); Pearson rows are checks (`role: 'check'`): r and interval
+ * only, `p` and `pAdjusted` null, and their reading never says significant.
+ */
 export interface CorrelationRow {
   ai: SeriesKey;
   outcome: SeriesKey;
   method: 'pearson' | 'spearman';
+  role: 'test' | 'check';
+  /** Working days: AI on working day i, the outcome on working day i + lag. */
   lag: number;
+  /** Working-day pairs with both values. */
   n: number;
+  /** Effective number of independent pairs (autocorrelation), behind p and the interval; null without r. */
+  nEffective: number | null;
   /** null with `status` explaining why (not enough data, constant series). */
   r: number | null;
   ciLow: number | null;
   ciHigh: number | null;
+  /** Two-sided, autocorrelation-aware (t with nEffective − 2 df); null for checks and rows without r. */
   p: number | null;
-  /** Benjamini–Hochberg adjusted across every row with a p-value. */
+  /** Benjamini–Hochberg adjusted over every test row with a p-value — the p the reading relies on. */
   pAdjusted: number | null;
   status: 'ok' | 'not-enough-data' | 'undefined';
   /** Plain-language reading, e.g. "moderate positive, significant after adjustment". */
   reading: string;
 }
 
-/** High-AI vs low-AI days (split at the median of the AI series), same-day outcome. */
+/**
+ * High-AI vs low-AI working days (split at the median of the AI values of the pairs) for one (AI, outcome,
+ * lag): the outcome on working day i + lag. Intervals are 95% and allow for autocorrelation.
+ */
 export interface EffectRow {
   ai: SeriesKey;
   outcome: SeriesKey;
+  lag: number;
   nHigh: number;
   nLow: number;
   meanHigh: number | null;
   meanLow: number | null;
+  /** meanHigh − meanLow, in the outcome's unit per working day. */
+  difference: number | null;
+  differenceLow: number | null;
+  differenceHigh: number | null;
   cohensD: number | null;
+  dLow: number | null;
+  dHigh: number | null;
   /** (meanHigh − meanLow) / meanLow in %. */
   changePct: number | null;
+  changeLow: number | null;
+  changeHigh: number | null;
+  nEffective: number | null;
   reading: string;
 }
 
@@ -145,12 +168,21 @@ export interface ReportModel {
   seriesInfo: SeriesInfo[];
   coverage: { ai: { first: string; last: string } | null; commits: { first: string; last: string } | null; pullRequests: { first: string; last: string } | null };
   correlations: {
+    /** In working days. */
     lags: number[];
     minPairs: number;
-    /** Rows with a p-value; Benjamini–Hochberg adjusts each method's rows as one family. */
+    /** Test rows with a p-value: the size of the one Benjamini–Hochberg family. */
     tested: number;
     rows: CorrelationRow[];
     cached: boolean;
+    /** Which days the analysis used. */
+    calendar: { days: number; workingDays: number; basis: 'presence' | 'activity'; presenceDays: number };
+    /** How rows are tested: which method is the test, which the check, how p is made and adjusted. */
+    method: { test: 'pearson' | 'spearman'; check: 'pearson' | 'spearman'; pValue: string; adjustment: 'benjamini-hochberg'; familySize: number; alpha: number };
+    /** Test rows without a p-value, grouped by reason (shown as one line each). */
+    untested: Array<{ count: number; reason: string }>;
+    /** One sentence naming the days and the method, shown above the table. */
+    summary: string;
   };
   effects: EffectRow[];
   efficiency: Efficiency;

@@ -193,7 +193,7 @@ function top(m: Map<string, number>): string | null {
 export function agentOfSource(source: string): string | null {
   const m = /^(claude-code|codex|gemini-cli|copilot-cli|copilot|cline|roo-code|kilo-code|cursor)(?:-|$)/.exec(source);
   if (m) return m[1]!;
-  return source === 'litellm' ? 'litellm' : null;
+  return source.startsWith('litellm') ? 'litellm' : null;
 }
 
 /** What a source last sent (the `source_status` table). */

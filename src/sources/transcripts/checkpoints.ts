@@ -1,11 +1,11 @@
 import type { Statement } from 'sql.js';
 import type { Store } from '../../core/store/store';
-import type { TranscriptAgent } from './locations';
 
 /** Where reading a transcript file stopped, and what the parser needs to carry on (table transcript_files). */
 export interface FileCheckpoint {
   path: string;
-  agent: TranscriptAgent;
+  /** The transcript agent (claude, codex) or history agent (cline, gemini-cli, …) that wrote the file. */
+  agent: string;
   size: number;
   mtimeMs: number;
   ino: string;
@@ -34,7 +34,7 @@ export class CheckpointTable {
       const [agent, size, mtime, ino, offset, lineNo, head, state, included] = s.get() as [string, number, number, string, number, number, string, string | null, number];
       return {
         path,
-        agent: agent as TranscriptAgent,
+        agent,
         size,
         mtimeMs: mtime,
         ino,

@@ -50,8 +50,26 @@ export interface RefEffect {
   };
 }
 
+export interface RefSerialStat {
+  r: number;
+  nEffective: number;
+  p: number;
+  ci: [number, number] | null;
+}
+
+/** Autocorrelation-aware inference on complete series (statsmodels acf, scipy t). */
+export interface RefSerial {
+  name: string;
+  x: number[];
+  y: number[];
+  pearson: RefSerialStat;
+  spearman: RefSerialStat;
+  effect: { difference: number; nEffective: number; ci: [number, number] };
+}
+
 export interface Reference {
   meta: { scipy: string; bhReference: string };
+  serial: RefSerial[];
   correlations: RefCorrelation[];
   lagged: RefLagged[];
   bh: RefBh[];

@@ -4,6 +4,7 @@ import type { Batch } from '../../../src/core/model';
 import { EVENT_KINDS, SOURCES } from '../../../src/core/model';
 import { normalizeDocument } from '../../../src/core/normalize/detect';
 import { normalizeLiteLlm } from '../../../src/core/normalize/litellm';
+import { normalizeSpendLogs } from '../../../src/core/normalize/litellm-spend-logs';
 import { normalizeOtlpLogs } from '../../../src/core/normalize/otlp-logs';
 import { normalizeOtlpMetrics } from '../../../src/core/normalize/otlp-metrics';
 import { normalizeOtlpSpans } from '../../../src/core/normalize/otlp-spans';
@@ -16,6 +17,7 @@ const NORMALIZERS: Record<string, (doc: unknown) => Batch> = {
   normalizeOtlpSpans: (d) => normalizeOtlpSpans(d, ctx()),
   normalizeOtlpMetrics: (d) => normalizeOtlpMetrics(d, ctx()),
   normalizeLiteLlm: (d) => normalizeLiteLlm(d, ctx()),
+  normalizeSpendLogs: (d) => normalizeSpendLogs(d, ctx()),
   normalizeProdLensEvents: (d) => normalizeProdLensEvents(d, ctx()),
 };
 
@@ -29,6 +31,7 @@ const FIXTURES = [
   'otlp/litellm-spans.json',
   'otlp/claude-code-metrics.json',
   'litellm/payloads-json-array.json',
+  'litellm/spend-logs.json',
   'prodlens/events.json',
 ].map((f) => fixture(f));
 

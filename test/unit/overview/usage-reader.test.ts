@@ -95,6 +95,10 @@ describe('usage reader (the ProdLens view, status bar and budgets)', () => {
     assert.equal(agentOfSource('gemini-cli-otel'), 'gemini-cli');
     assert.equal(agentOfSource('codex'), 'codex');
     assert.equal(agentOfSource('litellm'), 'litellm');
+    assert.equal(agentOfSource('litellm-spend-logs'), 'litellm');
+    assert.equal(agentOfSource('cline-history'), 'cline');
+    assert.equal(agentOfSource('gemini-cli-chat'), 'gemini-cli');
+    assert.equal(agentOfSource('copilot-cli-session'), 'copilot-cli');
     assert.equal(agentOfSource('editor'), null);
     assert.equal(agentOfSource('prodlens'), null);
   });

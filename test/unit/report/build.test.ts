@@ -29,20 +29,32 @@ describe('buildReport', () => {
     const store = await fixtureStore();
     const model = buildReport(store, { since: DAY0, until: shiftDay(DAY0, 29) }, { prices, nowMs: NOW });
     assert.equal(model.days.length, 30);
-    const row = (lag: number) => model.correlations.rows.find((r) => r.ai === 'requests' && r.outcome === 'commits' && r.method === 'pearson' && r.lag === lag)!;
+    const row = (lag: number, method = 'spearman') =>
+      model.correlations.rows.find((r) => r.ai === 'requests' && r.outcome === 'commits' && r.method === method && r.lag === lag)!;
     assert.equal(row(1).r, 1, 'commits the next day are exactly twice the requests');
     assert.equal(row(1).n, 29);
-    assert.ok(row(1).pAdjusted !== null && row(1).pAdjusted! <= row(1).p! * model.correlations.rows.length);
-    assert.match(row(1).reading, /perfect positive|strong positive/);
+    assert.equal(row(1).role, 'test');
+    assert.ok(row(1).pAdjusted !== null && row(1).pAdjusted! < 0.05 && row(1).pAdjusted! >= row(1).p!);
+    assert.match(row(1).reading, /perfect positive, significant after adjustment/);
     assert.ok(Math.abs(row(0).r!) < 0.9, `lag 0 is not the relation (r=${row(0).r})`);
+    // Pearson is a check: its r is shown, it is never tested, and its reading never says significant.
+    const check = row(1, 'pearson');
+    assert.deepEqual([check.role, check.r, check.p, check.pAdjusted], ['check', 1, null, null]);
+    assert.doesNotMatch(check.reading, /significant/);
+    // One family: every test row with a p, across pairs and lags; no check row in it.
+    assert.equal(model.correlations.tested, model.correlations.rows.filter((r) => r.role === 'test' && r.p !== null).length);
+    assert.equal(model.correlations.method.familySize, model.correlations.tested);
+    assert.match(model.correlations.summary, new RegExp(`^30 working days of 30 .*Spearman.*over ${model.correlations.tested} tests`));
     // merged PRs were never synced: not enough data, not a number.
     const pr = model.correlations.rows.find((r) => r.outcome === 'merged_prs')!;
     assert.equal(pr.status, 'not-enough-data');
     assert.equal(pr.r, null);
     const json = JSON.stringify(model);
     assert.doesNotMatch(json, /NaN|Infinity/);
-    const effect = model.effects.find((e) => e.ai === 'requests' && e.outcome === 'commits')!;
+    const effect = model.effects.find((e) => e.ai === 'requests' && e.outcome === 'commits' && e.lag === 1)!;
     assert.ok(effect.nHigh > 0 && effect.nLow > 0);
+    assert.ok(effect.difference! > 0 && effect.differenceLow! > 0, 'next-day commits are higher after high-AI days, interval above 0');
+    assert.equal(model.effects.length, model.correlations.rows.length / 2, 'one effect per pair and lag');
     assert.equal(model.headline.find((h) => h.key === 'requests')!.value, model.series.requests.reduce((a: number, v) => a + (v ?? 0), 0));
     assert.equal(model.headline.find((h) => h.key === 'sessions')!.value, 30);
     await store.close();

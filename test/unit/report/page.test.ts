@@ -154,40 +154,44 @@ describe('report page in the webview host (headless Chromium)', function () {
     assert.equal(await tip.locator('[data-series="requests"] .tip-value').textContent(), '0');
   });
 
-  it('shows the correlation rows of the model and sorts them by clicking and by keyboard', async () => {
+  it('shows the tested correlation rows of the model, says which days and method, and sorts by clicking and by keyboard', async () => {
     const model = expected({ since: shiftDay(LAST, -29), until: LAST });
-    const pearson = model.correlations.rows.filter((r) => r.method === 'pearson');
+    const c = model.correlations;
+    const tested = c.rows.filter((r) => r.role === 'test' && r.status === 'ok');
+    const checks = c.rows.filter((r) => r.role === 'check');
     const cells = (col: string) => page.locator(`#correlation-table tbody [data-col="${col}"]`).allTextContents();
-    assert.equal((await cells('r')).length, pearson.length);
-    const [rs, ps, ns, adj] = [await cells('r'), await cells('p'), await cells('n'), await cells('pAdjusted')];
-    pearson.forEach((row, i) => {
+    assert.equal((await cells('r')).length, tested.length);
+    const [rs, ps, adj, pearson, ns] = [await cells('r'), await cells('p'), await cells('pAdjusted'), await cells('check'), await cells('n')];
+    tested.forEach((row, i) => {
       sameNumber(rs[i]!, row.r, `r of row ${i}`);
-      if (row.p !== null && row.p < 0.001) assert.equal(ps[i], '<0.001');
+      if (row.p! < 0.001) assert.equal(ps[i], '<0.001');
       else sameNumber(ps[i]!, row.p, `p of row ${i}`);
-      if (row.pAdjusted === null || row.pAdjusted >= 0.001) sameNumber(adj[i]!, row.pAdjusted, `adjusted p of row ${i}`);
-      sameNumber(ns[i]!, row.n, `n of row ${i}`);
+      if (row.pAdjusted! >= 0.001) sameNumber(adj[i]!, row.pAdjusted, `adjusted p of row ${i}`);
+      const check = checks.find((k) => k.ai === row.ai && k.outcome === row.outcome && k.lag === row.lag)!;
+      sameNumber(pearson[i]!, check.r, `Pearson check of row ${i}`);
+      assert.equal(ns[i]!.split(' ')[0], String(row.n));
     });
-    const readings = await cells('reading');
-    assert.deepEqual(readings, pearson.map((r) => r.reading));
+    assert.deepEqual(await cells('reading'), tested.map((r) => r.reading));
+    assert.equal(await page.locator('#corr-summary').textContent(), `${c.summary}.`);
+    assert.match(c.summary, /working days of 30 .*Spearman.*Benjamini–Hochberg over \d+ tests/);
+    const untested = await page.locator('#corr-untested li').allTextContents();
+    assert.equal(untested.length, c.untested.length);
+    c.untested.forEach((u, i) => assert.match(untested[i]!, new RegExp(`^${u.count} pairs? × lags not tested: ${u.reason}$`)));
+    assert.equal(await page.locator('#corr-method').count(), 0, 'no method to pick');
 
     const header = page.locator('#correlation-table th:has([data-sort="r"])');
     await page.locator('[data-sort="r"]').click();
     assert.equal(await header.getAttribute('aria-sort'), 'ascending');
-    const asc = (await cells('r')).map((t) => (t === '—' ? null : Number(t.replace('−', '-'))));
-    const known = asc.filter((v): v is number => v !== null);
-    assert.deepEqual(known, [...known].sort((a, b) => a - b));
-    assert.ok(asc.indexOf(null) === -1 || asc.slice(asc.indexOf(null)).every((v) => v === null), 'rows without r sort last');
+    const asc = (await cells('r')).map((t) => Number(t.replace('−', '-')));
+    assert.deepEqual(asc, [...asc].sort((a, b) => a - b));
 
     // Keyboard: the header button keeps focus across the re-render; Enter flips the direction.
     await page.locator('[data-sort="r"]').focus();
     await page.keyboard.press('Enter');
     assert.equal(await header.getAttribute('aria-sort'), 'descending');
     assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.sort), 'r');
-    const desc = (await cells('r')).filter((t) => t !== '—').map((t) => Number(t.replace('−', '-')));
+    const desc = (await cells('r')).map((t) => Number(t.replace('−', '-')));
     assert.deepEqual(desc, [...desc].sort((a, b) => b - a));
-
-    await page.locator('#corr-method').selectOption('both');
-    assert.equal((await cells('r')).length, model.correlations.rows.length);
   });
 
   it('reaches the filters, charts and table headers with Tab, with a visible focus ring', async () => {
@@ -199,12 +203,12 @@ describe('report page in the webview host (headless Chromium)', function () {
         const s = getComputedStyle(el);
         return { key: el.dataset.focusKey ?? (el.dataset.chart ? `chart-${el.dataset.chart}` : el.tagName), outline: s.outlineStyle !== 'none' && s.outlineWidth !== '0px' };
       });
-      if (['period-7', 'filter-repo', 'chart-tokens-cost', 'corr-method', 'sort-p'].includes(f.key)) {
+      if (['period-7', 'filter-repo', 'chart-tokens-cost', 'sort-check', 'sort-p'].includes(f.key)) {
         assert.ok(f.outline, `${f.key} shows a focus ring`);
         reached.add(f.key);
       }
     }
-    assert.deepEqual([...reached].sort(), ['chart-tokens-cost', 'corr-method', 'filter-repo', 'period-7', 'sort-p']);
+    assert.deepEqual([...reached].sort(), ['chart-tokens-cost', 'filter-repo', 'period-7', 'sort-check', 'sort-p']);
   });
 
   it('changes the numbers with the period, repository, developer and source filters, and keeps them after a reload', async () => {

@@ -125,23 +125,36 @@ describe('report controller (host side of the protocol)', () => {
 });
 
 describe('correlation table rows', () => {
-  it('sorts by a column with rows without a value last, in both directions', async () => {
+  it('shows test rows with a coefficient, each with its Pearson check and effect; sorts with missing values last', async () => {
     const store = await fixtureStore({ lastDay: LAST, days: 40 });
-    // Hours to merge exist only on days with merges: fewer than 35 such days gives rows without a p-value.
-    const model = buildReport(store, { since: shiftDay(LAST, -39), until: LAST }, { prices, nowMs: NOW, analysis: { minPairs: 35 } });
+    // Hours to merge exist only on days with merges: fewer than 30 such working days gives untested rows.
+    const model = buildReport(store, { since: shiftDay(LAST, -39), until: LAST }, { prices, nowMs: NOW, analysis: { minPairs: 30 } });
     await store.close();
-    for (const sortDir of ['asc', 'desc'] as const) {
-      const rows = correlationRows(model, { sortKey: 'pAdjusted', sortDir, method: 'both' });
-      assert.equal(rows.length, model.correlations.rows.length);
-      const firstNull = rows.findIndex((r) => r.pAdjusted === null);
-      assert.ok(firstNull > 0, 'the fixture has rows with and without p-values');
-      assert.ok(rows.slice(firstNull).every((r) => r.pAdjusted === null));
-      const known = rows.slice(0, firstNull).map((r) => r.pAdjusted!);
-      assert.deepEqual(known, [...known].sort((a, b) => (sortDir === 'asc' ? a - b : b - a)));
+    const tested = model.correlations.rows.filter((r) => r.role === 'test' && r.status === 'ok');
+    assert.ok(tested.length > 0 && tested.length < model.correlations.rows.length / 2, 'the fixture has tested and untested rows');
+    const untested = model.correlations.untested.reduce((a, u) => a + u.count, 0);
+    assert.equal(untested + tested.length, model.correlations.rows.length / 2, 'every test row is either in the table or in an untested line');
+    const rows = correlationRows(model, { sortKey: null, sortDir: 'asc' });
+    assert.deepEqual(rows.map((r) => r.index), tested.map((r) => model.correlations.rows.indexOf(r)), 'model order by default');
+    for (const r of rows) {
+      assert.equal(r.method, 'spearman');
+      assert.ok(r.check && r.check.method === 'pearson' && r.check.ai === r.ai && r.check.outcome === r.outcome && r.check.lag === r.lag);
+      assert.ok(r.effect && r.effect.ai === r.ai && r.effect.outcome === r.outcome && r.effect.lag === r.lag, 'each row carries its own lag’s effect');
     }
-    const spearman = correlationRows(model, { sortKey: null, sortDir: 'asc', method: 'spearman' });
-    assert.ok(spearman.every((r) => r.method === 'spearman'));
-    assert.deepEqual(spearman.map((r) => r.index), [...spearman.map((r) => r.index)].sort((a, b) => a - b), 'model order by default');
-    assert.ok(spearman.every((r) => r.effect && r.effect.ai === r.ai && r.effect.outcome === r.outcome), 'each row carries its pair’s effect size');
+    for (const sortDir of ['asc', 'desc'] as const) {
+      const byCi = correlationRows(model, { sortKey: 'ci', sortDir });
+      const width = byCi.map((r) => (r.ciLow === null || r.ciHigh === null ? null : r.ciHigh - r.ciLow));
+      const firstNull = width.indexOf(null);
+      const known = (firstNull < 0 ? width : width.slice(0, firstNull)) as number[];
+      if (firstNull >= 0) assert.ok(width.slice(firstNull).every((w) => w === null), 'rows without an interval sort last');
+      assert.deepEqual(known, [...known].sort((a, b) => (sortDir === 'asc' ? a - b : b - a)));
+      const byP = correlationRows(model, { sortKey: 'pAdjusted', sortDir }).map((r) => r.pAdjusted!);
+      assert.deepEqual(byP, [...byP].sort((a, b) => (sortDir === 'asc' ? a - b : b - a)));
+    }
+  });
+
+  it('a saved table state from before (method picker, sort by method) still restores, without them', () => {
+    const restored = parseViewState({ ...DEFAULT_VIEW_STATE, table: { sortKey: 'method', sortDir: 'desc', method: 'pearson' } });
+    assert.deepEqual(restored.table, { sortKey: null, sortDir: 'desc' });
   });
 });

@@ -82,7 +82,10 @@ describe('standalone HTML report (prodlens report --html)', function () {
     sameNumber(model[0]!, jsonAll.models[0]!.requests, 'first model requests');
     sameNumber(model[4]!, jsonAll.models[0]!.costUsd, 'first model cost');
     const r = await page.locator('#correlation-table tbody [data-col="r"]').allTextContents();
-    jsonAll.correlations.rows.filter((x) => x.method === 'pearson').forEach((row, i) => sameNumber(r[i]!, row.r, `r of row ${i}`));
+    const tested = jsonAll.correlations.rows.filter((x) => x.role === 'test' && x.status === 'ok');
+    assert.equal(r.length, tested.length);
+    tested.forEach((row, i) => sameNumber(r[i]!, row.r, `r of row ${i}`));
+    assert.equal(await page.locator('#corr-summary').textContent(), `${jsonAll.correlations.summary}.`);
     assert.equal(await page.locator('[data-period="all"]').textContent(), 'Exported range');
   });
 

@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import type { AiEvent, Batch, DeadLetter, Source } from '../../core/model';
+import { reject } from '../../core/normalize/context';
+import type { PriceTable } from '../../core/pricing';
+
+/**
+ * Agents whose own history files ProdLens reads whole (they are rewritten, or appended in records that
+ * repeat earlier ones): the VS Code agent extensions Cline, Roo Code and Kilo Code, Gemini CLI's chat
+ * recordings and GitHub Copilot CLI's session event logs. docs/sources.md describes each.
+ */
+export type HistoryAgent = 'cline' | 'roo-code' | 'kilo-code' | 'gemini-cli' | 'copilot-cli';
+
+export const HISTORY_SOURCE: Record<HistoryAgent, Source> = {
+  cline: 'cline-history',
+  'roo-code': 'roo-code-history',
+  'kilo-code': 'kilo-code-history',
+  'gemini-cli': 'gemini-cli-chat',
+  'copilot-cli': 'copilot-cli-session',
+};
+
+/** One history file and the agent that wrote it. */
+export interface HistoryFile {
+  agent: HistoryAgent;
+  path: string;
+}
+
+/** What reading one history file gave. */
+export interface HistoryRead {
+  events: AiEvent[];
+  rejects: DeadLetter[];
+  /**
+   * The working folder the file says the session ran in (Cline's `cwdOnTaskInitialization`, Roo's
+   * `workspace`, Gemini's `.project_root`, Copilot's `context.cwd`), or null. This is the one place a
+   * history row's working folder is known: the workspace filter reads it, and the attribution resolver
+   * (repository, branch and developer of a folder) hooks in here.
+   */
+  cwd: string | null;
+  /** Gemini CLI's legacy project folders are named by sha256(project root) instead. */
+  projectHash?: string | null;
+}
+
+export interface HistoryContext {
+  prices: PriceTable;
+  /** ISO time stamped on dead letters. */
+  receivedAt: string;
+}
+
+/** Largest history file read (a bigger one is reported, not read). */
+export const MAX_HISTORY_BYTES = 256 * 1024 * 1024;
+
+/**
+ * A dead letter for part of a history file, through the shared `reject()` helper. The excerpt names the
+ * place by size and hash only: history files hold prompts and code, which ProdLens never stores.
+ */
+export function historyReject(out: { rejects: DeadLetter[] }, ctx: HistoryContext, source: Source, file: string, where: string, reason: string, raw?: string): void {
+  const batch: Batch = { events: [], metrics: [], rejects: out.rejects };
+  const hash = raw === undefined ? '' : `: ${Buffer.byteLength(raw)} bytes, sha256 ${createHash('sha256').update(raw).digest('hex').slice(0, 16)}`;
+  reject(batch, ctx.receivedAt, source, `${file}${where ? `:${where}` : ''}: ${reason}`, `${where || 'file'} of ${file}${hash}`);
+}
+
+export function obj(v: unknown): Record<string, unknown> | undefined {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+export function text(v: unknown): string | null {
+  return typeof v === 'string' && v.trim() ? v.trim() : null;
+}
+
+/** Line count of a text (a last line without newline counts). */
+export function countLines(s: string): number {
+  if (!s) return 0;
+  let n = 0;
+  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
+  return s.endsWith('\n') ? n : n + 1;
+}
