@@ -207,7 +207,8 @@ export async function checkStart() {
   try {
     browser = await openBrowser(demo.runDir);
     const { page } = browser;
-    await page.goto(demo.url, { waitUntil: 'domcontentloaded' });
+    // Generous: on a loaded machine the workbench page takes longer than Playwright's 30 s default.
+    await page.goto(demo.url, { waitUntil: 'domcontentloaded', timeout: 180_000 });
     await waitForWorkbench(page);
     // The explorer shows the demo workspace once the folder is open.
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'README.md' }).first().waitFor({ timeout: 60_000 });
