@@ -1,11 +1,14 @@
 // Verifies the packaged VSIX (run by `npm run package` after vsce): it holds only what runs — the bundles and
-// their WASM files, media/, package.json and the docs — stays under 5 MB, and carries both WASM files.
+// their WASM files, media/, package.json and the docs — stays under 5 MB, carries both WASM files and the
+// icon, its manifest is ready for the Marketplace and Open VSX, and every link in its README and CHANGELOG
+// works where they are shown (scripts/vsix-content.mjs).
 //   node scripts/check-vsix.mjs --before   remove an old VSIX and make sure dist-vsix/ exists (vsce needs it)
 //   node scripts/check-vsix.mjs [FILE]     check FILE (default dist-vsix/prodlens.vsix)
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yauzl from 'yauzl';
+import { linkProblems, manifestProblems } from './vsix-content.mjs';
 
 /** Where `npm run package` writes the VSIX. */
 export const DEFAULT_VSIX = 'dist-vsix/prodlens.vsix';
@@ -18,6 +21,8 @@ export const REQUIRED_ENTRIES = [
   'extension/dist/parquet_wasm_bg.wasm',
   'extension/dist/webview.js',
   'extension/dist/webview.css',
+  'extension/media/icon.png',
+  'extension/readme.md',
 ];
 
 /** Entries a VSIX may hold: vsce's own manifest files, then what runs and what the marketplace shows. */
@@ -62,6 +67,31 @@ export async function zipEntries(file) {
   return names;
 }
 
+/** The text of some entries of a zip file, by name. */
+export async function zipTexts(file, names) {
+  const zip = await yauzl.openPromise(file);
+  const texts = {};
+  try {
+    for await (const entry of zip.eachEntry()) {
+      if (!names.includes(entry.fileName)) continue;
+      const chunks = [];
+      for await (const chunk of await zip.openReadStreamPromise(entry)) chunks.push(chunk);
+      texts[entry.fileName] = Buffer.concat(chunks).toString('utf8');
+    }
+  } finally {
+    zip.close();
+  }
+  return texts;
+}
+
+/** Problems of what the VSIX shows: its manifest, and the links of its README and CHANGELOG. */
+export async function contentProblems(file, entries) {
+  const texts = await zipTexts(file, ['extension/package.json', 'extension/readme.md', 'extension/changelog.md']);
+  const problems = manifestProblems(JSON.parse(texts['extension/package.json'] ?? '{}'), entries);
+  for (const [name, text] of Object.entries(texts)) if (name.endsWith('.md')) problems.push(...linkProblems(text, name));
+  return problems;
+}
+
 async function main(args) {
   if (args[0] === '--before') {
     rmSync(DEFAULT_VSIX, { force: true });
@@ -71,12 +101,12 @@ async function main(args) {
   const file = args[0] ?? DEFAULT_VSIX;
   const bytes = statSync(file).size;
   const entries = await zipEntries(file);
-  const problems = vsixProblems(entries, bytes);
+  const problems = [...vsixProblems(entries, bytes), ...(await contentProblems(file, entries))];
   if (problems.length > 0) {
     process.stderr.write(`${file} is not fit to ship:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
     return 1;
   }
-  process.stdout.write(`${file}: ${(bytes / 1048576).toFixed(2)} MB, ${entries.length} entries, both WASM files, nothing but what runs\n`);
+  process.stdout.write(`${file}: ${(bytes / 1048576).toFixed(2)} MB, ${entries.length} entries, both WASM files and the icon, nothing but what runs, manifest and links fit to ship\n`);
   return 0;
 }
 

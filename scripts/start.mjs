@@ -14,7 +14,10 @@ runCli(async () => {
   process.stdout.write(
     `\nProdLens is running in VS Code (code-server on 127.0.0.1:${demo.server.port}, loopback only).\n` +
       `Open this URL in a browser on this machine:\n\n    ${demo.url}\n\n` +
-      'Then run "ProdLens: …" commands from the Command Palette (F1). Press Ctrl-C here to stop.\n',
+      'The lens in the activity bar opens the ProdLens view (usage, recent sessions, sources); the demo sets a\n' +
+      `daily budget of $${demo.budgets.daily.toFixed(2)} that today's sessions have used 85 % of, and a weekly one of $${demo.budgets.weekly.toFixed(2)}.\n` +
+      'Run "ProdLens: …" commands from the Command Palette (F1); "ProdLens: Get Started" walks through them.\n' +
+      'Press Ctrl-C here to stop.\n',
   );
   const code = await demo.server.exited;
   if (cleanupStarted()) return new Promise(() => {}); // Ctrl-C: the signal handler finishes and exits.

@@ -87,23 +87,27 @@ function cliReport(demo, runDir) {
   return (...args) => JSON.parse(cli('report', '--json', ...args));
 }
 
-/** The status bar's number format (src/core/report/today.ts compactNumber). */
-function compactNumber(n) {
-  if (n < 1000) return String(Math.round(n));
-  if (n < 1e6) return `${(n / 1e3).toFixed(n < 1e4 ? 1 : 0)}k`;
-  if (n < 1e9) return `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)}M`;
-  return `${(n / 1e9).toFixed(1)}B`;
+/** The status bar's number formats in English (src/core/locale-format.ts; code-server's display language is en). */
+const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
+const usd = new Intl.NumberFormat('en', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** The local day (this machine's zone, ProdLens's default) as YYYY-MM-DD. */
+function localToday() {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
 /**
  * The ProdLens status bar item shows today's totals of the demo data, picked up with no setup: the same
- * request count, tokens and cost as `prodlens report --json` gives for today over the same files.
+ * request count, tokens and cost as `prodlens report --json` gives for today over the same files; and the
+ * share of the demo's daily budget, in the warning colour (85 % ≥ 80 %).
  */
-async function checkStatusBarShowsToday(page, report, timeoutMs = 60_000) {
-  const today = new Date().toISOString().slice(0, 10);
+async function checkStatusBarShowsToday(page, report, budgets, timeoutMs = 60_000) {
+  const today = localToday();
   const headline = Object.fromEntries(report('--since', today, '--until', today).headline.map((h) => [h.key, h.value]));
   if (!(headline.requests > 0)) throw new Error(`the demo data has no requests today (${today}); scripts/demo-data.mjs should make some`);
-  const expected = `ProdLens · ${compactNumber(headline.requests)} req · ${compactNumber(headline.total_tokens)} tok · $${headline.cost_usd.toFixed(2)}`;
+  const share = Math.round((budgets.used.daily / budgets.daily) * 100);
+  const expected = `ProdLens · ${compact.format(headline.requests)} req · ${compact.format(headline.total_tokens)} tok · ${usd.format(headline.cost_usd)} · ${share}% of daily budget`;
   const item = page.locator('.part.statusbar .statusbar-item', { hasText: 'ProdLens' }).first();
   const deadline = Date.now() + timeoutMs;
   let shown = '';
@@ -113,8 +117,34 @@ async function checkStatusBarShowsToday(page, report, timeoutMs = 60_000) {
     if (Date.now() > deadline) throw new Error(`the status bar shows "${shown}", not today's totals "${expected}"`);
     await sleep(500);
   }
+  const background = await item.evaluate((el) => getComputedStyle(el.closest('.statusbar-item') ?? el).backgroundColor);
+  if (/rgba\(0, 0, 0, 0\)|transparent/.test(background)) throw new Error(`the status bar item at ${share}% of the budget has no warning colour (background ${background})`);
   await item.screenshot({ path: path.join(artifacts, 'status-bar.png') });
   return shown;
+}
+
+/**
+ * The lens in the activity bar opens the ProdLens view, which lists the demo's Claude Code sessions, newest
+ * first: today's session on top with today's request count, as `prodlens report --json` counts it.
+ * Screenshot: test-artifacts/start/prodlens-view.png.
+ */
+async function checkViewShowsSessions(page, report, timeoutMs = 60_000) {
+  const today = localToday();
+  const requests = report('--since', today, '--until', today).headline.find((h) => h.key === 'requests').value;
+  await page.locator('.activitybar .action-item a[aria-label^="ProdLens"]').first().click({ timeout: 30_000 });
+  const rows = page.locator('.monaco-list-row[aria-label*="session with"]');
+  await rows.first().waitFor({ timeout: timeoutMs });
+  const deadline = Date.now() + timeoutMs;
+  let first = '';
+  for (;;) {
+    first = (await rows.first().getAttribute('aria-label')) ?? '';
+    if (first.startsWith('Claude Code session') && first.includes(`: ${requests} model requests,`)) break;
+    if (Date.now() > deadline) throw new Error(`the newest session in the ProdLens view reads "${first}", not today's Claude Code session with ${requests} requests`);
+    await sleep(500);
+  }
+  const count = await rows.count();
+  await page.screenshot({ path: path.join(artifacts, 'prodlens-view.png') });
+  return `${count} sessions listed, the newest: "${first.split('. Press')[0]}"`;
 }
 
 /** How the report page writes a headline value (src/webview/format.ts formatValue: en-US, $ with cents). */
@@ -177,7 +207,8 @@ export async function checkStart() {
   try {
     browser = await openBrowser(demo.runDir);
     const { page } = browser;
-    await page.goto(demo.url, { waitUntil: 'domcontentloaded' });
+    // Generous: on a loaded machine the workbench page takes longer than Playwright's 30 s default.
+    await page.goto(demo.url, { waitUntil: 'domcontentloaded', timeout: 180_000 });
     await waitForWorkbench(page);
     // The explorer shows the demo workspace once the folder is open.
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'README.md' }).first().waitFor({ timeout: 60_000 });
@@ -187,8 +218,10 @@ export async function checkStart() {
     await page.screenshot({ path: path.join(artifacts, 'prodlens-log.png') });
     say(`ProdLens activated and its log is on screen after ${seconds(started)} s`);
     const report = cliReport(demo.demo, demo.runDir);
-    const status = await checkStatusBarShowsToday(page, report);
-    say(`the status bar shows today's totals of the demo data ("${status}") after ${seconds(started)} s`);
+    const status = await checkStatusBarShowsToday(page, report, demo.budgets);
+    say(`the status bar shows today's totals of the demo data and the budget ("${status}") after ${seconds(started)} s`);
+    const view = await checkViewShowsSessions(page, report);
+    say(`the ProdLens view shows the demo's sessions (${view}) after ${seconds(started)} s`);
     const shown = await checkReportShowsSampleData(page, report);
     say(`the report shows the demo data as prodlens report --json computes it (${shown}) after ${seconds(started)} s`);
     say(`npm start check passed in ${seconds(started)} s; screenshots in ${path.relative(process.cwd(), artifacts)}/`);

@@ -27,6 +27,33 @@ const actions = {
     await element.waitFor({ state: 'attached', timeout: Number(request.timeoutMs) || 15_000 });
     return { text: await element.innerText() };
   },
+  /**
+   * Elements of the workbench itself (views, status bar, notifications, the walkthrough page) matching
+   * `selector`: their rendered text and accessible name, once at least one is visible (at most 200).
+   */
+  async workbenchElements({ page, request }) {
+    if (typeof request.selector !== 'string' || request.selector === '') throw new Error('selector is required');
+    const all = page.locator(request.selector);
+    await all.first().waitFor({ state: 'visible', timeout: Number(request.timeoutMs) || 15_000 });
+    const elements = await all.evaluateAll((nodes) =>
+      nodes.slice(0, 200).map((n) => ({ text: n.innerText ?? n.textContent ?? '', ariaLabel: n.getAttribute('aria-label') })),
+    );
+    return { elements };
+  },
+  /** Clicks the first visible workbench element matching `selector` (as a person would, with the mouse). */
+  async click({ page, request }) {
+    if (typeof request.selector !== 'string' || request.selector === '') throw new Error('selector is required');
+    const element = page.locator(request.selector).filter({ visible: true }).first();
+    await element.click({ timeout: Number(request.timeoutMs) || 15_000 });
+    return { clicked: true };
+  },
+  /** Presses keys on the page (`keys`: Playwright key names, e.g. ["ArrowDown", "Enter"]), one after the other. */
+  async press({ page, request }) {
+    const keys = Array.isArray(request.keys) ? request.keys.filter((k) => typeof k === 'string') : [];
+    if (!keys.length) throw new Error('keys are required');
+    for (const key of keys) await page.keyboard.press(key);
+    return { pressed: keys.length };
+  },
 };
 
 /** Parses one request line, performs it and writes the answer; never throws (the test gets the error). */

@@ -115,7 +115,9 @@ export async function runSuite(options) {
       extensionDevelopmentPath,
       extensionTestsPath: path.dirname(extensionTestsPath),
     });
-    await deadline.race(page.goto(url, { waitUntil: 'domcontentloaded' }));
+    // Playwright's 30 s navigation default is too short on a loaded 2-core machine (several suites at once);
+    // the run's own deadline still bounds it.
+    await deadline.race(page.goto(url, { waitUntil: 'domcontentloaded', timeout: 180_000 }));
     result = await deadline.race(finished);
   } catch (error) {
     result = { code: 1, reason: error instanceof UserError ? error.message : String(error?.stack ?? error) };

@@ -14,6 +14,8 @@ export interface CliIO {
   cwd: string;
   /** Aborted on SIGINT/SIGTERM (long-running commands stop cleanly). */
   signal: AbortSignal;
+  /** Whether stdout is a terminal (colour only then); tests leave it out. */
+  isTTY?: boolean;
 }
 
 export const DEFAULT_DB = path.join('.prodlens', 'prodlens.sqlite');
@@ -33,9 +35,9 @@ export function cliLogger(io: CliIO, verbose: boolean): Logger {
   };
 }
 
-export async function openCliStore(dbPath: string, logger: Logger, journal = true): Promise<Store> {
+export async function openCliStore(dbPath: string, logger: Logger, journal = true, readOnly = false): Promise<Store> {
   try {
-    return await Store.open({ path: dbPath, sql: await new SqlJsLoader().load(), logger: scoped(logger, 'store'), journal });
+    return await Store.open({ path: dbPath, sql: await new SqlJsLoader().load(), logger: scoped(logger, 'store'), journal, readOnly });
   } catch (err) {
     if (err instanceof StoreBusyError) throw new CliError(err.message);
     throw new CliError(`cannot open database ${dbPath}: ${(err as Error).message}`);

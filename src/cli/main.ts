@@ -6,9 +6,10 @@ import { COMMANDS, usage } from './commands';
 /** Runs one CLI invocation and returns its exit code (never calls process.exit; tests call it directly). */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
+  // Bare `prodlens` is someone finding their way: help, and success.
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     io.stdout(usage());
-    return name ? EXIT_OK : EXIT_USAGE;
+    return EXIT_OK;
   }
   if (name === '--version' || name === 'version') {
     io.stdout(`${PRODLENS_VERSION}\n`);
@@ -51,6 +52,7 @@ if (require.main === module) {
     env: process.env,
     cwd: process.cwd(),
     signal: controller.signal,
+    isTTY: process.stdout.isTTY === true,
   }).then(
     (code) => {
       settled = true;

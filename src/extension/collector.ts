@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
+import { gitFolderOf } from '../collector/git-folder';
 import type { CollectorServer } from '../collector/server';
 import type { WorkspaceVcs } from '../collector/node-git-workspace';
 import { agentEnvironment, setupText } from '../collector/setup';
-import { assessSources, formatAge, type SourceHealth } from '../collector/staleness';
+import { assessSources, type SourceHealth } from '../collector/staleness';
 import { readConfig } from './config';
 import { Disposable, toDisposable } from './lifecycle';
 import type { ProdLensServices } from './services';
@@ -43,7 +44,16 @@ export class CollectorFeature extends Disposable {
         if (e.affectsConfiguration('prodlens.collector')) void this.restart();
       }),
     );
-    this._register(statusBar.addSection({ text: () => this.statusText(), tooltip: () => this.tooltip(), warning: () => this.sources().some((s) => s.level === 'stale') }));
+    // Trusting the workspace allows git: learn its repository and branch for records and terminals.
+    this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.restart()));
+    this._register(
+      statusBar.addSection({
+        text: () => this.statusText(),
+        spoken: () => this.spokenStatus(),
+        tooltip: () => this.tooltip(),
+        warning: () => this.sources().some((s) => s.level === 'stale'),
+      }),
+    );
     // Ages in the status bar move with time; the branch may change under us.
     const tick = setInterval(() => void this.refreshVcs().finally(() => this.statusBar.refresh()), 30_000);
     this._register(toDisposable(() => clearInterval(tick)));
@@ -97,7 +107,7 @@ export class CollectorFeature extends Disposable {
       import('../collector/node-git-workspace'),
     ]);
     this.token = await this.getOrCreateToken();
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    const folder = gitFolder();
     this.vcs = folder ? await readWorkspaceVcs(folder, readConfig().git.path) : NO_VCS;
     const server = new CollectorServer({
       token: this.token,
@@ -143,7 +153,7 @@ export class CollectorFeature extends Disposable {
   }
 
   private async refreshVcs(): Promise<void> {
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    const folder = gitFolder();
     if (!this.server || !folder) return;
     const { readWorkspaceVcs } = await import('../collector/node-git-workspace');
     const next = await readWorkspaceVcs(folder, readConfig().git.path);
@@ -202,6 +212,11 @@ export class CollectorFeature extends Disposable {
     await pick?.run?.();
   }
 
+  /** What the running collector sees of each source (empty when it is not running). */
+  liveSources(): SourceHealth[] {
+    return this.sources();
+  }
+
   private sources(): SourceHealth[] {
     return this.server ? assessSources(this.server.activity.snapshot(), Date.now()) : [];
   }
@@ -212,12 +227,19 @@ export class CollectorFeature extends Disposable {
     return `Port ${this.wantedPort} was busy; using ${p}.`;
   }
 
+  /**
+   * Only problems reach the status bar text (a collector that failed to start, a source gone silent); the
+   * address and each source's last data are in the tooltip, where they do not take the bar's room.
+   */
   private statusText(): string | undefined {
-    if (!this.server) return this.lastError ? '$(warning) collector' : undefined;
-    const stale = this.sources().some((s) => s.level === 'stale');
-    const newest = this.sources()[0];
-    const age = newest?.ageMs != null ? ` ${formatAge(newest.ageMs).replace(' ago', '')}` : '';
-    return `${stale ? '$(warning)' : '$(radio-tower)'} :${this.server.port}${age}`;
+    if (!this.server) return this.lastError ? vscode.l10n.t('$(warning) collector') : undefined;
+    return this.sources().some((s) => s.level === 'stale') ? vscode.l10n.t('$(warning) telemetry') : undefined;
+  }
+
+  private spokenStatus(): string | undefined {
+    if (!this.server) return this.lastError ? vscode.l10n.t('the collector is not running') : vscode.l10n.t('the collector is off');
+    const stale = this.sources().filter((s) => s.level === 'stale').map((s) => s.source);
+    return stale.length ? vscode.l10n.t('telemetry stopped from {0}', stale.join(', ')) : vscode.l10n.t('collector running');
   }
 
   private tooltip(): string[] {
@@ -231,6 +253,11 @@ export class CollectorFeature extends Disposable {
     lines.push('Run "ProdLens: Show Collector Status" for setup and token actions.');
     return lines;
   }
+}
+
+/** The folder the collector may run git in (see gitFolderOf): none while the workspace is untrusted. */
+function gitFolder(): string | undefined {
+  return gitFolderOf(vscode.workspace.isTrusted, vscode.workspace.workspaceFolders);
 }
 
 /** Starts the collector feature; activate() calls this once. */

@@ -33,6 +33,8 @@ export interface ProdLensConfig {
     /** `prodlens.litellm.proxyUrl` (user setting only): the team proxy to pull spend logs from; empty = off. */
     proxyUrl: string;
   };
+  /** `prodlens.budget.*`: limits per local day, week and month (0 = none). */
+  budget: { unit: 'usd' | 'tokens'; daily: number; weekly: number; monthly: number };
 }
 
 /** `prodlens.editor.*`: editor capture of AI insertions. */
@@ -92,7 +94,17 @@ export function readConfig(scope?: vscode.ConfigurationScope): ProdLensConfig {
     litellm: {
       proxyUrl: (c.get<string>('litellm.proxyUrl', '') ?? '').trim(),
     },
+    budget: {
+      unit: c.get<string>('budget.unit') === 'tokens' ? 'tokens' : 'usd',
+      daily: nonNegative(c.get<unknown>('budget.daily')),
+      weekly: nonNegative(c.get<unknown>('budget.weekly')),
+      monthly: nonNegative(c.get<unknown>('budget.monthly')),
+    },
   };
+}
+
+function nonNegative(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0;
 }
 
 function clampPort(v: unknown): number {

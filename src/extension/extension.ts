@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { registerCollector, type CollectorFeature } from './collector';
 import { registerEditorCapture, type EditorCapture, type EditorCaptureApi } from './editor-capture';
+import { registerBudget, type BudgetMonitor } from './budget';
 import { registerExport } from './export';
 import { registerImportCommand } from './import-command';
 import { registerLiteLlm, type LiteLlmApi } from './litellm';
@@ -9,7 +10,10 @@ import { registerOutcomes, type OutcomesApi } from './outcomes';
 import { registerReportPanel, type ReportPanels } from './report-panel';
 import { ProdLensServices } from './services';
 import { StatusBar } from './status-bar';
+import { registerStorageMarker } from './storage-marker';
 import { registerTranscripts } from './transcripts';
+import { registerViews, type ProdLensViews } from './views';
+import { registerWalkthrough } from './walkthrough';
 
 let services: ProdLensServices | undefined;
 let collector: CollectorFeature | undefined;
@@ -38,8 +42,15 @@ export function activate(context: vscode.ExtensionContext): ProdLensApi {
   context.subscriptions.push(registerExport(services));
   const litellm = registerLiteLlm(services);
   context.subscriptions.push(litellm);
+  context.subscriptions.push(registerWalkthrough(context));
+  context.subscriptions.push(registerStorageMarker(context, (m) => services?.logger.warn(`[extension] ${m}`)));
+  const budget = registerBudget(services, statusBar);
+  context.subscriptions.push(budget);
+  const c = collector;
+  const views = registerViews(services, () => c.liveSources(), budget);
+  context.subscriptions.push(views);
   services.logger.info('[extension] activated');
-  return { services, statusBar, editorCapture, outcomes, reports, collector, litellm };
+  return { services, statusBar, editorCapture, outcomes, reports, collector, views, budget, litellm };
 }
 
 /** Flushes the database snapshot before the extension host exits. */
@@ -66,6 +77,10 @@ export interface ProdLensApi {
   reports: ReportPanels;
   /** The collector feature (its running server's port and health). */
   collector: CollectorFeature;
+  /** The ProdLens views in the activity bar (integration tests read their rows). */
+  views: ProdLensViews;
+  /** Budgets: their statuses and the warnings shown. */
+  budget: BudgetMonitor;
   /** The opt-in LiteLLM proxy pull (store a key without the input box, run a sync). */
   litellm: LiteLlmApi;
 }

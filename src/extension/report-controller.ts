@@ -24,6 +24,8 @@ export class ReportController {
   /** Increments per build, so a slow older build never overwrites a newer one. */
   private generation = 0;
   private ready = false;
+  /** A filter the host chose (e.g. a session's day) before the page was ready: the first answer uses it. */
+  private chosen: ViewFilter | undefined;
   /** Errors and CSP violations the page reported (also logged). */
   readonly pageProblems: string[] = [];
 
@@ -55,9 +57,12 @@ export class ReportController {
     }
     const m = parsed.value;
     switch (m.type) {
-      case 'ready':
+      case 'ready': {
         this.ready = true;
-        return this.answer(m.requestId, m.filter);
+        const filter = this.chosen ?? m.filter;
+        this.chosen = undefined;
+        return this.answer(m.requestId, filter);
+      }
       case 'setFilter':
         return this.answer(m.requestId, m.filter);
       case 'pageProblem':
@@ -75,6 +80,19 @@ export class ReportController {
         return;
       }
     }
+  }
+
+  /**
+   * Shows the report for a filter the host chose (a click in the ProdLens view, a budget warning): pushed at
+   * once to a ready page, which adopts it, or used to answer the page's `ready`.
+   */
+  async showFilter(filter: ViewFilter): Promise<void> {
+    if (!this.ready) {
+      this.chosen = filter;
+      this.current = filter;
+      return;
+    }
+    await this.answer(null, filter);
   }
 
   /** Rebuilds with the current filter and pushes it (new events arrived, settings changed). */

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
+import { isDayKey } from '../core/day';
 import { buildReport } from '../core/report/build';
 import type { ReportModel } from '../core/report/model';
 import { makeNonce, webviewHtml } from '../webview/page-html';
-import { parseViewState, type ReportCommandId } from '../webview/protocol';
+import { parseViewState, type ReportCommandId, type ViewFilter } from '../webview/protocol';
 import { readConfig } from './config';
 import { Disposable, toDisposable } from './lifecycle';
 import { ReportController } from './report-controller';
@@ -10,6 +11,20 @@ import type { ProdLensServices } from './services';
 
 /** The webview panel type (also the `onWebviewPanel:` activation event and the serializer's key). */
 export const REPORT_VIEW_TYPE = 'prodlens.report';
+
+/** Opens the report on a period: `{ since, until, repo?, developer?, source? }` (inclusive days). */
+export const SHOW_PERIOD_COMMAND = 'prodlens.showReportForPeriod';
+
+/** The view filter for a period command's argument; anything malformed opens the default report. */
+export function periodFilter(args: unknown): ViewFilter | undefined {
+  const a = (args ?? {}) as Record<string, unknown>;
+  const day = (v: unknown) => (typeof v === 'string' && isDayKey(v) ? v : null);
+  const dim = (v: unknown) => (typeof v === 'string' || v === null ? (v as string | null) : null);
+  const since = day(a.since);
+  const until = day(a.until) ?? since;
+  if (!since || !until) return undefined;
+  return { period: 'custom', since, until, repo: dim(a.repo), developer: dim(a.developer), source: dim(a.source) };
+}
 
 /** New events are coalesced for this long before the open report is rebuilt. */
 const LIVE_UPDATE_MS = 1000;
@@ -29,6 +44,8 @@ export class ReportPanels extends Disposable {
   constructor(private readonly services: ProdLensServices) {
     super();
     this._register(vscode.commands.registerCommand('prodlens.showReport', () => void this.show()));
+    // From the ProdLens view, budget warnings and links: the report on given local days (and dimensions).
+    this._register(vscode.commands.registerCommand(SHOW_PERIOD_COMMAND, (args?: unknown) => void this.show(periodFilter(args))));
     this._register(
       vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state) => void this.adopt(panel, state),
@@ -42,16 +59,20 @@ export class ReportPanels extends Disposable {
     return this.current;
   }
 
-  show(): ReportPanel {
+  /** Opens (or reveals) the report; with a filter, shows that filter (the page keeps it as its own). */
+  show(filter?: ViewFilter): ReportPanel {
     if (this.current && !this.current.isDisposed) {
       this.current.panel.reveal();
+      if (filter) void this.current.controller.showFilter(filter);
       return this.current;
     }
     const panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, 'ProdLens Report', vscode.ViewColumn.Active, {
       ...webviewOptions(this.services.context.extensionUri),
       enableFindWidget: true,
     });
-    return this.adopt(panel, undefined);
+    const p = this.adopt(panel, undefined);
+    if (filter) void p.controller.showFilter(filter);
+    return p;
   }
 
   private adopt(panel: vscode.WebviewPanel, state: unknown): ReportPanel {

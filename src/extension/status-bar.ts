@@ -1,27 +1,35 @@
 import * as vscode from 'vscode';
-import { compactNumber, todayTotals } from '../core/report/today';
+import { LocaleFormat } from '../core/locale-format';
+import { usageSince } from '../core/overview/overview';
 import { Disposable, toDisposable } from './lifecycle';
 import type { ProdLensServices } from './services';
+import { configuredZone } from './time-zone';
 
-/** A line of the status bar tooltip contributed by a feature (e.g. the collector's port and sources). */
+/** A part of the status bar item contributed by a feature (the collector, budgets). */
 export interface StatusSection {
   /** Markdown lines for the tooltip. */
   tooltip(): string[];
   /** Short text appended to the status bar item, if any. */
   text?(): string | undefined;
-  /** True when the section wants the warning background (e.g. a source went silent). */
+  /** The same for screen readers, in words (the item's accessible name). */
+  spoken?(): string | undefined;
+  /** True when the section wants the warning background (a source went silent, 80 % of a budget). */
   warning?(): boolean;
+  /** True when the section wants the error background (a budget used up). */
+  error?(): boolean;
 }
 
 /**
- * The one ProdLens status bar item: today's totals (UTC day) and whatever features add (collector state,
- * sources' last data). It opens the database a moment after activation, never during it.
+ * The one ProdLens status bar item: today's totals (the developer's local day) and what features add
+ * (budget share, a collector problem). The collector's address is in the tooltip, not the text. It opens
+ * the database a moment after activation, never during it.
  */
 export class StatusBar extends Disposable {
   private readonly item: vscode.StatusBarItem;
   private readonly sections = new Set<StatusSection>();
   private timer: NodeJS.Timeout | undefined;
   private lastTotals = '';
+  private lastSpoken = '';
   private lastTooltip: string[] = [];
 
   constructor(
@@ -33,10 +41,19 @@ export class StatusBar extends Disposable {
     this.item.name = 'ProdLens';
     this.item.text = '$(pulse) ProdLens';
     this.item.command = 'prodlens.showReport';
+    this.item.accessibilityInformation = { label: vscode.l10n.t('ProdLens: opening its database'), role: 'button' };
     this.item.show();
     const start = setTimeout(() => void this.attach(), this.openDelayMs);
     this._register(toDisposable(() => clearTimeout(start)));
     this._register(toDisposable(() => this.timer && clearTimeout(this.timer)));
+    // "Today" changes at midnight even when nothing arrives.
+    const tick = setInterval(() => this.refresh(), 60_000);
+    this._register(toDisposable(() => clearInterval(tick)));
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('prodlens.timeZone')) this.refresh();
+      }),
+    );
   }
 
   /** Adds a feature's section; returns a disposable that removes it. */
@@ -63,6 +80,22 @@ export class StatusBar extends Disposable {
     return this.item.text;
   }
 
+  /** The accessible name currently given to screen readers (integration tests read it). */
+  get accessibleLabel(): string {
+    return this.item.accessibilityInformation?.label ?? '';
+  }
+
+  /** The tooltip's Markdown (integration tests read it). */
+  get tooltipText(): string {
+    const t = this.item.tooltip;
+    return typeof t === 'string' ? t : (t?.value ?? '');
+  }
+
+  /** The background colour id in use, if any (integration tests read it). */
+  get background(): string | undefined {
+    return this.item.backgroundColor?.id;
+  }
+
   private async attach(): Promise<void> {
     if (this.isDisposed) return;
     try {
@@ -71,31 +104,46 @@ export class StatusBar extends Disposable {
       await this.update();
     } catch (err) {
       this.item.text = '$(warning) ProdLens';
-      this.item.tooltip = `ProdLens could not open its database: ${(err as Error).message}`;
+      this.item.tooltip = vscode.l10n.t('ProdLens could not open its database: {0}', (err as Error).message);
+      this.item.accessibilityInformation = { label: vscode.l10n.t('ProdLens could not open its database'), role: 'button' };
     }
   }
 
   private async update(): Promise<void> {
     if (this.isDisposed || !this.services.storeOpened) return this.render();
     const store = await this.services.store();
-    const t = todayTotals(store, Date.now());
-    this.lastTotals = `${compactNumber(t.requests)} req · ${compactNumber(t.tokens)} tok · $${t.costUsd.toFixed(2)}`;
+    const zone = configuredZone();
+    const now = Date.now();
+    const today = zone.dayOf(now);
+    const t = usageSince(store, zone, today, now);
+    const fmt = new LocaleFormat(vscode.env.language);
+    this.lastTotals = vscode.l10n.t('{0} req · {1} tok · {2}', fmt.compact(t.requests), fmt.compact(t.totalTokens), fmt.usd(t.costUsd));
+    this.lastSpoken = vscode.l10n.t('today {0} model requests, {1} tokens, {2}', fmt.integer(t.requests), fmt.integer(t.totalTokens), fmt.usd(t.costUsd));
+    const unpriced = t.unpricedRequests ? vscode.l10n.t(' — {0} requests to models without a price are not counted', fmt.integer(t.unpricedRequests)) : '';
     this.lastTooltip = [
-      `**ProdLens — today (${t.day} UTC)**`,
+      vscode.l10n.t('**ProdLens — today ({0}, {1})**', fmt.day(today), zone.timeZone),
       '',
-      `Requests: ${t.requests} (${t.errors} errors)`,
-      `Tokens: ${t.tokens.toLocaleString('en-US')} in+out, ${t.cacheTokens.toLocaleString('en-US')} cache`,
-      `Cost: $${t.costUsd.toFixed(4)} (${this.services.prices.version})${t.unpricedRequests ? ` — ${t.unpricedRequests} request(s) with an unknown model are not priced` : ''}`,
-      `AI edits: ${t.edits} (${t.acceptedEdits} accepted)`,
+      vscode.l10n.t('Model requests: {0} ({1} failed)', fmt.integer(t.requests), fmt.integer(t.errors)),
+      vscode.l10n.t('Tokens: {0} in + out, {1} cache', fmt.integer(t.totalTokens), fmt.integer(t.cacheTokens)),
+      vscode.l10n.t('Cost: {0} ({1}){2}', fmt.usdPrecise(t.costUsd), this.services.prices.version, unpriced),
+      vscode.l10n.t('AI insertions: {0} ({1} kept, {2} accepted lines)', fmt.integer(t.insertions), fmt.integer(t.acceptedInsertions), fmt.integer(t.acceptedLines)),
     ];
     this.render();
   }
 
   private render(): void {
-    const extra = [...this.sections].map((s) => s.text?.()).filter((x): x is string => !!x);
+    const sections = [...this.sections];
+    const extra = sections.map((s) => s.text?.()).filter((x): x is string => !!x);
     this.item.text = ['$(pulse) ProdLens', this.lastTotals, ...extra].filter(Boolean).join(' · ');
-    const md = new vscode.MarkdownString([...this.lastTooltip, ...[...this.sections].flatMap((s) => ['', ...s.tooltip()]), '', 'Click to show the ProdLens report.'].join('\n\n'));
+    const spoken = [this.lastSpoken, ...sections.map((s) => s.spoken?.())].filter((x): x is string => !!x);
+    this.item.accessibilityInformation = {
+      label: `ProdLens${spoken.length ? `: ${spoken.join('; ')}` : ''}. ${vscode.l10n.t('Press Enter to show the report.')}`,
+      role: 'button',
+    };
+    const md = new vscode.MarkdownString([...this.lastTooltip, ...sections.flatMap((s) => ['', ...s.tooltip()]), '', vscode.l10n.t('Click to show the ProdLens report.')].join('\n\n'));
     this.item.tooltip = md;
-    this.item.backgroundColor = [...this.sections].some((s) => s.warning?.()) ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    const error = sections.some((s) => s.error?.());
+    const warning = sections.some((s) => s.warning?.());
+    this.item.backgroundColor = error ? new vscode.ThemeColor('statusBarItem.errorBackground') : warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   }
 }

@@ -17,18 +17,20 @@ export const TOKEN_ENV = 'PRODLENS_COLLECTOR_TOKEN';
 export const collectCommand: Command = {
   summary: 'run the local collector in the foreground (OTLP/HTTP, ProdLens events, LiteLLM)',
   help: [
-    'Usage: prodlens collect [--port N] [--token T] [--protocol http/protobuf|http/json] [--db FILE]',
+    'Usage: prodlens collect [--port N] [--token T] [--protocol http/protobuf|http/json] [--json] [--db FILE]',
     '',
     `Runs the ProdLens collector on 127.0.0.1 until Ctrl+C (SIGINT) or SIGTERM, then writes the database snapshot.`,
     `  --port N      port to listen on (default ${DEFAULT_COLLECTOR_PORT}, or a free port if that one is busy; 0 = any free port)`,
     `  --token T     bearer token clients must send (default $${TOKEN_ENV}, else a new random token is printed)`,
     '  --protocol P  OTLP protocol shown in the printed agent setup (default http/protobuf)',
+    '  --json        print one JSON line when listening ({"event":"listening","endpoint","port","token",',
+    '                "database","environment"}) and one when stopped ({"event":"stopped","accepted","refused"})',
     '',
     'Routes: POST /v1/logs, /v1/metrics, /v1/traces (OTLP JSON or protobuf, gzip/deflate), POST /v1/events',
     '(ProdLens JSON/NDJSON), POST /v1/litellm (LiteLLM generic API logger), GET /health.',
   ].join('\n'),
   async run(args: string[], io: CliIO): Promise<number> {
-    const { values } = parseCommandArgs(args, { port: { type: 'string' }, token: { type: 'string' }, protocol: { type: 'string' } });
+    const { values } = parseCommandArgs(args, { port: { type: 'string' }, token: { type: 'string' }, protocol: { type: 'string' }, json: { type: 'boolean' } });
     const port = parsePort(values.port);
     const protocol = (values.protocol ?? 'http/protobuf') as OtlpProtocol;
     if (protocol !== 'http/protobuf' && protocol !== 'http/json') throw usageError('--protocol must be http/protobuf or http/json');
@@ -64,13 +66,15 @@ export const collectCommand: Command = {
       throw new CliError(e.code === 'EADDRINUSE' ? `port ${port} is in use; choose another with --port (0 = any free port)` : `cannot listen: ${e.message}`);
     }
     const endpoint = server.endpoint!;
-    io.stdout(
+    const environment = agentEnvironment({ endpoint, token, protocol, repoUrl: vcs.repoUrl, branch: vcs.branch });
+    if (values.json) io.stdout(`${JSON.stringify({ event: 'listening', endpoint, port: server.port, token, database: dbPath, environment })}\n`);
+    else io.stdout(
       [
         `ProdLens collector listening on ${endpoint} (database ${dbPath})`,
         `Token: ${token}${given === undefined ? `  (generated; pass --token or set ${TOKEN_ENV} to keep it across runs)` : ''}`,
         '',
         'To send from agents started in another shell, set:',
-        shellExports(agentEnvironment({ endpoint, token, protocol, repoUrl: vcs.repoUrl, branch: vcs.branch })),
+        shellExports(environment),
         '',
         'Press Ctrl+C to stop.',
         '',
@@ -81,7 +85,8 @@ export const collectCommand: Command = {
     await server.stop();
     await store.close();
     const h = server.health();
-    io.stdout(`Stopped after ${h.requests.accepted} accepted request(s); database snapshot written.\n`);
+    if (values.json) io.stdout(`${JSON.stringify({ event: 'stopped', accepted: h.requests.accepted, refused: h.requests.refused })}\n`);
+    else io.stdout(`Stopped after ${h.requests.accepted} accepted request(s); database snapshot written.\n`);
     return EXIT_OK;
   },
 };

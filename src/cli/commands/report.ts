@@ -1,8 +1,12 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { evaluateBudgets, parseBudget, type Budget } from '../../core/budget';
+import { DayZone, machineTimeZone } from '../../core/day';
+import { usageSince } from '../../core/overview/overview';
 import { BundledPriceTable } from '../../core/pricing';
 import { buildReport } from '../../core/report/build';
 import type { ReportFilter, ReportModel } from '../../core/report/model';
+import type { Logger } from '../../core/ports';
 import type { Store } from '../../core/store/store';
 import type { StandaloneData } from '../../webview/transport';
 import { dayCount, presetRange } from '../../webview/view-filter';
@@ -10,12 +14,16 @@ import type { Command } from '../commands';
 import { cliLogger, openCliStore, parseCommandArgs, parseDay, resolveDbPath, type CliIO } from '../context';
 import { CliError, EXIT_OK, usageError } from '../errors';
 import { findWebviewAssets, standaloneHtml } from '../report-html';
+import { colourEnabled, makeStyle } from '../style';
+import { formatTextReport } from '../text-report';
+import { findWorkspaceDatabases, userDataDirs } from '../vscode-workspace';
 
 export const reportCommand: Command = {
   summary: 'print the report (text, --json, or --html FILE)',
   help: [
     'Usage: prodlens report [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--repo OWNER/NAME] [--developer ID]',
-    '                       [--source SOURCE] [--json | --html FILE] [--db FILE]',
+    '                       [--source SOURCE] [--budget PERIOD=AMOUNT]… [--json | --html FILE]',
+    '                       [--db FILE | --workspace DIR [--user-data-dir DIR]]',
     '',
     'Builds the same report model the VS Code webview shows. --since/--until are inclusive UTC days',
     '(default: the first day with data through today).',
@@ -23,6 +31,16 @@ export const reportCommand: Command = {
     '  --html FILE   write the report page as one self-contained HTML file (opens in any browser; no',
     '                network). It holds the exported range and the last 7/30/90 days of it; the',
     '                repository/developer/source filters are the ones given here (see docs/report.md).',
+    '  --workspace DIR',
+    '                read the database VS Code uses for the workspace folder DIR (or a .code-workspace',
+    '                file), read-only: its snapshot and journal as they are, without stopping VS Code.',
+    '                Searched in the user data folders of VS Code, Insiders, VSCodium, Cursor, code-server',
+    '                and the remote servers (~/.vscode-server); --user-data-dir DIR or',
+    '                $PRODLENS_VSCODE_USER_DATA names another.',
+    '  --budget PERIOD=AMOUNT',
+    '                check a budget for the current local day, week (from Monday) or month: daily=5,',
+    '                weekly=$20, monthly=2Mtokens (USD unless the amount ends in tokens). Repeatable.',
+    '                --json adds "budgets" next to the model; the exit code stays 0.',
   ].join('\n'),
   async run(args: string[], io: CliIO): Promise<number> {
     const { values } = parseCommandArgs(args, {
@@ -33,14 +51,27 @@ export const reportCommand: Command = {
       source: { type: 'string' },
       json: { type: 'boolean' },
       html: { type: 'string' },
+      workspace: { type: 'string' },
+      'user-data-dir': { type: 'string' },
+      budget: { type: 'string', multiple: true },
     });
     if (values.json && values.html !== undefined) throw usageError('--json and --html cannot be combined');
+    if (values.workspace !== undefined && values.db !== undefined) throw usageError('--workspace and --db cannot be combined');
+    if (values['user-data-dir'] !== undefined && values.workspace === undefined) throw usageError('--user-data-dir goes with --workspace');
+    const budgets: Budget[] = (values.budget ?? []).map((b) => {
+      const r = parseBudget(b);
+      if (!r.ok) throw usageError(`--budget: ${r.reason}`);
+      return r.value;
+    });
     if (values.html === '') throw usageError('--html needs a file name');
     const since = parseDay(values.since, '--since');
     const until = parseDay(values.until, '--until');
     if (since && until && since > until) throw usageError(`--since ${since} is after --until ${until}`);
     const logger = cliLogger(io, !!values.verbose);
-    const store = await openCliStore(resolveDbPath(values.db, io), logger);
+    const readOnly = values.workspace !== undefined;
+    const dbPath = readOnly ? workspaceDb(values.workspace!, values['user-data-dir'], io, logger) : resolveDbPath(values.db, io);
+    if (readOnly) logger.info(`reading ${dbPath} read-only (snapshot and journal, without the lock)`);
+    const store = await openCliStore(dbPath, logger, true, readOnly);
     try {
       const filter: ReportFilter = { since, until, repo: values.repo ?? null, developer: values.developer ?? null, source: values.source ?? null };
       const opts = { prices: new BundledPriceTable(), nowMs: Date.now() };
@@ -53,7 +84,13 @@ export const reportCommand: Command = {
         return EXIT_OK;
       }
       const model = buildReport(store, filter, opts);
-      io.stdout(values.json ? `${JSON.stringify(model, null, 2)}\n` : formatText(model));
+      const zone = budgets.length ? cliZone(io) : undefined;
+      const statuses = zone ? evaluateBudgets(budgets, zone.dayOf(opts.nowMs), (since) => usageSince(store, zone, since, opts.nowMs)) : undefined;
+      if (values.json) io.stdout(`${JSON.stringify(statuses ? { ...model, budgets: statuses } : model, null, 2)}\n`);
+      else {
+        const style = makeStyle(colourEnabled(io.env, io.isTTY === true));
+        io.stdout(formatTextReport(model, { style, nowMs: opts.nowMs, budgets: statuses, timeZone: zone?.timeZone, database: readOnly ? { path: dbPath, readOnly } : undefined }));
+      }
     } finally {
       await store.close();
     }
@@ -100,28 +137,30 @@ function writeHtml(file: string, data: StandaloneData): void {
   }
 }
 
-function fmt(v: number | null, unit: string): string {
-  if (v === null) return '—';
-  if (unit === 'usd') return `$${v.toFixed(2)}`;
-  if (unit === 'ratio') return `${(v * 100).toFixed(1)}%`;
-  if (unit === 'ms') return `${Math.round(v)} ms`;
-  return Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(2);
+/** The zone of local days for budgets: $PRODLENS_TIMEZONE, else the machine's. */
+function cliZone(io: CliIO): DayZone {
+  const name = io.env.PRODLENS_TIMEZONE?.trim();
+  try {
+    return new DayZone(name || machineTimeZone());
+  } catch {
+    throw usageError(`PRODLENS_TIMEZONE=${JSON.stringify(name)} is not a time zone; use an IANA name such as Europe/Berlin`);
+  }
 }
 
-function formatText(m: ReportModel): string {
-  const lines = [`ProdLens report ${m.filter.since} → ${m.filter.until} (UTC; costs: ${m.priceTable})`, ''];
-  for (const h of m.headline) {
-    const change = h.changePct === null ? '' : ` (${h.changePct >= 0 ? '+' : ''}${h.changePct.toFixed(0)}% vs previous period)`;
-    lines.push(`  ${h.label.padEnd(20)} ${fmt(h.value, h.unit).padStart(14)}${change}`);
-  }
-  lines.push('', 'day         requests      tokens      cost  commits  merged PRs');
-  m.days.forEach((d, i) => {
-    const s = m.series;
-    if ([s.requests[i], s.commits[i], s.merged_prs[i]].every((v) => !v)) return;
-    lines.push(
-      `${d}  ${fmt(s.requests[i] ?? null, 'count').padStart(8)}  ${fmt(s.total_tokens[i] ?? null, 'tokens').padStart(10)}  ${fmt(s.cost_usd[i] ?? null, 'usd').padStart(8)}  ${fmt(s.commits[i] ?? null, 'count').padStart(7)}  ${fmt(s.merged_prs[i] ?? null, 'count').padStart(10)}`,
+/** The database VS Code keeps for a workspace folder (the newest if it was opened by several VS Codes). */
+function workspaceDb(workspace: string, userDataDir: string | undefined, io: CliIO, logger: Logger): string {
+  const folder = path.resolve(io.cwd, workspace);
+  const explicit = userDataDir ?? io.env.PRODLENS_VSCODE_USER_DATA;
+  const dirs = explicit ? [path.resolve(io.cwd, explicit)] : userDataDirs(io.env);
+  const found = findWorkspaceDatabases(folder, dirs);
+  if (!found.length) {
+    throw new CliError(
+      `no ProdLens database for ${folder} in ${explicit ? path.resolve(io.cwd, explicit) : 'the VS Code user data folders on this machine'}. ` +
+        'Open the folder in VS Code with ProdLens installed (the database appears once it has data), or name VS Code\'s user data folder with --user-data-dir.',
     );
-  });
-  lines.push('', 'Days with no activity are omitted. Use --json for everything, including correlations.', '');
-  return lines.join('\n');
+  }
+  if (found[0]!.match === 'name' && found.length > 1) {
+    logger.warn(`${found.length} databases belong to folders named ${path.basename(folder)}; reading the newest, ${found[0]!.dbPath}. Open the folder in VS Code once with this version of ProdLens to tell them apart.`);
+  }
+  return found[0]!.dbPath;
 }

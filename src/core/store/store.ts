@@ -24,6 +24,12 @@ export interface StoreOptions {
   snapshotDelayMs?: number;
   /** Longest a change waits for a snapshot under continuous load, ms. */
   snapshotMaxDelayMs?: number;
+  /**
+   * Read what another process (VS Code) has written, without taking its lock or changing any file: the
+   * snapshot is loaded and the journal replayed into memory; nothing is ever written back. For reports on a
+   * database in use. Ingests are refused.
+   */
+  readOnly?: boolean;
 }
 
 /** What happened while opening: shown to the user when something was repaired. */
@@ -60,7 +66,7 @@ export class Store {
   private bulkRunning: Promise<void> | undefined;
 
   private constructor(
-    private readonly opts: Required<Omit<StoreOptions, 'path' | 'sql'>> & { path: string | null },
+    private readonly opts: Required<Omit<StoreOptions, 'path' | 'sql' | 'readOnly'>> & { path: string | null; readOnly?: boolean },
     db: Database,
     report: OpenReport,
     journal: Journal | undefined,
@@ -74,6 +80,7 @@ export class Store {
   }
 
   static async open(options: StoreOptions): Promise<Store> {
+    if (options.readOnly) return Store.openReadOnly(options);
     const logger = options.logger ?? silentLogger;
     const clock = options.clock ?? systemClock;
     const opts = {
@@ -109,9 +116,40 @@ export class Store {
     return store;
   }
 
+  /**
+   * Read-only open (see StoreOptions.readOnly). The owner may write a snapshot and drop journal segments
+   * while we read; a segment gone between listing and reading means a newer snapshot exists, so the open
+   * starts over from it.
+   */
+  private static async openReadOnly(options: StoreOptions): Promise<Store> {
+    const logger = options.logger ?? silentLogger;
+    const clock = options.clock ?? systemClock;
+    if (!options.path) throw new Error('a read-only store needs a database path');
+    const opts = { path: options.path, logger, clock, journal: false, snapshotDelayMs: 0, snapshotMaxDelayMs: 0, readOnly: true };
+    for (let attempt = 1; ; attempt++) {
+      const report: OpenReport = { loadedFrom: 'empty', movedAside: [], replayedBatches: 0, unreadableJournalLines: 0 };
+      const db = loadFirstGood(options.sql, options.path, clock, report, false) ?? new options.sql.Database();
+      tune(db);
+      migrate(db);
+      const store = new Store(opts, db, report, undefined);
+      try {
+        store.replayJournal();
+        return store;
+      } catch (err) {
+        db.close();
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 3) throw err;
+      }
+    }
+  }
+
   /** Stable random id of this installation (stamped on every row as device_id). */
   get deviceId(): string {
-    return this.getMeta('device_id')!;
+    return this.getMeta('device_id') ?? '';
+  }
+
+  /** True when opened read-only (nothing is written back; ingests are refused). */
+  get readOnly(): boolean {
+    return this.opts.readOnly === true;
   }
 
   get path(): string | null {
@@ -123,7 +161,7 @@ export class Store {
    * only then); the rows are visible to queries immediately.
    */
   async ingest(batch: Batch): Promise<IngestResult> {
-    this.assertOpen();
+    this.assertWritable();
     const flushed = this.opts.journal ? this.journal?.append(stampDevice(batch, this.deviceId)) : undefined;
     const result = this.apply(batch);
     await flushed;
@@ -135,7 +173,7 @@ export class Store {
    * await before reporting success.
    */
   ingestUnjournaled(batch: Batch): IngestResult {
-    this.assertOpen();
+    this.assertWritable();
     return this.apply(batch);
   }
 
@@ -238,7 +276,7 @@ export class Store {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     while (this.snapshotting || this.bulkRunning) await (this.snapshotting ?? this.bulkRunning);
-    if (this.dirty && this.opts.path) {
+    if (this.dirty && this.opts.path && !this.opts.readOnly) {
       this.snapshotting = this.snapshot().finally(() => (this.snapshotting = undefined));
       await this.snapshotting;
     }
@@ -253,7 +291,7 @@ export class Store {
     } finally {
       this.closed = true;
       this.db.close();
-      if (this.opts.path) releaseLock(this.opts.path);
+      if (this.opts.path && !this.opts.readOnly) releaseLock(this.opts.path);
     }
   }
 
@@ -281,7 +319,7 @@ export class Store {
   }
 
   private scheduleSnapshot(): void {
-    if (!this.opts.path || this.closed) return;
+    if (!this.opts.path || this.closed || this.opts.readOnly) return;
     const waited = this.opts.clock.now() - this.firstDirtyAt;
     const delay = Math.max(0, Math.min(this.opts.snapshotDelayMs, this.opts.snapshotMaxDelayMs - waited));
     if (this.timer) clearTimeout(this.timer);
@@ -315,6 +353,11 @@ export class Store {
   private assertOpen(): void {
     if (this.closed) throw new Error('store is closed');
   }
+
+  private assertWritable(): void {
+    this.assertOpen();
+    if (this.opts.readOnly) throw new Error('the store was opened read-only');
+  }
 }
 
 function stampDevice(batch: Batch, deviceId: string): Batch {
@@ -323,8 +366,11 @@ function stampDevice(batch: Batch, deviceId: string): Batch {
   return batch;
 }
 
-/** Loads the snapshot, else the backup; damaged files are moved aside and reported. */
-function loadFirstGood(sql: SqlJsStatic, p: string, clock: Clock, report: OpenReport): Database | undefined {
+/**
+ * Loads the snapshot, else the backup; damaged files are moved aside and reported. Without `moveDamaged`
+ * (read-only) a damaged file is left alone and skipped.
+ */
+function loadFirstGood(sql: SqlJsStatic, p: string, clock: Clock, report: OpenReport, moveDamaged = true): Database | undefined {
   for (const [file, from] of [[p, 'snapshot'], [backupPath(p), 'backup']] as const) {
     const bytes = readSnapshot(file);
     if (!bytes) continue;
@@ -350,6 +396,7 @@ function loadFirstGood(sql: SqlJsStatic, p: string, clock: Clock, report: OpenRe
       report.loadedFrom = from;
       return db;
     }
+    if (!moveDamaged) continue;
     const movedTo = moveAside(file, clock.now());
     report.movedAside.push({ file, movedTo, reason: reason ?? 'unreadable' });
   }

@@ -11,6 +11,9 @@ export interface Manifest {
     configuration?: ConfigurationSection | ConfigurationSection[];
     menus?: Record<string, Array<{ command?: string }>>;
     keybindings?: Array<{ command: string }>;
+    walkthroughs?: Array<{ id: string; title: string; steps: Array<{ id: string; title: string; media: { markdown?: string } }> }>;
+    viewsContainers?: Record<string, Array<{ id: string; title: string }>>;
+    views?: Record<string, Array<{ id: string; name: string }>>;
   };
 }
 

@@ -9,15 +9,20 @@ export const REQUEST_MARKER = '@@prodlens-driver ';
 export const DRIVER_DIR_ENV = 'PRODLENS_E2E_DRIVER_DIR';
 
 /** Actions the driver performs on the page for a test. */
-export type DriverAction = 'screenshot' | 'webviewText';
+export type DriverAction = 'screenshot' | 'webviewText' | 'workbenchElements' | 'click' | 'press';
 
 /** A request line's JSON. */
 export interface DriverRequest {
   id: string;
   action: DriverAction;
-  /** screenshot: file name under test-artifacts/integration/; webviewText: CSS selector inside the webview. */
+  /**
+   * screenshot: file name under test-artifacts/integration/; webviewText: CSS selector inside the webview;
+   * workbenchElements, click: CSS selector in the workbench page.
+   */
   name?: string;
   selector?: string;
+  /** press: Playwright key names, pressed in order. */
+  keys?: string[];
   /** How long the driver waits for the selector to appear (ms). */
   timeoutMs?: number;
 }
@@ -29,4 +34,7 @@ export type DriverAnswer<T> = { ok: true; result: T } | { ok: false; error: stri
 export interface DriverResults {
   screenshot: { path: string; bytes: number };
   webviewText: { text: string };
+  workbenchElements: { elements: Array<{ text: string; ariaLabel: string | null }> };
+  click: { clicked: true };
+  press: { pressed: number };
 }

@@ -16,6 +16,7 @@ const shipped = [
   'extension/dist/sql-wasm.wasm',
   'extension/dist/parquet_wasm_bg.wasm',
   'extension/media/report.css',
+  'extension/media/icon.png',
   'extension/media/icons/logo.svg',
 ];
 const size = 2 * 1024 * 1024;
@@ -51,6 +52,12 @@ describe('VSIX check run by npm run package', () => {
 
   it('rejects a VSIX without the report page bundle or its stylesheet', () => {
     for (const file of ['extension/dist/webview.js', 'extension/dist/webview.css']) {
+      assert.deepEqual(vsixProblems(shipped.filter((entry) => entry !== file), size), [`lacks ${file}`]);
+    }
+  });
+
+  it('rejects a VSIX without the icon or the README', () => {
+    for (const file of ['extension/media/icon.png', 'extension/readme.md']) {
       assert.deepEqual(vsixProblems(shipped.filter((entry) => entry !== file), size), [`lacks ${file}`]);
     }
   });

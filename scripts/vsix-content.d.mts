@@ -1,0 +1,6 @@
+/** Types of scripts/vsix-content.mjs for the unit tests. */
+export declare function slug(heading: string): string;
+export declare function markdownLinks(markdown: string): Array<{ target: string; image: boolean }>;
+export declare function headings(markdown: string): string[];
+export declare function linkProblems(markdown: string, name: string): string[];
+export declare function manifestProblems(pkg: Record<string, unknown>, entries: string[]): string[];

@@ -1,0 +1,222 @@
+/**
+ * Reads for the everyday views (the ProdLens view, the status bar, budgets): usage totals between two
+ * instants, the most recent agent sessions, and what each source last sent. Instants rather than days, so a
+ * caller's local day (or week, or month) in any time zone is one range; the UTC `event_date` index narrows
+ * the scan to the days the range touches. Reads only: nothing here writes or refreshes a table.
+ */
+import type { SqlValue } from 'sql.js';
+import { utcDay } from '../day';
+import { eachRow } from './day-aggregate';
+import type { Store } from './store';
+
+/** Totals of the events in a time range, with the report's definitions (src/core/store/day-rollups.ts). */
+export interface UsageTotals {
+  /** Successful model requests. */
+  requests: number;
+  /** Error events and requests with HTTP status ≥ 400. */
+  errors: number;
+  /** tokens_in + tokens_out (cache tokens separately). */
+  totalTokens: number;
+  cacheTokens: number;
+  costUsd: number;
+  /** Requests to a model the price table does not know: counted, not priced. */
+  unpricedRequests: number;
+  /** AI insertions measured in the editor, those accepted, and their accepted lines. */
+  insertions: number;
+  acceptedInsertions: number;
+  acceptedLines: number;
+}
+
+/** An instant range [startMs, endMs). */
+export interface TimeRange {
+  startMs: number;
+  endMs: number;
+}
+
+/** Usage totals of the events with startMs ≤ ts_ms < endMs (records repeating another channel's excluded). */
+export function usageBetween(store: Store, range: TimeRange): UsageTotals {
+  const totals: UsageTotals = { requests: 0, errors: 0, totalTokens: 0, cacheTokens: 0, costUsd: 0, unpricedRequests: 0, insertions: 0, acceptedInsertions: 0, acceptedLines: 0 };
+  if (range.endMs <= range.startMs) return totals;
+  const r = store.db.exec(
+    `SELECT COALESCE(SUM(kind = 'request'), 0), COALESCE(SUM(kind = 'error' OR status_code >= 400), 0),
+            COALESCE(SUM(total_tokens), 0), COALESCE(SUM(COALESCE(cache_read_tokens, 0) + COALESCE(cache_write_tokens, 0)), 0),
+            COALESCE(SUM(cost_usd), 0), COALESCE(SUM(kind = 'request' AND cost_source = 'unknown'), 0),
+            COALESCE(SUM(kind = 'edit' AND source = 'editor'), 0), COALESCE(SUM(kind = 'edit' AND source = 'editor' AND accepted_flag = 1), 0),
+            COALESCE(SUM(CASE WHEN kind = 'edit' AND source = 'editor' THEN accepted_lines END), 0)
+       FROM sessions
+      WHERE event_date >= ? AND event_date <= ? AND ts_ms >= ? AND ts_ms < ? AND duplicate_of IS NULL`,
+    [utcDay(range.startMs), utcDay(range.endMs - 1), range.startMs, range.endMs],
+  )[0]?.values[0] as number[] | undefined;
+  if (!r) return totals;
+  [totals.requests, totals.errors, totals.totalTokens, totals.cacheTokens, totals.costUsd, totals.unpricedRequests, totals.insertions, totals.acceptedInsertions, totals.acceptedLines] = r.map(Number) as [
+    number, number, number, number, number, number, number, number, number,
+  ];
+  return totals;
+}
+
+/** One agent session: every event carrying its session id, across sources (transcript, telemetry, editor). */
+export interface SessionSummary {
+  sessionId: string;
+  /** The agent (claude-code, codex, gemini-cli, …): the events' own, else from the source's name; null if unknown. */
+  agent: string | null;
+  sources: string[];
+  /** The model with the most requests (null when the requests name none). */
+  model: string | null;
+  /** How many models the session used. */
+  modelCount: number;
+  developerId: string | null;
+  /** The repository most of its events name. */
+  repoSlug: string | null;
+  startMs: number;
+  endMs: number;
+  requests: number;
+  errors: number;
+  totalTokens: number;
+  cacheTokens: number;
+  costUsd: number;
+  unpricedRequests: number;
+}
+
+export interface RecentSessionsOptions {
+  /** At most this many sessions, newest (by last event) first. */
+  limit: number;
+  /**
+   * UTC days to look back from the last day any agent made a request, widened step by step (tripled, then
+   * to everything) until `limit` sessions are found: a busy database is read a few days deep on the
+   * event_date index, a quiet one still lists its last sessions however old.
+   */
+  windowDays: number;
+}
+
+/** The newest agent sessions: sessions with at least one model request. */
+export function recentSessions(store: Store, o: RecentSessionsOptions): SessionSummary[] {
+  const db = store.db;
+  const last = db.exec("SELECT event_date FROM sessions WHERE kind = 'request' AND session_id IS NOT NULL AND duplicate_of IS NULL ORDER BY event_date DESC LIMIT 1")[0]?.values[0]?.[0] as string | undefined;
+  if (!last) return [];
+  const lastMs = Date.parse(`${last}T00:00:00Z`);
+  let found: Fold[] = [];
+  for (let days: number | null = o.windowDays; ; days = days !== null && days < 3 * 365 ? days * 3 : null) {
+    const since = days === null ? '0000-01-01' : utcDay(lastMs - (days - 1) * 86_400_000);
+    found = sessionsBetween(store, since, last);
+    if (found.length >= o.limit || days === null) break;
+  }
+  return found
+    .sort((a, b) => b.s.endMs - a.s.endMs || a.s.sessionId.localeCompare(b.s.sessionId))
+    .slice(0, o.limit)
+    .map(finish);
+}
+
+/** Agent sessions with events between two UTC days (a session reaching earlier is cut at `since`). */
+function sessionsBetween(store: Store, since: string, until: string): Fold[] {
+  const byId = new Map<string, Fold>();
+  eachRow(
+    store.db,
+    `SELECT session_id, source, agent, model, developer_id, repo_slug, MIN(ts_ms), MAX(ts_ms), SUM(kind = 'request'),
+            SUM(kind = 'error' OR status_code >= 400), COALESCE(SUM(total_tokens), 0),
+            COALESCE(SUM(COALESCE(cache_read_tokens, 0) + COALESCE(cache_write_tokens, 0)), 0), COALESCE(SUM(cost_usd), 0),
+            SUM(kind = 'request' AND cost_source = 'unknown'), COUNT(*)
+       FROM sessions
+      WHERE event_date >= ? AND event_date <= ? AND session_id IS NOT NULL AND duplicate_of IS NULL
+      GROUP BY 1, 2, 3, 4, 5, 6`,
+    (row) => fold(byId, row),
+    [since, until] as SqlValue[],
+  );
+  return [...byId.values()].filter((f) => f.s.requests > 0);
+}
+
+interface Fold {
+  s: SessionSummary;
+  agents: Map<string, number>;
+  models: Map<string, number>;
+  repos: Map<string, number>;
+}
+
+function fold(byId: Map<string, Fold>, row: SqlValue[]): void {
+  const [id, source, agent, model, dev, repo] = row as [string, string, string | null, string | null, string | null, string | null];
+  const [start, end, requests, errors, tokens, cache, cost, unpriced, events] = row.slice(6).map(Number) as [number, number, number, number, number, number, number, number, number];
+  let f = byId.get(id);
+  if (!f) {
+    f = {
+      s: { sessionId: id, agent: null, sources: [], model: null, modelCount: 0, developerId: null, repoSlug: null, startMs: start, endMs: end, requests: 0, errors: 0, totalTokens: 0, cacheTokens: 0, costUsd: 0, unpricedRequests: 0 },
+      agents: new Map(),
+      models: new Map(),
+      repos: new Map(),
+    };
+    byId.set(id, f);
+  }
+  const s = f.s;
+  if (!s.sources.includes(source)) s.sources.push(source);
+  s.startMs = Math.min(s.startMs, start);
+  s.endMs = Math.max(s.endMs, end);
+  s.requests += requests;
+  s.errors += errors;
+  s.totalTokens += tokens;
+  s.cacheTokens += cache;
+  s.costUsd += cost;
+  s.unpricedRequests += unpriced;
+  s.developerId ??= dev;
+  // The editor records insertions under an agent's session id; the agent's own records name it best.
+  const who = agent ?? agentOfSource(source);
+  if (who && source !== 'editor') add(f.agents, who, events);
+  if (model && requests > 0) add(f.models, model, requests);
+  if (repo) add(f.repos, repo, events);
+}
+
+function finish(f: Fold): SessionSummary {
+  const s = f.s;
+  s.sources.sort();
+  s.agent = top(f.agents);
+  s.model = top(f.models);
+  s.modelCount = f.models.size;
+  s.repoSlug = top(f.repos);
+  return s;
+}
+
+function add(m: Map<string, number>, key: string, n: number): void {
+  m.set(key, (m.get(key) ?? 0) + n);
+}
+
+/** The key with the largest count; ties go to the alphabetically first, so results are stable. */
+function top(m: Map<string, number>): string | null {
+  let best: string | null = null;
+  let count = -1;
+  for (const [k, n] of m) {
+    if (n > count || (n === count && best !== null && k < best)) {
+      best = k;
+      count = n;
+    }
+  }
+  return best;
+}
+
+/** The agent a source's name says (claude-code-otel → claude-code), or null for sources that are not one agent. */
+export function agentOfSource(source: string): string | null {
+  const m = /^(claude-code|codex|gemini-cli|copilot-cli|copilot|cline|roo-code|kilo-code|cursor)(?:-|$)/.exec(source);
+  if (m) return m[1]!;
+  return source.startsWith('litellm') ? 'litellm' : null;
+}
+
+/** What a source last sent (the `source_status` table). */
+export interface SourceStatus {
+  source: string;
+  /** Time of the newest record from it (epoch ms), null when none had a time. */
+  lastEventMs: number | null;
+  /** When ProdLens last received anything from it (epoch ms). */
+  lastReceivedMs: number | null;
+  recordsReceived: number;
+  deadLetters: number;
+}
+
+export function sourceStatuses(store: Store): SourceStatus[] {
+  const rows = store.db.exec('SELECT source, last_event_ms, last_received_at, records_received, dead_letters FROM source_status ORDER BY source')[0]?.values ?? [];
+  return rows.map((v) => {
+    const received = typeof v[2] === 'string' ? Date.parse(v[2]) : NaN;
+    return {
+      source: v[0] as string,
+      lastEventMs: v[1] === null ? null : Number(v[1]),
+      lastReceivedMs: Number.isFinite(received) ? received : null,
+      recordsReceived: Number(v[3]),
+      deadLetters: Number(v[4]),
+    };
+  });
+}
