@@ -24,10 +24,6 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import protobuf from 'protobufjs';
 import { OTLP_PROTO } from '../src/collector/otlp-schema';
-import { BundledPriceTable } from '../src/core/pricing';
-import { SqlJsLoader } from '../src/core/store/node-sqljs';
-import { Store } from '../src/core/store/store';
-import { readImportFile } from '../src/sources/file-import';
 
 const TOKEN = 'bench-token-0123456789abcdef';
 const ROOT = path.join(__dirname, '..');

@@ -18,7 +18,6 @@ const T0 = 1767607200000n * 1_000_000n;
 
 const s = (key: string, v: string) => ({ key, value: { stringValue: v } });
 const i = (key: string, v: number) => ({ key, value: { intValue: v } });
-const d = (key: string, v: number) => ({ key, value: { doubleValue: v } });
 
 function claudeLogLine(start: number): string {
   const logRecords = [];

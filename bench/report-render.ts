@@ -96,7 +96,9 @@ async function main(): Promise<void> {
   await paint(pathToFileURL(file).href); // browser warm-up, not counted
   for (let i = 0; i < RUNS; i++) {
     standalone.push(await paint(pathToFileURL(file).href));
-    webviewWarm.push(await paint(server.url, async (p) => void (await attachHost(p, store, NOW, {}, 'dark'))));
+    webviewWarm.push(await paint(server.url, async (p) => {
+      await attachHost(p, store, NOW, {}, 'dark');
+    }));
     webviewCold.push(
       await paint(server.url, async (p) => {
         store.db.run('DELETE FROM correlation_cache');

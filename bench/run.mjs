@@ -3,7 +3,7 @@
 // reference measured in the same run. `npm run bench -- --quick` uses small sizes (minutes, not an hour);
 // `npm run bench -- import collector` runs only the named ones.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 

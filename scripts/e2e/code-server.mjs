@@ -141,7 +141,7 @@ export async function startCodeServer({
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     child.on('error', (error) => reject(new UserError(`could not start code-server: ${error.message}`)));
-    exited.then((code) => reject(new UserError(`code-server exited (code ${code}) before listening:\n${output.trim()}`)));
+    void exited.then((code) => reject(new UserError(`code-server exited (code ${code}) before listening:\n${output.trim()}`)));
     setTimeout(() => reject(new UserError(`code-server did not listen within ${readyTimeoutMs / 1000} s:\n${output.trim()}`)), readyTimeoutMs).unref();
   });
 

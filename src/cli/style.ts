@@ -26,5 +26,6 @@ export function makeStyle(enabled: boolean): Style {
 
 /** Visible width of a string that may hold colour codes. */
 export function visibleLength(s: string): number {
+  // oxlint-disable-next-line no-control-regex -- ESC starts the colour codes this strips
   return s.replace(/\x1b\[[0-9;]*m/g, '').length;
 }

@@ -6,7 +6,7 @@
  */
 import type { BudgetStatus } from '../core/budget';
 import { LocaleFormat } from '../core/locale-format';
-import type { BreakdownRow, ReportModel, Unit } from '../core/report/model';
+import type { BreakdownRow, ReportModel } from '../core/report/model';
 import { visibleLength, type Style } from './style';
 
 export interface TextReportOptions {
@@ -23,7 +23,7 @@ export interface TextReportOptions {
 
 const fmt = new LocaleFormat('en-US');
 
-function value(v: number | null, unit: Unit | string): string {
+function value(v: number | null, unit: string): string {
   if (v === null) return '—';
   if (unit === 'usd') return fmt.usd(v);
   if (unit === 'ratio') return `${(v * 100).toFixed(1)}%`;

@@ -137,6 +137,7 @@ export class OtlpJsonDecoder {
       }
       if (r.pos !== end) throw new Error('message ${type.name} overruns its length');
       return o;`;
+    // oxlint-disable-next-line typescript/no-implied-eval -- decoders compiled once per message type from the bundled schema (no input text), for speed
     const make = new Function('N', 'KNOWN', 'sub', 'F64', 'V64', 'HEX', 'B64', `return function decode${type.name}(r, end) {${body}\n}`) as (...a: unknown[]) => MessageDecoder;
     return make(nested, new Set(ids), sub, fixed64String, varint64, hex, base64);
   }

@@ -44,7 +44,6 @@ export interface ImportSummary extends IngestResult {
  * Unreadable paths throw an Error naming the path; bad records become dead letters.
  */
 export async function importPaths(store: Store, paths: readonly string[], opts: ImportPathsOptions): Promise<ImportSummary> {
-  const logger = opts.logger ?? silentLogger;
   const transcripts: string[] = [];
   const files: string[] = [];
   const histories: HistoryFile[] = [];

@@ -9,7 +9,7 @@
 import uPlot from 'uplot';
 import type { SeriesKey } from '../core/analyze/series';
 import type { ReportModel, SeriesInfo, Unit } from '../core/report/model';
-import { cssVar, h, srOnly } from './dom';
+import { cssVar, h } from './dom';
 import { formatAxis, formatDay, formatRange, formatValue } from './format';
 
 type ChartColor = 'blue' | 'red' | 'green' | 'orange' | 'purple' | 'yellow';

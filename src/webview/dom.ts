@@ -21,7 +21,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs |
       }
       if (name === 'style') throw new Error('inline style attributes are not allowed under the page CSP');
       if (value === null || value === undefined || value === false) continue;
-      el.setAttribute(name, value === true ? '' : String(value));
+      el.setAttribute(name, value === true ? '' : String(value as string | number));
     }
   }
   append(el, children);

@@ -119,7 +119,7 @@ describe('ProdLens view in the activity bar', () => {
     assert.ok(first);
     await vscode.commands.executeCommand('prodlens.sessions.focus');
     await askDriver('press', { keys: ['Home', 'Enter'] });
-    const day = (first.item.command?.arguments?.[0] as { since: string }).since;
+    const day = (first.item.command?.arguments?.[0] as { since: string } | undefined)?.since;
     await waitFor('the report to open on the first session’s day', () => api.reports.panel?.lastModel?.filter.since === day, 60_000, () => JSON.stringify(api.reports.panel?.lastModel?.filter ?? null));
   });
 

@@ -5,7 +5,7 @@ import { DayZone, machineTimeZone } from '../../core/day';
 import { usageSince } from '../../core/overview/overview';
 import { BundledPriceTable } from '../../core/pricing';
 import { buildReport } from '../../core/report/build';
-import type { ReportFilter, ReportModel } from '../../core/report/model';
+import type { ReportFilter } from '../../core/report/model';
 import type { Logger } from '../../core/ports';
 import type { Store } from '../../core/store/store';
 import type { StandaloneData } from '../../webview/transport';

@@ -60,6 +60,7 @@ export class UnsafePathError extends Error {}
  */
 export function safeJoin(root: string, ...components: string[]): string {
   for (const c of components) {
+    // oxlint-disable-next-line no-control-regex -- control characters are exactly what a path component must not hold
     if (!c || c === '.' || c === '..' || /[/\\\0]/.test(c) || /[\x00-\x1f]/.test(c)) {
       throw new UnsafePathError(`refusing path component ${JSON.stringify(c)}`);
     }
@@ -80,6 +81,7 @@ export function isInside(parent: string, child: string): boolean {
 export function manifestPathComponents(p: unknown): string[] | null {
   if (typeof p !== 'string' || !p || p.length > 1000) return null;
   const parts = p.split('/');
+  // oxlint-disable-next-line no-control-regex -- control characters are exactly what a path component must not hold
   for (const c of parts) if (!c || c === '.' || c === '..' || /[\\\0\x00-\x1f:]/.test(c)) return null;
   return parts;
 }

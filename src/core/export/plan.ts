@@ -177,7 +177,7 @@ function planAppendOnly(
   for (const f of previous) if (f.dataset === spec.name) previousByDay.set(f.partition.event_date ?? null, [...(previousByDay.get(f.partition.event_date ?? null) ?? []), f]);
   const plan: DatasetPlan = { spec, write: [], keep: [], appendOnly: { digest, versions, previousByDir } };
   for (const [dayKey, d] of days) {
-    const daySig = hash([digest, filter.repo ?? null, d.entries.sort()], 16);
+    const daySig = hash([digest, filter.repo ?? null, d.entries.sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0))], 16);
     const old = previousByDay.get(dayKey) ?? [];
     if (old.length > 0 && old.every((f) => f.fingerprint.startsWith(`${daySig}:`)) && fresh(old, fileSize)) plan.keep.push(...old);
     else plan.write.push({ dayKey, dir: partitionDir({ ...spec, repoExpr: null }, dayKey, null), fingerprint: daySig, rawDays: [...d.rawDays].sort() });

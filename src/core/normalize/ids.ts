@@ -6,9 +6,9 @@
 const UUID_RE = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/i;
 const EMAIL_RE = /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/;
 /** `session_id=…`, `session-id: …`, `"sessionId":"…"` inside a string. */
-const SESSION_KV_RE = /session[_.\- ]?id["']?\s*[:=]\s*["']?([A-Za-z0-9][A-Za-z0-9_.:\-]{5,127})/i;
+const SESSION_KV_RE = /session[_.\- ]?id["']?\s*[:=]\s*["']?([A-Za-z0-9][A-Za-z0-9_.:-]{5,127})/i;
 /** `user_id=…`, `developer: …` inside a string. */
-const USER_KV_RE = /(?:user|developer|dev)[_.\- ]?(?:id|email)?["']?\s*[:=]\s*["']?([A-Za-z0-9][A-Za-z0-9_.@+\-]{1,127})/i;
+const USER_KV_RE = /(?:user|developer|dev)[_.\- ]?(?:id|email)?["']?\s*[:=]\s*["']?([A-Za-z0-9][A-Za-z0-9_.@+-]{1,127})/i;
 
 const MAX_ID_LEN = 256;
 

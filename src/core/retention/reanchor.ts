@@ -54,9 +54,15 @@ export function anchorSpan(old: string, win: string): [number, number] | null {
     // An LCS may pair a boundary character with a later copy of it; extend the span over text that
     // continues the first and last runs unchanged.
     let [oi, from] = first as [number, number];
-    while (oi > 0 && from > 0 && old.charCodeAt(oi - 1) === win.charCodeAt(from - 1)) (oi -= 1), (from -= 1);
+    while (oi > 0 && from > 0 && old.charCodeAt(oi - 1) === win.charCodeAt(from - 1)) {
+      oi -= 1;
+      from -= 1;
+    }
     let [oe, to] = last as [number, number];
-    while (oe < old.length && to < win.length && old.charCodeAt(oe) === win.charCodeAt(to)) (oe += 1), (to += 1);
+    while (oe < old.length && to < win.length && old.charCodeAt(oe) === win.charCodeAt(to)) {
+      oe += 1;
+      to += 1;
+    }
     return [from, to];
   }
   const ol = lineSpans(old);

@@ -156,6 +156,6 @@ export function asFailedResponse(err: unknown): FailedResponse | null {
   const e = err as { status?: unknown; response?: { headers?: FailedResponse['headers']; data?: unknown }; message?: unknown };
   if (typeof e.status !== 'number') return null;
   const data = e.response?.data as { message?: unknown } | undefined;
-  const message = typeof data?.message === 'string' ? data.message : String(e.message ?? '');
+  const message = typeof data?.message === 'string' ? data.message : (typeof e.message === 'string' ? e.message : '');
   return { status: e.status, headers: e.response?.headers ?? {}, message, noResponse: e.response === undefined };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { addIngestResult, emptyIngestResult, type Batch, type IngestResult } from '../../core/model';
 import { normalizeSpendLogs } from '../../core/normalize/litellm-spend-logs';
-import { silentLogger, systemClock, type Clock, type Logger } from '../../core/ports';
+import { silentLogger, systemClock, type Clock } from '../../core/ports';
 import type { PriceTable } from '../../core/pricing';
 import type { Store } from '../../core/store/store';
 import { LiteLlmProxyClient, LiteLlmProxyError, type ProxyClientOptions } from './proxy-client';

@@ -84,7 +84,7 @@ describe('Arrow IPC encoding of partitions', () => {
       input.forEach((r, i) => assert.deepEqual({ ...got[i] }, expected(r, '2026-01-05'), `row ${i}`));
       assert.equal(String(table.schema.fields.find((f) => f.name === 't')!.type), 'Timestamp<MILLISECOND, UTC>');
 
-      const parquet = await (await new ParquetWasmLoader().load()).encode(ipc, { ...enc.encodings, metadata: { k: 'v' } });
+      const parquet = (await new ParquetWasmLoader().load()).encode(ipc, { ...enc.encodings, metadata: { k: 'v' } });
       const file = path.join(tmp.dir, 'x.parquet');
       writeFileSync(file, parquet);
       const back = await db.all(`SELECT s, k, i, epoch_ms(t), n, f, b, strftime(day, '%Y-%m-%d'), dev, who FROM read_parquet('${file}')`);
