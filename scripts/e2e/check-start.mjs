@@ -147,7 +147,7 @@ async function checkViewShowsSessions(page, report, timeoutMs = 60_000) {
   return `${count} sessions listed, the newest: "${first.split('. Press')[0]}"`;
 }
 
-/** How the report page writes a headline value (src/webview/format.ts formatValue: en-US, $ with cents). */
+/** How the report page writes a headline value (src/webview/shared/format.ts formatValue: en-US, $ with cents). */
 function reportValue(value, unit) {
   if (value === null || value === undefined) return '—';
   if (unit === 'usd') return `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;

@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { standaloneThemeCss } from '../webview/default-theme';
-import { escapeAttr } from '../webview/page-html';
-import type { StandaloneData } from '../webview/transport';
+import { standaloneThemeCss } from '../webview/shared/default-theme';
+import { escapeAttr } from '../webview/shared/page-html';
+import type { StandaloneData } from '../webview/shared/protocol';
 
 export interface WebviewAssets {
   script: string;

@@ -5,8 +5,8 @@
  */
 import type { Logger } from '../core/ports';
 import type { ReportFilter, ReportModel } from '../core/report/model';
-import { DEFAULT_VIEW_STATE, parseFromWebview, type ReportCommandId, type ToWebview, type ViewFilter } from '../webview/protocol';
-import { toReportFilter } from '../webview/view-filter';
+import { DEFAULT_VIEW_STATE, parseFromWebview, type ReportCommandId, type ToWebview, type ViewFilter } from '../webview/shared/protocol';
+import { toReportFilter } from '../webview/shared/view-filter';
 
 export interface ReportHostPort {
   post(message: ToWebview): void | PromiseLike<unknown>;

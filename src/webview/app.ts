@@ -5,8 +5,8 @@
 import type { ReportModel } from '../core/report/model';
 import { chartFigures, type ChartSet } from './charts';
 import { h, replaceChildren } from './dom';
-import { formatInstant, formatRange } from './format';
-import type { CorrelationSortKey, ReportCommandId, ToWebview, ViewFilter, ViewState } from './protocol';
+import { formatInstant, formatRange } from './shared/format';
+import type { CorrelationSortKey, ReportCommandId, ToWebview, ViewFilter, ViewState } from './shared/protocol';
 import { correlationsSection } from './sections/correlations';
 import { emptyState } from './sections/empty';
 import { filterBar } from './sections/filters';

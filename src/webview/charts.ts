@@ -10,7 +10,7 @@ import uPlot from 'uplot';
 import type { SeriesKey } from '../core/analyze/series';
 import type { ReportModel, SeriesInfo, Unit } from '../core/report/model';
 import { cssVar, h } from './dom';
-import { formatAxis, formatDay, formatRange, formatValue } from './format';
+import { formatAxis, formatDay, formatRange, formatValue } from './shared/format';
 
 type ChartColor = 'blue' | 'red' | 'green' | 'orange' | 'purple' | 'yellow';
 

@@ -2,8 +2,7 @@
  * Where the page gets its report from: the VS Code host (messages, see protocol.ts) or, in the standalone
  * HTML export, the models embedded in the file. The app talks to either through `Transport`.
  */
-import type { ReportModel } from '../core/report/model';
-import { parseViewState, type FromWebview, type PeriodPreset, type ReportCommandId, type ToWebview, type ViewFilter, type ViewState } from './protocol';
+import { parseViewState, type FromWebview, type PeriodPreset, type ReportCommandId, type ToWebview, type ViewFilter, type ViewState, type StandaloneData } from './shared/protocol';
 
 /** What the page's controls can do with this transport. */
 export interface Capabilities {
@@ -80,14 +79,6 @@ export class VsCodeTransport implements Transport {
     this.api.postMessage(make(id));
     return id;
   }
-}
-
-/** What `prodlens report --html` embeds: one model per period it exported. */
-export interface StandaloneData {
-  /** Models by period; `all` is the exported range itself. */
-  models: Partial<Record<PeriodPreset, ReportModel>> & { all: ReportModel };
-  /** Why the repository/developer/source filters and the custom period are off in this file. */
-  note: string;
 }
 
 /** The standalone HTML export: answers from the embedded models, no network, no extension. */

@@ -1,8 +1,8 @@
 import type { EffectRow, ReportModel } from '../../core/report/model';
-import { correlationRows, type TableRow } from '../correlation-rows';
+import { correlationRows, type TableRow } from '../shared/correlation-rows';
 import { h } from '../dom';
-import { formatCount, formatP, formatSigned, MISSING } from '../format';
-import type { CorrelationSortKey, ViewState } from '../protocol';
+import { formatCount, formatP, formatSigned, MISSING } from '../shared/format';
+import type { CorrelationSortKey, ViewState } from '../shared/protocol';
 import { section } from './section';
 
 const interval = (lo: number | null, hi: number | null) => (lo === null || hi === null ? MISSING : `[${formatSigned(lo)}, ${formatSigned(hi)}]`);

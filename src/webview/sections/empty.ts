@@ -1,6 +1,6 @@
 import type { ReportModel } from '../../core/report/model';
 import { h } from '../dom';
-import type { ReportCommandId } from '../protocol';
+import type { ReportCommandId } from '../shared/protocol';
 
 /**
  * What a new user sees before ProdLens has any data: the ways to get data in, with buttons that run the

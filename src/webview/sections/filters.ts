@@ -1,7 +1,7 @@
 import type { ReportModel } from '../../core/report/model';
 import { h } from '../dom';
-import { formatRange } from '../format';
-import type { ViewFilter } from '../protocol';
+import { formatRange } from '../shared/format';
+import type { ViewFilter } from '../shared/protocol';
 import type { Capabilities } from '../transport';
 
 const PERIOD_LABEL: Record<string, string> = { '7': '7 days', '30': '30 days', '90': '90 days', all: 'All' };

@@ -1,6 +1,6 @@
 import type { Efficiency, ReportModel } from '../../core/report/model';
 import { h } from '../dom';
-import { formatChange, formatRange, formatValue, MISSING } from '../format';
+import { formatChange, formatRange, formatValue, MISSING } from '../shared/format';
 import { section } from './section';
 
 /** Headline cards: the period's totals with the change vs the previous period of equal length. */

@@ -1,6 +1,6 @@
 import type { ReportModel, SourceHealth } from '../../core/report/model';
 import { h } from '../dom';
-import { formatCount, formatInstant, formatRange } from '../format';
+import { formatCount, formatInstant, formatRange } from '../shared/format';
 import { dataTable, section, type Column } from './section';
 
 /** Data health: per source when data last arrived and how much today, dead letters with their reasons. */

@@ -1,6 +1,6 @@
 import type { BreakdownRow, ModelRow, ReportModel } from '../../core/report/model';
 import { h } from '../dom';
-import { formatCount, formatValue } from '../format';
+import { formatCount, formatValue } from '../shared/format';
 import { dataTable, section, type Column } from './section';
 
 const MODEL_COLUMNS: Column<ModelRow>[] = [

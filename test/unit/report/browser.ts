@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { THEME_BODY_CLASS, THEMES, type ThemeName } from '../../../src/webview/default-theme';
+import { THEME_BODY_CLASS, THEMES, type ThemeName } from '../../../src/webview/shared/default-theme';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const DIST = path.join(ROOT, 'dist');

@@ -16,9 +16,9 @@ import { buildReport } from '../../../src/core/report/build';
 import type { ReportFilter, ReportModel } from '../../../src/core/report/model';
 import type { Store } from '../../../src/core/store/store';
 import { ReportController } from '../../../src/extension/report-controller';
-import { THEME_BODY_CLASS, THEMES, type ThemeName } from '../../../src/webview/default-theme';
-import { makeNonce, webviewHtml } from '../../../src/webview/page-html';
-import type { FromWebview, ReportCommandId, ToWebview } from '../../../src/webview/protocol';
+import { THEME_BODY_CLASS, THEMES, type ThemeName } from '../../../src/webview/shared/default-theme';
+import { makeNonce, webviewHtml } from '../../../src/webview/shared/page-html';
+import type { FromWebview, ReportCommandId, ToWebview } from '../../../src/webview/shared/protocol';
 import { prices } from '../helpers/events';
 import { DIST } from './browser';
 

@@ -4,9 +4,9 @@ import { buildReport } from '../../../src/core/report/build';
 import type { ReportModel } from '../../../src/core/report/model';
 import { silentLogger } from '../../../src/core/ports';
 import { ReportController } from '../../../src/extension/report-controller';
-import { correlationRows } from '../../../src/webview/correlation-rows';
-import { DEFAULT_VIEW_STATE, parseFromWebview, parseViewState, type ToWebview, type ViewFilter } from '../../../src/webview/protocol';
-import { toReportFilter } from '../../../src/webview/view-filter';
+import { correlationRows } from '../../../src/webview/shared/correlation-rows';
+import { DEFAULT_VIEW_STATE, parseFromWebview, parseViewState, type ToWebview, type ViewFilter } from '../../../src/webview/shared/protocol';
+import { toReportFilter } from '../../../src/webview/shared/view-filter';
 import { prices } from '../helpers/events';
 import { fixtureNow, fixtureStore } from './fixture';
 

@@ -2,7 +2,7 @@
  * How numbers and days are written in the report. Fixed to en-US and UTC so the page reads the same on
  * every machine (and tests can read the numbers back); unknown values are an em dash, never 0.
  */
-import type { Unit } from '../core/report/model';
+import type { Unit } from '../../core/report/model';
 
 export const MISSING = '—';
 

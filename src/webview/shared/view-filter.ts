@@ -2,7 +2,7 @@
  * Turns the page's filter controls into the core's `ReportFilter`. Runs on the host side (it knows the
  * date), in the CLI (standalone export) and in tests; no DOM, no `vscode`.
  */
-import type { ReportFilter } from '../core/report/model';
+import type { ReportFilter } from '../../core/report/model';
 import type { PeriodPreset, ViewFilter } from './protocol';
 
 const DAY_MS = 86_400_000;

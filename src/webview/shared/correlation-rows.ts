@@ -3,7 +3,7 @@
  * and the effect size of the same pair and lag, then sorted. Rows without a coefficient are not rows here:
  * the model's `untested` lines summarize them. Pure (no DOM), so the order is testable on its own.
  */
-import type { CorrelationRow, EffectRow, ReportModel } from '../core/report/model';
+import type { CorrelationRow, EffectRow, ReportModel } from '../../core/report/model';
 import type { CorrelationSortKey, ViewState } from './protocol';
 
 export interface TableRow extends CorrelationRow {

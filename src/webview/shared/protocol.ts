@@ -10,7 +10,7 @@
  * the host's current filter (the last one the page asked for).
  */
 import * as v from 'valibot';
-import type { ReportModel } from '../core/report/model';
+import type { ReportModel } from '../../core/report/model';
 
 const dayKey = v.pipe(
   v.string(),
@@ -89,4 +89,12 @@ export function parseFromWebview(raw: unknown): { ok: true; value: FromWebview }
 export function parseViewState(raw: unknown): ViewState {
   const r = v.safeParse(ViewStateSchema, raw);
   return r.success ? r.output : DEFAULT_VIEW_STATE;
+}
+
+/** What `prodlens report --html` embeds: one model per period it exported. */
+export interface StandaloneData {
+  /** Models by period; `all` is the exported range itself. */
+  models: Partial<Record<PeriodPreset, ReportModel>> & { all: ReportModel };
+  /** Why the repository/developer/source filters and the custom period are off in this file. */
+  note: string;
 }
