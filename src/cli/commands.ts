@@ -1,4 +1,4 @@
-import type { CliIO } from './context';
+import type { Command } from './context';
 import { collectCommand } from './commands/collect';
 import { importCommand } from './commands/import';
 import { infoCommand } from './commands/info';
@@ -8,15 +8,6 @@ import { scanTranscriptsCommand } from './commands/scan-transcripts';
 import { syncGitCommand } from './commands/sync-git';
 import { syncGitHubCommand } from './commands/sync-github';
 import { syncLiteLlmCommand } from './commands/sync-litellm';
-
-/** A `prodlens` subcommand. */
-export interface Command {
-  /** One line for the command list. */
-  summary: string;
-  /** Full usage text for `prodlens <command> --help`. */
-  help: string;
-  run(args: string[], io: CliIO): Promise<number>;
-}
 
 /** Every subcommand by name; features register theirs here. */
 export const COMMANDS: Record<string, Command> = {

@@ -66,3 +66,12 @@ export function parseDay(value: string | undefined, flag: string): string | unde
   }
   return value;
 }
+
+/** A `prodlens` subcommand. */
+export interface Command {
+  /** One line for the command list. */
+  summary: string;
+  /** Full usage text for `prodlens <command> --help`. */
+  help: string;
+  run(args: string[], io: CliIO): Promise<number>;
+}

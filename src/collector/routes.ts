@@ -2,6 +2,7 @@ import { emptyBatch, mergeBatch, type Batch } from '../core/model';
 import { excerpt } from '../core/normalize/result';
 import type { CollectorNormalizeContext, CollectorNormalizers } from './options';
 import { decodeOtlpProtobuf, type Signal } from './otlp-proto';
+import { isRecord } from '../core/guards';
 
 /** How a request body is encoded. */
 export type BodyFormat = 'json' | 'protobuf' | 'ndjson';
@@ -84,7 +85,7 @@ export function parseAndNormalize(
   if (route.signal) {
     const doc = parseJson(text);
     if (!doc.ok) throw new MalformedBody(`invalid JSON: ${doc.reason}`);
-    if (!isObject(doc.value)) throw new MalformedBody(`an OTLP request must be a JSON object`);
+    if (!isRecord(doc.value)) throw new MalformedBody(`an OTLP request must be a JSON object`);
     const signal = route.signal === 'auto' ? signalOf(doc.value) : route.signal;
     if (!signal) throw new MalformedBody('not an OTLP request: expected resourceLogs, resourceMetrics or resourceSpans');
     return { batch: normalizers[signal](doc.value, ctx), signal };
@@ -92,7 +93,7 @@ export function parseAndNormalize(
   // Events and LiteLLM: one JSON document (object or array), else one document per line.
   const whole = format === 'json' ? parseJson(text) : undefined;
   if (whole?.ok) {
-    if (!isObject(whole.value) && !Array.isArray(whole.value)) throw new MalformedBody('expected a JSON object or array');
+    if (!isRecord(whole.value) && !Array.isArray(whole.value)) throw new MalformedBody('expected a JSON object or array');
     return { batch: normalize(whole.value, ctx), signal: null };
   }
   const batch = emptyBatch();
@@ -102,7 +103,7 @@ export function parseAndNormalize(
     const line = lines[i]!.trim();
     if (!line) continue;
     const doc = parseJson(line);
-    if (doc.ok && (isObject(doc.value) || Array.isArray(doc.value))) {
+    if (doc.ok && (isRecord(doc.value) || Array.isArray(doc.value))) {
       read += 1;
       mergeBatch(batch, normalize(doc.value, ctx));
     } else {
@@ -130,6 +131,3 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; re
   }
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

@@ -7,8 +7,7 @@ import { CollectorServer } from '../../collector/server';
 import { shellExports, agentEnvironment, type OtlpProtocol } from '../../collector/setup';
 import { scoped } from '../../core/ports';
 import { BundledPriceTable } from '../../core/pricing';
-import type { Command } from '../commands';
-import { cliLogger, openCliStore, parseCommandArgs, resolveDbPath, type CliIO } from '../context';
+import { cliLogger, openCliStore, parseCommandArgs, resolveDbPath, type CliIO, type Command } from '../context';
 import { CliError, EXIT_OK, usageError } from '../errors';
 
 /** Environment variable read for the token when --token is not given. */

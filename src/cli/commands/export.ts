@@ -4,8 +4,7 @@ import { ExportCancelledError, exportParquet, type ExportSummary } from '../../c
 import { UnsafePathError } from '../../core/export/paths';
 import { MIN_SECRET_LENGTH, Pseudonymizer } from '../../core/export/pseudonymize';
 import { scoped } from '../../core/ports';
-import type { Command } from '../commands';
-import { cliLogger, openCliStore, parseCommandArgs, parseDay, resolveDbPath, type CliIO } from '../context';
+import { cliLogger, openCliStore, parseCommandArgs, parseDay, resolveDbPath, type CliIO, type Command } from '../context';
 import { CliError, EXIT_OK, usageError } from '../errors';
 
 export const SECRET_ENV = 'PRODLENS_TEAM_SECRET';

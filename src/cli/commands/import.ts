@@ -1,7 +1,6 @@
 import { BundledPriceTable } from '../../core/pricing';
 import { importPaths, type ImportSummary } from '../../sources/import-paths';
-import type { Command } from '../commands';
-import { cliLogger, openCliStore, parseCommandArgs, resolveDbPath, type CliIO } from '../context';
+import { cliLogger, openCliStore, parseCommandArgs, resolveDbPath, type CliIO, type Command } from '../context';
 import { CliError, EXIT_OK, usageError } from '../errors';
 
 export const importCommand: Command = {

@@ -1,6 +1,5 @@
 import { statSync } from 'node:fs';
-import type { Command } from '../commands';
-import { cliLogger, openCliStore, parseCommandArgs, resolveDbPath, type CliIO } from '../context';
+import { cliLogger, openCliStore, parseCommandArgs, resolveDbPath, type CliIO, type Command } from '../context';
 import { EXIT_OK } from '../errors';
 
 const TABLES = ['sessions', 'metric_points', 'dead_letter', 'commits', 'pull_requests', 'daily_session_metrics', 'daily_github_metrics'];

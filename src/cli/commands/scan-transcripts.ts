@@ -1,8 +1,7 @@
 import { BundledPriceTable } from '../../core/pricing';
 import { resolveHistoryPath, scanHistories, type HistoryScanSummary } from '../../sources/agents';
 import { scanTranscripts, type ScanSummary } from '../../sources/transcripts';
-import type { Command } from '../commands';
-import { cliLogger, openCliStore, parseCommandArgs, resolveDbPath, type CliIO } from '../context';
+import { cliLogger, openCliStore, parseCommandArgs, resolveDbPath, type CliIO, type Command } from '../context';
 import { EXIT_OK } from '../errors';
 
 export const scanTranscriptsCommand: Command = {

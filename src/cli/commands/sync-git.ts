@@ -2,8 +2,7 @@ import path from 'node:path';
 import { scoped } from '../../core/ports';
 import { syncGitRepo, type GitSyncSummary } from '../../sources/git/git-sync';
 import { GitRunner } from '../../sources/git/node-git';
-import type { Command } from '../commands';
-import { cliLogger, openCliStore, parseCommandArgs, resolveDbPath, type CliIO } from '../context';
+import { cliLogger, openCliStore, parseCommandArgs, resolveDbPath, type CliIO, type Command } from '../context';
 import { EXIT_DATA, EXIT_OK } from '../errors';
 
 export const syncGitCommand: Command = {

@@ -3,8 +3,7 @@ import { scoped } from '../../core/ports';
 import { DEFAULT_API_URL, GitHubClient } from '../../sources/github/client';
 import { describeGitHubError } from '../../sources/github/errors';
 import { syncGitHubRepo, type GitHubSyncSummary } from '../../sources/github/github-sync';
-import type { Command } from '../commands';
-import { cliLogger, openCliStore, parseCommandArgs, parseDay, resolveDbPath, type CliIO } from '../context';
+import { cliLogger, openCliStore, parseCommandArgs, parseDay, resolveDbPath, type CliIO, type Command } from '../context';
 import { CliError, EXIT_OK, usageError } from '../errors';
 
 export const syncGitHubCommand: Command = {

@@ -2,8 +2,7 @@ import { BundledPriceTable } from '../../core/pricing';
 import { scoped } from '../../core/ports';
 import { LiteLlmProxyError, proxyBaseUrl } from '../../sources/litellm/proxy-client';
 import { DEFAULT_OVERLAP_MS, syncLiteLlmProxy, type LiteLlmSyncSummary } from '../../sources/litellm/proxy-sync';
-import type { Command } from '../commands';
-import { cliLogger, openCliStore, parseCommandArgs, parseDay, resolveDbPath, type CliIO } from '../context';
+import { cliLogger, openCliStore, parseCommandArgs, parseDay, resolveDbPath, type CliIO, type Command } from '../context';
 import { CliError, EXIT_OK, usageError } from '../errors';
 
 const KEY_VARS = ['PRODLENS_LITELLM_KEY', 'LITELLM_API_KEY'] as const;

@@ -7,6 +7,7 @@ import { normalizeOtlpMetrics } from './otlp-metrics';
 import { normalizeOtlpSpans } from './otlp-spans';
 import { redactForExcerpt } from './privacy';
 import { isProdLensEvent, normalizeProdLensEvents } from './prodlens-event';
+import { isRecord } from '../guards';
 
 /**
  * Recognises any supported document from its parsed JSON and normalizes it: an OTLP request (any mix of
@@ -18,9 +19,6 @@ import { isProdLensEvent, normalizeProdLensEvents } from './prodlens-event';
 
 export type DocumentFormat = 'otlp' | 'litellm' | 'litellm-spend-logs' | 'prodlens' | 'array' | 'empty';
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 function isOtlp(doc: Record<string, unknown>): boolean {
   return 'resourceLogs' in doc || 'resourceSpans' in doc || 'resourceMetrics' in doc;
@@ -29,7 +27,7 @@ function isOtlp(doc: Record<string, unknown>): boolean {
 /** The built-in format of a parsed document, or null when none applies. */
 export function detectFormat(doc: unknown): DocumentFormat | null {
   if (Array.isArray(doc)) return doc.length ? 'array' : 'empty';
-  if (!isObj(doc)) return null;
+  if (!isRecord(doc)) return null;
   if (isOtlp(doc)) return 'otlp';
   if (isProdLensEvent(doc)) return 'prodlens';
   // Before the payload test: a spend-log row also has call_type and startTime.
@@ -93,7 +91,7 @@ function normalizeInto(doc: unknown, ctx: NormalizeContext, batch: Batch, depth:
 
 function unrecognisedReason(doc: unknown, depth: number): string {
   if (Array.isArray(doc)) return 'nested array: expected an object (OTLP request, LiteLLM payload or ProdLens event) in the array';
-  if (!isObj(doc)) return `unrecognised document: a JSON ${doc === null ? 'null' : typeof doc}, expected an object`;
+  if (!isRecord(doc)) return `unrecognised document: a JSON ${doc === null ? 'null' : typeof doc}, expected an object`;
   const keys = Object.keys(doc).slice(0, 8).map((k) => k.slice(0, 40)).join(', ');
   return `unrecognised ${depth ? 'array element' : 'document'}: not an OTLP request, LiteLLM payload or spend log row, or ProdLens event (keys: ${keys || 'none'})`;
 }

@@ -7,6 +7,7 @@ import { preciseEpochSeconds } from './litellm-time';
 import { redactForExcerpt } from './privacy';
 import { repoSlugFromUrl } from './repo';
 import { splitInclusiveInput } from './usage';
+import { isRecord } from '../guards';
 
 /**
  * A row of the LiteLLM proxy's `LiteLLM_SpendLogs` table, as the proxy stores it (schema.prisma) and hands it
@@ -21,13 +22,10 @@ import { splitInclusiveInput } from './usage';
 
 const SOURCE = 'litellm-spend-logs';
 
-function isObj(x: unknown): x is Record<string, unknown> {
-  return x !== null && typeof x === 'object' && !Array.isArray(x);
-}
 
 /** Shape test: the table's primary key, the spend column and a start time. */
 export function isSpendLogRow(doc: unknown): boolean {
-  if (!isObj(doc)) return false;
+  if (!isRecord(doc)) return false;
   if (typeof doc.request_id === 'string' && 'spend' in doc && 'startTime' in doc) return true;
   // `/spend/logs/v2` pages: {data: [rows], total, page, page_size, total_pages}.
   return Array.isArray(doc.data) && 'page' in doc && doc.data.length > 0 && isSpendLogRow(doc.data[0]);
@@ -65,26 +63,26 @@ function str(x: unknown): string | null {
 /** Normalizes one row or an array of rows (what `/spend/logs` answers); appends to `batch`. Never throws. */
 export function normalizeSpendLogs(doc: unknown, ctx: NormalizeContext, batch: Batch = emptyBatch()): Batch {
   const at = receivedAt(ctx);
-  const rows = Array.isArray(doc) ? doc : isObj(doc) && Array.isArray(doc.data) && !('request_id' in doc) ? doc.data : [doc];
+  const rows = Array.isArray(doc) ? doc : isRecord(doc) && Array.isArray(doc.data) && !('request_id' in doc) ? doc.data : [doc];
   for (const row of rows) normalizeRow(row, ctx, batch, at);
   return batch;
 }
 
 function normalizeRow(row: unknown, ctx: NormalizeContext, batch: Batch, at: string): void {
-  if (!isObj(row) || typeof row.request_id !== 'string' || !row.request_id) {
+  if (!isRecord(row) || typeof row.request_id !== 'string' || !row.request_id) {
     reject(batch, at, SOURCE, 'invalid LiteLLM spend log row: request_id is missing', redactForExcerpt(row));
     return;
   }
   const rawMeta = row.metadata;
   const md = jsonColumn(rawMeta);
-  if (rawMeta !== undefined && rawMeta !== null && rawMeta !== '' && !isObj(md)) {
+  if (rawMeta !== undefined && rawMeta !== null && rawMeta !== '' && !isRecord(md)) {
     reject(batch, at, SOURCE, 'invalid LiteLLM spend log row: metadata is neither an object nor the JSON text of one', redactForExcerpt({ ...row, metadata: '[unreadable]' }));
     return;
   }
-  const meta = isObj(md) ? md : {};
-  const extra = isObj(meta.additional_usage_values) ? meta.additional_usage_values : isObj(meta.usage_object) ? meta.usage_object : {};
-  const details = isObj(extra.prompt_tokens_details) ? extra.prompt_tokens_details : {};
-  const outDetails = isObj(extra.completion_tokens_details) ? extra.completion_tokens_details : {};
+  const meta = isRecord(md) ? md : {};
+  const extra = isRecord(meta.additional_usage_values) ? meta.additional_usage_values : isRecord(meta.usage_object) ? meta.usage_object : {};
+  const details = isRecord(extra.prompt_tokens_details) ? extra.prompt_tokens_details : {};
+  const outDetails = isRecord(extra.completion_tokens_details) ? extra.completion_tokens_details : {};
   // Spend logs carry OpenAI-style usage: prompt_tokens includes cache reads (and Anthropic's cache writes).
   const split = splitInclusiveInput({
     input: row.prompt_tokens,
@@ -99,10 +97,10 @@ function normalizeRow(row: unknown, ctx: NormalizeContext, batch: Batch, at: str
   }
   const tagsCol = jsonColumn(row.request_tags);
   const tags = Array.isArray(tagsCol) ? tagsCol.filter((t): t is string => typeof t === 'string') : [];
-  const spend = isObj(meta.spend_logs_metadata) ? meta.spend_logs_metadata : {};
+  const spend = isRecord(meta.spend_logs_metadata) ? meta.spend_logs_metadata : {};
   const texts = () => [...tags, JSON.stringify(spend)];
   const status = str(row.status) ?? str(meta.status);
-  const errInfo = isObj(meta.error_information) ? meta.error_information : {};
+  const errInfo = isRecord(meta.error_information) ? meta.error_information : {};
   const start = preciseEpochSeconds(row.startTime);
   const end = preciseEpochSeconds(row.endTime);
   const apiKey = str(row.api_key) ?? str(meta.user_api_key);

@@ -8,6 +8,7 @@ import { preciseEpochSeconds } from './litellm-time';
 import { redactForExcerpt } from './privacy';
 import { repoSlugFromUrl } from './repo';
 import { splitInclusiveInput } from './usage';
+import { isRecord } from '../guards';
 
 /**
  * LiteLLM's `StandardLoggingPayload` (what its generic API logger, S3/GCS loggers and custom callbacks
@@ -60,13 +61,10 @@ const Payload = v.looseObject({
 });
 type Payload = v.InferOutput<typeof Payload>;
 
-function isObj(x: unknown): x is Record<string, unknown> {
-  return x !== null && typeof x === 'object' && !Array.isArray(x);
-}
 
 /** Shape test used by the detector: a StandardLoggingPayload always has `call_type` or `response_cost`, and a start time. */
 export function isLiteLlmPayload(doc: unknown): boolean {
-  return isObj(doc) && 'startTime' in doc && (typeof doc.call_type === 'string' || 'response_cost' in doc);
+  return isRecord(doc) && 'startTime' in doc && (typeof doc.call_type === 'string' || 'response_cost' in doc);
 }
 
 /** Normalizes one payload or an array of them; appends to `batch` when given. Never throws on any input. */
@@ -140,8 +138,8 @@ function normalizeOne(item: unknown, ctx: NormalizeContext, batch: Batch, at: st
   }
   const md = p.metadata ?? {};
   const usage = md.usage_object ?? {};
-  const details = isObj(usage.prompt_tokens_details) ? usage.prompt_tokens_details : {};
-  const outDetails = isObj(usage.completion_tokens_details) ? usage.completion_tokens_details : {};
+  const details = isRecord(usage.prompt_tokens_details) ? usage.prompt_tokens_details : {};
+  const outDetails = isRecord(usage.completion_tokens_details) ? usage.completion_tokens_details : {};
   // LiteLLM reports OpenAI-style usage: prompt_tokens includes cache reads (and, for Anthropic, writes).
   const split = splitInclusiveInput({
     input: p.prompt_tokens,
@@ -163,7 +161,7 @@ function normalizeOne(item: unknown, ctx: NormalizeContext, batch: Batch, at: st
   const spend = md.spend_logs_metadata;
   // Free text for the regex id fallback, built only when no id field has one.
   const texts = () => [...tags, text(spend), text(md.requester_metadata)];
-  const spendObj = isObj(spend) ? spend : {};
+  const spendObj = isRecord(spend) ? spend : {};
   const failed = p.status === 'failure' || (!p.status && !!p.error_str);
 
   const attrs: Attrs = {};
@@ -187,7 +185,7 @@ function normalizeOne(item: unknown, ctx: NormalizeContext, batch: Batch, at: st
     time: p.startTime,
     // Identity: LiteLLM's call id, unique per call; without it the call's own fields.
     identity: p.id ? [p.id] : [p.trace_id ?? null, String(p.startTime), p.model ?? null, String(p.prompt_tokens ?? ''), String(p.completion_tokens ?? '')],
-    session_id: pickId(md.session_id, md.litellm_session_id, isObj(md.requester_metadata) ? md.requester_metadata.session_id : undefined, spendObj.session_id) ?? sessionIdFromText(...texts()),
+    session_id: pickId(md.session_id, md.litellm_session_id, isRecord(md.requester_metadata) ? md.requester_metadata.session_id : undefined, spendObj.session_id) ?? sessionIdFromText(...texts()),
     developer_id: pickId(md.user_api_key_user_email, md.user_api_key_user_id, p.end_user, md.user_api_key_end_user_id) ?? developerIdFromText(...texts()),
     repo_slug: repoSlugFromUrl(spendObj['vcs.repository.url.full']) ?? repoSlugFromUrl(spendObj['vcs.repository.name']) ?? repoSlugFromUrl(spendObj.repo),
     branch: pickId(spendObj['vcs.ref.head.name'], spendObj.branch),

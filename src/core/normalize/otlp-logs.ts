@@ -6,6 +6,7 @@ import { attrText, flattenAttributes, type AttrMap } from './otlp-anyvalue';
 import { AGENT_SOURCE, developerIdOf, hexId, idPart, lookup, resourceInfo, safeName, sessionIdOf, timeKey, recordVcs, type ResourceInfo } from './otlp-common';
 import { redactForExcerpt } from './privacy';
 import { firstOtlpTime, toEpochMs } from './time';
+import { isRecord } from '../guards';
 
 /**
  * OTLP log records (an `ExportLogsServiceRequest` in OTLP/JSON) → events, for the log events of Claude Code,
@@ -17,9 +18,6 @@ import { firstOtlpTime, toEpochMs } from './time';
 const FORMAT = 'otlp-logs';
 const NAMESPACED = /^[a-z][a-z0-9_]*\.[a-z0-9_.]+$/;
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 /** Claude Code puts the short name in `event.name` and the full one in the body; others use `event.name`. */
 function resolveName(eventName: string | null, body: string | null, res: ResourceInfo): string | null {
@@ -37,13 +35,13 @@ function agentOf(name: string): keyof typeof AGENT_EVENTS | null {
 /** Normalizes one `ExportLogsServiceRequest`; appends to `batch` when given. Never throws on any input. */
 export function normalizeOtlpLogs(req: unknown, ctx: NormalizeContext, batch: Batch = emptyBatch()): Batch {
   const at = receivedAt(ctx);
-  const resourceLogs = isObj(req) ? req.resourceLogs : undefined;
+  const resourceLogs = isRecord(req) ? req.resourceLogs : undefined;
   if (!Array.isArray(resourceLogs)) {
     reject(batch, at, FORMAT, 'not an OTLP logs request: resourceLogs is missing or not an array', redactForExcerpt(req));
     return batch;
   }
   for (const rl of resourceLogs) {
-    if (!isObj(rl)) {
+    if (!isRecord(rl)) {
       reject(batch, at, FORMAT, 'resourceLogs entry is not an object', rl);
       continue;
     }
@@ -51,7 +49,7 @@ export function normalizeOtlpLogs(req: unknown, ctx: NormalizeContext, batch: Ba
     const scopes = rl.scopeLogs ?? rl.instrumentationLibraryLogs;
     if (!Array.isArray(scopes)) continue;
     for (const sl of scopes) {
-      const records = isObj(sl) ? (sl.logRecords ?? sl.logs) : undefined;
+      const records = isRecord(sl) ? (sl.logRecords ?? sl.logs) : undefined;
       if (!Array.isArray(records)) continue;
       for (const record of records) normalizeRecord(record, res, ctx, batch, at);
     }
@@ -60,12 +58,12 @@ export function normalizeOtlpLogs(req: unknown, ctx: NormalizeContext, batch: Ba
 }
 
 function normalizeRecord(record: unknown, res: ResourceInfo, ctx: NormalizeContext, batch: Batch, at: string): void {
-  if (!isObj(record)) {
+  if (!isRecord(record)) {
     reject(batch, at, FORMAT, 'log record is not an object', record);
     return;
   }
   const rec: AttrMap = flattenAttributes(record.attributes);
-  const bodyValue = isObj(record.body) ? record.body.stringValue : undefined;
+  const bodyValue = isRecord(record.body) ? record.body.stringValue : undefined;
   const body = typeof bodyValue === 'string' ? bodyValue.trim() || null : null;
   const name = resolveName(attrText(rec.get('event.name')), body, res);
   if (!name) {

@@ -6,6 +6,7 @@ import { attrScalar, attrText, flattenAttributes, type AttrMap, type AttrValue }
 import { AGENT_SOURCE, DEVELOPER_KEYS, SESSION_KEYS, developerIdOf, resourceInfo, sessionIdOf, timeKey, recordVcs, type ResourceInfo } from './otlp-common';
 import { redactForExcerpt } from './privacy';
 import { firstOtlpTime, isoUtc } from './time';
+import { isRecord } from '../guards';
 
 /**
  * OTLP metrics (an `ExportMetricsServiceRequest` in OTLP/JSON) → `MetricPoint` rows: one row per data point
@@ -28,9 +29,6 @@ const PREFIX_SOURCE: Array<[string, Source]> = [
 const LIFTED = new Set<string>([...SESSION_KEYS, ...DEVELOPER_KEYS, 'model', 'vcs.repository.url.full', 'vcs.repository.name', 'vcs.ref.head.name', 'organization.id']);
 const MAX_ATTRS = 32;
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 function sourceOf(name: string, res: ResourceInfo): Source | null {
   for (const [p, s] of PREFIX_SOURCE) {
@@ -64,13 +62,13 @@ function resourceKey(res: ResourceInfo): string {
 /** Normalizes one `ExportMetricsServiceRequest`; appends to `batch` when given. Never throws on any input. */
 export function normalizeOtlpMetrics(req: unknown, ctx: NormalizeContext, batch: Batch = emptyBatch()): Batch {
   const at = receivedAt(ctx);
-  const resourceMetrics = isObj(req) ? req.resourceMetrics : undefined;
+  const resourceMetrics = isRecord(req) ? req.resourceMetrics : undefined;
   if (!Array.isArray(resourceMetrics)) {
     reject(batch, at, FORMAT, 'not an OTLP metrics request: resourceMetrics is missing or not an array', redactForExcerpt(req));
     return batch;
   }
   for (const rm of resourceMetrics) {
-    if (!isObj(rm)) {
+    if (!isRecord(rm)) {
       reject(batch, at, FORMAT, 'resourceMetrics entry is not an object', rm);
       continue;
     }
@@ -79,10 +77,10 @@ export function normalizeOtlpMetrics(req: unknown, ctx: NormalizeContext, batch:
     const scopes = rm.scopeMetrics ?? rm.instrumentationLibraryMetrics;
     if (!Array.isArray(scopes)) continue;
     for (const sm of scopes) {
-      const metrics = isObj(sm) ? sm.metrics : undefined;
+      const metrics = isRecord(sm) ? sm.metrics : undefined;
       if (!Array.isArray(metrics)) continue;
       for (const metric of metrics) {
-        if (!isObj(metric) || typeof metric.name !== 'string' || !metric.name) {
+        if (!isRecord(metric) || typeof metric.name !== 'string' || !metric.name) {
           reject(batch, at, FORMAT, 'metric has no name', redactForExcerpt(metric));
           continue;
         }
@@ -102,14 +100,14 @@ export function normalizeOtlpMetrics(req: unknown, ctx: NormalizeContext, batch:
 function normalizeMetric(metric: Record<string, unknown>, name: string, source: Source, res: ResourceInfo, resKey: string, batch: Batch, at: string): void {
   const unit = typeof metric.unit === 'string' && metric.unit ? metric.unit.slice(0, 32) : null;
   const data = (metric.sum ?? metric.gauge ?? metric.histogram ?? metric.exponentialHistogram ?? metric.summary) as Record<string, unknown> | undefined;
-  if (!isObj(data) || !Array.isArray(data.dataPoints)) {
+  if (!isRecord(data) || !Array.isArray(data.dataPoints)) {
     reject(batch, at, source, `metric ${name}: no sum, gauge or histogram data points`, redactForExcerpt(metric));
     return;
   }
   const isHistogram = metric.sum === undefined && metric.gauge === undefined;
   const temporality: Temporality = metric.gauge !== undefined ? 'gauge' : temporalityOf(data.aggregationTemporality);
   for (const dp of data.dataPoints) {
-    if (!isObj(dp)) {
+    if (!isRecord(dp)) {
       reject(batch, at, source, `metric ${name}: data point is not an object`, dp);
       continue;
     }

@@ -6,6 +6,7 @@ import { developerIdOf, hexId, idPart, resourceInfo, sessionIdOf, timeKey, recor
 import { redactForExcerpt } from './privacy';
 import { firstOtlpTime } from './time';
 import { splitInclusiveInput } from './usage';
+import { isRecord } from '../guards';
 
 /**
  * OTLP spans (an `ExportTraceServiceRequest` in OTLP/JSON) → request, error and tool events for LLM spans
@@ -23,9 +24,6 @@ const LITELLM_SESSION_KEYS = ['metadata.session_id', 'metadata.litellm_session_i
 type Convention = 'openinference' | 'genai' | 'litellm';
 type Classified = { convention: Convention; kind: 'llm' | 'tool' } | { skip: string };
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 function classify(name: string, a: AttrMap, res: ResourceInfo): Classified {
   if (res.agent && res.agent !== 'litellm') return { skip: `${res.agent} span (its log events are the record)` };
@@ -66,7 +64,7 @@ function nanos(v: unknown): bigint | null {
 
 /** Span status ERROR (enum 2, or its proto name) or an HTTP status ≥ 400 makes an error event. */
 function isErrorStatus(status: unknown): boolean {
-  const code = isObj(status) ? status.code : undefined;
+  const code = isRecord(status) ? status.code : undefined;
   return code === 2 || code === '2' || code === 'STATUS_CODE_ERROR';
 }
 
@@ -78,13 +76,13 @@ function softStatus(v: AttrValue | undefined): number | null {
 /** Normalizes one `ExportTraceServiceRequest`; appends to `batch` when given. Never throws on any input. */
 export function normalizeOtlpSpans(req: unknown, ctx: NormalizeContext, batch: Batch = emptyBatch()): Batch {
   const at = receivedAt(ctx);
-  const resourceSpans = isObj(req) ? req.resourceSpans : undefined;
+  const resourceSpans = isRecord(req) ? req.resourceSpans : undefined;
   if (!Array.isArray(resourceSpans)) {
     reject(batch, at, FORMAT, 'not an OTLP traces request: resourceSpans is missing or not an array', redactForExcerpt(req));
     return batch;
   }
   for (const rs of resourceSpans) {
-    if (!isObj(rs)) {
+    if (!isRecord(rs)) {
       reject(batch, at, FORMAT, 'resourceSpans entry is not an object', rs);
       continue;
     }
@@ -92,7 +90,7 @@ export function normalizeOtlpSpans(req: unknown, ctx: NormalizeContext, batch: B
     const scopes = rs.scopeSpans ?? rs.instrumentationLibrarySpans;
     if (!Array.isArray(scopes)) continue;
     for (const ss of scopes) {
-      const spans = isObj(ss) ? ss.spans : undefined;
+      const spans = isRecord(ss) ? ss.spans : undefined;
       if (!Array.isArray(spans)) continue;
       for (const span of spans) normalizeSpan(span, res, ctx, batch, at);
     }
@@ -101,7 +99,7 @@ export function normalizeOtlpSpans(req: unknown, ctx: NormalizeContext, batch: B
 }
 
 function normalizeSpan(span: unknown, res: ResourceInfo, ctx: NormalizeContext, batch: Batch, at: string): void {
-  if (!isObj(span)) {
+  if (!isRecord(span)) {
     reject(batch, at, FORMAT, 'span is not an object', span);
     return;
   }
@@ -160,7 +158,7 @@ function normalizeSpan(span: unknown, res: ResourceInfo, ctx: NormalizeContext, 
   const provider = attrScalar(first(a, 'llm.provider', 'llm.system', 'gen_ai.provider.name', 'gen_ai.system'));
   if (provider !== null) attrs.provider = provider;
   if (name) attrs.span = name.slice(0, 120);
-  if (kind === 'error' && isObj(span.status) && typeof span.status.message === 'string' && span.status.message) attrs.status_message = span.status.message.slice(0, 200);
+  if (kind === 'error' && isRecord(span.status) && typeof span.status.message === 'string' && span.status.message) attrs.status_message = span.status.message.slice(0, 200);
 
   const vcs = recordVcs(a, res);
   const draft: EventDraft = {

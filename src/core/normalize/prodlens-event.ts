@@ -6,6 +6,7 @@ import { isNullish, isNum, isObjectLike, nullishBool, nullishNumLike } from './g
 import { asId } from './ids';
 import { redactForExcerpt } from './privacy';
 import { repoSlugFromUrl } from './repo';
+import { isRecord } from '../guards';
 
 /**
  * ProdLens's own event JSON (docs/events.md): the canonical column names in snake_case, one object per
@@ -57,13 +58,10 @@ const EventSchema = v.strictObject({
 });
 export type ProdLensEvent = v.InferInput<typeof EventSchema>;
 
-function isObj(x: unknown): x is Record<string, unknown> {
-  return x !== null && typeof x === 'object' && !Array.isArray(x);
-}
 
 /** Shape test used by the detector: an object with `timestamp` and a string `kind`. */
 export function isProdLensEvent(doc: unknown): boolean {
-  return isObj(doc) && typeof doc.kind === 'string' && 'timestamp' in doc;
+  return isRecord(doc) && typeof doc.kind === 'string' && 'timestamp' in doc;
 }
 
 /** Normalizes one event or an array of events; appends to `batch` when given. Never throws on any input. */

@@ -94,9 +94,7 @@ export function historyReject(out: { rejects: DeadLetter[] }, ctx: HistoryContex
   reject(batch, ctx.receivedAt, source, `${file}${where ? `:${where}` : ''}: ${reason}`, `${where || 'file'} of ${file}${hash}`);
 }
 
-export function obj(v: unknown): Record<string, unknown> | undefined {
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}
+export { asRecord as obj } from '../../core/guards';
 
 export function text(v: unknown): string | null {
   return typeof v === 'string' && v.trim() ? v.trim() : null;

@@ -5,6 +5,7 @@ import { silentLogger, systemClock, type Clock } from '../../core/ports';
 import type { PriceTable } from '../../core/pricing';
 import type { Store } from '../../core/store/store';
 import { LiteLlmProxyClient, LiteLlmProxyError, type ProxyClientOptions } from './proxy-client';
+import { isRecord } from '../../core/guards';
 
 /**
  * Pulls the `LiteLLM_SpendLogs` rows of a team's LiteLLM proxy into the store (opt-in: only when the user
@@ -64,9 +65,6 @@ function proxyTime(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 }
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 export async function syncLiteLlmProxy(store: Store, opts: LiteLlmSyncOptions): Promise<LiteLlmSyncSummary> {
   const logger = opts.logger ?? silentLogger;
@@ -127,7 +125,7 @@ async function pullV2(client: LiteLlmProxyClient, fromMs: number, toMs: number, 
   let pages = 1;
   for (let page = 1; page <= pages; page++) {
     const body = await client.getJson('/spend/logs/v2', { start_date: proxyTime(fromMs), end_date: proxyTime(toMs), page, page_size: pageSize });
-    if (!isObj(body) || !Array.isArray(body.data)) throw new LiteLlmProxyError('bad-answer', `${client.baseUrl}/spend/logs/v2 did not answer a page of spend logs ({data: […], total_pages}): is it a LiteLLM proxy?`);
+    if (!isRecord(body) || !Array.isArray(body.data)) throw new LiteLlmProxyError('bad-answer', `${client.baseUrl}/spend/logs/v2 did not answer a page of spend logs ({data: […], total_pages}): is it a LiteLLM proxy?`);
     if (page === 1 && typeof body.total_pages === 'number' && Number.isSafeInteger(body.total_pages)) pages = Math.max(1, Math.min(body.total_pages, 100_000));
     summary.pages++;
     if (body.data.length) await store(body.data);

@@ -74,9 +74,7 @@ export function parseLine(buf: Buffer, start: number, end: number): { value: Rec
   }
 }
 
-export function obj(v: unknown): Record<string, unknown> | undefined {
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}
+export { asRecord as obj } from '../../core/guards';
 
 export function text(v: unknown): string | null {
   return typeof v === 'string' && v.length ? v : null;
