@@ -21,9 +21,9 @@ import { findWebviewAssets, standaloneHtml } from '../src/cli/report-html';
 import { shiftDay } from '../src/core/analyze/series';
 import { buildReport } from '../src/core/report/build';
 import { prices, tempDir } from '../test/unit/helpers/events';
-import { launch, watch } from '../test/unit/report/browser';
+import { launch, watch } from '../test/system/report/browser';
 import { fixtureNow, fixtureStore } from '../test/unit/report/fixture';
-import { attachHost, startPageServer } from '../test/unit/report/harness';
+import { attachHost, startPageServer } from '../test/system/report/harness';
 
 const RUNS = Number(process.argv[2] ?? 5);
 const LAST = '2026-06-30';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Store } from '../../../src/core/store/store';
-import { sqlLoader, tempDir } from '../helpers/events';
+import { sqlLoader, tempDir } from '../../unit/helpers/events';
 
 /** Runs the child until it acknowledges, then SIGKILLs it. */
 function ingestThenKill(dbPath: string, n: number, prefix = 'k'): Promise<void> {

@@ -6,8 +6,8 @@ import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
 import { runCli } from '../../../src/cli/main';
 import type { CliIO } from '../../../src/cli/context';
-import { tempDir } from '../helpers/events';
-import { duck, HIVE, listFiles, populatedStore } from './fixtures';
+import { tempDir } from '../../unit/helpers/events';
+import { duck, HIVE, listFiles, populatedStore } from '../../unit/export/fixtures';
 
 function io(cwd: string, env: NodeJS.ProcessEnv = {}) {
   const out: string[] = [];

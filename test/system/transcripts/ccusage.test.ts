@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { prices, tempDir } from '../helpers/events';
+import { prices, tempDir } from '../../unit/helpers/events';
 import { scanTranscripts } from '../../../src/sources/transcripts';
-import { dayTotals, FIXTURES, memoryStore, type DayTotals } from './helpers';
+import { dayTotals, FIXTURES, memoryStore, type DayTotals } from '../../unit/transcripts/helpers';
 
 /**
  * Cross-check against ccusage (the npm package; its native binary comes in an optional dependency). Both

@@ -19,7 +19,7 @@ import { ReportController } from '../../../src/extension/report-controller';
 import { THEME_BODY_CLASS, THEMES, type ThemeName } from '../../../src/webview/shared/default-theme';
 import { makeNonce, webviewHtml } from '../../../src/webview/shared/page-html';
 import type { FromWebview, ReportCommandId, ToWebview } from '../../../src/webview/shared/protocol';
-import { prices } from '../helpers/events';
+import { prices } from '../../unit/helpers/events';
 import { DIST } from './browser';
 
 /** Serves the page shell and the bundle (dist/ unless told otherwise) on 127.0.0.1. */

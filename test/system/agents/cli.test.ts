@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { Store } from '../../../src/core/store/store';
-import { binary, FIXTURES } from '../helpers/cli';
-import { sqlLoader, tempDir } from '../helpers/events';
+import { binary, FIXTURES } from '../../unit/helpers/cli';
+import { sqlLoader, tempDir } from '../../unit/helpers/events';
 
 /**
  * The contract for outside checks: `prodlens import PATH` takes each tool's storage folder as it lies on

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { Store } from '../../../src/core/store/store';
-import { sqlLoader, tempDir } from '../helpers/events';
-import { claudeApiRequests, postJson, request, TOKEN } from './harness';
+import { sqlLoader, tempDir } from '../../unit/helpers/events';
+import { claudeApiRequests, postJson, request, TOKEN } from '../../unit/collector/harness';
 
 const MAIN = path.join(__dirname, '..', '..', '..', 'src', 'cli', 'main.ts');
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { binary, cli, FIXTURES } from '../helpers/cli';
-import { tempDir } from '../helpers/events';
+import { binary, cli, FIXTURES } from '../../unit/helpers/cli';
+import { tempDir } from '../../unit/helpers/events';
 
 const INPUTS = ['otlp', 'litellm', 'prodlens'].map((d) => path.join(FIXTURES, d));
 const TABLES = ['sessions', 'metric_points', 'dead_letter'];

@@ -1,7 +1,7 @@
 // Child process for the crash test: ingests batches through the journal, reports each acknowledgement on
 // stdout, then waits to be killed with SIGKILL (no close, no snapshot).
 import { Store } from '../../../src/core/store/store';
-import { batchOf, event, sqlLoader } from '../helpers/events';
+import { batchOf, event, sqlLoader } from '../../unit/helpers/events';
 
 async function main() {
   const [dbPath, countArg, prefix = 'k'] = process.argv.slice(2);

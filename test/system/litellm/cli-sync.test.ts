@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { binary } from '../helpers/cli';
-import { tempDir } from '../helpers/events';
-import { GOOD_KEY, StandInProxy } from './proxy-server';
+import { binary } from '../../unit/helpers/cli';
+import { tempDir } from '../../unit/helpers/events';
+import { GOOD_KEY, StandInProxy } from '../../unit/litellm/proxy-server';
 
 /** `prodlens sync-litellm` as a whole process (dist/cli.js) against the stand-in proxy on 127.0.0.1. */
 describe('prodlens sync-litellm (bundled binary)', function () {

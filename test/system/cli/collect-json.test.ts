@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { tempDir } from '../helpers/events';
-import { claudeApiRequests, postJson, TOKEN } from '../collector/harness';
+import { tempDir } from '../../unit/helpers/events';
+import { claudeApiRequests, postJson, TOKEN } from '../../unit/collector/harness';
 
-import { REPO_ROOT } from '../helpers/cli';
+import { REPO_ROOT } from '../../unit/helpers/cli';
 
 /** The built CLI (npm run build): a child process from source would spend most of its time compiling. */
 const BIN = path.join(REPO_ROOT, 'dist', 'cli.js');

@@ -11,9 +11,9 @@ import { shiftDay } from '../../../src/core/analyze/series';
 import type { ReportModel } from '../../../src/core/report/model';
 import { runCli } from '../../../src/cli/main';
 import { findWebviewAssets, scriptSafeJson, standaloneHtml } from '../../../src/cli/report-html';
-import { tempDir } from '../helpers/events';
+import { tempDir } from '../../unit/helpers/events';
 import { artifact, buildPage, contrastOf, launch, rendered, sameNumber, watch, type PageProblems } from './browser';
-import { emptyStore, fixtureStore } from './fixture';
+import { emptyStore, fixtureStore } from '../../unit/report/fixture';
 
 const LAST = '2026-06-30';
 const FIRST = shiftDay(LAST, -119);

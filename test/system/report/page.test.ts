@@ -9,9 +9,9 @@ import { shiftDay } from '../../../src/core/analyze/series';
 import { buildReport } from '../../../src/core/report/build';
 import type { ReportFilter, ReportModel } from '../../../src/core/report/model';
 import type { Store } from '../../../src/core/store/store';
-import { batchOf, event, prices } from '../helpers/events';
+import { batchOf, event, prices } from '../../unit/helpers/events';
 import { applyTheme, artifact, buildPage, contrastOf, launch, rendered, sameNumber, watch, type PageProblems } from './browser';
-import { emptyStore, fixtureNow, fixtureStore } from './fixture';
+import { emptyStore, fixtureNow, fixtureStore } from '../../unit/report/fixture';
 import { attachHost, startPageServer, type HarnessHost } from './harness';
 
 const LAST = '2026-06-30';
