@@ -111,7 +111,7 @@ export function formatTextReport(m: ReportModel, o: TextReportOptions): string {
       ...table(
         ['model', 'requests', 'errors', 'tokens', 'cache', 'cost', 'accepted lines'],
         m.models.slice(0, 12).map((r) => [
-          r.model ?? s.dim('(none)'),
+          r.editorUnknown ? s.dim('editor (model unknown)') : r.model ?? s.dim('(none)'),
           value(r.requests, 'count'),
           r.errors ? s.yellow(value(r.errors, 'count')) : '0',
           fmt.compact(r.totalTokens),

@@ -102,6 +102,11 @@ export interface EffectRow {
 
 export interface ModelRow {
   model: string | null;
+  /**
+   * True on the row of editor insertions whose model is unknown (no agent edit matched them): shown as
+   * "editor (model unknown)", apart from requests whose model their source did not name (`model` null too).
+   */
+  editorUnknown?: boolean;
   requests: number;
   errors: number;
   totalTokens: number;
