@@ -109,6 +109,7 @@ export class CollectorFeature extends Disposable {
     this.token = await this.getOrCreateToken();
     const folder = gitFolder();
     this.vcs = folder ? await readWorkspaceVcs(folder, readConfig().git.path) : NO_VCS;
+    const developer = await this.services.attributor.developer();
     const server = new CollectorServer({
       token: this.token,
       port,
@@ -116,7 +117,7 @@ export class CollectorFeature extends Disposable {
       store: () => this.services.store(),
       normalizers: defaultNormalizers(),
       prices: () => this.services.prices,
-      defaults: () => ({ repo_slug: this.vcs.repo_slug, branch: this.vcs.branch }),
+      defaults: () => ({ repo_slug: this.vcs.repo_slug, branch: this.vcs.branch, developer_id: developer }),
       logger: this.services.logger,
       version: String(this.services.context.extension.packageJSON.version ?? 'unknown'),
     });
