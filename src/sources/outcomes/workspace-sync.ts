@@ -26,6 +26,8 @@ export interface WorkspaceSyncOptions {
   /** Workspace folders (absolute paths); several folders in one repository are synced once. */
   folders: readonly string[];
   git: GitRunner;
+  /** The developer whose commits are `is_mine` (default: git user.email of each repository). */
+  developer?: string | null;
   github?: GitHubAccess;
   signal?: AbortSignal;
   logger?: Logger;
@@ -68,7 +70,7 @@ export async function syncWorkspace(store: Store, opts: WorkspaceSyncOptions): P
   for (const info of repos.values()) {
     if (signal?.aborted) return result;
     onProgress(`git: ${info.slug}`, 100 / steps);
-    const r = await syncGitRepo(store, git, info.root, { signal, clock, logger: scoped(logger, 'git') });
+    const r = await syncGitRepo(store, git, info.root, { signal, clock, logger: scoped(logger, 'git'), developer: opts.developer });
     if (r.ok) result.git.push(r.value);
     else if (!signal?.aborted) result.errors.push(`${info.root}: ${r.reason}`);
   }
