@@ -1,6 +1,7 @@
 import { silentLogger, scoped, systemClock, type Clock, type Logger } from '../../core/ports';
 import type { Store } from '../../core/store/store';
 import { syncGitRepo, type GitSyncSummary } from '../git/git-sync';
+import { recordViewerLogin } from '../github/viewer';
 import { GitError, type GitRunner } from '../git/node-git';
 import { readRepoInfo, type RepoInfo } from '../git/repo-info';
 import { GitHubClient } from '../github/client';
@@ -86,6 +87,7 @@ export async function syncWorkspace(store: Store, opts: WorkspaceSyncOptions): P
       return result;
     }
     const gh = opts.github.client?.(token, signal) ?? new GitHubClient({ token, baseUrl: opts.github.apiUrl, signal, logger: scoped(logger, 'github'), clock });
+    await recordViewerLogin(store, gh, logger);
     const seen = new Set<string>();
     for (const info of targets) {
       if (signal?.aborted || seen.has(info.slug)) continue;
