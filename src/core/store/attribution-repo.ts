@@ -34,3 +34,12 @@ export function commitCounts(db: Database, since: string, until: string): { mine
   const v = r[0]?.values[0] ?? [0, 0, 0];
   return { all: v[0] as number, mine: v[1] as number, unknown: v[2] as number };
 }
+
+/** Whether any commit was synced knowing the developer's identity (`is_mine` set, true or false). */
+export function hasOwnCommitIdentity(db: Database): boolean {
+  return !!db.exec('SELECT 1 FROM commits WHERE is_mine IS NOT NULL LIMIT 1')[0]?.values.length;
+}
+
+export function hasPullRequests(db: Database): boolean {
+  return !!db.exec('SELECT 1 FROM pull_requests LIMIT 1')[0]?.values.length;
+}
