@@ -6,11 +6,15 @@ import { Store } from '../../../src/core/store/store';
 import { applyAttribution } from '../../../src/sources/agents/kinds';
 import { FolderAttributor } from '../../../src/sources/git/attribution';
 import { syncGitRepo } from '../../../src/sources/git/git-sync';
+import { GitHubClient } from '../../../src/sources/github/client';
+import { syncGitHubRepo } from '../../../src/sources/github/github-sync';
+import { recordViewerLogin } from '../../../src/sources/github/viewer';
 import { GitRunner } from '../../../src/sources/git/node-git';
 import { scanTranscripts } from '../../../src/sources/transcripts';
 import { cli } from '../helpers/cli';
 import { prices, sqlLoader, tempDir } from '../helpers/events';
 import { ANN, ME, TestRepo, type Person } from '../git/repo';
+import { FakeGitHub } from '../github/fake-github';
 
 /** git isolated from the machine's configuration (no global user.email leaks into "never invented"). */
 const ISOLATED = { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
@@ -202,5 +206,39 @@ describe('attribution of transcript rows and the personal report', () => {
     } finally {
       await s2.close();
     }
+  });
+});
+
+describe('personal pull requests: the GitHub login ProdLens syncs as', () => {
+  let server: FakeGitHub;
+  let baseUrl: string;
+  let store: Store;
+  beforeEach(async () => {
+    server = new FakeGitHub();
+    baseUrl = await server.start();
+    store = await Store.open({ path: null, sql: await sqlLoader.load() });
+  });
+  afterEach(async () => {
+    await store.close();
+    await server.stop();
+  });
+
+  it('records the login (GET /user) and counts only its merged PRs in the personal series', async () => {
+    const now = Date.parse('2026-01-12T00:00:00Z');
+    const gh = new GitHubClient({ token: server.token, baseUrl, clock: { now: () => now }, sleep: async () => {} });
+    assert.equal(await recordViewerLogin(store, gh), 'mia-me');
+    await syncGitHubRepo(store, gh, { owner: 'acme', repo: 'widgets', since: '2025-10-01T00:00:00Z', clock: { now: () => now } });
+    const opts = { prices, nowMs: now };
+    const range = { since: '2025-10-01', until: '2026-01-11' };
+    const personal = buildReport(store, range, opts);
+    const all = buildReport(store, { ...range, scope: 'all' }, opts);
+    const merged = (login: string | null) =>
+      rows(store, `SELECT COUNT(*) AS n FROM pull_requests WHERE merged_at IS NOT NULL AND substr(merged_at, 1, 10) BETWEEN ? AND ?${login ? ' AND author = ?' : ''}`, [range.since, range.until, ...(login ? [login] : [])])[0]!.n as number;
+    const sum = (v: Array<number | null>) => v.reduce<number>((a, x) => a + (x ?? 0), 0);
+    assert.ok(merged('mia-me') > 0 && merged(null) > merged('mia-me'), 'the fixture has merged PRs by several authors');
+    assert.equal(sum(personal.series.merged_prs), merged('mia-me'));
+    assert.equal(sum(all.series.merged_prs), merged(null));
+    assert.equal(personal.attribution!.pullRequests, 'mine');
+    assert.deepEqual(personal.attribution!.githubLogins, ['mia-me']);
   });
 });
