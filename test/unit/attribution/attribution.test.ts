@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildReport } from '../../../src/core/report/build';
+import { findAgentEdit } from '../../../src/core/retention/agent-match';
+import { pathHash } from '../../../src/core/retention/path-hash';
 import { Store } from '../../../src/core/store/store';
 import { applyAttribution } from '../../../src/sources/agents/kinds';
 import { FolderAttributor } from '../../../src/sources/git/attribution';
@@ -12,7 +14,7 @@ import { recordViewerLogin } from '../../../src/sources/github/viewer';
 import { GitRunner } from '../../../src/sources/git/node-git';
 import { scanTranscripts } from '../../../src/sources/transcripts';
 import { cli } from '../helpers/cli';
-import { prices, sqlLoader, tempDir } from '../helpers/events';
+import { event, prices, sqlLoader, tempDir } from '../helpers/events';
 import { ANN, ME, TestRepo, type Person } from '../git/repo';
 import { FakeGitHub } from '../github/fake-github';
 
@@ -240,5 +242,59 @@ describe('personal pull requests: the GitHub login ProdLens syncs as', () => {
     assert.equal(sum(all.series.merged_prs), merged(null));
     assert.equal(personal.attribution!.pullRequests, 'mine');
     assert.deepEqual(personal.attribution!.githubLogins, ['mia-me']);
+  });
+});
+
+describe('editor insertions: model and agent from the agent edit they match', () => {
+  let store: Store;
+  beforeEach(async () => {
+    store = await Store.open({ path: null, sql: await sqlLoader.load() });
+  });
+  afterEach(() => store.close());
+
+  /** The model of the assistant message whose tool call produced each Edit result in the recorded session. */
+  function recordedEditModels(file: string): Array<{ at: number; file: string; model: string }> {
+    const lines = readFileSync(file, 'utf8').split('\n').flatMap((l) => {
+      try {
+        return [JSON.parse(l) as Record<string, any>];
+      } catch {
+        return [];
+      }
+    });
+    const byUuid = new Map(lines.map((l) => [l.uuid, l]));
+    return lines
+      .filter((l) => l.toolUseResult && typeof l.toolUseResult === 'object' && 'structuredPatch' in l.toolUseResult)
+      .map((l) => ({ at: Date.parse(l.timestamp), file: path.relative(RECORDED_CWD, l.toolUseResult.filePath), model: byUuid.get(l.parentUuid)!.message.model }));
+  }
+
+  it('takes the model of the request that made the edit (also after a model switch), and the Models table shows unmatched insertions apart', async () => {
+    const session = path.join(TRANSCRIPTS, 'claude/projects/-home-dev-acme-api/7f3c2a10-5b1e-4c8d-9a2f-3e4d5c6b7a81.jsonl');
+    await scanTranscripts([session], store, { prices, workspaceFolders: null });
+    const edits = recordedEditModels(session);
+    assert.ok(new Set(edits.map((e) => e.model)).size > 1, 'the session switches models between edits');
+    for (const e of edits) {
+      const m = findAgentEdit(store.db, { pathHash: pathHash(e.file) }, e.at + 2_000);
+      assert.ok(m, `no match for ${e.file} at ${new Date(e.at).toISOString()}`);
+      assert.equal(m.agent, 'claude-code');
+      assert.equal(m.model, e.model);
+    }
+
+    // Insertions: one matched (model known), one not; plus a request whose source named no model.
+    await store.ingest({
+      events: [
+        event({ id: 'ins-known', source: 'editor', kind: 'edit', model: edits[0]!.model, tokens_in: null, tokens_out: null, latency_ms: null, status_code: null, accepted_flag: true, lines_added: 4, accepted_lines: 4 }),
+        event({ id: 'ins-unknown', source: 'editor', kind: 'edit', model: null, tokens_in: null, tokens_out: null, latency_ms: null, status_code: null, accepted_flag: true, lines_added: 3, accepted_lines: 2 }),
+        event({ id: 'req-unknown', model: null }),
+      ],
+      metrics: [],
+      rejects: [],
+    });
+    const m = buildReport(store, { since: '2026-01-05', until: '2026-01-06' }, { prices, nowMs: Date.parse('2026-01-07T00:00:00Z') });
+    const editor = m.models.filter((r) => r.editorUnknown);
+    assert.equal(editor.length, 1);
+    assert.deepEqual([editor[0]!.insertions, editor[0]!.acceptedLines, editor[0]!.requests], [1, 2, 0]);
+    const unknown = m.models.filter((r) => r.model === null && !r.editorUnknown);
+    assert.deepEqual(unknown.map((r) => [r.requests, r.insertions]), [[1, 0]]);
+    assert.equal(m.models.find((r) => r.model === edits[0]!.model)!.insertions, 1);
   });
 });
