@@ -4,6 +4,7 @@
  * report model as `--json`, laid out in aligned tables. Colour (from `Style`) only marks, never carries,
  * meaning: every mark also has a word or a sign.
  */
+import { whoLine } from '../core/report/who';
 import type { BudgetStatus } from '../core/budget';
 import { LocaleFormat } from '../core/locale-format';
 import type { BreakdownRow, ReportModel, Unit } from '../core/report/model';
@@ -70,7 +71,7 @@ export function formatTextReport(m: ReportModel, o: TextReportOptions): string {
   const dims = [m.filter.repo !== null && `repository ${m.filter.repo || '(none)'}`, m.filter.developer !== null && `developer ${m.filter.developer || '(none)'}`, m.filter.source && `source ${m.filter.source}`].filter(Boolean);
   if (dims.length) lines.push(s.dim(`Filtered to ${dims.join(', ')}.`));
   const at = m.attribution;
-  if (at) lines.push(s.dim(whoLine(at)));
+  if (at) lines.push(s.dim(`${whoLine(at)}${at.scope === 'mine' ? ' (--all-developers for the team)' : ''}`));
   if (o.database) lines.push(s.dim(`Database: ${o.database.path}${o.database.readOnly ? ' (read-only: as VS Code left it, snapshot and journal)' : ''}`));
   if (m.empty) {
     lines.push('', 'No data yet. Import files with `prodlens import PATH…`, run `prodlens collect` for agents to send to,', 'or `prodlens scan-transcripts` for Claude Code and Codex sessions of this folder.', '');
@@ -185,10 +186,3 @@ export function formatTextReport(m: ReportModel, o: TextReportOptions): string {
   return lines.join('\n');
 }
 
-/** Whose outcomes the report counts, in one line. */
-export function whoLine(a: NonNullable<ReportModel['attribution']>): string {
-  const commits = a.commits === 'mine' ? `your commits (${a.commitsMine} of ${a.commitsAll})` : a.commits === 'developer' ? "the developer's commits" : `every author's commits (${a.commitsAll})`;
-  const prs = a.pullRequests === 'mine' ? `your pull requests (${a.githubLogins.join(', ')})` : a.pullRequests === 'none' ? 'no pull requests' : "every author's pull requests";
-  const view = a.scope === 'mine' ? `Personal view${a.developer ? ` for ${a.developer}` : ''}` : 'All developers';
-  return `${view}: AI use against ${commits} and ${prs}${a.scope === 'mine' ? ' (--all-developers for the team)' : ''}.`;
-}
