@@ -198,6 +198,17 @@ describe('attribution of transcript rows and the personal report', () => {
     assert.equal(sum(JSON.parse(team_.stdout).series.commits), team.all);
     const text = await run(['report', '--since', '2026-01-01', '--until', '2026-01-10']);
     assert.match(text.stdout, new RegExp(`Personal view for ${ME.email.replace('.', '\\.')}: AI use against your commits \\(${team.mine} of ${team.all}\\)`));
+    // import: the folder's own identity; a session whose folder does not exist here gets none (no fallback).
+    const db3 = path.join(tmp.dir, 'import.sqlite');
+    const imp = await cli(['import', path.join(copy, 'claude/projects'), '--db', db3], { cwd: team.repo.dir, env });
+    assert.equal(imp.code, 0, imp.stderr);
+    const s3 = await Store.open({ path: db3, sql: await sqlLoader.load() });
+    try {
+      assert.deepEqual(rows(s3, `SELECT DISTINCT developer_id FROM sessions WHERE repo_slug = 'acme/api'`), [{ developer_id: ME.email }]);
+      assert.deepEqual(rows(s3, `SELECT DISTINCT developer_id FROM sessions WHERE session_id = 'c0ffee00-1234-4abc-9def-0123456789ab'`), [{ developer_id: null }]);
+    } finally {
+      await s3.close();
+    }
     // $PRODLENS_DEVELOPER is the flag's stand-in.
     const db2 = path.join(tmp.dir, 'env.sqlite');
     const scan2 = await cli(['scan-transcripts', path.join(copy, 'claude/projects'), '--db', db2], { cwd: team.repo.dir, env: { ...env, PRODLENS_DEVELOPER: 'env-dev@example.com' } });
