@@ -5,6 +5,7 @@ import { buildReport } from '../../../src/core/report/build';
 import { findAgentEdit } from '../../../src/core/retention/agent-match';
 import { pathHash } from '../../../src/core/retention/path-hash';
 import { Store } from '../../../src/core/store/store';
+import { scanHistories } from '../../../src/sources/agents';
 import { applyAttribution } from '../../../src/sources/agents/kinds';
 import { FolderAttributor } from '../../../src/sources/git/attribution';
 import { syncGitRepo } from '../../../src/sources/git/git-sync';
@@ -50,14 +51,14 @@ function teamRepo(): { repo: TestRepo; mine: number; all: number } {
   return { repo, mine, all: commits.length + 1 };
 }
 
-/** Copies the Claude and Codex fixtures with every recorded working folder rewritten to `cwd`. */
-function copyTranscripts(dest: string, cwd: string): string {
-  cpSync(TRANSCRIPTS, dest, { recursive: true });
+/** Copies the Claude and Codex fixtures (or another fixture tree) with every recorded working folder rewritten to `cwd`. */
+function copyTranscripts(dest: string, cwd: string, from = TRANSCRIPTS): string {
+  cpSync(from, dest, { recursive: true });
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
       const p = path.join(dir, name);
       if (statSync(p).isDirectory()) walk(p);
-      else if (p.endsWith('.jsonl')) writeFileSync(p, readFileSync(p, 'utf8').split(JSON.stringify(RECORDED_CWD).slice(1, -1)).join(JSON.stringify(cwd).slice(1, -1)));
+      else if (p.endsWith('.jsonl') || p.endsWith('.json')) writeFileSync(p, readFileSync(p, 'utf8').split(JSON.stringify(RECORDED_CWD).slice(1, -1)).join(JSON.stringify(cwd).slice(1, -1)));
     }
   };
   walk(dest);
@@ -105,6 +106,17 @@ describe('attribution of transcript rows and the personal report', () => {
     assert.ok(without > 0);
     assert.equal(m.attribution!.eventsWithoutDeveloper, without);
     assert.ok(m.attribution!.notes.some((n) => n.startsWith(`${without} AI event(s) in this period without a developer`)), JSON.stringify(m.attribution!.notes));
+  });
+
+  it('gives Cline and Roo Code history rows the developer and repository of the task’s folder', async () => {
+    const gs = copyTranscripts(path.join(tmp.dir, 'globalStorage'), team.repo.dir, path.resolve(__dirname, '../../fixtures/agents/vscode/User/globalStorage'));
+    await scanHistories([path.join(gs, 'saoudrizwan.claude-dev'), path.join(gs, 'rooveterinaryinc.roo-cline')], store, { prices, workspaceFolders: null, attribute: new FolderAttributor({ git }).hook });
+    const bySource = rows(store, `SELECT source, developer_id, repo_slug, COUNT(*) AS n FROM sessions GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`);
+    for (const source of ['cline-history', 'roo-code-history']) {
+      assert.ok(bySource.some((r) => r.source === source && r.developer_id === ME.email && r.repo_slug === 'acme/api'), `${source}: ${JSON.stringify(bySource)}`);
+    }
+    // The Cline task in /home/dev/other-proj (absent here) stays without.
+    assert.ok(bySource.some((r) => r.source === 'cline-history' && r.developer_id === null && r.repo_slug === null), JSON.stringify(bySource));
   });
 
   it('takes the override over user.email, the fallback folder for folders without one, and runs no git when untrusted', async () => {
