@@ -14,7 +14,7 @@ import { syncGitHubRepo } from '../../../src/sources/github/github-sync';
 import { recordViewerLogin } from '../../../src/sources/github/viewer';
 import { GitRunner } from '../../../src/sources/git/node-git';
 import { scanTranscripts } from '../../../src/sources/transcripts';
-import { cli } from '../helpers/cli';
+import { binary, cli } from '../helpers/cli';
 import { event, prices, sqlLoader, tempDir } from '../helpers/events';
 import { ANN, ME, TestRepo, type Person } from '../git/repo';
 import { FakeGitHub } from '../github/fake-github';
@@ -206,8 +206,12 @@ describe('attribution of transcript rows and the personal report', () => {
     // --developer named the rows' developer (lower-cased), over git user.email.
     assert.ok(pm.options.developers.includes('mia.me@example.com'), JSON.stringify(pm.options.developers));
     assert.ok(!pm.options.developers.includes(ME.email));
-    const team_ = await run(['report', '--json', '--all-developers', '--since', '2026-01-01', '--until', '2026-01-10']);
+    // The bundled binary: the same contract (series.commits = the commits the analysis uses).
+    const team_ = await binary(['report', '--json', '--all-developers', '--since', '2026-01-01', '--until', '2026-01-10', '--db', db], { cwd: team.repo.dir, env: env as NodeJS.ProcessEnv });
+    assert.equal(team_.code, 0, team_.stderr);
     assert.equal(sum(JSON.parse(team_.stdout).series.commits), team.all);
+    const mineBin = await binary(['report', '--json', '--since', '2026-01-01', '--until', '2026-01-10', '--db', db], { cwd: team.repo.dir, env: env as NodeJS.ProcessEnv });
+    assert.equal(sum(JSON.parse(mineBin.stdout).series.commits), team.mine);
     const text = await run(['report', '--since', '2026-01-01', '--until', '2026-01-10']);
     assert.match(text.stdout, new RegExp(`Personal view for ${ME.email.replace('.', '\\.')}: AI use against your commits \\(${team.mine} of ${team.all}\\)`));
     // import: the folder's own identity; a session whose folder does not exist here gets none (no fallback).
