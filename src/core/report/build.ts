@@ -3,6 +3,9 @@ import { buildDailySeries, shiftDay, type SeriesFilter } from '../analyze/series
 import type { PriceTable } from '../pricing';
 import type { Store } from '../store/store';
 import { correlationsSection, type AnalysisOptions } from './correlations';
+import { experimentSection } from './experiment';
+import { perceivedSection } from './perceived';
+import { surveyAnswers } from '../store/survey-reader';
 import { DEFINITIONS, SERIES_INFO } from './definitions';
 import { REPORT_SCHEMA_VERSION, type ReportFilter, type ReportModel } from './model';
 import { breakdown, deadLetters, efficiency, headline, models, periodTotals, sessionCount, sourceHealth, type Where } from './sections';
@@ -72,6 +75,8 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
       totalEvents,
     },
     definitions: DEFINITIONS,
+    perceived: perceivedSection(surveyAnswers(db, since, until)),
+    experiment: experimentSection(db, since, until, opts.nowMs),
   };
 }
 

@@ -4,6 +4,8 @@
  * bump REPORT_SCHEMA_VERSION on incompatible changes. No NaN or Infinity anywhere: unknown is null.
  */
 import type { SeriesKey } from '../analyze/series';
+import type { ExperimentSummary } from '../experiments/analysis';
+import type { PerceivedSection } from './perceived';
 
 export const REPORT_SCHEMA_VERSION = 3;
 
@@ -198,4 +200,8 @@ export interface ReportModel {
   };
   /** Plain-language definitions shown with the numbers. */
   definitions: Record<string, string>;
+  /** Experience sampling: survey ratings next to the rated sessions' measures (absent without answers). */
+  perceived?: PerceivedSection | null;
+  /** The newest self-experiment overlapping the period, analysed as of generation (absent without one). */
+  experiment?: ExperimentSummary | null;
 }
