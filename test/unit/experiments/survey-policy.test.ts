@@ -58,7 +58,7 @@ describe('survey/answer: the stored event', () => {
     const e = surveyEvent(base);
     assert.equal(e.kind, 'survey');
     assert.equal(e.session_id, 's1');
-    assert.deepEqual(Object.keys(e.attrs!).sort(), ['faster_without_ai', 'productivity', 'survey', 'trigger']);
+    assert.deepEqual(Object.keys(e.attrs!).sort(), ['faster_without_ai', 'key', 'productivity', 'survey', 'trigger']);
     assert.equal(surveyEvent({ ...base, atMs: now + 5000, productivity: 5 }).trace_hash, e.trace_hash, 'a second answer about the same moment replaces nothing');
     assert.throws(() => surveyEvent({ ...base, productivity: 7 }), /1–5/);
   });
