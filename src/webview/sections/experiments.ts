@@ -72,7 +72,7 @@ export function experimentSection(model: ReportModel): HTMLElement | null {
       `Adherence: ${adherence}.`,
     ),
     dataTable('Experiment results per outcome', RESULT_COLUMNS, e.results, (r) => r.outcome),
-    h('p', { class: 'muted' }, `Intention-to-treat (ITT) compares units as assigned and is protected by the randomization (Fisher randomization test over ${e.power.assignments > 1e6 ? 'sampled' : 'all'} re-randomizations of the recorded design; interval by inverting the test). Per-protocol leaves out deviating units and is not. MDE: the smallest difference the design detects with 80% power, stated when it started.`),
+    h('p', { class: 'muted' }, `Intention-to-treat (ITT) compares units as assigned and is protected by the randomization (Fisher randomization test over ${e.results[0]?.itt.exact === false ? 'sampled' : 'all'} re-randomizations of the recorded design; interval by inverting the test). Per-protocol leaves out deviating units and is not. MDE: the smallest difference the design detects with 80% power, stated when it started.`),
     e.notes.length ? h('ul', { class: 'muted', id: 'experiment-notes' }, e.notes.map((n) => h('li', null, n))) : null,
     deviations.length ? h('details', { id: 'experiment-deviations' }, h('summary', null, `Deviations (${deviations.length})`), h('ul', null, deviations.map((u) => h('li', null, `${u.day}${u.half ? ` ${u.half}` : ''} (arm ${u.arm}): ${u.deviation}`)))) : null,
   );
