@@ -10,6 +10,7 @@ import { asDayKey } from '../../../src/core/day';
 import { blocksOf, makeSchedule, type ExperimentSpec } from '../../../src/core/experiments/design';
 import { minimumDetectableEffect } from '../../../src/core/experiments/power';
 import { randomizationTest } from '../../../src/core/experiments/randomization';
+import { pooledRandomizationTest } from '../../../src/core/experiments/pooled';
 import { Rng, simulateExperimentOutcomes, type ExperimentOutcomeOptions } from '../../support/sim';
 
 const WEEKLY: ExperimentOutcomeOptions = { mean: 6, sd: 2, weekday: { 1: 1.5, 5: -2 }, afternoon: 1, drift: { phi: 0.6, sd: 1.5 }, tDf: 5 };
@@ -56,5 +57,31 @@ describe('experiments: simulated experiments', function () {
     const { coverage } = run('day', 12, 200, { ...WEEKLY, effect: 1.5 }, 5, true);
     console.log('      interval coverage:', coverage);
     assert.ok(coverage >= 0.9 && coverage <= 0.99, `coverage ${coverage}`);
+  });
+});
+
+describe('experiments: a team pooling the same design', function () {
+  this.timeout(120_000);
+
+  it('keeps the false-positive rate near 5% with five developers of different baselines, and finds a shared effect more often than one developer does', () => {
+    const rng = new Rng(11);
+    let nullRejections = 0, pooledHits = 0, singleHits = 0;
+    const reps = 300;
+    for (let r = 0; r < reps; r++) {
+      const team = (effect: number) =>
+        Array.from({ length: 5 }, (_, k) => {
+          const d = makeSchedule({ treatment: 'agent', arms: { A: 'on', B: 'off' }, unit: 'day', units: 12, startDay: asDayKey('2026-01-05'), timeZone: 'UTC', outcomes: ['commits'], seed: 50_000 + r * 10 + k });
+          const y = simulateExperimentOutcomes(rng.fork(), d.schedule, { ...WEEKLY, mean: 2 + 3 * k, effect });
+          return { blocks: blocksOf(d), armsA: d.schedule.map((u) => u.arm === 'A'), y };
+        });
+      if (pooledRandomizationTest(team(0), { draws: 400, seed: r + 1, interval: false }).p! <= 0.05) nullRejections++;
+      const withEffect = team(2);
+      if (pooledRandomizationTest(withEffect, { draws: 400, seed: r + 1, interval: false }).p! <= 0.05) pooledHits++;
+      const one = withEffect[0]!;
+      if (randomizationTest(one.blocks, one.armsA, one.y, { interval: false }).p! <= 0.05) singleHits++;
+    }
+    console.log('      team of 5: false-positive rate', nullRejections / reps, '; power pooled', pooledHits / reps, 'vs one developer', singleHits / reps);
+    assert.ok(nullRejections / reps >= 0.02 && nullRejections / reps <= 0.08, `false-positive rate ${nullRejections / reps}`);
+    assert.ok(pooledHits > singleHits * 1.5, `pooled ${pooledHits} vs single ${singleHits}`);
   });
 });
