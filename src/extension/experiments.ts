@@ -179,9 +179,16 @@ export class Experiments extends Disposable implements ExperimentsApi {
     this.ticking = true;
     try {
       const applied = this.services.context.workspaceState.get<Applied>(APPLIED_KEY);
+      // Without an experiment started in this workspace, do not open the database just to look.
+      if (!applied && !this.services.storeOpened) return;
       const e = await this.active();
       if (!e) {
-        if (applied) await this.restore(applied, 'The experiment has ended.');
+        if (applied) {
+          await this.restore(applied, 'The experiment has ended.');
+          void vscode.window.showInformationMessage('ProdLens: the experiment has ended; its result is in the report.', 'Show Experiment').then(async (p) => {
+            if (p) await this.show();
+          });
+        }
         return;
       }
       const now = Date.now();

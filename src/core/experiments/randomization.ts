@@ -119,7 +119,7 @@ export function randomizationTest(
   const idx: number[] = [];
   for (let i = 0; i < y.length; i++) if (y[i] !== null && Number.isFinite(y[i])) idx.push(i);
   const obs = Uint8Array.from(observedA, (a) => (a ? 1 : 0));
-  const { mA, mB, nA, nB } = means(obs, idx, y as number[], 0);
+  const { mA, mB, nA, nB } = means(obs, idx, y as number[]);
   const base = { nA, nB, meanA: nA ? mA : null, meanB: nB ? mB : null, assignments: ref.total, exact: ref.exact, draws: ref.exact ? 0 : ref.rows.length - 1, minP };
   if (!nA || !nB) return { ...base, estimate: null, p: null, ciLow: null, ciHigh: null };
   const estimate = mA - mB;
@@ -135,11 +135,11 @@ export function randomizationTest(
   return { ...base, estimate, p, ciLow, ciHigh };
 }
 
-function means(row: Uint8Array, idx: readonly number[], y: readonly number[], tau: number): { mA: number; mB: number; nA: number; nB: number } {
+function means(row: Uint8Array, idx: readonly number[], y: readonly number[]): { mA: number; mB: number; nA: number; nB: number } {
   let sA = 0, sB = 0, nA = 0, nB = 0;
   for (const i of idx) {
     if (row[i]) {
-      sA += y[i]! - tau;
+      sA += y[i]!;
       nA++;
     } else {
       sB += y[i]!;
