@@ -25,7 +25,7 @@ import {
  * (the browser would ask the user): a paste is recognised as text copied from an open document.
  */
 describe('editor capture: what is recorded as AI', function () {
-  this.timeout(20_000);
+  this.timeout(60_000);
   let capture: EditorCaptureApi;
   let db: Database;
   const files: Record<string, vscode.Uri> = {};
