@@ -186,6 +186,8 @@ function diff(row: Uint8Array, idx: readonly number[], y0: ArrayLike<number>): n
 
 /** The τ beyond `estimate` (in the direction of `step`) where p falls to α; null if none within reach. */
 function boundary(pAt: (tau: number) => number, estimate: number, step: number, alpha: number): number | null {
+  // Bounds to 1/10,000 of the outcome's spread: far finer than the interval's own Monte Carlo wobble.
+  const tol = Math.abs(step) * 1e-4;
   let inside = estimate;
   let outside = estimate + step;
   let k = 0;
@@ -195,7 +197,7 @@ function boundary(pAt: (tau: number) => number, estimate: number, step: number, 
     outside = estimate + step;
     if (++k > 30) return null;
   }
-  for (let i = 0; i < 40 && Math.abs(outside - inside) > 1e-9 * (1 + Math.abs(estimate)); i++) {
+  for (let i = 0; i < 40 && Math.abs(outside - inside) > tol; i++) {
     const mid = (inside + outside) / 2;
     if (pAt(mid) > alpha) inside = mid;
     else outside = mid;

@@ -5,22 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { asDayKey, DayZone } from '../../../src/core/day';
-import { makeSchedule, unitInterval } from '../../../src/core/experiments/design';
-import { designPower } from '../../../src/core/experiments/power';
 import { exportParquet } from '../../../src/core/export/exporter';
 import { ParquetWasmLoader } from '../../../src/core/export/node-parquet';
 import { buildReport } from '../../../src/core/report/build';
 import { summarizeExperiment } from '../../../src/core/report/experiment';
-import { activeExperiment, historicalSpread, listExperiments, saveExperiment, stopExperiment } from '../../../src/core/store/experiments-repo';
-import { surveyEvent } from '../../../src/core/survey/answer';
+import { activeExperiment, listExperiments, stopExperiment } from '../../../src/core/store/experiments-repo';
 import { formatTextReport } from '../../../src/cli/text-report';
 import { makeStyle } from '../../../src/cli/style';
 import { duck } from '../export/fixtures';
 import { experimentStore } from './fixture';
-import { batchOf, event, prices, tempDir } from '../helpers/events';
+import { prices, tempDir } from '../helpers/events';
 
-const ZONE = 'Europe/Berlin';
 
 describe('experiments in the store, the report and the export', function () {
   this.timeout(60_000);
