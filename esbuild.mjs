@@ -25,6 +25,26 @@ function copyWasm() {
   }
 }
 
+/**
+ * sql.js keeps the database in an Emscripten in-memory file that grows by 12.5% at a time above 1 MiB, so
+ * a bulk import that writes a 500 MiB database allocates and copies ~9x its size in fresh buffers, and
+ * fresh memory is what costs most on the machines measured (page faults; bench/README.md). Doubling
+ * instead copies about its size once; untouched capacity is never faulted in, so resident memory does not
+ * grow. The expression is matched exactly and the build fails if a sql.js upgrade changes it.
+ */
+const sqlJsGrowth = {
+  name: 'sql.js-memfs-growth',
+  setup(build) {
+    build.onLoad({ filter: /sql\.js[\\/]dist[\\/]sql-wasm\.js$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const text = await readFile(args.path, 'utf8');
+      const from = 'm*(m<1048576?2:1.125)';
+      if (text.split(from).length !== 2) throw new Error(`esbuild.mjs: sql.js growth expression not found once in ${args.path}; update the sql.js-memfs-growth plugin`);
+      return { contents: text.replace(from, 'm*2'), loader: 'js' };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   minify: production,
@@ -42,6 +62,7 @@ const nodeCommon = {
   mainFields: ['module', 'main'],
   // sql.js references these Node builtins behind environment checks; parquet-wasm is loaded from its esm build.
   external: ['vscode'],
+  plugins: [sqlJsGrowth],
 };
 
 const entries = [
