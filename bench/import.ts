@@ -58,6 +58,7 @@ async function main() {
       const ours: Run[] = [];
       const refs: Run[] = [];
       const opens: number[] = [];
+      const openRss: number[] = [];
       let dbBytes = 0;
       for (let i = 0; i < runs; i++) {
         const dir = path.join(out, 'import-db');
@@ -75,6 +76,7 @@ async function main() {
             dbBytes = statSync(db).size;
             const info = timed([path.join(root, 'dist', 'cli.js'), 'info', '--json', '--db', db]);
             opens.push(JSON.parse(info.stdout).openMs);
+            openRss.push(info.maxRssMb);
           },
           () => {
             const r = timed([reference, format, input, path.join(dir, 'reference.sqlite')]);
@@ -98,6 +100,10 @@ async function main() {
         referenceMs: Math.round(refMs),
         snapshotWriteMs: median(ours.map((r) => r.snapshotMs ?? NaN)),
         openMs: median(opens),
+        // Memory per stored event: peak RSS of a process that opens the database (prodlens info), per event.
+        openMaxRssMiB: median(openRss),
+        openBytesPerEvent: Math.round((median(openRss) * 1048576) / size),
+        dbBytesPerEvent: Math.round(dbBytes / size),
         dbMiB: Math.round(dbBytes / 1048576),
         prodlensMaxRssMiB: median(ours.map((r) => r.maxRssMb)),
         referenceMaxRssMiB: median(refs.map((r) => r.maxRssMb)),
@@ -114,7 +120,7 @@ async function main() {
     git: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim(),
     results,
   });
-  console.table(results.map((r) => ({ format: r.format, events: r.events, 'ProdLens ev/s': r.prodlensEventsPerSec, 'reference ev/s': r.referenceEventsPerSec, ratio: r.ratio, 'snapshot ms': r.snapshotWriteMs, 'open ms': r.openMs, 'DB MiB': r.dbMiB, 'RSS MiB': r.prodlensMaxRssMiB })));
+  console.table(results.map((r) => ({ format: r.format, events: r.events, 'ProdLens ev/s': r.prodlensEventsPerSec, 'reference ev/s': r.referenceEventsPerSec, ratio: r.ratio, 'snapshot ms': r.snapshotWriteMs, 'open ms': r.openMs, 'DB MiB': r.dbMiB, 'RSS MiB': r.prodlensMaxRssMiB, 'open B/event': r.openBytesPerEvent })));
 }
 
 main().catch((err) => {
