@@ -168,8 +168,12 @@ export class Store {
   async ingest(batch: Batch): Promise<IngestResult> {
     this.assertWritable();
     const flushed = this.opts.journal ? this.journal?.append(stampDevice(batch, this.deviceId)) : undefined;
-    const result = this.apply(batch);
+    if (!flushed) return this.apply(batch);
+    // While the journal write is in flight, concurrent ingests (collector requests) pile up; the first to
+    // resume brings every day they touched up to date once, then each tells its listeners.
+    const { result, days } = this.applyDeferred(batch);
     await flushed;
+    if (days.length) this.markDirty(days);
     return result;
   }
 
@@ -348,11 +352,23 @@ export class Store {
   }
 
   private apply(batch: Batch): IngestResult {
-    const result = emptyIngestResult();
-    if (!batch.events.length && !batch.metrics.length && !batch.rejects.length) return result;
-    const days = this.writer.write(batch, result, new Date(this.opts.clock.now()).toISOString());
-    this.markDirty(days);
+    const { result, days } = this.applyDeferred(batch);
+    if (days.length || result.deadLettered) this.markDirty(days);
     return result;
+  }
+
+  /** Writes a batch; the day tables of the days returned are brought up to date by the caller (markDirty). */
+  private applyDeferred(batch: Batch): { result: IngestResult; days: string[] } {
+    const result = emptyIngestResult();
+    if (!batch.events.length && !batch.metrics.length && !batch.rejects.length) return { result, days: [] };
+    const days = this.writer.write(batch, result, new Date(this.opts.clock.now()).toISOString());
+    if (!days.length) {
+      // Nothing for the day tables (duplicates, dead letters): still saved with the next snapshot.
+      if (!this.dirty) this.firstDirtyAt = this.opts.clock.now();
+      this.dirty = true;
+      this.scheduleSnapshot();
+    }
+    return { result, days };
   }
 
   private replayJournal(): void {
