@@ -12,7 +12,7 @@ import type { ProdLensServices } from './services';
 /** The webview panel type (also the `onWebviewPanel:` activation event and the serializer's key). */
 export const REPORT_VIEW_TYPE = 'prodlens.report';
 
-/** Opens the report on a period: `{ since, until, repo?, developer?, source? }` (inclusive days). */
+/** Opens the report on a period: `{ since, until, repo?, developer?, source?, model? }` (inclusive days). */
 export const SHOW_PERIOD_COMMAND = 'prodlens.showReportForPeriod';
 
 /** The view filter for a period command's argument; anything malformed opens the default report. */
@@ -23,7 +23,7 @@ export function periodFilter(args: unknown): ViewFilter | undefined {
   const since = day(a.since);
   const until = day(a.until) ?? since;
   if (!since || !until) return undefined;
-  return { period: 'custom', since, until, repo: dim(a.repo), developer: dim(a.developer), source: dim(a.source) };
+  return { period: 'custom', since, until, repo: dim(a.repo), developer: dim(a.developer), source: dim(a.source), model: dim(a.model) };
 }
 
 /** New events are coalesced for this long before the open report is rebuilt. */

@@ -88,3 +88,21 @@ function relative(ms: number): string {
   if (u === 'now') return 'just now';
   return future ? `in ${n} ${u}` : `${n} ${u} ago`;
 }
+
+/** `42 s`, `12 min`, `1 h 05 min`. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} min`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}
+
+const monthFormat = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'long', year: 'numeric' });
+
+/** A day, `Week of Jun 1, 2026` or `June 2026`; `(part)` when the report range cuts the period. */
+export function formatPeriod(p: { start: string; partial: boolean }, group: 'day' | 'week' | 'month'): string {
+  const d = new Date(`${p.start}T00:00:00Z`);
+  const name = group === 'day' ? formatDay(p.start) : group === 'week' ? `Week of ${shortDay.format(d)}` : monthFormat.format(d);
+  return p.partial && group !== 'day' ? `${name} (part)` : name;
+}

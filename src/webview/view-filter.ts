@@ -13,7 +13,8 @@ function shift(day: string, delta: number): string {
 
 /** The report filter for a view filter on `today` (UTC day). A reversed custom range is swapped. */
 export function toReportFilter(view: ViewFilter, today: string): ReportFilter {
-  const dims = { repo: view.repo, developer: view.developer, source: view.source };
+  // The model key only when set, so a filter without one reads as before.
+  const dims = { repo: view.repo, developer: view.developer, source: view.source, ...(view.model !== null && view.model !== undefined ? { model: view.model } : {}) };
   if (view.period === 'custom') {
     const since = view.since ?? undefined;
     const until = view.until ?? undefined;

@@ -4,8 +4,12 @@
  * bump REPORT_SCHEMA_VERSION on incompatible changes. No NaN or Infinity anywhere: unknown is null.
  */
 import type { SeriesKey } from '../analyze/series';
+import type { GroupedSeries } from './grouping';
 
 export const REPORT_SCHEMA_VERSION = 3;
+
+/** The sessions table lists at most this many sessions (the newest). */
+export const SESSIONS_LISTED = 100;
 
 export interface ReportFilter {
   /** Inclusive UTC day `YYYY-MM-DD`; default: the first day with data. */
@@ -18,6 +22,8 @@ export interface ReportFilter {
   developer?: string | null;
   /** A `source` value (claude-code-otel, editor, …). */
   source?: string | null;
+  /** A model name; `''` selects requests that name no model. AI numbers are that model's share. */
+  model?: string | null;
 }
 
 export type Unit = 'count' | 'tokens' | 'usd' | 'ms' | 'ratio' | 'hours' | 'lines';
@@ -152,15 +158,39 @@ export interface Efficiency {
   sessionGrowthPct: number | null;
 }
 
+/** One agent session of the period (the report's sessions table). */
+export interface SessionRow {
+  sessionId: string;
+  /** claude-code, codex, gemini-cli, …; null when no record names one. */
+  agent: string | null;
+  /** The model with the most requests, and how many models the session used. */
+  model: string | null;
+  modelCount: number;
+  developer: string | null;
+  repo: string | null;
+  /** First and last event inside the period (ISO instants). */
+  start: string;
+  end: string;
+  durationMs: number;
+  /** The UTC day of `start` (a click filters the report to it). */
+  day: string;
+  requests: number;
+  errors: number;
+  totalTokens: number;
+  cacheTokens: number;
+  costUsd: number;
+  unpricedRequests: number;
+}
+
 export interface ReportModel {
   schemaVersion: number;
   generatedAt: string;
-  filter: { since: string; until: string; repo: string | null; developer: string | null; source: string | null };
+  filter: { since: string; until: string; repo: string | null; developer: string | null; source: string | null; model?: string | null };
   previousPeriod: { since: string; until: string };
   /** The price table behind estimated costs, shown wherever a cost is shown. */
   priceTable: string;
   /** Values for the filter controls. */
-  options: { repos: Array<string | null>; developers: Array<string | null>; sources: string[] };
+  options: { repos: Array<string | null>; developers: Array<string | null>; sources: string[]; models?: Array<string | null> };
   empty: boolean;
   headline: Headline[];
   days: string[];
@@ -198,4 +228,10 @@ export interface ReportModel {
   };
   /** Plain-language definitions shown with the numbers. */
   definitions: Record<string, string>;
+  /** The period's agent sessions, newest start first: the newest `SESSIONS_LISTED` of `sessionsTotal`. */
+  sessions?: SessionRow[];
+  /** How many agent sessions the period has in all. */
+  sessionsTotal?: number;
+  /** The series by week or month, when asked for (`prodlens report --group week|month`). */
+  grouped?: GroupedSeries;
 }

@@ -106,8 +106,44 @@ export function recentSessions(store: Store, o: RecentSessionsOptions): SessionS
     .map(finish);
 }
 
+/** Which events of a period's sessions count: the report's filter dimensions (null: all; '' : none). */
+export interface SessionFilter {
+  repo?: string | null;
+  developer?: string | null;
+  source?: string | null;
+  model?: string | null;
+}
+
+/**
+ * The agent sessions with events between two UTC days (inclusive) that match the filter, newest start
+ * first, at most `limit` (the report's sessions table). A session reaching before `since` is cut there;
+ * with a filter, only the matching events count (a repository filter keeps that repository's events).
+ */
+export function sessionsInRange(store: Store, since: string, until: string, filter: SessionFilter, limit: number): { sessions: SessionSummary[]; total: number } {
+  const parts: string[] = [];
+  const params: SqlValue[] = [];
+  const dim = (col: string, v: string | null | undefined) => {
+    if (v === undefined || v === null) return;
+    parts.push(`${col} IS ?`);
+    params.push(v === '' ? null : v);
+  };
+  dim('repo_slug', filter.repo);
+  dim('developer_id', filter.developer);
+  if (filter.source) {
+    parts.push('source = ?');
+    params.push(filter.source);
+  }
+  dim('model', filter.model);
+  const all = sessionsBetween(store, since, until, { sql: parts.map((p) => ` AND ${p}`).join(''), params });
+  const sessions = all
+    .sort((a, b) => b.s.startMs - a.s.startMs || a.s.sessionId.localeCompare(b.s.sessionId))
+    .slice(0, limit)
+    .map(finish);
+  return { sessions, total: all.length };
+}
+
 /** Agent sessions with events between two UTC days (a session reaching earlier is cut at `since`). */
-function sessionsBetween(store: Store, since: string, until: string): Fold[] {
+function sessionsBetween(store: Store, since: string, until: string, extra: { sql: string; params: SqlValue[] } = { sql: '', params: [] }): Fold[] {
   const byId = new Map<string, Fold>();
   eachRow(
     store.db,
@@ -116,10 +152,10 @@ function sessionsBetween(store: Store, since: string, until: string): Fold[] {
             COALESCE(SUM(COALESCE(cache_read_tokens, 0) + COALESCE(cache_write_tokens, 0)), 0), COALESCE(SUM(cost_usd), 0),
             SUM(kind = 'request' AND cost_source = 'unknown'), COUNT(*)
        FROM sessions
-      WHERE event_date >= ? AND event_date <= ? AND session_id IS NOT NULL AND duplicate_of IS NULL
+      WHERE event_date >= ? AND event_date <= ? AND session_id IS NOT NULL AND duplicate_of IS NULL${extra.sql}
       GROUP BY 1, 2, 3, 4, 5, 6`,
     (row) => fold(byId, row),
-    [since, until] as SqlValue[],
+    [since, until, ...extra.params] as SqlValue[],
   );
   return [...byId.values()].filter((f) => f.s.requests > 0);
 }
