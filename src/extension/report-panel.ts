@@ -66,7 +66,7 @@ export class ReportPanels extends Disposable {
       if (filter) void this.current.controller.showFilter(filter);
       return this.current;
     }
-    const panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, 'ProdLens Report', vscode.ViewColumn.Active, {
+    const panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, vscode.l10n.t('ProdLens Report'), vscode.ViewColumn.Active, {
       ...webviewOptions(this.services.context.extensionUri),
       enableFindWidget: true,
     });
@@ -190,11 +190,11 @@ export class ReportPanel extends Disposable {
   }
 
   private async runCommand(command: ReportCommandId): Promise<{ ok: boolean; message: string }> {
-    const label = COMMAND_LABELS[command];
+    const label = vscode.l10n.t(COMMAND_LABELS[command]);
     const available = await vscode.commands.getCommands(true);
-    if (!available.includes(command)) return { ok: false, message: `“ProdLens: ${label}” is not available in this version of ProdLens.` };
+    if (!available.includes(command)) return { ok: false, message: vscode.l10n.t('“ProdLens: {0}” is not available in this version of ProdLens.', label) };
     await vscode.commands.executeCommand(command);
-    return { ok: true, message: `Ran “ProdLens: ${label}”.` };
+    return { ok: true, message: vscode.l10n.t('Ran “ProdLens: {0}”.', label) };
   }
 }
 
