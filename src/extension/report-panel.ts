@@ -146,7 +146,7 @@ export class ReportPanel extends Disposable {
     this._register(toDisposable(() => panel.dispose()));
     void this.watchStore().catch((err) => log.warn(`live updates are off: ${(err as Error).message}`));
     const asUri = (...p: string[]) => panel.webview.asWebviewUri(vscode.Uri.joinPath(ext, ...p)).toString();
-    panel.webview.html = webviewHtml({ cspSource: panel.webview.cspSource, nonce: makeNonce(), scriptUri: asUri('dist', 'webview.js'), styleUri: asUri('dist', 'webview.css') });
+    panel.webview.html = webviewHtml({ cspSource: panel.webview.cspSource, nonce: makeNonce(), scriptUri: asUri('dist', 'webview.js'), styleUri: asUri('dist', 'webview.css'), locale: vscode.env.language });
   }
 
   /** The model last posted to the page (integration tests compare the rendered page with it). */

@@ -4,11 +4,9 @@
  */
 import type { ReportModel, SessionRow } from '../../core/report/model';
 import { h } from '../dom';
-import { formatCount, formatDuration, formatValue } from '../format';
+import { formatCount, formatDuration, formatStart, formatValue } from '../format';
 import { dataTable, section, type Column } from './section';
 import type { RowFilters } from './tables';
-
-const startFormat = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 export function sessionsSection(model: ReportModel, filters?: RowFilters): HTMLElement | null {
   const rows = model.sessions;
@@ -19,7 +17,7 @@ export function sessionsSection(model: ReportModel, filters?: RowFilters): HTMLE
     {
       key: 'start',
       label: 'Start (UTC)',
-      cell: (r) => startFormat.format(new Date(r.start)),
+      cell: (r) => formatStart(r.start),
       action: filters ? (r) => ({ label: 'Filter the report to this day', run: () => filters.period(r.day, r.day), focusKey: `session-day-${r.sessionId}` }) : undefined,
     },
     { key: 'duration', label: 'Duration', numeric: true, cell: (r) => formatDuration(r.durationMs) },

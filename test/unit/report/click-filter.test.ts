@@ -200,6 +200,39 @@ describe('report page: click to filter, group by week and month (headless Chromi
   });
 });
 
+describe('report page in VS Code’s display language', function () {
+  this.timeout(120_000);
+  it('writes numbers, money, percentages and days for vscode.env.language (German here)', async () => {
+    await buildPage();
+    const [browser, server, store] = await Promise.all([launch(), startPageServer(undefined, 'de'), fixtureStore({ lastDay: LAST, days: 40 })]);
+    try {
+      const page = await browser.newPage();
+      const problems = await watch(page);
+      await attachHost(page, store, NOW);
+      await page.goto(server.url);
+      await rendered(page);
+      const model = buildReport(store, THIRTY, { prices, nowMs: NOW });
+      const card = async (key: string) => (await page.locator(`[data-headline="${key}"] .card-value`).textContent())!;
+      const tokens = model.headline.find((h) => h.key === 'total_tokens')!.value!;
+      assert.ok(tokens > 1_000_000);
+      // German: dots group thousands, the comma is the decimal sign, the currency follows the amount.
+      assert.match(await card('total_tokens'), /^\d{1,3}(\.\d{3})+$/);
+      assert.equal(Number((await card('total_tokens')).replace(/\./g, '')), tokens);
+      const cost = model.headline.find((h) => h.key === 'cost_usd')!.value!;
+      const shownCost = await card('cost_usd');
+      assert.match(shownCost, /^\d+,\d{2}\s\$$/);
+      assert.ok(Math.abs(Number(shownCost.replace(/\s\$$/, '').replace(',', '.')) - cost) <= 0.005);
+      assert.match(await card('error_rate'), /^\d+,\d\s%$/);
+      assert.equal((await page.locator('#range').textContent())!.replace(/\s+/g, ' '), '26. Mai 2026 – 24. Juni 2026 (UTC days)');
+      assert.deepEqual([problems.console, problems.csp], [[], []]);
+    } finally {
+      await browser.close();
+      await server.close();
+      await store.close();
+    }
+  });
+});
+
 describe('standalone report: grouping without a host', function () {
   this.timeout(120_000);
   it('opens grouped as exported (--group week), switches to months, and offers no filter clicks it cannot apply', async () => {
