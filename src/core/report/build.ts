@@ -10,6 +10,7 @@ import { applyModelSeries } from './model-filter';
 import { modelDays, modelNames, modelSessions, modelWhere } from '../store/model-series';
 import { sessionsInRange } from '../store/usage-reader';
 import { SESSIONS_LISTED, type SessionRow } from './model';
+import { distinctSessions } from '../store/model-series';
 import { breakdown, deadLetters, efficiency, headline, models, periodTotals, sessionCount, sourceHealth, type Where } from './sections';
 
 export interface ReportOptions {
@@ -85,12 +86,12 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
       totalEvents,
     },
     definitions: DEFINITIONS,
-    ...sessionsSection(store, since, until, { ...dims, model }),
+    ...sessionsSection(store, since, until, { ...dims, model }, model === null ? distinctSessions(db, since, until, dims) : modelSessions(db, forModel(since, until)).total),
   };
 }
 
-function sessionsSection(store: Store, since: string, until: string, f: Parameters<typeof sessionsInRange>[3]): Pick<ReportModel, 'sessions' | 'sessionsTotal'> {
-  const { sessions, total } = sessionsInRange(store, since, until, f, SESSIONS_LISTED);
+function sessionsSection(store: Store, since: string, until: string, f: Parameters<typeof sessionsInRange>[3], total: number): Pick<ReportModel, 'sessions' | 'sessionsTotal'> {
+  const sessions = sessionsInRange(store, since, until, f, SESSIONS_LISTED);
   const rows: SessionRow[] = sessions.map((s) => ({
     sessionId: s.sessionId,
     agent: s.agent,

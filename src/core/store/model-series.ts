@@ -86,3 +86,22 @@ export function modelSessions(db: Database, f: ModelFilter): { perDay: Map<strin
 export function modelNames(db: Database): Array<string | null> {
   return (db.exec('SELECT DISTINCT model FROM daily_model_totals ORDER BY model IS NULL, model')[0]?.values ?? []).map((v) => v[0] as string | null);
 }
+
+/** Distinct sessions active in a period (each once, whatever its sources), from the session index. */
+export function distinctSessions(db: Database, since: string, until: string, f: { repo?: string | null; developer?: string | null; source?: string | null }): number {
+  const parts = ['first_day <= ?', 'last_day >= ?'];
+  const params: SqlValue[] = [until, since];
+  if (f.repo !== undefined && f.repo !== null) {
+    parts.push('repo_slug IS ?');
+    params.push(f.repo || null);
+  }
+  if (f.developer !== undefined && f.developer !== null) {
+    parts.push('developer_id IS ?');
+    params.push(f.developer || null);
+  }
+  if (f.source) {
+    parts.push('source = ?');
+    params.push(f.source);
+  }
+  return Number(db.exec(`SELECT COUNT(DISTINCT session_id) FROM session_index WHERE ${parts.join(' AND ')}`, params)[0]?.values[0]?.[0] ?? 0);
+}

@@ -10,9 +10,10 @@ import { shiftDay } from '../../../src/core/day';
 import { buildReport } from '../../../src/core/report/build';
 import { groupSeries } from '../../../src/core/report/grouping';
 import type { ReportFilter, ReportModel } from '../../../src/core/report/model';
-import type { Store } from '../../../src/core/store/store';
 import { cli } from '../helpers/cli';
-import { prices, tempDir } from '../helpers/events';
+import { Store } from '../../../src/core/store/store';
+import { sessionsInRange } from '../../../src/core/store/usage-reader';
+import { batchOf, event, prices, sqlLoader, tempDir } from '../helpers/events';
 import { buildPage } from './browser';
 import { fixtureNow, fixtureStore } from './fixture';
 
@@ -96,7 +97,7 @@ describe('report grouping, model filter and sessions', function () {
     const m = report({ since, until: LAST });
     const rows = m.sessions!;
     assert.ok(rows.length > 5 && rows.length <= 100);
-    assert.equal(m.sessionsTotal, rows.length);
+    assert.ok(m.sessionsTotal! >= rows.length, 'every session of the week is listed (the total also counts sessions without a request)');
     // Every request of the fixture belongs to a session.
     assert.equal(rows.reduce((a, s) => a + s.requests, 0), head(m, 'requests'));
     for (const s of rows) {
@@ -114,6 +115,37 @@ describe('report grouping, model filter and sessions', function () {
     const repo = report({ since, until: LAST, repo: 'acme/web' });
     assert.ok(repo.sessions!.every((s) => s.repo === 'acme/web'));
     assert.equal(repo.sessions!.reduce((a, s) => a + s.requests, 0), head(repo, 'requests'));
+  });
+
+  it('lists the newest sessions of a long range by reading its last days first, completing sessions that began earlier', async () => {
+    const day0 = '2026-01-01';
+    const small = await Store.open({ path: null, sql: await sqlLoader.load() });
+    try {
+      const events = [];
+      for (let t = 0; t < 60; t++) {
+        const day = shiftDay(day0, t);
+        for (let k = 0; k < 3; k++) for (let r = 0; r < 2; r++) events.push(event({ id: `${t}-${k}-${r}`, time: `${day}T1${k}:0${r}:00Z`, session_id: `s-${day}-${k}` }));
+      }
+      // One session active on the first and the last day: it began first, whatever the window read.
+      events.push(event({ id: 'long-a', time: `${day0}T08:00:00Z`, session_id: 'long' }), event({ id: 'long-b', time: `${shiftDay(day0, 59)}T23:00:00Z`, session_id: 'long' }));
+      await small.ingest(batchOf(events));
+      const until = shiftDay(day0, 59);
+      const top = sessionsInRange(small, day0, until, {}, 10);
+      assert.deepEqual(
+        top.map((s) => s.sessionId),
+        [2, 1, 0, 2, 1, 0, 2, 1, 0, 2].map((k, i) => `s-${shiftDay(until, -Math.floor(i / 3))}-${k}`),
+        'the ten newest starts; the long session began 59 days earlier',
+      );
+      const all = sessionsInRange(small, day0, until, {}, 1000);
+      assert.equal(all.length, 60 * 3 + 1);
+      const long = all.find((s) => s.sessionId === 'long')!;
+      assert.deepEqual([long.requests, new Date(long.startMs).toISOString(), all.at(-1)!.sessionId], [2, `${day0}T08:00:00.000Z`, 'long']);
+      // A range starting later cuts it there.
+      const cut = sessionsInRange(small, shiftDay(day0, 30), until, {}, 1000).find((s) => s.sessionId === 'long')!;
+      assert.equal(cut.requests, 1);
+    } finally {
+      await small.close();
+    }
   });
 
   it('prodlens report --group week|month: "grouped" in --json, a period table in text; other values are refused', async () => {
