@@ -230,7 +230,7 @@ export interface ReportModel {
   definitions: Record<string, string>;
   /** The period's agent sessions, newest start first: the newest `SESSIONS_LISTED` of `sessionsTotal`. */
   sessions?: SessionRow[];
-  /** How many agent sessions the period has in all. */
+  /** Sessions active in the period, each once (under a model filter: those with a request to it). */
   sessionsTotal?: number;
   /** The series by week or month, when asked for (`prodlens report --group week|month`). */
   grouped?: GroupedSeries;
