@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import { LocaleFormat } from '../core/locale-format';
+import { FolderAttributor } from '../sources/git/attribution';
+import { GitRunner } from '../sources/git/node-git';
 import { importPaths } from '../sources/import-paths';
+import { readConfig } from './config';
 import type { ProdLensServices } from './services';
 
 /**
@@ -34,6 +37,8 @@ export function registerImportCommand(services: ProdLensServices): vscode.Dispos
             prices: services.prices,
             logger: log,
             signal: controller.signal,
+            // The folders' own repository and git identity only: imported files may be another developer's.
+            attribute: new FolderAttributor({ git: vscode.workspace.isTrusted ? new GitRunner(readConfig().git.path) : null }).hook,
             onProgress: (p) => {
               const pct = p.filesTotal ? Math.floor((100 * p.filesDone) / p.filesTotal) : 0;
               progress.report({ message: vscode.l10n.t('{0} records, file {1} of {2}', fmt.integer(p.records), p.filesDone + 1, p.filesTotal), increment: pct - last });

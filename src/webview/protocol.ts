@@ -34,6 +34,8 @@ export const ViewFilterSchema = v.object({
   source: dimension,
   /** A model (a click on a model row); null: all. Older saved states without it mean all. */
   model: v.optional(dimension, null),
+  /** Every author's commits and PRs (the team view); absent or false: the developer's own (personal report). */
+  allDevelopers: v.optional(v.boolean()),
 });
 /** The filter as the page's controls hold it (periods unresolved: the host knows what "today" is). */
 export type ViewFilter = v.InferOutput<typeof ViewFilterSchema>;

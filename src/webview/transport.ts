@@ -113,7 +113,12 @@ export class StandaloneTransport implements Transport {
   loadState(): ViewState {
     const s = parseViewState(null);
     const all = this.data.models.all.filter;
-    return { ...s, ...(this.data.group ? { group: this.data.group } : {}), filter: { ...s.filter, period: 'all', repo: all.repo, developer: all.developer, source: all.source, model: all.model ?? null } };
+    const team = this.data.models.all.attribution?.scope === 'all';
+    return {
+      ...s,
+      ...(this.data.group ? { group: this.data.group } : {}),
+      filter: { ...s.filter, period: 'all', repo: all.repo, developer: all.developer, source: all.source, model: all.model ?? null, ...(team ? { allDevelopers: true } : {}) },
+    };
   }
 
   saveState(): void {

@@ -19,7 +19,7 @@ function filtering<R>(col: Column<R>, what: string, key: (r: R) => string | null
 }
 
 const MODEL_COLUMNS: Column<ModelRow>[] = [
-  { key: 'model', label: 'Model', cell: (r) => r.model ?? '(unknown model)' },
+  { key: 'model', label: 'Model', cell: (r) => (r.editorUnknown ? 'editor (model unknown)' : r.model ?? '(unknown model)') },
   { key: 'requests', label: 'Requests', numeric: true, cell: (r) => formatCount(r.requests) },
   { key: 'errors', label: 'Errors', numeric: true, cell: (r) => formatCount(r.errors) },
   { key: 'totalTokens', label: 'Tokens (in + out)', numeric: true, cell: (r) => formatCount(r.totalTokens) },
@@ -37,7 +37,7 @@ export function modelsSection(model: ReportModel, filters?: RowFilters): HTMLEle
   return section(
     'models',
     'Models',
-    model.models.length ? dataTable('Requests, tokens, cost and acceptance per model', columns, model.models, (r) => r.model ?? '') : h('p', { class: 'muted' }, 'No model activity in this period.'),
+    model.models.length ? dataTable('Requests, tokens, cost and acceptance per model', columns, model.models, (r) => (r.editorUnknown ? 'editor (model unknown)' : r.model ?? '')) : h('p', { class: 'muted' }, 'No model activity in this period.'),
     unpriced
       ? h('p', { class: 'muted', id: 'unpriced-note' }, `${formatCount(unpriced)} requests went to models the price table (${model.priceTable}) does not know; they are counted but not priced.`)
       : null,
