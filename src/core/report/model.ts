@@ -5,6 +5,8 @@
  */
 import type { SeriesKey } from '../analyze/series';
 import type { GroupedSeries } from './grouping';
+import type { ExperimentSummary } from '../experiments/analysis';
+import type { PerceivedSection } from './perceived';
 
 export const REPORT_SCHEMA_VERSION = 3;
 
@@ -269,4 +271,8 @@ export interface ReportModel {
   grouped?: GroupedSeries;
   /** Whose outcomes the series count and how well AI rows are attributed (absent in models built before it). */
   attribution?: Attribution;
+  /** Experience sampling: survey ratings next to the rated sessions' measures (absent without answers). */
+  perceived?: PerceivedSection | null;
+  /** The newest self-experiment overlapping the period, analysed as of generation (absent without one). */
+  experiment?: ExperimentSummary | null;
 }
