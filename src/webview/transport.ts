@@ -103,7 +103,11 @@ export class StandaloneTransport implements Transport {
     const s = parseViewState(null);
     const all = this.data.models.all.filter;
     const team = this.data.models.all.attribution?.scope === 'all';
-    return { ...s, filter: { ...s.filter, period: 'all', repo: all.repo, developer: all.developer, source: all.source, ...(team ? { allDevelopers: true } : {}) } };
+    return {
+      ...s,
+      ...(this.data.group ? { group: this.data.group } : {}),
+      filter: { ...s.filter, period: 'all', repo: all.repo, developer: all.developer, source: all.source, model: all.model ?? null, ...(team ? { allDevelopers: true } : {}) },
+    };
   }
 
   saveState(): void {
