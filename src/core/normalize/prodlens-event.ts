@@ -56,7 +56,6 @@ const EventSchema = v.strictObject({
   price_version: v.optional(v.unknown()),
   device_id: v.optional(v.unknown()),
 });
-export type ProdLensEvent = v.InferInput<typeof EventSchema>;
 
 
 /** Shape test used by the detector: an object with `timestamp` and a string `kind`. */

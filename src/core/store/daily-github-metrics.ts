@@ -89,13 +89,3 @@ function first(stmt: ReturnType<Database['prepare']>, params: (string | number)[
 export function nextDay(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
-
-/** The definitions of the daily_github_metrics columns, worded for the report (docs/outcomes.md). */
-export const GITHUB_METRIC_DEFINITIONS: Readonly<Record<string, string>> = {
-  commit_count: "Commits on the UTC day of their author date, once per SHA; merge commits and commits no longer on any branch (amended, rebased) excluded.",
-  lines_added: 'Lines added by those commits (git --numstat; commits known only from GitHub add 0).',
-  lines_removed: 'Lines removed by those commits (git --numstat; commits known only from GitHub add 0).',
-  merged_pr_count: 'Pull requests merged on the UTC day.',
-  avg_merge_hours: 'Mean hours from creation to merge of the pull requests merged that day (also when merged after a reopen).',
-  reopened_pr_count: "Pull requests with a 'reopened' event on the UTC day (one per PR per day).",
-};
