@@ -6,7 +6,7 @@ import { emptyIngestResult, type Batch, type IngestResult } from '../model';
 import { silentLogger, systemClock, type Clock, type Logger } from '../ports';
 import { DayRollups } from './day-rollups';
 import { EventWriter } from './event-writer';
-import { Journal, listSegments, readSegment } from './journal';
+import { Journal, listSegments, readSegmentRecords, setAside } from './journal';
 import { acquireLock, releaseLock } from './lock';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { transaction } from './transaction';
@@ -96,24 +96,30 @@ export class Store {
     if (opts.path) {
       mkdirSync(path.dirname(opts.path), { recursive: true });
       acquireLock(opts.path);
-      try {
-        db = loadFirstGood(options.sql, opts.path, clock, report);
-      } catch (err) {
-        releaseLock(opts.path);
-        throw err;
-      }
     }
-    db ??= new options.sql.Database();
-    tune(db);
-    migrate(db);
-    const covered = Number((db.exec("SELECT value FROM meta WHERE key = 'journal_gen'")[0]?.values[0]?.[0] as string | undefined) ?? 0);
-    const journal = opts.path ? Journal.open(opts.path, covered, logger) : undefined;
-    const store = new Store(opts, db, report, journal);
-    if (!store.getMeta('device_id')) store.setMeta('device_id', randomUUID());
-    if (opts.path) store.replayJournal();
-    for (const m of report.movedAside) logger.warn(`moved damaged ${m.file} to ${m.movedTo} (${m.reason}); rebuilt from ${report.loadedFrom} and the journal`);
-    if (report.replayedBatches) logger.info(`replayed ${report.replayedBatches} journal batches`);
-    return store;
+    // Whatever fails from here on, the lock is released: a failed open must not block the next one.
+    try {
+      if (opts.path) db = loadFirstGood(options.sql, opts.path, clock, report);
+      db ??= new options.sql.Database();
+      tune(db);
+      migrate(db);
+      const covered = Number((db.exec("SELECT value FROM meta WHERE key = 'journal_gen'")[0]?.values[0]?.[0] as string | undefined) ?? 0);
+      const journal = opts.path ? Journal.open(opts.path, covered, logger) : undefined;
+      const store = new Store(opts, db, report, journal);
+      if (!store.getMeta('device_id')) store.setMeta('device_id', randomUUID());
+      if (opts.path) store.replayJournal();
+      for (const m of report.movedAside) logger.warn(`moved damaged ${m.file} to ${m.movedTo} (${m.reason}); rebuilt from ${report.loadedFrom} and the journal`);
+      if (report.replayedBatches) logger.info(`replayed ${report.replayedBatches} journal batches`);
+      return store;
+    } catch (err) {
+      try {
+        db?.close();
+      } catch {
+        // Closing a half-opened database cannot make things worse.
+      }
+      if (opts.path) releaseLock(opts.path);
+      throw err;
+    }
   }
 
   /**
@@ -303,19 +309,46 @@ export class Store {
     return result;
   }
 
+  /**
+   * Replays the journal segments the snapshot does not cover, batch by batch. A record that cannot be read
+   * or applied is set aside in `<segment>.bad` (read-only opens only count it) and the rest still replays:
+   * one bad record never stops the database from opening.
+   */
   private replayJournal(): void {
+    const setAsideTo = new Map<string, number>();
+    let tornTail = 0;
     for (const seg of listSegments(this.opts.path!)) {
       if (seg.gen <= this.coveredGen) continue;
-      const { batches, unreadable } = readSegment(seg.path);
-      this.openReport.unreadableJournalLines += unreadable;
-      for (const b of batches) {
-        this.apply(b);
-        this.openReport.replayedBatches += 1;
+      for (const r of readSegmentRecords(seg.path)) {
+        let reason: string;
+        let raw: Buffer;
+        if (r.ok) {
+          try {
+            this.apply(r.batch);
+            this.openReport.replayedBatches += 1;
+            continue;
+          } catch (err) {
+            reason = `cannot apply: ${(err as Error).message.slice(0, 200)}`;
+            raw = Buffer.from(JSON.stringify({ v: 1, e: r.batch.events, m: r.batch.metrics, d: r.batch.rejects }));
+          }
+        } else {
+          reason = r.reason;
+          raw = r.raw;
+        }
+        this.openReport.unreadableJournalLines += 1;
+        if (!r.ok && r.last) tornTail += 1;
+        if (this.opts.readOnly || !raw.length) continue;
+        try {
+          const q = setAside(seg.path, raw);
+          setAsideTo.set(q, (setAsideTo.get(q) ?? 0) + 1);
+        } catch (err) {
+          this.opts.logger.error(`cannot set an unreadable journal record aside: ${(err as Error).message}`);
+        }
+        this.opts.logger.warn(`journal ${seg.path}: a record could not be replayed (${reason})`);
       }
     }
-    if (this.openReport.unreadableJournalLines) {
-      this.opts.logger.warn(`skipped ${this.openReport.unreadableJournalLines} unreadable journal line(s) (writes interrupted before they were acknowledged)`);
-    }
+    for (const [q, n] of setAsideTo) this.opts.logger.warn(`set ${n} unreadable journal record(s) aside in ${q}; the rest of the journal was replayed`);
+    if (tornTail) this.opts.logger.info(`${tornTail} journal segment(s) ended in a torn record (a write interrupted before it was acknowledged)`);
   }
 
   private scheduleSnapshot(): void {
