@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Batch } from '../core/model';
-import { excerpt } from '../core/normalize/result';
+import { describeInput, excerpt } from '../core/normalize/result';
 import { scoped, silentLogger, systemClock, type Clock, type Logger } from '../core/ports';
 import type { Store } from '../core/store/store';
 import { ActivityTracker } from './activity';
@@ -14,9 +14,6 @@ import { bodyFormat, MalformedBody, parseAndNormalize, ROUTES, type BodyFormat, 
 
 /** gRPC status codes used in error bodies (OTLP/HTTP answers errors with a google.rpc.Status). */
 const GRPC = { INVALID_ARGUMENT: 3, NOT_FOUND: 5, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, UNIMPLEMENTED: 12, INTERNAL: 13, UNAVAILABLE: 14, UNAUTHENTICATED: 16 } as const;
-
-/** Strings this long in an unparseable body may be prompt text: elided from dead-letter excerpts. */
-const LONG_STRING = /"(?:[^"\\]|\\.){64,}"/g;
 
 /** What GET /health answers (no secrets: never the token or the database path). */
 export interface HealthReport {
@@ -202,7 +199,7 @@ export class CollectorServer {
       ({ batch, signal } = parseAndNormalize(route, format, body, this.opts.normalizers, { prices: this.opts.prices(), receivedAt }));
     } catch (err) {
       if (!(err instanceof MalformedBody)) throw err;
-      await this.deadLetter(route, err.message, protobuf ? body.subarray(0, 200) : body.subarray(0, 2000).toString('utf8').replace(LONG_STRING, '"[long string elided]"'));
+      await this.deadLetter(route, err.message, body, err.path);
       return this.fail(res, protobuf, 400, GRPC.INVALID_ARGUMENT, err.message);
     }
     fillWorkspaceDefaults(batch, this.opts.defaults?.());
@@ -235,10 +232,15 @@ export class CollectorServer {
   }
 
   /** Keeps an unreadable body as a dead letter (best effort: the 400 goes out even if the store is down). */
-  private async deadLetter(route: Route, reason: string, payload: unknown): Promise<void> {
+  private async deadLetter(route: Route, reason: string, payload: Buffer | string, path?: string): Promise<void> {
     try {
       const store = await this.openStore();
-      await store.ingest({ events: [], metrics: [], rejects: [{ received_at: new Date(this.clock.now()).toISOString(), source: route.source, reason, excerpt: excerpt(payload, 600) }] });
+      const d = describeInput(payload);
+      await store.ingest({
+        events: [],
+        metrics: [],
+        rejects: [{ received_at: new Date(this.clock.now()).toISOString(), source: route.source, reason, excerpt: excerpt(payload), bytes: d.bytes, hash: d.hash, path: path ?? '$' }],
+      });
     } catch (err) {
       this.logger.warn(`cannot record a dead letter: ${(err as Error).message}`);
     }

@@ -5,6 +5,7 @@ import type { Database, SqlJsStatic } from 'sql.js';
 import { emptyIngestResult, type Batch, type IngestResult } from '../model';
 import { silentLogger, systemClock, type Clock, type Logger } from '../ports';
 import { DayRollups } from './day-rollups';
+import { sealDeadLetters } from './dead-letters';
 import { EventWriter } from './event-writer';
 import { Journal, listSegments, readSegmentRecords, setAside } from './journal';
 import { acquireLock, releaseLock } from './lock';
@@ -168,6 +169,7 @@ export class Store {
    */
   async ingest(batch: Batch): Promise<IngestResult> {
     this.assertWritable();
+    sealDeadLetters(batch);
     const flushed = this.opts.journal ? this.journal?.append(stampDevice(batch, this.deviceId)) : undefined;
     const result = this.apply(batch);
     await flushed;
@@ -180,6 +182,7 @@ export class Store {
    */
   ingestUnjournaled(batch: Batch): IngestResult {
     this.assertWritable();
+    sealDeadLetters(batch);
     return this.apply(batch);
   }
 
