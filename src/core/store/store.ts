@@ -11,7 +11,7 @@ import { Journal, listSegments, readSegmentRecords, setAside } from './journal';
 import { acquireLock, releaseLock } from './lock';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { transaction } from './transaction';
-import { backupPath, checkSnapshot, moveAside, readSnapshot, writeSnapshotAtomic } from './snapshot';
+import { backupPath, checkSnapshot, moveAside, readSnapshot, SIZE_WARNING_BYTES, writeSnapshotAtomic } from './snapshot';
 
 export interface StoreOptions {
   /** Database file; null keeps everything in memory (tests, dry runs). */
@@ -65,6 +65,7 @@ export class Store {
   private coveredGen: number;
   private closed = false;
   private bulkRunning: Promise<void> | undefined;
+  private sizeWarned = false;
 
   private constructor(
     private readonly opts: Required<Omit<StoreOptions, 'path' | 'sql' | 'readOnly'>> & { path: string | null; readOnly?: boolean },
@@ -383,6 +384,13 @@ export class Store {
     // The previous snapshot (now .bak) covers `this.coveredGen`; segments up to it are in both files.
     this.journal?.removeThrough(this.coveredGen);
     this.coveredGen = gen;
+    if (bytes.length > SIZE_WARNING_BYTES && !this.sizeWarned) {
+      this.sizeWarned = true;
+      this.opts.logger.warn(
+        `the database is ${(bytes.length / 1048576).toFixed(0)} MiB; sql.js keeps it in memory and cannot open files over about 2 GiB. ` +
+          'Set prodlens.retention.days (or run `prodlens prune --keep-days N`) to keep it smaller.',
+      );
+    }
     this.opts.logger.debug(`snapshot ${bytes.length} bytes in ${this.opts.clock.now() - started} ms`);
   }
 
@@ -408,7 +416,15 @@ function stampDevice(batch: Batch, deviceId: string): Batch {
  */
 function loadFirstGood(sql: SqlJsStatic, p: string, clock: Clock, report: OpenReport, moveDamaged = true): Database | undefined {
   for (const [file, from] of [[p, 'snapshot'], [backupPath(p), 'backup']] as const) {
-    const bytes = readSnapshot(file);
+    let bytes: Uint8Array | null;
+    try {
+      bytes = readSnapshot(file);
+    } catch (err) {
+      // Too large for sql.js, or an I/O error: kept aside (a later snapshot must not replace it) and the
+      // backup is tried.
+      if (moveDamaged) report.movedAside.push({ file, movedTo: moveAside(file, clock.now()), reason: (err as Error).message });
+      continue;
+    }
     if (!bytes) continue;
     let reason = checkSnapshot(bytes);
     let db: Database | undefined;
