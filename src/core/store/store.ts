@@ -23,8 +23,15 @@ export interface StoreOptions {
   journal?: boolean;
   /** Debounce of the snapshot after a change, ms. */
   snapshotDelayMs?: number;
-  /** Longest a change waits for a snapshot under continuous load, ms. */
+  /** Longest a change waits for a snapshot under continuous load, ms (changes not in the journal). */
   snapshotMaxDelayMs?: number;
+  /**
+   * Changes that are safe in the journal (collector ingests, replay, rollups derived from them) are
+   * snapshotted only this often, ms (default 60 min), or sooner by journal size; always on close.
+   */
+  snapshotIntervalMs?: number;
+  /** Journal bytes since the last snapshot that trigger one (default max(16 MiB, ¼ of the last snapshot)). */
+  snapshotJournalBytes?: number;
   /**
    * Read what another process (VS Code) has written, without taking its lock or changing any file: the
    * snapshot is loaded and the journal replayed into memory; nothing is ever written back. For reports on a
@@ -59,6 +66,12 @@ export class Store {
   private readonly listeners = new Set<ChangeListener>();
   private dirty = false;
   private firstDirtyAt = 0;
+  /** Some change since the last snapshot is not in the journal: snapshot soon (debounced). */
+  private unjournaled = false;
+  private lastSnapshotAt = 0;
+  private lastSnapshotBytes = 0;
+  /** Snapshots written and their bytes since open (bench, diagnostics). */
+  readonly snapshotStats = { count: 0, bytes: 0, lastMs: 0 };
   private timer: NodeJS.Timeout | undefined;
   private snapshotting: Promise<void> | undefined;
   /** Journal generation covered by the snapshot currently on disk. */
@@ -79,6 +92,8 @@ export class Store {
     this.writer = new EventWriter(db, () => this.deviceId);
     this.rollups = new DayRollups(db);
     this.coveredGen = Number(this.getMeta('journal_gen') ?? 0);
+    this.lastSnapshotAt = opts.clock.now();
+    this.lastSnapshotBytes = db.exec('PRAGMA page_count')[0]?.values[0]?.[0] as number * (db.exec('PRAGMA page_size')[0]?.values[0]?.[0] as number) || 0;
   }
 
   static async open(options: StoreOptions): Promise<Store> {
@@ -92,6 +107,8 @@ export class Store {
       journal: options.journal ?? options.path !== null,
       snapshotDelayMs: options.snapshotDelayMs ?? 2000,
       snapshotMaxDelayMs: options.snapshotMaxDelayMs ?? 30000,
+      snapshotIntervalMs: options.snapshotIntervalMs ?? 60 * 60_000,
+      snapshotJournalBytes: options.snapshotJournalBytes ?? 0,
     };
     const report: OpenReport = { loadedFrom: 'empty', movedAside: [], replayedBatches: 0, unreadableJournalLines: 0 };
     let db: Database | undefined;
@@ -133,7 +150,7 @@ export class Store {
     const logger = options.logger ?? silentLogger;
     const clock = options.clock ?? systemClock;
     if (!options.path) throw new Error('a read-only store needs a database path');
-    const opts = { path: options.path, logger, clock, journal: false, snapshotDelayMs: 0, snapshotMaxDelayMs: 0, readOnly: true };
+    const opts = { path: options.path, logger, clock, journal: false, snapshotDelayMs: 0, snapshotMaxDelayMs: 0, snapshotIntervalMs: 0, snapshotJournalBytes: 0, readOnly: true };
     for (let attempt = 1; ; attempt++) {
       const report: OpenReport = { loadedFrom: 'empty', movedAside: [], replayedBatches: 0, unreadableJournalLines: 0 };
       const db = loadFirstGood(options.sql, options.path, clock, report, false) ?? new options.sql.Database();
@@ -172,7 +189,7 @@ export class Store {
     this.assertWritable();
     sealDeadLetters(batch);
     const flushed = this.opts.journal ? this.journal?.append(stampDevice(batch, this.deviceId)) : undefined;
-    const result = this.apply(batch);
+    const result = this.apply(batch, flushed !== undefined);
     await flushed;
     return result;
   }
@@ -219,7 +236,8 @@ export class Store {
       this.rollups.refreshDays(days.length);
       this.db.run('DELETE FROM dirty_days');
     });
-    this.markDirty();
+    // Derived from the events: rebuilt after a crash from the journal, so no hurry to snapshot.
+    this.noteChange([], true);
     return days;
   }
 
@@ -269,8 +287,14 @@ export class Store {
 
   /** Called after writes made directly through `db` (outcome sync, caches) so they reach the snapshot. */
   markDirty(days: string[] = []): void {
+    this.noteChange(days, false);
+  }
+
+  /** `recoverable`: the change is in the journal (or derived from what is), so a crash cannot lose it. */
+  private noteChange(days: string[], recoverable: boolean): void {
     if (!this.dirty) this.firstDirtyAt = this.opts.clock.now();
     this.dirty = true;
+    if (!recoverable) this.unjournaled = true;
     this.scheduleSnapshot();
     if (days.length) for (const l of this.listeners) l({ days });
   }
@@ -305,11 +329,11 @@ export class Store {
     }
   }
 
-  private apply(batch: Batch): IngestResult {
+  private apply(batch: Batch, journaled = false): IngestResult {
     const result = emptyIngestResult();
     if (!batch.events.length && !batch.metrics.length && !batch.rejects.length) return result;
     const days = this.writer.write(batch, result, new Date(this.opts.clock.now()).toISOString());
-    this.markDirty(days);
+    this.noteChange(days, journaled);
     return result;
   }
 
@@ -328,7 +352,7 @@ export class Store {
         let raw: Buffer;
         if (r.ok) {
           try {
-            this.apply(r.batch);
+            this.apply(r.batch, true);
             this.openReport.replayedBatches += 1;
             continue;
           } catch (err) {
@@ -355,8 +379,36 @@ export class Store {
     if (tornTail) this.opts.logger.info(`${tornTail} journal segment(s) ended in a torn record (a write interrupted before it was acknowledged)`);
   }
 
+  /**
+   * When to write the snapshot. Changes only in memory (imports, checkpoints, caches) are written a
+   * debounce after they stop, at the latest `snapshotMaxDelayMs` after the first. Changes already safe in
+   * the journal are written by time (`snapshotIntervalMs` since the last snapshot) or journal size, so a
+   * database receiving a trickle of events is not rewritten whole every few seconds (issue 14: 11 GB an
+   * hour at 200k events).
+   */
   private scheduleSnapshot(): void {
     if (!this.opts.path || this.closed || this.opts.readOnly) return;
+    if (!this.unjournaled) {
+      const journalBytes = this.journal?.bytesSinceRotate ?? 0;
+      const threshold = this.opts.snapshotJournalBytes || Math.max(16 * 1024 * 1024, Math.floor(this.lastSnapshotBytes / 4));
+      const due = this.lastSnapshotAt + this.opts.snapshotIntervalMs - this.opts.clock.now();
+      if (journalBytes >= threshold || due <= 0) {
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.flush().catch((err: Error) => this.opts.logger.error(`snapshot failed: ${err.message}`));
+        }, 0);
+        this.timer.unref?.();
+        return;
+      }
+      if (this.timer) return; // already scheduled by time
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.flush().catch((err: Error) => this.opts.logger.error(`snapshot failed: ${err.message}`));
+      }, due);
+      this.timer.unref?.();
+      return;
+    }
     const waited = this.opts.clock.now() - this.firstDirtyAt;
     const delay = Math.max(0, Math.min(this.opts.snapshotDelayMs, this.opts.snapshotMaxDelayMs - waited));
     if (this.timer) clearTimeout(this.timer);
@@ -374,13 +426,21 @@ export class Store {
     this.db.run("INSERT INTO meta (key, value) VALUES ('journal_gen', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [String(gen)]);
     const bytes = this.db.export();
     this.dirty = false;
+    const wasUnjournaled = this.unjournaled;
+    this.unjournaled = false;
     const started = this.opts.clock.now();
     try {
       await writeSnapshotAtomic(p, bytes);
     } catch (err) {
       this.dirty = true;
+      this.unjournaled ||= wasUnjournaled;
       throw err;
     }
+    this.lastSnapshotAt = this.opts.clock.now();
+    this.lastSnapshotBytes = bytes.length;
+    this.snapshotStats.count += 1;
+    this.snapshotStats.bytes += bytes.length;
+    this.snapshotStats.lastMs = this.opts.clock.now() - started;
     // The previous snapshot (now .bak) covers `this.coveredGen`; segments up to it are in both files.
     this.journal?.removeThrough(this.coveredGen);
     this.coveredGen = gen;
