@@ -1,6 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Batch } from '../core/model';
+import type { Batch, DeadLetter } from '../core/model';
 import { describeInput, excerpt } from '../core/normalize/result';
 import { scoped, silentLogger, systemClock, type Clock, type Logger } from '../core/ports';
 import type { Store } from '../core/store/store';
@@ -202,12 +202,18 @@ export class CollectorServer {
       await this.deadLetter(route, err.message, body, err.path);
       return this.fail(res, protobuf, 400, GRPC.INVALID_ARGUMENT, err.message);
     }
+    const records = batch.events.length + batch.metrics.length + batch.rejects.length;
+    if (records > this.limits.maxRecordsPerRequest) {
+      await this.deadLetter(route, `request of ${records} records is over the ${this.limits.maxRecordsPerRequest}-record limit`, body);
+      return this.fail(res, protobuf, 413, GRPC.RESOURCE_EXHAUSTED, `${records} records in one request is over the limit of ${this.limits.maxRecordsPerRequest}; send smaller batches`);
+    }
+    poolRejects(batch, this.limits.maxDeadLettersPerRequest);
     fillWorkspaceDefaults(batch, this.opts.defaults?.());
 
     let store: Store;
     try {
       store = await this.openStore();
-      await store.ingest(batch);
+      await store.ingestSliced(batch, this.limits.ingestSliceRecords);
     } catch (err) {
       this.logger.error(`cannot store a batch from ${route.path}: ${(err as Error).message}`);
       return this.fail(res, protobuf, 503, GRPC.UNAVAILABLE, 'the ProdLens database is unavailable; retry later', { 'Retry-After': String(Math.max(5, this.limits.retryAfterSeconds)) });
@@ -219,7 +225,7 @@ export class CollectorServer {
 
   /** 200 with `{}`, or OTLP `partialSuccess` naming how many records were dead-lettered and why. */
   private reply(res: ServerResponse, signal: Signal | null, protobuf: boolean, batch: Batch): void {
-    const rejected = batch.rejects.length;
+    const rejected = batch.rejects.reduce((n, r) => n + (r.count ?? 1), 0);
     const message = rejected ? summarizeRejects(batch) : '';
     if (signal && protobuf) return this.send(res, 200, 'application/x-protobuf', encodeOtlpResponse(signal, rejected, message));
     if (signal) {
@@ -300,11 +306,35 @@ function hostIsLoopback(host: string | undefined): boolean {
   return isLoopbackHost(name);
 }
 
+/**
+ * One dead letter per reason (the first of its kind, with a count), at most `max` letters: further reasons
+ * are pooled into one. Reasons that differ only in numbers (`line 7: …`, `line 9: …`) are one reason. A
+ * request of junk lines therefore leaves a handful of letters, not one per line.
+ */
+export function poolRejects(batch: Batch, max: number): void {
+  if (batch.rejects.length <= 1) return;
+  const groups = new Map<string, DeadLetter>();
+  let other: DeadLetter | undefined;
+  for (const r of batch.rejects) {
+    const key = `${r.source}\u0000${r.reason.replace(/\d+/g, '#')}`;
+    const g = groups.get(key);
+    if (g) g.count = (g.count ?? 1) + (r.count ?? 1);
+    else if (groups.size < max - 1 || (groups.size < max && batch.rejects.length <= max)) groups.set(key, { ...r, count: r.count ?? 1 });
+    else if (other) other.count = (other.count ?? 1) + (r.count ?? 1);
+    else other = { ...r, reason: `other reasons (first: ${r.reason})`, count: r.count ?? 1 };
+  }
+  batch.rejects = [...groups.values(), ...(other ? [other] : [])];
+}
+
 /** "3 record(s) rejected: reason (2); other reason (1)" — the most frequent reasons first, bounded. */
 function summarizeRejects(batch: Batch): string {
   const counts = new Map<string, number>();
-  for (const r of batch.rejects) counts.set(r.reason, (counts.get(r.reason) ?? 0) + 1);
+  let total = 0;
+  for (const r of batch.rejects) {
+    counts.set(r.reason, (counts.get(r.reason) ?? 0) + (r.count ?? 1));
+    total += r.count ?? 1;
+  }
   const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 3);
-  const text = `${batch.rejects.length} record(s) rejected: ${top.map(([r, n]) => `${r} (${n})`).join('; ')}`;
+  const text = `${total} record(s) rejected: ${top.map(([r, n]) => `${r} (${n})`).join('; ')}`;
   return text.length > 500 ? `${text.slice(0, 500)}…` : text;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
-import { emptyIngestResult, type Batch, type IngestResult } from '../model';
+import { addIngestResult, emptyIngestResult, type Batch, type IngestResult } from '../model';
 import { silentLogger, systemClock, type Clock, type Logger } from '../ports';
 import { DayRollups } from './day-rollups';
 import { sealDeadLetters } from './dead-letters';
@@ -191,6 +191,30 @@ export class Store {
     const flushed = this.opts.journal ? this.journal?.append(stampDevice(batch, this.deviceId)) : undefined;
     const result = this.apply(batch, flushed !== undefined);
     await flushed;
+    return result;
+  }
+
+  /**
+   * `ingest` for a large batch, in slices of `sliceRecords` records: each slice is journaled and applied,
+   * then the event loop is released (the collector's `/health` and the extension host keep answering).
+   * Resolves once every slice is on disk. A crash part way leaves the slices already journaled; the client
+   * was not acknowledged and retries, and re-sent records are duplicates (idempotent by trace_hash).
+   */
+  async ingestSliced(batch: Batch, sliceRecords = 500): Promise<IngestResult> {
+    const total = batch.events.length + batch.metrics.length + batch.rejects.length;
+    if (total <= sliceRecords) return this.ingest(batch);
+    const result = emptyIngestResult();
+    const pending: Array<Promise<IngestResult>> = [];
+    for (let i = 0; i < batch.events.length; i += sliceRecords) {
+      pending.push(this.ingest({ events: batch.events.slice(i, i + sliceRecords), metrics: [], rejects: [] }));
+      await new Promise<void>((r) => setImmediate(r));
+    }
+    for (let i = 0; i < batch.metrics.length; i += sliceRecords) {
+      pending.push(this.ingest({ events: [], metrics: batch.metrics.slice(i, i + sliceRecords), rejects: [] }));
+      await new Promise<void>((r) => setImmediate(r));
+    }
+    if (batch.rejects.length) pending.push(this.ingest({ events: [], metrics: [], rejects: batch.rejects }));
+    for (const r of await Promise.all(pending)) addIngestResult(result, r);
     return result;
   }
 
