@@ -32,6 +32,8 @@ export interface CollectorLimits {
   maxDeadLettersPerRequest: number;
   /** Records stored per slice of a large request; the event loop is released between slices. */
   ingestSliceRecords: number;
+  /** OTLP/JSON logs bodies at least this large are parsed in a worker thread and normalized in slices. */
+  offThreadParseBytes: number;
 }
 
 export const DEFAULT_LIMITS: CollectorLimits = {
@@ -44,6 +46,7 @@ export const DEFAULT_LIMITS: CollectorLimits = {
   maxRecordsPerRequest: 200_000,
   maxDeadLettersPerRequest: 20,
   ingestSliceRecords: 500,
+  offThreadParseBytes: 1024 * 1024,
 };
 
 /** What the normalizers need from the collector for one document. */

@@ -1,6 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Batch, DeadLetter } from '../core/model';
+import { emptyBatch, mergeBatch, type Batch, type DeadLetter } from '../core/model';
+import { parseLogsOffThread } from './offthread-json';
 import { describeInput, excerpt } from '../core/normalize/result';
 import { scoped, silentLogger, systemClock, type Clock, type Logger } from '../core/ports';
 import type { Store } from '../core/store/store';
@@ -196,7 +197,8 @@ export class CollectorServer {
     let batch: Batch;
     let signal: Signal | null;
     try {
-      ({ batch, signal } = parseAndNormalize(route, format, body, this.opts.normalizers, { prices: this.opts.prices(), receivedAt }));
+      const sliced = await this.parseLargeLogs(route, format, body, receivedAt);
+      ({ batch, signal } = sliced ?? parseAndNormalize(route, format, body, this.opts.normalizers, { prices: this.opts.prices(), receivedAt }));
     } catch (err) {
       if (!(err instanceof MalformedBody)) throw err;
       await this.deadLetter(route, err.message, body, err.path);
@@ -221,6 +223,25 @@ export class CollectorServer {
     this.accepted += 1;
     this.activity.record(batch, this.clock.now());
     this.reply(res, signal, protobuf, batch);
+  }
+
+  /**
+   * A large OTLP/JSON logs body (the big batches agents send) is parsed in a worker thread and normalized
+   * in slices, releasing the event loop between them. Null when the body is small or not logs (the caller
+   * parses it in place).
+   */
+  private async parseLargeLogs(route: Route, format: BodyFormat, body: Buffer, receivedAt: string): Promise<{ batch: Batch; signal: Signal } | null> {
+    if (format !== 'json' || (route.signal !== 'logs' && route.signal !== 'auto') || body.length < this.limits.offThreadParseBytes) return null;
+    const r = await parseLogsOffThread(body, this.limits.ingestSliceRecords);
+    if (r.kind === 'notLogs') return null;
+    if (r.kind === 'invalid') throw new MalformedBody(`invalid JSON: ${r.reason}`);
+    const batch = emptyBatch();
+    const ctx = { prices: this.opts.prices(), receivedAt };
+    for await (const chunk of r.chunks) {
+      mergeBatch(batch, this.opts.normalizers.logs(JSON.parse(chunk), ctx));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return { batch, signal: 'logs' };
   }
 
   /** 200 with `{}`, or OTLP `partialSuccess` naming how many records were dead-lettered and why. */

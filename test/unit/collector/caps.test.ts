@@ -38,4 +38,25 @@ describe('collector caps per request', function () {
     assert.equal(r.status, 200);
     assert.deepEqual(await c.rows('SELECT count(*) FROM sessions'), [[420]]);
   });
+
+  it('parses a large OTLP/JSON logs body in a worker thread and normalizes it in slices, with the same result', async () => {
+    c = await startCollector({ limits: { offThreadParseBytes: 1000, ingestSliceRecords: 40 } });
+    const r = await postJson(c.url, '/v1/logs', claudeApiRequests(333));
+    assert.equal(r.status, 200, r.body.toString());
+    assert.deepEqual(await c.rows('SELECT count(*), count(DISTINCT session_id) FROM sessions'), (await reference(333)));
+    const bad = await request(c.url, { path: '/v1/logs', headers: { ...auth, 'Content-Type': 'application/json' }, body: `{"resourceLogs": [${'{"x":1},'.repeat(500)}` });
+    assert.equal(bad.status, 400);
+    assert.match(bad.json().message, /^invalid JSON/);
+  });
 });
+
+/** What the collector stores for the same records parsed in place (no worker). */
+async function reference(n: number): Promise<unknown[][]> {
+  const ref = await startCollector();
+  try {
+    assert.equal((await postJson(ref.url, '/v1/logs', claudeApiRequests(n))).status, 200);
+    return await ref.rows('SELECT count(*), count(DISTINCT session_id) FROM sessions');
+  } finally {
+    await ref.close();
+  }
+}
