@@ -36,7 +36,11 @@ async function main() {
     process.stdout.write(`stats ${JSON.stringify(stats)}\n`);
     process.exit(0);
   });
-  process.on('SIGUSR2', () => h.reset());
+  // Start of the measured window: event-loop and snapshot statistics from here on.
+  process.on('SIGUSR2', () => {
+    h.reset();
+    Object.assign(store.snapshotStats, { count: 0, bytes: 0 });
+  });
 }
 main().catch((err) => {
   process.stderr.write(String(err));
