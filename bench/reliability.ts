@@ -146,6 +146,10 @@ async function main() {
 
     const events = Number(args.events);
     const seconds = Number(args.seconds);
+    if (!events) {
+      writeResult('reliability', { batch });
+      return;
+    }
     const db = path.join(dir, 'large.sqlite');
     let t = performance.now();
     const store = await Store.open({ path: db, sql: await new SqlJsLoader().load(), journal: false });
