@@ -27,7 +27,8 @@ export class DayRollups {
     // A few changed days (live capture) are read through the event_date index; many (a bulk import) by one
     // scan, which is faster than hundreds of index searches (`+` keeps SQLite off the index).
     const col = dayCount <= 31 ? 'event_date' : '+event_date';
-    const base = `FROM sessions WHERE ${col} IN ${DIRTY} AND duplicate_of IS NULL`;
+    // Survey answers (kind 'survey') are the developer's ratings, not AI activity: no rollup counts them.
+    const base = `FROM sessions WHERE ${col} IN ${DIRTY} AND duplicate_of IS NULL AND kind <> 'survey'`;
     const model = new Map<string, ModelRow>();
     const activity = new Map<string, ActivityRow>();
     const dsm = new Map<string, DsmRow>();
