@@ -20,11 +20,10 @@ export interface ReportOptions {
 }
 
 /**
- * Builds the report model for a filter. Reads the day-level rollups (refreshed first for changed days),
+ * Builds the report model for a filter. Reads the day-level rollups (kept current by the store's writes),
  * the outcome tables and the health tables; never scans the raw events.
  */
 export function buildReport(store: Store, filter: ReportFilter, opts: ReportOptions): ReportModel {
-  store.refreshDailyMetrics();
   const db = store.db;
   const today = new Date(opts.nowMs).toISOString().slice(0, 10);
   const until = filter.until ?? today;

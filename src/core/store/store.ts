@@ -70,6 +70,7 @@ export class Store {
   private unjournaled = false;
   private lastSnapshotAt = 0;
   private lastSnapshotBytes = 0;
+  private sizeWarned = false;
   /** Snapshots written and their bytes since open (bench, diagnostics). */
   readonly snapshotStats = { count: 0, bytes: 0, lastMs: 0 };
   private timer: NodeJS.Timeout | undefined;
@@ -78,7 +79,8 @@ export class Store {
   private coveredGen: number;
   private closed = false;
   private bulkRunning: Promise<void> | undefined;
-  private sizeWarned = false;
+  /** Replaying the journal on open: the day tables are settled once at the end. */
+  private replaying = false;
 
   private constructor(
     private readonly opts: Required<Omit<StoreOptions, 'path' | 'sql' | 'readOnly'>> & { path: string | null; readOnly?: boolean },
@@ -89,8 +91,8 @@ export class Store {
     this.db = db;
     this.openReport = report;
     this.journal = journal;
-    this.writer = new EventWriter(db, () => this.deviceId);
     this.rollups = new DayRollups(db);
+    this.writer = new EventWriter(db, () => this.deviceId, this.rollups);
     this.coveredGen = Number(this.getMeta('journal_gen') ?? 0);
     this.lastSnapshotAt = opts.clock.now();
     this.lastSnapshotBytes = db.exec('PRAGMA page_count')[0]?.values[0]?.[0] as number * (db.exec('PRAGMA page_size')[0]?.values[0]?.[0] as number) || 0;
@@ -127,6 +129,8 @@ export class Store {
       const store = new Store(opts, db, report, journal);
       if (!store.getMeta('device_id')) store.setMeta('device_id', randomUUID());
       if (opts.path) store.replayJournal();
+      // Days left dirty by an older ProdLens (whose readers refreshed them) or by the replayed journal.
+      store.settle();
       for (const m of report.movedAside) logger.warn(`moved damaged ${m.file} to ${m.movedTo} (${m.reason}); rebuilt from ${report.loadedFrom} and the journal`);
       if (report.replayedBatches) logger.info(`replayed ${report.replayedBatches} journal batches`);
       return store;
@@ -159,6 +163,7 @@ export class Store {
       const store = new Store(opts, db, report, undefined);
       try {
         store.replayJournal();
+        store.settle();
         return store;
       } catch (err) {
         db.close();
@@ -189,8 +194,12 @@ export class Store {
     this.assertWritable();
     sealDeadLetters(batch);
     const flushed = this.opts.journal ? this.journal?.append(stampDevice(batch, this.deviceId)) : undefined;
-    const result = this.apply(batch, flushed !== undefined);
+    if (!flushed) return this.apply(batch);
+    // While the journal write is in flight, concurrent ingests (collector requests) pile up; the first to
+    // resume brings every day they touched up to date once, then each tells its listeners.
+    const { result, days } = this.applyDeferred(batch);
     await flushed;
+    if (days.length) this.noteChange(days, true);
     return result;
   }
 
@@ -243,25 +252,66 @@ export class Store {
     try {
       return await fn();
     } finally {
-      this.db.run('COMMIT');
-      this.bulkRunning = undefined;
-      done();
+      try {
+        // The day tables of everything the bulk wrote, in its transaction: current when it returns.
+        this.settleNow();
+      } finally {
+        this.db.run('COMMIT');
+        this.bulkRunning = undefined;
+        done();
+      }
     }
   }
 
   /**
-   * Recomputes the day-level tables (daily_session_metrics and the report's rollups) for days whose events
-   * changed, in one transaction. Returns the days refreshed.
+   * The day tables (daily_session_metrics and the report's rollups) are the store's: every write leaves
+   * them current before it returns (ingest, bulk, markDirty with days, open). This does any work still
+   * pending and returns the days it wrote — none after any store method has returned, so readers (report,
+   * export) never write. Kept for callers of earlier versions.
    */
   refreshDailyMetrics(): string[] {
-    const days = (this.db.exec('SELECT event_date FROM dirty_days ORDER BY event_date')[0]?.values ?? []).map((r) => r[0] as string);
-    if (!days.length) return [];
-    transaction(this.db, () => {
-      this.rollups.refreshDays(days.length);
-      this.db.run('DELETE FROM dirty_days');
-    });
-    // Derived from the events: rebuilt after a crash from the journal, so no hurry to snapshot.
-    this.noteChange([], true);
+    return this.settle();
+  }
+
+  /** Days with changed events whose day tables are not written yet (empty whenever no write is running). */
+  pendingDays(): string[] {
+    const dirty = (this.db.exec('SELECT event_date FROM dirty_days ORDER BY event_date')[0]?.values ?? []).map((r) => r[0] as string);
+    return this.rollups.pendingDays ? [...new Set([...dirty, ...this.rollups.pendingDayList()])].sort() : dirty;
+  }
+
+  /**
+   * Writes the day tables of the days changed since the last time: inserts into days that had no events
+   * are rolled up from the rows as they were written (cheap, spread over the ingest); other changed days
+   * (dirty_days: updates, duplicates marked, rows added to a day that had some) are recomputed from their
+   * events. Deferred to the end of a running bulk import.
+   */
+  settle(): string[] {
+    if (this.bulkRunning || this.closed) return [];
+    return this.settleNow();
+  }
+
+  private settleNow(): string[] {
+    const dirty = (this.db.exec('SELECT event_date FROM dirty_days ORDER BY event_date')[0]?.values ?? []).map((r) => r[0] as string);
+    if (!dirty.length && !this.rollups.pendingDays) {
+      this.rollups.discard();
+      return [];
+    }
+    let days: string[] = [];
+    try {
+      days = transaction(this.db, () => {
+        const written = this.rollups.refresh(dirty);
+        if (dirty.length) this.db.run('DELETE FROM dirty_days');
+        return written;
+      });
+    } catch (err) {
+      // Rolled back: recompute those days from the events next time rather than lose them.
+      for (const d of this.rollups.pendingDayList()) this.db.run('INSERT OR IGNORE INTO dirty_days (event_date) VALUES (?)', [d]);
+      this.rollups.discard();
+      throw err;
+    }
+    if (!this.dirty) this.firstDirtyAt = this.opts.clock.now();
+    this.dirty = true;
+    this.scheduleSnapshot();
     return days;
   }
 
@@ -309,7 +359,10 @@ export class Store {
     this.markDirty();
   }
 
-  /** Called after writes made directly through `db` (outcome sync, caches) so they reach the snapshot. */
+  /**
+   * Called after writes made directly through `db` (outcome sync, caches) so they reach the snapshot. With
+   * days (events changed), the day tables are brought up to date first (see settle), then listeners told.
+   */
   markDirty(days: string[] = []): void {
     this.noteChange(days, false);
   }
@@ -319,6 +372,7 @@ export class Store {
     if (!this.dirty) this.firstDirtyAt = this.opts.clock.now();
     this.dirty = true;
     if (!recoverable) this.unjournaled = true;
+    if (days.length && !this.replaying) this.settle();
     this.scheduleSnapshot();
     if (days.length) for (const l of this.listeners) l({ days });
   }
@@ -348,25 +402,42 @@ export class Store {
       await this.journal?.close();
     } finally {
       this.closed = true;
+      this.rollups.free();
       this.db.close();
       if (this.opts.path && !this.opts.readOnly) releaseLock(this.opts.path);
     }
   }
 
   private apply(batch: Batch, journaled = false): IngestResult {
-    const result = emptyIngestResult();
-    if (!batch.events.length && !batch.metrics.length && !batch.rejects.length) return result;
-    const days = this.writer.write(batch, result, new Date(this.opts.clock.now()).toISOString());
-    this.noteChange(days, journaled);
+    const { result, days } = this.applyDeferred(batch);
+    if (days.length || result.deadLettered) this.noteChange(days, journaled);
     return result;
   }
 
-  /**
-   * Replays the journal segments the snapshot does not cover, batch by batch. A record that cannot be read
-   * or applied is set aside in `<segment>.bad` (read-only opens only count it) and the rest still replays:
-   * one bad record never stops the database from opening.
-   */
+  /** Writes a batch; the day tables of the days returned are brought up to date by the caller (markDirty). */
+  private applyDeferred(batch: Batch): { result: IngestResult; days: string[] } {
+    const result = emptyIngestResult();
+    if (!batch.events.length && !batch.metrics.length && !batch.rejects.length) return { result, days: [] };
+    const days = this.writer.write(batch, result, new Date(this.opts.clock.now()).toISOString());
+    if (!days.length) {
+      // Nothing for the day tables (duplicates, dead letters): still saved with the next snapshot.
+      if (!this.dirty) this.firstDirtyAt = this.opts.clock.now();
+      this.dirty = true;
+      this.scheduleSnapshot();
+    }
+    return { result, days };
+  }
+
   private replayJournal(): void {
+    this.replaying = true;
+    try {
+      this.replaySegments();
+    } finally {
+      this.replaying = false;
+    }
+  }
+
+  private replaySegments(): void {
     const setAsideTo = new Map<string, number>();
     let tornTail = 0;
     for (const seg of listSegments(this.opts.path!)) {
@@ -445,6 +516,8 @@ export class Store {
 
   private async snapshot(): Promise<void> {
     const p = this.opts.path!;
+    // Never a snapshot with day tables behind its events (a no-op after every store method).
+    this.settle();
     // Everything applied so far is in the database, so the snapshot covers the journal up to `gen`.
     const gen = this.journal ? this.journal.rotate() : this.coveredGen;
     this.db.run("INSERT INTO meta (key, value) VALUES ('journal_gen', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [String(gen)]);
