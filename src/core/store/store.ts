@@ -451,7 +451,7 @@ export class Store {
             this.openReport.replayedBatches += 1;
             continue;
           } catch (err) {
-            reason = `cannot apply: ${(err as Error).message.slice(0, 200)}`;
+            reason = `cannot apply: ${String((err as Error)?.message ?? err).slice(0, 200)}`;
             raw = Buffer.from(JSON.stringify({ v: 1, e: r.batch.events, m: r.batch.metrics, d: r.batch.rejects }));
           }
         } else {
