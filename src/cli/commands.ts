@@ -8,6 +8,7 @@ import { scanTranscriptsCommand } from './commands/scan-transcripts';
 import { syncGitCommand } from './commands/sync-git';
 import { syncGitHubCommand } from './commands/sync-github';
 import { syncLiteLlmCommand } from './commands/sync-litellm';
+import { teamCommand } from './commands/team';
 
 /** A `prodlens` subcommand. */
 export interface Command {
@@ -29,6 +30,7 @@ export const COMMANDS: Record<string, Command> = {
   'sync-github': syncGitHubCommand,
   'sync-litellm': syncLiteLlmCommand,
   export: exportCommand,
+  team: teamCommand,
 };
 
 export function usage(): string {
