@@ -20,10 +20,13 @@ describe('team: random-effects pooling', () => {
     const m = randomEffects(studies);
     assert.ok(Math.abs(m.tau2 - 0.3088) < 5e-4, `tau2 ${m.tau2}`);
     assert.ok(Math.abs(m.mu - -0.7141) < 5e-4, `mu ${m.mu}`);
-    // HKSJ (floored at the DL variance) is at least the normal DL standard error.
-    const dl = Math.sqrt(1 / studies.reduce((a, s) => a + 1 / (s.variance + m.tau2), 0));
+    // The DL standard error, and HKSJ's scaling of it by the weighted residual variance.
+    const w = studies.map((s) => 1 / (s.variance + m.tau2));
+    const dl = Math.sqrt(1 / w.reduce((a, b) => a + b, 0));
     assert.ok(Math.abs(dl - 0.1787) < 5e-4, `DL se ${dl}`);
-    assert.ok(m.se >= dl - 1e-12);
+    const q = studies.reduce((a, s, i) => a + w[i]! * (s.z - m.mu) ** 2, 0) / (studies.length - 1);
+    assert.ok(Math.abs(m.se - dl * Math.sqrt(q)) < 1e-12);
+    assert.ok(m.ci[0] < m.mu && m.ci[1] > m.mu && m.p < 0.01);
     assert.ok(m.i2 > 0.9 && m.i2 < 1);
     assert.throws(() => randomEffects(studies.slice(0, 1)), RangeError);
   });
@@ -65,7 +68,7 @@ describe('team: calibration on simulated pilots', function () {
       if (c.rows.some((r) => r.pAdjusted !== null && r.pAdjusted < 0.05)) familyFp++;
     }
     // Binomial(120, 0.05): mean 6, 99.9% upper bound ≈ 15.
-    assert.ok(rowFp <= 15, `row false positives ${rowFp}/${N}`);
+    assert.ok(rowFp >= 1 && rowFp <= 15, `row false positives ${rowFp}/${N}`);
     assert.ok(familyFp <= 12, `family false positives ${familyFp}/${N}`);
     let found = 0;
     const M = 30;
