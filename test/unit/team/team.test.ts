@@ -6,6 +6,8 @@ import { Pseudonymizer } from '../../../src/core/export/pseudonymize';
 import type { TeamReport } from '../../../src/core/team/build';
 import { simulatePilot, type PilotOptions } from '../../support/sim';
 import { tempDir } from '../helpers/events';
+import { pathToFileURL } from 'node:url';
+import { launch, watch } from '../report/browser';
 import { cliIo, TEAM_SECRET, writePilotLake } from './pilot-lake';
 
 /**
@@ -131,13 +133,48 @@ describe('prodlens team (a simulated pilot exported by prodlens export)', functi
     assert.match(text.stdout(), /Within-developer association/);
   });
 
-  it('writes a self-contained HTML report', async () => {
+  it('writes a self-contained HTML report that shows the JSON model in headless Chromium', async () => {
     const file = path.join(tmp.dir, 'team.html');
     const c = cliIo(tmp.dir);
     assert.equal(await runCli(['team', '--lake', lake, '--html', file], c.io), 0, c.stderr());
     const html = readFileSync(file, 'utf8');
-    assert.match(html, /Content-Security-Policy/);
-    assert.doesNotMatch(html, /<script(?! type="application\/json")/);
-    assert.doesNotMatch(html, /(src|href)="https?:/);
+    assert.doesNotMatch(html, /<script(?! type="application\/json")/, 'no executable script');
+    assert.doesNotMatch(html, /(src|href)="https?:/, 'nothing fetched');
+    const browser = await launch();
+    try {
+      for (const scheme of ['light', 'dark'] as const) {
+        const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: scheme, offline: true });
+        const page = await context.newPage();
+        const problems = await watch(page);
+        await page.goto(pathToFileURL(file).href);
+        await page.waitForSelector('#correlations');
+        assert.deepEqual(await page.locator('#headline li').allTextContents(), main.headline);
+        const cards = await page.locator('#totals .card').allTextContents();
+        assert.ok(cards.some((t) => t.replace(/,/g, '').startsWith(`${main.totals.commits}commits`)), cards.join(' | '));
+        const row = main.correlations.rows.find((x) => x.ai === 'requests' && x.outcome === 'commits' && x.lag === 0)!;
+        const cells = await page.locator('#correlations tr[data-ai="requests"][data-outcome="commits"][data-lag="0"] td').allTextContents();
+        assert.equal(cells[5], row.r!.toFixed(2));
+        assert.equal(await page.locator('#by-developer tbody tr').count(), main.developers.length);
+        assert.equal(await page.locator('#coverage tbody tr').count(), main.devices.length);
+        assert.equal(await page.locator('#coverage tbody tr:first-child td').count(), main.period.days);
+        const points = await page.locator('#chart-daily polyline').first().getAttribute('points');
+        assert.equal(points!.trim().split(/\s+/).length, main.daily.team.requests.filter((v) => v !== null).length);
+        const box = await page.locator('#chart-daily').boundingBox();
+        assert.ok(box && box.width > 300 && box.height > 100, 'the chart is laid out');
+        const colours = await page.evaluate(() => [getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]);
+        assert.notEqual(colours[0], colours[1]);
+        if (scheme === 'dark') assert.ok(luminance(colours[0]!) < luminance(colours[1]!), `dark page: ${colours.join(' on ')}`);
+        else assert.ok(luminance(colours[0]!) > luminance(colours[1]!), `light page: ${colours.join(' on ')}`);
+        assert.deepEqual(problems, { console: [], csp: [] });
+        await context.close();
+      }
+    } finally {
+      await browser.close();
+    }
   });
 });
+
+function luminance(css: string): number {
+  const [r, g, b] = (css.match(/\d+(\.\d+)?/g) ?? []).map(Number);
+  return 0.2126 * (r ?? 0) + 0.7152 * (g ?? 0) + 0.0722 * (b ?? 0);
+}
