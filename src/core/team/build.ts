@@ -100,7 +100,7 @@ export interface DeviceHealth {
   days: number;
   first: string | null;
   last: string | null;
-  /** Weekdays between first and last with no events from this device (a missing partition or a day off). */
+  /** Weekdays between first and last with no events from this device nor from its developers' other devices (a missing partition or a day off). */
   missingWeekdays: string[];
   lastExport: string | null;
   /** Last exported before the period ended: its latest days may be missing. */
@@ -359,7 +359,7 @@ export function buildTeamReport(input: TeamInput): TeamReport {
 
   const correlations = analyze(days, developers, byDev, devRange, devHasCommits, devHasPrs);
   const devices = [...new Set([...input.exports.filter((e) => e.status === 'used' && e.deviceId).map((e) => e.deviceId!), ...[...byDevice.keys()].filter((d) => d !== UNKNOWN)])].sort();
-  const health = buildHealth(input, days, devices, byDevice, deviceDevs, until, duplicateCommitRows, duplicatePrRows);
+  const health = buildHealth(input, days, devices, byDevice, byDev, deviceDevs, until, duplicateCommitRows, duplicatePrRows);
   const totalsBase = team.totals(true);
   const activeAll = new Set(adoption.length ? [...developers.filter((d) => (byDev.get(d)?.events.some((e) => e > 0) ?? false)), ...[...commitAuthorsByWeek.values()].flatMap((s) => [...s])] : []);
   const totals = { ...totalsBase, active_developers: activeAll.size, ai_developers: developers.length };
@@ -497,6 +497,7 @@ function buildHealth(
   days: string[],
   devices: string[],
   byDevice: Map<string, Sums>,
+  byDev: Map<string, Sums>,
   deviceDevs: Map<string, Set<string>>,
   until: string | null,
   duplicateCommitRows: number,
@@ -516,14 +517,18 @@ function buildHealth(
     const first = active.length ? days[active[0]!]! : null;
     const last = active.length ? days[active[active.length - 1]!]! : null;
     const missing: string[] = [];
-    if (s && active.length) for (let i = active[0]!; i <= active[active.length - 1]!; i++) if (s.events[i] === 0 && !isWeekend(days[i]!)) missing.push(days[i]!);
+    // A weekday is missing when none of the device's developers had events that day on any device (a
+    // developer alternating between a laptop and a desktop leaves no gap).
+    const devs = [...(deviceDevs.get(device) ?? [])].map((d) => byDev.get(d)).filter((x): x is Sums => !!x);
+    const seenAnywhere = (i: number) => devs.some((d) => d.events[i]! > 0);
+    if (s && active.length) for (let i = active[0]!; i <= active[active.length - 1]!; i++) if (s.events[i] === 0 && !isWeekend(days[i]!) && !seenAnywhere(i)) missing.push(days[i]!);
     const exp = lastExport.get(device) ?? null;
     return { device, developers: [...(deviceDevs.get(device) ?? [])].sort(), days: active.length, first, last, missingWeekdays: missing, lastExport: exp, late: !!(exp && until && exp.slice(0, 10) < until) };
   });
   const keyIds = [...new Set(used.map((e) => e.keyId))];
   const warnings: string[] = [];
   for (const e of input.exports) for (const p of e.problems) warnings.push(`${e.root}: ${p}`);
-  if (keyIds.length > 1) warnings.push(`exports use ${keyIds.length} different pseudonymizations (${keyIds.map((k) => k ?? 'none').join(', ')}): the same person appears under a different id in each, so developer counts are too high`);
+  if (keyIds.length > 1) warnings.push(`exports use ${keyIds.length} different pseudonymizations (${keyIds.map((k) => k ?? 'none').join(', ')}): ids cannot be joined across them, so a person who exported both ways counts as two developers`);
   for (const d of deviceHealth) {
     if (d.late) warnings.push(`device ${d.device} last exported ${d.lastExport}, before the period's end (${until}): its latest days may be missing`);
     if (d.missingWeekdays.length) warnings.push(`device ${d.device} has no events on ${d.missingWeekdays.length} weekday(s) between ${d.first} and ${d.last}`);

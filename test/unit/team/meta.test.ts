@@ -25,7 +25,10 @@ describe('team: random-effects pooling', () => {
     const dl = Math.sqrt(1 / w.reduce((a, b) => a + b, 0));
     assert.ok(Math.abs(dl - 0.1787) < 5e-4, `DL se ${dl}`);
     const q = studies.reduce((a, s, i) => a + w[i]! * (s.z - m.mu) ** 2, 0) / (studies.length - 1);
-    assert.ok(Math.abs(m.se - dl * Math.sqrt(q)) < 1e-12);
+    assert.ok(Math.abs(m.se - dl * Math.sqrt(Math.max(q, 1))) < 1e-12);
+    // Studies that agree more closely than their variances allow: the interval is never shorter than DL's.
+    const close = randomEffects([0.3, 0.31, 0.29, 0.3, 0.305].map((z) => ({ z, variance: 0.1 })));
+    assert.ok(Math.abs(close.se - Math.sqrt(0.1 / 5)) < 1e-12 && close.tau2 === 0);
     assert.ok(m.ci[0] < m.mu && m.ci[1] > m.mu && m.p < 0.01);
     assert.ok(m.i2 > 0.9 && m.i2 < 1);
     assert.throws(() => randomEffects(studies.slice(0, 1)), RangeError);
@@ -57,7 +60,7 @@ describe('team: calibration on simulated pilots', function () {
     simulatePilot({ seed, developers: 8, start: '2026-01-05', days: 21, repos: ['acme/api'], confound: true, effect: size ? { lag: 0, size } : null, developer: { aiZeroProb: 0.05, commitZeroProb: 0.05, dispersion: 4 } });
   const analyse = (p: Pilot) => buildTeamReport({ lakes: [], exports: [], ...rows(p), prs: [], since: null, until: null, nowMs: 0 }).correlations;
 
-  it('keeps false positives near 5% (one row) and the family below 10%, and finds a planted effect', () => {
+  it('keeps false positives at or below 5% (one row) and the family below 10%, and finds a planted effect', () => {
     const N = 120;
     let rowFp = 0;
     let familyFp = 0;
@@ -68,7 +71,7 @@ describe('team: calibration on simulated pilots', function () {
       if (c.rows.some((r) => r.pAdjusted !== null && r.pAdjusted < 0.05)) familyFp++;
     }
     // Binomial(120, 0.05): mean 6, 99.9% upper bound ≈ 15.
-    assert.ok(rowFp >= 1 && rowFp <= 15, `row false positives ${rowFp}/${N}`);
+    assert.ok(rowFp <= 15, `row false positives ${rowFp}/${N}`);
     assert.ok(familyFp <= 12, `family false positives ${familyFp}/${N}`);
     let found = 0;
     const M = 30;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../../../src/cli/main';
 import { Pseudonymizer } from '../../../src/core/export/pseudonymize';
@@ -131,6 +131,27 @@ describe('prodlens team (a simulated pilot exported by prodlens export)', functi
     const text = cliIo(tmp.dir);
     assert.equal(await runCli(['team', '--lake', lake], text.io), 0, text.stderr());
     assert.match(text.stdout(), /Within-developer association/);
+  });
+
+  it('reports an incomplete copy: listed files missing, files not in the manifest; reads only what is listed and present', async () => {
+    const broken = path.join(tmp.dir, 'broken', 'laptop-3');
+    cpSync(path.join(lake, 'laptop-3'), broken, { recursive: true });
+    const manifest = JSON.parse(readFileSync(path.join(broken, '_manifest.json'), 'utf8')) as { files: Array<{ path: string; dataset: string; rows: number }> };
+    const sessions = manifest.files.filter((f) => f.dataset === 'sessions');
+    const [gone, other] = [sessions[0]!, sessions[1]!];
+    rmSync(path.join(broken, gone.path));
+    // A stray file (left from another export) beside a listed one.
+    copyFileSync(path.join(broken, other.path), path.join(path.dirname(path.join(broken, other.path)), 'part-stray-0.parquet'));
+    const full = await team(['--lake', path.join(lake, 'laptop-3')], tmp.dir);
+    const r = await team(['--lake', path.dirname(broken)], tmp.dir);
+    const e = r.health.exports[0]!;
+    assert.equal(e.missingFiles, 1);
+    assert.equal(e.unlistedFiles, 1);
+    assert.ok(r.health.warnings.some((w) => /missing or changed/.test(w)) && r.health.warnings.some((w) => /not in the manifest/.test(w)));
+    // Events of the missing file are gone; the stray file's are not added.
+    const missingRequests = full.daily.team.requests[full.daily.periods.indexOf(gone.path.match(/event_date=([\d-]+)/)![1]!)]!;
+    assert.ok(missingRequests > 0);
+    assert.equal(r.totals.requests, full.totals.requests! - missingRequests);
   });
 
   it('writes a self-contained HTML report that shows the JSON model in headless Chromium', async () => {
