@@ -4,7 +4,7 @@
  */
 import { buildTeamReport, type TeamReport } from './build';
 import { readLake, TEAM_DATASETS, type LakeExport } from './lake';
-import { aiDailySql, commitsDailySql, CREATE_DEVELOPERS, duckdbDatasetView, mergedPrsDailySql, sqlString, type AiDailyRow, type CommitDailyRow, type Dataset, type PrDailyRow } from './sql';
+import { aiDailySql, commitsDailySql, CREATE_DEVELOPERS, duckdbSources, mergedPrsDailySql, sqlString, type AiDailyRow, type CommitDailyRow, type Dataset, type PrDailyRow } from './sql';
 
 export interface TeamOptions {
   lakes: string[];
@@ -52,18 +52,17 @@ export async function runTeamReport(options: TeamOptions): Promise<TeamRun> {
     const all = async (sql: string) => plain((await con.runAndReadAll(sql)).getRowObjectsJS() as Row[]);
     // Days of timestamps (merge day of a PR) are UTC days, as everywhere in ProdLens.
     await con.run("SET TimeZone = 'UTC'");
-    for (const [ds, paths] of Object.entries(viewPaths(exports))) await con.run(duckdbDatasetView(ds as Dataset, paths));
-    lap('views');
-    const ai = (await all(aiDailySql(since, until))) as unknown as AiDailyRow[];
+    const src = duckdbSources(viewPaths(exports));
+    const ai = (await all(aiDailySql(src, since, until))) as unknown as AiDailyRow[];
     lap('ai');
     await con.run(CREATE_DEVELOPERS);
     const keys = [...new Set(ai.map((r) => r.developer_id?.toLowerCase()).filter((d): d is string => !!d))];
     for (let i = 0; i < keys.length; i += 500) {
       await con.run(`INSERT INTO team_developers VALUES ${keys.slice(i, i + 500).map((k) => `(${sqlString(k)})`).join(', ')}`);
     }
-    const commits = (await all(commitsDailySql(since, until))) as unknown as CommitDailyRow[];
+    const commits = (await all(commitsDailySql(src, since, until))) as unknown as CommitDailyRow[];
     lap('commits');
-    const prs = (await all(mergedPrsDailySql(since, until))) as unknown as PrDailyRow[];
+    const prs = (await all(mergedPrsDailySql(src, since, until))) as unknown as PrDailyRow[];
     lap('prs');
     const report = buildTeamReport({ lakes: options.lakes, exports, ai, commits, prs, since, until, nowMs: options.nowMs ?? Date.now() });
     lap('model');

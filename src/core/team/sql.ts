@@ -1,11 +1,11 @@
 /**
- * Every SQL statement of `prodlens team`, in one place. The queries read three views — `sessions`,
- * `commits`, `pull_requests` — and one small table, `team_developers`, so the same text runs on DuckDB,
- * Spark SQL and Trino once those are defined (docs/team.md). Written to the common subset on purpose:
+ * Every SQL statement of `prodlens team`, in one place. The queries read three datasets — `sessions`,
+ * `commits`, `pull_requests`, given as `Sources` (table names on Spark SQL and Trino, `read_parquet(…)` on
+ * DuckDB) — and one small table, `team_developers`, so the same text runs on all three (docs/team.md). Written to the common subset on purpose:
  * `CASE` instead of DuckDB's `FILTER`, `row_number()` instead of `DISTINCT ON`, `date_diff` for durations
  * (Trino has it as is; Spark 3.3+ spells it `timestampdiff(SECOND, a, b)`), `CAST(x AS VARCHAR)` for day keys
  * (Spark: `CAST(x AS STRING)`), and no `date_trunc('week')` (weeks are rolled up from days by the caller, so
- * every engine agrees on ISO weeks). Only the view definitions are DuckDB-specific (`read_parquet`).
+ * every engine agrees on ISO weeks). Only `duckdbSources` is DuckDB-specific (`read_parquet`).
  *
  * Each query groups at the finest grain the report needs (day × device × developer × repository × model for
  * AI use, day × repository × author for delivery); the caller rolls those up to the team, developer,
@@ -32,15 +32,25 @@ export function sqlString(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
 
+/** What each query reads per dataset: a table or view name (Spark, Trino), or a DuckDB table function. */
+export type Sources = Record<Dataset, string>;
+
+/** Spark SQL / Trino: the datasets as tables or views of the same names. */
+export const NAMED_SOURCES: Sources = { sessions: 'sessions', commits: 'commits', pull_requests: 'pull_requests' };
+
 /**
- * DuckDB: a view over the Parquet files of a dataset (globs or file paths), hive partition keys typed
- * explicitly (a repository named like a number stays a string), columns of different export versions
- * merged by name.
+ * DuckDB: each dataset read straight from its Parquet files (globs or file paths) inside the query — not
+ * through a view, which DuckDB would bind (open every file's footer, for union_by_name) once more when it is
+ * created — with the hive partition keys typed explicitly (a repository named like a number stays a string)
+ * and columns of different export versions merged by name. No files: a typed empty relation.
  */
-export function duckdbDatasetView(dataset: Dataset, paths: readonly string[]): string {
-  if (paths.length === 0) return `CREATE OR REPLACE TEMP VIEW ${dataset} AS ${EMPTY[dataset]}`;
-  const list = `[${paths.map(sqlString).join(', ')}]`;
-  return `CREATE OR REPLACE TEMP VIEW ${dataset} AS SELECT * FROM read_parquet(${list}, hive_partitioning = true, hive_types = {'event_date': DATE, 'repo': VARCHAR}, union_by_name = true)`;
+export function duckdbSources(paths: Record<Dataset, readonly string[]>): Sources {
+  const one = (ds: Dataset) => {
+    const list = paths[ds];
+    if (list.length === 0) return `(${EMPTY[ds]})`;
+    return `read_parquet([${list.map(sqlString).join(', ')}], hive_partitioning = true, hive_types = {'event_date': DATE, 'repo': VARCHAR}, union_by_name = true)`;
+  };
+  return { sessions: one('sessions'), commits: one('commits'), pull_requests: one('pull_requests') };
 }
 
 /** The columns the queries use, typed, with no rows: a lake without commits still answers. */
@@ -59,7 +69,7 @@ const EMPTY: Record<Dataset, string> = {
 };
 
 /** AI use per day, device, developer, repository and model (copies through a second channel left out). */
-export function aiDailySql(since: string | null, until: string | null): string {
+export function aiDailySql(src: Sources, since: string | null, until: string | null): string {
   return `SELECT CAST(event_date AS VARCHAR) AS day, device_id, developer_id, repo_slug, model,
        sum(CASE WHEN kind = 'request' THEN 1 ELSE 0 END) AS requests,
        sum(coalesce(total_tokens, 0)) AS total_tokens,
@@ -68,7 +78,7 @@ export function aiDailySql(since: string | null, until: string | null): string {
        sum(CASE WHEN kind = 'edit' AND accepted_flag IS NOT NULL THEN 1 ELSE 0 END) AS suggestions,
        sum(CASE WHEN kind = 'edit' AND accepted_flag THEN 1 ELSE 0 END) AS accepted,
        count(*) AS events
-FROM sessions
+FROM ${src.sessions} AS sessions
 WHERE duplicate_of IS NULL AND ${dayCondition('event_date', since, until)}
 GROUP BY event_date, device_id, developer_id, repo_slug, model`;
 }
@@ -81,7 +91,7 @@ export const CREATE_DEVELOPERS = 'CREATE OR REPLACE TEMP TABLE team_developers (
  * exported it. When copies of a commit name its author differently (one device pseudonymized, one not), the
  * copy whose author is a known developer is kept. A SHA that any device saw unreachable does not count.
  */
-export function commitsDailySql(since: string | null, until: string | null): string {
+export function commitsDailySql(src: Sources, since: string | null, until: string | null): string {
   return `WITH c AS (
   SELECT repo_slug, sha, event_date, is_merge,
          lower(coalesce(author_email, author)) AS author_key,
@@ -92,7 +102,7 @@ export function commitsDailySql(since: string | null, until: string | null): str
            PARTITION BY repo_slug, sha
            ORDER BY CASE WHEN lower(coalesce(author_email, author)) IN (SELECT developer_key FROM team_developers) THEN 0 ELSE 1 END,
                     device_id) AS copy
-  FROM commits
+  FROM ${src.commits} AS commits
   WHERE ${dayCondition('event_date', since, until)}
 )
 SELECT CAST(event_date AS VARCHAR) AS day, repo_slug, author_key,
@@ -108,12 +118,12 @@ GROUP BY event_date, repo_slug, author_key`;
  * Pull requests merged per day (UTC day of merged_at), repository and author, each (repository, number)
  * once, from its most recently updated copy; hours to merge summed for a weighted mean.
  */
-export function mergedPrsDailySql(since: string | null, until: string | null): string {
+export function mergedPrsDailySql(src: Sources, since: string | null, until: string | null): string {
   return `WITH p AS (
   SELECT repo_slug, number, lower(author) AS author_key, created_at, merged_at,
          count(*) OVER (PARTITION BY repo_slug, number) AS copies,
          row_number() OVER (PARTITION BY repo_slug, number ORDER BY updated_at DESC NULLS LAST, device_id) AS copy
-  FROM pull_requests
+  FROM ${src.pull_requests} AS pull_requests
 )
 SELECT CAST(CAST(merged_at AS DATE) AS VARCHAR) AS day, repo_slug, author_key,
        count(*) AS merged_prs,
