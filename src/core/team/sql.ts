@@ -89,7 +89,8 @@ export const CREATE_DEVELOPERS = 'CREATE OR REPLACE TEMP TABLE team_developers (
 /**
  * Commits per day, repository and author, each (repository, SHA) counted once however many devices
  * exported it. When copies of a commit name its author differently (one device pseudonymized, one not), the
- * copy whose author is a known developer is kept. A SHA that any device saw unreachable does not count.
+ * copy whose author is a known developer is kept (a join, not an IN subquery: Spark allows those only in
+ * filters). A SHA that any device saw unreachable does not count.
  */
 export function commitsDailySql(src: Sources, since: string | null, until: string | null): string {
   return `WITH c AS (
@@ -100,9 +101,9 @@ export function commitsDailySql(src: Sources, since: string | null, until: strin
          count(*) OVER (PARTITION BY repo_slug, sha) AS copies,
          row_number() OVER (
            PARTITION BY repo_slug, sha
-           ORDER BY CASE WHEN lower(coalesce(author_email, author)) IN (SELECT developer_key FROM team_developers) THEN 0 ELSE 1 END,
-                    device_id) AS copy
+           ORDER BY CASE WHEN known.developer_key IS NULL THEN 1 ELSE 0 END, device_id) AS copy
   FROM ${src.commits} AS commits
+  LEFT JOIN team_developers AS known ON known.developer_key = lower(coalesce(commits.author_email, commits.author))
   WHERE ${dayCondition('event_date', since, until)}
 )
 SELECT CAST(event_date AS VARCHAR) AS day, repo_slug, author_key,
