@@ -120,7 +120,8 @@ export class ReportPanel extends Disposable {
         buildModel: async (filter) => {
           const store = await services.store();
           const { report } = readConfig();
-          return buildReport(store, filter, { prices: services.prices, nowMs: Date.now(), analysis: { lags: report.lags, minPairs: report.minPairs } });
+          const developer = await services.attributor.developer();
+          return buildReport(store, filter, { prices: services.prices, nowMs: Date.now(), analysis: { lags: report.lags, minPairs: report.minPairs }, developer });
         },
         runCommand: (c) => this.runCommand(c),
         now: () => Date.now(),

@@ -17,6 +17,10 @@ export interface SeriesFilter {
   repo?: string | null;
   developer?: string | null;
   source?: string | null;
+  /** Only the developer's own commits (`is_mine`, honouring .mailmap): the personal report. */
+  mineOnly?: boolean;
+  /** Only pull requests by these GitHub logins (the personal report); absent: every author. */
+  prAuthors?: readonly string[] | null;
 }
 
 export const AI_SERIES = [
@@ -175,7 +179,7 @@ function readOutcomes(db: Database, f: SeriesFilter, index: Map<string, number>,
   const wc = where(f, { dev: 'author_email', source: '' });
   const commits = db.exec(
     `SELECT event_date, COUNT(*), COALESCE(SUM(lines_added), 0), COALESCE(SUM(lines_removed), 0)
-       FROM commits WHERE ${wc.sql} AND is_merge = 0 AND unreachable_at IS NULL GROUP BY event_date`,
+       FROM commits WHERE ${wc.sql} AND is_merge = 0 AND unreachable_at IS NULL${f.mineOnly ? ' AND is_mine = 1' : ''} GROUP BY event_date`,
     wc.params,
   );
   for (const row of commits[0]?.values ?? []) {
@@ -188,6 +192,10 @@ function readOutcomes(db: Database, f: SeriesFilter, index: Map<string, number>,
   if (f.developer !== undefined && f.developer !== null) {
     series.merged_prs.fill(null);
     series.reopened_prs.fill(null);
+    return;
+  }
+  if (f.prAuthors) {
+    readOwnPulls(db, f, f.prAuthors, index, series);
     return;
   }
   const wg = where(f, { dev: '', source: '' });
@@ -203,5 +211,39 @@ function readOutcomes(db: Database, f: SeriesFilter, index: Map<string, number>,
     if (series.merged_prs[i] !== null) series.merged_prs[i] = row[1] as number;
     if (series.reopened_prs[i] !== null) series.reopened_prs[i] = row[2] as number;
     series.merge_hours[i] = (row[3] as number | null) ?? null;
+  }
+}
+
+/**
+ * Pull requests by the given authors (the personal report): merged per merge day (UTC) with their mean
+ * hours to merge, reopened per reopen day — what daily_github_metrics holds for every author.
+ */
+function readOwnPulls(db: Database, f: SeriesFilter, authors: readonly string[], index: Map<string, number>, series: Series): void {
+  const inList = authors.map(() => '?').join(', ') || 'NULL';
+  const repo = f.repo !== undefined && f.repo !== null ? ' AND repo_slug IS ?' : '';
+  const repoParam: SqlValue[] = repo ? [f.repo === '' ? null : f.repo!] : [];
+  const merged = db.exec(
+    `SELECT substr(merged_at, 1, 10) AS d, COUNT(*), AVG((julianday(merged_at) - julianday(created_at)) * 24)
+       FROM pull_requests WHERE merged_at IS NOT NULL AND author IN (${inList}) AND substr(merged_at, 1, 10) >= ? AND substr(merged_at, 1, 10) <= ?${repo}
+      GROUP BY d`,
+    [...authors, f.since, f.until, ...repoParam],
+  );
+  for (const row of merged[0]?.values ?? []) {
+    const i = index.get(row[0] as string);
+    if (i === undefined || series.merged_prs[i] === null) continue;
+    series.merged_prs[i] = row[1] as number;
+    series.merge_hours[i] = (row[2] as number | null) ?? null;
+  }
+  const reopened = db.exec(
+    `SELECT e.event_date, COUNT(DISTINCT e.repo_slug || '#' || e.number) FROM pr_events e
+       JOIN pull_requests p ON p.repo_slug = e.repo_slug AND p.number = e.number
+      WHERE e.event = 'reopened' AND p.author IN (${inList}) AND e.event_date >= ? AND e.event_date <= ?${repo ? ' AND e.repo_slug IS ?' : ''}
+      GROUP BY e.event_date`,
+    [...authors, f.since, f.until, ...repoParam],
+  );
+  for (const row of reopened[0]?.values ?? []) {
+    const i = index.get(row[0] as string);
+    if (i === undefined || series.reopened_prs[i] === null) continue;
+    series.reopened_prs[i] = row[1] as number;
   }
 }
