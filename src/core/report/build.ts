@@ -3,6 +3,9 @@ import { buildDailySeries, shiftDay, type SeriesFilter } from '../analyze/series
 import type { PriceTable } from '../pricing';
 import type { Store } from '../store/store';
 import { correlationsSection, type AnalysisOptions } from './correlations';
+import { experimentSection } from './experiment';
+import { perceivedSection } from './perceived';
+import { surveyAnswers } from '../store/survey-reader';
 import { DEFINITIONS, SERIES_INFO } from './definitions';
 import { attributionCounts, commitCounts, githubLogins, hasOwnCommitIdentity, hasPullRequests } from '../store/attribution-repo';
 import { REPORT_SCHEMA_VERSION, type Attribution, type ReportFilter, type ReportModel } from './model';
@@ -17,11 +20,10 @@ export interface ReportOptions {
 }
 
 /**
- * Builds the report model for a filter. Reads the day-level rollups (refreshed first for changed days),
+ * Builds the report model for a filter. Reads the day-level rollups (kept current by the store's writes),
  * the outcome tables and the health tables; never scans the raw events.
  */
 export function buildReport(store: Store, filter: ReportFilter, opts: ReportOptions): ReportModel {
-  store.refreshDailyMetrics();
   const db = store.db;
   const today = new Date(opts.nowMs).toISOString().slice(0, 10);
   const until = filter.until ?? today;
@@ -76,6 +78,8 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
       totalEvents,
     },
     definitions: DEFINITIONS,
+    perceived: perceivedSection(surveyAnswers(db, since, until)),
+    experiment: experimentSection(db, since, until, opts.nowMs),
     attribution: attributionSection(db, since, until, filter.scope ?? 'mine', opts.developer ?? null, who),
   };
 }

@@ -4,3 +4,4 @@ export * from './calendar';
 export * from './intensity';
 export * from './developer';
 export * from './pilot';
+export * from './experiment';
