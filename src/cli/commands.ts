@@ -9,6 +9,7 @@ import { scanTranscriptsCommand } from './commands/scan-transcripts';
 import { syncGitCommand } from './commands/sync-git';
 import { syncGitHubCommand } from './commands/sync-github';
 import { syncLiteLlmCommand } from './commands/sync-litellm';
+import { teamCommand } from './commands/team';
 
 /** A `prodlens` subcommand. */
 export interface Command {
@@ -32,6 +33,7 @@ export const COMMANDS: Record<string, Command> = {
   export: exportCommand,
   prune: pruneCommand,
   compact: compactCommand,
+  team: teamCommand,
 };
 
 export function usage(): string {
