@@ -74,12 +74,18 @@ const nodeCommon = {
   plugins: [sqlJsGrowth],
 };
 
+/** Packages the CLI bundle loads at run time instead of bundling (native modules). */
+export const CLI_EXTERNAL = ['@duckdb/node-api'];
+
 const entries = [
   { ...nodeCommon, entryPoints: { extension: 'src/extension/extension.ts' }, outdir },
   {
     ...nodeCommon,
     entryPoints: { cli: 'src/cli/main.ts' },
     outdir,
+    // DuckDB (native) stays a package the CLI requires at run time (`prodlens team` only); pack-cli makes it a
+    // dependency of the CLI package. The extension bundle never imports it.
+    external: [...nodeCommon.external, ...CLI_EXTERNAL],
     banner: { js: '#!/usr/bin/env node' },
   },
 ];

@@ -88,8 +88,11 @@ export async function zipTexts(file, names) {
 
 /** Problems of what the VSIX shows: its manifest, and the links of its README and CHANGELOG. */
 export async function contentProblems(file, entries) {
-  const texts = await zipTexts(file, ['extension/package.json', 'extension/package.nls.json', 'extension/readme.md', 'extension/changelog.md']);
+  const texts = await zipTexts(file, ['extension/package.json', 'extension/package.nls.json', 'extension/readme.md', 'extension/changelog.md', 'extension/dist/extension.js']);
   const problems = manifestProblems(JSON.parse(texts['extension/package.json'] ?? '{}'), entries, JSON.parse(texts['extension/package.nls.json'] ?? '{}'));
+  // DuckDB is the CLI's (prodlens team), never the extension's: the VSIX ships no node_modules to load it from.
+  if (/@duckdb\//.test(texts['extension/dist/extension.js'] ?? '')) problems.push('extension/dist/extension.js requires @duckdb/…, which only the CLI may use');
+  delete texts['extension/dist/extension.js'];
   for (const [name, text] of Object.entries(texts)) if (name.endsWith('.md')) problems.push(...linkProblems(text, name));
   return problems;
 }

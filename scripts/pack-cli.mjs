@@ -17,14 +17,15 @@ const TEMPLATE = path.join(root, 'packages', 'cli');
 const RUNTIME_FILES = ['cli.js', 'sql-wasm.wasm', 'parquet_wasm_bg.wasm', 'webview.js', 'webview.css'];
 
 /**
- * Packages a bundle requires that are not Node built-ins (`require("x")`, also from `import("x")` that esbuild
- * turns into a require), by package name.
+ * Packages a bundle requires or imports that are not Node built-ins (`require("x")`, `import("x")`), by
+ * package name.
  * @param {string} bundle the bundle's source
  */
 export function externalPackages(bundle) {
   const builtins = new Set(builtinModules);
   const names = new Set();
-  for (const m of bundle.matchAll(/\brequire\(\s*["']([^"'./][^"']*)["']\s*\)/g)) {
+  // esbuild leaves `await import("x")` of an external package as it is in a CommonJS bundle.
+  for (const m of bundle.matchAll(/\b(?:require|import)\(\s*["']([^"'./][^"']*)["']\s*\)/g)) {
     const spec = m[1];
     if (spec.startsWith('node:') || builtins.has(spec) || builtins.has(spec.split('/')[0])) continue;
     names.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);

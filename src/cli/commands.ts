@@ -9,6 +9,7 @@ import { scanTranscriptsCommand } from './commands/scan-transcripts';
 import { syncGitCommand } from './commands/sync-git';
 import { syncGitHubCommand } from './commands/sync-github';
 import { syncLiteLlmCommand } from './commands/sync-litellm';
+import { teamCommand } from './commands/team';
 
 /** Every subcommand by name; features register theirs here. */
 export const COMMANDS: Record<string, Command> = {
@@ -23,6 +24,7 @@ export const COMMANDS: Record<string, Command> = {
   export: exportCommand,
   prune: pruneCommand,
   compact: compactCommand,
+  team: teamCommand,
 };
 
 export function usage(): string {

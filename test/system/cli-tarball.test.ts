@@ -107,6 +107,13 @@ describe('the prodlens-cli tarball installed into an empty prefix', function () 
     assert.equal(exported.code, 0, exported.stderr);
     assert.ok(existsSync(path.join(lake, '_manifest.json')));
     assert.ok(readdirSync(path.join(lake, 'sessions')).length > 0, 'Parquet partitions of the events');
+
+    // prodlens team reads the export with DuckDB, a dependency of the CLI package (not of the extension).
+    const installed = JSON.parse(readFileSync(path.join(prefix, 'lib', 'node_modules', 'prodlens-cli', 'package.json'), 'utf8'));
+    assert.ok(installed.dependencies?.['@duckdb/node-api'], 'the CLI package depends on @duckdb/node-api');
+    const team = await prodlens('team', '--lake', lake, '--json');
+    assert.equal(team.code, 0, team.stderr);
+    assert.equal(JSON.parse(team.stdout).totals.requests, requests);
   });
 
   it('fails with a message and exit code 1 on bad usage', async () => {

@@ -3,4 +3,5 @@ export * from './prng';
 export * from './calendar';
 export * from './intensity';
 export * from './developer';
+export * from './pilot';
 export * from './experiment';

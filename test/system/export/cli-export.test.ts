@@ -74,7 +74,7 @@ describe('prodlens export', () => {
       format: 'cjs',
       target: 'node20',
       mainFields: ['module', 'main'],
-      external: ['vscode'],
+      external: ['vscode', '@duckdb/node-api'],
       logLevel: 'error',
     });
     copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(dist, 'sql-wasm.wasm'));

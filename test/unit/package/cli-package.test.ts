@@ -13,9 +13,10 @@ describe('the prodlens-cli package (npm run pack:cli)', () => {
       'var fs = require("node:fs"); var p = require("path"); var z = require("zlib");',
       'const d = Promise.resolve().then(() => __toESM(require("@duckdb/node-api")));',
       'const x = require("./chunk.js"); const y = require( "better-sqlite3/lib/x" );',
-      'const w = require("fs/promises");',
+      'const w = require("fs/promises"); const { DuckDBInstance } = await import("@duckdb/node-api");',
+      'const v = await import("valibot"); const u = await import("node:url"); const t = await import("./t.js");',
     ].join('\n');
-    assert.deepEqual(externalPackages(bundle), ['@duckdb/node-api', 'better-sqlite3']);
+    assert.deepEqual(externalPackages(bundle), ['@duckdb/node-api', 'better-sqlite3', 'valibot']);
   });
 
   it('depends on exactly those, at the versions the root package.json gives', () => {

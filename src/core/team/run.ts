@@ -1,0 +1,84 @@
+/**
+ * Runs the team report's queries on DuckDB (`@duckdb/node-api`, loaded only here and only when the team
+ * report runs: it is a dependency of the CLI package, not of the VS Code extension).
+ */
+import { buildTeamReport, type TeamReport } from './build';
+import { readLake, TEAM_DATASETS, type LakeExport } from './lake';
+import { aiDailySql, commitsDailySql, CREATE_DEVELOPERS, duckdbSources, mergedPrsDailySql, sqlString, type AiDailyRow, type CommitDailyRow, type Dataset, type PrDailyRow } from './sql';
+
+export interface TeamOptions {
+  lakes: string[];
+  since?: string | null;
+  until?: string | null;
+  /** DuckDB threads (default: DuckDB's own, the machine's cores). */
+  threads?: number;
+  /** DuckDB memory limit, e.g. '2GB'. */
+  memoryLimit?: string;
+  nowMs?: number;
+}
+
+export interface TeamRun {
+  report: TeamReport;
+  /** Milliseconds per step (lake scan, each query, the model). */
+  timings: Record<string, number>;
+}
+
+type Row = Record<string, unknown>;
+
+function plain(rows: Row[]): Row[] {
+  for (const r of rows) for (const k of Object.keys(r)) if (typeof r[k] === 'bigint') r[k] = Number(r[k]);
+  return rows;
+}
+
+export async function runTeamReport(options: TeamOptions): Promise<TeamRun> {
+  const timings: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    timings[name] = Math.round(now - t);
+    t = now;
+  };
+  const exports = readLake(options.lakes);
+  lap('lake');
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const config: Record<string, string> = {};
+  if (options.threads) config.threads = String(options.threads);
+  if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+  const instance = await DuckDBInstance.create(':memory:', config);
+  const con = await instance.connect();
+  const since = options.since ?? null;
+  const until = options.until ?? null;
+  try {
+    const all = async (sql: string) => plain((await con.runAndReadAll(sql)).getRowObjectsJS() as Row[]);
+    // Days of timestamps (merge day of a PR) are UTC days, as everywhere in ProdLens.
+    await con.run("SET TimeZone = 'UTC'");
+    const src = duckdbSources(viewPaths(exports));
+    const ai = (await all(aiDailySql(src, since, until))) as unknown as AiDailyRow[];
+    lap('ai');
+    await con.run(CREATE_DEVELOPERS);
+    const keys = [...new Set(ai.map((r) => r.developer_id?.toLowerCase()).filter((d): d is string => !!d))];
+    for (let i = 0; i < keys.length; i += 500) {
+      await con.run(`INSERT INTO team_developers VALUES ${keys.slice(i, i + 500).map((k) => `(${sqlString(k)})`).join(', ')}`);
+    }
+    const commits = (await all(commitsDailySql(src, since, until))) as unknown as CommitDailyRow[];
+    lap('commits');
+    const prs = (await all(mergedPrsDailySql(src, since, until))) as unknown as PrDailyRow[];
+    lap('prs');
+    const report = buildTeamReport({ lakes: options.lakes, exports, ai, commits, prs, since, until, nowMs: options.nowMs ?? Date.now() });
+    lap('model');
+    return { report, timings };
+  } finally {
+    con.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** The files (or globs) DuckDB reads per dataset, over the exports that are read. */
+export function viewPaths(exports: readonly LakeExport[]): Record<Dataset, string[]> {
+  const out = Object.fromEntries(TEAM_DATASETS.map((d) => [d, [] as string[]])) as Record<Dataset, string[]>;
+  for (const e of exports) {
+    if (e.status !== 'used') continue;
+    for (const ds of TEAM_DATASETS) out[ds].push(...(e.paths[ds] ?? []));
+  }
+  return out;
+}

@@ -1,0 +1,169 @@
+/**
+ * Every SQL statement of `prodlens team`, in one place. The queries read three datasets — `sessions`,
+ * `commits`, `pull_requests`, given as `Sources` (table names on Spark SQL and Trino, `read_parquet(…)` on
+ * DuckDB) — and one small table, `team_developers`, so the same text runs on all three (docs/team.md). Written to the common subset on purpose:
+ * `CASE` instead of DuckDB's `FILTER`, `row_number()` instead of `DISTINCT ON`, `date_diff` for durations
+ * (Trino has it as is; Spark 3.3+ spells it `timestampdiff(SECOND, a, b)`), `CAST(x AS VARCHAR)` for day keys
+ * (Spark: `CAST(x AS STRING)`), and no `date_trunc('week')` (weeks are rolled up from days by the caller, so
+ * every engine agrees on ISO weeks). Only `duckdbSources` is DuckDB-specific (`read_parquet`).
+ *
+ * Each query groups at the finest grain the report needs (day × device × developer × repository × model for
+ * AI use, day × repository × author for delivery); the caller rolls those up to the team, developer,
+ * repository and model series, so the lake is scanned once per dataset.
+ */
+
+export type Dataset = 'sessions' | 'commits' | 'pull_requests';
+
+/** A day filter as an SQL condition on an expression (inclusive days; both optional). */
+export function dayCondition(expr: string, since: string | null, until: string | null): string {
+  const parts: string[] = [];
+  if (since) parts.push(`${expr} >= DATE '${checkDay(since)}'`);
+  if (until) parts.push(`${expr} <= DATE '${checkDay(until)}'`);
+  return parts.length ? parts.join(' AND ') : 'TRUE';
+}
+
+function checkDay(day: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new RangeError(`not a day: ${day}`);
+  return day;
+}
+
+/** SQL string literal. */
+export function sqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/** What each query reads per dataset: a table or view name (Spark, Trino), or a DuckDB table function. */
+export type Sources = Record<Dataset, string>;
+
+/** Spark SQL / Trino: the datasets as tables or views of the same names. */
+export const NAMED_SOURCES: Sources = { sessions: 'sessions', commits: 'commits', pull_requests: 'pull_requests' };
+
+/**
+ * DuckDB: each dataset read straight from its Parquet files (globs or file paths) inside the query — not
+ * through a view, which DuckDB would bind (open every file's footer, for union_by_name) once more when it is
+ * created — with the hive partition keys typed explicitly (a repository named like a number stays a string)
+ * and columns of different export versions merged by name. No files: a typed empty relation.
+ */
+export function duckdbSources(paths: Record<Dataset, readonly string[]>): Sources {
+  const one = (ds: Dataset) => {
+    const list = paths[ds];
+    if (list.length === 0) return `(${EMPTY[ds]})`;
+    return `read_parquet([${list.map(sqlString).join(', ')}], hive_partitioning = true, hive_types = {'event_date': DATE, 'repo': VARCHAR}, union_by_name = true)`;
+  };
+  return { sessions: one('sessions'), commits: one('commits'), pull_requests: one('pull_requests') };
+}
+
+/** The columns the queries use, typed, with no rows: a lake without commits still answers. */
+const EMPTY: Record<Dataset, string> = {
+  sessions: `SELECT CAST(NULL AS DATE) AS event_date, CAST(NULL AS VARCHAR) AS device_id, CAST(NULL AS VARCHAR) AS developer_id,
+    CAST(NULL AS VARCHAR) AS repo_slug, CAST(NULL AS VARCHAR) AS model, CAST(NULL AS VARCHAR) AS kind, CAST(NULL AS BIGINT) AS total_tokens,
+    CAST(NULL AS DOUBLE) AS cost_usd, CAST(NULL AS BIGINT) AS accepted_lines, CAST(NULL AS BOOLEAN) AS accepted_flag,
+    CAST(NULL AS VARCHAR) AS duplicate_of WHERE FALSE`,
+  commits: `SELECT CAST(NULL AS DATE) AS event_date, CAST(NULL AS VARCHAR) AS repo_slug, CAST(NULL AS VARCHAR) AS sha,
+    CAST(NULL AS VARCHAR) AS author, CAST(NULL AS VARCHAR) AS author_email, CAST(NULL AS BOOLEAN) AS is_merge,
+    CAST(NULL AS BIGINT) AS lines_added, CAST(NULL AS BIGINT) AS lines_removed, CAST(NULL AS TIMESTAMPTZ) AS unreachable_at,
+    CAST(NULL AS VARCHAR) AS device_id WHERE FALSE`,
+  pull_requests: `SELECT CAST(NULL AS VARCHAR) AS repo_slug, CAST(NULL AS BIGINT) AS number, CAST(NULL AS VARCHAR) AS author,
+    CAST(NULL AS TIMESTAMPTZ) AS created_at, CAST(NULL AS TIMESTAMPTZ) AS merged_at, CAST(NULL AS TIMESTAMPTZ) AS updated_at,
+    CAST(NULL AS VARCHAR) AS device_id WHERE FALSE`,
+};
+
+/** AI use per day, device, developer, repository and model (copies through a second channel left out). */
+export function aiDailySql(src: Sources, since: string | null, until: string | null): string {
+  return `SELECT CAST(event_date AS VARCHAR) AS day, device_id, developer_id, repo_slug, model,
+       sum(CASE WHEN kind = 'request' THEN 1 ELSE 0 END) AS requests,
+       sum(coalesce(total_tokens, 0)) AS total_tokens,
+       sum(coalesce(cost_usd, 0)) AS cost_usd,
+       sum(coalesce(accepted_lines, 0)) AS accepted_lines,
+       sum(CASE WHEN kind = 'edit' AND accepted_flag IS NOT NULL THEN 1 ELSE 0 END) AS suggestions,
+       sum(CASE WHEN kind = 'edit' AND accepted_flag THEN 1 ELSE 0 END) AS accepted,
+       count(*) AS events
+FROM ${src.sessions} AS sessions
+WHERE duplicate_of IS NULL AND ${dayCondition('event_date', since, until)}
+GROUP BY event_date, device_id, developer_id, repo_slug, model`;
+}
+
+/** The known developers (lower-cased ids from the events), which commit/PR authorship is matched against. */
+export const CREATE_DEVELOPERS = 'CREATE OR REPLACE TEMP TABLE team_developers (developer_key VARCHAR)';
+
+/**
+ * Commits per day, repository and author, each (repository, SHA) counted once however many devices
+ * exported it. When copies of a commit name its author differently (one device pseudonymized, one not), the
+ * copy whose author is a known developer is kept (a join, not an IN subquery: Spark allows those only in
+ * filters). A SHA that any device saw unreachable does not count.
+ */
+export function commitsDailySql(src: Sources, since: string | null, until: string | null): string {
+  return `WITH c AS (
+  SELECT repo_slug, sha, event_date, is_merge,
+         lower(coalesce(author_email, author)) AS author_key,
+         coalesce(lines_added, 0) + coalesce(lines_removed, 0) AS lines_changed,
+         max(CASE WHEN unreachable_at IS NULL THEN 0 ELSE 1 END) OVER (PARTITION BY repo_slug, sha) AS gone,
+         count(*) OVER (PARTITION BY repo_slug, sha) AS copies,
+         row_number() OVER (
+           PARTITION BY repo_slug, sha
+           ORDER BY CASE WHEN known.developer_key IS NULL THEN 1 ELSE 0 END, device_id) AS copy
+  FROM ${src.commits} AS commits
+  LEFT JOIN team_developers AS known ON known.developer_key = lower(coalesce(commits.author_email, commits.author))
+  WHERE ${dayCondition('event_date', since, until)}
+)
+SELECT CAST(event_date AS VARCHAR) AS day, repo_slug, author_key,
+       sum(CASE WHEN is_merge THEN 0 ELSE 1 END) AS commits,
+       sum(CASE WHEN is_merge THEN 0 ELSE lines_changed END) AS lines_changed,
+       sum(copies - 1) AS duplicate_rows
+FROM c
+WHERE copy = 1 AND gone = 0
+GROUP BY event_date, repo_slug, author_key`;
+}
+
+/**
+ * Pull requests merged per day (UTC day of merged_at), repository and author, each (repository, number)
+ * once, from its most recently updated copy; hours to merge summed for a weighted mean.
+ */
+export function mergedPrsDailySql(src: Sources, since: string | null, until: string | null): string {
+  return `WITH p AS (
+  SELECT repo_slug, number, lower(author) AS author_key, created_at, merged_at,
+         count(*) OVER (PARTITION BY repo_slug, number) AS copies,
+         row_number() OVER (PARTITION BY repo_slug, number ORDER BY updated_at DESC NULLS LAST, device_id) AS copy
+  FROM ${src.pull_requests} AS pull_requests
+)
+SELECT CAST(CAST(merged_at AS DATE) AS VARCHAR) AS day, repo_slug, author_key,
+       count(*) AS merged_prs,
+       sum(date_diff('second', created_at, merged_at)) / 3600.0 AS merge_hours_sum,
+       sum(copies - 1) AS duplicate_rows
+FROM p
+WHERE copy = 1 AND merged_at IS NOT NULL AND created_at IS NOT NULL AND ${dayCondition('CAST(merged_at AS DATE)', since, until)}
+GROUP BY CAST(merged_at AS DATE), repo_slug, author_key`;
+}
+
+export interface AiDailyRow {
+  day: string;
+  device_id: string | null;
+  developer_id: string | null;
+  repo_slug: string | null;
+  model: string | null;
+  requests: number;
+  total_tokens: number;
+  cost_usd: number;
+  accepted_lines: number;
+  suggestions: number;
+  accepted: number;
+  events: number;
+}
+
+export interface CommitDailyRow {
+  day: string;
+  repo_slug: string | null;
+  author_key: string | null;
+  commits: number;
+  lines_changed: number;
+  duplicate_rows: number;
+}
+
+export interface PrDailyRow {
+  day: string;
+  repo_slug: string | null;
+  author_key: string | null;
+  merged_prs: number;
+  merge_hours_sum: number;
+  duplicate_rows: number;
+}
