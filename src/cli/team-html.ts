@@ -5,8 +5,8 @@
  * script runs, nothing is fetched. Opens in any browser.
  */
 import { createHash } from 'node:crypto';
-import { standaloneThemeCss } from '../webview/default-theme';
-import { escapeAttr } from '../webview/page-html';
+import { standaloneThemeCss } from '../webview/shared/default-theme';
+import { escapeAttr } from '../webview/shared/page-html';
 import type { Breakdown, MetricSeries, PooledRow, TeamReport } from '../core/team/build';
 import { scriptSafeJson } from './report-html';
 

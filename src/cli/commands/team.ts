@@ -3,8 +3,7 @@ import path from 'node:path';
 import type { TeamReport } from '../../core/team/build';
 import { LakeError } from '../../core/team/lake';
 import { runTeamReport } from '../../core/team/run';
-import type { Command } from '../commands';
-import { parseCommandArgs, parseDay, type CliIO } from '../context';
+import { parseCommandArgs, parseDay, type CliIO, type Command } from '../context';
 import { CliError, EXIT_OK, usageError } from '../errors';
 import { teamHtml } from '../team-html';
 

@@ -5,10 +5,10 @@ import { runCli } from '../../../src/cli/main';
 import { Pseudonymizer } from '../../../src/core/export/pseudonymize';
 import type { TeamReport } from '../../../src/core/team/build';
 import { simulatePilot, type PilotOptions } from '../../support/sim';
-import { tempDir } from '../helpers/events';
+import { tempDir } from '../../unit/helpers/events';
 import { pathToFileURL } from 'node:url';
 import { launch, watch } from '../report/browser';
-import { cliIo, TEAM_SECRET, writePilotLake } from './pilot-lake';
+import { cliIo, TEAM_SECRET, writePilotLake } from '../../unit/team/pilot-lake';
 
 /**
  * A pilot of 8 developers × 3 weeks on 10 devices (two developers on two machines, three exporting
