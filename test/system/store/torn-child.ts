@@ -7,8 +7,8 @@ import { CollectorServer } from '../../../src/collector/server';
 import { defaultNormalizers } from '../../../src/collector/normalizers';
 import { BundledPriceTable } from '../../../src/core/pricing';
 import { Store } from '../../../src/core/store/store';
-import { sqlLoader } from '../helpers/events';
-import { TOKEN } from '../collector/harness';
+import { sqlLoader } from '../../unit/helpers/events';
+import { TOKEN } from '../../unit/collector/harness';
 
 async function main() {
   const [dbPath, mode] = process.argv.slice(2);

@@ -5,7 +5,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { StoreBusyError } from '../../../src/core/store/lock';
 import { Store } from '../../../src/core/store/store';
-import { sqlLoader } from '../helpers/events';
+import { sqlLoader } from '../../unit/helpers/events';
 
 async function main() {
   const [dir, me, rival, roundsArg] = process.argv.slice(2);

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { acquireLock, currentOwner, lockPath, readLock, releaseLock, StoreBusyError } from '../../../src/core/store/lock';
-import { tempDir } from '../helpers/events';
+import { tempDir } from '../../unit/helpers/events';
 
 const ROUNDS = 20;
 

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { Store } from '../../../src/core/store/store';
 import { frameRecord, listSegments, readSegment, segmentPath } from '../../../src/core/store/journal';
 import { lockPath } from '../../../src/core/store/lock';
-import { batchOf, event, sqlLoader, tempDir } from '../helpers/events';
-import { claudeApiRequests, postJson } from '../collector/harness';
+import { batchOf, event, sqlLoader, tempDir } from '../../unit/helpers/events';
+import { claudeApiRequests, postJson } from '../../unit/collector/harness';
 
 function startChild(dbPath: string, mode: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'torn-child.ts'), dbPath, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
