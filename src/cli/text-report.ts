@@ -173,6 +173,8 @@ export function formatTextReport(m: ReportModel, o: TextReportOptions): string {
   const c = m.correlations;
   const significant = c.rows.filter((r) => r.pAdjusted !== null && r.pAdjusted < 0.05).sort((a, b) => Math.abs(b.r ?? 0) - Math.abs(a.r ?? 0));
   lines.push(...heading('Correlations', s));
+  // The same sentence the webview shows: which days, which method, how many tests in the family.
+  if (c.summary) lines.push(`  ${c.summary}.`);
   if (!c.tested) lines.push(`  Not enough data yet: a pair needs ${c.minPairs} days with both values.`);
   else {
     lines.push(`  ${c.tested} tested (lags ${c.lags.join(', ')}); ${significant.length} significant after Benjamini–Hochberg adjustment.`);

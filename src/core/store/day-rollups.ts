@@ -1,5 +1,6 @@
 import type { Database, SqlValue } from 'sql.js';
 import { bucketOf, encodeHistogram } from '../analyze/latency-histogram';
+import { isDayKey, shiftDay } from '../day';
 import { DIRTY, eachRow } from './day-aggregate';
 
 /**
@@ -19,6 +20,13 @@ import { DIRTY, eachRow } from './day-aggregate';
  * - `session_index`: first and last day of each session.
  *
  * Rows repeating another channel's record (duplicate_of set) are excluded everywhere.
+ *
+ * Two calendars: `daily_session_metrics` (the seed's table, exported) is keyed by the UTC day `event_date`;
+ * the report's rollups (daily_activity, daily_model, daily_totals, daily_model_totals, session_index) are
+ * keyed by the developer's local day, `sessions.local_date` — their column keeps the name `event_date`,
+ * but holds that local day. `dirty_days` lists UTC days; an event of UTC day d has its local day in
+ * d − 1 … d + 1 (every zone is within ±14 h), and a local day's events lie in UTC days L − 1 … L + 1, so the
+ * refresh rebuilds local days dirty ± 1 from the events of UTC days dirty ± 2.
  */
 export class DayRollups {
   constructor(private readonly db: Database) {}
@@ -27,7 +35,29 @@ export class DayRollups {
     // A few changed days (live capture) are read through the event_date index; many (a bulk import) by one
     // scan, which is faster than hundreds of index searches (`+` keeps SQLite off the index).
     const col = dayCount <= 31 ? 'event_date' : '+event_date';
-    const base = `FROM sessions WHERE ${col} IN ${DIRTY} AND duplicate_of IS NULL`;
+    const utcDirty = new Set(this.db.exec(`SELECT event_date FROM dirty_days`)[0]?.values.map((r) => r[0] as string) ?? []);
+    const localDirty = new Set<string>();
+    const readDays = new Set<string>();
+    for (const d of utcDirty) {
+      if (!isDayKey(d)) continue;
+      for (let k = -2; k <= 2; k++) {
+        if (Math.abs(k) <= 1) localDirty.add(shiftDay(d, k));
+        readDays.add(shiftDay(d, k));
+      }
+    }
+    this.db.run('CREATE TEMP TABLE IF NOT EXISTS rollup_days (kind TEXT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (kind, day)) WITHOUT ROWID');
+    this.db.run('DELETE FROM temp.rollup_days');
+    const insDay = this.db.prepare('INSERT INTO temp.rollup_days (kind, day) VALUES (?, ?)');
+    try {
+      for (const d of readDays) insDay.run(['read', d]);
+      for (const d of localDirty) insDay.run(['local', d]);
+    } finally {
+      insDay.free();
+    }
+    const LOCAL = "(SELECT day FROM temp.rollup_days WHERE kind = 'local')";
+    const base = `FROM sessions WHERE ${col} IN (SELECT day FROM temp.rollup_days WHERE kind = 'read') AND duplicate_of IS NULL`;
+    // Events without a local day (none once the store has set its zone) count on their UTC day.
+    const localOf = (utc: string, local: string | null) => local ?? utc;
     const model = new Map<string, ModelRow>();
     const activity = new Map<string, ActivityRow>();
     const dsm = new Map<string, DsmRow>();
@@ -38,19 +68,26 @@ export class DayRollups {
       this.db,
       `SELECT event_date, developer_id, repo_slug, source, model, kind, status_code >= 400, accepted_flag = 1, cost_source = 'unknown',
               COUNT(*), SUM(tokens_in), SUM(tokens_out), SUM(total_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens),
-              SUM(cost_usd), SUM(lines_added), SUM(accepted_lines)
-         ${base} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`,
+              SUM(cost_usd), SUM(lines_added), SUM(accepted_lines), local_date
+         ${base} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 19`,
       (r) => {
-        const [day, dev, repo, source, mdl, kind, failed, accepted, unknownCost] = r as [string, string | null, string | null, string, string | null, string, number | null, number | null, number];
+        const [utc, dev, repo, source, mdl, kind, failed, accepted, unknownCost] = r as [string, string | null, string | null, string, string | null, string, number | null, number | null, number];
+        const day = localOf(utc, r[18] as string | null);
+        const inLocal = localDirty.has(day);
+        const inUtc = utcDirty.has(utc);
+        if (!inLocal && !inUtc) return;
         const n = r[9] as number;
         const v = { tin: num(r[10]), tout: num(r[11]), total: num(r[12]), cr: num(r[13]), cw: num(r[14]), cost: num(r[15]), added: num(r[16]), acceptedLines: num(r[17]) };
         const isRequest = kind === 'request';
         const isError = kind === 'error' || failed === 1;
         const isInsertion = kind === 'edit' && source === 'editor';
         const isAgentEdit = kind === 'edit' && source !== 'editor';
-        const a = getOr(activity, k4(day, dev, repo, source), () => ({ day, dev, repo, source, ...zeroActivity() }));
-        const m = getOr(model, `${k4(day, dev, repo, source)}\u0001${mdl ?? '\u0000'}`, () => ({ day, dev, repo, source, model: mdl, ...zeroActivity() }));
-        for (const t of [a, m]) {
+        const targets: Sums[] = [];
+        if (inLocal) {
+          targets.push(getOr(activity, k4(day, dev, repo, source), () => ({ day, dev, repo, source, ...zeroActivity() })));
+          targets.push(getOr(model, `${k4(day, dev, repo, source)}\u0001${mdl ?? '\u0000'}`, () => ({ day, dev, repo, source, model: mdl, ...zeroActivity() })));
+        }
+        for (const t of targets) {
           if (isRequest) t.requests += n;
           if (isError) t.errors += n;
           t.tin += v.tin;
@@ -71,7 +108,8 @@ export class DayRollups {
             t.agentLines += v.added;
           }
         }
-        const d = getOr(dsm, k2(day, dev), () => ({ day, dev, sessions: 0, requests: 0, total: 0, accepted: 0, errors: 0, cost: 0, latencies: [] as number[] }));
+        if (!inUtc) return;
+        const d = getOr(dsm, k2(utc, dev), () => ({ day: utc, dev, sessions: 0, requests: 0, total: 0, accepted: 0, errors: 0, cost: 0, latencies: [] as number[] }));
         if (isRequest) d.requests += n;
         if (isError) d.errors += n;
         if (accepted === 1) d.accepted += n;
@@ -90,15 +128,22 @@ export class DayRollups {
     try {
       const spans = new Map<string, SqlValue[]>();
       const devSessions = new Set<string>();
-      eachRow(this.db, `SELECT session_id, source, event_date, developer_id, repo_slug ${base} AND session_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5`, (r) => {
-        const [sid, source, day, dev, repo] = r as [string, string, string, string | null, string | null];
-        const a = activity.get(k4(day, dev, repo, source));
-        if (a) a.sessions += 1;
-        for (const [dim, value] of dimsOf(dev, repo, source)) getOr(coarseSessions, kc(day, dim, value), () => new Set<string>()).add(`${sid}\u0001${source}`);
-        const dk = `${k2(day, dev)}\u0001${sid}`;
-        if (!devSessions.has(dk)) {
+      const localSessions = new Set<string>();
+      eachRow(this.db, `SELECT session_id, source, event_date, developer_id, repo_slug, local_date ${base} AND session_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6`, (r) => {
+        const [sid, source, utc, dev, repo] = r as [string, string, string, string | null, string | null];
+        const day = localOf(utc, r[5] as string | null);
+        // One UTC day's sessions may span two local days and vice versa: count each grain once.
+        const lk = `${k4(day, dev, repo, source)}\u0001${sid}`;
+        if (localDirty.has(day) && !localSessions.has(lk)) {
+          localSessions.add(lk);
+          const a = activity.get(k4(day, dev, repo, source));
+          if (a) a.sessions += 1;
+          for (const [dim, value] of dimsOf(dev, repo, source)) getOr(coarseSessions, kc(day, dim, value), () => new Set<string>()).add(`${sid}\u0001${source}`);
+        }
+        const dk = `${k2(utc, dev)}\u0001${sid}`;
+        if (utcDirty.has(utc) && !devSessions.has(dk)) {
           devSessions.add(dk);
-          const d = dsm.get(k2(day, dev));
+          const d = dsm.get(k2(utc, dev));
           if (d) d.sessions += 1;
         }
         const sk = `${sid}\u0001${source}`;
@@ -118,23 +163,24 @@ export class DayRollups {
 
     // 3. Latencies: histograms per activity grain (requests), exact medians per day and developer.
     const hist = new Map<string, Map<number, number>>();
-    eachRow(this.db, `SELECT event_date, developer_id, repo_slug, source, kind, latency_ms ${base} AND latency_ms IS NOT NULL AND kind IN ('request', 'error')`, (r) => {
+    eachRow(this.db, `SELECT event_date, developer_id, repo_slug, source, kind, latency_ms, local_date ${base} AND latency_ms IS NOT NULL AND kind IN ('request', 'error')`, (r) => {
       const ms = r[5] as number;
-      if (r[4] === 'request') {
-        const key = k4(r[0] as string, r[1] as string | null, r[2] as string | null, r[3] as string);
+      const day = localOf(r[0] as string, r[6] as string | null);
+      if (r[4] === 'request' && localDirty.has(day)) {
+        const key = k4(day, r[1] as string | null, r[2] as string | null, r[3] as string);
         const h = getOr(hist, key, () => new Map<number, number>());
         const b = bucketOf(ms);
         h.set(b, (h.get(b) ?? 0) + 1);
       }
-      dsm.get(k2(r[0] as string, r[1] as string | null))?.latencies.push(ms);
+      if (utcDirty.has(r[0] as string)) dsm.get(k2(r[0] as string, r[1] as string | null))?.latencies.push(ms);
     });
 
-    this.write(activity, model, dsm, hist);
-    this.writeTotals(activity, model, hist, coarseSessions);
+    this.write(activity, model, dsm, hist, LOCAL);
+    this.writeTotals(activity, model, hist, coarseSessions, LOCAL);
   }
 
   /** Folds the fine rollups into daily_totals and daily_model_totals. */
-  private writeTotals(activity: Map<string, ActivityRow>, model: Map<string, ModelRow>, hist: Map<string, Map<number, number>>, sessions: Map<string, Set<string>>): void {
+  private writeTotals(activity: Map<string, ActivityRow>, model: Map<string, ModelRow>, hist: Map<string, Map<number, number>>, sessions: Map<string, Set<string>>, local: string): void {
     const totals = new Map<string, Sums & { day: string; dim: string; value: string | null; hist: Map<number, number> | null }>();
     for (const [key, a] of activity) {
       const h = hist.get(key);
@@ -150,7 +196,7 @@ export class DayRollups {
     }
     const models = new Map<string, ModelRow>();
     for (const m of model.values()) addSums(getOr(models, `${m.day}\u0001${m.model ?? '\u0000'}`, () => ({ ...m, ...zeroActivity() })), m);
-    for (const t of ['daily_totals', 'daily_model_totals']) this.db.run(`DELETE FROM ${t} WHERE event_date IN ${DIRTY}`);
+    for (const t of ['daily_totals', 'daily_model_totals']) this.db.run(`DELETE FROM ${t} WHERE event_date IN ${local}`);
     const insT = this.db.prepare(`INSERT INTO daily_totals VALUES (${Array(21).fill('?').join(', ')})`);
     const insM = this.db.prepare(`INSERT INTO daily_model_totals VALUES (${Array(13).fill('?').join(', ')})`);
     try {
@@ -169,8 +215,9 @@ export class DayRollups {
     }
   }
 
-  private write(activity: Map<string, ActivityRow>, model: Map<string, ModelRow>, dsm: Map<string, DsmRow>, hist: Map<string, Map<number, number>>): void {
-    for (const t of ['daily_activity', 'daily_model', 'daily_session_metrics']) this.db.run(`DELETE FROM ${t} WHERE event_date IN ${DIRTY}`);
+  private write(activity: Map<string, ActivityRow>, model: Map<string, ModelRow>, dsm: Map<string, DsmRow>, hist: Map<string, Map<number, number>>, local: string): void {
+    for (const t of ['daily_activity', 'daily_model']) this.db.run(`DELETE FROM ${t} WHERE event_date IN ${local}`);
+    this.db.run(`DELETE FROM daily_session_metrics WHERE event_date IN ${DIRTY}`);
     const insA = this.db.prepare(`INSERT INTO daily_activity VALUES (${Array(22).fill('?').join(', ')})`);
     const insM = this.db.prepare(`INSERT INTO daily_model VALUES (${Array(16).fill('?').join(', ')})`);
     const insD = this.db.prepare(

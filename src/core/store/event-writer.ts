@@ -1,4 +1,5 @@
 import type { Database, SqlValue, Statement } from 'sql.js';
+import type { DayZone } from '../day';
 import type { AiEvent, Batch, IngestResult, MetricPoint } from '../model';
 import { stableHash } from '../normalize/hash';
 import { EVENT_COLUMNS, METRIC_COLUMNS } from './schema';
@@ -27,6 +28,8 @@ export class EventWriter {
   constructor(
     private readonly db: Database,
     private readonly deviceId: () => string,
+    /** The developer's zone: `local_date` of each row written (the store recomputes it when the zone changes). */
+    private readonly zone: () => DayZone,
   ) {}
 
   /** Returns the event days touched. */
@@ -34,13 +37,14 @@ export class EventWriter {
     const s = (this.stmts ??= this.prepare());
     const days = new Set<string>();
     const device = this.deviceId();
+    const zone = this.zone();
     transaction(this.db, () => {
       for (let i = 0; i < batch.events.length; i += CHUNK) {
         const chunk = batch.events.slice(i, i + CHUNK);
         const rows = chunk.map((e) => eventRow(e, device));
         const insert = this.insertFor(chunk.length);
         const params: SqlValue[] = [];
-        for (const row of rows) params.push(...row, nowIso);
+        chunk.forEach((e, k) => params.push(...rows[k]!, zone.dayOf(e.ts_ms), nowIso));
         insert.bind(params);
         // RETURNING lists the hashes actually inserted; the other rows already existed (or repeat one
         // earlier in the chunk) and are updated only if their content differs.
@@ -54,7 +58,7 @@ export class EventWriter {
             return;
           }
           const cmp = COMPARED_INDEX.map((c) => rows[k]![c]!);
-          s.update.run([...cmp, e.trace_hash, ...cmp]);
+          s.update.run([...cmp, zone.dayOf(e.ts_ms), e.trace_hash, ...cmp]);
           if (this.db.getRowsModified() === 1) {
             result.updated += 1;
             days.add(e.event_date);
@@ -81,9 +85,9 @@ export class EventWriter {
   private insertFor(n: number): Statement {
     let stmt = this.inserts.get(n);
     if (!stmt) {
-      const one = `(${EVENT_COLUMNS.map(() => '?').join(', ')}, ?)`;
+      const one = `(${EVENT_COLUMNS.map(() => '?').join(', ')}, ?, ?)`;
       stmt = this.db.prepare(
-        `INSERT INTO sessions (${EVENT_COLUMNS.join(', ')}, ingested_at) VALUES ${Array(n).fill(one).join(', ')}
+        `INSERT INTO sessions (${EVENT_COLUMNS.join(', ')}, local_date, ingested_at) VALUES ${Array(n).fill(one).join(', ')}
          ON CONFLICT(trace_hash) DO NOTHING RETURNING trace_hash`,
       );
       this.inserts.set(n, stmt);
@@ -95,7 +99,7 @@ export class EventWriter {
     const set = COMPARED.map((c) => `${c} = ?`).join(', ');
     const differs = COMPARED.map((c) => `${c} IS NOT ?`).join(' OR ');
     return {
-      update: this.db.prepare(`UPDATE sessions SET ${set} WHERE trace_hash = ? AND (${differs})`),
+      update: this.db.prepare(`UPDATE sessions SET ${set}, local_date = ? WHERE trace_hash = ? AND (${differs})`),
       metric: this.db.prepare(
         `INSERT INTO metric_points (${METRIC_COLUMNS.join(', ')}, ingested_at) VALUES (${METRIC_COLUMNS.map(() => '?').join(', ')}, ?) ON CONFLICT(point_hash) DO NOTHING`,
       ),
