@@ -65,7 +65,7 @@ export function formatTextReport(m: ReportModel, o: TextReportOptions): string {
   const s = o.style;
   const span = m.days.length;
   const lines = [
-    `${s.bold('ProdLens report')}  ${m.filter.since} → ${m.filter.until}  ${s.dim(`(${span} day${span === 1 ? '' : 's'}; prices: ${m.priceTable})`)}`,
+    `${s.bold('ProdLens report')}  ${m.filter.since} → ${m.filter.until}  ${s.dim(`(${span} day${span === 1 ? '' : 's'}${m.timeZone ? `, local days in ${m.timeZone}` : ''}; prices: ${m.priceTable})`)}`,
   ];
   const dims = [m.filter.repo !== null && `repository ${m.filter.repo || '(none)'}`, m.filter.developer !== null && `developer ${m.filter.developer || '(none)'}`, m.filter.source && `source ${m.filter.source}`].filter(Boolean);
   if (dims.length) lines.push(s.dim(`Filtered to ${dims.join(', ')}.`));

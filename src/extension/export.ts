@@ -3,6 +3,7 @@ import { version as PRODLENS_VERSION } from '../../package.json';
 import type { ExportSummary } from '../core/export/exporter';
 import { readConfig } from './config';
 import { Disposable } from './lifecycle';
+import { configuredZone } from './time-zone';
 import type { ProdLensServices } from './services';
 
 const FOLDER_KEY = 'prodlens.export.folder';
@@ -66,6 +67,7 @@ export class ExportCommands extends Disposable {
         async (progress, token) => {
           const { Pseudonymizer } = await import('../core/export/pseudonymize');
           const store = await this.services.store();
+          store.setTimeZone(configuredZone().timeZone);
           const controller = new AbortController();
           const sub = token.onCancellationRequested(() => controller.abort());
           let reported = 0;

@@ -1,5 +1,6 @@
 import type { Database, SqlValue } from 'sql.js';
-import { buildDailySeries, shiftDay, type SeriesFilter } from '../analyze/series';
+import { buildDailySeries, type SeriesFilter } from '../analyze/series';
+import { daysBetween, shiftDay, type DayZone } from '../day';
 import type { PriceTable } from '../pricing';
 import type { Store } from '../store/store';
 import { correlationsSection, type AnalysisOptions } from './correlations';
@@ -15,19 +16,21 @@ export interface ReportOptions {
 
 /**
  * Builds the report model for a filter. Reads the day-level rollups (refreshed first for changed days),
- * the outcome tables and the health tables; never scans the raw events.
+ * the outcome tables and the health tables; never scans the raw events. Days, periods and "today" are the
+ * developer's local days in the store's zone (`store.zone`; `Store.setTimeZone` changes it).
  */
 export function buildReport(store: Store, filter: ReportFilter, opts: ReportOptions): ReportModel {
   store.refreshDailyMetrics();
   const db = store.db;
-  const today = new Date(opts.nowMs).toISOString().slice(0, 10);
+  const zone = store.zone;
+  const today = zone.dayOf(opts.nowMs);
   const until = filter.until ?? today;
-  const since = filter.since ?? firstDataDay(db) ?? until;
-  const days = Math.round((Date.parse(`${until}T00:00:00Z`) - Date.parse(`${since}T00:00:00Z`)) / 86_400_000) + 1;
+  const since = filter.since ?? firstDataDay(db, zone) ?? until;
+  const days = daysBetween(since, until) + 1;
   const prevUntil = shiftDay(since, -1);
   const prevSince = shiftDay(since, -days);
   const dims = { repo: filter.repo ?? null, developer: filter.developer ?? null, source: filter.source ?? null };
-  const f: SeriesFilter = { since, until, ...dims };
+  const f: SeriesFilter = { since, until, ...dims, zone };
 
   const current = buildDailySeries(db, f);
   const previous = buildDailySeries(db, { ...f, since: prevSince, until: prevUntil });
@@ -36,7 +39,8 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
   const curTotals = periodTotals(current.series, measured(current) ? sessionCount(db, since, until, dims) : null, current.periodLatency.p50);
   const prevTotals = periodTotals(previous.series, measured(previous) ? sessionCount(db, prevSince, prevUntil, dims) : null, previous.periodLatency.p50);
   const w = whereOf(f);
-  const commitW = whereOf({ ...f, source: null }, 'author_email');
+  // Commits count on the local day of their UTC author time: the period is an instant range.
+  const commitW = whereOf({ ...f, source: null }, 'author_email', [new Date(zone.startOf(since)).toISOString(), new Date(zone.startOf(shiftDay(until, 1))).toISOString()]);
   // Without filters the per-model and per-repo/developer tables come from the coarse rollups.
   const unfiltered = dims.repo === null && dims.developer === null && !dims.source;
   const coarse = (dim: 'repo' | 'developer') => ({ table: 'daily_totals', by: 'value', where: { sql: 'dim = ? AND event_date >= ? AND event_date <= ?', params: [dim, since, until] } });
@@ -50,6 +54,7 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
     generatedAt: new Date(opts.nowMs).toISOString(),
     filter: { since, until, ...dims },
     previousPeriod: { since: prevSince, until: prevUntil },
+    timeZone: zone.timeZone,
     priceTable: opts.prices.version,
     options: filterOptions(db),
     empty: totalEvents === 0 && !current.coverage.commits && !current.coverage.pullRequests,
@@ -75,17 +80,17 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
   };
 }
 
-function firstDataDay(db: Database): string | null {
-  const r = db.exec(
-    `SELECT MIN(d) FROM (SELECT MIN(event_date) AS d FROM daily_totals WHERE dim = 'all' UNION ALL SELECT MIN(event_date) FROM commits
-       UNION ALL SELECT MIN(substr(created_at, 1, 10)) FROM pull_requests)`,
-  );
-  return (r[0]?.values[0]?.[0] as string | null) ?? null;
+function firstDataDay(db: Database, zone: DayZone): string | null {
+  const r = db.exec(`SELECT (SELECT MIN(event_date) FROM daily_totals WHERE dim = 'all'), (SELECT MIN(timestamp) FROM commits), (SELECT MIN(created_at) FROM pull_requests)`);
+  const [ai, commit, pr] = (r[0]?.values[0] ?? []) as Array<string | null>;
+  const local = [ai ?? null, ...[commit, pr].map((iso) => (iso && Number.isFinite(Date.parse(iso)) ? zone.dayOf(Date.parse(iso)) : null))].filter((d): d is string => !!d);
+  return local.length ? local.sort()[0]! : null;
 }
 
-function whereOf(f: SeriesFilter, devColumn = 'developer_id'): Where {
-  const parts = ['event_date >= ?', 'event_date <= ?'];
-  const params: SqlValue[] = [f.since, f.until];
+/** Filter on the rollups' day column, or (`instants`, ISO UTC [from, to)) on commits' author time. */
+function whereOf(f: SeriesFilter, devColumn = 'developer_id', instants?: [string, string]): Where {
+  const parts = instants ? ['timestamp >= ?', 'timestamp < ?'] : ['event_date >= ?', 'event_date <= ?'];
+  const params: SqlValue[] = instants ? [...instants] : [f.since, f.until];
   if (f.repo !== undefined && f.repo !== null) {
     parts.push('repo_slug IS ?');
     params.push(f.repo || null);

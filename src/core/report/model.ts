@@ -157,6 +157,8 @@ export interface ReportModel {
   generatedAt: string;
   filter: { since: string; until: string; repo: string | null; developer: string | null; source: string | null };
   previousPeriod: { since: string; until: string };
+  /** IANA time zone of the report's days (local days); absent in models from before local days. */
+  timeZone?: string;
   /** The price table behind estimated costs, shown wherever a cost is shown. */
   priceTable: string;
   /** Values for the filter controls. */
