@@ -170,6 +170,12 @@ export function formatTextReport(m: ReportModel, o: TextReportOptions): string {
     `  Measured: AI ${cov.ai ? `${cov.ai.first} → ${cov.ai.last}` : 'never'}, commits ${cov.commits ? `${cov.commits.first} → ${cov.commits.last}` : 'never synced (prodlens sync-git)'}, pull requests ${cov.pullRequests ? `${cov.pullRequests.first} → ${cov.pullRequests.last}` : 'never synced (prodlens sync-github)'}.`,
   );
 
+  const am = m.activeMinutes?.filter((v): v is number => v !== null) ?? [];
+  if (am.length) {
+    const total = am.reduce((a, b) => a + b, 0);
+    lines.push(`  Editor presence: ${(total / 60).toFixed(1)} h active on ${am.filter((v) => v > 0).length} of ${am.length} measured days.`);
+  }
+
   const c = m.correlations;
   const significant = c.rows.filter((r) => r.pAdjusted !== null && r.pAdjusted < 0.05).sort((a, b) => Math.abs(b.r ?? 0) - Math.abs(a.r ?? 0));
   lines.push(...heading('Correlations', s));

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { registerCollector, type CollectorFeature } from './collector';
 import { registerEditorCapture, type EditorCapture, type EditorCaptureApi } from './editor-capture';
+import { registerPresence, type PresenceTracker } from './presence';
 import { registerBudget, type BudgetMonitor } from './budget';
 import { registerExport } from './export';
 import { registerImportCommand } from './import-command';
@@ -18,6 +19,7 @@ import { registerWalkthrough } from './walkthrough';
 let services: ProdLensServices | undefined;
 let collector: CollectorFeature | undefined;
 let editorCapture: EditorCapture | undefined;
+let presence: PresenceTracker | undefined;
 
 /**
  * Activation only wires objects and registers commands; the database (sql.js WASM) opens on first use.
@@ -36,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): ProdLensApi {
   const outcomes = registerOutcomes(services);
   context.subscriptions.push(outcomes);
   context.subscriptions.push((editorCapture = registerEditorCapture(services)));
+  context.subscriptions.push((presence = registerPresence(services)));
   const reports = registerReportPanel(services);
   context.subscriptions.push(reports);
   context.subscriptions.push((collector = registerCollector(services, statusBar)));
@@ -50,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): ProdLensApi {
   const views = registerViews(services, () => c.liveSources(), budget);
   context.subscriptions.push(views);
   services.logger.info('[extension] activated');
-  return { services, statusBar, editorCapture, outcomes, reports, collector, views, budget, litellm };
+  return { services, statusBar, editorCapture, outcomes, reports, collector, views, budget, litellm, presence };
 }
 
 /** Flushes the database snapshot before the extension host exits. */
@@ -61,6 +64,9 @@ export async function deactivate(): Promise<void> {
   // Editor regions get their last (close) measurement written while the store is still open.
   await editorCapture?.shutdown().catch(() => undefined);
   editorCapture = undefined;
+  // The last minutes of editor presence, while the store is still open.
+  await presence?.flush().catch(() => undefined);
+  presence = undefined;
   await services?.shutdown();
   services = undefined;
 }
@@ -83,4 +89,6 @@ export interface ProdLensApi {
   budget: BudgetMonitor;
   /** The opt-in LiteLLM proxy pull (store a key without the input box, run a sync). */
   litellm: LiteLlmApi;
+  /** Editor presence (active minutes); `flush()` writes the minutes seen so far. */
+  presence: PresenceTracker;
 }

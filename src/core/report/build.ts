@@ -3,7 +3,8 @@ import { buildDailySeries, type SeriesFilter } from '../analyze/series';
 import { daysBetween, shiftDay, type DayZone } from '../day';
 import type { PriceTable } from '../pricing';
 import type { Store } from '../store/store';
-import { correlationsSection, type AnalysisOptions } from './correlations';
+import { presenceByDay } from '../store/presence-repo';
+import { correlationsSection, PRESENCE_SERIES, type AnalysisOptions } from './correlations';
 import { DEFINITIONS, SERIES_INFO } from './definitions';
 import { REPORT_SCHEMA_VERSION, type ReportFilter, type ReportModel } from './model';
 import { breakdown, deadLetters, efficiency, headline, models, periodTotals, sessionCount, sourceHealth, type Where } from './sections';
@@ -46,7 +47,9 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
   const coarse = (dim: 'repo' | 'developer') => ({ table: 'daily_totals', by: 'value', where: { sql: 'dim = ? AND event_date >= ? AND event_date <= ?', params: [dim, since, until] } });
   const totalEvents = (db.exec('SELECT COALESCE(SUM(records_received), 0) FROM source_status')[0]?.values[0]?.[0] as number) ?? 0;
   const sources = sourceHealth(db, today);
-  const stats = correlationsSection(db, { since, until, ...dims }, current.days, current.series, opts.analysis ?? {}, new Date(opts.nowMs).toISOString());
+  // Editor presence marks working days (the working calendar); null before the tracker first ran.
+  const activeMinutes = presenceByDay(db, zone, since, until, dims.developer);
+  const stats = correlationsSection(db, { since, until, ...dims, timeZone: zone.timeZone }, current.days, { ...current.series, [PRESENCE_SERIES]: activeMinutes }, opts.analysis ?? {}, new Date(opts.nowMs).toISOString());
   if (stats.cacheWrite) store.markDirty();
 
   return {
@@ -61,6 +64,7 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
     headline: headline(curTotals, prevTotals),
     days: current.days,
     series: current.series,
+    activeMinutes,
     seriesInfo: SERIES_INFO,
     coverage: current.coverage,
     correlations: stats.correlations,
