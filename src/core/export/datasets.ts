@@ -1,4 +1,5 @@
 import { EVENT_KINDS, SOURCES } from '../model';
+import { DIFF_RATIO_DEFINITION } from '../retention/similarity';
 import type { ColumnType } from './columns';
 
 /**
@@ -90,7 +91,7 @@ const sessions: DatasetSpec = {
     day('UTC day of `timestamp` (also the `event_date` partition).'),
     { name: 'total_tokens', type: 'int64', nullable: true, unit: 'tokens', description: '`tokens_in + tokens_out` (cache tokens excluded).' },
     { name: 'cost_usd', type: 'float64', nullable: true, unit: 'USD', description: 'Cost: reported by the source, else estimated from the bundled price table (see cost_source).' },
-    { name: 'diff_ratio', type: 'float64', nullable: true, unit: 'ratio 0–1', description: 'Share of an AI edit changed by the developer afterwards.' },
+    { name: 'diff_ratio', type: 'float64', nullable: true, unit: 'ratio 0–1', description: DIFF_RATIO_DEFINITION },
     { name: 'accepted_lines', type: 'int64', nullable: true, unit: 'lines', description: 'Lines of an AI edit still present at the last checkpoint.' },
     { name: 'trace_hash', type: 'utf8', nullable: false, description: 'Stable hash of the identifying fields: the same event from two exports has the same hash.' },
     { name: 'source', type: 'dict', nullable: false, known: SOURCES, description: 'Producer and channel (claude-code-otel, claude-code-transcript, codex-otel, litellm, editor, …).' },
