@@ -74,6 +74,7 @@ export class ExportCommands extends Disposable {
           try {
             return await exportParquet(store, {
               outDir: folder,
+              analysis: { lags: readConfig().report.lags, minPairs: readConfig().report.minPairs },
               exporterVersion: PRODLENS_VERSION,
               pseudonymizer: secret ? new Pseudonymizer(secret) : undefined,
               signal: controller.signal,

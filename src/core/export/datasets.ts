@@ -8,7 +8,7 @@ import type { ColumnType } from './columns';
  * type or a partition key is a breaking change and bumps EXPORT_SCHEMA_VERSION; adding a column at the end
  * is not.
  */
-export const EXPORT_SCHEMA_VERSION = 1;
+export const EXPORT_SCHEMA_VERSION = 2;
 
 export interface ColumnSpec {
   /** Column name in the Parquet files. */
@@ -111,6 +111,7 @@ const sessions: DatasetSpec = {
     { name: 'price_version', type: 'dict', nullable: true, description: 'Version of the price table behind an estimated cost.' },
     { name: 'attrs', type: 'utf8', nullable: true, description: 'Small metadata as a JSON object string (never prompt text or code).' },
     { name: 'duplicate_of', type: 'utf8', nullable: true, description: 'trace_hash of the event this row repeats through another channel; exclude such rows from sums.' },
+    { name: 'local_date', type: 'date32', nullable: true, description: "The developer's local day of `timestamp` (the time zone ProdLens was set to when exporting); event_date stays the UTC day." },
   ],
 };
 
@@ -261,12 +262,12 @@ const correlations: DatasetSpec = {
   read: 'all',
   orderBy: '',
   perRepository: false,
-  description: 'Lagged correlations between AI activity and delivery series, as last computed by the report on this device (one row per analysis, series pair, method and lag). Not partitioned.',
+  description: "Lagged correlations between AI activity and delivery series, computed when the export runs for the export's own period over all of this database's developers and repositories, on the developer's working days in local days (one row per series pair, method and lag). Not partitioned; left out with --repo.",
   columns: [
     { name: 'analysis', type: 'dict', nullable: false, description: 'Identifies one analysis run (its filter and options).' },
-    { name: 'filter', type: 'dict', nullable: false, description: 'The analysis filter as a JSON object string (since, until, repo, developer, source).' },
-    { name: 'since', type: 'date32', nullable: true, description: 'First day of the analysed period.' },
-    { name: 'until', type: 'date32', nullable: true, description: 'Last day of the analysed period.' },
+    { name: 'filter', type: 'dict', nullable: false, description: 'The analysis scope as a JSON object string (since, until, repo, developer, source, timeZone, lags, minPairs).' },
+    { name: 'since', type: 'date32', nullable: true, description: 'First local day of the analysed period (the export\'s --since, else the first day with data).' },
+    { name: 'until', type: 'date32', nullable: true, description: 'Last local day of the analysed period (the export\'s --until, else the export\'s day).' },
     { name: 'x_series', type: 'dict', nullable: false, description: 'AI activity series (requests, total_tokens, accepted_lines, acceptance_rate).' },
     { name: 'y_series', type: 'dict', nullable: false, description: 'Outcome series (commits, lines_changed, merged_prs, merge_hours, reopened_prs).' },
     { name: 'lag_days', type: 'int32', nullable: false, unit: 'days', description: 'k: AI on working day i against the outcome on working day i + k.' },

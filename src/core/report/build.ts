@@ -84,7 +84,8 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
   };
 }
 
-function firstDataDay(db: Database, zone: DayZone): string | null {
+/** The first local day with AI activity, a commit or a pull request; null for an empty store. */
+export function firstDataDay(db: Database, zone: DayZone): string | null {
   const r = db.exec(`SELECT (SELECT MIN(event_date) FROM daily_totals WHERE dim = 'all'), (SELECT MIN(timestamp) FROM commits), (SELECT MIN(created_at) FROM pull_requests)`);
   const [ai, commit, pr] = (r[0]?.values[0] ?? []) as Array<string | null>;
   const local = [ai ?? null, ...[commit, pr].map((iso) => (iso && Number.isFinite(Date.parse(iso)) ? zone.dayOf(Date.parse(iso)) : null))].filter((d): d is string => !!d);
