@@ -31,7 +31,7 @@ export const SERIES_INFO: SeriesInfo[] = [
 ];
 
 export const DEFINITIONS: Record<string, string> = {
-  days: 'Days are your local days, in the time zone set by prodlens.timeZone or --timezone (default this machine's): an event counts on the day its time falls on there. Stored events keep their UTC day (event_date) too. Filters narrow which records count; they do not change the days.',
+  days: 'Days are your local days, in the time zone set by prodlens.timeZone or --timezone (default this machine\'s): an event counts on the day its time falls on there. Stored events keep their UTC day (event_date) too. Filters narrow which records count; they do not change the days.',
   missingVsZero:
     'A count is 0 on a day inside the span its source was measured (AI activity: from the first to the last day ProdLens recorded any; commits and pull requests: from the first synced record to the last sync) and empty outside it. Rates and latencies are empty on days without a denominator.',
   sessions: 'Headline sessions are distinct sessions active in the period; daily sessions count a session on every day it was active.',
