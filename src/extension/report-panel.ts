@@ -127,6 +127,7 @@ export class ReportPanel extends Disposable {
         },
         runCommand: (c) => this.runCommand(c),
         now: () => Date.now(),
+        dayOf: (ms) => configuredZone().dayOf(ms),
         logger: services.logger,
       },
       parseViewState(state).filter,
