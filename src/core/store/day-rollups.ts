@@ -1,6 +1,9 @@
 import type { Database, SqlValue } from 'sql.js';
 import { bucketOf, encodeHistogram } from '../analyze/latency-histogram';
-import { isDayKey, shiftDay } from '../day';
+import { dayRange, DayZone, isDayKey, shiftDay, utcDay } from '../day';
+
+const UTC_ZONE = new DayZone('UTC');
+const DAY_MS = 86_400_000;
 import { DIRTY, eachRow } from './day-aggregate';
 
 /**
@@ -24,27 +27,31 @@ import { DIRTY, eachRow } from './day-aggregate';
  * Two calendars: `daily_session_metrics` (the seed's table, exported) is keyed by the UTC day `event_date`;
  * the report's rollups (daily_activity, daily_model, daily_totals, daily_model_totals, session_index) are
  * keyed by the developer's local day, `sessions.local_date` — their column keeps the name `event_date`,
- * but holds that local day. `dirty_days` lists UTC days; an event of UTC day d has its local day in
- * d − 1 … d + 1 (every zone is within ±14 h), and a local day's events lie in UTC days L − 1 … L + 1, so the
- * refresh rebuilds local days dirty ± 1 from the events of UTC days dirty ± 2.
+ * but holds that local day. `dirty_days` lists UTC days; the local days to rebuild are those the dirty
+ * UTC days overlap in the store's zone (one each in UTC, at most two elsewhere), read from the UTC days
+ * those local days overlap — so a UTC user's refresh reads exactly the dirty days, as before.
  */
 export class DayRollups {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    /** The store's zone, the one `sessions.local_date` was computed in. */
+    private readonly zone: () => DayZone = () => UTC_ZONE,
+  ) {}
 
   refreshDays(dayCount: number): void {
     // A few changed days (live capture) are read through the event_date index; many (a bulk import) by one
     // scan, which is faster than hundreds of index searches (`+` keeps SQLite off the index).
     const col = dayCount <= 31 ? 'event_date' : '+event_date';
     const utcDirty = new Set(this.db.exec(`SELECT event_date FROM dirty_days`)[0]?.values.map((r) => r[0] as string) ?? []);
+    const zone = this.zone();
     const localDirty = new Set<string>();
-    const readDays = new Set<string>();
+    const readDays = new Set<string>(utcDirty);
     for (const d of utcDirty) {
       if (!isDayKey(d)) continue;
-      for (let k = -2; k <= 2; k++) {
-        if (Math.abs(k) <= 1) localDirty.add(shiftDay(d, k));
-        readDays.add(shiftDay(d, k));
-      }
+      const start = Date.parse(`${d}T00:00:00Z`);
+      for (const l of [zone.dayOf(start), zone.dayOf(start + DAY_MS - 1)]) localDirty.add(l);
     }
+    for (const l of localDirty) for (const d of dayRange(utcDay(zone.startOf(l)), utcDay(zone.startOf(shiftDay(l, 1)) - 1))) readDays.add(d);
     this.db.run('CREATE TEMP TABLE IF NOT EXISTS rollup_days (kind TEXT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (kind, day)) WITHOUT ROWID');
     this.db.run('DELETE FROM temp.rollup_days');
     const insDay = this.db.prepare('INSERT INTO temp.rollup_days (kind, day) VALUES (?, ?)');

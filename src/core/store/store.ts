@@ -83,7 +83,7 @@ export class Store {
     this.openReport = report;
     this.journal = journal;
     this.writer = new EventWriter(db, () => this.deviceId, () => this.dayZone);
-    this.rollups = new DayRollups(db);
+    this.rollups = new DayRollups(db, () => this.dayZone);
     this.dayZone = new DayZone(machineTimeZone());
     this.coveredGen = Number(this.getMeta('journal_gen') ?? 0);
   }

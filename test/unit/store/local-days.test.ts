@@ -62,6 +62,27 @@ describe('local days', () => {
     await store.close();
   });
 
+  it('incremental refreshes rebuild a local day from both UTC days it spans, and equal a full rebuild', async () => {
+    const store = await openStore('America/Los_Angeles');
+    const q = { since: '2026-01-05', until: '2026-01-06', repo: null, developer: null, source: null };
+    const nowMs = Date.parse('2026-01-07T20:00:00Z');
+    // Evening of the 5th (01:00Z on the 6th), refreshed; then the morning of the 5th (17:00Z on the 5th) alone.
+    await store.ingest(batchOf([event({ id: 'eve', time: '2026-01-06T01:00:00Z' })]));
+    assert.deepEqual(buildReport(store, q, { prices, nowMs }).series.requests, [1, null]);
+    await store.ingest(batchOf([event({ id: 'morning', time: '2026-01-05T17:00:00Z' })]));
+    await store.ingest(batchOf([event({ id: 'next', time: '2026-01-06T18:00:00Z', session_id: 'sess-2' })]));
+    const m = buildReport(store, q, { prices, nowMs });
+    assert.deepEqual(m.series.requests, [2, 1]);
+    assert.deepEqual(m.series.sessions, [1, 1]);
+    const totals = () => column(store, "SELECT event_date, requests, sessions FROM daily_totals WHERE dim = 'all' ORDER BY 1");
+    const incremental = totals();
+    // Everything rebuilt from scratch gives the same day tables.
+    store.db.run('INSERT OR IGNORE INTO dirty_days (event_date) SELECT DISTINCT event_date FROM sessions');
+    store.refreshDailyMetrics();
+    assert.deepEqual(totals(), incremental);
+    await store.close();
+  });
+
   for (const [zone, transitions] of [
     ['America/Los_Angeles', [['2026-03-08', 23], ['2026-11-01', 25]]],
     ['Europe/Berlin', [['2026-03-29', 23], ['2026-10-25', 25]]],
