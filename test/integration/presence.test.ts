@@ -9,7 +9,8 @@ import { prodlens, rows } from './support/prodlens-api';
  * git identity.
  */
 describe('editor presence', function () {
-  this.timeout(30_000);
+  // The first test of a run on a loaded machine also waits for activation and the store to open.
+  this.timeout(120_000);
   after(resetEditors);
 
   it('records the minutes in which the developer types, as counts only', async () => {
@@ -20,7 +21,7 @@ describe('editor presence', function () {
     const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     placeCursor(editor, editor.document.getText().length);
     const started = Date.now();
-    await typeChars('// here\n');
+    await typeChars('//');
     await api.presence.flush();
     const found = rows(store, 'SELECT slot_ms, developer_id, minutes_mask FROM editor_presence WHERE slot_ms >= ?', [Math.floor(started / 900_000) * 900_000]);
     // A minute from the start of typing to now is marked in its quarter hour's mask.
