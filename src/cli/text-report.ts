@@ -184,6 +184,8 @@ export function formatTextReport(m: ReportModel, o: TextReportOptions): string {
   if (!c.tested) lines.push(`  Not enough data yet: a pair needs ${c.minPairs} days with both values.`);
   else {
     lines.push(`  ${c.tested} tested (lags ${c.lags.join(', ')}); ${significant.length} significant after Benjamini–Hochberg adjustment.`);
+    // Rows that could not be tested: one line per reason, not a wall of dashes.
+    for (const u of c.untested ?? []) lines.push(s.dim(`  ${u.count} pair${u.count === 1 ? '' : 's'} × lags not tested: ${u.reason}`));
     for (const r of significant.slice(0, 5)) lines.push(`  ${r.ai} → ${r.outcome}, lag ${r.lag}, ${r.method}: r = ${r.r?.toFixed(2)}, p adj = ${r.pAdjusted?.toPrecision(2)} — ${r.reading}`);
   }
   lines.push('', s.dim('Use --json for every number (schema: docs/report.md), --html FILE for the charts.'), '');
