@@ -4,6 +4,7 @@
  * report model as `--json`, laid out in aligned tables. Colour (from `Style`) only marks, never carries,
  * meaning: every mark also has a word or a sign.
  */
+import { whoLine } from '../core/report/who';
 import type { BudgetStatus } from '../core/budget';
 import { LocaleFormat } from '../core/locale-format';
 import type { BreakdownRow, ReportModel, Unit } from '../core/report/model';
@@ -69,6 +70,8 @@ export function formatTextReport(m: ReportModel, o: TextReportOptions): string {
   ];
   const dims = [m.filter.repo !== null && `repository ${m.filter.repo || '(none)'}`, m.filter.developer !== null && `developer ${m.filter.developer || '(none)'}`, m.filter.source && `source ${m.filter.source}`].filter(Boolean);
   if (dims.length) lines.push(s.dim(`Filtered to ${dims.join(', ')}.`));
+  const at = m.attribution;
+  if (at) lines.push(s.dim(`${whoLine(at)}${at.scope === 'mine' ? ' (--all-developers for the team)' : ''}`));
   if (o.database) lines.push(s.dim(`Database: ${o.database.path}${o.database.readOnly ? ' (read-only: as VS Code left it, snapshot and journal)' : ''}`));
   if (m.empty) {
     lines.push('', 'No data yet. Import files with `prodlens import PATH…`, run `prodlens collect` for agents to send to,', 'or `prodlens scan-transcripts` for Claude Code and Codex sessions of this folder.', '');
@@ -111,7 +114,7 @@ export function formatTextReport(m: ReportModel, o: TextReportOptions): string {
       ...table(
         ['model', 'requests', 'errors', 'tokens', 'cache', 'cost', 'accepted lines'],
         m.models.slice(0, 12).map((r) => [
-          r.model ?? s.dim('(none)'),
+          r.editorUnknown ? s.dim('editor (model unknown)') : r.model ?? s.dim('(none)'),
           value(r.requests, 'count'),
           r.errors ? s.yellow(value(r.errors, 'count')) : '0',
           fmt.compact(r.totalTokens),
@@ -163,6 +166,7 @@ export function formatTextReport(m: ReportModel, o: TextReportOptions): string {
       ),
     );
   } else lines.push('  No source has sent data.');
+  if (at) for (const n of at.notes) lines.push(`  ${s.yellow(n)}`);
   const dl = m.health.deadLetters;
   if (dl.total) lines.push(`  ${s.yellow(`${dl.total} rejected record(s)`)}: ${dl.byReason.slice(0, 3).map((r) => `${r.reason} (${r.count})`).join('; ')}`);
   const cov = m.coverage;
@@ -191,3 +195,4 @@ export function formatTextReport(m: ReportModel, o: TextReportOptions): string {
   lines.push('', s.dim('Use --json for every number (schema: docs/report.md), --html FILE for the charts.'), '');
   return lines.join('\n');
 }
+

@@ -58,10 +58,12 @@ export interface CollectorNormalizers {
   litellm: NormalizeFn;
 }
 
-/** The workspace's repository and branch, given to records that arrive without them. */
+/** The workspace's repository and branch (and the developer), given to records that arrive without them. */
 export interface WorkspaceDefaults {
   repo_slug: string | null;
   branch: string | null;
+  /** The developer running the collector (setting/flag, else git user.email); null when unknown. */
+  developer_id?: string | null;
 }
 
 export interface CollectorOptions {

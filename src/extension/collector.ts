@@ -24,6 +24,8 @@ export class CollectorFeature extends Disposable {
   private server: CollectorServer | undefined;
   private token: string | undefined;
   private vcs: WorkspaceVcs = NO_VCS;
+  /** The developer given to records that name none (prodlens.developerId, else git user.email; null when unknown). */
+  private developer: string | null = null;
   private lastError: string | undefined;
   private wantedPort: number | undefined;
   private queue: Promise<void> = Promise.resolve();
@@ -109,6 +111,7 @@ export class CollectorFeature extends Disposable {
     this.token = await this.getOrCreateToken();
     const folder = gitFolder();
     this.vcs = folder ? await readWorkspaceVcs(folder, readConfig().git.path) : NO_VCS;
+    this.developer = await this.services.attributor.developer();
     const server = new CollectorServer({
       token: this.token,
       port,
@@ -116,7 +119,7 @@ export class CollectorFeature extends Disposable {
       store: () => this.services.store(),
       normalizers: defaultNormalizers(),
       prices: () => this.services.prices,
-      defaults: () => ({ repo_slug: this.vcs.repo_slug, branch: this.vcs.branch }),
+      defaults: () => ({ repo_slug: this.vcs.repo_slug, branch: this.vcs.branch, developer_id: this.developer }),
       logger: this.services.logger,
       version: String(this.services.context.extension.packageJSON.version ?? 'unknown'),
     });
@@ -153,6 +156,8 @@ export class CollectorFeature extends Disposable {
   }
 
   private async refreshVcs(): Promise<void> {
+    // The developer setting or the workspace's trust may have changed since the server started.
+    if (this.server) this.developer = await this.services.attributor.developer();
     const folder = gitFolder();
     if (!this.server || !folder) return;
     const { readWorkspaceVcs } = await import('../collector/node-git-workspace');

@@ -33,6 +33,8 @@ export interface ProdLensConfig {
     /** `prodlens.litellm.proxyUrl` (user setting only): the team proxy to pull spend logs from; empty = off. */
     proxyUrl: string;
   };
+  /** `prodlens.developerId`: the developer's identity on rows whose source names none; empty = git user.email. */
+  developerId: string;
   /** `prodlens.budget.*`: limits per local day, week and month (0 = none). */
   budget: { unit: 'usd' | 'tokens'; daily: number; weekly: number; monthly: number };
 }
@@ -94,6 +96,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): ProdLensConfig {
     litellm: {
       proxyUrl: (c.get<string>('litellm.proxyUrl', '') ?? '').trim(),
     },
+    developerId: (c.get<string>('developerId', '') ?? '').trim(),
     budget: {
       unit: c.get<string>('budget.unit') === 'tokens' ? 'tokens' : 'usd',
       daily: nonNegative(c.get<unknown>('budget.daily')),

@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
+import { FolderAttributor } from '../sources/git/attribution';
+import { GitRunner } from '../sources/git/node-git';
 import { importPaths } from '../sources/import-paths';
+import { readConfig } from './config';
 import type { ProdLensServices } from './services';
 
 /**
@@ -32,6 +35,8 @@ export function registerImportCommand(services: ProdLensServices): vscode.Dispos
             prices: services.prices,
             logger: log,
             signal: controller.signal,
+            // The folders' own repository and git identity only: imported files may be another developer's.
+            attribute: new FolderAttributor({ git: vscode.workspace.isTrusted ? new GitRunner(readConfig().git.path) : null }).hook,
             onProgress: (p) => {
               const pct = p.filesTotal ? Math.floor((100 * p.filesDone) / p.filesTotal) : 0;
               progress.report({ message: `${p.records.toLocaleString()} records, file ${p.filesDone + 1} of ${p.filesTotal}`, increment: pct - last });

@@ -134,6 +134,7 @@ class OutcomesFeature extends Disposable implements OutcomesApi {
     const result = await syncWorkspace(store, {
       folders,
       git: new GitRunner(cfg.git.path),
+      developer: cfg.developerId || null,
       github: parts.github ? { apiUrl, tokenSource: this.auth.describe(apiUrl), getToken: () => this.auth.getToken(apiUrl, parts.interactive) } : undefined,
       signal,
       logger: this.log,

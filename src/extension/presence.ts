@@ -1,9 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/ports';
 import { recordPresence } from '../core/store/presence-repo';
-import { GitRunner } from '../sources/git/node-git';
-import { readRepoInfo } from '../sources/git/repo-info';
-import { readConfig } from './config';
 import { Disposable, toDisposable } from './lifecycle';
 import type { ProdLensServices } from './services';
 
@@ -14,8 +11,8 @@ const FLUSH_MS = 60_000;
  * Editor presence, WakaTime-style (issue 13 §3): a minute counts as active when, with the window focused,
  * the developer typed, moved the cursor or selection, scrolled, or switched editors or windows in it. Only
  * the minute is kept — no file name, text or document id — and written once a minute to
- * `editor_presence` (src/core/store/presence-repo.ts), under the workspace's git `user.email` when the
- * workspace is trusted and git knows one (else an unknown identity). The working calendar uses the
+ * `editor_presence` (src/core/store/presence-repo.ts), under the developer the other rows of the workspace
+ * carry (`prodlens.developerId`, else git `user.email`; else an unknown identity). The working calendar uses the
  * minutes per local day as evidence of a working day. Off with `prodlens.editor.presence`.
  */
 export class PresenceTracker extends Disposable {
@@ -42,7 +39,13 @@ export class PresenceTracker extends Disposable {
         if (e.affectsConfiguration('prodlens.editor.presence') && !this.enabled) this.pending.clear();
       }),
     );
+    // The identity can change with trust, the setting or the folders: ask again at the next write.
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => (this.developer = undefined)));
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('prodlens.developerId')) this.developer = undefined;
+      }),
+    );
     if (vscode.window.state.focused) beat();
     const timer = setInterval(() => void this.flush(), FLUSH_MS);
     timer.unref?.();
@@ -76,12 +79,13 @@ export class PresenceTracker extends Disposable {
     return this.writing;
   }
 
-  /** The workspace's git user.email (lower case), as commits are attributed; null when untrusted or unknown. */
+  /**
+   * The developer as every other row of this workspace names them (the shared attributor:
+   * `prodlens.developerId`, else the workspace's git user.email; no git when untrusted); null when unknown.
+   */
   private async identity(): Promise<string | null> {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    if (!folder || folder.uri.scheme !== 'file' || !vscode.workspace.isTrusted) return null;
     try {
-      return (await readRepoInfo(new GitRunner(readConfig().git.path), folder.uri.fsPath))?.userEmail ?? null;
+      return await this.services.attributor.developer();
     } catch {
       return null;
     }

@@ -123,7 +123,8 @@ export class ReportPanel extends Disposable {
           // The zone setting may have changed a moment ago: local days follow it (a no-op when unchanged).
           store.setTimeZone(configuredZone().timeZone);
           const { report } = readConfig();
-          return buildReport(store, filter, { prices: services.prices, nowMs: Date.now(), analysis: { lags: report.lags, minPairs: report.minPairs } });
+          const developer = await services.attributor.developer();
+          return buildReport(store, filter, { prices: services.prices, nowMs: Date.now(), analysis: { lags: report.lags, minPairs: report.minPairs }, developer });
         },
         runCommand: (c) => this.runCommand(c),
         now: () => Date.now(),

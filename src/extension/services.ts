@@ -4,6 +4,8 @@ import { BundledPriceTable, type PriceTable } from '../core/pricing';
 import { scoped, type Logger } from '../core/ports';
 import { SqlJsLoader } from '../core/store/node-sqljs';
 import { Store } from '../core/store/store';
+import { FolderAttributor } from '../sources/git/attribution';
+import { GitRunner } from '../sources/git/node-git';
 import { readConfig } from './config';
 import { Disposable, toDisposable } from './lifecycle';
 import { configuredZone } from './time-zone';
@@ -16,6 +18,7 @@ export class ProdLensServices extends Disposable {
   private storePromise: Promise<Store> | undefined;
   private readonly sql = new SqlJsLoader();
   private priceTable: PriceTable | undefined;
+  private attributorCache: FolderAttributor | undefined;
 
   constructor(
     readonly context: vscode.ExtensionContext,
@@ -29,9 +32,28 @@ export class ProdLensServices extends Disposable {
           // Recompute local days before the views that listen to the same event read the store.
           void this.storePromise.then((store) => store.setTimeZone(configuredZone().timeZone)).catch((err: Error) => this.logger.warn(`[store] time zone not applied: ${err.message}`));
         }
+        if (e.affectsConfiguration('prodlens.developerId') || e.affectsConfiguration('git.path')) this.attributorCache = undefined;
       }),
     );
     this._register(toDisposable(() => void this.closeStore()));
+    // Trust granted: git may run now.
+    this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => (this.attributorCache = undefined)));
+    this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => (this.attributorCache = undefined)));
+  }
+
+  /**
+   * Developer, repository and branch of a folder, for rows whose source names none (transcripts, agent
+   * histories, editor insertions): `prodlens.developerId`, else git. No git in an untrusted workspace (a
+   * repository's configuration can make git run programs): then only the setting is used.
+   */
+  get attributor(): FolderAttributor {
+    if (!this.attributorCache) {
+      const cfg = readConfig();
+      const trusted = vscode.workspace.isTrusted;
+      const folder = (vscode.workspace.workspaceFolders ?? []).find((f) => f.uri.scheme === 'file')?.uri.fsPath ?? null;
+      this.attributorCache = new FolderAttributor({ git: trusted ? new GitRunner(cfg.git.path) : null, developerOverride: cfg.developerId || null, fallbackFolder: folder });
+    }
+    return this.attributorCache;
   }
 
   /** The database file: in the workspace storage folder, or global storage when no folder is open. */

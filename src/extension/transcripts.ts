@@ -210,6 +210,7 @@ class TranscriptCapture extends Disposable {
         logger: this.log,
         journal,
         signal,
+        attribute: this.services.attributor.hook,
         onProgress: onProgress && ((p) => onProgress(p.filesDone, p.filesTotal)),
       });
       if (s.inserted || s.updated || s.deadLettered) {
@@ -229,7 +230,14 @@ class TranscriptCapture extends Disposable {
     try {
       const store = await this.services.store();
       if (files.length) {
-        const s = await scanHistoryFiles(files, store, { prices: this.services.prices, workspaceFolders: this.workspaceFolders(), logger: this.log, journal, signal });
+        const s = await scanHistoryFiles(files, store, {
+          prices: this.services.prices,
+          workspaceFolders: this.workspaceFolders(),
+          logger: this.log,
+          journal,
+          signal,
+          attribute: this.services.attributor.hook,
+        });
         if (s.inserted || s.updated || s.deadLettered) {
           this.log.info(`agent histories: ${s.filesRead} file(s) read: ${s.inserted} new, ${s.updated} updated, ${s.deadLettered} dead-lettered`);
         }

@@ -5,7 +5,7 @@ import type { NormalizeContext } from '../core/normalize/context';
 import { silentLogger, type Logger } from '../core/ports';
 import type { PriceTable } from '../core/pricing';
 import type { Store } from '../core/store/store';
-import { resolveHistoryPath, scanHistoryFiles, sniffTelemetryFile, type HistoryFile } from './agents';
+import { resolveHistoryPath, scanHistoryFiles, sniffTelemetryFile, type AttributeHook, type HistoryFile } from './agents';
 import { listImportFiles, readImportFile } from './file-import';
 import { reconcileOtelCopies, scanTranscripts } from './transcripts';
 import { sniffFile } from './transcripts/locations';
@@ -17,6 +17,11 @@ export interface ImportPathsOptions {
   /** Journal every batch (a long-lived store such as the extension's); otherwise flush once at the end. */
   journal?: boolean;
   onProgress?: (p: ImportProgress) => void;
+  /**
+   * Developer, repository and branch of a transcript's or history's working folder (src/sources/git/attribution.ts).
+   * Imported files may be someone else's: callers give no fallback developer, only the folder's own.
+   */
+  attribute?: AttributeHook;
 }
 
 export interface ImportProgress {
@@ -99,7 +104,7 @@ async function importAll(store: Store, files: string[], transcripts: string[], h
   }
   if (transcripts.length && !summary.cancelled) {
     // Inside store.bulk: the scan must not flush (that would wait for this bulk to end); importPaths does.
-    const t = await scanTranscripts(transcripts, store, { prices: opts.prices, workspaceFolders: null, logger, signal: opts.signal, journal: opts.journal, flush: false });
+    const t = await scanTranscripts(transcripts, store, { prices: opts.prices, workspaceFolders: null, logger, signal: opts.signal, journal: opts.journal, flush: false, attribute: opts.attribute });
     summary.transcriptFiles = t.files;
     // Repeated content-block copies the reader dropped are duplicates of what it stored.
     addIngestResult(summary, { ...t, duplicates: t.duplicates + t.copiesDropped });
@@ -107,7 +112,7 @@ async function importAll(store: Store, files: string[], transcripts: string[], h
   }
   if (histories.length && !summary.cancelled) {
     // Every session in what the user named: no workspace filter.
-    const h = await scanHistoryFiles(histories, store, { prices: opts.prices, workspaceFolders: null, logger, signal: opts.signal, journal: opts.journal });
+    const h = await scanHistoryFiles(histories, store, { prices: opts.prices, workspaceFolders: null, logger, signal: opts.signal, journal: opts.journal, attribute: opts.attribute });
     addIngestResult(summary, h);
     for (const [k, n] of Object.entries(h.skipped)) summary.skipped[k] = (Object.hasOwn(summary.skipped, k) ? summary.skipped[k]! : 0) + n;
     summary.cancelled ||= h.cancelled;

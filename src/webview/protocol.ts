@@ -32,6 +32,8 @@ export const ViewFilterSchema = v.object({
   repo: dimension,
   developer: dimension,
   source: dimension,
+  /** Every author's commits and PRs (the team view); absent or false: the developer's own (personal report). */
+  allDevelopers: v.optional(v.boolean()),
 });
 /** The filter as the page's controls hold it (periods unresolved: the host knows what "today" is). */
 export type ViewFilter = v.InferOutput<typeof ViewFilterSchema>;

@@ -111,7 +111,8 @@ export class StandaloneTransport implements Transport {
   loadState(): ViewState {
     const s = parseViewState(null);
     const all = this.data.models.all.filter;
-    return { ...s, filter: { ...s.filter, period: 'all', repo: all.repo, developer: all.developer, source: all.source } };
+    const team = this.data.models.all.attribution?.scope === 'all';
+    return { ...s, filter: { ...s.filter, period: 'all', repo: all.repo, developer: all.developer, source: all.source, ...(team ? { allDevelopers: true } : {}) } };
   }
 
   saveState(): void {

@@ -13,7 +13,7 @@ function shift(day: string, delta: number): string {
 
 /** The report filter for a view filter on `today` (UTC day). A reversed custom range is swapped. */
 export function toReportFilter(view: ViewFilter, today: string): ReportFilter {
-  const dims = { repo: view.repo, developer: view.developer, source: view.source };
+  const dims = { repo: view.repo, developer: view.developer, source: view.source, ...(view.allDevelopers ? { scope: 'all' as const } : {}) };
   if (view.period === 'custom') {
     const since = view.since ?? undefined;
     const until = view.until ?? undefined;

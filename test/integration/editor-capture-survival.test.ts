@@ -9,7 +9,7 @@ import { activateProdLens, editRowCount, editRows, placeCursor, resetEditors, ty
  * and what is never captured (exclude globs, capture turned off). Runs in code-server's extension host.
  */
 describe('editor capture: survival, undo/redo and what is never captured', function () {
-  this.timeout(20_000);
+  this.timeout(60_000);
   let capture: EditorCaptureApi;
   let db: Database;
   const regionsOf = (uri: vscode.Uri) => capture.regions().filter((r) => r.doc === uri.toString());

@@ -12,6 +12,7 @@ import {
   recordEditorEvents,
   resetEditors,
   typeChars,
+  workspaceGit,
   writeWorkspaceFile,
 } from './support/editor';
 
@@ -25,7 +26,7 @@ import {
  * (the browser would ask the user): a paste is recognised as text copied from an open document.
  */
 describe('editor capture: what is recorded as AI', function () {
-  this.timeout(20_000);
+  this.timeout(60_000);
   let capture: EditorCaptureApi;
   let db: Database;
   const files: Record<string, vscode.Uri> = {};
@@ -68,6 +69,9 @@ describe('editor capture: what is recorded as AI', function () {
     assert.equal(rows.length, 1);
     assert.deepEqual([rows[0]!.attrs.detection, rows[0]!.agent, rows[0]!.attrs.confidence], ['workspace-edit', 'chat', 0.6]);
     assert.deepEqual([rows[0]!.linesAdded, rows[0]!.language, rows[0]!.attrs.ext], [3, 'javascript', 'js']);
+    // The document's repository, branch and developer at the time of the edit (the fixture is a real git repository).
+    const g = workspaceGit(vscode.workspace.workspaceFolders![0]!.uri.fsPath);
+    assert.deepEqual([rows[0]!.developerId, rows[0]!.repoSlug, rows[0]!.branch], [g.email, g.slug, g.branch]);
   });
 
   it('records a file an agent rewrote on disk while it was open and clean (reload: one change, stays clean)', async () => {

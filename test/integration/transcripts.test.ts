@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProdLensApi } from '../../src/extension/extension';
+import { workspaceGit } from './support/editor';
 import { prodlens, rows, scalar, waitFor, workspaceFolder, type RunningStore } from './support/prodlens-api';
 
 /** Where Claude Code keeps transcripts, in the isolated HOME the harness gives the extension host. */
@@ -120,6 +121,22 @@ describe('transcripts', () => {
       () => JSON.stringify(storedRequests(store, expected.sessions)),
     );
     assert.deepEqual(stored, { requests: expected.requests, outputTokens: expected.outputTokens });
+  });
+
+
+  it('gives this workspace’s sessions the developer (git user.email) and repository (origin) of their folder', async () => {
+    const { mine } = projectFolders();
+    const { sessions } = fixtureRequests(mine);
+    const g = workspaceGit(workspaceFolder());
+    const attributed = await waitFor(
+      'every request of this workspace attributed',
+      () => {
+        const r = rows(store, `SELECT DISTINCT developer_id, repo_slug FROM sessions WHERE source = 'claude-code-transcript' AND session_id IN (${sessions.map(() => '?').join(',')})`, sessions);
+        return r.length === 1 && r[0]![0] !== null ? r : undefined;
+      },
+      30_000,
+    );
+    assert.deepEqual(attributed, [[g.email, g.slug]]);
   });
 
   it('leaves out sessions that ran in other projects, also on a rescan', async () => {

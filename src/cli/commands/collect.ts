@@ -10,6 +10,7 @@ import { BundledPriceTable } from '../../core/pricing';
 import type { Command } from '../commands';
 import { cliLogger, openCliStore, parseCommandArgs, resolveDbPath, type CliIO } from '../context';
 import { CliError, EXIT_OK, usageError } from '../errors';
+import { cliAttributor } from './scan-transcripts';
 
 /** Environment variable read for the token when --token is not given. */
 export const TOKEN_ENV = 'PRODLENS_COLLECTOR_TOKEN';
@@ -17,12 +18,15 @@ export const TOKEN_ENV = 'PRODLENS_COLLECTOR_TOKEN';
 export const collectCommand: Command = {
   summary: 'run the local collector in the foreground (OTLP/HTTP, ProdLens events, LiteLLM)',
   help: [
-    'Usage: prodlens collect [--port N] [--token T] [--protocol http/protobuf|http/json] [--json] [--db FILE]',
+    'Usage: prodlens collect [--port N] [--token T] [--protocol http/protobuf|http/json] [--developer ID] [--json] [--db FILE]',
     '',
     `Runs the ProdLens collector on 127.0.0.1 until Ctrl+C (SIGINT) or SIGTERM, then writes the database snapshot.`,
     `  --port N      port to listen on (default ${DEFAULT_COLLECTOR_PORT}, or a free port if that one is busy; 0 = any free port)`,
     `  --token T     bearer token clients must send (default $${TOKEN_ENV}, else a new random token is printed)`,
     '  --protocol P  OTLP protocol shown in the printed agent setup (default http/protobuf)',
+    '  --developer ID',
+    '                developer given to records that name none (default $PRODLENS_DEVELOPER, else git',
+    '                user.email of the current folder; with neither they stay without one)',
     '  --json        print one JSON line when listening ({"event":"listening","endpoint","port","token",',
     '                "database","environment"}) and one when stopped ({"event":"stopped","accepted","refused"})',
     '',
@@ -30,7 +34,13 @@ export const collectCommand: Command = {
     '(ProdLens JSON/NDJSON), POST /v1/litellm (LiteLLM generic API logger), GET /health.',
   ].join('\n'),
   async run(args: string[], io: CliIO): Promise<number> {
-    const { values } = parseCommandArgs(args, { port: { type: 'string' }, token: { type: 'string' }, protocol: { type: 'string' }, json: { type: 'boolean' } });
+    const { values } = parseCommandArgs(args, {
+      port: { type: 'string' },
+      token: { type: 'string' },
+      protocol: { type: 'string' },
+      json: { type: 'boolean' },
+      developer: { type: 'string' },
+    });
     const port = parsePort(values.port);
     const protocol = (values.protocol ?? 'http/protobuf') as OtlpProtocol;
     if (protocol !== 'http/protobuf' && protocol !== 'http/json') throw usageError('--protocol must be http/protobuf or http/json');
@@ -38,6 +48,7 @@ export const collectCommand: Command = {
     if (given !== undefined && given.length < MIN_TOKEN_LENGTH) throw usageError(`the token must have at least ${MIN_TOKEN_LENGTH} characters`);
     const token = given ?? generateToken();
 
+    const developer = await cliAttributor(io, values.developer).developer();
     const logger = cliLogger(io, !!values.verbose);
     const dbPath = resolveDbPath(values.db, io);
     const store = await openCliStore(dbPath, logger);
@@ -53,7 +64,7 @@ export const collectCommand: Command = {
       store: async () => store,
       normalizers: defaultNormalizers(),
       prices: () => prices,
-      defaults: () => ({ repo_slug: vcs.repo_slug, branch: vcs.branch }),
+      defaults: () => ({ repo_slug: vcs.repo_slug, branch: vcs.branch, developer_id: developer }),
       logger: scoped(logger, 'collect'),
       version: PRODLENS_VERSION,
     });

@@ -1,5 +1,7 @@
 import { BundledPriceTable } from '../../core/pricing';
 import { importPaths, type ImportSummary } from '../../sources/import-paths';
+import { FolderAttributor } from '../../sources/git/attribution';
+import { GitRunner } from '../../sources/git/node-git';
 import type { Command } from '../commands';
 import { cliLogger, openCliStore, parseCommandArgs, resolveDbPath, type CliIO } from '../context';
 import { CliError, EXIT_OK, usageError } from '../errors';
@@ -7,7 +9,7 @@ import { CliError, EXIT_OK, usageError } from '../errors';
 export const importCommand: Command = {
   summary: 'import files or folders of any supported format (auto-detected)',
   help: [
-    'Usage: prodlens import PATH… [--json] [--db FILE]',
+    'Usage: prodlens import PATH… [--developer ID] [--json] [--db FILE]',
     '',
     'Imports OTLP JSON (requests, or the JSON lines an OpenTelemetry Collector file exporter writes), LiteLLM',
     'StandardLoggingPayload (JSON array, NDJSON or single), ProdLens events (docs/events.md), and agent',
@@ -16,16 +18,21 @@ export const importCommand: Command = {
     'globalStorage folder, ~/.gemini, ~/.copilot, or one of their files) and LiteLLM proxy spend-log rows —',
     'every session in what you name. Folders are read recursively (.json, .jsonl, .ndjson, .gz).',
     'Importing the same input again changes nothing (it is counted as duplicates).',
+    'Transcript and history rows get the repository, branch and git user.email of their working folder when',
+    'it exists here; --developer ID (or $PRODLENS_DEVELOPER) names the developer of rows that name none.',
     '  --json   print {"inserted","duplicates","updated","deadLettered","metricPoints","skipped",…}',
   ].join('\n'),
   async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } }, true);
+    const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, developer: { type: 'string' } }, true);
     if (!positionals.length) throw usageError('name at least one file or folder to import');
+    if (values.developer !== undefined && !values.developer.trim()) throw usageError('--developer needs an id (an email, usually)');
+    // No fallback folder: imported files may be another developer's.
+    const attributor = new FolderAttributor({ git: new GitRunner(io.env.PRODLENS_GIT || 'git'), developerOverride: (values.developer ?? io.env.PRODLENS_DEVELOPER)?.trim() || null });
     const logger = cliLogger(io, !!values.verbose);
     const store = await openCliStore(resolveDbPath(values.db, io), logger, false);
     let summary: ImportSummary;
     try {
-      summary = await importPaths(store, positionals, { prices: new BundledPriceTable(), logger, signal: io.signal });
+      summary = await importPaths(store, positionals, { prices: new BundledPriceTable(), logger, signal: io.signal, attribute: attributor.hook });
     } catch (err) {
       throw new CliError(`${(err as Error).message}. Check the path and try again.`);
     } finally {

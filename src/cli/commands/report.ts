@@ -16,16 +16,23 @@ import { findWebviewAssets, standaloneHtml } from '../report-html';
 import { colourEnabled, makeStyle } from '../style';
 import { formatTextReport } from '../text-report';
 import { findWorkspaceDatabases, userDataDirs } from '../vscode-workspace';
+import { cliAttributor } from './scan-transcripts';
 
 export const reportCommand: Command = {
   summary: 'print the report (text, --json, or --html FILE)',
   help: [
     'Usage: prodlens report [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--repo OWNER/NAME] [--developer ID]',
-    '                       [--source SOURCE] [--timezone ZONE] [--budget PERIOD=AMOUNT]… [--json | --html FILE]',
-    '                       [--db FILE | --workspace DIR [--user-data-dir DIR]]',
+    '                       [--all-developers] [--source SOURCE] [--timezone ZONE] [--budget PERIOD=AMOUNT]…',
+    '                       [--json | --html FILE] [--db FILE | --workspace DIR [--user-data-dir DIR]]',
     '',
     'Builds the same report model the VS Code webview shows. Days are your local days: --since/--until',
     'are inclusive local days (default: the first day with data through today).',
+    'Personal by default: AI use is set against your own commits (the commits sync-git marked as yours:',
+    'git user.email or --developer/$PRODLENS_DEVELOPER there, .mailmap honoured) and your pull requests (the',
+    'GitHub login sync-github ran as); series.commits counts those commits.',
+    '  --all-developers',
+    '                every author\'s commits and pull requests (the team view)',
+    '  --developer ID  one developer\'s AI rows and commits (by author email); PR series are not measured',
     '  --timezone ZONE  IANA time zone of the days, periods, "today" and the correlations\' days',
     '                (default $PRODLENS_TIMEZONE, else this machine\'s zone); e.g. America/Los_Angeles.',
     '  --json        print the report model as JSON (schema: docs/report.md)',
@@ -56,6 +63,7 @@ export const reportCommand: Command = {
       'user-data-dir': { type: 'string' },
       budget: { type: 'string', multiple: true },
       timezone: { type: 'string' },
+      'all-developers': { type: 'boolean' },
     });
     const timeZone = cliTimeZone(values.timezone, io);
     if (values.json && values.html !== undefined) throw usageError('--json and --html cannot be combined');
@@ -76,8 +84,16 @@ export const reportCommand: Command = {
     if (readOnly) logger.info(`reading ${dbPath} read-only (snapshot and journal, without the lock)`);
     const store = await openCliStore(dbPath, logger, true, readOnly, timeZone);
     try {
-      const filter: ReportFilter = { since, until, repo: values.repo ?? null, developer: values.developer ?? null, source: values.source ?? null };
-      const opts = { prices: new BundledPriceTable(), nowMs: Date.now() };
+      const filter: ReportFilter = {
+        since,
+        until,
+        repo: values.repo ?? null,
+        developer: values.developer ?? null,
+        source: values.source ?? null,
+        scope: values['all-developers'] ? 'all' : 'mine',
+      };
+      const developer = values.developer ?? (values['all-developers'] ? null : await cliAttributor(io, undefined).developer());
+      const opts = { prices: new BundledPriceTable(), nowMs: Date.now(), developer };
       if (values.html !== undefined) {
         const file = path.resolve(io.cwd, values.html);
         const data = standaloneModels(store, filter, opts);
@@ -115,12 +131,12 @@ export function standaloneModels(store: Store, filter: ReportFilter, opts: Param
   }
   const dims = [
     all.filter.repo !== null ? `repository ${all.filter.repo || '(none)'}` : 'all repositories',
-    all.filter.developer !== null ? `developer ${all.filter.developer || '(none)'}` : 'all developers',
+    all.filter.developer !== null ? `developer ${all.filter.developer || '(none)'}` : filter.scope === 'all' ? 'all developers' : 'your own commits and pull requests',
     all.filter.source !== null ? `source ${all.filter.source}` : 'all sources',
   ].join(', ');
   return {
     models,
-    note: `This file was exported for ${dims}, ${all.filter.since} to ${all.filter.until}. To look at another repository, developer, source or period, export again (prodlens report --html FILE --repo … --developer … --source … --since … --until …) or open the report in VS Code.`,
+    note: `This file was exported for ${dims}, ${all.filter.since} to ${all.filter.until}. To look at another repository, developer, source or period, export again (prodlens report --html FILE --repo … --developer … --all-developers --source … --since … --until …) or open the report in VS Code.`,
   };
 }
 

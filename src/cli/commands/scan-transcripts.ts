@@ -3,12 +3,14 @@ import { resolveHistoryPath, scanHistories, type HistoryScanSummary } from '../.
 import { scanTranscripts, type ScanSummary } from '../../sources/transcripts';
 import type { Command } from '../commands';
 import { cliLogger, openCliStore, parseCommandArgs, resolveDbPath, type CliIO } from '../context';
-import { EXIT_OK } from '../errors';
+import { EXIT_OK, usageError } from '../errors';
+import { FolderAttributor } from '../../sources/git/attribution';
+import { GitRunner } from '../../sources/git/node-git';
 
 export const scanTranscriptsCommand: Command = {
   summary: 'read agent transcripts and histories: Claude Code, Codex, Cline, Roo Code, Kilo Code, Gemini CLI, Copilot CLI (incremental; --all, PATH…)',
   help: [
-    'Usage: prodlens scan-transcripts [--all] [--json] [PATH…] [--db FILE]',
+    'Usage: prodlens scan-transcripts [--all] [--json] [--developer ID] [PATH…] [--db FILE]',
     '',
     'Reads agent transcripts and histories into the database, only what changed since the last scan.',
     'Without PATH: the default locations (~/.claude/projects, ~/.config/claude/projects, every folder in',
@@ -17,10 +19,15 @@ export const scanTranscriptsCommand: Command = {
     'sessions that ran inside the current folder; --all takes every session. With PATH (a Claude config or',
     'projects folder, a project folder, a Codex home or sessions folder, an agent\'s history folder, or',
     'single files): every session in it.',
+    'Rows get the developer, repository and branch of the folder the session ran in (git origin, HEAD and',
+    'user.email there, else the user.email of the current folder); docs/events.md.',
+    '  --developer ID',
+    '           the developer these sessions are attributed to, instead of git user.email (also',
+    '           $PRODLENS_DEVELOPER); without either and without a user.email the rows have none',
     '  --json   print the summary as JSON',
   ].join('\n'),
   async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseCommandArgs(args, { all: { type: 'boolean' }, json: { type: 'boolean' } }, true);
+    const { values, positionals } = parseCommandArgs(args, { all: { type: 'boolean' }, json: { type: 'boolean' }, developer: { type: 'string' } }, true);
     const logger = cliLogger(io, !!values.verbose);
     const store = await openCliStore(resolveDbPath(values.db, io), logger, false);
     let summary: ScanSummary;
@@ -30,11 +37,12 @@ export const scanTranscriptsCommand: Command = {
       const prices = new BundledPriceTable();
       const workspaceFolders = paths || values.all ? null : [io.cwd];
       const locations = { env: io.env, home: io.env.HOME, projectFolders: [io.cwd] };
+      const attribute = cliAttributor(io, values.developer).hook;
       // Named paths go to the reader that recognises them; the history readers claim theirs first.
       const historyPaths = paths?.filter((p) => resolveHistoryPath(p) !== null) ?? null;
       const transcriptPaths = paths?.filter((p) => !historyPaths!.includes(p)) ?? null;
-      summary = await scanTranscripts(transcriptPaths, store, { prices, workspaceFolders, logger, signal: io.signal, locations, flush: false });
-      histories = await scanHistories(historyPaths, store, { prices, workspaceFolders, logger, signal: io.signal, locations });
+      summary = await scanTranscripts(transcriptPaths, store, { prices, workspaceFolders, logger, signal: io.signal, locations, flush: false, attribute });
+      histories = await scanHistories(historyPaths, store, { prices, workspaceFolders, logger, signal: io.signal, locations, attribute });
       await store.flush();
     } finally {
       await store.close();
@@ -55,3 +63,13 @@ export const scanTranscriptsCommand: Command = {
     return EXIT_OK;
   },
 };
+
+/**
+ * The CLI's attribution resolver: `--developer`, else `$PRODLENS_DEVELOPER`, else git `user.email` of the
+ * session's folder (else of the current folder). The CLI runs git as the user asked it to (`$PRODLENS_GIT`).
+ */
+export function cliAttributor(io: CliIO, developer: string | undefined): FolderAttributor {
+  if (developer !== undefined && !developer.trim()) throw usageError('--developer needs an id (an email, usually)');
+  const override = developer ?? io.env.PRODLENS_DEVELOPER;
+  return new FolderAttributor({ git: new GitRunner(io.env.PRODLENS_GIT || 'git'), developerOverride: override?.trim() || null, fallbackFolder: io.cwd });
+}

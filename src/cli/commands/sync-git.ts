@@ -9,18 +9,21 @@ import { EXIT_DATA, EXIT_OK } from '../errors';
 export const syncGitCommand: Command = {
   summary: 'read commits from git repositories into the database',
   help: [
-    'Usage: prodlens sync-git [--repo DIR]... [--json] [--db FILE]',
+    'Usage: prodlens sync-git [--repo DIR]... [--developer ID] [--json] [--db FILE]',
     '',
     'Reads the commits of each repository (default: the one containing the current folder): author, author',
     'and commit time (UTC), lines added/removed (git log --numstat), merges flagged, and whether you wrote',
-    'them (git user.email). Incremental: only commits new since the last sync are read; commits that',
+    'them (git user.email, or --developer / $PRODLENS_DEVELOPER; .mailmap honoured). Incremental: only commits new since the last sync are read; commits that',
     'disappeared from every branch (amend, rebase) stop counting. Refreshes daily_github_metrics.',
     '  --repo DIR   a repository folder (repeat for several)',
+    '  --developer ID',
+    '               the email whose commits are yours (default $PRODLENS_DEVELOPER, else git user.email)',
     '  --json       print {"repos":[…],"failed":[…]}',
     'Uses the `git` on PATH (or $PRODLENS_GIT).',
   ].join('\n'),
   async run(args: string[], io: CliIO): Promise<number> {
-    const { values } = parseCommandArgs(args, { repo: { type: 'string', multiple: true }, json: { type: 'boolean' } });
+    const { values } = parseCommandArgs(args, { repo: { type: 'string', multiple: true }, json: { type: 'boolean' }, developer: { type: 'string' } });
+    const developer = (values.developer ?? io.env.PRODLENS_DEVELOPER)?.trim() || null;
     const dirs = (values.repo?.length ? values.repo : ['.']).map((d) => path.resolve(io.cwd, d));
     const logger = cliLogger(io, !!values.verbose);
     const git = new GitRunner(io.env.PRODLENS_GIT || 'git');
@@ -29,7 +32,7 @@ export const syncGitCommand: Command = {
     const failed: { dir: string; reason: string }[] = [];
     try {
       for (const dir of dirs) {
-        const r = await syncGitRepo(store, git, dir, { signal: io.signal, logger: scoped(logger, 'git') });
+        const r = await syncGitRepo(store, git, dir, { signal: io.signal, logger: scoped(logger, 'git'), developer });
         if (r.ok) repos.push(r.value);
         else failed.push({ dir, reason: r.reason });
         if (io.signal.aborted) break;

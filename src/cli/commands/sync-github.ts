@@ -3,6 +3,7 @@ import { scoped } from '../../core/ports';
 import { DEFAULT_API_URL, GitHubClient } from '../../sources/github/client';
 import { describeGitHubError } from '../../sources/github/errors';
 import { syncGitHubRepo, type GitHubSyncSummary } from '../../sources/github/github-sync';
+import { recordViewerLogin } from '../../sources/github/viewer';
 import type { Command } from '../commands';
 import { cliLogger, openCliStore, parseCommandArgs, parseDay, resolveDbPath, type CliIO } from '../context';
 import { CliError, EXIT_OK, usageError } from '../errors';
@@ -46,6 +47,7 @@ export const syncGitHubCommand: Command = {
     let summary: GitHubSyncSummary;
     try {
       const gh = new GitHubClient({ token, baseUrl: apiUrl, signal: io.signal, logger: scoped(logger, 'github') });
+      await recordViewerLogin(store, gh, logger);
       summary = await syncGitHubRepo(store, gh, { owner, repo, since: since ? `${since}T00:00:00.000Z` : undefined, logger: scoped(logger, 'github') });
     } catch (err) {
       throw new CliError(describeGitHubError(err, { slug, apiUrl, tokenSource: 'GITHUB_TOKEN' }));

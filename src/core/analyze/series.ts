@@ -25,6 +25,10 @@ export interface SeriesFilter {
    * one the AI rollups were built in; default UTC.
    */
   zone?: DayZone;
+  /** Only the developer's own commits (`is_mine`, honouring .mailmap): the personal report. */
+  mineOnly?: boolean;
+  /** Only pull requests by these GitHub logins (the personal report); absent: every author. */
+  prAuthors?: readonly string[] | null;
 }
 
 const UTC_ZONE = new DayZone('UTC');
@@ -188,7 +192,7 @@ function readOutcomes(db: Database, f: SeriesFilter, index: Map<string, number>,
   const wc = where(wide, { dev: 'author_email', source: '' });
   const commits = db.exec(
     `SELECT timestamp, COALESCE(lines_added, 0), COALESCE(lines_removed, 0)
-       FROM commits WHERE ${wc.sql} AND is_merge = 0 AND unreachable_at IS NULL`,
+       FROM commits WHERE ${wc.sql} AND is_merge = 0 AND unreachable_at IS NULL${f.mineOnly ? ' AND is_mine = 1' : ''}`,
     wc.params,
   );
   for (const row of commits[0]?.values ?? []) {
@@ -204,13 +208,15 @@ function readOutcomes(db: Database, f: SeriesFilter, index: Map<string, number>,
     return;
   }
   const repo = f.repo !== undefined && f.repo !== null ? { sql: ' AND repo_slug IS ?', params: [f.repo === '' ? null : f.repo] as SqlValue[] } : { sql: '', params: [] as SqlValue[] };
+  // The personal report: only the pull requests of the GitHub logins ProdLens synced as.
+  const authors = f.prAuthors ? { sql: ` AND author IN (${f.prAuthors.map(() => '?').join(', ') || 'NULL'})`, params: [...f.prAuthors] as SqlValue[] } : { sql: '', params: [] as SqlValue[] };
   // merged_at and created_at are ISO 8601 UTC, so a UTC range is a string range.
   const from = `${wide.since}T00:00:00`;
   const to = `${shiftDay(wide.until, 1)}T00:00:00`;
   const merged = db.exec(
     `SELECT merged_at, (strftime('%s', merged_at) - strftime('%s', created_at)) / 3600.0 FROM pull_requests
-      WHERE merged_at >= ? AND merged_at < ?${repo.sql}`,
-    [from, to, ...repo.params],
+      WHERE merged_at >= ? AND merged_at < ?${repo.sql}${authors.sql}`,
+    [from, to, ...repo.params, ...authors.params],
   );
   const hours = series.merge_hours.map(() => ({ sum: 0, n: 0 }));
   for (const row of merged[0]?.values ?? []) {
@@ -225,8 +231,10 @@ function readOutcomes(db: Database, f: SeriesFilter, index: Map<string, number>,
   hours.forEach((h, i) => (series.merge_hours[i] = h.n ? h.sum / h.n : null));
   // A PR reopened twice on one local day counts once that day.
   const reopened = db.exec(
-    `SELECT created_at, number, repo_slug FROM pr_events WHERE event = 'reopened' AND created_at >= ? AND created_at < ?${repo.sql}`,
-    [from, to, ...repo.params],
+    `SELECT created_at, number, repo_slug FROM pr_events e WHERE event = 'reopened' AND created_at >= ? AND created_at < ?${repo.sql}${
+      f.prAuthors ? ` AND EXISTS (SELECT 1 FROM pull_requests p WHERE p.repo_slug = e.repo_slug AND p.number = e.number${authors.sql})` : ''
+    }`,
+    [from, to, ...repo.params, ...authors.params],
   );
   const seen = new Set<string>();
   for (const row of reopened[0]?.values ?? []) {
@@ -238,3 +246,4 @@ function readOutcomes(db: Database, f: SeriesFilter, index: Map<string, number>,
     series.reopened_prs[i] = (series.reopened_prs[i] ?? 0) + 1;
   }
 }
+

@@ -168,7 +168,7 @@ const commits: DatasetSpec = {
     { name: 'lines_removed', type: 'int64', nullable: true, unit: 'lines', description: 'Lines removed.' },
     { name: 'files_changed', type: 'int64', nullable: true, unit: 'files', description: 'Files changed.' },
     { name: 'is_merge', type: 'bool', nullable: false, description: 'Merge commit.' },
-    { name: 'is_mine', type: 'bool', nullable: true, description: "Authored by the exporting developer (git user.email)." },
+    { name: 'is_mine', type: 'bool', nullable: true, description: "Authored by the exporting developer (prodlens.developerId or git user.email, .mailmap honoured); null when no identity was known at sync time." },
     { name: 'source', type: 'dict', nullable: false, description: 'git or github.' },
     { name: 'unreachable_at', type: 'timestamp_ms', nullable: true, sql: ms('unreachable_at'), unit: 'ms, UTC', description: 'When the commit was found on no branch any more (amended, rebased away); such commits do not count. NULL = reachable.' },
     device(),

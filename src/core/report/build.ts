@@ -6,13 +6,16 @@ import type { Store } from '../store/store';
 import { presenceByDay } from '../store/presence-repo';
 import { correlationsSection, PRESENCE_SERIES, type AnalysisOptions } from './correlations';
 import { DEFINITIONS, SERIES_INFO } from './definitions';
-import { REPORT_SCHEMA_VERSION, type ReportFilter, type ReportModel } from './model';
+import { attributionCounts, commitCounts, githubLogins, hasOwnCommitIdentity, hasPullRequests } from '../store/attribution-repo';
+import { REPORT_SCHEMA_VERSION, type Attribution, type ReportFilter, type ReportModel } from './model';
 import { breakdown, deadLetters, efficiency, headline, models, periodTotals, sessionCount, sourceHealth, type Where } from './sections';
 
 export interface ReportOptions {
   prices: PriceTable;
   nowMs: number;
   analysis?: AnalysisOptions;
+  /** The developer of the personal view (prodlens.developerId / $PRODLENS_DEVELOPER, else git user.email), shown. */
+  developer?: string | null;
 }
 
 /**
@@ -31,7 +34,8 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
   const prevUntil = shiftDay(since, -1);
   const prevSince = shiftDay(since, -days);
   const dims = { repo: filter.repo ?? null, developer: filter.developer ?? null, source: filter.source ?? null };
-  const f: SeriesFilter = { since, until, ...dims, zone };
+  const who = attributionScope(db, filter.scope ?? 'mine', dims.developer !== null);
+  const f: SeriesFilter = { since, until, ...dims, zone, mineOnly: who.commits === 'mine', prAuthors: who.pullRequests === 'mine' ? who.logins : null };
 
   const current = buildDailySeries(db, f);
   const previous = buildDailySeries(db, { ...f, since: prevSince, until: prevUntil });
@@ -49,7 +53,7 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
   const sources = sourceHealth(db, today);
   // Editor presence marks working days (the working calendar); null before the tracker first ran.
   const activeMinutes = presenceByDay(db, zone, since, until, dims.developer);
-  const stats = correlationsSection(db, { since, until, ...dims, timeZone: zone.timeZone }, current.days, { ...current.series, [PRESENCE_SERIES]: activeMinutes }, opts.analysis ?? {}, new Date(opts.nowMs).toISOString());
+  const stats = correlationsSection(db, { since, until, ...dims, scope: who.key, timeZone: zone.timeZone }, current.days, { ...current.series, [PRESENCE_SERIES]: activeMinutes }, opts.analysis ?? {}, new Date(opts.nowMs).toISOString());
   if (stats.cacheWrite) store.markDirty();
 
   return {
@@ -71,7 +75,7 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
     effects: stats.effects,
     efficiency: efficiency(curTotals, prevTotals),
     models: models(db, unfiltered ? { sql: 'event_date >= ? AND event_date <= ?', params: [since, until] } : w, unfiltered ? 'daily_model_totals' : 'daily_model'),
-    byRepo: breakdown(db, unfiltered ? coarse('repo') : { table: 'daily_activity', by: 'repo_slug', where: w }, commitW, 'repo_slug'),
+    byRepo: breakdown(db, unfiltered ? coarse('repo') : { table: 'daily_activity', by: 'repo_slug', where: w }, who.commits === 'mine' ? { sql: `${commitW.sql} AND is_mine = 1`, params: commitW.params } : commitW, 'repo_slug'),
     byDeveloper: breakdown(db, unfiltered ? coarse('developer') : { table: 'daily_activity', by: 'developer_id', where: w }, commitW, 'author_email'),
     health: {
       sources,
@@ -81,6 +85,56 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
       totalEvents,
     },
     definitions: DEFINITIONS,
+    attribution: attributionSection(db, since, until, filter.scope ?? 'mine', opts.developer ?? null, who),
+  };
+}
+
+interface Who {
+  commits: 'mine' | 'all' | 'developer';
+  pullRequests: 'mine' | 'all' | 'none';
+  logins: string[];
+  /** Part of the correlation cache key. */
+  key: string;
+}
+
+/**
+ * Whose commits and PRs the series count. The personal view needs to know who "mine" is: commits only when
+ * some commit was synced with the developer's identity (`is_mine` not null), PRs only when the GitHub login is
+ * known; otherwise it falls back to every author and the attribution notes say so.
+ */
+function attributionScope(db: Database, scope: 'mine' | 'all', developerFilter: boolean): Who {
+  if (developerFilter) return { commits: 'developer', pullRequests: 'none', logins: [], key: 'developer' };
+  if (scope === 'all') return { commits: 'all', pullRequests: 'all', logins: [], key: 'all' };
+  const logins = githubLogins(db);
+  const commits = hasOwnCommitIdentity(db) ? 'mine' : 'all';
+  const pullRequests = logins.length ? 'mine' : 'all';
+  return { commits, pullRequests, logins, key: `mine:${commits}:${pullRequests}:${logins.join(',')}` };
+}
+
+function attributionSection(db: Database, since: string, until: string, scope: 'mine' | 'all', developer: string | null, who: Who): Attribution {
+  const ev = attributionCounts(db, since, until);
+  const c = commitCounts(db, since, until);
+  const notes: string[] = [];
+  if (scope === 'mine' && who.commits === 'all') {
+    notes.push('Commits: every author\'s — no commit was synced with your identity yet (set git user.email or prodlens.developerId / --developer, then sync git again).');
+  }
+  if (scope === 'mine' && who.pullRequests === 'all' && hasPullRequests(db)) {
+    notes.push('Pull requests: every author\'s — the GitHub login ProdLens syncs as is not known yet (sync GitHub once).');
+  }
+  if (ev.withoutDeveloper) notes.push(`${ev.withoutDeveloper} AI event(s) in this period without a developer (no identity was known when they were recorded).`);
+  if (ev.withoutRepo) notes.push(`${ev.withoutRepo} AI event(s) in this period without a repository.`);
+  return {
+    scope,
+    developer,
+    commits: who.commits,
+    pullRequests: who.pullRequests,
+    githubLogins: who.logins.length ? who.logins : githubLogins(db),
+    commitsMine: c.mine,
+    commitsAll: c.all,
+    events: ev.events,
+    eventsWithoutDeveloper: ev.withoutDeveloper,
+    eventsWithoutRepo: ev.withoutRepo,
+    notes,
   };
 }
 

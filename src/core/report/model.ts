@@ -18,6 +18,34 @@ export interface ReportFilter {
   developer?: string | null;
   /** A `source` value (claude-code-otel, editor, …). */
   source?: string | null;
+  /**
+   * Whose outcomes: `mine` (default, the personal report) relates AI use to the developer's own commits
+   * (`is_mine`, .mailmap honoured) and pull requests (the GitHub login ProdLens synced as); `all` to every
+   * author's. An explicit `developer` filter takes that developer's commits by author email instead.
+   */
+  scope?: 'mine' | 'all';
+}
+
+/** Whose outcomes the report relates AI use to, and how much of the AI activity has a developer and repository. */
+export interface Attribution {
+  scope: 'mine' | 'all';
+  /** The developer of the personal view (setting, flag or git user.email), when known. */
+  developer: string | null;
+  /** What `series.commits` counts: the developer's own commits, every author's, or (developer filter) that author's. */
+  commits: 'mine' | 'all' | 'developer';
+  /** What the PR series count: the GitHub logins' PRs, every author's, or nothing (developer filter: null series). */
+  pullRequests: 'mine' | 'all' | 'none';
+  /** The GitHub logins ProdLens synced as (the personal PRs' authors). */
+  githubLogins: string[];
+  /** Commits of the period (merges excluded): the developer's own and every author's. */
+  commitsMine: number;
+  commitsAll: number;
+  /** AI events of the period (requests, errors, insertions, agent edits), and how many have no developer / repository. */
+  events: number;
+  eventsWithoutDeveloper: number;
+  eventsWithoutRepo: number;
+  /** Plain-language notes (a fallback to every author, events without a developer). */
+  notes: string[];
 }
 
 export type Unit = 'count' | 'tokens' | 'usd' | 'ms' | 'ratio' | 'hours' | 'lines';
@@ -102,6 +130,11 @@ export interface EffectRow {
 
 export interface ModelRow {
   model: string | null;
+  /**
+   * True on the row of editor insertions whose model is unknown (no agent edit matched them): shown as
+   * "editor (model unknown)", apart from requests whose model their source did not name (`model` null too).
+   */
+  editorUnknown?: boolean;
   requests: number;
   errors: number;
   totalTokens: number;
@@ -205,4 +238,6 @@ export interface ReportModel {
   };
   /** Plain-language definitions shown with the numbers. */
   definitions: Record<string, string>;
+  /** Whose outcomes the series count and how well AI rows are attributed (absent in models built before it). */
+  attribution?: Attribution;
 }

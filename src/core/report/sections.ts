@@ -152,7 +152,7 @@ export function models(db: Database, w: Where, table: 'daily_model' | 'daily_mod
        FROM ${table} WHERE ${w.sql} GROUP BY model ORDER BY SUM(cost_usd) DESC, SUM(requests) DESC`,
     w.params,
   );
-  return (r[0]?.values ?? []).map((v) => ({
+  const rows: ModelRow[] = (r[0]?.values ?? []).map((v) => ({
     model: v[0] as string | null,
     requests: v[1] as number,
     errors: v[2] as number,
@@ -166,6 +166,24 @@ export function models(db: Database, w: Where, table: 'daily_model' | 'daily_mod
     acceptanceRate: ratio(v[9] as number, v[8] as number),
     acceptedLines: v[10] as number,
   }));
+  return splitEditorUnknown(rows);
+}
+
+/**
+ * Splits the unknown-model row: its insertions (only editor insertions count as insertions) become an
+ * "editor (model unknown)" row, its requests stay the unknown-model row; an emptied row is dropped.
+ */
+export function splitEditorUnknown(rows: ModelRow[]): ModelRow[] {
+  const i = rows.findIndex((m) => m.model === null);
+  if (i < 0 || rows[i]!.insertions === 0) return rows;
+  const u = rows[i]!;
+  const editor: ModelRow = {
+    model: null, editorUnknown: true, requests: 0, errors: 0, totalTokens: 0, outputTokens: 0, cacheTokens: 0, costUsd: 0, unpricedRequests: 0,
+    insertions: u.insertions, acceptedInsertions: u.acceptedInsertions, acceptanceRate: u.acceptanceRate, acceptedLines: u.acceptedLines,
+  };
+  const rest: ModelRow = { ...u, insertions: 0, acceptedInsertions: 0, acceptanceRate: null, acceptedLines: 0 };
+  const keep = rest.requests || rest.errors || rest.totalTokens || rest.cacheTokens || rest.costUsd;
+  return [...rows.slice(0, i), ...(keep ? [rest] : []), ...rows.slice(i + 1), editor];
 }
 
 /** Totals per repository or developer for the period (commits by repo / by author email). */

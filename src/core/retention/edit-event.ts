@@ -10,7 +10,7 @@ import type { Observation } from './engine';
  *
  * Columns: accepted_flag (latest ratio ≥ threshold; null before the first measurement), diff_ratio and
  * accepted_lines (latest measurement), lines_added (trimmed non-empty lines inserted), language, agent,
- * session_id (the matched agent session). attrs: checkpoint (latest), checkpoints (all reached),
+ * session_id and model (the matched agent session's), developer_id, repo_slug and branch (the document's repository). attrs: checkpoint (latest), checkpoints (all reached),
  * detection, confidence, ext, path_hash, current_lines, method, matched_trace, and ratio_<cp> /
  * lines_<cp> for each checkpoint reached.
  */
@@ -48,6 +48,8 @@ export function buildEditEvent(o: Observation, ctx: BuildContext): Result<AiEven
       agent: o.meta.agent,
       repo_slug: o.meta.repoSlug,
       branch: o.meta.branch,
+      developer_id: o.meta.developerId ?? null,
+      model: o.meta.model ?? null,
       attrs,
     },
     ctx,

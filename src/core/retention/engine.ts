@@ -33,6 +33,10 @@ export interface RegionMeta {
   matchedTrace: string | null;
   repoSlug: string | null;
   branch: string | null;
+  /** The developer (prodlens.developerId, else git user.email of the document's repository); null when unknown. */
+  developerId?: string | null;
+  /** The model, when the insertion matched an agent's edit whose session names one. */
+  model?: string | null;
 }
 
 export interface EngineOptions {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import type { Database } from 'sql.js';
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/ports';
@@ -266,6 +267,8 @@ export class EditorCapture extends Disposable {
     if (inserted === undefined) return;
     // Started at once: the selection that follows an accepted completion may arrive before the dirty state.
     const cursorOk = cand.needsCursorAtEnd ? this.cursorAtEnd(d, id) : null;
+    // The document's repository, branch and developer at the time of the edit (cached per folder; no git when untrusted).
+    const where = d.uri.scheme === 'file' ? this.services.attributor.resolve(path.dirname(d.uri.fsPath)) : this.services.attributor.developer().then((developer_id) => ({ repo_slug: null, branch: null, developer_id }));
     const settled = cand.needsCursorAtEnd ? null : new Promise((r) => setTimeout(r, SETTLE_MS));
     if (reading && (await this.dirtiedSince(key, at)) !== (reading === 'edit')) {
       // The other reading's region stands for this change.
@@ -293,7 +296,17 @@ export class EditorCapture extends Disposable {
       matchedTrace: null,
       repoSlug: null,
       branch: null,
+      developerId: null,
+      model: null,
     };
+    try {
+      const a = await where;
+      meta.repoSlug = a.repo_slug;
+      meta.branch = a.branch;
+      meta.developerId = a.developer_id;
+    } catch (err) {
+      this.log.debug(`no attribution for the insertion: ${(err as Error).message}`);
+    }
     if (cand.detection !== 'inline') this.fileHashes.set(id, transcriptFileHash(rel));
     if (this.engine.confirm(id, meta)) this.log.debug(`AI insertion (${meta.detection}, ${meta.agent ?? 'unknown agent'}) in ${rel}`);
   }
@@ -389,9 +402,17 @@ export class EditorCapture extends Disposable {
   /** Names the agent session behind a chat/agent/disk insertion once its own edit event is in the store. */
   private match(db: Database, o: Observation): void {
     if (o.meta.detection === 'inline' || o.meta.matchedTrace || !o.meta.pathHash) return;
-    const m = findAgentEdit(db, { pathHash: o.meta.pathHash, fileHash: this.fileHashes.get(o.id) }, o.insertedAt);
+    const m = findAgentEdit(db, { pathHash: o.meta.pathHash, fileHash: this.fileHashes.get(o.id), lines: o.insertedLines }, o.insertedAt);
     if (!m) return;
-    const patch: Partial<RegionMeta> = { agent: m.agent, sessionId: m.sessionId, matchedTrace: m.traceHash, confidence: Math.max(o.meta.confidence, 0.9) };
+    const patch: Partial<RegionMeta> = {
+      agent: m.agent,
+      sessionId: m.sessionId,
+      matchedTrace: m.traceHash,
+      confidence: Math.max(o.meta.confidence, 0.9),
+      model: o.meta.model ?? m.model,
+      developerId: o.meta.developerId ?? m.developerId,
+      repoSlug: o.meta.repoSlug ?? m.repoSlug,
+    };
     this.engine.updateMeta(o.id, patch);
     o.meta = { ...o.meta, ...patch };
   }

@@ -60,17 +60,36 @@ export interface HistoryRead {
 /**
  * The attribution resolver's hook: the repository, branch and developer of a working folder (its git
  * `origin`, HEAD and identity), or null when unknown. History rows get them where the file does not say.
+ * `readAt` (epoch ms) is when the branch was read: only rows near it take that branch (an old session ran on
+ * whatever branch was checked out then).
  */
-export type AttributeHook = (cwd: string) => { repo_slug?: string | null; branch?: string | null; developer_id?: string | null } | null;
+export type AttributeHook = (
+  cwd: string,
+) => Attribution | null | Promise<Attribution | null>;
+
+export interface Attribution {
+  repo_slug?: string | null;
+  branch?: string | null;
+  developer_id?: string | null;
+  readAt?: number;
+}
+
+/** How close to the time HEAD was read a row must be to take that branch (15 minutes). */
+export const BRANCH_CURRENT_MS = 15 * 60_000;
 
 /** Fills the attribution of rows whose working folder is `cwd`, never overriding what the file said. */
-export function attribute(events: AiEvent[], cwd: string | null | undefined, hook: AttributeHook | undefined): void {
+export async function attribute(events: AiEvent[], cwd: string | null | undefined, hook: AttributeHook | undefined): Promise<void> {
   if (!hook || !cwd || !events.length) return;
-  const a = hook(cwd);
+  const a = await hook(cwd);
   if (!a) return;
+  applyAttribution(events, a);
+}
+
+/** Fills missing developer, repository and branch from `a` (the branch only for rows near `a.readAt`). */
+export function applyAttribution(events: AiEvent[], a: Attribution): void {
   for (const e of events) {
     e.repo_slug ??= a.repo_slug ?? null;
-    e.branch ??= a.branch ?? null;
+    if (e.branch === null && a.branch && (a.readAt === undefined || Math.abs(Date.parse(e.timestamp) - a.readAt) <= BRANCH_CURRENT_MS)) e.branch = a.branch;
     e.developer_id ??= a.developer_id ?? null;
   }
 }

@@ -143,7 +143,7 @@ export async function scanHistoryFiles(files: HistoryFile[], store: Store, optio
           for (const e of read.events) {
             const place = sessions.placeOf(f.agent as AppendAgent, e.session_id);
             if (!admitted(place, options.workspaceFolders)) continue;
-            attribute([e], place?.cwd, options.attribute);
+            await attribute([e], place?.cwd, options.attribute);
             events.push(e);
           }
           for (const r of read.rejects) rejects.push(r);
@@ -167,7 +167,7 @@ export async function scanHistoryFiles(files: HistoryFile[], store: Store, optio
           const base = { path: f.path, agent: f.agent, size: st.size, mtimeMs: st.mtimeMs, ino, offset: st.size, lineNo: 0, headHash: '0:', state, included };
           if (!included) summary.filesExcluded++;
           else {
-            attribute(read.events, read.cwd, options.attribute);
+            await attribute(read.events, read.cwd, options.attribute);
             for (const e of read.events) events.push(e);
             for (const r of read.rejects) rejects.push(r);
           }

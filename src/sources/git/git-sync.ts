@@ -14,6 +14,11 @@ export interface GitSyncOptions {
   logger?: Logger;
   /** Commits written per transaction. */
   batchSize?: number;
+  /**
+   * The developer whose commits are `is_mine` (setting prodlens.developerId, CLI --developer,
+   * $PRODLENS_DEVELOPER); default git `user.email` of the repository. `.mailmap` is honoured both ways.
+   */
+  developer?: string | null;
 }
 
 /** What one repository's sync did (printed by `prodlens sync-git`, shown by the extension). */
@@ -61,13 +66,14 @@ export function gitJobName(root: string): string {
  */
 export async function syncGitRepo(store: Store, git: GitRunner, dir: string, opts: GitSyncOptions = {}): Promise<Result<GitSyncSummary>> {
   const { signal, clock = systemClock, logger = silentLogger, batchSize = 2000 } = opts;
+  const override = opts.developer?.trim().toLowerCase() || null;
   let job = gitJobName(dir);
   try {
     const info = await readRepoInfo(git, dir, signal);
     if (!info) return fail(`${dir} is not inside a git working tree`);
     job = gitJobName(info.root);
     const summary: GitSyncSummary = {
-      root: info.root, repo_slug: info.slug, user_email_set: info.userEmail !== null, read: 0, inserted: 0, updated: 0,
+      root: info.root, repo_slug: info.slug, user_email_set: (override ?? info.userEmail) !== null, read: 0, inserted: 0, updated: 0,
       unreachable: 0, full_check: false, days_refreshed: 0, unreadable: 0,
     };
     const allDays = new RepoDaySet();
@@ -93,8 +99,10 @@ export async function syncGitRepo(store: Store, git: GitRunner, dir: string, opt
 
     if (tips.length) {
       const batch: CommitRecord[] = [];
+      const me = override ?? info.userEmail;
+      const canonical = me ? await mailmapEmail(git, info.root, me, signal) : null;
       const parser = new LogParser(
-        { repoSlug: info.slug, userEmail: info.userEmail },
+        { repoSlug: info.slug, userEmail: me, aliases: canonical && canonical !== me ? [canonical] : [] },
         (c) => {
           summary.read++;
           batch.push(c);
@@ -134,6 +142,18 @@ export async function syncGitRepo(store: Store, git: GitRunner, dir: string, opt
     const reason = signal?.aborted ? 'cancelled' : (err as GitError).message;
     store.recordJobError(job, reason);
     return fail(reason);
+  }
+}
+
+/** The `.mailmap` form of an email (`git check-mailmap`), lower case; null when git cannot say. */
+async function mailmapEmail(git: GitRunner, cwd: string, email: string, signal?: AbortSignal): Promise<string | null> {
+  try {
+    const out = (await git.run(['check-mailmap', `<${email}>`], { cwd, signal })).trim();
+    const m = /<([^<>]*)>\s*$/.exec(out);
+    return m?.[1] ? m[1].toLowerCase() : null;
+  } catch (err) {
+    if (err instanceof GitError && !signal?.aborted) return null;
+    throw err;
   }
 }
 

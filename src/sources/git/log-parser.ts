@@ -22,6 +22,8 @@ export interface LogContext {
   repoSlug: string;
   /** git `user.email`, lower case: commits by this author are the developer's own. */
   userEmail: string | null;
+  /** Other addresses of the developer, lower case (the `.mailmap` canonical form of `userEmail`). */
+  aliases?: readonly string[];
 }
 
 /** A header or numstat line that could not be read, with why. */
@@ -75,6 +77,7 @@ export class LogParser {
     const authorMs = Number(at) * 1000;
     const isMerge = parents!.trim().split(' ').filter(Boolean).length > 1;
     const me = this.ctx.userEmail;
+    const mine = me ? [me, ...(this.ctx.aliases ?? [])] : [];
     const emails = [email, rawEmail].map((e) => (e ?? '').toLowerCase());
     return {
       sha: sha!,
@@ -90,7 +93,7 @@ export class LogParser {
       lines_removed: isMerge ? null : 0,
       files_changed: isMerge ? null : 0,
       is_merge: isMerge,
-      is_mine: me ? emails.includes(me) : null,
+      is_mine: me ? emails.some((e) => e !== '' && mine.includes(e)) : null,
       source: 'git',
     };
   }

@@ -1,6 +1,7 @@
 import { silentLogger, scoped, systemClock, type Clock, type Logger } from '../../core/ports';
 import type { Store } from '../../core/store/store';
 import { syncGitRepo, type GitSyncSummary } from '../git/git-sync';
+import { recordViewerLogin } from '../github/viewer';
 import { GitError, type GitRunner } from '../git/node-git';
 import { readRepoInfo, type RepoInfo } from '../git/repo-info';
 import { GitHubClient } from '../github/client';
@@ -26,6 +27,8 @@ export interface WorkspaceSyncOptions {
   /** Workspace folders (absolute paths); several folders in one repository are synced once. */
   folders: readonly string[];
   git: GitRunner;
+  /** The developer whose commits are `is_mine` (default: git user.email of each repository). */
+  developer?: string | null;
   github?: GitHubAccess;
   signal?: AbortSignal;
   logger?: Logger;
@@ -68,7 +71,7 @@ export async function syncWorkspace(store: Store, opts: WorkspaceSyncOptions): P
   for (const info of repos.values()) {
     if (signal?.aborted) return result;
     onProgress(`git: ${info.slug}`, 100 / steps);
-    const r = await syncGitRepo(store, git, info.root, { signal, clock, logger: scoped(logger, 'git') });
+    const r = await syncGitRepo(store, git, info.root, { signal, clock, logger: scoped(logger, 'git'), developer: opts.developer });
     if (r.ok) result.git.push(r.value);
     else if (!signal?.aborted) result.errors.push(`${info.root}: ${r.reason}`);
   }
@@ -84,6 +87,7 @@ export async function syncWorkspace(store: Store, opts: WorkspaceSyncOptions): P
       return result;
     }
     const gh = opts.github.client?.(token, signal) ?? new GitHubClient({ token, baseUrl: opts.github.apiUrl, signal, logger: scoped(logger, 'github'), clock });
+    await recordViewerLogin(store, gh, logger);
     const seen = new Set<string>();
     for (const info of targets) {
       if (signal?.aborted || seen.has(info.slug)) continue;

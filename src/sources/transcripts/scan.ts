@@ -8,6 +8,7 @@ import { ClaudeParser, type ClaudeState } from './claude';
 import { CodexParser, type CodexState } from './codex';
 import { resolveClaudeDuplicates } from './dedup';
 import { defaultRoots, isInside, listRoot, resolveUserPath, type LocationEnv, type TranscriptFile, type TranscriptRoot } from './locations';
+import { attribute, type AttributeHook } from '../agents/kinds';
 import type { FileParser, ParseOutput, ParserContext } from './parser';
 import { reconcileOtelCopies } from './reconcile';
 import { headHash, HEAD_BYTES, tailLines } from './tail';
@@ -37,6 +38,11 @@ export interface ScanOptions {
   batchSize?: number;
   /** Home folder and environment for the default locations (default: this process's). */
   locations?: LocationEnv;
+  /**
+   * The attribution resolver: developer, repository and branch of a session's working folder, for rows the
+   * transcript leaves without (src/sources/git/attribution.ts).
+   */
+  attribute?: AttributeHook;
 }
 
 export interface ScanProgress {
@@ -146,6 +152,7 @@ export async function scanFiles(files: TranscriptFile[], store: Store, options: 
       try {
         const res = scanOne(f, table, options, clock, summary);
         if (res) {
+          if (res.out.items.length) await attribute(res.out.items.map((it) => it.event), res.cwd, options.attribute);
           for (const it of res.out.items) pending.items.push(it);
           for (const r of res.out.rejects) pending.rejects.push(r);
           pending.checkpoints.push(res.checkpoint);
@@ -172,7 +179,13 @@ export async function scanFiles(files: TranscriptFile[], store: Store, options: 
 }
 
 /** Reads what is new in one file; null when there is nothing to store or checkpoint. */
-function scanOne(f: TranscriptFile, table: CheckpointTable, options: ScanOptions, clock: Clock, summary: ScanSummary): { out: ParseOutput; checkpoint: FileCheckpoint } | null {
+function scanOne(
+  f: TranscriptFile,
+  table: CheckpointTable,
+  options: ScanOptions,
+  clock: Clock,
+  summary: ScanSummary,
+): { out: ParseOutput; checkpoint: FileCheckpoint; cwd?: string | null } | null {
   const st = statSync(f.path);
   const ino = String(st.ino);
   const cp = table.get(f.path);
@@ -235,7 +248,7 @@ function scanOne(f: TranscriptFile, table: CheckpointTable, options: ScanOptions
     summary.bytesRead += h.bytesRead;
     head = h.hash;
   }
-  return { out, checkpoint: { ...base, offset: res.offset, lineNo: res.lineNo, headHash: head, state: parser.state(), included: true } };
+  return { out, cwd: parser.cwd, checkpoint: { ...base, offset: res.offset, lineNo: res.lineNo, headHash: head, state: parser.state(), included: true } };
 }
 
 

@@ -55,6 +55,19 @@ export function filterBar(model: ReportModel, filter: ViewFilter, caps: Capabili
     h('div', { class: 'field period', role: 'group', 'aria-labelledby': 'period-label' }, h('span', { id: 'period-label' }, 'Period'), h('div', { class: 'segmented' }, periodButtons), custom),
     select('repo', 'Repository', 'All repositories', model.options.repos),
     select('developer', 'Developer', 'All developers', model.options.developers),
+    h(
+      'label',
+      { class: 'field check', title: 'Off: your own commits and pull requests (the personal report). On: every author’s.' },
+      h('input', {
+        type: 'checkbox',
+        id: 'filter-all-developers',
+        'data-focus-key': 'filter-all-developers',
+        checked: !!filter.allDevelopers,
+        disabled: !caps.dimensions,
+        on: { change: (e) => onChange({ ...filter, allDevelopers: (e.target as HTMLInputElement).checked || undefined }) },
+      }),
+      h('span', null, 'Team outcomes (all developers’ commits and PRs)'),
+    ),
     select('source', 'Source', 'All sources', model.options.sources),
     caps.note ? h('p', { class: 'muted note', id: 'filter-note' }, caps.note) : null,
   );

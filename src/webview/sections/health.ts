@@ -1,4 +1,5 @@
 import type { ReportModel, SourceHealth } from '../../core/report/model';
+import { whoLine } from '../../core/report/who';
 import { h } from '../dom';
 import { formatCount, formatInstant, formatRange } from '../format';
 import { dataTable, section, type Column } from './section';
@@ -28,6 +29,9 @@ export function healthSection(model: ReportModel): HTMLElement {
       ' where a source does not report them.',
     ),
     h('ul', { class: 'coverage' }, span('AI activity measured', cov.ai), span('Commits synced', cov.commits), span('Pull requests synced', cov.pullRequests)),
+    model.attribution
+      ? h('div', { id: 'attribution' }, h('p', null, whoLine(model.attribution)), model.attribution.notes.length ? h('ul', { class: 'attribution-notes' }, model.attribution.notes.map((n) => h('li', null, n))) : null)
+      : null,
     model.health.sources.length
       ? dataTable('When each source last sent data', columns, model.health.sources, (s) => s.source)
       : h('p', { class: 'muted' }, 'No source has sent anything yet.'),

@@ -4,7 +4,7 @@ import { formatCount, formatValue } from '../format';
 import { dataTable, section, type Column } from './section';
 
 const MODEL_COLUMNS: Column<ModelRow>[] = [
-  { key: 'model', label: 'Model', cell: (r) => r.model ?? '(unknown model)' },
+  { key: 'model', label: 'Model', cell: (r) => (r.editorUnknown ? 'editor (model unknown)' : r.model ?? '(unknown model)') },
   { key: 'requests', label: 'Requests', numeric: true, cell: (r) => formatCount(r.requests) },
   { key: 'errors', label: 'Errors', numeric: true, cell: (r) => formatCount(r.errors) },
   { key: 'totalTokens', label: 'Tokens (in + out)', numeric: true, cell: (r) => formatCount(r.totalTokens) },
@@ -21,7 +21,7 @@ export function modelsSection(model: ReportModel): HTMLElement {
   return section(
     'models',
     'Models',
-    model.models.length ? dataTable('Requests, tokens, cost and acceptance per model', MODEL_COLUMNS, model.models, (r) => r.model ?? '') : h('p', { class: 'muted' }, 'No model activity in this period.'),
+    model.models.length ? dataTable('Requests, tokens, cost and acceptance per model', MODEL_COLUMNS, model.models, (r) => (r.editorUnknown ? 'editor (model unknown)' : r.model ?? '')) : h('p', { class: 'muted' }, 'No model activity in this period.'),
     unpriced
       ? h('p', { class: 'muted', id: 'unpriced-note' }, `${formatCount(unpriced)} requests went to models the price table (${model.priceTable}) does not know; they are counted but not priced.`)
       : null,

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,6 +17,9 @@ export interface EditRow {
   language: string | null;
   agent: string | null;
   attrs: Record<string, unknown>;
+  developerId: string | null;
+  repoSlug: string | null;
+  branch: string | null;
 }
 
 /** Activates the extension under test and returns its API (editor capture's test surface, the services). */
@@ -51,7 +55,7 @@ export function writeWorkspaceFile(relativePath: string, text: string): vscode.U
 /** Editor capture's rows for one workspace-relative file, oldest first. */
 export function editRows(db: Database, relativePath: string): EditRow[] {
   const result = db.exec(
-    `SELECT trace_hash, accepted_flag, accepted_lines, diff_ratio, lines_added, language, agent, attrs
+    `SELECT trace_hash, accepted_flag, accepted_lines, diff_ratio, lines_added, language, agent, attrs, developer_id, repo_slug, branch
        FROM sessions WHERE kind = 'edit' AND source = 'editor' AND json_extract(attrs, '$.path_hash') = ? ORDER BY id`,
     [expectedPathHash(relativePath)],
   );
@@ -64,6 +68,9 @@ export function editRows(db: Database, relativePath: string): EditRow[] {
     language: v[5] as string | null,
     agent: v[6] as string | null,
     attrs: JSON.parse((v[7] as string | null) ?? '{}') as Record<string, unknown>,
+    developerId: v[8] as string | null,
+    repoSlug: v[9] as string | null,
+    branch: v[10] as string | null,
   }));
 }
 
@@ -161,4 +168,15 @@ export function placeCursor(editor: vscode.TextEditor, offset: number): void {
 /** Types `text` into the focused editor one character at a time, as keystrokes do. */
 export async function typeChars(text: string): Promise<void> {
   for (const ch of text) await vscode.commands.executeCommand('type', { text: ch });
+}
+
+/**
+ * The fixture workspace's git identity, origin slug and branch, read with git itself (not ProdLens's code):
+ * what editor and transcript rows of this workspace must carry.
+ */
+export function workspaceGit(folder: string): { email: string; slug: string; branch: string } {
+  const git = (args: string[]) => execFileSync('git', args, { cwd: folder, encoding: 'utf8' }).trim();
+  const origin = git(['remote', 'get-url', 'origin']);
+  const slug = /[/:]([^/:]+\/[^/]+?)(?:\.git)?$/.exec(origin)![1]!;
+  return { email: git(['config', 'user.email']).toLowerCase(), slug, branch: git(['symbolic-ref', '--short', 'HEAD']) };
 }

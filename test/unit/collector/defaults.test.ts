@@ -14,4 +14,13 @@ describe('workspace defaults for records without a repository', () => {
     fillWorkspaceDefaults(b, { repo_slug: null, branch: null });
     assert.deepEqual([b.events[0]!.repo_slug, b.events[0]!.branch], [null, null]);
   });
+
+  it('gives records without a developer the collector’s developer, never over one they name', () => {
+    const b = batchOf([event({ id: 'anon', developer_id: null }), event({ id: 'named', developer_id: 'ann@example.com' })]);
+    fillWorkspaceDefaults(b, { repo_slug: null, branch: null, developer_id: 'me@example.com' });
+    assert.deepEqual(b.events.map((e) => [e.developer_id, e.repo_slug]), [['me@example.com', null], ['ann@example.com', null]]);
+    const none = batchOf([event({ id: 'anon', developer_id: null })]);
+    fillWorkspaceDefaults(none, { repo_slug: 'acme/api', branch: 'main', developer_id: null });
+    assert.equal(none.events[0]!.developer_id, null);
+  });
 });

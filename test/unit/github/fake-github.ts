@@ -141,6 +141,8 @@ export class FakeGitHub {
 
   private route(url: URL): { body: unknown; link?: string } | null {
     const p = url.pathname;
+    // The authenticated user (GET /user): the login the sync runs as.
+    if (p === '/user') return { body: fixture('user.json') };
     const repoPrefix = `(?:/repos/${this.owner}/${this.repo}|/repositories/${this.repoId})`;
     const m = (re: string) => new RegExp(`^${repoPrefix}${re}$`).exec(p);
     let r: RegExpExecArray | null;

@@ -88,7 +88,7 @@ describe('report page in the webview host (headless Chromium)', function () {
     assert.equal(rows.length, model.models.length);
     model.models.forEach((m, i) => {
       const r = rows[i]!;
-      assert.equal(r[0], m.model ?? '(unknown model)');
+      assert.equal(r[0], m.editorUnknown ? 'editor (model unknown)' : m.model ?? '(unknown model)');
       sameNumber(r[1]!, m.requests, 'model requests');
       sameNumber(r[3]!, m.totalTokens, 'model tokens');
       sameNumber(r[5]!, m.costUsd, 'model cost');
@@ -247,6 +247,30 @@ describe('report page in the webview host (headless Chromium)', function () {
     assert.equal(await page.locator('[data-period="90"]').getAttribute('aria-pressed'), 'true');
     assert.equal(await page.locator('#filter-repo').inputValue(), JSON.stringify('acme/web'));
     await assertHeadline(all);
+  });
+
+  it('personal by default; the team toggle counts every author’s commits, and Data health says whose', async () => {
+    // ana's commits are "mine" (as sync-git marks them when ana is the git user.email).
+    store.db.run("UPDATE commits SET is_mine = (author_email = 'ana@example.com')");
+    try {
+      const range = { since: shiftDay(LAST, -29), until: LAST };
+      const n = await renders();
+      await host.controller.refresh();
+      await rendered(page, n + 1);
+      const personal = expected(range);
+      const team = expected({ ...range, scope: 'all' });
+      const commits = (m: ReportModel) => m.headline.find((h) => h.key === 'commits')!.value!;
+      assert.ok(commits(personal) > 0 && commits(team) > commits(personal), 'the fixture has commits by several authors');
+      await assertHeadline(personal);
+      assert.match((await page.locator('#attribution').textContent())!, new RegExp(`Personal view: AI use against your commits \\(${personal.attribution!.commitsMine} of ${personal.attribution!.commitsAll}\\)`));
+      await page.locator('#filter-all-developers').check();
+      await rendered(page, n + 2);
+      assert.deepEqual(host.built.at(-1), { ...range, repo: null, developer: null, source: null, scope: 'all' });
+      await assertHeadline(team);
+      assert.match((await page.locator('#attribution').textContent())!, /All developers: AI use against every author's commits/);
+    } finally {
+      store.db.run('UPDATE commits SET is_mine = NULL');
+    }
   });
 
   it('updates in place when new events arrive, keeping the open dead-letter details', async () => {
