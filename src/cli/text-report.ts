@@ -192,7 +192,37 @@ export function formatTextReport(m: ReportModel, o: TextReportOptions): string {
     for (const u of c.untested ?? []) lines.push(s.dim(`  ${u.count} pair${u.count === 1 ? '' : 's'} × lags not tested: ${u.reason}`));
     for (const r of significant.slice(0, 5)) lines.push(`  ${r.ai} → ${r.outcome}, lag ${r.lag}, ${r.method}: r = ${r.r?.toFixed(2)}, p adj = ${r.pAdjusted?.toPrecision(2)} — ${r.reading}`);
   }
+  lines.push(...experimentLines(m, s));
   lines.push('', s.dim('Use --json for every number (schema: docs/report.md), --html FILE for the charts.'), '');
   return lines.join('\n');
 }
 
+const signed = (v: number | null) => (v === null ? '—' : `${v >= 0 ? '+' : '−'}${Math.abs(v) >= 100 ? Math.abs(v).toFixed(0) : Math.abs(v).toFixed(2)}`);
+
+/** "Perceived vs measured" and "Experiment", when the model has them. */
+function experimentLines(m: ReportModel, s: Style): string[] {
+  const out: string[] = [];
+  const p = m.perceived;
+  if (p) {
+    out.push(...heading('Perceived vs measured', s));
+    out.push(`  ${p.answers.length} survey answer(s), ${p.rated} rated, mean rating ${p.meanRating === null ? '—' : p.meanRating.toFixed(1)}; "faster without AI?" yes ${p.fasterWithoutAi.yes}, no ${p.fasterWithoutAi.no}, same ${p.fasterWithoutAi.same}.`);
+    out.push(...table(['rating against', 'n', 'Spearman ρ', 'reading'], p.agreement.map((a) => [a.label, String(a.n), a.rho === null ? '—' : a.rho.toFixed(2), a.reading]), s));
+  }
+  const e = m.experiment;
+  if (e) {
+    out.push(...heading('Experiment', s));
+    out.push(`  ${e.status}: A = ${e.armInstructions.A}, B = ${e.armInstructions.B}; ${e.units} ${e.unit === 'day' ? 'working days' : 'half-days'} ${e.startDay} → ${e.endDay} (seed ${e.seed}).`);
+    if (e.today) out.push(`  Now: arm ${e.today.arm} — ${e.today.instruction}.`);
+    out.push(`  Adherence: ${e.adherence.rate === null ? 'no unit checked yet' : `${e.adherence.adherent}/${e.adherence.checked} units followed their arm, ${e.adherence.deviations} deviation(s)`}.`);
+    out.push(
+      ...table(
+        ['outcome', 'ITT A − B', '95% CI', 'p', 'per-protocol', 'p', 'MDE'],
+        e.results.map((r) => [r.label, signed(r.itt.estimate), `${signed(r.itt.ciLow)} … ${signed(r.itt.ciHigh)}`, r.itt.p === null ? '—' : r.itt.p.toPrecision(2), signed(r.perProtocol.estimate), r.perProtocol.p === null ? '—' : r.perProtocol.p.toPrecision(2), signed(r.mde)]),
+        s,
+      ),
+    );
+    for (const r of e.results) out.push(`  ${r.label}: ${r.reading}`);
+    for (const n of e.notes) out.push(`  ${s.dim(n)}`);
+  }
+  return out;
+}

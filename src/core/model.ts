@@ -5,7 +5,8 @@
  */
 
 /** What an event describes. */
-export const EVENT_KINDS = ['request', 'error', 'edit', 'tool', 'prompt', 'session'] as const;
+/** `survey`: the developer's answer to an experience-sampling question (src/core/survey), tied to a session. */
+export const EVENT_KINDS = ['request', 'error', 'edit', 'tool', 'prompt', 'session', 'survey'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 /** Where `cost_usd` came from: the source itself, the price table, or nowhere (unknown model). */

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { DEFAULT_COLLECTOR_PORT } from '../collector/options';
 import type { PriceOverrides } from '../core/pricing';
+import { DEFAULT_SURVEY_SETTINGS, type SurveySettings } from '../core/survey/policy';
 
 /**
  * The one typed reader of ProdLens settings (declared in package.json `contributes.configuration`).
@@ -37,6 +38,8 @@ export interface ProdLensConfig {
   developerId: string;
   /** `prodlens.budget.*`: limits per local day, week and month (0 = none). */
   budget: { unit: 'usd' | 'tokens'; daily: number; weekly: number; monthly: number };
+  /** `prodlens.survey.*`: experience sampling (off unless turned on). */
+  survey: SurveySettings & { sessionIdleMinutes: number };
 }
 
 /** `prodlens.editor.*`: editor capture of AI insertions. */
@@ -102,6 +105,14 @@ export function readConfig(scope?: vscode.ConfigurationScope): ProdLensConfig {
       daily: nonNegative(c.get<unknown>('budget.daily')),
       weekly: nonNegative(c.get<unknown>('budget.weekly')),
       monthly: nonNegative(c.get<unknown>('budget.monthly')),
+    },
+    survey: {
+      ...DEFAULT_SURVEY_SETTINGS,
+      enabled: c.get<boolean>('survey.enabled', false),
+      maxPerDay: Math.round(clamp(c.get<number>('survey.maxPerDay', DEFAULT_SURVEY_SETTINGS.maxPerDay), 0, 20, DEFAULT_SURVEY_SETTINGS.maxPerDay)),
+      quietHours: (c.get<string>('survey.quietHours', '') ?? '').trim(),
+      minInsertionLines: Math.round(clamp(c.get<number>('survey.minInsertionLines', DEFAULT_SURVEY_SETTINGS.minInsertionLines), 1, 10_000, DEFAULT_SURVEY_SETTINGS.minInsertionLines)),
+      sessionIdleMinutes: clamp(c.get<number>('survey.sessionIdleMinutes', 5), 0, 240, 5),
     },
   };
 }

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { registerCollector, type CollectorFeature } from './collector';
 import { registerEditorCapture, type EditorCapture, type EditorCaptureApi } from './editor-capture';
+import { registerExperiments, type ExperimentsApi } from './experiments';
+import { registerSurvey, type SurveyApi } from './survey';
 import { registerPresence, type PresenceTracker } from './presence';
 import { registerBudget, type BudgetMonitor } from './budget';
 import { registerExport } from './export';
@@ -52,8 +54,12 @@ export function activate(context: vscode.ExtensionContext): ProdLensApi {
   const c = collector;
   const views = registerViews(services, () => c.liveSources(), budget);
   context.subscriptions.push(views);
+  const experiments = registerExperiments(services);
+  context.subscriptions.push(experiments);
+  const survey = registerSurvey(services);
+  context.subscriptions.push(survey);
   services.logger.info('[extension] activated');
-  return { services, statusBar, editorCapture, outcomes, reports, collector, views, budget, litellm, presence };
+  return { services, statusBar, editorCapture, outcomes, reports, collector, views, budget, litellm, experiments, survey, presence };
 }
 
 /** Flushes the database snapshot before the extension host exits. */
@@ -89,6 +95,10 @@ export interface ProdLensApi {
   budget: BudgetMonitor;
   /** The opt-in LiteLLM proxy pull (store a key without the input box, run a sync). */
   litellm: LiteLlmApi;
+  /** Self-experiments: the running one, its reminders, a tick on demand. */
+  experiments: ExperimentsApi;
+  /** Experience sampling: questions shown, a check on demand. */
+  survey: SurveyApi;
   /** Editor presence (active minutes); `flush()` writes the minutes seen so far. */
   presence: PresenceTracker;
 }

@@ -9,6 +9,7 @@ import { formatInstant, formatRange } from './format';
 import type { CorrelationSortKey, ReportCommandId, ToWebview, ViewFilter, ViewState } from './protocol';
 import { correlationsSection } from './sections/correlations';
 import { emptyState } from './sections/empty';
+import { experimentSection, perceivedSection } from './sections/experiments';
 import { filterBar } from './sections/filters';
 import { efficiencySection, headlineSection } from './sections/headline';
 import { definitionsSection, healthSection } from './sections/health';
@@ -140,6 +141,8 @@ export class App {
           this.correlations(model),
           modelsSection(model),
           breakdownSection(model),
+          perceivedSection(model),
+          experimentSection(model),
           healthSection(model),
           definitionsSection(model),
         );

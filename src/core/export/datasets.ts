@@ -54,7 +54,7 @@ export interface DatasetSpec {
   description: string;
 }
 
-export type DatasetName = 'sessions' | 'metric_points' | 'commits' | 'pull_requests' | 'daily_session_metrics' | 'daily_github_metrics' | 'correlations';
+export type DatasetName = 'sessions' | 'metric_points' | 'commits' | 'pull_requests' | 'daily_session_metrics' | 'daily_github_metrics' | 'correlations' | 'experiment_units';
 
 const COST_SOURCES = ['estimated', 'reported', 'unknown'] as const;
 /** Usual agents (others still export, as strings). */
@@ -95,7 +95,7 @@ const sessions: DatasetSpec = {
     { name: 'accepted_lines', type: 'int64', nullable: true, unit: 'lines', description: 'Lines of an AI edit still present at the last checkpoint.' },
     { name: 'trace_hash', type: 'utf8', nullable: false, description: 'Stable hash of the identifying fields: the same event from two exports has the same hash.' },
     { name: 'source', type: 'dict', nullable: false, known: SOURCES, description: 'Producer and channel (claude-code-otel, claude-code-transcript, codex-otel, litellm, editor, …).' },
-    { name: 'kind', type: 'dict', nullable: false, known: EVENT_KINDS, description: 'request, error, edit, tool or prompt.' },
+    { name: 'kind', type: 'dict', nullable: false, known: EVENT_KINDS, description: 'request, error, edit, tool, prompt, session or survey (an experience-sampling answer: attrs holds productivity 1–5, faster_without_ai, trigger).' },
     { name: 'cache_read_tokens', type: 'int64', nullable: true, unit: 'tokens', description: 'Input tokens read from the prompt cache.' },
     { name: 'cache_write_tokens', type: 'int64', nullable: true, unit: 'tokens', description: 'Input tokens written to the prompt cache.' },
     { name: 'tool_name', type: 'dict', nullable: true, description: 'Tool of a tool event.' },
@@ -286,7 +286,36 @@ const correlations: DatasetSpec = {
   ],
 };
 
-export const DATASETS: readonly DatasetSpec[] = [sessions, metricPoints, commits, pullRequests, dailySessionMetrics, dailyGithubMetrics, correlations];
+/** Self-experiments: every scheduled unit with its randomized arm (docs/experiments.md). */
+const experimentUnits: DatasetSpec = {
+  name: 'experiment_units',
+  dir: 'experiment_units',
+  table: 'experiment_units JOIN experiments ON experiments.id = experiment_units.experiment_id',
+  dayExpr: null,
+  repoExpr: null,
+  read: 'all',
+  orderBy: 'experiment_id, unit_index',
+  perRepository: false,
+  description: 'Self-experiments: one row per scheduled unit (working day or half-day) with the arm the seeded block randomization assigned. Join survey answers and events to units by time. Not partitioned.',
+  columns: [
+    { name: 'experiment_id', type: 'dict', nullable: false, description: 'Experiment id (random, per device).' },
+    { name: 'treatment', type: 'dict', nullable: false, description: 'What was compared: inline-completions, agent or model.' },
+    { name: 'unit_kind', type: 'dict', nullable: false, sql: 'experiments.unit', description: 'day or half-day.' },
+    { name: 'seed', type: 'int64', nullable: false, description: 'Seed of the schedule (rebuilds it exactly).' },
+    { name: 'status', type: 'dict', nullable: false, description: 'active or stopped (as of the export).' },
+    { name: 'unit_index', type: 'int32', nullable: false, description: 'Position of the unit in the schedule, from 0.' },
+    { name: 'day', type: 'date32', nullable: false, description: "The unit's local day." },
+    { name: 'half', type: 'dict', nullable: true, description: 'am or pm for half-day units; NULL for days.' },
+    { name: 'block', type: 'int32', nullable: false, description: 'Randomization block (arms are balanced within each).' },
+    { name: 'arm', type: 'dict', nullable: false, description: 'A or B.' },
+    { name: 'arm_label', type: 'dict', nullable: false, description: 'What the arm means: on, off, or a model name.' },
+    { name: 'start_time', type: 'timestamp_ms', nullable: false, sql: 'start_ms', unit: 'ms, UTC', description: 'Start of the unit.' },
+    { name: 'end_time', type: 'timestamp_ms', nullable: false, sql: 'end_ms', unit: 'ms, UTC', description: 'End of the unit (exclusive).' },
+    device(),
+  ],
+};
+
+export const DATASETS: readonly DatasetSpec[] = [sessions, metricPoints, commits, pullRequests, dailySessionMetrics, dailyGithubMetrics, correlations, experimentUnits];
 
 export function dataset(name: DatasetName): DatasetSpec {
   return DATASETS.find((d) => d.name === name)!;

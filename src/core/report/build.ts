@@ -5,6 +5,9 @@ import type { PriceTable } from '../pricing';
 import type { Store } from '../store/store';
 import { presenceByDay } from '../store/presence-repo';
 import { correlationsSection, PRESENCE_SERIES, type AnalysisOptions } from './correlations';
+import { experimentSection } from './experiment';
+import { perceivedSection } from './perceived';
+import { surveyAnswers } from '../store/survey-reader';
 import { DEFINITIONS, SERIES_INFO } from './definitions';
 import { attributionCounts, commitCounts, githubLogins, hasOwnCommitIdentity, hasPullRequests } from '../store/attribution-repo';
 import { REPORT_SCHEMA_VERSION, type Attribution, type ReportFilter, type ReportModel } from './model';
@@ -85,6 +88,8 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
       totalEvents,
     },
     definitions: DEFINITIONS,
+    perceived: perceivedSection(surveyAnswers(db, since, until)),
+    experiment: experimentSection(db, since, until, opts.nowMs),
     attribution: attributionSection(db, since, until, filter.scope ?? 'mine', opts.developer ?? null, who),
   };
 }

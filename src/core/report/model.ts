@@ -4,6 +4,8 @@
  * bump REPORT_SCHEMA_VERSION on incompatible changes. No NaN or Infinity anywhere: unknown is null.
  */
 import type { SeriesKey } from '../analyze/series';
+import type { ExperimentSummary } from '../experiments/analysis';
+import type { PerceivedSection } from './perceived';
 
 export const REPORT_SCHEMA_VERSION = 3;
 
@@ -240,4 +242,8 @@ export interface ReportModel {
   definitions: Record<string, string>;
   /** Whose outcomes the series count and how well AI rows are attributed (absent in models built before it). */
   attribution?: Attribution;
+  /** Experience sampling: survey ratings next to the rated sessions' measures (absent without answers). */
+  perceived?: PerceivedSection | null;
+  /** The newest self-experiment overlapping the period, analysed as of generation (absent without one). */
+  experiment?: ExperimentSummary | null;
 }

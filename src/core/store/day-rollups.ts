@@ -62,7 +62,8 @@ export class DayRollups {
       insDay.free();
     }
     const LOCAL = "(SELECT day FROM temp.rollup_days WHERE kind = 'local')";
-    const base = `FROM sessions WHERE ${col} IN (SELECT day FROM temp.rollup_days WHERE kind = 'read') AND duplicate_of IS NULL`;
+    // Survey answers (kind 'survey') are the developer's ratings, not AI activity: no rollup counts them.
+    const base = `FROM sessions WHERE ${col} IN (SELECT day FROM temp.rollup_days WHERE kind = 'read') AND duplicate_of IS NULL AND kind <> 'survey'`;
     // Events without a local day (none once the store has set its zone) count on their UTC day.
     const localOf = (utc: string, local: string | null) => local ?? utc;
     const model = new Map<string, ModelRow>();

@@ -210,6 +210,35 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX idx_daily_model_developer ON daily_model (developer_id, event_date);
   CREATE INDEX idx_daily_model_repo ON daily_model (repo_slug, event_date);
   `,
+  // Self-experiments (src/core/experiments, docs/experiments.md).
+  `
+  -- The design exactly as drawn when the experiment started (seed, schedule, assumed SDs and MDE), so the
+  -- analysis always uses the recorded schedule, never a re-drawn one.
+  CREATE TABLE experiments (
+    id TEXT PRIMARY KEY, created_at TEXT NOT NULL, status TEXT NOT NULL, stopped_at TEXT,
+    treatment TEXT NOT NULL, unit TEXT NOT NULL, seed INTEGER NOT NULL, start_day TEXT NOT NULL, end_day TEXT NOT NULL,
+    design TEXT NOT NULL, power TEXT NOT NULL
+  );
+  -- One row per scheduled unit (exported as the experiment_units dataset).
+  CREATE TABLE experiment_units (
+    experiment_id TEXT NOT NULL, unit_index INTEGER NOT NULL, day TEXT NOT NULL, half TEXT, block INTEGER NOT NULL,
+    arm TEXT NOT NULL, arm_label TEXT NOT NULL, start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL,
+    PRIMARY KEY (experiment_id, unit_index)
+  );
+  CREATE TRIGGER export_experiment_units_insert AFTER INSERT ON experiment_units BEGIN
+    INSERT INTO export_partitions (dataset, event_date, repo_slug, version) VALUES ('experiment_units', NEW.day, '', 1)
+      ON CONFLICT (dataset, event_date, repo_slug) DO UPDATE SET version = version + 1;
+  END;
+  CREATE TRIGGER export_experiment_units_delete AFTER DELETE ON experiment_units BEGIN
+    INSERT INTO export_partitions (dataset, event_date, repo_slug, version) VALUES ('experiment_units', OLD.day, '', 1)
+      ON CONFLICT (dataset, event_date, repo_slug) DO UPDATE SET version = version + 1;
+  END;
+  -- A stopped experiment changes its units' exported status.
+  CREATE TRIGGER export_experiments_update AFTER UPDATE ON experiments BEGIN
+    INSERT INTO export_partitions (dataset, event_date, repo_slug, version) VALUES ('experiment_units', NEW.start_day, '', 1)
+      ON CONFLICT (dataset, event_date, repo_slug) DO UPDATE SET version = version + 1;
+  END;
+  `,
   // The developer's local day beside the UTC day (issue 13 §2). `local_date` is the day of `ts_ms` in the
   // store's time zone (meta `time_zone`); Store.open fills it for every row when that zone is new or changed,
   // and marks every day dirty so the report's rollups (daily_activity, daily_model, daily_totals,

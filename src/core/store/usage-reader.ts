@@ -116,7 +116,7 @@ function sessionsBetween(store: Store, since: string, until: string): Fold[] {
             COALESCE(SUM(COALESCE(cache_read_tokens, 0) + COALESCE(cache_write_tokens, 0)), 0), COALESCE(SUM(cost_usd), 0),
             SUM(kind = 'request' AND cost_source = 'unknown'), COUNT(*)
        FROM sessions
-      WHERE event_date >= ? AND event_date <= ? AND session_id IS NOT NULL AND duplicate_of IS NULL
+      WHERE event_date >= ? AND event_date <= ? AND session_id IS NOT NULL AND duplicate_of IS NULL AND kind <> 'survey'
       GROUP BY 1, 2, 3, 4, 5, 6`,
     (row) => fold(byId, row),
     [since, until] as SqlValue[],

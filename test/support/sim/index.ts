@@ -3,3 +3,4 @@ export * from './prng';
 export * from './calendar';
 export * from './intensity';
 export * from './developer';
+export * from './experiment';
