@@ -25,6 +25,35 @@ function copyWasm() {
   }
 }
 
+/**
+ * sql.js keeps the database in an Emscripten in-memory file that grows by 12.5% at a time above 1 MiB, so
+ * a bulk import that writes a 500 MiB database allocates and copies ~9x its size in fresh buffers, and
+ * fresh memory is what costs most on the machines measured (page faults; bench/README.md). Doubling
+ * instead copies about its size once; untouched capacity is never faulted in, so resident memory does not
+ * grow. Each expression is matched exactly and the build fails if a sql.js upgrade changes it.
+ */
+const SQLJS_PATCHES = [
+  ['m*(m<1048576?2:1.125)', 'm*2'],
+  // `new Database(bytes)` copies the snapshot into the in-memory file; take the caller's buffer instead
+  // (Store.open reads it for this alone), so opening a 500 MiB database holds it once, not twice.
+  ['jc(d,b,0,b.length,0)', '(d.node.Ua=b,d.node.Wa=b.length,d.node.mtime=d.node.ctime=Date.now())'],
+];
+const sqlJsGrowth = {
+  name: 'sql.js-memfs',
+  setup(build) {
+    build.onLoad({ filter: /sql\.js[\\/]dist[\\/]sql-wasm\.js$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const text = await readFile(args.path, 'utf8');
+      let contents = text;
+      for (const [from, to] of SQLJS_PATCHES) {
+        if (contents.split(from).length !== 2) throw new Error(`esbuild.mjs: "${from}" not found once in ${args.path}; update the sql.js-memfs plugin`);
+        contents = contents.replace(from, to);
+      }
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   minify: production,
@@ -42,6 +71,7 @@ const nodeCommon = {
   mainFields: ['module', 'main'],
   // sql.js references these Node builtins behind environment checks; parquet-wasm is loaded from its esm build.
   external: ['vscode'],
+  plugins: [sqlJsGrowth],
 };
 
 const entries = [

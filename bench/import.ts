@@ -24,21 +24,25 @@ const sizes = values.sizes!.split(',').map(Number);
 const formats = values.formats!.split(',');
 const runs = Number(values.runs);
 const RSS_HOOK = path.join(root, 'bench', 'rss-hook.cjs');
+const CPU_HOOK = path.join(root, 'bench', 'cpu-report.cjs');
 
 interface Run {
   ms: number;
+  /** CPU time of the process (user + system): on a shared, overloaded machine it moves far less than wall time. */
+  cpuMs: number;
   maxRssMb: number;
   snapshotMs?: number;
   rows?: number;
 }
 
-function timed(args: string[]): { ms: number; stdout: string; stderr: string; maxRssMb: number } {
+function timed(args: string[]): { ms: number; stdout: string; stderr: string; maxRssMb: number; cpuMs: number } {
   const started = performance.now();
-  const r = spawnSync(process.execPath, ['--max-old-space-size=12000', '--require', RSS_HOOK, ...args], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  const r = spawnSync(process.execPath, ['--max-old-space-size=12000', '--require', RSS_HOOK, '--require', CPU_HOOK, ...args], { encoding: 'utf8', maxBuffer: 256 << 20 });
   const ms = performance.now() - started;
   if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   const rss = /maxRssMb=(\d+)/.exec(r.stderr);
-  return { ms, stdout: r.stdout, stderr: r.stderr, maxRssMb: rss ? Number(rss[1]) : NaN };
+  const cpu = /BENCH_CPU_MS ([\d.]+)/.exec(r.stderr);
+  return { ms, stdout: r.stdout, stderr: r.stderr, maxRssMb: rss ? Number(rss[1]) : NaN, cpuMs: cpu ? Number(cpu[1]) : NaN };
 }
 
 async function main() {
@@ -58,6 +62,7 @@ async function main() {
       const ours: Run[] = [];
       const refs: Run[] = [];
       const opens: number[] = [];
+      const openRss: number[] = [];
       let dbBytes = 0;
       for (let i = 0; i < runs; i++) {
         const dir = path.join(out, 'import-db');
@@ -71,15 +76,16 @@ async function main() {
             const snap = /snapshot (\d+) bytes in (\d+) ms/.exec(r.stderr);
             const summary = JSON.parse(r.stdout);
             if (summary.inserted !== size) throw new Error(`expected ${size} inserted, got ${JSON.stringify(summary)}`);
-            ours.push({ ms: r.ms, maxRssMb: r.maxRssMb, snapshotMs: snap ? Number(snap[2]) : NaN, rows: summary.inserted });
+            ours.push({ ms: r.ms, cpuMs: r.cpuMs, maxRssMb: r.maxRssMb, snapshotMs: snap ? Number(snap[2]) : NaN, rows: summary.inserted });
             dbBytes = statSync(db).size;
             const info = timed([path.join(root, 'dist', 'cli.js'), 'info', '--json', '--db', db]);
             opens.push(JSON.parse(info.stdout).openMs);
+            openRss.push(info.maxRssMb);
           },
           () => {
             const r = timed([reference, format, input, path.join(dir, 'reference.sqlite')]);
             const o = JSON.parse(r.stdout);
-            refs.push({ ms: r.ms, maxRssMb: r.maxRssMb, rows: o.rows });
+            refs.push({ ms: r.ms, cpuMs: r.cpuMs, maxRssMb: r.maxRssMb, rows: o.rows });
           },
         ];
         if (i % 2) pair.reverse();
@@ -94,10 +100,17 @@ async function main() {
         prodlensEventsPerSec: Math.round(size / (oursMs / 1000)),
         referenceEventsPerSec: Math.round(size / (refMs / 1000)),
         ratio: Number((oursMs / refMs).toFixed(2)),
+        cpuRatio: Number((median(ours.map((r) => r.cpuMs)) / median(refs.map((r) => r.cpuMs))).toFixed(2)),
+        prodlensCpuMs: Math.round(median(ours.map((r) => r.cpuMs))),
+        referenceCpuMs: Math.round(median(refs.map((r) => r.cpuMs))),
         prodlensMs: Math.round(oursMs),
         referenceMs: Math.round(refMs),
         snapshotWriteMs: median(ours.map((r) => r.snapshotMs ?? NaN)),
         openMs: median(opens),
+        // Memory per stored event: peak RSS of a process that opens the database (prodlens info), per event.
+        openMaxRssMiB: median(openRss),
+        openBytesPerEvent: Math.round((median(openRss) * 1048576) / size),
+        dbBytesPerEvent: Math.round(dbBytes / size),
         dbMiB: Math.round(dbBytes / 1048576),
         prodlensMaxRssMiB: median(ours.map((r) => r.maxRssMb)),
         referenceMaxRssMiB: median(refs.map((r) => r.maxRssMb)),
@@ -114,7 +127,7 @@ async function main() {
     git: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim(),
     results,
   });
-  console.table(results.map((r) => ({ format: r.format, events: r.events, 'ProdLens ev/s': r.prodlensEventsPerSec, 'reference ev/s': r.referenceEventsPerSec, ratio: r.ratio, 'snapshot ms': r.snapshotWriteMs, 'open ms': r.openMs, 'DB MiB': r.dbMiB, 'RSS MiB': r.prodlensMaxRssMiB })));
+  console.table(results.map((r) => ({ format: r.format, events: r.events, 'ProdLens ev/s': r.prodlensEventsPerSec, 'reference ev/s': r.referenceEventsPerSec, ratio: r.ratio, 'CPU ratio': r.cpuRatio, 'snapshot ms': r.snapshotWriteMs, 'open ms': r.openMs, 'DB MiB': r.dbMiB, 'RSS MiB': r.prodlensMaxRssMiB, 'open B/event': r.openBytesPerEvent })));
 }
 
 main().catch((err) => {

@@ -74,8 +74,7 @@ export async function importPaths(store: Store, paths: readonly string[], opts: 
 
   const summary: ImportSummary = { ...emptyIngestResult(), files: files.length, transcriptFiles: 0, historyFiles: histories.length, skipped: {}, cancelled: false };
   await store.bulk(() => importAll(store, files, transcripts, histories, summary, opts));
-  // The day-level tables are refreshed for the changed days by their next reader (report, export, the
-  // extension when idle): `dirty_days` is saved with the snapshot, so nothing is lost by waiting.
+  // store.bulk has brought the day-level tables of every changed day up to date before its commit.
   await store.flush();
   return summary;
 }

@@ -1,9 +1,8 @@
 import { statSync } from 'node:fs';
+import { storeInfo } from '../../core/store/store-info-repo';
 import type { Command } from '../commands';
 import { cliLogger, openCliStore, parseCommandArgs, resolveDbPath, type CliIO } from '../context';
 import { EXIT_OK } from '../errors';
-
-const TABLES = ['sessions', 'metric_points', 'dead_letter', 'commits', 'pull_requests', 'daily_session_metrics', 'daily_github_metrics'];
 
 export const infoCommand: Command = {
   summary: 'show the database: size, row counts, sources, how it was opened',
@@ -15,10 +14,7 @@ export const infoCommand: Command = {
     const store = await openCliStore(dbPath, cliLogger(io, !!values.verbose));
     const openMs = performance.now() - started;
     try {
-      const count = (t: string) => store.db.exec(`SELECT COUNT(*) FROM ${t}`)[0]!.values[0]![0] as number;
-      const sources = (store.db.exec('SELECT source, last_event_ms, last_received_at, records_received, dead_letters FROM source_status ORDER BY source')[0]?.values ?? []).map(
-        (v) => ({ source: v[0], lastEventAt: v[1] === null ? null : new Date(v[1] as number).toISOString(), lastReceivedAt: v[2], records: v[3], deadLetters: v[4] }),
-      );
+      const { schemaVersion, rows, sources } = storeInfo(store);
       let sizeBytes: number | null = null;
       try {
         sizeBytes = statSync(dbPath).size;
@@ -28,11 +24,11 @@ export const infoCommand: Command = {
       const info = {
         path: dbPath,
         sizeBytes,
-        schemaVersion: store.db.exec('PRAGMA user_version')[0]!.values[0]![0],
+        schemaVersion,
         deviceId: store.deviceId,
         openMs: Math.round(openMs),
         opened: store.openReport,
-        rows: Object.fromEntries(TABLES.map((t) => [t, count(t)])),
+        rows,
         sources,
       };
       if (values.json) io.stdout(`${JSON.stringify(info, null, 2)}\n`);

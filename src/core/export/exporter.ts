@@ -111,7 +111,6 @@ export async function exportParquet(store: Store, options: ExportOptions): Promi
       throw new Error(`${folder.root} holds the export of another ProdLens installation (device ${previous.deviceId}); export into an empty folder, or delete that one first`);
     }
     const reusable = previous && isCurrentSchema(previous) ? previous.files : [];
-    store.refreshDailyMetrics();
 
     const optionsDigest = JSON.stringify([store.deviceId, options.pseudonymizer?.keyId ?? null]);
     const size = (rel: string) => folder.size(rel);

@@ -22,12 +22,11 @@ export interface ReportOptions {
 }
 
 /**
- * Builds the report model for a filter. Reads the day-level rollups (refreshed first for changed days),
+ * Builds the report model for a filter. Reads the day-level rollups (kept current by the store's writes),
  * the outcome tables and the health tables; never scans the raw events. Days, periods and "today" are the
  * developer's local days in the store's zone (`store.zone`; `Store.setTimeZone` changes it).
  */
 export function buildReport(store: Store, filter: ReportFilter, opts: ReportOptions): ReportModel {
-  store.refreshDailyMetrics();
   const db = store.db;
   const zone = store.zone;
   const today = zone.dayOf(opts.nowMs);

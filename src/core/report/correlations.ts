@@ -3,6 +3,7 @@ import type { Database } from 'sql.js';
 import { analyzeWorkingDays, CHECK_METHOD, TEST_METHOD, type NamedSeries, type WorkingAnalysis } from '../analyze/working-analysis';
 import type { AiSeriesKey, OutcomeSeriesKey } from '../analyze/series';
 import type { CorrelationRow, EffectRow, ReportModel } from './model';
+import { readCorrelationCache, writeCorrelationCache } from '../store/correlation-cache-repo';
 
 /** Which AI series are tested against which outcomes (every combination, every lag). */
 export const CORRELATED_AI: readonly AiSeriesKey[] = ['requests', 'total_tokens', 'accepted_lines', 'acceptance_rate'];
@@ -146,19 +147,13 @@ export function correlationsSection(
   const fingerprint = createHash('sha256')
     .update(JSON.stringify([days, ...inputs.map((k) => series[k] ?? null)]))
     .digest('hex');
-  const hit = db.exec('SELECT fingerprint, result FROM correlation_cache WHERE key = ?', [key])[0]?.values[0];
-  if (hit && hit[0] === fingerprint) {
-    const cached = JSON.parse(hit[1] as string) as { correlations: ReportModel['correlations']; effects: EffectRow[] };
+  const hit = readCorrelationCache(db, key, fingerprint);
+  if (hit !== null) {
+    const cached = JSON.parse(hit) as { correlations: ReportModel['correlations']; effects: EffectRow[] };
     return { correlations: { ...cached.correlations, cached: true }, effects: cached.effects, cacheWrite: false };
   }
   const { correlations, effects } = analyzeReportSeries(days, series, { lags, minPairs });
-  db.run(
-    `INSERT INTO correlation_cache (key, fingerprint, computed_at, result) VALUES (?, ?, ?, ?)
-     ON CONFLICT(key) DO UPDATE SET fingerprint = excluded.fingerprint, computed_at = excluded.computed_at, result = excluded.result`,
-    [key, fingerprint, nowIso, JSON.stringify({ correlations, effects })],
-  );
   // Entries of an older analysis (another result shape, calendar-day statistics) are never read again.
-  db.run('DELETE FROM correlation_cache WHERE key NOT LIKE ?', [`{"v":${CACHE_VERSION},%`]);
-  db.run(`DELETE FROM correlation_cache WHERE key NOT IN (SELECT key FROM correlation_cache ORDER BY computed_at DESC LIMIT ${CACHE_LIMIT})`);
+  writeCorrelationCache(db, { key, fingerprint, computedAt: nowIso, result: JSON.stringify({ correlations, effects }) }, `{"v":${CACHE_VERSION},`, CACHE_LIMIT);
   return { correlations, effects, cacheWrite: true };
 }

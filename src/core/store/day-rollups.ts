@@ -1,10 +1,8 @@
-import type { Database, SqlValue } from 'sql.js';
+import type { Database, SqlValue, Statement } from 'sql.js';
 import { bucketOf, encodeHistogram } from '../analyze/latency-histogram';
 import { dayRange, DayZone, isDayKey, shiftDay, utcDay } from '../day';
-
-const UTC_ZONE = new DayZone('UTC');
-const DAY_MS = 86_400_000;
 import { DIRTY, eachRow } from './day-aggregate';
+import { EVENT_COLUMNS } from './schema';
 
 /**
  * Recomputes every day-level table for the days in `dirty_days`, in three passes over those days' events
@@ -23,175 +21,335 @@ import { DIRTY, eachRow } from './day-aggregate';
  * - `session_index`: first and last day of each session.
  *
  * Rows repeating another channel's record (duplicate_of set) are excluded everywhere.
- *
- * Two calendars: `daily_session_metrics` (the seed's table, exported) is keyed by the UTC day `event_date`;
- * the report's rollups (daily_activity, daily_model, daily_totals, daily_model_totals, session_index) are
- * keyed by the developer's local day, `sessions.local_date` — their column keeps the name `event_date`,
- * but holds that local day. `dirty_days` lists UTC days; the local days to rebuild are those the dirty
- * UTC days overlap in the store's zone (one each in UTC, at most two elsewhere), read from the UTC days
- * those local days overlap — so a UTC user's refresh reads exactly the dirty days, as before.
  */
 export class DayRollups {
+  /** Rollups of rows inserted since the last refresh into days that had no events before (see noteInsert). */
+  private fresh = new DayAccumulator(true);
+  /** Days classified in the current write unit: true = had no events when first touched. */
+  private classified = new Map<string, boolean>();
+  private readonly probe: Statement;
+
   constructor(
     private readonly db: Database,
-    /** The store's zone, the one `sessions.local_date` was computed in. */
+    /** The store's zone, the one `sessions.local_date` was computed in (the report's rollups are keyed by it). */
     private readonly zone: () => DayZone = () => UTC_ZONE,
-  ) {}
+  ) {
+    this.probe = db.prepare('SELECT 1 FROM sessions WHERE event_date = ? LIMIT 1');
+  }
 
+  /**
+   * Whether rows about to be inserted into `day` can be rolled up from the rows themselves: true when the
+   * day had no events when this write unit first touched it (a bulk import of new days, the first events
+   * of a day). Otherwise the day goes to dirty_days and is recomputed from the table.
+   */
+  isFreshDay(day: string): boolean {
+    // The fold keys every table by the UTC day: right only when local days are UTC days. Other zones go
+    // through dirty_days (refreshDays splits UTC and local days).
+    if (!isUtcZone(this.zone())) return false;
+    let fresh = this.classified.get(day);
+    if (fresh === undefined) {
+      this.probe.bind([day]);
+      fresh = !this.probe.step();
+      this.probe.reset();
+      this.classified.set(day, fresh);
+    }
+    return fresh;
+  }
+
+  /** Folds an inserted row (EVENT_COLUMNS order) of a fresh day into the pending rollups. */
+  noteInsert(row: readonly SqlValue[]): void {
+    this.fresh.addEventRow(row);
+  }
+
+  /** How many days have pending rollups from inserted rows. */
+  get pendingDays(): number {
+    return this.fresh.days.size;
+  }
+
+  pendingDayList(): string[] {
+    return [...this.fresh.days];
+  }
+
+  /**
+   * Brings every day-level table up to date: days in dirty_days are recomputed from the events; fresh days
+   * not dirtied otherwise are written from the rows folded while they were inserted. Returns the days
+   * written. The caller runs it in a transaction and clears dirty_days.
+   */
+  refresh(dirty: readonly string[]): string[] {
+    const dirtySet = new Set(dirty);
+    const freshDays = [...this.fresh.days].filter((d) => !dirtySet.has(d)).sort();
+    if (freshDays.length) {
+      const acc = this.fresh;
+      const keep = (day: string) => !dirtySet.has(day);
+      const del = DAY_TABLES.map((t) => this.db.prepare(`DELETE FROM ${t} WHERE event_date = ?`));
+      try {
+        for (const d of freshDays) for (const s of del) s.run([d]);
+      } finally {
+        for (const s of del) s.free();
+      }
+      acc.write(this.db, keep);
+    }
+    this.fresh = new DayAccumulator(true);
+    this.classified.clear();
+    if (dirty.length) this.refreshDays(dirty.length);
+    return [...new Set([...freshDays, ...dirty])].sort();
+  }
+
+  /** Forgets the pending rollups (the transaction that produced them was rolled back). */
+  discard(): void {
+    this.fresh = new DayAccumulator(true);
+    this.classified.clear();
+  }
+
+  free(): void {
+    this.probe.free();
+  }
+
+  /** Recomputes the day-level tables of the days in dirty_days from the events. */
   refreshDays(dayCount: number): void {
     // A few changed days (live capture) are read through the event_date index; many (a bulk import) by one
     // scan, which is faster than hundreds of index searches (`+` keeps SQLite off the index).
     const col = dayCount <= 31 ? 'event_date' : '+event_date';
-    const utcDirty = new Set(this.db.exec(`SELECT event_date FROM dirty_days`)[0]?.values.map((r) => r[0] as string) ?? []);
     const zone = this.zone();
-    const localDirty = new Set<string>();
-    const readDays = new Set<string>(utcDirty);
-    for (const d of utcDirty) {
-      if (!isDayKey(d)) continue;
-      const start = Date.parse(`${d}T00:00:00Z`);
-      for (const l of [zone.dayOf(start), zone.dayOf(start + DAY_MS - 1)]) localDirty.add(l);
+    if (!isUtcZone(zone)) {
+      this.refreshLocal(col, zone);
+      return;
     }
+    // Survey answers (kind 'survey') are the developer's ratings, not AI activity: no rollup counts them.
+    const base = `FROM sessions WHERE ${col} IN ${DIRTY} AND duplicate_of IS NULL AND kind <> 'survey'`;
+    const acc = new DayAccumulator(false);
+    this.fill(acc, base, 'event_date');
+    for (const t of DAY_TABLES) this.db.run(`DELETE FROM ${t} WHERE event_date IN ${DIRTY}`);
+    acc.write(this.db, () => true);
+  }
+
+  /**
+   * A store in another zone: daily_session_metrics is rebuilt for the dirty UTC days; the report's rollups
+   * (keyed by `sessions.local_date`) for the local days those UTC days overlap, read from the UTC days the
+   * local days span (at most two local days per UTC day, and two or three UTC days per local day).
+   */
+  private refreshLocal(col: string, zone: DayZone): void {
+    const utcDirty = (this.db.exec('SELECT event_date FROM dirty_days')[0]?.values ?? []).map((r) => r[0] as string).filter((d) => isDayKey(d));
+    const localDirty = new Set<string>();
+    for (const d of utcDirty) {
+      const start = Date.parse(`${d}T00:00:00Z`);
+      localDirty.add(zone.dayOf(start));
+      localDirty.add(zone.dayOf(start + 86_400_000 - 1));
+    }
+    const readDays = new Set<string>(utcDirty);
     for (const l of localDirty) for (const d of dayRange(utcDay(zone.startOf(l)), utcDay(zone.startOf(shiftDay(l, 1)) - 1))) readDays.add(d);
     this.db.run('CREATE TEMP TABLE IF NOT EXISTS rollup_days (kind TEXT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (kind, day)) WITHOUT ROWID');
     this.db.run('DELETE FROM temp.rollup_days');
-    const insDay = this.db.prepare('INSERT INTO temp.rollup_days (kind, day) VALUES (?, ?)');
+    const ins = this.db.prepare('INSERT INTO temp.rollup_days (kind, day) VALUES (?, ?)');
     try {
-      for (const d of readDays) insDay.run(['read', d]);
-      for (const d of localDirty) insDay.run(['local', d]);
+      for (const d of readDays) ins.run(['read', d]);
+      for (const d of localDirty) ins.run(['local', d]);
     } finally {
-      insDay.free();
+      ins.free();
     }
     const LOCAL = "(SELECT day FROM temp.rollup_days WHERE kind = 'local')";
-    // Survey answers (kind 'survey') are the developer's ratings, not AI activity: no rollup counts them.
-    const base = `FROM sessions WHERE ${col} IN (SELECT day FROM temp.rollup_days WHERE kind = 'read') AND duplicate_of IS NULL AND kind <> 'survey'`;
+    const utc = new DayAccumulator(false);
+    this.fill(utc, `FROM sessions WHERE ${col} IN ${DIRTY} AND duplicate_of IS NULL AND kind <> 'survey'`, 'event_date');
     // Events without a local day (none once the store has set its zone) count on their UTC day.
-    const localOf = (utc: string, local: string | null) => local ?? utc;
-    const model = new Map<string, ModelRow>();
-    const activity = new Map<string, ActivityRow>();
-    const dsm = new Map<string, DsmRow>();
-    const coarseSessions = new Map<string, Set<string>>();
+    const day = 'COALESCE(local_date, event_date)';
+    const local = new DayAccumulator(false);
+    this.fill(local, `FROM sessions WHERE ${col} IN (SELECT day FROM temp.rollup_days WHERE kind = 'read') AND ${day} IN ${LOCAL} AND duplicate_of IS NULL AND kind <> 'survey'`, day);
+    this.db.run(`DELETE FROM daily_session_metrics WHERE event_date IN ${DIRTY}`);
+    for (const t of DAY_TABLES) if (t !== 'daily_session_metrics') this.db.run(`DELETE FROM ${t} WHERE event_date IN ${LOCAL}`);
+    utc.write(this.db, () => true, 'utc');
+    local.write(this.db, () => true, 'local');
+  }
 
+  /** The three passes of a recompute over the rows `base` selects, with `day` as the day expression. */
+  private fill(acc: DayAccumulator, base: string, day: string): void {
     // 1. Sums by a fine grain (kind, error, accepted, unknown cost), folded into the three grains in JS.
     eachRow(
       this.db,
-      `SELECT event_date, developer_id, repo_slug, source, model, kind, status_code >= 400, accepted_flag = 1, cost_source = 'unknown',
+      `SELECT ${day}, developer_id, repo_slug, source, model, kind, status_code >= 400, accepted_flag = 1, cost_source = 'unknown',
               COUNT(*), SUM(tokens_in), SUM(tokens_out), SUM(total_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens),
-              SUM(cost_usd), SUM(lines_added), SUM(accepted_lines), local_date
-         ${base} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 19`,
-      (r) => {
-        const [utc, dev, repo, source, mdl, kind, failed, accepted, unknownCost] = r as [string, string | null, string | null, string, string | null, string, number | null, number | null, number];
-        const day = localOf(utc, r[18] as string | null);
-        const inLocal = localDirty.has(day);
-        const inUtc = utcDirty.has(utc);
-        if (!inLocal && !inUtc) return;
-        const n = r[9] as number;
-        const v = { tin: num(r[10]), tout: num(r[11]), total: num(r[12]), cr: num(r[13]), cw: num(r[14]), cost: num(r[15]), added: num(r[16]), acceptedLines: num(r[17]) };
-        const isRequest = kind === 'request';
-        const isError = kind === 'error' || failed === 1;
-        const isInsertion = kind === 'edit' && source === 'editor';
-        const isAgentEdit = kind === 'edit' && source !== 'editor';
-        const targets: Sums[] = [];
-        if (inLocal) {
-          targets.push(getOr(activity, k4(day, dev, repo, source), () => ({ day, dev, repo, source, ...zeroActivity() })));
-          targets.push(getOr(model, `${k4(day, dev, repo, source)}\u0001${mdl ?? '\u0000'}`, () => ({ day, dev, repo, source, model: mdl, ...zeroActivity() })));
-        }
-        for (const t of targets) {
-          if (isRequest) t.requests += n;
-          if (isError) t.errors += n;
-          t.tin += v.tin;
-          t.tout += v.tout;
-          t.total += v.total;
-          t.cr += v.cr;
-          t.cw += v.cw;
-          t.cost += v.cost;
-          if (isRequest && unknownCost) t.unpriced += n;
-          if (isInsertion) {
-            t.insertions += n;
-            if (accepted === 1) t.acceptedInsertions += n;
-            t.insertedLines += v.added;
-            t.acceptedLines += v.acceptedLines;
-          }
-          if (isAgentEdit) {
-            t.agentEdits += n;
-            t.agentLines += v.added;
-          }
-        }
-        if (!inUtc) return;
-        const d = getOr(dsm, k2(utc, dev), () => ({ day: utc, dev, sessions: 0, requests: 0, total: 0, accepted: 0, errors: 0, cost: 0, latencies: [] as number[] }));
-        if (isRequest) d.requests += n;
-        if (isError) d.errors += n;
-        if (accepted === 1) d.accepted += n;
-        d.total += v.total;
-        d.cost += v.cost;
-      },
+              SUM(cost_usd), SUM(lines_added), SUM(accepted_lines)
+         ${base} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`,
+      (r) => acc.addFine(r[0] as string, r[1] as string | null, r[2] as string | null, r[3] as string, r[4] as string | null, r[5] as string, r[6] === 1, r[7] === 1, r[8] === 1, r[9] as number, r, 10),
     );
-
     // 2. Sessions: distinct per grain, and their first/last day.
-    const upsertSession = this.db.prepare(
+    eachRow(this.db, `SELECT session_id, source, ${day}, developer_id, repo_slug ${base} AND session_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5`, (r) =>
+      acc.addSession(r[0] as string, r[1] as string, r[2] as string, r[3] as string | null, r[4] as string | null),
+    );
+    // 3. Latencies: histograms per activity grain (requests), exact medians per day and developer.
+    eachRow(this.db, `SELECT ${day}, developer_id, repo_slug, source, kind, latency_ms ${base} AND latency_ms IS NOT NULL AND kind IN ('request', 'error')`, (r) =>
+      acc.addLatency(r[0] as string, r[1] as string | null, r[2] as string | null, r[3] as string, r[4] as string, r[5] as number),
+    );
+  }
+}
+
+/** The day-keyed rollup tables (session_index is keyed by session and only widened). */
+const DAY_TABLES = ['daily_activity', 'daily_model', 'daily_session_metrics', 'daily_totals', 'daily_model_totals'] as const;
+
+const COL = Object.fromEntries(EVENT_COLUMNS.map((c, i) => [c, i])) as Record<(typeof EVENT_COLUMNS)[number], number>;
+/** Positions of the summed columns in an event row, in the order addFine reads them. */
+const SUM_COLS = [COL.tokens_in, COL.tokens_out, COL.total_tokens, COL.cache_read_tokens, COL.cache_write_tokens, COL.cost_usd, COL.lines_added, COL.accepted_lines];
+
+/**
+ * The three grains' rollups being built: from grouped query rows (a recompute) or one inserted row at a
+ * time (fresh days; `distinctSessions` then dedups the session grains the GROUP BY would).
+ */
+class DayAccumulator {
+  readonly days = new Set<string>();
+  private readonly model = new Map<string, ModelRow>();
+  private readonly activity = new Map<string, ActivityRow>();
+  private readonly dsm = new Map<string, DsmRow>();
+  private readonly coarseSessions = new Map<string, Set<string>>();
+  /** Per session: [session_id, source, developer, repo] and the days it was seen on. */
+  private readonly spans = new Map<string, { row: SqlValue[]; days: string[] }>();
+  private readonly devSessions = new Set<string>();
+  private readonly sessionGrains: Set<string> | undefined;
+  private readonly hist = new Map<string, Map<number, number>>();
+  private readonly vals: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
+
+  constructor(distinctSessions: boolean) {
+    if (distinctSessions) this.sessionGrains = new Set();
+  }
+
+  /** One row as stored (EVENT_COLUMNS order), duplicate_of NULL. */
+  addEventRow(r: readonly SqlValue[]): void {
+    const day = r[COL.event_date] as string;
+    const dev = r[COL.developer_id] as string | null;
+    const repo = r[COL.repo_slug] as string | null;
+    const source = r[COL.source] as string;
+    const kind = r[COL.kind] as string;
+    // Survey answers are the developer's ratings, not AI activity (as in the recompute's query).
+    if (kind === 'survey') {
+      this.days.add(day);
+      return;
+    }
+    const status = r[COL.status_code];
+    const v = this.vals;
+    for (let i = 0; i < 8; i++) v[i] = num(r[SUM_COLS[i]!]);
+    this.addFine(day, dev, repo, source, r[COL.model] as string | null, kind, typeof status === 'number' && status >= 400, r[COL.accepted_flag] === 1, r[COL.cost_source] === 'unknown', 1, v, 0);
+    const sid = r[COL.session_id];
+    if (sid !== null && sid !== undefined) {
+      const g = `${k4(day, dev, repo, source)}\u0001${sid as string}`;
+      if (!this.sessionGrains!.has(g)) {
+        this.sessionGrains!.add(g);
+        this.addSession(sid as string, source, day, dev, repo);
+      }
+    }
+    const ms = r[COL.latency_ms];
+    if (typeof ms === 'number' && (kind === 'request' || kind === 'error')) this.addLatency(day, dev, repo, source, kind, ms);
+  }
+
+  /** `n` rows of one fine grain; their sums (tokens in/out/total, cache read/write, cost, lines added, accepted lines) at `vals[at…]`. */
+  addFine(day: string, dev: string | null, repo: string | null, source: string, mdl: string | null, kind: string, failed: boolean, accepted: boolean, unknownCost: boolean, n: number, vals: readonly SqlValue[], at: number): void {
+    this.days.add(day);
+    const v = { tin: num(vals[at]), tout: num(vals[at + 1]), total: num(vals[at + 2]), cr: num(vals[at + 3]), cw: num(vals[at + 4]), cost: num(vals[at + 5]), added: num(vals[at + 6]), acceptedLines: num(vals[at + 7]) };
+    const isRequest = kind === 'request';
+    const isError = kind === 'error' || failed;
+    const isInsertion = kind === 'edit' && source === 'editor';
+    const isAgentEdit = kind === 'edit' && source !== 'editor';
+    const ak = k4(day, dev, repo, source);
+    const a = getOr(this.activity, ak, () => ({ day, dev, repo, source, ...zeroActivity() }));
+    const m = getOr(this.model, `${ak}\u0001${mdl ?? '\u0000'}`, () => ({ day, dev, repo, source, model: mdl, ...zeroActivity() }));
+    for (const t of [a, m]) {
+      if (isRequest) t.requests += n;
+      if (isError) t.errors += n;
+      t.tin += v.tin;
+      t.tout += v.tout;
+      t.total += v.total;
+      t.cr += v.cr;
+      t.cw += v.cw;
+      t.cost += v.cost;
+      if (isRequest && unknownCost) t.unpriced += n;
+      if (isInsertion) {
+        t.insertions += n;
+        if (accepted) t.acceptedInsertions += n;
+        t.insertedLines += v.added;
+        t.acceptedLines += v.acceptedLines;
+      }
+      if (isAgentEdit) {
+        t.agentEdits += n;
+        t.agentLines += v.added;
+      }
+    }
+    const d = getOr(this.dsm, k2(day, dev), () => ({ day, dev, sessions: 0, requests: 0, total: 0, accepted: 0, errors: 0, cost: 0, latencies: [] as number[] }));
+    if (isRequest) d.requests += n;
+    if (isError) d.errors += n;
+    if (accepted) d.accepted += n;
+    d.total += v.total;
+    d.cost += v.cost;
+  }
+
+  /** A session seen in a fine grain (once per distinct session, day, developer, repo, source). */
+  addSession(sid: string, source: string, day: string, dev: string | null, repo: string | null): void {
+    const a = this.activity.get(k4(day, dev, repo, source));
+    if (a) a.sessions += 1;
+    for (const [dim, value] of dimsOf(dev, repo, source)) getOr(this.coarseSessions, kc(day, dim, value), () => new Set<string>()).add(`${sid}\u0001${source}`);
+    const dk = `${k2(day, dev)}\u0001${sid}`;
+    if (!this.devSessions.has(dk)) {
+      this.devSessions.add(dk);
+      const d = this.dsm.get(k2(day, dev));
+      if (d) d.sessions += 1;
+    }
+    const sk = `${sid}\u0001${source}`;
+    const s = this.spans.get(sk);
+    if (!s) this.spans.set(sk, { row: [sid, source, dev, repo], days: [day] });
+    else {
+      s.row[2] ??= dev;
+      s.row[3] ??= repo;
+      if (!s.days.includes(day)) s.days.push(day);
+    }
+  }
+
+  /** A request or error latency. */
+  addLatency(day: string, dev: string | null, repo: string | null, source: string, kind: string, ms: number): void {
+    if (kind === 'request') {
+      const h = getOr(this.hist, k4(day, dev, repo, source), () => new Map<number, number>());
+      const b = bucketOf(ms);
+      h.set(b, (h.get(b) ?? 0) + 1);
+    }
+    this.dsm.get(k2(day, dev))?.latencies.push(ms);
+  }
+
+  /**
+   * Inserts the rows of the days `keep` accepts (their old rows already deleted) and widens session_index.
+   * `tables`: 'utc' writes only daily_session_metrics (keyed by the UTC day), 'local' only the report's
+   * rollups and session_index (keyed by the local day), 'all' both (a UTC store, where the two agree).
+   */
+  write(db: Database, keep: (day: string) => boolean, tables: 'all' | 'utc' | 'local' = 'all'): void {
+    if (tables === 'utc') {
+      this.writeFine(db, keep, tables);
+      return;
+    }
+    const upsertSession = db.prepare(
       `INSERT INTO session_index (session_id, source, developer_id, repo_slug, first_day, last_day) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT(session_id, source) DO UPDATE SET first_day = MIN(first_day, excluded.first_day),
          last_day = MAX(last_day, excluded.last_day), developer_id = COALESCE(developer_id, excluded.developer_id),
          repo_slug = COALESCE(repo_slug, excluded.repo_slug)`,
     );
     try {
-      const spans = new Map<string, SqlValue[]>();
-      const devSessions = new Set<string>();
-      const localSessions = new Set<string>();
-      eachRow(this.db, `SELECT session_id, source, event_date, developer_id, repo_slug, local_date ${base} AND session_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6`, (r) => {
-        const [sid, source, utc, dev, repo] = r as [string, string, string, string | null, string | null];
-        const day = localOf(utc, r[5] as string | null);
-        // One UTC day's sessions may span two local days and vice versa: count each grain once.
-        const lk = `${k4(day, dev, repo, source)}\u0001${sid}`;
-        if (localDirty.has(day) && !localSessions.has(lk)) {
-          localSessions.add(lk);
-          const a = activity.get(k4(day, dev, repo, source));
-          if (a) a.sessions += 1;
-          for (const [dim, value] of dimsOf(dev, repo, source)) getOr(coarseSessions, kc(day, dim, value), () => new Set<string>()).add(`${sid}\u0001${source}`);
+      // A session's span over kept days only: a dropped day is recomputed (and the span widened) by the caller.
+      for (const s of this.spans.values()) {
+        let first: string | undefined;
+        let last: string | undefined;
+        for (const d of s.days) {
+          if (!keep(d)) continue;
+          if (first === undefined || d < first) first = d;
+          if (last === undefined || d > last) last = d;
         }
-        const dk = `${k2(utc, dev)}\u0001${sid}`;
-        if (utcDirty.has(utc) && !devSessions.has(dk)) {
-          devSessions.add(dk);
-          const d = dsm.get(k2(utc, dev));
-          if (d) d.sessions += 1;
-        }
-        const sk = `${sid}\u0001${source}`;
-        const s = spans.get(sk);
-        if (!s) spans.set(sk, [sid, source, dev, repo, day, day]);
-        else {
-          s[2] ??= dev;
-          s[3] ??= repo;
-          if (day < (s[4] as string)) s[4] = day;
-          if (day > (s[5] as string)) s[5] = day;
-        }
-      });
-      for (const s of spans.values()) upsertSession.run(s);
+        if (first !== undefined) upsertSession.run([...s.row, first, last!]);
+      }
     } finally {
       upsertSession.free();
     }
-
-    // 3. Latencies: histograms per activity grain (requests), exact medians per day and developer.
-    const hist = new Map<string, Map<number, number>>();
-    eachRow(this.db, `SELECT event_date, developer_id, repo_slug, source, kind, latency_ms, local_date ${base} AND latency_ms IS NOT NULL AND kind IN ('request', 'error')`, (r) => {
-      const ms = r[5] as number;
-      const day = localOf(r[0] as string, r[6] as string | null);
-      if (r[4] === 'request' && localDirty.has(day)) {
-        const key = k4(day, r[1] as string | null, r[2] as string | null, r[3] as string);
-        const h = getOr(hist, key, () => new Map<number, number>());
-        const b = bucketOf(ms);
-        h.set(b, (h.get(b) ?? 0) + 1);
-      }
-      if (utcDirty.has(r[0] as string)) dsm.get(k2(r[0] as string, r[1] as string | null))?.latencies.push(ms);
-    });
-
-    this.write(activity, model, dsm, hist, LOCAL);
-    this.writeTotals(activity, model, hist, coarseSessions, LOCAL);
+    this.writeFine(db, keep, tables);
+    this.writeTotals(db, keep);
   }
 
   /** Folds the fine rollups into daily_totals and daily_model_totals. */
-  private writeTotals(activity: Map<string, ActivityRow>, model: Map<string, ModelRow>, hist: Map<string, Map<number, number>>, sessions: Map<string, Set<string>>, local: string): void {
+  private writeTotals(db: Database, keep: (day: string) => boolean): void {
     const totals = new Map<string, Sums & { day: string; dim: string; value: string | null; hist: Map<number, number> | null }>();
-    for (const [key, a] of activity) {
-      const h = hist.get(key);
+    for (const [key, a] of this.activity) {
+      if (!keep(a.day)) continue;
+      const h = this.hist.get(key);
       for (const [dim, value] of dimsOf(a.dev, a.repo, a.source)) {
         const ck = kc(a.day, dim, value);
         const t = getOr(totals, ck, () => ({ day: a.day, dim, value, ...zeroActivity(), hist: null }));
@@ -203,15 +361,14 @@ export class DayRollups {
       }
     }
     const models = new Map<string, ModelRow>();
-    for (const m of model.values()) addSums(getOr(models, `${m.day}\u0001${m.model ?? '\u0000'}`, () => ({ ...m, ...zeroActivity() })), m);
-    for (const t of ['daily_totals', 'daily_model_totals']) this.db.run(`DELETE FROM ${t} WHERE event_date IN ${local}`);
-    const insT = this.db.prepare(`INSERT INTO daily_totals VALUES (${Array(21).fill('?').join(', ')})`);
-    const insM = this.db.prepare(`INSERT INTO daily_model_totals VALUES (${Array(13).fill('?').join(', ')})`);
+    for (const m of this.model.values()) if (keep(m.day)) addSums(getOr(models, `${m.day}\u0001${m.model ?? '\u0000'}`, () => ({ ...m, ...zeroActivity() })), m);
+    const insT = db.prepare(`INSERT INTO daily_totals VALUES (${Array(21).fill('?').join(', ')})`);
+    const insM = db.prepare(`INSERT INTO daily_model_totals VALUES (${Array(13).fill('?').join(', ')})`);
     try {
       for (const [ck, t] of totals) {
         let count = 0;
         if (t.hist) for (const c of t.hist.values()) count += c;
-        const n = sessions.get(ck)?.size ?? 0;
+        const n = this.coarseSessions.get(ck)?.size ?? 0;
         insT.run([t.day, t.dim, t.value, n, t.requests, t.errors, t.tin, t.tout, t.total, t.cr, t.cw, t.cost, t.unpriced, t.insertions, t.acceptedInsertions, t.insertedLines, t.acceptedLines, t.agentEdits, t.agentLines, count, t.hist ? encodeHistogram(t.hist) : null]);
       }
       for (const m of models.values()) {
@@ -223,26 +380,27 @@ export class DayRollups {
     }
   }
 
-  private write(activity: Map<string, ActivityRow>, model: Map<string, ModelRow>, dsm: Map<string, DsmRow>, hist: Map<string, Map<number, number>>, local: string): void {
-    for (const t of ['daily_activity', 'daily_model']) this.db.run(`DELETE FROM ${t} WHERE event_date IN ${local}`);
-    this.db.run(`DELETE FROM daily_session_metrics WHERE event_date IN ${DIRTY}`);
-    const insA = this.db.prepare(`INSERT INTO daily_activity VALUES (${Array(22).fill('?').join(', ')})`);
-    const insM = this.db.prepare(`INSERT INTO daily_model VALUES (${Array(16).fill('?').join(', ')})`);
-    const insD = this.db.prepare(
+  private writeFine(db: Database, keep: (day: string) => boolean, tables: 'all' | 'utc' | 'local'): void {
+    const insA = db.prepare(`INSERT INTO daily_activity VALUES (${Array(22).fill('?').join(', ')})`);
+    const insM = db.prepare(`INSERT INTO daily_model VALUES (${Array(16).fill('?').join(', ')})`);
+    const insD = db.prepare(
       `INSERT INTO daily_session_metrics (event_date, developer_id, session_count, request_count, total_tokens,
          accepted_count, error_count, median_latency_ms, cost_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     try {
-      for (const [key, a] of activity) {
-        const h = hist.get(key);
+      for (const [key, a] of this.activity) {
+        if (!keep(a.day) || tables === 'utc') continue;
+        const h = this.hist.get(key);
         let count = 0;
         if (h) for (const c of h.values()) count += c;
         insA.run([a.day, a.dev, a.repo, a.source, a.sessions, a.requests, a.errors, a.tin, a.tout, a.total, a.cr, a.cw, a.cost, a.unpriced, a.insertions, a.acceptedInsertions, a.insertedLines, a.acceptedLines, a.agentEdits, a.agentLines, count, h ? encodeHistogram(h) : null]);
       }
-      for (const m of model.values()) {
+      for (const m of this.model.values()) {
+        if (!keep(m.day) || tables === 'utc') continue;
         insM.run([m.day, m.dev, m.repo, m.source, m.model, m.requests, m.errors, m.tout, m.total, m.cr, m.cw, m.cost, m.unpriced, m.insertions, m.acceptedInsertions, m.acceptedLines]);
       }
-      for (const d of dsm.values()) {
+      for (const d of this.dsm.values()) {
+        if (!keep(d.day) || tables === 'local') continue;
         insD.run([d.day, d.dev, d.sessions, d.requests, d.total, d.accepted, d.errors, d.latencies.length ? median(d.latencies) : null, d.cost]);
       }
     } finally {
@@ -252,7 +410,6 @@ export class DayRollups {
     }
   }
 }
-
 interface Sums {
   sessions: number;
   requests: number;
@@ -327,4 +484,11 @@ function median(values: number[]): number {
   const sorted = Float64Array.from(values).sort();
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const UTC_ZONE = new DayZone('UTC');
+
+/** Whether local days are UTC days (the zone never leaves offset 0). */
+function isUtcZone(zone: DayZone): boolean {
+  return zone.timeZone === 'UTC' || zone.timeZone === 'Etc/UTC' || zone.timeZone === 'Etc/GMT';
 }

@@ -3,6 +3,7 @@ import type { DayZone } from '../day';
 import type { AiEvent, Batch, IngestResult, MetricPoint } from '../model';
 import { stableHash } from '../normalize/hash';
 import { EVENT_COLUMNS, METRIC_COLUMNS } from './schema';
+import type { DayRollups } from './day-rollups';
 import { transaction } from './transaction';
 
 /** Columns compared to decide whether a re-sent event changed (everything but bookkeeping). */
@@ -28,20 +29,39 @@ export class EventWriter {
   constructor(
     private readonly db: Database,
     private readonly deviceId: () => string,
+    private readonly rollups: DayRollups,
     /** The developer's zone: `local_date` of each row written (the store recomputes it when the zone changes). */
     private readonly zone: () => DayZone,
   ) {}
 
-  /** Returns the event days touched. */
+  /**
+   * Returns the event days touched. Rows inserted into a day that had no events are folded into the
+   * pending rollups (DayRollups.noteInsert); any other change to a day puts it in dirty_days.
+   */
   write(batch: Batch, result: IngestResult, nowIso: string): string[] {
     const s = (this.stmts ??= this.prepare());
     const days = new Set<string>();
+    const dirty = new Set<string>();
     const device = this.deviceId();
+    try {
+      this.writeIn(batch, result, nowIso, s, device, days, dirty);
+    } catch (err) {
+      // Rolled back: rows of this batch folded into the pending rollups were not kept, so their days are
+      // recomputed from the table instead.
+      for (const e of batch.events) s.day.run([e.event_date]);
+      throw err;
+    }
+    return [...days].sort();
+  }
+
+  private writeIn(batch: Batch, result: IngestResult, nowIso: string, s: NonNullable<EventWriter['stmts']>, device: string, days: Set<string>, dirty: Set<string>): void {
     const zone = this.zone();
     transaction(this.db, () => {
       for (let i = 0; i < batch.events.length; i += CHUNK) {
         const chunk = batch.events.slice(i, i + CHUNK);
         const rows = chunk.map((e) => eventRow(e, device));
+        // Classify the days before inserting: a day is fresh only if it had no rows before this unit.
+        for (const e of chunk) this.rollups.isFreshDay(e.event_date);
         const insert = this.insertFor(chunk.length);
         const params: SqlValue[] = [];
         chunk.forEach((e, k) => params.push(...rows[k]!, zone.dayOf(e.ts_ms), nowIso));
@@ -55,6 +75,8 @@ export class EventWriter {
           if (fresh.delete(e.trace_hash)) {
             result.inserted += 1;
             days.add(e.event_date);
+            if (this.rollups.isFreshDay(e.event_date)) this.rollups.noteInsert(rows[k]!);
+            else dirty.add(e.event_date);
             return;
           }
           const cmp = COMPARED_INDEX.map((c) => rows[k]![c]!);
@@ -62,6 +84,7 @@ export class EventWriter {
           if (this.db.getRowsModified() === 1) {
             result.updated += 1;
             days.add(e.event_date);
+            dirty.add(e.event_date);
           } else result.duplicates += 1;
         });
       }
@@ -76,10 +99,10 @@ export class EventWriter {
         s.letter.run([d.received_at, d.source, d.reason, d.excerpt, d.received_at.slice(0, 10), stableHash([d.source, d.reason, d.excerpt])]);
         result.deadLettered += 1;
       }
-      for (const day of days) s.day.run([day]);
+      // Metric points feed no day table: their days are reported to listeners but not recomputed.
+      for (const day of dirty) s.day.run([day]);
       for (const [source, st] of sourceStatus(batch)) s.status.run([source, st.last, nowIso, st.records, st.letters]);
     });
-    return [...days].sort();
   }
 
   private insertFor(n: number): Statement {

@@ -72,6 +72,8 @@ export class Store {
   private closed = false;
   private bulkRunning: Promise<void> | undefined;
   private dayZone: DayZone;
+  /** Replaying the journal on open: the day tables are settled once at the end. */
+  private replaying = false;
 
   private constructor(
     private readonly opts: Required<Omit<StoreOptions, 'path' | 'sql' | 'readOnly' | 'timeZone'>> & { path: string | null; readOnly?: boolean },
@@ -82,9 +84,9 @@ export class Store {
     this.db = db;
     this.openReport = report;
     this.journal = journal;
-    this.writer = new EventWriter(db, () => this.deviceId, () => this.dayZone);
-    this.rollups = new DayRollups(db, () => this.dayZone);
     this.dayZone = new DayZone(machineTimeZone());
+    this.rollups = new DayRollups(db, () => this.dayZone);
+    this.writer = new EventWriter(db, () => this.deviceId, this.rollups, () => this.dayZone);
     this.coveredGen = Number(this.getMeta('journal_gen') ?? 0);
   }
 
@@ -121,6 +123,8 @@ export class Store {
     if (!store.getMeta('device_id')) store.setMeta('device_id', randomUUID());
     store.setTimeZone(options.timeZone ?? store.getMeta('time_zone') ?? machineTimeZone());
     if (opts.path) store.replayJournal();
+    // Days left dirty by an older ProdLens (whose readers refreshed them) or by the replayed journal.
+    store.settle();
     for (const m of report.movedAside) logger.warn(`moved damaged ${m.file} to ${m.movedTo} (${m.reason}); rebuilt from ${report.loadedFrom} and the journal`);
     if (report.replayedBatches) logger.info(`replayed ${report.replayedBatches} journal batches`);
     return store;
@@ -145,6 +149,7 @@ export class Store {
       try {
         store.setTimeZone(options.timeZone ?? store.getMeta('time_zone') ?? machineTimeZone());
         store.replayJournal();
+        store.settle();
         return store;
       } catch (err) {
         db.close();
@@ -181,6 +186,8 @@ export class Store {
       this.db.run('INSERT OR IGNORE INTO dirty_days (event_date) SELECT DISTINCT event_date FROM sessions');
       this.db.run("INSERT INTO meta (key, value) VALUES ('time_zone', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [zone.timeZone]);
     });
+    // The day tables stay current (the store's protocol): rebuilt now in the new local days.
+    this.settle();
     this.markDirty();
     return true;
   }
@@ -201,8 +208,12 @@ export class Store {
   async ingest(batch: Batch): Promise<IngestResult> {
     this.assertWritable();
     const flushed = this.opts.journal ? this.journal?.append(stampDevice(batch, this.deviceId)) : undefined;
-    const result = this.apply(batch);
+    if (!flushed) return this.apply(batch);
+    // While the journal write is in flight, concurrent ingests (collector requests) pile up; the first to
+    // resume brings every day they touched up to date once, then each tells its listeners.
+    const { result, days } = this.applyDeferred(batch);
     await flushed;
+    if (days.length) this.markDirty(days);
     return result;
   }
 
@@ -230,24 +241,66 @@ export class Store {
     try {
       return await fn();
     } finally {
-      this.db.run('COMMIT');
-      this.bulkRunning = undefined;
-      done();
+      try {
+        // The day tables of everything the bulk wrote, in its transaction: current when it returns.
+        this.settleNow();
+      } finally {
+        this.db.run('COMMIT');
+        this.bulkRunning = undefined;
+        done();
+      }
     }
   }
 
   /**
-   * Recomputes the day-level tables (daily_session_metrics and the report's rollups) for days whose events
-   * changed, in one transaction. Returns the days refreshed.
+   * The day tables (daily_session_metrics and the report's rollups) are the store's: every write leaves
+   * them current before it returns (ingest, bulk, markDirty with days, open). This does any work still
+   * pending and returns the days it wrote — none after any store method has returned, so readers (report,
+   * export) never write. Kept for callers of earlier versions.
    */
   refreshDailyMetrics(): string[] {
-    const days = (this.db.exec('SELECT event_date FROM dirty_days ORDER BY event_date')[0]?.values ?? []).map((r) => r[0] as string);
-    if (!days.length) return [];
-    transaction(this.db, () => {
-      this.rollups.refreshDays(days.length);
-      this.db.run('DELETE FROM dirty_days');
-    });
-    this.markDirty();
+    return this.settle();
+  }
+
+  /** Days with changed events whose day tables are not written yet (empty whenever no write is running). */
+  pendingDays(): string[] {
+    const dirty = (this.db.exec('SELECT event_date FROM dirty_days ORDER BY event_date')[0]?.values ?? []).map((r) => r[0] as string);
+    return this.rollups.pendingDays ? [...new Set([...dirty, ...this.rollups.pendingDayList()])].sort() : dirty;
+  }
+
+  /**
+   * Writes the day tables of the days changed since the last time: inserts into days that had no events
+   * are rolled up from the rows as they were written (cheap, spread over the ingest); other changed days
+   * (dirty_days: updates, duplicates marked, rows added to a day that had some) are recomputed from their
+   * events. Deferred to the end of a running bulk import.
+   */
+  settle(): string[] {
+    if (this.bulkRunning || this.closed) return [];
+    return this.settleNow();
+  }
+
+  private settleNow(): string[] {
+    const dirty = (this.db.exec('SELECT event_date FROM dirty_days ORDER BY event_date')[0]?.values ?? []).map((r) => r[0] as string);
+    if (!dirty.length && !this.rollups.pendingDays) {
+      this.rollups.discard();
+      return [];
+    }
+    let days: string[] = [];
+    try {
+      days = transaction(this.db, () => {
+        const written = this.rollups.refresh(dirty);
+        if (dirty.length) this.db.run('DELETE FROM dirty_days');
+        return written;
+      });
+    } catch (err) {
+      // Rolled back: recompute those days from the events next time rather than lose them.
+      for (const d of this.rollups.pendingDayList()) this.db.run('INSERT OR IGNORE INTO dirty_days (event_date) VALUES (?)', [d]);
+      this.rollups.discard();
+      throw err;
+    }
+    if (!this.dirty) this.firstDirtyAt = this.opts.clock.now();
+    this.dirty = true;
+    this.scheduleSnapshot();
     return days;
   }
 
@@ -295,10 +348,14 @@ export class Store {
     this.markDirty();
   }
 
-  /** Called after writes made directly through `db` (outcome sync, caches) so they reach the snapshot. */
+  /**
+   * Called after writes made directly through `db` (outcome sync, caches) so they reach the snapshot. With
+   * days (events changed), the day tables are brought up to date first (see settle), then listeners told.
+   */
   markDirty(days: string[] = []): void {
     if (!this.dirty) this.firstDirtyAt = this.opts.clock.now();
     this.dirty = true;
+    if (days.length && !this.replaying) this.settle();
     this.scheduleSnapshot();
     if (days.length) for (const l of this.listeners) l({ days });
   }
@@ -328,20 +385,42 @@ export class Store {
       await this.journal?.close();
     } finally {
       this.closed = true;
+      this.rollups.free();
       this.db.close();
       if (this.opts.path && !this.opts.readOnly) releaseLock(this.opts.path);
     }
   }
 
   private apply(batch: Batch): IngestResult {
-    const result = emptyIngestResult();
-    if (!batch.events.length && !batch.metrics.length && !batch.rejects.length) return result;
-    const days = this.writer.write(batch, result, new Date(this.opts.clock.now()).toISOString());
-    this.markDirty(days);
+    const { result, days } = this.applyDeferred(batch);
+    if (days.length || result.deadLettered) this.markDirty(days);
     return result;
   }
 
+  /** Writes a batch; the day tables of the days returned are brought up to date by the caller (markDirty). */
+  private applyDeferred(batch: Batch): { result: IngestResult; days: string[] } {
+    const result = emptyIngestResult();
+    if (!batch.events.length && !batch.metrics.length && !batch.rejects.length) return { result, days: [] };
+    const days = this.writer.write(batch, result, new Date(this.opts.clock.now()).toISOString());
+    if (!days.length) {
+      // Nothing for the day tables (duplicates, dead letters): still saved with the next snapshot.
+      if (!this.dirty) this.firstDirtyAt = this.opts.clock.now();
+      this.dirty = true;
+      this.scheduleSnapshot();
+    }
+    return { result, days };
+  }
+
   private replayJournal(): void {
+    this.replaying = true;
+    try {
+      this.replaySegments();
+    } finally {
+      this.replaying = false;
+    }
+  }
+
+  private replaySegments(): void {
     for (const seg of listSegments(this.opts.path!)) {
       if (seg.gen <= this.coveredGen) continue;
       const { batches, unreadable } = readSegment(seg.path);
@@ -370,6 +449,8 @@ export class Store {
 
   private async snapshot(): Promise<void> {
     const p = this.opts.path!;
+    // Never a snapshot with day tables behind its events (a no-op after every store method).
+    this.settle();
     // Everything applied so far is in the database, so the snapshot covers the journal up to `gen`.
     const gen = this.journal ? this.journal.rotate() : this.coveredGen;
     this.db.run("INSERT INTO meta (key, value) VALUES ('journal_gen', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [String(gen)]);

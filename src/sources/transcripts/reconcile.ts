@@ -29,6 +29,15 @@ export function reconcileOtelCopies(store: Store, options: ReconcileOptions = {}
   const db = store.db;
   const days = options.days;
   if (days && !days.length) return 0;
+  // Only sessions with transcript requests can hold a copy: one scan for them first, so an import of OTel
+  // rows alone (no transcripts) does not look each of its rows up.
+  const transcriptSessions = new Set(
+    (db.exec(
+      `SELECT DISTINCT session_id FROM sessions
+        WHERE source = 'claude-code-transcript' AND kind = 'request' AND duplicate_of IS NULL AND session_id IS NOT NULL`,
+    )[0]?.values ?? []).map((r) => r[0] as string),
+  );
+  if (!transcriptSessions.size) return 0;
   const dayClause = days ? `AND o.event_date IN (${days.map(() => '?').join(',')})` : '';
   const candidates = db.exec(
     `SELECT o.trace_hash, o.session_id, o.model, o.tokens_in, o.tokens_out, IFNULL(o.cache_read_tokens, 0),
@@ -58,6 +67,7 @@ export function reconcileOtelCopies(store: Store, options: ReconcileOptions = {}
     transaction(db, () => {
       for (const row of candidates) {
         const [hash, session, model, tin, tout, cr, cw, ts, day] = row as [string, string, string | null, number | null, number | null, number, number, number, string];
+        if (!transcriptSessions.has(session)) continue;
         const t = ts;
         find.bind([session, t - RECONCILE_WINDOW_MS, t + RECONCILE_WINDOW_MS, model, tin, tout, cr, cw]);
         let bestHash: string | null = null;

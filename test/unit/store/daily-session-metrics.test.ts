@@ -12,7 +12,7 @@ function rows(store: Store): Row[] {
 }
 
 describe('daily_session_metrics', () => {
-  it('aggregates per UTC day and developer with an exact median, and recomputes only changed days', async () => {
+  it('aggregates per UTC day and developer with an exact median, current when each ingest returns', async () => {
     const store = await Store.open({ path: null, sql: await sqlLoader.load() });
     await store.ingest(
       batchOf([
@@ -25,18 +25,23 @@ describe('daily_session_metrics', () => {
         event({ id: '7', time: '2026-01-05T13:00:00Z', latency_ms: 50, session_id: 's9', developer_id: null, cost_usd: 1 }),
       ]),
     );
-    assert.deepEqual(store.refreshDailyMetrics(), ['2026-01-05', '2026-01-06']);
+    assert.deepEqual(store.pendingDays(), [], 'nothing left for a reader to do');
     assert.deepEqual(rows(store), [
       ['2026-01-05', null, 1, 1, 150, 0, 0, 50, 1],
       // latencies 100, 200, 300, 1000 → median 250; error counted; the edit is accepted.
       ['2026-01-05', 'dev@example.com', 2, 3, 450, 1, 1, 250, 0.75],
       ['2026-01-06', 'dev@example.com', 1, 1, 150, 0, 0, 100, 0.5],
     ]);
-    assert.deepEqual(store.refreshDailyMetrics(), [], 'nothing changed');
+    assert.deepEqual(store.refreshDailyMetrics(), [], 'a reader finds nothing to refresh');
+    const before = rows(store);
     await store.ingest(batchOf([event({ id: '2', time: '2026-01-05T10:00:00Z', latency_ms: 300, session_id: 's1', cost_usd: 0.25 })]));
-    assert.deepEqual(store.refreshDailyMetrics(), [], 'a duplicate changes no day');
+    assert.deepEqual(rows(store), before, 'a duplicate changes no day');
+    const changed: string[][] = [];
+    store.onDidChange((c) => changed.push(c.days));
     await store.ingest(batchOf([event({ id: '8', time: '2026-01-06T08:00:00Z', latency_ms: 300, session_id: 's3' })]));
-    assert.deepEqual(store.refreshDailyMetrics(), ['2026-01-06']);
+    assert.deepEqual(changed, [['2026-01-06']]);
+    assert.deepEqual(store.pendingDays(), []);
+    assert.deepEqual(rows(store).filter((r) => r[0] !== '2026-01-06'), before.filter((r) => r[0] !== '2026-01-06'), 'other days untouched');
     const day6 = rows(store).filter((r) => r[0] === '2026-01-06');
     assert.equal(day6.length, 1);
     assert.equal(day6[0]![2], 2, 'two sessions');

@@ -1,0 +1,190 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Database } from 'sql.js';
+import type { AiEvent } from '../../../src/core/model';
+import { Store } from '../../../src/core/store/store';
+import { binary } from '../helpers/cli';
+import { batchOf, event, sqlLoader, tempDir } from '../helpers/events';
+
+/** Deterministic pseudo-random numbers (mulberry32). */
+function rng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Varied events: requests, errors, editor insertions, agent edits, nulls, sessions crossing days. */
+function events(seed: number, n: number, idPrefix: string): AiEvent[] {
+  const r = rng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const out: AiEvent[] = [];
+  for (let i = 0; i < n; i++) {
+    const kind = pick(['request', 'request', 'request', 'error', 'edit'] as const);
+    const source = kind === 'edit' ? pick(['editor', 'claude-code-transcript'] as const) : pick(['prodlens', 'claude-code-otel', 'litellm'] as const);
+    const day = 1 + Math.floor(r() * 6);
+    out.push(
+      event({
+        id: `${idPrefix}${i}`,
+        source,
+        kind,
+        time: `2026-03-0${day}T${String(Math.floor(r() * 24)).padStart(2, '0')}:${String(Math.floor(r() * 60)).padStart(2, '0')}:00Z`,
+        session_id: r() < 0.15 ? null : `s${Math.floor(r() * 12)}`,
+        developer_id: r() < 0.1 ? null : pick(['a@x.io', 'b@x.io', 'c@x.io']),
+        repo_slug: r() < 0.2 ? null : pick(['acme/api', 'acme/web']),
+        model: kind === 'edit' && r() < 0.5 ? null : pick(['claude-sonnet-4-5', 'gpt-5', 'no-such-model-xyz']),
+        tokens_in: kind === 'edit' ? null : Math.floor(r() * 900),
+        tokens_out: kind === 'edit' ? null : Math.floor(r() * 300),
+        cache_read_tokens: r() < 0.5 ? null : Math.floor(r() * 5000),
+        cache_write_tokens: r() < 0.5 ? null : Math.floor(r() * 500),
+        latency_ms: r() < 0.2 ? null : Math.round(r() * 20000) / 10,
+        status_code: kind === 'error' ? pick([429, 529, null]) : pick([200, 200, 500, null]),
+        cost_usd: r() < 0.5 ? null : Math.round(r() * 1e5) / 1e6,
+        accepted_flag: kind === 'edit' ? r() < 0.6 : null,
+        lines_added: kind === 'edit' ? Math.floor(r() * 40) : null,
+        accepted_lines: kind === 'edit' ? Math.floor(r() * 20) : null,
+      }),
+    );
+  }
+  return out;
+}
+
+const TABLES: Record<string, string> = {
+  daily_session_metrics: 'event_date, developer_id, session_count, request_count, total_tokens, accepted_count, error_count, median_latency_ms, round(cost_usd, 9)',
+  daily_activity: `event_date, developer_id, repo_slug, source, sessions, requests, errors, tokens_in, tokens_out, total_tokens, cache_read_tokens,
+    cache_write_tokens, round(cost_usd, 9), unpriced_requests, insertions, accepted_insertions, inserted_lines, accepted_lines, agent_edits,
+    agent_lines_added, latency_count, hex(latency_hist)`,
+  daily_model: `event_date, developer_id, repo_slug, source, model, requests, errors, tokens_out, total_tokens, cache_read_tokens, cache_write_tokens,
+    round(cost_usd, 9), unpriced_requests, insertions, accepted_insertions, accepted_lines`,
+  daily_totals: `event_date, dim, value, sessions, requests, errors, tokens_in, tokens_out, total_tokens, cache_read_tokens, cache_write_tokens,
+    round(cost_usd, 9), unpriced_requests, insertions, accepted_insertions, inserted_lines, accepted_lines, agent_edits, agent_lines_added,
+    latency_count, hex(latency_hist)`,
+  daily_model_totals: `event_date, model, requests, errors, tokens_out, total_tokens, cache_read_tokens, cache_write_tokens, round(cost_usd, 9),
+    unpriced_requests, insertions, accepted_insertions, accepted_lines`,
+  // developer_id and repo_slug of session_index are the first non-null values seen, which depends on the order rows come in.
+  session_index: 'session_id, source, first_day, last_day',
+};
+
+function dump(store: Store): Record<string, unknown[][]> {
+  const out: Record<string, unknown[][]> = {};
+  for (const [t, cols] of Object.entries(TABLES)) {
+    out[t] = (store.db.exec(`SELECT ${cols} FROM ${t} ORDER BY ${cols}`)[0]?.values ?? []) as unknown[][];
+  }
+  return out;
+}
+
+/** Recomputes every day from the events (the path changed days take) and returns the tables. */
+function recomputed(store: Store): Record<string, unknown[][]> {
+  store.db.run('INSERT OR IGNORE INTO dirty_days (event_date) SELECT DISTINCT event_date FROM sessions');
+  store.db.run('DELETE FROM session_index');
+  store.refreshDailyMetrics();
+  return dump(store);
+}
+
+describe('day tables kept by the store', () => {
+  it('writes the same rows from inserted rows of new days as a recompute from the events', async () => {
+    const store = await Store.open({ path: null, sql: await sqlLoader.load() });
+    await store.ingest(batchOf(events(1, 400, 'a')));
+    assert.deepEqual(store.pendingDays(), []);
+    const incremental = dump(store);
+    assert.ok(incremental.daily_activity!.length > 50, 'the data covers many grains');
+    assert.ok(incremental.daily_totals!.some((r) => r[14] !== 0), 'editor insertions present');
+    assert.deepEqual(incremental, recomputed(store));
+    await store.close();
+  });
+
+  it('stays equal to a recompute through bulk imports, ingests into existing days, updates and marked duplicates', async () => {
+    const store = await Store.open({ path: null, sql: await sqlLoader.load() });
+    const first = events(2, 300, 'b');
+    await store.bulk(async () => {
+      store.ingestUnjournaled(batchOf(first.slice(0, 150)));
+      // Not current inside the bulk: it is settled once, before the bulk's commit.
+      assert.ok(store.pendingDays().length > 0);
+      store.ingestUnjournaled(batchOf(first.slice(150)));
+    });
+    assert.deepEqual(store.pendingDays(), []);
+    // More rows into days that have some, one row changed, one marked a duplicate.
+    await store.ingest(batchOf(events(3, 120, 'c')));
+    const changed = { ...first[0]!, tokens_out: (first[0]!.tokens_out ?? 0) + 7, total_tokens: (first[0]!.total_tokens ?? 0) + 7 };
+    assert.equal((await store.ingest(batchOf([changed]))).updated, 1);
+    store.db.run('UPDATE sessions SET duplicate_of = ? WHERE trace_hash = ?', [first[1]!.trace_hash, first[2]!.trace_hash]);
+    store.db.run('INSERT OR IGNORE INTO dirty_days (event_date) VALUES (?)', [first[2]!.event_date]);
+    store.markDirty([first[2]!.event_date]);
+    assert.deepEqual(store.pendingDays(), []);
+    const live = dump(store);
+    assert.deepEqual(live, recomputed(store));
+    await store.close();
+  });
+
+  it('is current after the built `prodlens import`: the file read directly matches the events, nothing left dirty', async function () {
+    this.timeout(120000);
+    const t = tempDir();
+    try {
+      const input = path.join(t.dir, 'events.ndjson');
+      const evs = events(4, 500, 'd');
+      // ProdLens's own event format (docs/events.md).
+      writeFileSync(input, evs.map((e) => JSON.stringify(toProdlensEvent(e))).join('\n'));
+      const db = path.join(t.dir, 'p.sqlite');
+      const r = await binary(['import', input, '--json', '--db', db]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(JSON.parse(r.stdout).inserted, 500);
+      const SQL = await sqlLoader.load();
+      const file = new SQL.Database(readFileSync(db));
+      try {
+        assert.equal(file.exec('SELECT COUNT(*) FROM dirty_days')[0]!.values[0]![0], 0, 'no day left for a reader to refresh');
+        const stored = file.exec(
+          `SELECT event_date, developer_id, session_count, request_count, total_tokens, accepted_count, error_count, median_latency_ms, round(cost_usd, 9)
+             FROM daily_session_metrics ORDER BY event_date, developer_id`,
+        )[0]!.values;
+        assert.deepEqual(stored, expectedDsm(file));
+        assert.ok(stored.length >= 6);
+      } finally {
+        file.close();
+      }
+    } finally {
+      t.cleanup();
+    }
+  });
+});
+
+/** An independent computation of daily_session_metrics from the stored events (the seed's definitions). */
+function expectedDsm(db: Database): unknown[][] {
+  const rows = db.exec(
+    `SELECT event_date, developer_id, session_id, kind, status_code, accepted_flag, total_tokens, cost_usd, latency_ms FROM sessions WHERE duplicate_of IS NULL`,
+  )[0]!.values;
+  const g = new Map<string, { day: string; dev: unknown; sessions: Set<unknown>; req: number; tok: number; acc: number; err: number; lat: number[]; cost: number }>();
+  for (const [day, dev, sid, kind, status, accepted, tokens, cost, lat] of rows) {
+    const k = `${day}|${dev}`;
+    let x = g.get(k);
+    if (!x) g.set(k, (x = { day: day as string, dev, sessions: new Set(), req: 0, tok: 0, acc: 0, err: 0, lat: [], cost: 0 }));
+    if (sid !== null) x.sessions.add(sid);
+    if (kind === 'request') x.req++;
+    const isErr = kind === 'error' || (typeof status === 'number' && status >= 400);
+    if (isErr) x.err++;
+    if (accepted === 1) x.acc++;
+    x.tok += (tokens as number | null) ?? 0;
+    x.cost += (cost as number | null) ?? 0;
+    if (lat !== null && (kind === 'request' || kind === 'error')) x.lat.push(lat as number);
+  }
+  const med = (v: number[]) => {
+    if (!v.length) return null;
+    const s = [...v].sort((a, b) => a - b);
+    const m = s.length >> 1;
+    return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  };
+  return [...g.values()]
+    .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : String(a.dev ?? '') < String(b.dev ?? '') ? -1 : 1))
+    .map((x) => [x.day, x.dev, x.sessions.size, x.req, x.tok, x.acc, x.err, med(x.lat), Math.round(x.cost * 1e9) / 1e9]);
+}
+
+function toProdlensEvent(e: AiEvent): Record<string, unknown> {
+  return {
+    event_id: e.trace_hash, source: e.source, timestamp: e.timestamp, kind: e.kind, session_id: e.session_id, developer_id: e.developer_id, repo_slug: e.repo_slug,
+    model: e.model, tokens_in: e.tokens_in, tokens_out: e.tokens_out, cache_read_tokens: e.cache_read_tokens, cache_write_tokens: e.cache_write_tokens,
+    latency_ms: e.latency_ms, status_code: e.status_code, cost_usd: e.cost_usd, accepted_flag: e.accepted_flag, lines_added: e.lines_added,
+    accepted_lines: e.accepted_lines,
+  };
+}
