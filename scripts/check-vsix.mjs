@@ -17,6 +17,7 @@ export const MAX_VSIX_BYTES = 5 * 1024 * 1024;
 /** WASM files the bundles load from their own folder at run time, and the report page's bundle and stylesheet. */
 export const REQUIRED_ENTRIES = [
   'extension/package.json',
+  'extension/package.nls.json',
   'extension/dist/sql-wasm.wasm',
   'extension/dist/parquet_wasm_bg.wasm',
   'extension/dist/webview.js',
@@ -30,6 +31,7 @@ const ALLOWED = [
   /^\[Content_Types\]\.xml$/,
   /^extension\.vsixmanifest$/,
   /^extension\/package\.json$/,
+  /^extension\/package\.nls(\.[\w-]+)?\.json$/,
   /^extension\/dist\/[^/]+\.(js|css|wasm)$/,
   /^extension\/media\/.+/,
   /^extension\/(readme|changelog)\.md$/i,
@@ -86,8 +88,8 @@ export async function zipTexts(file, names) {
 
 /** Problems of what the VSIX shows: its manifest, and the links of its README and CHANGELOG. */
 export async function contentProblems(file, entries) {
-  const texts = await zipTexts(file, ['extension/package.json', 'extension/readme.md', 'extension/changelog.md']);
-  const problems = manifestProblems(JSON.parse(texts['extension/package.json'] ?? '{}'), entries);
+  const texts = await zipTexts(file, ['extension/package.json', 'extension/package.nls.json', 'extension/readme.md', 'extension/changelog.md']);
+  const problems = manifestProblems(JSON.parse(texts['extension/package.json'] ?? '{}'), entries, JSON.parse(texts['extension/package.nls.json'] ?? '{}'));
   for (const [name, text] of Object.entries(texts)) if (name.endsWith('.md')) problems.push(...linkProblems(text, name));
   return problems;
 }

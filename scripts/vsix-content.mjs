@@ -74,12 +74,38 @@ export function linkProblems(markdown, name) {
 }
 
 /**
+ * Why the manifest's localized strings do not resolve: every `%key%` in package.json must be a key of
+ * package.nls.json (VS Code shows the raw `%key%` otherwise), and every key there must be used.
+ * @param {Record<string, any>} pkg package.json
+ * @param {Record<string, string>} nls package.nls.json
+ */
+export function nlsProblems(pkg, nls) {
+  const problems = [];
+  const used = new Set();
+  const visit = (v, where) => {
+    if (typeof v === 'string') {
+      const m = /^%([^%\s]+)%$/.exec(v);
+      if (m) {
+        used.add(m[1]);
+        if (typeof nls[m[1]] !== 'string') problems.push(`${where}: %${m[1]}% is not in package.nls.json`);
+      }
+    } else if (Array.isArray(v)) v.forEach((x, i) => visit(x, `${where}[${i}]`));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) visit(x, where ? `${where}.${k}` : k);
+  };
+  visit(pkg, '');
+  for (const key of Object.keys(nls)) if (!used.has(key)) problems.push(`package.nls.json: ${key} is used nowhere in package.json`);
+  return problems;
+}
+
+/**
  * Why a manifest is not ready for the Marketplace and Open VSX; empty when it is.
  * @param {Record<string, any>} pkg package.json
  * @param {string[]} entries the VSIX's entry names (to check that the icon is in it)
+ * @param {Record<string, string>} [nls] package.nls.json (the manifest's `%key%` strings)
  */
-export function manifestProblems(pkg, entries) {
+export function manifestProblems(pkg, entries, nls = {}) {
   const problems = [];
+  problems.push(...nlsProblems(pkg, nls));
   for (const field of ['name', 'displayName', 'description', 'version', 'publisher', 'license', 'icon']) {
     if (typeof pkg[field] !== 'string' || !pkg[field].trim()) problems.push(`package.json has no ${field}`);
   }
@@ -96,7 +122,7 @@ export function manifestProblems(pkg, entries) {
     if (pkg.capabilities?.[key] === undefined) problems.push(`package.json does not declare capabilities.${key}`);
   }
   // Every URL anywhere in the manifest (repository, bugs, homepage, descriptions) must be real.
-  for (const url of JSON.stringify(pkg).match(/https?:\/\/[^\s"'`)\\]+/g) ?? []) {
+  for (const url of (JSON.stringify(pkg) + JSON.stringify(nls)).match(/https?:\/\/[^\s"'`)\\]+/g) ?? []) {
     let host = '';
     try {
       host = new URL(url).hostname;

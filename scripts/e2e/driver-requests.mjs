@@ -27,6 +27,21 @@ const actions = {
     await element.waitFor({ state: 'attached', timeout: Number(request.timeoutMs) || 15_000 });
     return { text: await element.innerText() };
   },
+  /** Clicks the first element matching `selector` in the visible webview, as a person would with the mouse. */
+  async webviewClick({ page, request }) {
+    if (typeof request.selector !== 'string' || request.selector === '') throw new Error('selector is required');
+    const element = page
+      .locator('iframe.webview.ready')
+      .filter({ visible: true })
+      .first()
+      .contentFrame()
+      .locator('#active-frame')
+      .contentFrame()
+      .locator(request.selector)
+      .first();
+    await element.click({ timeout: Number(request.timeoutMs) || 15_000 });
+    return { clicked: true };
+  },
   /**
    * Elements of the workbench itself (views, status bar, notifications, the walkthrough page) matching
    * `selector`: their rendered text and accessible name, once at least one is visible (at most 200).

@@ -43,6 +43,11 @@ export function table(headers: string[], rows: string[][], s: Style): string[] {
   return [`  ${s.dim(headers.map(cell).join('  '))}`, ...rows.map((r) => `  ${r.map(cell).join('  ')}`)];
 }
 
+function duration(ms: number): string {
+  const min = Math.round(ms / 60_000);
+  return min < 1 ? '<1 min' : min < 60 ? `${min} min` : `${Math.floor(min / 60)} h ${String(min % 60).padStart(2, '0')}`;
+}
+
 function heading(title: string, s: Style): string[] {
   return ['', s.bold(title)];
 }
@@ -68,7 +73,7 @@ export function formatTextReport(m: ReportModel, o: TextReportOptions): string {
   const lines = [
     `${s.bold('ProdLens report')}  ${m.filter.since} → ${m.filter.until}  ${s.dim(`(${span} day${span === 1 ? '' : 's'}${m.timeZone ? `, local days in ${m.timeZone}` : ''}; prices: ${m.priceTable})`)}`,
   ];
-  const dims = [m.filter.repo !== null && `repository ${m.filter.repo || '(none)'}`, m.filter.developer !== null && `developer ${m.filter.developer || '(none)'}`, m.filter.source && `source ${m.filter.source}`].filter(Boolean);
+  const dims = [m.filter.repo !== null && `repository ${m.filter.repo || '(none)'}`, m.filter.developer !== null && `developer ${m.filter.developer || '(none)'}`, m.filter.source && `source ${m.filter.source}`, m.filter.model !== undefined && m.filter.model !== null && `model ${m.filter.model || '(none)'}`].filter(Boolean);
   if (dims.length) lines.push(s.dim(`Filtered to ${dims.join(', ')}.`));
   const at = m.attribution;
   if (at) lines.push(s.dim(`${whoLine(at)}${at.scope === 'mine' ? ' (--all-developers for the team)' : ''}`));
@@ -144,6 +149,47 @@ export function formatTextReport(m: ReportModel, o: TextReportOptions): string {
           value(m.series.accepted_lines[i] ?? null, 'lines'),
           value(m.series.commits[i] ?? null, 'count'),
           value(m.series.merged_prs[i] ?? null, 'count'),
+        ]),
+        s,
+      ),
+    );
+  }
+
+  const g = m.grouped;
+  if (g && g.group !== 'day') {
+    lines.push(
+      ...heading(g.group === 'week' ? 'By week (from Monday)' : 'By month', s),
+      ...table(
+        [g.group, 'requests', 'tokens', 'cost', 'accepted lines', 'commits', 'merged PRs'],
+        g.periods.map((p, i) => [
+          `${g.group === 'week' ? p.start : p.start.slice(0, 7)}${p.partial ? s.dim(` (${p.days} day${p.days === 1 ? '' : 's'})`) : ''}`,
+          value(g.series.requests[i] ?? null, 'count'),
+          g.series.total_tokens[i] == null ? '—' : fmt.compact(g.series.total_tokens[i]!),
+          value(g.series.cost_usd[i] ?? null, 'usd'),
+          value(g.series.accepted_lines[i] ?? null, 'lines'),
+          value(g.series.commits[i] ?? null, 'count'),
+          value(g.series.merged_prs[i] ?? null, 'count'),
+        ]),
+        s,
+      ),
+    );
+  }
+
+  if (m.sessions?.length) {
+    const shown = m.sessions.slice(0, 10);
+    lines.push(
+      ...heading(`Sessions (newest ${shown.length} of ${m.sessionsTotal ?? m.sessions.length})`, s),
+      ...table(
+        ['agent', 'model', 'start (UTC)', 'duration', 'requests', 'tokens', 'cost', 'repository'],
+        shown.map((r) => [
+          r.agent ?? s.dim('(unknown)'),
+          r.model ?? s.dim('(none)'),
+          r.start.slice(0, 16).replace('T', ' '),
+          duration(r.durationMs),
+          value(r.requests, 'count'),
+          fmt.compact(r.totalTokens),
+          value(r.costUsd, 'usd'),
+          r.repo ?? s.dim('(none)'),
         ]),
         s,
       ),

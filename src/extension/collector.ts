@@ -185,35 +185,38 @@ export class CollectorFeature extends Disposable {
     await this.restart();
     this.log.info('collector token rotated');
     void vscode.window.showInformationMessage(
-      'ProdLens: collector token rotated. New integrated terminals get the new token; agents already running, and setups copied before, must be restarted or updated.',
+      vscode.l10n.t('ProdLens: collector token rotated. New integrated terminals get the new token; agents already running, and setups copied before, must be restarted or updated.'),
     );
   }
 
   private async copySetup(): Promise<void> {
     if (!this.server?.endpoint || !this.token) {
-      const why = this.lastError ? `it failed to start: ${this.lastError}` : 'it is turned off (setting prodlens.collector.enabled)';
-      void vscode.window.showWarningMessage(`ProdLens: the collector is not running; ${why}.`);
+      void vscode.window.showWarningMessage(
+        this.lastError
+          ? vscode.l10n.t('ProdLens: the collector is not running; it failed to start: {0}.', this.lastError)
+          : vscode.l10n.t('ProdLens: the collector is not running; it is turned off (setting prodlens.collector.enabled).'),
+      );
       return;
     }
     await vscode.env.clipboard.writeText(
       setupText({ endpoint: this.server.endpoint, token: this.token, protocol: readConfig().collector.protocol, repoUrl: this.vcs.repoUrl, branch: this.vcs.branch }),
     );
-    void vscode.window.showInformationMessage('ProdLens: collector setup copied (shell exports, Codex config.toml block, LiteLLM snippet). It contains the token: keep it private.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('ProdLens: collector setup copied (shell exports, Codex config.toml block, LiteLLM snippet). It contains the token: keep it private.'));
   }
 
   private async showStatus(): Promise<void> {
     const items: Array<vscode.QuickPickItem & { run?: () => unknown }> = [];
     if (this.server?.endpoint) {
-      items.push({ label: `$(radio-tower) Listening on ${this.server.endpoint}`, detail: this.portNote() });
+      items.push({ label: vscode.l10n.t('$(radio-tower) Listening on {0}', this.server.endpoint), detail: this.portNote() });
       for (const s of this.sources()) items.push({ label: `${s.level === 'stale' ? '$(warning)' : '$(pass)'} ${s.source}`, detail: s.detail });
-      if (!this.sources().length) items.push({ label: '$(info) No data received yet', detail: 'Start an agent in a new integrated terminal, or use Copy Collector Setup for other terminals.' });
+      if (!this.sources().length) items.push({ label: vscode.l10n.t('$(info) No data received yet'), detail: vscode.l10n.t('Start an agent in a new integrated terminal, or use Copy Collector Setup for other terminals.') });
     } else {
-      items.push({ label: '$(circle-slash) Collector not running', detail: this.lastError ?? 'Turned off by prodlens.collector.enabled' });
+      items.push({ label: vscode.l10n.t('$(circle-slash) Collector not running'), detail: this.lastError ?? vscode.l10n.t('Turned off by prodlens.collector.enabled') });
     }
-    items.push({ label: '$(copy) Copy Collector Setup', run: () => this.copySetup() });
-    items.push({ label: '$(key) Rotate Collector Token', run: () => this.rotateToken() });
-    items.push({ label: '$(output) Show Log', run: () => vscode.commands.executeCommand('prodlens.showLog') });
-    const pick = await vscode.window.showQuickPick(items, { title: 'ProdLens Collector' });
+    items.push({ label: vscode.l10n.t('$(copy) Copy Collector Setup'), run: () => this.copySetup() });
+    items.push({ label: vscode.l10n.t('$(key) Rotate Collector Token'), run: () => this.rotateToken() });
+    items.push({ label: vscode.l10n.t('$(output) Show Log'), run: () => vscode.commands.executeCommand('prodlens.showLog') });
+    const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('ProdLens Collector') });
     await pick?.run?.();
   }
 
@@ -229,7 +232,7 @@ export class CollectorFeature extends Disposable {
   private portNote(): string | undefined {
     const p = this.server?.port;
     if (p === undefined || this.wantedPort === undefined || this.wantedPort === 0 || p === this.wantedPort) return undefined;
-    return `Port ${this.wantedPort} was busy; using ${p}.`;
+    return vscode.l10n.t('Port {0} was busy; using {1}.', this.wantedPort, p);
   }
 
   /**
@@ -249,13 +252,14 @@ export class CollectorFeature extends Disposable {
 
   private tooltip(): string[] {
     if (!this.server) {
-      return [`**Collector**: ${this.lastError ? `not running — ${this.lastError}` : 'off (prodlens.collector.enabled)'}`];
+      return [this.lastError ? vscode.l10n.t('**Collector**: not running — {0}', this.lastError) : vscode.l10n.t('**Collector**: off (prodlens.collector.enabled)')];
     }
-    const lines = [`**Collector** on \`${this.server.endpoint}\`${this.portNote() ? ` — ${this.portNote()}` : ''}`];
+    const note = this.portNote();
+    const lines = [note ? vscode.l10n.t('**Collector** on `{0}` — {1}', this.server.endpoint ?? '', note) : vscode.l10n.t('**Collector** on `{0}`', this.server.endpoint ?? '')];
     const sources = this.sources();
-    if (!sources.length) lines.push('No data received yet.');
+    if (!sources.length) lines.push(vscode.l10n.t('No data received yet.'));
     for (const s of sources) lines.push(`${s.level === 'stale' ? '⚠️' : '•'} ${s.source}: ${s.detail}`);
-    lines.push('Run "ProdLens: Show Collector Status" for setup and token actions.');
+    lines.push(vscode.l10n.t('Run "ProdLens: Show Collector Status" for setup and token actions.'));
     return lines;
   }
 }

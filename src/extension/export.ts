@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { version as PRODLENS_VERSION } from '../../package.json';
 import type { ExportSummary } from '../core/export/exporter';
+import { LocaleFormat } from '../core/locale-format';
 import { readConfig } from './config';
 import { Disposable } from './lifecycle';
 import { configuredZone } from './time-zone';
@@ -33,7 +34,7 @@ export class ExportCommands extends Disposable {
   /** Resolves with the export's summary (undefined when nothing was exported). */
   private async exportParquet(choose = false, target?: vscode.Uri): Promise<ExportSummary | undefined> {
     if (this.running) {
-      void vscode.window.showInformationMessage('ProdLens: an export is already running.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('ProdLens: an export is already running.'));
       return undefined;
     }
     const state = this.services.context.workspaceState;
@@ -44,8 +45,8 @@ export class ExportCommands extends Disposable {
         canSelectFolders: true,
         canSelectFiles: false,
         canSelectMany: false,
-        openLabel: 'Export Here',
-        title: 'ProdLens: choose an empty folder (or a previous export) for the Parquet export',
+        openLabel: vscode.l10n.t('Export Here'),
+        title: vscode.l10n.t('ProdLens: choose an empty folder (or a previous export) for the Parquet export'),
       });
       if (!picked?.[0]) return undefined;
       folder = picked[0].fsPath;
@@ -63,7 +64,7 @@ export class ExportCommands extends Disposable {
     const { exportParquet, ExportCancelledError } = await import('../core/export/exporter');
     try {
       const summary = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: 'ProdLens: exporting Parquet', cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('ProdLens: exporting Parquet'), cancellable: true },
         async (progress, token) => {
           const { Pseudonymizer } = await import('../core/export/pseudonymize');
           const store = await this.services.store();
@@ -81,7 +82,7 @@ export class ExportCommands extends Disposable {
               logger: log,
               onProgress: (p) => {
                 const pct = p.partitionsToWrite ? Math.min(100, (100 * p.filesStaged) / p.partitionsToWrite) : 0;
-                progress.report({ message: p.phase === 'writing' ? `${p.filesStaged} of ~${p.partitionsToWrite} files` : p.phase, increment: pct - reported });
+                progress.report({ message: p.phase === 'writing' ? vscode.l10n.t('{0} of ~{1} files', p.filesStaged, p.partitionsToWrite) : p.phase, increment: pct - reported });
                 reported = pct;
               },
             });
@@ -92,24 +93,26 @@ export class ExportCommands extends Disposable {
       );
       log.info(`exported ${summary.rows} rows to ${summary.outDir}: ${summary.filesWritten} written, ${summary.filesUnchanged} unchanged, ${summary.filesRemoved} removed`);
       // Not awaited: the command resolves when the export is done, not when the message is dismissed.
+      const openFolder = vscode.l10n.t('Open Folder');
+      const changeFolder = vscode.l10n.t('Change Folder…');
       void vscode.window
         .showInformationMessage(
-          `ProdLens: exported ${summary.rows.toLocaleString()} rows (${summary.filesWritten} files written, ${summary.filesUnchanged} unchanged).`,
-          'Open Folder',
-          'Change Folder…',
+          vscode.l10n.t('ProdLens: exported {0} rows ({1} files written, {2} unchanged).', new LocaleFormat(vscode.env.language).integer(summary.rows), summary.filesWritten, summary.filesUnchanged),
+          openFolder,
+          changeFolder,
         )
         .then(async (action) => {
-          if (action === 'Open Folder') await vscode.env.openExternal(vscode.Uri.file(summary.outDir));
-          if (action === 'Change Folder…') await this.exportParquet(true);
+          if (action === openFolder) await vscode.env.openExternal(vscode.Uri.file(summary.outDir));
+          if (action === changeFolder) await this.exportParquet(true);
         });
       return summary;
     } catch (err) {
       if (err instanceof ExportCancelledError) {
-        void vscode.window.showInformationMessage('ProdLens: export cancelled; the previous export is unchanged.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('ProdLens: export cancelled; the previous export is unchanged.'));
         return undefined;
       }
       log.error(`export to ${folder} failed: ${(err as Error).message}`);
-      void vscode.window.showErrorMessage(`ProdLens: export failed: ${(err as Error).message}`, 'Choose Another Folder…').then(async (action) => {
+      void vscode.window.showErrorMessage(vscode.l10n.t('ProdLens: export failed: {0}', (err as Error).message), vscode.l10n.t('Choose Another Folder…')).then(async (action) => {
         if (action) await this.exportParquet(true);
       });
       return undefined;
@@ -125,11 +128,11 @@ export class ExportCommands extends Disposable {
 
   private async setTeamSecret(): Promise<string | undefined> {
     const value = await vscode.window.showInputBox({
-      title: 'ProdLens: team secret for pseudonymized exports',
-      prompt: `The secret your team shares (at least ${MIN_SECRET_LENGTH} characters). Stored in the OS keychain, never in settings.`,
+      title: vscode.l10n.t('ProdLens: team secret for pseudonymized exports'),
+      prompt: vscode.l10n.t('The secret your team shares (at least {0} characters). Stored in the OS keychain, never in settings.', MIN_SECRET_LENGTH),
       password: true,
       ignoreFocusOut: true,
-      validateInput: (v) => (v.length >= MIN_SECRET_LENGTH ? undefined : `At least ${MIN_SECRET_LENGTH} characters`),
+      validateInput: (v) => (v.length >= MIN_SECRET_LENGTH ? undefined : vscode.l10n.t('At least {0} characters', MIN_SECRET_LENGTH)),
     });
     if (!value) return undefined;
     await this.services.context.secrets.store(TEAM_SECRET_KEY, value);

@@ -66,15 +66,15 @@ export class LiteLlmFeature extends Disposable implements LiteLlmApi {
 
   private async askKey(): Promise<void> {
     const key = await vscode.window.showInputBox({
-      title: 'ProdLens: LiteLLM proxy key',
-      prompt: 'A key of your team’s LiteLLM proxy that may read spend logs. Kept in the OS keychain, never in settings. Leave empty to remove it.',
+      title: vscode.l10n.t('ProdLens: LiteLLM proxy key'),
+      prompt: vscode.l10n.t('A key of your team’s LiteLLM proxy that may read spend logs. Kept in the OS keychain, never in settings. Leave empty to remove it.'),
       password: true,
       ignoreFocusOut: true,
     });
     if (key === undefined) return;
     await this.setKey(key.trim() || undefined);
     if (key.trim() && !this.url) {
-      const open = await vscode.window.showInformationMessage('ProdLens: key stored. Set the proxy URL (prodlens.litellm.proxyUrl) to start pulling spend logs.', 'Open Settings');
+      const open = await vscode.window.showInformationMessage(vscode.l10n.t('ProdLens: key stored. Set the proxy URL (prodlens.litellm.proxyUrl) to start pulling spend logs.'), vscode.l10n.t('Open Settings'));
       if (open) await vscode.commands.executeCommand('workbench.action.openSettings', 'prodlens.litellm.proxyUrl');
     }
   }
@@ -118,11 +118,11 @@ export class LiteLlmFeature extends Disposable implements LiteLlmApi {
 
   private syncWithProgress(): Thenable<LiteLlmSyncSummary | undefined> {
     if (!this.url) {
-      void vscode.window.showInformationMessage('ProdLens: set prodlens.litellm.proxyUrl (your team’s LiteLLM proxy) and a key first; nothing is pulled until you do.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('ProdLens: set prodlens.litellm.proxyUrl (your team’s LiteLLM proxy) and a key first; nothing is pulled until you do.'));
       return Promise.resolve(undefined);
     }
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'ProdLens: pulling LiteLLM spend logs', cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('ProdLens: pulling LiteLLM spend logs'), cancellable: true },
       async (progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
@@ -135,11 +135,11 @@ export class LiteLlmFeature extends Disposable implements LiteLlmApi {
           const s = await this.sync(controller.signal, (page, pages) => {
             const pct = Math.floor((page / Math.max(1, pages)) * 100);
             if (pct > last) {
-              progress.report({ increment: pct - last, message: `page ${page} of ${pages}` });
+              progress.report({ increment: pct - last, message: vscode.l10n.t('page {0} of {1}', page, pages) });
               last = pct;
             }
           });
-          if (s) void vscode.window.showInformationMessage(`ProdLens: ${s.rows} LiteLLM spend-log row(s) read, ${s.inserted} new.`);
+          if (s) void vscode.window.showInformationMessage(vscode.l10n.t('ProdLens: {0} LiteLLM spend-log row(s) read, {1} new.', s.rows, s.inserted));
           return s;
         } catch (err) {
           const cancelled = err instanceof LiteLlmProxyError && err.kind === 'cancelled';

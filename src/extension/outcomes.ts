@@ -86,7 +86,7 @@ class OutcomesFeature extends Disposable implements OutcomesApi {
   /** The command: everything, with progress and cancel; may show GitHub's sign-in. */
   private async runWithProgress(): Promise<WorkspaceSyncResult | undefined> {
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'ProdLens: syncing Git and GitHub', cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('ProdLens: syncing Git and GitHub'), cancellable: true },
       async (progress, token) => {
         const controller = new AbortController();
         const sub = token.onCancellationRequested(() => controller.abort());
@@ -95,7 +95,7 @@ class OutcomesFeature extends Disposable implements OutcomesApi {
           if (result) this.report(result, controller.signal.aborted);
           return result;
         } catch (err) {
-          void vscode.window.showErrorMessage(`ProdLens: the sync failed: ${(err as Error).message}`);
+          void vscode.window.showErrorMessage(vscode.l10n.t('ProdLens: the sync failed: {0}', (err as Error).message));
           this.log.error(`sync failed: ${(err as Error).stack ?? err}`);
           return undefined;
         } finally {
@@ -118,12 +118,12 @@ class OutcomesFeature extends Disposable implements OutcomesApi {
 
   private async doRun(parts: { git: boolean; github: boolean; interactive: boolean }, signal?: AbortSignal, onProgress?: (m: string, inc: number) => void): Promise<WorkspaceSyncResult | undefined> {
     if (!vscode.workspace.isTrusted) {
-      if (parts.interactive) void vscode.window.showWarningMessage('ProdLens does not run git in an untrusted workspace. Trust the workspace to sync outcomes.');
+      if (parts.interactive) void vscode.window.showWarningMessage(vscode.l10n.t('ProdLens does not run git in an untrusted workspace. Trust the workspace to sync outcomes.'));
       return undefined;
     }
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
     if (!folders.length) {
-      if (parts.interactive) void vscode.window.showInformationMessage('ProdLens: open a folder with a git repository to sync outcomes.');
+      if (parts.interactive) void vscode.window.showInformationMessage(vscode.l10n.t('ProdLens: open a folder with a git repository to sync outcomes.'));
       return undefined;
     }
     const cfg = readConfig();
@@ -172,16 +172,16 @@ class OutcomesFeature extends Disposable implements OutcomesApi {
     const apiUrl = readConfig().github.apiUrl;
     const token = await this.auth.getToken(apiUrl, true);
     if (!token) {
-      void vscode.window.showWarningMessage(`ProdLens: background GitHub sync needs ${this.auth.describe(apiUrl)}; it will skip GitHub until you sign in.`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('ProdLens: background GitHub sync needs {0}; it will skip GitHub until you sign in.', this.auth.describe(apiUrl)));
       return;
     }
     await this.tick(false);
   }
 
   private report(r: WorkspaceSyncResult, cancelled: boolean): void {
-    const text = `ProdLens: ${cancelled ? 'sync cancelled — ' : ''}${summaryLine(r)}`;
+    const text = cancelled ? vscode.l10n.t('ProdLens: sync cancelled — {0}', summaryLine(r)) : vscode.l10n.t('ProdLens: {0}', summaryLine(r));
     if (r.errors.length) void vscode.window.showWarningMessage(`${text} ${r.errors.join(' ')}`);
-    else void vscode.window.showInformationMessage(r.skipped.some((s) => /not signed in/.test(s)) ? `${text} GitHub skipped: not signed in.` : text);
+    else void vscode.window.showInformationMessage(r.skipped.some((s) => /not signed in/.test(s)) ? `${text} ${vscode.l10n.t('GitHub skipped: not signed in.')}` : text);
   }
 }
 
@@ -189,5 +189,7 @@ function summaryLine(r: WorkspaceSyncResult): string {
   const commits = r.git.reduce((n, g) => n + g.inserted, 0) + r.github.reduce((n, g) => n + g.commits_inserted, 0);
   const prs = r.github.reduce((n, g) => n + g.pulls_changed, 0);
   const days = r.git.reduce((n, g) => n + g.days_refreshed, 0) + r.github.reduce((n, g) => n + g.days_refreshed, 0);
-  return `${r.git.length} repositor${r.git.length === 1 ? 'y' : 'ies'} read: ${commits} new commit(s), ${prs} pull request(s) changed, ${days} day(s) refreshed.`;
+  return r.git.length === 1
+    ? vscode.l10n.t('1 repository read: {0} new commit(s), {1} pull request(s) changed, {2} day(s) refreshed.', commits, prs, days)
+    : vscode.l10n.t('{0} repositories read: {1} new commit(s), {2} pull request(s) changed, {3} day(s) refreshed.', r.git.length, commits, prs, days);
 }

@@ -13,7 +13,7 @@ import type { ProdLensServices } from './services';
 /** The webview panel type (also the `onWebviewPanel:` activation event and the serializer's key). */
 export const REPORT_VIEW_TYPE = 'prodlens.report';
 
-/** Opens the report on a period: `{ since, until, repo?, developer?, source? }` (inclusive days). */
+/** Opens the report on a period: `{ since, until, repo?, developer?, source?, model? }` (inclusive days). */
 export const SHOW_PERIOD_COMMAND = 'prodlens.showReportForPeriod';
 
 /** The view filter for a period command's argument; anything malformed opens the default report. */
@@ -24,7 +24,7 @@ export function periodFilter(args: unknown): ViewFilter | undefined {
   const since = day(a.since);
   const until = day(a.until) ?? since;
   if (!since || !until) return undefined;
-  return { period: 'custom', since, until, repo: dim(a.repo), developer: dim(a.developer), source: dim(a.source) };
+  return { period: 'custom', since, until, repo: dim(a.repo), developer: dim(a.developer), source: dim(a.source), model: dim(a.model) };
 }
 
 /** New events are coalesced for this long before the open report is rebuilt. */
@@ -67,7 +67,7 @@ export class ReportPanels extends Disposable {
       if (filter) void this.current.controller.showFilter(filter);
       return this.current;
     }
-    const panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, 'ProdLens Report', vscode.ViewColumn.Active, {
+    const panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, vscode.l10n.t('ProdLens Report'), vscode.ViewColumn.Active, {
       ...webviewOptions(this.services.context.extensionUri),
       enableFindWidget: true,
     });
@@ -151,7 +151,7 @@ export class ReportPanel extends Disposable {
     this._register(toDisposable(() => panel.dispose()));
     void this.watchStore().catch((err) => log.warn(`live updates are off: ${(err as Error).message}`));
     const asUri = (...p: string[]) => panel.webview.asWebviewUri(vscode.Uri.joinPath(ext, ...p)).toString();
-    panel.webview.html = webviewHtml({ cspSource: panel.webview.cspSource, nonce: makeNonce(), scriptUri: asUri('dist', 'webview.js'), styleUri: asUri('dist', 'webview.css') });
+    panel.webview.html = webviewHtml({ cspSource: panel.webview.cspSource, nonce: makeNonce(), scriptUri: asUri('dist', 'webview.js'), styleUri: asUri('dist', 'webview.css'), locale: vscode.env.language });
   }
 
   /** The model last posted to the page (integration tests compare the rendered page with it). */
@@ -195,11 +195,11 @@ export class ReportPanel extends Disposable {
   }
 
   private async runCommand(command: ReportCommandId): Promise<{ ok: boolean; message: string }> {
-    const label = COMMAND_LABELS[command];
+    const label = vscode.l10n.t(COMMAND_LABELS[command]);
     const available = await vscode.commands.getCommands(true);
-    if (!available.includes(command)) return { ok: false, message: `“ProdLens: ${label}” is not available in this version of ProdLens.` };
+    if (!available.includes(command)) return { ok: false, message: vscode.l10n.t('“ProdLens: {0}” is not available in this version of ProdLens.', label) };
     await vscode.commands.executeCommand(command);
-    return { ok: true, message: `Ran “ProdLens: ${label}”.` };
+    return { ok: true, message: vscode.l10n.t('Ran “ProdLens: {0}”.', label) };
   }
 }
 

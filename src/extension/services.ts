@@ -89,7 +89,9 @@ export class ProdLensServices extends Disposable {
       this.logger.info(`[store] opened ${this.dbPath} in ${Date.now() - started} ms`);
       for (const m of store.openReport.movedAside) {
         void vscode.window.showWarningMessage(
-          `ProdLens: the database file was damaged (${m.reason}). It was moved to ${path.basename(m.movedTo)} and rebuilt from the ${store.openReport.loadedFrom === 'backup' ? 'previous snapshot' : 'journal'}.`,
+          store.openReport.loadedFrom === 'backup'
+            ? vscode.l10n.t('ProdLens: the database file was damaged ({0}). It was moved to {1} and rebuilt from the previous snapshot.', m.reason, path.basename(m.movedTo))
+            : vscode.l10n.t('ProdLens: the database file was damaged ({0}). It was moved to {1} and rebuilt from the journal.', m.reason, path.basename(m.movedTo)),
         );
       }
       return store;

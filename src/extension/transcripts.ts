@@ -253,9 +253,10 @@ class TranscriptCapture extends Disposable {
     if (!this.lastSeen.length) return [];
     const now = Date.now();
     return [
-      `**Agent histories**: ${this.lastSeen
-        .map((s) => `${s.source} ${s.lastEventMs ? formatAge(Math.max(0, now - s.lastEventMs)) : 'no data'}`)
-        .join(' · ')}`,
+      vscode.l10n.t(
+        '**Agent histories**: {0}',
+        this.lastSeen.map((s) => `${s.source} ${s.lastEventMs ? formatAge(Math.max(0, now - s.lastEventMs)) : vscode.l10n.t('no data')}`).join(' · '),
+      ),
     ];
   }
 
@@ -289,7 +290,7 @@ class TranscriptCapture extends Disposable {
 
   private rescanWithProgress(): Thenable<void> {
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'ProdLens: Rescanning agent transcripts', cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('ProdLens: Rescanning agent transcripts'), cancellable: true },
       async (progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
@@ -299,14 +300,21 @@ class TranscriptCapture extends Disposable {
         const s = await this.scan(files, false, controller.signal, (done, total) => {
           const pct = Math.floor((done / Math.max(1, total)) * 100);
           if (pct > last) {
-            progress.report({ increment: pct - last, message: `${done}/${total} files` });
+            progress.report({ increment: pct - last, message: vscode.l10n.t('{0}/{1} files', done, total) });
             last = pct;
           }
         });
         await this.scanHistories(collectHistoryFiles(null, this.historyLocations()), false, controller.signal);
         if (s) {
           void vscode.window.showInformationMessage(
-            `ProdLens: ${s.files} transcript file(s), ${s.filesRead} read, ${s.inserted} new event(s)${s.cancelled ? ' (cancelled)' : ''}${s.deadLettered ? `, ${s.deadLettered} unreadable line(s) kept as dead letters` : ''}.`,
+            vscode.l10n.t(
+              'ProdLens: {0} transcript file(s), {1} read, {2} new event(s){3}{4}.',
+              s.files,
+              s.filesRead,
+              s.inserted,
+              s.cancelled ? vscode.l10n.t(' (cancelled)') : '',
+              s.deadLettered ? vscode.l10n.t(', {0} unreadable line(s) kept as dead letters', s.deadLettered) : '',
+            ),
           );
         }
       },

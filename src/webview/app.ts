@@ -14,7 +14,10 @@ import { filterBar } from './sections/filters';
 import { efficiencySection, headlineSection } from './sections/headline';
 import { definitionsSection, healthSection } from './sections/health';
 import { section } from './sections/section';
-import { breakdownSection, modelsSection } from './sections/tables';
+import { groupSeries, type Grouping } from '../core/report/grouping';
+import { groupControl, periodTable } from './sections/periods';
+import { sessionsSection } from './sections/sessions';
+import { breakdownSection, modelsSection, type RowFilters } from './sections/tables';
 import type { Transport } from './transport';
 
 export class App {
@@ -91,6 +94,24 @@ export class App {
     this.preservingFocus(() => old?.replaceWith(this.correlations(this.model!)));
   }
 
+  private setGroup(group: Grouping): void {
+    this.state = { ...this.state, group };
+    this.transport.saveState(this.state);
+    if (this.model && !this.model.empty) this.render();
+  }
+
+  /** Clicks on a model, repository, developer, session day, period or chart point; none where the transport cannot filter. */
+  private rowFilters(): RowFilters | undefined {
+    if (!this.transport.capabilities.dimensions) return undefined;
+    const dims = (patch: Partial<ViewFilter>) => this.setFilter({ ...this.state.filter, ...patch });
+    return {
+      model: (m) => dims({ model: m ?? '' }),
+      repo: (r) => dims({ repo: r ?? '' }),
+      developer: (d) => dims({ developer: d ?? '' }),
+      period: (since, until) => dims({ period: 'custom', since, until }),
+    };
+  }
+
   private runCommand(command: ReportCommandId): void {
     this.commandStatus.textContent = 'Running…';
     this.transport.runCommand(command);
@@ -131,16 +152,33 @@ export class App {
         this.chartDraw = null;
         replaceChildren(this.content, emptyState(model, this.transport.capabilities.commands, (c) => this.runCommand(c), this.commandStatus));
       } else {
-        const charts = chartFigures(model);
+        const group = this.state.group;
+        const filters = this.rowFilters();
+        const grouped = groupSeries(model.days, model.series, group);
+        const charts = chartFigures(model, { grouped, onPick: filters?.period });
         this.chartDraw = charts.draw;
+        const title = group === 'day' ? 'Daily activity' : group === 'week' ? 'Weekly activity' : 'Monthly activity';
         replaceChildren(
           this.content,
           headlineSection(model),
-          section('charts', 'Daily activity', h('p', { class: 'muted' }, 'Gaps are days that were not measured (before a source sent data or outside a sync), not zero.'), h('div', { class: 'chart-grid' }, charts.figures)),
+          section(
+            'charts',
+            title,
+            groupControl(group, (g) => this.setGroup(g)),
+            h(
+              'p',
+              { class: 'muted' },
+              'Gaps are days that were not measured (before a source sent data or outside a sync), not zero.',
+              filters ? ` Select a point (or press Enter on a chart) to see that ${group} only.` : null,
+            ),
+            h('div', { class: 'chart-grid' }, charts.figures),
+            periodTable(model, grouped, filters),
+          ),
           efficiencySection(model),
           this.correlations(model),
-          modelsSection(model),
-          breakdownSection(model),
+          modelsSection(model, filters),
+          breakdownSection(model, filters),
+          sessionsSection(model, filters),
           perceivedSection(model),
           experimentSection(model),
           healthSection(model),

@@ -8,9 +8,10 @@
  */
 import uPlot from 'uplot';
 import type { SeriesKey } from '../core/analyze/series';
+import { groupSeries, type GroupedSeries } from '../core/report/grouping';
 import type { ReportModel, SeriesInfo, Unit } from '../core/report/model';
 import { cssVar, h, srOnly } from './dom';
-import { formatAxis, formatDay, formatRange, formatValue } from './format';
+import { formatAxis, formatPeriod, formatRange, formatValue } from './format';
 
 type ChartColor = 'blue' | 'red' | 'green' | 'orange' | 'purple' | 'yellow';
 
@@ -80,11 +81,19 @@ function sumOf(values: ReadonlyArray<number | null>): number | null {
   return s;
 }
 
+/** How the charts show the model: by day, week or month, and what a click on a point does. */
+export interface ChartView {
+  grouped?: GroupedSeries;
+  /** Called with the inclusive UTC days of the clicked (or Enter-selected) day, week or month. */
+  onPick?: (since: string, until: string) => void;
+}
+
 /** Builds the chart figures (not yet drawn) and a function that draws them once they are in the document. */
-export function chartFigures(model: ReportModel): { figures: HTMLElement[]; draw: () => ChartSet } {
+export function chartFigures(model: ReportModel, view: ChartView = {}): { figures: HTMLElement[]; draw: () => ChartSet } {
   const info = new Map(model.seriesInfo.map((s) => [s.key, s] as const));
-  const xs = model.days.map((d) => Date.parse(`${d}T00:00:00Z`) / 1000);
-  const built = CHARTS.map((def) => buildFigure(def, model, info, xs));
+  const grouped = view.grouped ?? groupSeries(model.days, model.series, 'day');
+  const xs = grouped.periods.map((p) => Date.parse(`${p.start}T00:00:00Z`) / 1000);
+  const built = CHARTS.map((def) => buildFigure(def, model, info, xs, grouped, view.onPick));
   return {
     figures: built.map((b) => b.figure),
     draw: () => {
@@ -97,8 +106,10 @@ export function chartFigures(model: ReportModel): { figures: HTMLElement[]; draw
   };
 }
 
-function buildFigure(def: ChartDef, model: ReportModel, info: Map<SeriesKey, SeriesInfo>, xs: number[]) {
-  const series = def.series.map((s) => ({ ...s, info: info.get(s.key)!, values: model.series[s.key] }));
+function buildFigure(def: ChartDef, model: ReportModel, info: Map<SeriesKey, SeriesInfo>, xs: number[], grouped: GroupedSeries, onPick?: (since: string, until: string) => void) {
+  const periods = grouped.periods;
+  const by = grouped.group === 'day' ? 'daily' : grouped.group === 'week' ? 'weekly' : 'monthly';
+  const series = def.series.map((s) => ({ ...s, info: info.get(s.key)!, values: grouped.series[s.key] }));
   const totals = series.map((s) => `${s.info.label} ${formatValue(sumOf(s.values), s.info.unit)}`).join(', ');
   const range = model.days.length ? formatRange(model.days[0]!, model.days[model.days.length - 1]!) : '';
   const live = h('div', { class: 'sr-only', 'aria-live': 'polite' });
@@ -114,8 +125,10 @@ function buildFigure(def: ChartDef, model: ReportModel, info: Map<SeriesKey, Ser
     // Its own arrow-key navigation, so screen readers pass keys through instead of browsing.
     role: 'application',
     'aria-roledescription': 'chart',
-    'aria-label': `${def.title}, ${range}. Totals: ${totals}. Use the left and right arrow keys to read daily values.`,
+    'aria-label': `${def.title}, ${range}. Totals: ${totals}. Use the left and right arrow keys to read ${by} values${onPick ? `, Enter to filter the report to that ${grouped.group}` : ''}.`,
     'data-chart': def.id,
+    'data-group': grouped.group,
+    'data-pick': onPick ? 'true' : null,
   });
   const tip = h('div', { class: 'chart-tooltip hidden', role: 'presentation', 'data-chart-tooltip': def.id });
   const figure = h('figure', { class: 'chart', id: `chart-${def.id}` }, h('figcaption', null, h('h3', { elementtiming: `chart-${def.id}` }, def.title), legend), plot, live);
@@ -158,7 +171,7 @@ function buildFigure(def: ChartDef, model: ReportModel, info: Map<SeriesKey, Ser
             width: 1.5,
             dash: s.dash ? [6, 3] : undefined,
             spanGaps: false,
-            points: { show: model.days.length <= 62, size: 4, fill: colors.color(s.color) },
+            points: { show: periods.length <= 62, size: 4, fill: colors.color(s.color) },
           }),
         ),
       ],
@@ -175,10 +188,10 @@ function buildFigure(def: ChartDef, model: ReportModel, info: Map<SeriesKey, Ser
         tip.classList.add('hidden');
         return;
       }
-      const day = model.days[idx]!;
+      const period = periods[idx]!;
       tip.textContent = '';
-      tip.dataset.day = day;
-      tip.append(h('div', { class: 'tip-day' }, formatDay(day)));
+      tip.dataset.day = period.start;
+      tip.append(h('div', { class: 'tip-day' }, formatPeriod(period, grouped.group)));
       series.forEach((s) => {
         const v = s.values[idx] ?? null;
         tip.append(
@@ -197,22 +210,33 @@ function buildFigure(def: ChartDef, model: ReportModel, info: Map<SeriesKey, Ser
     }
 
     const moveTo = (idx: number) => {
-      const i = Math.max(0, Math.min(model.days.length - 1, idx));
+      const i = Math.max(0, Math.min(periods.length - 1, idx));
       u.setCursor({ left: u.valToPos(xs[i]!, 'x'), top: u.over.clientHeight / 2 });
       live.textContent = tip.textContent ? [...tip.querySelectorAll('div')].map((d) => d.textContent).join('; ') : '';
     };
     const onKey = (e: KeyboardEvent) => {
-      const cur = u.cursor.idx ?? model.days.length - 1;
+      const cur = u.cursor.idx ?? periods.length - 1;
       const step: Record<string, number> = { ArrowLeft: -1, ArrowRight: 1, PageUp: -7, PageDown: 7 };
       if (e.key in step) moveTo(cur + step[e.key]!);
       else if (e.key === 'Home') moveTo(0);
-      else if (e.key === 'End') moveTo(model.days.length - 1);
+      else if (e.key === 'End') moveTo(periods.length - 1);
+      else if (e.key === 'Enter' && onPick && u.cursor.idx !== null && u.cursor.idx !== undefined) pick(u.cursor.idx);
       else if (e.key === 'Escape') u.setCursor({ left: -10, top: -10 });
       else return;
       e.preventDefault();
     };
-    const onFocus = () => model.days.length && moveTo(u.cursor.idx ?? model.days.length - 1);
+    const onFocus = () => periods.length && moveTo(u.cursor.idx ?? periods.length - 1);
     const onBlur = () => u.setCursor({ left: -10, top: -10 });
+    const pick = (idx: number) => {
+      const p = periods[idx];
+      if (p && onPick) onPick(p.since, p.until);
+    };
+    // A click (not a drag: uPlot's drag zoom is off) on the plot picks the day or period under the cursor.
+    const onClick = () => {
+      const idx = u.cursor.idx;
+      if (idx !== null && idx !== undefined && u.cursor.left !== undefined && u.cursor.left >= 0) pick(idx);
+    };
+    if (onPick) u.over.addEventListener('click', onClick);
     plot.addEventListener('keydown', onKey);
     plot.addEventListener('focus', onFocus);
     plot.addEventListener('blur', onBlur);
@@ -223,6 +247,7 @@ function buildFigure(def: ChartDef, model: ReportModel, info: Map<SeriesKey, Ser
     resize.observe(plot);
     return () => {
       resize.disconnect();
+      u.over.removeEventListener('click', onClick);
       plot.removeEventListener('keydown', onKey);
       plot.removeEventListener('focus', onFocus);
       plot.removeEventListener('blur', onBlur);

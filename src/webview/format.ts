@@ -1,46 +1,75 @@
 /**
- * How numbers and days are written in the report. Fixed to en-US and UTC so the page reads the same on
- * every machine (and tests can read the numbers back); unknown values are an em dash, never 0.
+ * How numbers and days are written in the report: in the language VS Code runs in (the panel puts
+ * `vscode.env.language` on `<html lang>`; `setLocale` at start-up), en-US in the standalone file and the
+ * tests. Days are UTC days. Unknown values are an em dash, never 0. Statistics (r, p, d) keep a plain
+ * decimal point, as papers write them.
  */
 import type { Unit } from '../core/report/model';
 
 export const MISSING = '—';
 
-const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const money = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const oneDecimal = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
-const dayFormat = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', weekday: 'short', month: 'short', day: 'numeric', year: 'numeric' });
-const shortDay = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'short', day: 'numeric', year: 'numeric' });
+function formatters(locale: string) {
+  return {
+    locale,
+    integer: new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }),
+    money: new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+    percent: new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+    oneDecimal: new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+    compact: new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 }),
+    compactUsd: new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD', notation: 'compact', maximumFractionDigits: 1 }),
+    dayFormat: new Intl.DateTimeFormat(locale, { timeZone: 'UTC', weekday: 'short', month: 'short', day: 'numeric', year: 'numeric' }),
+    shortDay: new Intl.DateTimeFormat(locale, { timeZone: 'UTC', month: 'short', day: 'numeric', year: 'numeric' }),
+    monthFormat: new Intl.DateTimeFormat(locale, { timeZone: 'UTC', month: 'long', year: 'numeric' }),
+    startFormat: new Intl.DateTimeFormat(locale, { timeZone: 'UTC', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+  };
+}
+
+let f = formatters('en-US');
+
+/**
+ * Writes numbers and days for a BCP 47 language tag (VS Code's `env.language`, e.g. `de`, `pt-br`); `en`,
+ * an empty or unknown tag gives en-US. Returns the locale in use.
+ */
+export function setLocale(tag: string | null | undefined): string {
+  let locale = 'en-US';
+  try {
+    const t = (tag ?? '').trim();
+    if (t && !/^en$/i.test(t)) locale = Intl.NumberFormat.supportedLocalesOf([t])[0] ?? 'en-US';
+  } catch {
+    locale = 'en-US';
+  }
+  if (locale !== f.locale) f = formatters(locale);
+  return locale;
+}
 
 /** A value in its unit: `12,345`, `$12.34`, `12.3%`, `1,234 ms`, `3.4 h`. */
 export function formatValue(v: number | null | undefined, unit: Unit): string {
   if (v === null || v === undefined) return MISSING;
   switch (unit) {
     case 'usd':
-      return v < 0 ? `−$${money.format(-v)}` : `$${money.format(v)}`;
+      return v < 0 ? `−${f.money.format(-v)}` : f.money.format(v);
     case 'ratio':
-      return `${oneDecimal.format(v * 100)}%`;
+      return f.percent.format(v);
     case 'ms':
-      return `${integer.format(v)} ms`;
+      return `${f.integer.format(v)} ms`;
     case 'hours':
-      return `${oneDecimal.format(v)} h`;
+      return `${f.oneDecimal.format(v)} h`;
     default:
-      return integer.format(v);
+      return f.integer.format(v);
   }
 }
 
 /** Short axis labels: `1.2K`, `$3.4`, `45%`. */
 export function formatAxis(v: number, unit: Unit): string {
-  if (unit === 'usd') return `$${compact.format(v)}`;
+  if (unit === 'usd') return f.compactUsd.format(v);
   if (unit === 'ratio') return `${Math.round(v * 100)}%`;
-  return compact.format(v);
+  return f.compact.format(v);
 }
 
 /** A change in percent with its sign: `+12.3%`, `−4.0%`. */
 export function formatChange(pct: number | null): string {
   if (pct === null) return MISSING;
-  const s = oneDecimal.format(Math.abs(pct));
+  const s = f.oneDecimal.format(Math.abs(pct));
   return pct > 0 ? `+${s}%` : pct < 0 ? `−${s}%` : `${s}%`;
 }
 
@@ -58,17 +87,17 @@ export function formatP(p: number | null): string {
 }
 
 export function formatCount(n: number): string {
-  return integer.format(n);
+  return f.integer.format(n);
 }
 
 /** `Tue, Jun 30, 2026` for a `YYYY-MM-DD` UTC day. */
 export function formatDay(day: string): string {
-  return dayFormat.format(new Date(`${day}T00:00:00Z`));
+  return f.dayFormat.format(new Date(`${day}T00:00:00Z`));
 }
 
 /** `Jun 1, 2026 – Jun 30, 2026`. */
 export function formatRange(since: string, until: string): string {
-  return `${shortDay.format(new Date(`${since}T00:00:00Z`))} – ${shortDay.format(new Date(`${until}T00:00:00Z`))}`;
+  return `${f.shortDay.format(new Date(`${since}T00:00:00Z`))} – ${f.shortDay.format(new Date(`${until}T00:00:00Z`))}`;
 }
 
 /** `2026-06-30 12:00 UTC (3 h ago)`, relative to the report's generation time. */
@@ -87,4 +116,25 @@ function relative(ms: number): string {
     a < 60_000 ? [0, 'now'] : a < 3_600_000 ? [Math.round(a / 60_000), 'min'] : a < 86_400_000 ? [Math.round(a / 3_600_000), 'h'] : [Math.round(a / 86_400_000), 'd'];
   if (u === 'now') return 'just now';
   return future ? `in ${n} ${u}` : `${n} ${u} ago`;
+}
+
+/** `42 s`, `12 min`, `1 h 05 min`. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} min`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}
+
+/** A day, `Week of Jun 1, 2026` or `June 2026`; `(part)` when the report range cuts the period. */
+export function formatPeriod(p: { start: string; partial: boolean }, group: 'day' | 'week' | 'month'): string {
+  const d = new Date(`${p.start}T00:00:00Z`);
+  const name = group === 'day' ? formatDay(p.start) : group === 'week' ? `Week of ${f.shortDay.format(d)}` : f.monthFormat.format(d);
+  return p.partial && group !== 'day' ? `${name} (part)` : name;
+}
+
+/** A session's start: `Jun 24, 04:23` (UTC). */
+export function formatStart(iso: string): string {
+  return f.startFormat.format(new Date(iso));
 }

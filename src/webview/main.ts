@@ -6,6 +6,7 @@
 import 'uplot/dist/uPlot.min.css';
 import '../../media/report.css';
 import { App } from './app';
+import { setLocale } from './format';
 import { StandaloneTransport, VsCodeTransport, type Transport } from './transport';
 
 function start(): void {
@@ -22,6 +23,7 @@ function start(): void {
     root.textContent = 'This page needs the ProdLens extension or data exported by `prodlens report --html`.';
     return;
   }
+  setLocale(document.documentElement.lang);
   const t = transport;
   window.addEventListener('error', (e) => t.reportProblem('error', `${e.message} (${e.filename}:${e.lineno})`));
   window.addEventListener('unhandledrejection', (e) => t.reportProblem('error', String((e.reason as Error)?.stack ?? e.reason)));

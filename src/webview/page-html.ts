@@ -11,6 +11,8 @@ export interface WebviewPageOptions {
   nonce: string;
   scriptUri: string;
   styleUri: string;
+  /** VS Code's display language (`vscode.env.language`): numbers and days are written for it. */
+  locale?: string;
 }
 
 export function escapeAttr(s: string): string {
@@ -31,7 +33,7 @@ export function webviewCsp(cspSource: string, nonce: string): string {
 
 export function webviewHtml(o: WebviewPageOptions): string {
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeAttr(o.locale || 'en')}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeAttr(webviewCsp(o.cspSource, o.nonce))}">

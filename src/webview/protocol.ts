@@ -32,6 +32,8 @@ export const ViewFilterSchema = v.object({
   repo: dimension,
   developer: dimension,
   source: dimension,
+  /** A model (a click on a model row); null: all. Older saved states without it mean all. */
+  model: v.optional(dimension, null),
   /** Every author's commits and PRs (the team view); absent or false: the developer's own (personal report). */
   allDevelopers: v.optional(v.boolean()),
 });
@@ -49,14 +51,17 @@ export const ViewStateSchema = v.object({
     sortKey: v.fallback(v.nullable(v.picklist(CORRELATION_SORT_KEYS)), null),
     sortDir: v.picklist(['asc', 'desc']),
   }),
+  /** Charts and the period table by day, ISO week or month (older saved states: by day). */
+  group: v.optional(v.fallback(v.picklist(['day', 'week', 'month']), 'day'), 'day'),
 });
 /** What the page keeps with `vscode.setState` (and the panel serializer hands back after a reload). */
 export type ViewState = v.InferOutput<typeof ViewStateSchema>;
 
 export const DEFAULT_VIEW_STATE: ViewState = {
   v: 1,
-  filter: { period: '30', since: null, until: null, repo: null, developer: null, source: null },
+  filter: { period: '30', since: null, until: null, repo: null, developer: null, source: null, model: null },
   table: { sortKey: null, sortDir: 'asc' },
+  group: 'day',
 };
 
 /** Commands the page may ask the extension to run (other features contribute them). */

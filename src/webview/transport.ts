@@ -88,6 +88,8 @@ export interface StandaloneData {
   models: Partial<Record<PeriodPreset, ReportModel>> & { all: ReportModel };
   /** Why the repository/developer/source filters and the custom period are off in this file. */
   note: string;
+  /** The grouping the page opens with (`--group`); days when absent. */
+  group?: 'day' | 'week' | 'month';
 }
 
 /** The standalone HTML export: answers from the embedded models, no network, no extension. */
@@ -112,7 +114,11 @@ export class StandaloneTransport implements Transport {
     const s = parseViewState(null);
     const all = this.data.models.all.filter;
     const team = this.data.models.all.attribution?.scope === 'all';
-    return { ...s, filter: { ...s.filter, period: 'all', repo: all.repo, developer: all.developer, source: all.source, ...(team ? { allDevelopers: true } : {}) } };
+    return {
+      ...s,
+      ...(this.data.group ? { group: this.data.group } : {}),
+      filter: { ...s.filter, period: 'all', repo: all.repo, developer: all.developer, source: all.source, model: all.model ?? null, ...(team ? { allDevelopers: true } : {}) },
+    };
   }
 
   saveState(): void {

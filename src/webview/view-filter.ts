@@ -13,7 +13,14 @@ function shift(day: string, delta: number): string {
 
 /** The report filter for a view filter on `today` (UTC day). A reversed custom range is swapped. */
 export function toReportFilter(view: ViewFilter, today: string): ReportFilter {
-  const dims = { repo: view.repo, developer: view.developer, source: view.source, ...(view.allDevelopers ? { scope: 'all' as const } : {}) };
+  // The model key only when set, so a filter without one reads as before.
+  const dims = {
+    repo: view.repo,
+    developer: view.developer,
+    source: view.source,
+    ...(view.model !== null && view.model !== undefined ? { model: view.model } : {}),
+    ...(view.allDevelopers ? { scope: 'all' as const } : {}),
+  };
   if (view.period === 'custom') {
     const since = view.since ?? undefined;
     const until = view.until ?? undefined;

@@ -4,6 +4,7 @@ import { evaluateBudgets, parseBudget, type Budget } from '../../core/budget';
 import { usageSince } from '../../core/overview/overview';
 import { BundledPriceTable } from '../../core/pricing';
 import { buildReport } from '../../core/report/build';
+import { groupSeries, parseGrouping } from '../../core/report/grouping';
 import type { ReportFilter, ReportModel } from '../../core/report/model';
 import type { Logger } from '../../core/ports';
 import type { Store } from '../../core/store/store';
@@ -22,8 +23,9 @@ export const reportCommand: Command = {
   summary: 'print the report (text, --json, or --html FILE)',
   help: [
     'Usage: prodlens report [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--repo OWNER/NAME] [--developer ID]',
-    '                       [--all-developers] [--source SOURCE] [--timezone ZONE] [--budget PERIOD=AMOUNT]…',
-    '                       [--json | --html FILE] [--db FILE | --workspace DIR [--user-data-dir DIR]]',
+    '                       [--all-developers] [--source SOURCE] [--model MODEL] [--group day|week|month]',
+    '                       [--timezone ZONE] [--budget PERIOD=AMOUNT]… [--json | --html FILE]',
+    '                       [--db FILE | --workspace DIR [--user-data-dir DIR]]',
     '',
     'Builds the same report model the VS Code webview shows. Days are your local days: --since/--until',
     'are inclusive local days (default: the first day with data through today).',
@@ -36,6 +38,10 @@ export const reportCommand: Command = {
     '  --timezone ZONE  IANA time zone of the days, periods, "today" and the correlations\' days',
     '                (default $PRODLENS_TIMEZONE, else this machine\'s zone); e.g. America/Los_Angeles.',
     '  --json        print the report model as JSON (schema: docs/report.md)',
+    '  --model MODEL only that model\'s requests, tokens and cost (as a click on a model row does)',
+    '  --group day|week|month',
+    '                totals per ISO week (from Monday) or calendar month of UTC days besides the days:',
+    '                the text report lists them, --json adds "grouped", --html opens grouped that way',
     '  --html FILE   write the report page as one self-contained HTML file (opens in any browser; no',
     '                network). It holds the exported range and the last 7/30/90 days of it; the',
     '                repository/developer/source filters are the ones given here (see docs/report.md).',
@@ -57,6 +63,8 @@ export const reportCommand: Command = {
       repo: { type: 'string' },
       developer: { type: 'string' },
       source: { type: 'string' },
+      model: { type: 'string' },
+      group: { type: 'string' },
       json: { type: 'boolean' },
       html: { type: 'string' },
       workspace: { type: 'string' },
@@ -75,6 +83,8 @@ export const reportCommand: Command = {
       return r.value;
     });
     if (values.html === '') throw usageError('--html needs a file name');
+    const group = values.group === undefined ? null : parseGrouping(values.group);
+    if (values.group !== undefined && !group) throw usageError(`--group must be day, week or month, not ${JSON.stringify(values.group)}`);
     const since = parseDay(values.since, '--since');
     const until = parseDay(values.until, '--until');
     if (since && until && since > until) throw usageError(`--since ${since} is after --until ${until}`);
@@ -91,18 +101,21 @@ export const reportCommand: Command = {
         developer: values.developer ?? null,
         source: values.source ?? null,
         scope: values['all-developers'] ? 'all' : 'mine',
+        ...(values.model !== undefined ? { model: values.model } : {}),
       };
       const developer = values.developer ?? (values['all-developers'] ? null : await cliAttributor(io, undefined).developer());
       const opts = { prices: new BundledPriceTable(), nowMs: Date.now(), developer };
       if (values.html !== undefined) {
         const file = path.resolve(io.cwd, values.html);
         const data = standaloneModels(store, filter, opts);
+        if (group) data.group = group;
         writeHtml(file, data);
         const m = data.models.all;
         io.stdout(`Wrote ${file}: ${m.filter.since} → ${m.filter.until}, ${Object.keys(data.models).length} period(s). Open it in a browser.\n`);
         return EXIT_OK;
       }
-      const model = buildReport(store, filter, opts);
+      const built = buildReport(store, filter, opts);
+      const model = group ? { ...built, grouped: groupSeries(built.days, built.series, group) } : built;
       const zone = budgets.length ? store.zone : undefined;
       const statuses = zone ? evaluateBudgets(budgets, zone.dayOf(opts.nowMs), (since) => usageSince(store, zone, since, opts.nowMs)) : undefined;
       if (values.json) io.stdout(`${JSON.stringify(statuses ? { ...model, budgets: statuses } : model, null, 2)}\n`);
@@ -133,6 +146,7 @@ export function standaloneModels(store: Store, filter: ReportFilter, opts: Param
     all.filter.repo !== null ? `repository ${all.filter.repo || '(none)'}` : 'all repositories',
     all.filter.developer !== null ? `developer ${all.filter.developer || '(none)'}` : filter.scope === 'all' ? 'all developers' : 'your own commits and pull requests',
     all.filter.source !== null ? `source ${all.filter.source}` : 'all sources',
+    ...(all.filter.model !== undefined && all.filter.model !== null ? [`model ${all.filter.model || '(none)'}`] : []),
   ].join(', ');
   return {
     models,

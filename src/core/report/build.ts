@@ -11,6 +11,11 @@ import { surveyAnswers } from '../store/survey-reader';
 import { DEFINITIONS, SERIES_INFO } from './definitions';
 import { attributionCounts, commitCounts, githubLogins, hasOwnCommitIdentity, hasPullRequests } from '../store/attribution-repo';
 import { REPORT_SCHEMA_VERSION, type Attribution, type ReportFilter, type ReportModel } from './model';
+import { applyModelSeries } from './model-filter';
+import { modelDays, modelNames, modelSessions, modelWhere } from '../store/model-series';
+import { sessionsInRange } from '../store/usage-reader';
+import { SESSIONS_LISTED, type SessionRow } from './model';
+import { distinctSessions } from '../store/model-series';
 import { breakdown, deadLetters, efficiency, headline, models, periodTotals, sessionCount, sourceHealth, type Where } from './sections';
 
 export interface ReportOptions {
@@ -39,33 +44,41 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
   const who = attributionScope(db, filter.scope ?? 'mine', dims.developer !== null);
   const f: SeriesFilter = { since, until, ...dims, zone, mineOnly: who.commits === 'mine', prAuthors: who.pullRequests === 'mine' ? who.logins : null };
 
-  const current = buildDailySeries(db, f);
-  const previous = buildDailySeries(db, { ...f, since: prevSince, until: prevUntil });
+  // A model filter (a click on a model row) narrows the AI numbers to that model's share.
+  const model = filter.model ?? null;
+  const forModel = (s: string, u: string) => ({ ...f, since: s, until: u, model: model! });
+  const series = (s: string, u: string) => {
+    const set = buildDailySeries(db, { ...f, since: s, until: u });
+    return model === null ? set : applyModelSeries(set, modelDays(db, forModel(s, u)), modelSessions(db, forModel(s, u)).perDay);
+  };
+  const sessionsOf = (s: string, u: string) => (model === null ? sessionCount(db, s, u, dims) : modelSessions(db, forModel(s, u)).total);
+  const current = series(since, until);
+  const previous = series(prevSince, prevUntil);
   // Sessions are "not measured" (null), not 0, for a period ProdLens saw no AI activity in at all.
   const measured = (s: typeof current) => s.series.requests.some((v) => v !== null);
-  const curTotals = periodTotals(current.series, measured(current) ? sessionCount(db, since, until, dims) : null, current.periodLatency.p50);
-  const prevTotals = periodTotals(previous.series, measured(previous) ? sessionCount(db, prevSince, prevUntil, dims) : null, previous.periodLatency.p50);
-  const w = whereOf(f);
+  const curTotals = periodTotals(current.series, measured(current) ? sessionsOf(since, until) : null, current.periodLatency.p50);
+  const prevTotals = periodTotals(previous.series, measured(previous) ? sessionsOf(prevSince, prevUntil) : null, previous.periodLatency.p50);
+  const w = model === null ? whereOf(f) : modelWhere(forModel(since, until));
   // Commits count on the local day of their UTC author time: the period is an instant range.
   const commitW = whereOf({ ...f, source: null }, 'author_email', [new Date(zone.startOf(since)).toISOString(), new Date(zone.startOf(shiftDay(until, 1))).toISOString()]);
   // Without filters the per-model and per-repo/developer tables come from the coarse rollups.
-  const unfiltered = dims.repo === null && dims.developer === null && !dims.source;
+  const unfiltered = dims.repo === null && dims.developer === null && !dims.source && model === null;
   const coarse = (dim: 'repo' | 'developer') => ({ table: 'daily_totals', by: 'value', where: { sql: 'dim = ? AND event_date >= ? AND event_date <= ?', params: [dim, since, until] } });
   const totalEvents = (db.exec('SELECT COALESCE(SUM(records_received), 0) FROM source_status')[0]?.values[0]?.[0] as number) ?? 0;
   const sources = sourceHealth(db, today);
   // Editor presence marks working days (the working calendar); null before the tracker first ran.
   const activeMinutes = presenceByDay(db, zone, since, until, dims.developer);
-  const stats = correlationsSection(db, { since, until, ...dims, scope: who.key, timeZone: zone.timeZone }, current.days, { ...current.series, [PRESENCE_SERIES]: activeMinutes }, opts.analysis ?? {}, new Date(opts.nowMs).toISOString());
+  const stats = correlationsSection(db, { since, until, ...dims, scope: model === null ? who.key : `${who.key}:model:${model}`, timeZone: zone.timeZone }, current.days, { ...current.series, [PRESENCE_SERIES]: activeMinutes }, opts.analysis ?? {}, new Date(opts.nowMs).toISOString());
   if (stats.cacheWrite) store.markDirty();
 
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     generatedAt: new Date(opts.nowMs).toISOString(),
-    filter: { since, until, ...dims },
+    filter: { since, until, ...dims, ...(model === null ? {} : { model }) },
     previousPeriod: { since: prevSince, until: prevUntil },
     timeZone: zone.timeZone,
     priceTable: opts.prices.version,
-    options: filterOptions(db),
+    options: { ...filterOptions(db), models: modelNames(db) },
     empty: totalEvents === 0 && !current.coverage.commits && !current.coverage.pullRequests,
     headline: headline(curTotals, prevTotals),
     days: current.days,
@@ -77,8 +90,8 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
     effects: stats.effects,
     efficiency: efficiency(curTotals, prevTotals),
     models: models(db, unfiltered ? { sql: 'event_date >= ? AND event_date <= ?', params: [since, until] } : w, unfiltered ? 'daily_model_totals' : 'daily_model'),
-    byRepo: breakdown(db, unfiltered ? coarse('repo') : { table: 'daily_activity', by: 'repo_slug', where: w }, who.commits === 'mine' ? { sql: `${commitW.sql} AND is_mine = 1`, params: commitW.params } : commitW, 'repo_slug'),
-    byDeveloper: breakdown(db, unfiltered ? coarse('developer') : { table: 'daily_activity', by: 'developer_id', where: w }, commitW, 'author_email'),
+    byRepo: breakdown(db, unfiltered ? coarse('repo') : { table: model === null ? 'daily_activity' : 'daily_model', by: 'repo_slug', where: w }, who.commits === 'mine' ? { sql: `${commitW.sql} AND is_mine = 1`, params: commitW.params } : commitW, 'repo_slug'),
+    byDeveloper: breakdown(db, unfiltered ? coarse('developer') : { table: model === null ? 'daily_activity' : 'daily_model', by: 'developer_id', where: w }, commitW, 'author_email'),
     health: {
       sources,
       deadLetters: deadLetters(db),
@@ -87,6 +100,7 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
       totalEvents,
     },
     definitions: DEFINITIONS,
+    ...sessionsSection(store, since, until, { ...dims, model }, model === null ? distinctSessions(db, since, until, dims) : modelSessions(db, forModel(since, until)).total),
     perceived: perceivedSection(surveyAnswers(db, since, until)),
     experiment: experimentSection(db, since, until, opts.nowMs),
     attribution: attributionSection(db, since, until, filter.scope ?? 'mine', opts.developer ?? null, who),
@@ -140,6 +154,29 @@ function attributionSection(db: Database, since: string, until: string, scope: '
     eventsWithoutRepo: ev.withoutRepo,
     notes,
   };
+}
+
+function sessionsSection(store: Store, since: string, until: string, f: Parameters<typeof sessionsInRange>[3], total: number): Pick<ReportModel, 'sessions' | 'sessionsTotal'> {
+  const sessions = sessionsInRange(store, since, until, f, SESSIONS_LISTED);
+  const rows: SessionRow[] = sessions.map((s) => ({
+    sessionId: s.sessionId,
+    agent: s.agent,
+    model: s.model,
+    modelCount: s.modelCount,
+    developer: s.developerId,
+    repo: s.repoSlug,
+    start: new Date(s.startMs).toISOString(),
+    end: new Date(s.endMs).toISOString(),
+    durationMs: s.endMs - s.startMs,
+    day: store.zone.dayOf(s.startMs),
+    requests: s.requests,
+    errors: s.errors,
+    totalTokens: s.totalTokens,
+    cacheTokens: s.cacheTokens,
+    costUsd: s.costUsd,
+    unpricedRequests: s.unpricedRequests,
+  }));
+  return { sessions: rows, sessionsTotal: total };
 }
 
 /** The first local day with AI activity, a commit or a pull request; null for an empty store. */

@@ -4,10 +4,14 @@
  * bump REPORT_SCHEMA_VERSION on incompatible changes. No NaN or Infinity anywhere: unknown is null.
  */
 import type { SeriesKey } from '../analyze/series';
+import type { GroupedSeries } from './grouping';
 import type { ExperimentSummary } from '../experiments/analysis';
 import type { PerceivedSection } from './perceived';
 
 export const REPORT_SCHEMA_VERSION = 3;
+
+/** The sessions table lists at most this many sessions (the newest). */
+export const SESSIONS_LISTED = 100;
 
 export interface ReportFilter {
   /** Inclusive UTC day `YYYY-MM-DD`; default: the first day with data. */
@@ -20,6 +24,8 @@ export interface ReportFilter {
   developer?: string | null;
   /** A `source` value (claude-code-otel, editor, …). */
   source?: string | null;
+  /** A model name; `''` selects requests that name no model. AI numbers are that model's share. */
+  model?: string | null;
   /**
    * Whose outcomes: `mine` (default, the personal report) relates AI use to the developer's own commits
    * (`is_mine`, .mailmap honoured) and pull requests (the GitHub login ProdLens synced as); `all` to every
@@ -187,10 +193,34 @@ export interface Efficiency {
   sessionGrowthPct: number | null;
 }
 
+/** One agent session of the period (the report's sessions table). */
+export interface SessionRow {
+  sessionId: string;
+  /** claude-code, codex, gemini-cli, …; null when no record names one. */
+  agent: string | null;
+  /** The model with the most requests, and how many models the session used. */
+  model: string | null;
+  modelCount: number;
+  developer: string | null;
+  repo: string | null;
+  /** First and last event inside the period (ISO instants). */
+  start: string;
+  end: string;
+  durationMs: number;
+  /** The UTC day of `start` (a click filters the report to it). */
+  day: string;
+  requests: number;
+  errors: number;
+  totalTokens: number;
+  cacheTokens: number;
+  costUsd: number;
+  unpricedRequests: number;
+}
+
 export interface ReportModel {
   schemaVersion: number;
   generatedAt: string;
-  filter: { since: string; until: string; repo: string | null; developer: string | null; source: string | null };
+  filter: { since: string; until: string; repo: string | null; developer: string | null; source: string | null; model?: string | null };
   previousPeriod: { since: string; until: string };
   /** IANA time zone of the report's days (local days); absent in models from before local days. */
   timeZone?: string;
@@ -202,7 +232,7 @@ export interface ReportModel {
   /** The price table behind estimated costs, shown wherever a cost is shown. */
   priceTable: string;
   /** Values for the filter controls. */
-  options: { repos: Array<string | null>; developers: Array<string | null>; sources: string[] };
+  options: { repos: Array<string | null>; developers: Array<string | null>; sources: string[]; models?: Array<string | null> };
   empty: boolean;
   headline: Headline[];
   days: string[];
@@ -240,6 +270,12 @@ export interface ReportModel {
   };
   /** Plain-language definitions shown with the numbers. */
   definitions: Record<string, string>;
+  /** The period's agent sessions, newest start first: the newest `SESSIONS_LISTED` of `sessionsTotal`. */
+  sessions?: SessionRow[];
+  /** Sessions active in the period, each once (under a model filter: those with a request to it). */
+  sessionsTotal?: number;
+  /** The series by week or month, when asked for (`prodlens report --group week|month`). */
+  grouped?: GroupedSeries;
   /** Whose outcomes the series count and how well AI rows are attributed (absent in models built before it). */
   attribution?: Attribution;
   /** Experience sampling: survey ratings next to the rated sessions' measures (absent without answers). */

@@ -5,7 +5,7 @@
  * the scan to the days the range touches. Reads only: nothing here writes or refreshes a table.
  */
 import type { SqlValue } from 'sql.js';
-import { utcDay } from '../day';
+import { daysBetween, shiftDay, utcDay } from '../day';
 import { eachRow } from './day-aggregate';
 import type { Store } from './store';
 
@@ -106,8 +106,60 @@ export function recentSessions(store: Store, o: RecentSessionsOptions): SessionS
     .map(finish);
 }
 
+/** Which events of a period's sessions count: the report's filter dimensions (null: all; '' : none). */
+export interface SessionFilter {
+  repo?: string | null;
+  developer?: string | null;
+  source?: string | null;
+  model?: string | null;
+}
+
+/**
+ * The newest `limit` agent sessions (by start) with events between two UTC days (inclusive) that match the
+ * filter (the report's sessions table). A session reaching before `since` is cut there; with a filter, only
+ * the matching events count (a repository filter keeps that repository's events).
+ *
+ * Reads the last week of the range first and widens it (×3) until `limit` sessions started inside what was
+ * read, so a year-long report does not aggregate a year of events for a table of the newest sessions. The
+ * sessions found are then read over the whole range by their ids (the session index), so one that began
+ * before the window read is complete and ranks by its true start.
+ */
+export function sessionsInRange(store: Store, since: string, until: string, filter: SessionFilter, limit: number): SessionSummary[] {
+  const parts: string[] = [];
+  const params: SqlValue[] = [];
+  const dim = (col: string, v: string | null | undefined) => {
+    if (v === undefined || v === null) return;
+    parts.push(`${col} IS ?`);
+    params.push(v === '' ? null : v);
+  };
+  dim('repo_slug', filter.repo);
+  dim('developer_id', filter.developer);
+  if (filter.source) {
+    parts.push('source = ?');
+    params.push(filter.source);
+  }
+  dim('model', filter.model);
+  const extra = { sql: parts.map((p) => ` AND ${p}`).join(''), params };
+  const newest = (f: Fold[]) => f.sort((a, b) => b.s.startMs - a.s.startMs || a.s.sessionId.localeCompare(b.s.sessionId));
+  for (let days = 7; ; days *= 3) {
+    const from = daysBetween(since, until) < days ? since : shiftDay(until, -(days - 1));
+    const found = sessionsBetween(store, from, until, extra);
+    if (from === since) return newest(found).slice(0, limit).map(finish);
+    const fromMs = Date.parse(`${from}T00:00:00Z`);
+    if (found.length < limit) continue;
+    // Complete each found session over the whole range (by id, on the session index).
+    const ids = found.map((f) => f.s.sessionId);
+    const full: Fold[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      full.push(...sessionsBetween(store, since, until, { sql: `${extra.sql} AND session_id IN (${chunk.map(() => '?').join(', ')})`, params: [...extra.params, ...chunk] }, 'idx_sessions_session_ts'));
+    }
+    if (full.filter((f) => f.s.startMs >= fromMs).length >= limit) return newest(full).slice(0, limit).map(finish);
+  }
+}
+
 /** Agent sessions with events between two UTC days (a session reaching earlier is cut at `since`). */
-function sessionsBetween(store: Store, since: string, until: string): Fold[] {
+function sessionsBetween(store: Store, since: string, until: string, extra: { sql: string; params: SqlValue[] } = { sql: '', params: [] }, index?: string): Fold[] {
   const byId = new Map<string, Fold>();
   eachRow(
     store.db,
@@ -115,11 +167,11 @@ function sessionsBetween(store: Store, since: string, until: string): Fold[] {
             SUM(kind = 'error' OR status_code >= 400), COALESCE(SUM(total_tokens), 0),
             COALESCE(SUM(COALESCE(cache_read_tokens, 0) + COALESCE(cache_write_tokens, 0)), 0), COALESCE(SUM(cost_usd), 0),
             SUM(kind = 'request' AND cost_source = 'unknown'), COUNT(*)
-       FROM sessions
-      WHERE event_date >= ? AND event_date <= ? AND session_id IS NOT NULL AND duplicate_of IS NULL AND kind <> 'survey'
+       FROM sessions${index ? ` INDEXED BY ${index}` : ''}
+      WHERE event_date >= ? AND event_date <= ? AND session_id IS NOT NULL AND duplicate_of IS NULL AND kind <> 'survey'${extra.sql}
       GROUP BY 1, 2, 3, 4, 5, 6`,
     (row) => fold(byId, row),
-    [since, until] as SqlValue[],
+    [since, until, ...extra.params] as SqlValue[],
   );
   return [...byId.values()].filter((f) => f.s.requests > 0);
 }

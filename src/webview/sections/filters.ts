@@ -10,7 +10,7 @@ const PERIOD_LABEL: Record<string, string> = { '7': '7 days', '30': '30 days', '
 const encode = (v: string | null) => JSON.stringify(v);
 const decode = (s: string) => JSON.parse(s) as string | null;
 
-/** The filter bar: period buttons and a custom range, repository, developer and source. */
+/** The filter bar: period buttons and a custom range, repository, developer, source and model. */
 export function filterBar(model: ReportModel, filter: ViewFilter, caps: Capabilities, onChange: (f: ViewFilter) => void): HTMLElement {
   const periodButtons = caps.presets.map((p) =>
     h(
@@ -27,7 +27,7 @@ export function filterBar(model: ReportModel, filter: ViewFilter, caps: Capabili
     ),
   );
   const custom = caps.customPeriod ? customRange(model, filter, onChange) : null;
-  const select = (id: 'repo' | 'developer' | 'source', label: string, all: string, options: Array<string | null>) => {
+  const select = (id: 'repo' | 'developer' | 'source' | 'model', label: string, all: string, options: Array<string | null>) => {
     const value = filter[id];
     const values = [...options];
     if (value !== null && !values.some((o) => (o ?? '') === value)) values.push(value === '' ? null : value);
@@ -69,6 +69,7 @@ export function filterBar(model: ReportModel, filter: ViewFilter, caps: Capabili
       h('span', null, 'Team outcomes (all developers’ commits and PRs)'),
     ),
     select('source', 'Source', 'All sources', model.options.sources),
+    model.options.models ? select('model', 'Model', 'All models', model.options.models) : null,
     caps.note ? h('p', { class: 'muted note', id: 'filter-note' }, caps.note) : null,
   );
 }

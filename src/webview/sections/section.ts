@@ -10,6 +10,11 @@ export interface Column<R> {
   label: string;
   numeric?: boolean;
   cell: (row: R) => string;
+  /**
+   * Makes the cell a button that filters the report (a model, repository, developer or day): its label
+   * says what a click does. Absent, or returning null, for plain text.
+   */
+  action?: (row: R) => { label: string; run: () => void; focusKey: string } | null;
 }
 
 /** A plain data table (not sortable); numbers right-aligned. */
@@ -26,9 +31,16 @@ export function dataTable<R>(caption: string, columns: Column<R>[], rows: R[], r
         h(
           'tr',
           { 'data-row': rowKey(r) },
-          columns.map((c, i) => h(i === 0 ? 'th' : 'td', { class: c.numeric ? 'num' : null, 'data-col': c.key, scope: i === 0 ? 'row' : null }, c.cell(r))),
+          columns.map((c, i) => h(i === 0 ? 'th' : 'td', { class: c.numeric ? 'num' : null, 'data-col': c.key, scope: i === 0 ? 'row' : null }, cellContent(c, r))),
         ),
       ),
     ),
   );
+}
+
+function cellContent<R>(c: Column<R>, r: R): Child {
+  const text = c.cell(r);
+  const a = c.action?.(r);
+  if (!a) return text;
+  return h('button', { type: 'button', class: 'link', title: a.label, 'aria-label': `${text}: ${a.label}`, 'data-focus-key': a.focusKey, on: { click: a.run } }, text);
 }

@@ -32,9 +32,16 @@ function findRoot(start: string): string {
   }
 }
 
-/** package.json of the extension under test, read from disk (not from VS Code, which is what we check). */
+/**
+ * package.json of the extension under test, read from disk (not from VS Code, which is what we check), with
+ * its `%key%` strings replaced by their English text from package.nls.json, as VS Code shows them.
+ */
 export function readManifest(): Manifest {
-  return JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as Manifest;
+  const nls = JSON.parse(readFileSync(path.join(repoRoot, 'package.nls.json'), 'utf8')) as Record<string, string>;
+  return JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'), (_key, value: unknown) => {
+    const m = typeof value === 'string' ? /^%([^%\s]+)%$/.exec(value) : null;
+    return m && typeof nls[m[1]!] === 'string' ? nls[m[1]!] : value;
+  }) as Manifest;
 }
 
 /** `publisher.name`, the id VS Code knows the extension by. */

@@ -9,14 +9,14 @@ export const REQUEST_MARKER = '@@prodlens-driver ';
 export const DRIVER_DIR_ENV = 'PRODLENS_E2E_DRIVER_DIR';
 
 /** Actions the driver performs on the page for a test. */
-export type DriverAction = 'screenshot' | 'webviewText' | 'workbenchElements' | 'click' | 'press';
+export type DriverAction = 'screenshot' | 'webviewText' | 'webviewClick' | 'workbenchElements' | 'click' | 'press';
 
 /** A request line's JSON. */
 export interface DriverRequest {
   id: string;
   action: DriverAction;
   /**
-   * screenshot: file name under test-artifacts/integration/; webviewText: CSS selector inside the webview;
+   * screenshot: file name under test-artifacts/integration/; webviewText, webviewClick: CSS selector inside the webview;
    * workbenchElements, click: CSS selector in the workbench page.
    */
   name?: string;
@@ -34,6 +34,7 @@ export type DriverAnswer<T> = { ok: true; result: T } | { ok: false; error: stri
 export interface DriverResults {
   screenshot: { path: string; bytes: number };
   webviewText: { text: string };
+  webviewClick: { clicked: true };
   workbenchElements: { elements: Array<{ text: string; ariaLabel: string | null }> };
   click: { clicked: true };
   press: { pressed: number };

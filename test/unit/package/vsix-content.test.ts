@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ICON_PNG, ICON_SIZE, SOURCE_KEYWORD, pngInfo, svgHash } from '../../../scripts/make-icon.mjs';
-import { headings, linkProblems, manifestProblems, markdownLinks, slug } from '../../../scripts/vsix-content.mjs';
+import { headings, linkProblems, manifestProblems, markdownLinks, nlsProblems, slug } from '../../../scripts/vsix-content.mjs';
 
 const root = path.resolve(__dirname, '../../..');
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 const manifest = JSON.parse(read('package.json')) as Record<string, any>;
+const nls = JSON.parse(read('package.nls.json')) as Record<string, string>;
 /** What `npm run package` ships besides the bundles (the icon is what manifestProblems looks for). */
 const entries = ['extension/package.json', 'extension/readme.md', `extension/${manifest.icon}`];
 
@@ -58,7 +59,31 @@ describe('what the VSIX shows', () => {
 
   describe('the manifest', () => {
     it('is ready for the Marketplace and Open VSX', () => {
-      assert.deepEqual(manifestProblems(manifest, entries), []);
+      assert.deepEqual(manifestProblems(manifest, entries, nls), []);
+    });
+
+    it('takes every command title, setting description, view name and walkthrough text from package.nls.json', () => {
+      // Every %key% resolves and every key is used (the check `npm run package` runs on the VSIX too).
+      assert.deepEqual(nlsProblems(manifest, nls), []);
+      const c = manifest.contributes;
+      const literal: string[] = [];
+      const key = (v: unknown, where: string) => {
+        if (typeof v === 'string' && !/^%[^%\s]+%$/.test(v)) literal.push(`${where}: ${JSON.stringify(v.slice(0, 40))}`);
+      };
+      for (const cmd of c.commands) key(cmd.title, cmd.command);
+      for (const [k, v] of Object.entries<any>(c.configuration.properties)) {
+        key(v.markdownDescription ?? v.description, k);
+        (v.enumDescriptions ?? []).forEach((d: string, i: number) => key(d, `${k} enum ${i}`));
+      }
+      for (const views of Object.values<any[]>(c.views)) for (const v of views) key(v.name, v.id);
+      for (const w of c.viewsWelcome) key(w.contents, w.view);
+      for (const w of c.walkthroughs) for (const s of [w, ...w.steps]) (key(s.title, s.id), key(s.description, s.id));
+      assert.deepEqual(literal, [], 'user-facing manifest strings that are not localizable');
+      // A broken reference is caught, and so is an orphaned key.
+      const broken = structuredClone(manifest);
+      broken.contributes.commands[0].title = '%command.noSuchKey.title%';
+      assert.match(nlsProblems(broken, nls).join('\n'), /%command\.noSuchKey\.title% is not in package\.nls\.json/);
+      assert.match(nlsProblems(broken, nls).join('\n'), /package\.nls\.json: command\.\S+\.title is used nowhere/);
     });
 
     it('names no placeholder and no repository it does not have', () => {

@@ -6,6 +6,7 @@ const shipped = [
   '[Content_Types].xml',
   'extension.vsixmanifest',
   'extension/package.json',
+  'extension/package.nls.json',
   'extension/readme.md',
   'extension/changelog.md',
   'extension/LICENSE.txt',

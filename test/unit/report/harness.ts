@@ -22,14 +22,14 @@ import type { FromWebview, ReportCommandId, ToWebview } from '../../../src/webvi
 import { prices } from '../helpers/events';
 import { DIST } from './browser';
 
-/** Serves the page shell and the bundle (dist/ unless told otherwise) on 127.0.0.1. */
-export async function startPageServer(bundleDir = DIST): Promise<{ url: string; close: () => Promise<void> }> {
+/** Serves the page shell (for VS Code's display language `locale`, default English) and the bundle (dist/ unless told otherwise) on 127.0.0.1. */
+export async function startPageServer(bundleDir = DIST, locale?: string): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer((req, res) => {
     const origin = `http://${req.headers.host}`;
     const url = new URL(req.url ?? '/', origin);
     if (url.pathname === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(webviewHtml({ cspSource: origin, nonce: makeNonce(), scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/dist/webview.css` }));
+      res.end(webviewHtml({ cspSource: origin, nonce: makeNonce(), scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/dist/webview.css`, locale }));
       return;
     }
     if (url.pathname === '/favicon.ico') {

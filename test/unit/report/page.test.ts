@@ -243,7 +243,7 @@ describe('report page in the webview host (headless Chromium)', function () {
     await page.reload();
     await rendered(page);
     const ready = host.received.filter((m) => m.type === 'ready').at(-1)!;
-    assert.deepEqual(ready.type === 'ready' && ready.filter, { period: '90', since: null, until: null, repo: 'acme/web', developer: 'ben@example.com', source: 'editor' });
+    assert.deepEqual(ready.type === 'ready' && ready.filter, { period: '90', since: null, until: null, repo: 'acme/web', developer: 'ben@example.com', source: 'editor', model: null });
     assert.equal(await page.locator('[data-period="90"]').getAttribute('aria-pressed'), 'true');
     assert.equal(await page.locator('#filter-repo').inputValue(), JSON.stringify('acme/web'));
     await assertHeadline(all);

@@ -12,7 +12,7 @@ import { fixtureNow, fixtureStore } from './fixture';
 
 const LAST = '2026-06-30';
 const NOW = fixtureNow(LAST);
-const base: ViewFilter = { period: '30', since: null, until: null, repo: null, developer: null, source: null };
+const base: ViewFilter = { period: '30', since: null, until: null, repo: null, developer: null, source: null, model: null };
 
 describe('report protocol', () => {
   it('accepts the page messages it defines and names what is wrong with others', () => {
