@@ -23,6 +23,7 @@ const BENCHES = {
   'report-model': [[...tsx, 'bench/report-model.ts'], [...tsx, 'bench/report-model.ts', '--events', '100000', '--runs', '3'], 'goal < 300 ms warm (issue 7)'],
   'report-render': [[...tsx, 'bench/report-render.ts'], [...tsx, 'bench/report-render.ts', '3'], 'goal < 1 s to painted charts (issue 8)'],
   export: [[...tsx, 'bench/export.ts'], [...tsx, 'bench/export.ts', '--events', '100000', '--runs', '1'], 'DuckDB COPY … PARTITION_BY (issue 9)'],
+  reliability: [[...tsx, 'bench/reliability.ts'], [...tsx, 'bench/reliability.ts', '--events', '100000', '--seconds', '20', '--batch-mib', '19.5'], 'issue 14: /health p99 during a 20 MiB batch < 100 ms; trickle ≤ 2× DB/hour, loop p99 < 50 ms'],
   histories: [[...tsx, 'bench/histories.ts'], [...tsx, 'bench/histories.ts', '--tasks', '100', '--runs', '1'], 'ccusage gemini daily (issue 19)'],
 };
 

@@ -3,6 +3,7 @@ import { collectCommand } from './commands/collect';
 import { importCommand } from './commands/import';
 import { infoCommand } from './commands/info';
 import { exportCommand } from './commands/export';
+import { compactCommand, pruneCommand } from './commands/prune';
 import { reportCommand } from './commands/report';
 import { scanTranscriptsCommand } from './commands/scan-transcripts';
 import { syncGitCommand } from './commands/sync-git';
@@ -29,6 +30,8 @@ export const COMMANDS: Record<string, Command> = {
   'sync-github': syncGitHubCommand,
   'sync-litellm': syncLiteLlmCommand,
   export: exportCommand,
+  prune: pruneCommand,
+  compact: compactCommand,
 };
 
 export function usage(): string {

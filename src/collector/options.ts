@@ -26,6 +26,14 @@ export interface CollectorLimits {
   keepAliveTimeoutMs: number;
   /** Seconds sent in Retry-After when saturated or when the database is unavailable. */
   retryAfterSeconds: number;
+  /** Records (events, metric points and rejects) one request may carry; more is refused with 413. */
+  maxRecordsPerRequest: number;
+  /** Dead letters one request may leave: rejects are pooled per reason (with a count), then into one. */
+  maxDeadLettersPerRequest: number;
+  /** Records stored per slice of a large request; the event loop is released between slices. */
+  ingestSliceRecords: number;
+  /** OTLP/JSON logs bodies at least this large are parsed in a worker thread and normalized in slices. */
+  offThreadParseBytes: number;
 }
 
 export const DEFAULT_LIMITS: CollectorLimits = {
@@ -35,6 +43,10 @@ export const DEFAULT_LIMITS: CollectorLimits = {
   maxConcurrent: 8,
   keepAliveTimeoutMs: 5_000,
   retryAfterSeconds: 1,
+  maxRecordsPerRequest: 200_000,
+  maxDeadLettersPerRequest: 20,
+  ingestSliceRecords: 200,
+  offThreadParseBytes: 1024 * 1024,
 };
 
 /** What the normalizers need from the collector for one document. */

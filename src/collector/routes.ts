@@ -1,5 +1,5 @@
 import { emptyBatch, mergeBatch, type Batch } from '../core/model';
-import { excerpt } from '../core/normalize/result';
+import { describeInput, excerpt } from '../core/normalize/result';
 import type { CollectorNormalizeContext, CollectorNormalizers } from './options';
 import { decodeOtlpProtobuf, type Signal } from './otlp-proto';
 
@@ -60,7 +60,15 @@ export function bodyFormat(route: Route, contentType: string | undefined): BodyF
 }
 
 /** A body that could not be parsed at all: the request is answered 400 and the body dead-lettered. */
-export class MalformedBody extends Error {}
+export class MalformedBody extends Error {
+  constructor(
+    message: string,
+    /** Where in the body it failed (`$`, `$ at byte 123`). */
+    readonly path = '$',
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Parses and normalizes one request body. Throws MalformedBody when nothing in it can be read; lines of
@@ -83,7 +91,7 @@ export function parseAndNormalize(
   const text = body.toString('utf8');
   if (route.signal) {
     const doc = parseJson(text);
-    if (!doc.ok) throw new MalformedBody(`invalid JSON: ${doc.reason}`);
+    if (!doc.ok) throw new MalformedBody(`invalid JSON: ${doc.reason}`, jsonErrorPath(doc.reason));
     if (!isObject(doc.value)) throw new MalformedBody(`an OTLP request must be a JSON object`);
     const signal = route.signal === 'auto' ? signalOf(doc.value) : route.signal;
     if (!signal) throw new MalformedBody('not an OTLP request: expected resourceLogs, resourceMetrics or resourceSpans');
@@ -107,10 +115,11 @@ export function parseAndNormalize(
       mergeBatch(batch, normalize(doc.value, ctx));
     } else {
       const reason = doc.ok ? 'expected a JSON object' : doc.reason;
-      batch.rejects.push({ received_at: ctx.receivedAt, source: route.source, reason: `line ${i + 1}: ${reason}`, excerpt: excerpt(line, 200) });
+      const d = describeInput(line);
+      batch.rejects.push({ received_at: ctx.receivedAt, source: route.source, reason: `line ${i + 1}: ${reason}`, excerpt: excerpt(line), bytes: d.bytes, hash: d.hash, path: `line ${i + 1}${doc.ok ? '' : jsonErrorPath(doc.reason).slice(1)}` });
     }
   }
-  if (!read) throw new MalformedBody(whole && !whole.ok ? `invalid JSON: ${whole.reason}` : 'no JSON document in the body');
+  if (!read) throw new MalformedBody(whole && !whole.ok ? `invalid JSON: ${whole.reason}` : 'no JSON document in the body', whole && !whole.ok ? jsonErrorPath(whole.reason) : '$');
   return { batch, signal: null };
 }
 
@@ -132,4 +141,10 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; re
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `$ at byte N` from a JSON.parse message that names a position, else `$`. */
+function jsonErrorPath(message: string): string {
+  const m = /position (\d+)/.exec(message);
+  return m ? `$ at byte ${m[1]}` : '$';
 }

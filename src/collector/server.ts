@@ -1,7 +1,8 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Batch } from '../core/model';
-import { excerpt } from '../core/normalize/result';
+import { emptyBatch, mergeBatch, type Batch, type DeadLetter } from '../core/model';
+import { parseLogsOffThread } from './offthread-json';
+import { describeInput, excerpt } from '../core/normalize/result';
 import { scoped, silentLogger, systemClock, type Clock, type Logger } from '../core/ports';
 import type { Store } from '../core/store/store';
 import { ActivityTracker } from './activity';
@@ -14,9 +15,6 @@ import { bodyFormat, MalformedBody, parseAndNormalize, ROUTES, type BodyFormat, 
 
 /** gRPC status codes used in error bodies (OTLP/HTTP answers errors with a google.rpc.Status). */
 const GRPC = { INVALID_ARGUMENT: 3, NOT_FOUND: 5, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, UNIMPLEMENTED: 12, INTERNAL: 13, UNAVAILABLE: 14, UNAUTHENTICATED: 16 } as const;
-
-/** Strings this long in an unparseable body may be prompt text: elided from dead-letter excerpts. */
-const LONG_STRING = /"(?:[^"\\]|\\.){64,}"/g;
 
 /** What GET /health answers (no secrets: never the token or the database path). */
 export interface HealthReport {
@@ -199,18 +197,25 @@ export class CollectorServer {
     let batch: Batch;
     let signal: Signal | null;
     try {
-      ({ batch, signal } = parseAndNormalize(route, format, body, this.opts.normalizers, { prices: this.opts.prices(), receivedAt }));
+      const sliced = await this.parseLargeLogs(route, format, body, receivedAt);
+      ({ batch, signal } = sliced ?? parseAndNormalize(route, format, body, this.opts.normalizers, { prices: this.opts.prices(), receivedAt }));
     } catch (err) {
       if (!(err instanceof MalformedBody)) throw err;
-      await this.deadLetter(route, err.message, protobuf ? body.subarray(0, 200) : body.subarray(0, 2000).toString('utf8').replace(LONG_STRING, '"[long string elided]"'));
+      await this.deadLetter(route, err.message, body, err.path);
       return this.fail(res, protobuf, 400, GRPC.INVALID_ARGUMENT, err.message);
     }
+    const records = batch.events.length + batch.metrics.length + batch.rejects.length;
+    if (records > this.limits.maxRecordsPerRequest) {
+      await this.deadLetter(route, `request of ${records} records is over the ${this.limits.maxRecordsPerRequest}-record limit`, body);
+      return this.fail(res, protobuf, 413, GRPC.RESOURCE_EXHAUSTED, `${records} records in one request is over the limit of ${this.limits.maxRecordsPerRequest}; send smaller batches`);
+    }
+    poolRejects(batch, this.limits.maxDeadLettersPerRequest);
     fillWorkspaceDefaults(batch, this.opts.defaults?.());
 
     let store: Store;
     try {
       store = await this.openStore();
-      await store.ingest(batch);
+      await store.ingestSliced(batch, this.limits.ingestSliceRecords);
     } catch (err) {
       this.logger.error(`cannot store a batch from ${route.path}: ${(err as Error).message}`);
       return this.fail(res, protobuf, 503, GRPC.UNAVAILABLE, 'the ProdLens database is unavailable; retry later', { 'Retry-After': String(Math.max(5, this.limits.retryAfterSeconds)) });
@@ -220,9 +225,28 @@ export class CollectorServer {
     this.reply(res, signal, protobuf, batch);
   }
 
+  /**
+   * A large OTLP/JSON logs body (the big batches agents send) is parsed in a worker thread and normalized
+   * in slices, releasing the event loop between them. Null when the body is small or not logs (the caller
+   * parses it in place).
+   */
+  private async parseLargeLogs(route: Route, format: BodyFormat, body: Buffer, receivedAt: string): Promise<{ batch: Batch; signal: Signal } | null> {
+    if (format !== 'json' || (route.signal !== 'logs' && route.signal !== 'auto') || body.length < this.limits.offThreadParseBytes) return null;
+    const r = await parseLogsOffThread(body, this.limits.ingestSliceRecords);
+    if (r.kind === 'notLogs') return null;
+    if (r.kind === 'invalid') throw new MalformedBody(`invalid JSON: ${r.reason}`);
+    const batch = emptyBatch();
+    const ctx = { prices: this.opts.prices(), receivedAt };
+    for await (const chunk of r.chunks) {
+      mergeBatch(batch, this.opts.normalizers.logs(JSON.parse(chunk), ctx));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return { batch, signal: 'logs' };
+  }
+
   /** 200 with `{}`, or OTLP `partialSuccess` naming how many records were dead-lettered and why. */
   private reply(res: ServerResponse, signal: Signal | null, protobuf: boolean, batch: Batch): void {
-    const rejected = batch.rejects.length;
+    const rejected = batch.rejects.reduce((n, r) => n + (r.count ?? 1), 0);
     const message = rejected ? summarizeRejects(batch) : '';
     if (signal && protobuf) return this.send(res, 200, 'application/x-protobuf', encodeOtlpResponse(signal, rejected, message));
     if (signal) {
@@ -235,10 +259,15 @@ export class CollectorServer {
   }
 
   /** Keeps an unreadable body as a dead letter (best effort: the 400 goes out even if the store is down). */
-  private async deadLetter(route: Route, reason: string, payload: unknown): Promise<void> {
+  private async deadLetter(route: Route, reason: string, payload: Buffer | string, path?: string): Promise<void> {
     try {
       const store = await this.openStore();
-      await store.ingest({ events: [], metrics: [], rejects: [{ received_at: new Date(this.clock.now()).toISOString(), source: route.source, reason, excerpt: excerpt(payload, 600) }] });
+      const d = describeInput(payload);
+      await store.ingest({
+        events: [],
+        metrics: [],
+        rejects: [{ received_at: new Date(this.clock.now()).toISOString(), source: route.source, reason, excerpt: excerpt(payload), bytes: d.bytes, hash: d.hash, path: path ?? '$' }],
+      });
     } catch (err) {
       this.logger.warn(`cannot record a dead letter: ${(err as Error).message}`);
     }
@@ -298,11 +327,35 @@ function hostIsLoopback(host: string | undefined): boolean {
   return isLoopbackHost(name);
 }
 
+/**
+ * One dead letter per reason (the first of its kind, with a count), at most `max` letters: further reasons
+ * are pooled into one. Reasons that differ only in numbers (`line 7: …`, `line 9: …`) are one reason. A
+ * request of junk lines therefore leaves a handful of letters, not one per line.
+ */
+export function poolRejects(batch: Batch, max: number): void {
+  if (batch.rejects.length <= 1) return;
+  const groups = new Map<string, DeadLetter>();
+  let other: DeadLetter | undefined;
+  for (const r of batch.rejects) {
+    const key = `${r.source}\u0000${r.reason.replace(/\d+/g, '#')}`;
+    const g = groups.get(key);
+    if (g) g.count = (g.count ?? 1) + (r.count ?? 1);
+    else if (groups.size < max - 1 || (groups.size < max && batch.rejects.length <= max)) groups.set(key, { ...r, count: r.count ?? 1 });
+    else if (other) other.count = (other.count ?? 1) + (r.count ?? 1);
+    else other = { ...r, reason: `other reasons (first: ${r.reason})`, count: r.count ?? 1 };
+  }
+  batch.rejects = [...groups.values(), ...(other ? [other] : [])];
+}
+
 /** "3 record(s) rejected: reason (2); other reason (1)" — the most frequent reasons first, bounded. */
 function summarizeRejects(batch: Batch): string {
   const counts = new Map<string, number>();
-  for (const r of batch.rejects) counts.set(r.reason, (counts.get(r.reason) ?? 0) + 1);
+  let total = 0;
+  for (const r of batch.rejects) {
+    counts.set(r.reason, (counts.get(r.reason) ?? 0) + (r.count ?? 1));
+    total += r.count ?? 1;
+  }
   const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 3);
-  const text = `${batch.rejects.length} record(s) rejected: ${top.map(([r, n]) => `${r} (${n})`).join('; ')}`;
+  const text = `${total} record(s) rejected: ${top.map(([r, n]) => `${r} (${n})`).join('; ')}`;
   return text.length > 500 ? `${text.slice(0, 500)}…` : text;
 }

@@ -108,6 +108,51 @@ export function agentEnvironment(i: SetupInput): Record<string, string> {
   return env;
 }
 
+/** Generic OpenTelemetry variables a developer may set for their own programs. */
+const OWN_OTEL = /^OTEL_(EXPORTER_OTLP_|LOGS_EXPORTER$|METRICS_EXPORTER$|TRACES_EXPORTER$|SDK_DISABLED$)/;
+
+/**
+ * The environment VS Code gives new integrated terminals: only what points the AI agents at ProdLens.
+ *
+ * - Agent-specific variables always (`CLAUDE_CODE_ENABLE_TELEMETRY`, `GEMINI_TELEMETRY_*`).
+ * - OpenTelemetry variables only per signal, for the two signals the agents send (logs and metrics:
+ *   `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT` etc.), never the generic `OTEL_EXPORTER_OTLP_ENDPOINT`/`_HEADERS`
+ *   nor anything for traces, so a developer's own instrumented programs keep exporting traces where they
+ *   did.
+ * - None at all when the developer's environment already sets OpenTelemetry exporter variables (`userEnv`,
+ *   the environment VS Code was started with): their settings win. Shell start-up files run after these
+ *   variables are set, so exports there win too.
+ */
+export function terminalEnvironment(i: SetupInput, userEnv: Record<string, string | undefined>): Record<string, string> {
+  const protocol = i.protocol ?? 'http/protobuf';
+  const env: Record<string, string> = {
+    CLAUDE_CODE_ENABLE_TELEMETRY: '1',
+    GEMINI_TELEMETRY_ENABLED: 'true',
+    GEMINI_TELEMETRY_TARGET: 'local',
+    GEMINI_TELEMETRY_OTLP_ENDPOINT: i.endpoint,
+    GEMINI_TELEMETRY_OTLP_PROTOCOL: 'http',
+    GEMINI_TELEMETRY_LOG_PROMPTS: 'false',
+  };
+  const own = Object.keys(userEnv).filter((k) => OWN_OTEL.test(k) && userEnv[k]);
+  if (!own.length) {
+    const auth = `Authorization=Bearer ${i.token}`;
+    Object.assign(env, {
+      OTEL_LOGS_EXPORTER: 'otlp',
+      OTEL_METRICS_EXPORTER: 'otlp',
+      OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: protocol,
+      OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: protocol,
+      OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `${i.endpoint}/v1/logs`,
+      OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${i.endpoint}/v1/metrics`,
+      OTEL_EXPORTER_OTLP_LOGS_HEADERS: auth,
+      OTEL_EXPORTER_OTLP_METRICS_HEADERS: auth,
+      OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'delta',
+    });
+  }
+  const attrs = resourceAttributes({ ...i, existingResourceAttributes: userEnv.OTEL_RESOURCE_ATTRIBUTES ?? i.existingResourceAttributes });
+  if (attrs) env.OTEL_RESOURCE_ATTRIBUTES = attrs;
+  return env;
+}
+
 /** POSIX shell `export` lines (single-quoted, so no value is interpreted by the shell). */
 export function shellExports(env: Record<string, string>): string {
   return Object.entries(env)

@@ -120,8 +120,19 @@ export interface DeadLetter {
   received_at: string;
   source: string;
   reason: string;
-  /** The start of the offending input, bounded (see `excerpt()`). */
+  /**
+   * A description of the offending input: its kind, size and hash (see `excerpt()`), never its text. The
+   * store keeps only `bytes`, `hash` and `path` (computed from this string if absent), never this field.
+   */
   excerpt: string;
+  /** Size of the offending input in bytes (UTF-8 for text). */
+  bytes?: number;
+  /** sha256 of the offending input, hex (a prefix is enough to match two letters). */
+  hash?: string;
+  /** Where in the input the failure is: a JSON path (`$.resourceLogs[0].scopeLogs[1]`), a line or an offset. */
+  path?: string;
+  /** How many records this letter stands for (a request's rejects over the cap are pooled per reason). */
+  count?: number;
 }
 
 /** What a normalizer or a whole import yields. */

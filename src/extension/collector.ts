@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { gitFolderOf } from '../collector/git-folder';
 import type { CollectorServer } from '../collector/server';
 import type { WorkspaceVcs } from '../collector/node-git-workspace';
-import { agentEnvironment, setupText } from '../collector/setup';
+import { setupText, terminalEnvironment } from '../collector/setup';
 import { assessSources, type SourceHealth } from '../collector/staleness';
 import { readConfig } from './config';
 import { Disposable, toDisposable } from './lifecycle';
@@ -145,14 +145,14 @@ export class CollectorFeature extends Disposable {
   }
 
   private environment(): Record<string, string> {
-    return agentEnvironment({
+    return terminalEnvironment({
       endpoint: this.server!.endpoint!,
       token: this.token!,
       protocol: readConfig().collector.protocol,
       repoUrl: this.vcs.repoUrl,
       branch: this.vcs.branch,
       existingResourceAttributes: process.env.OTEL_RESOURCE_ATTRIBUTES,
-    });
+    }, process.env);
   }
 
   private async refreshVcs(): Promise<void> {

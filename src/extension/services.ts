@@ -4,6 +4,8 @@ import { BundledPriceTable, type PriceTable } from '../core/pricing';
 import { scoped, type Logger } from '../core/ports';
 import { SqlJsLoader } from '../core/store/node-sqljs';
 import { Store } from '../core/store/store';
+import { pruneToRetention } from '../core/store/retention-prune';
+import { utcDay } from '../core/day';
 import { FolderAttributor } from '../sources/git/attribution';
 import { GitRunner } from '../sources/git/node-git';
 import { readConfig } from './config';
@@ -72,6 +74,8 @@ export class ProdLensServices extends Disposable {
   }
 
   /** Opens the database on first call; tells the user when a damaged file was repaired. */
+  private retentionTimer: NodeJS.Timeout | undefined;
+
   store(): Promise<Store> {
     this.storePromise ??= this.openStore();
     return this.storePromise;
@@ -87,6 +91,9 @@ export class ProdLensServices extends Disposable {
     try {
       const store = await Store.open({ path: this.dbPath, sql: await this.sql.load(), logger: this.log('store'), timeZone: configuredZone().timeZone });
       this.logger.info(`[store] opened ${this.dbPath} in ${Date.now() - started} ms`);
+      this.applyRetention(store);
+      this.retentionTimer ??= setInterval(() => void this.storePromise?.then((s) => this.applyRetention(s)), 6 * 3600_000);
+      this.retentionTimer.unref?.();
       for (const m of store.openReport.movedAside) {
         void vscode.window.showWarningMessage(
           store.openReport.loadedFrom === 'backup'
@@ -102,7 +109,22 @@ export class ProdLensServices extends Disposable {
     }
   }
 
+  /** `prodlens.retention.days` (0 = keep everything): deletes records older than that many days. */
+  private applyRetention(store: Store): void {
+    const days = vscode.workspace.getConfiguration('prodlens').get<number>('retention.days', 0);
+    if (!Number.isInteger(days) || days < 1) return;
+    try {
+      const r = pruneToRetention(store, days, utcDay(Date.now()));
+      const n = Object.values(r.deleted).reduce((a, b) => a + b, 0);
+      if (n) this.logger.info(`[store] retention ${days} days: deleted ${n} row(s) dated before ${r.keptFrom}`);
+    } catch (err) {
+      this.logger.error(`[store] retention failed: ${(err as Error).message}`);
+    }
+  }
+
   private async closeStore(): Promise<void> {
+    if (this.retentionTimer) clearInterval(this.retentionTimer);
+    this.retentionTimer = undefined;
     const p = this.storePromise;
     this.storePromise = undefined;
     if (p) await (await p).close();

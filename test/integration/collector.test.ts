@@ -72,12 +72,16 @@ describe('collector', function () {
     assert.match(api.statusBar.accessibleLabel, /collector running/);
   });
 
-  it('gives new integrated terminals the endpoint, the token and the workspace repository and branch', async () => {
+  it('gives new integrated terminals the agents\' endpoint and token (logs and metrics only), not cached on disk, and the workspace repository and branch', async () => {
     const endpoint = await until('the collector to listen', () => api.collector.running?.endpoint);
-    await until('the terminal environment', () => env().get('OTEL_EXPORTER_OTLP_ENDPOINT'));
-    assert.equal(env().get('OTEL_EXPORTER_OTLP_ENDPOINT')?.value, endpoint);
+    await until('the terminal environment', () => env().get('OTEL_EXPORTER_OTLP_LOGS_ENDPOINT'));
+    assert.equal(env().get('OTEL_EXPORTER_OTLP_LOGS_ENDPOINT')?.value, `${endpoint}/v1/logs`);
+    assert.equal(env().get('OTEL_EXPORTER_OTLP_METRICS_ENDPOINT')?.value, `${endpoint}/v1/metrics`);
     assert.equal(env().get('CLAUDE_CODE_ENABLE_TELEMETRY')?.value, '1');
-    assert.match(env().get('OTEL_EXPORTER_OTLP_HEADERS')!.value, /^Authorization=Bearer \S{16,}$/);
+    assert.match(env().get('OTEL_EXPORTER_OTLP_LOGS_HEADERS')!.value, /^Authorization=Bearer \S{16,}$/);
+    // A developer's own instrumented program keeps its endpoint: nothing generic, nothing for traces.
+    for (const k of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_TRACES_EXPORTER']) assert.equal(env().get(k), undefined, k);
+    assert.equal(env().persistent, false, 'the token is not persisted outside SecretStorage');
     const attrs = env().get('OTEL_RESOURCE_ATTRIBUTES')!.value;
     assert.ok(attrs.includes('vcs.repository.url.full=https://github.com/acme/prodlens-demo'), attrs);
     assert.ok(attrs.includes('vcs.ref.head.name=feature/report'), attrs);
@@ -86,7 +90,7 @@ describe('collector', function () {
 
   it('stores an authorized POST /v1/logs with the workspace repository and refuses one without the token', async () => {
     const endpoint = await until('the collector to listen', () => api.collector.running?.endpoint);
-    const header = await until('the auth header', () => env().get('OTEL_EXPORTER_OTLP_HEADERS')?.value);
+    const header = await until('the auth header', () => env().get('OTEL_EXPORTER_OTLP_LOGS_HEADERS')?.value);
     const token = header.replace(/^Authorization=Bearer /, '');
     const session = `it-${Date.now()}`;
     const refused = await call(`${endpoint}/v1/logs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: claudeRecord(session) });
@@ -107,13 +111,13 @@ describe('collector', function () {
     try {
       await config.update('collector.enabled', false, vscode.ConfigurationTarget.Workspace);
       await until('the collector to stop', () => api.collector.running === undefined || undefined);
-      await until('the environment to be removed', () => env().get('OTEL_EXPORTER_OTLP_ENDPOINT') === undefined || undefined);
+      await until('the environment to be removed', () => env().get('OTEL_EXPORTER_OTLP_LOGS_ENDPOINT') === undefined || undefined);
       await assert.rejects(call(`${before}/health`));
     } finally {
       await config.update('collector.enabled', undefined, vscode.ConfigurationTarget.Workspace);
     }
     const after = await until('the collector to listen again', () => api.collector.running?.endpoint);
     assert.equal((await call(`${after}/health`)).status, 200);
-    await until('the environment to come back', () => env().get('OTEL_EXPORTER_OTLP_ENDPOINT'));
+    await until('the environment to come back', () => env().get('OTEL_EXPORTER_OTLP_LOGS_ENDPOINT'));
   });
 });

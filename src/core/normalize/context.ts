@@ -1,6 +1,6 @@
 import type { Batch, DeadLetter } from '../model';
 import type { BuildContext } from './event';
-import { excerpt } from './result';
+import { describeInput, excerpt } from './result';
 
 /**
  * A format recogniser that `normalizeDocument` consults before its built-in ones, so readers added later
@@ -29,9 +29,13 @@ export function receivedAt(ctx: NormalizeContext): string {
   return ctx.receivedAt ?? new Date().toISOString();
 }
 
-/** Appends a dead letter; `payload` is excerpted (bounded) here, after private fields were redacted by the caller. */
-export function reject(batch: Batch, at: string, source: string, reason: string, payload: unknown): void {
-  const letter: DeadLetter = { received_at: at, source, reason: reason || 'unknown reason', excerpt: excerpt(payload) };
+/**
+ * Appends a dead letter: the reason, the payload's size and hash (never its text) and, when known, the JSON
+ * path of what failed.
+ */
+export function reject(batch: Batch, at: string, source: string, reason: string, payload: unknown, path?: string): void {
+  const d = describeInput(payload);
+  const letter: DeadLetter = { received_at: at, source, reason: reason || 'unknown reason', excerpt: excerpt(payload), bytes: d.bytes, hash: d.hash, ...(path ? { path } : {}) };
   batch.rejects.push(letter);
 }
 

@@ -180,7 +180,8 @@ export interface SourceHealth {
 export interface DeadLetterSummary {
   total: number;
   byReason: Array<{ reason: string; count: number }>;
-  recent: Array<{ receivedAt: string; source: string; reason: string; excerpt: string }>;
+  /** Size, hash prefix and path of what failed; never the input text. `detail` joins them for display. */
+  recent: Array<{ receivedAt: string; source: string; reason: string; bytes: number | null; hash: string | null; path: string | null; count: number; detail: string }>;
 }
 
 export interface Efficiency {

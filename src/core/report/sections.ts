@@ -235,10 +235,18 @@ export function sourceHealth(db: Database, today: string): SourceHealth[] {
 export function deadLetters(db: Database): DeadLetterSummary {
   const total = (db.exec('SELECT COUNT(*) FROM dead_letter')[0]?.values[0]?.[0] as number) ?? 0;
   const by = db.exec('SELECT reason, COUNT(*) FROM dead_letter GROUP BY reason ORDER BY COUNT(*) DESC LIMIT 20');
-  const recent = db.exec('SELECT received_at, source, reason, substr(excerpt, 1, 300) FROM dead_letter ORDER BY id DESC LIMIT 50');
+  // Never the input itself: its size, hash and where it failed (issue 14).
+  const recent = db.exec('SELECT received_at, source, reason, input_bytes, input_hash, json_path, count FROM dead_letter ORDER BY id DESC LIMIT 50');
   return {
     total,
     byReason: (by[0]?.values ?? []).map((v) => ({ reason: v[0] as string, count: v[1] as number })),
-    recent: (recent[0]?.values ?? []).map((v) => ({ receivedAt: v[0] as string, source: v[1] as string, reason: v[2] as string, excerpt: v[3] as string })),
+    recent: (recent[0]?.values ?? []).map((v) => {
+      const bytes = v[3] as number | null;
+      const hash = (v[4] as string | null)?.slice(0, 16) ?? null;
+      const path = v[5] as string | null;
+      const count = (v[6] as number | null) ?? 1;
+      const detail = [bytes === null ? 'input not recorded' : `${bytes} bytes`, hash ? `sha256 ${hash}` : '', path ? `at ${path}` : '', count > 1 ? `${count} records` : ''].filter(Boolean).join(' · ');
+      return { receivedAt: v[0] as string, source: v[1] as string, reason: v[2] as string, bytes, hash, path, count, detail };
+    }),
   };
 }

@@ -3,6 +3,7 @@ import type { DayZone } from '../day';
 import type { AiEvent, Batch, IngestResult, MetricPoint } from '../model';
 import { stableHash } from '../normalize/hash';
 import { EVENT_COLUMNS, METRIC_COLUMNS } from './schema';
+import { sealDeadLetter } from './dead-letters';
 import type { DayRollups } from './day-rollups';
 import { transaction } from './transaction';
 
@@ -96,8 +97,10 @@ export class EventWriter {
         }
       }
       for (const d of batch.rejects) {
-        s.letter.run([d.received_at, d.source, d.reason, d.excerpt, d.received_at.slice(0, 10), stableHash([d.source, d.reason, d.excerpt])]);
-        result.deadLettered += 1;
+        const l = sealDeadLetter(d);
+        // The excerpt column is kept empty: no input text is ever stored (issue 14).
+        s.letter.run([l.received_at, l.source, l.reason, '', l.received_at.slice(0, 10), stableHash([l.source, l.reason, l.hash!, l.path ?? '']), l.bytes!, l.hash!, l.path ?? null, l.count ?? 1]);
+        result.deadLettered += l.count ?? 1;
       }
       // Metric points feed no day table: their days are reported to listeners but not recomputed.
       for (const day of dirty) s.day.run([day]);
@@ -127,7 +130,7 @@ export class EventWriter {
         `INSERT INTO metric_points (${METRIC_COLUMNS.join(', ')}, ingested_at) VALUES (${METRIC_COLUMNS.map(() => '?').join(', ')}, ?) ON CONFLICT(point_hash) DO NOTHING`,
       ),
       letter: this.db.prepare(
-        'INSERT INTO dead_letter (received_at, source, reason, excerpt, event_date, letter_hash) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(letter_hash) DO NOTHING',
+        'INSERT INTO dead_letter (received_at, source, reason, excerpt, event_date, letter_hash, input_bytes, input_hash, json_path, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(letter_hash) DO NOTHING',
       ),
       day: this.db.prepare('INSERT OR IGNORE INTO dirty_days (event_date) VALUES (?)'),
       status: this.db.prepare(
@@ -153,7 +156,7 @@ function sourceStatus(batch: Batch): Map<string, { last: number | null; records:
     st.records += 1;
     if (st.last === null || r.ts_ms > st.last) st.last = r.ts_ms;
   }
-  for (const d of batch.rejects) get(d.source).letters += 1;
+  for (const d of batch.rejects) get(d.source).letters += d.count ?? 1;
   return m;
 }
 

@@ -239,6 +239,15 @@ export const MIGRATIONS: readonly string[] = [
       ON CONFLICT (dataset, event_date, repo_slug) DO UPDATE SET version = version + 1;
   END;
   `,
+  // Dead letters keep sizes, a hash and the JSON path of what failed, never input text (issue 14): the old
+  // excerpts are blanked, not migrated.
+  `
+  ALTER TABLE dead_letter ADD COLUMN input_bytes INTEGER;
+  ALTER TABLE dead_letter ADD COLUMN input_hash TEXT;
+  ALTER TABLE dead_letter ADD COLUMN json_path TEXT;
+  ALTER TABLE dead_letter ADD COLUMN count INTEGER NOT NULL DEFAULT 1;
+  UPDATE dead_letter SET excerpt = '' WHERE excerpt <> '';
+  `,
   // The developer's local day beside the UTC day (issue 13 §2). `local_date` is the day of `ts_ms` in the
   // store's time zone (meta `time_zone`); Store.open fills it for every row when that zone is new or changed,
   // and marks every day dirty so the report's rollups (daily_activity, daily_model, daily_totals,

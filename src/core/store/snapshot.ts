@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, renameSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fsyncDir } from './journal';
@@ -27,10 +27,41 @@ export function checkSnapshot(bytes: Uint8Array): string | null {
   return null;
 }
 
-/** Reads a snapshot if it exists; null when absent. */
+/**
+ * sql.js holds the whole database in WebAssembly memory (at most 4 GiB, and an export needs a second copy):
+ * past this size ProdLens warns and suggests a retention period.
+ */
+export const SIZE_WARNING_BYTES = 1024 * 1024 * 1024;
+/** Larger files are not loaded at all (they could not be opened by sql.js). */
+export const MAX_SNAPSHOT_BYTES = 2 * 1024 * 1024 * 1024 - 64 * 1024;
+const READ_CHUNK = 8 * 1024 * 1024;
+
+/** A snapshot that cannot be loaded because of its size (not because it is damaged). */
+export class SnapshotTooLarge extends Error {}
+
+/**
+ * Reads a snapshot if it exists, in chunks into one buffer (`readFileSync` refuses files over 2 GiB);
+ * null when absent.
+ */
 export function readSnapshot(p: string): Uint8Array | null {
   if (!existsSync(p)) return null;
-  return readFileSync(p);
+  const fd = openSync(p, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size > MAX_SNAPSHOT_BYTES) {
+      throw new SnapshotTooLarge(`${p} is ${(size / 1048576).toFixed(0)} MiB, more than sql.js can load (${(MAX_SNAPSHOT_BYTES / 1048576).toFixed(0)} MiB); run \`prodlens prune --keep-days N\` on a machine with this file, or set prodlens.retention.days`);
+    }
+    const out = new Uint8Array(size);
+    let pos = 0;
+    while (pos < size) {
+      const n = readSync(fd, out, pos, Math.min(READ_CHUNK, size - pos), pos);
+      if (n <= 0) break;
+      pos += n;
+    }
+    return pos === size ? out : out.subarray(0, pos);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

@@ -3,15 +3,16 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { DayZone, machineTimeZone } from '../day';
-import { emptyIngestResult, type Batch, type IngestResult } from '../model';
+import { addIngestResult, emptyIngestResult, type Batch, type IngestResult } from '../model';
 import { silentLogger, systemClock, type Clock, type Logger } from '../ports';
 import { DayRollups } from './day-rollups';
+import { sealDeadLetters } from './dead-letters';
 import { EventWriter } from './event-writer';
-import { Journal, listSegments, readSegment } from './journal';
+import { Journal, listSegments, readSegmentRecords, setAside } from './journal';
 import { acquireLock, releaseLock } from './lock';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { transaction } from './transaction';
-import { backupPath, checkSnapshot, moveAside, readSnapshot, writeSnapshotAtomic } from './snapshot';
+import { backupPath, checkSnapshot, moveAside, readSnapshot, SIZE_WARNING_BYTES, writeSnapshotAtomic } from './snapshot';
 
 export interface StoreOptions {
   /** Database file; null keeps everything in memory (tests, dry runs). */
@@ -23,8 +24,15 @@ export interface StoreOptions {
   journal?: boolean;
   /** Debounce of the snapshot after a change, ms. */
   snapshotDelayMs?: number;
-  /** Longest a change waits for a snapshot under continuous load, ms. */
+  /** Longest a change waits for a snapshot under continuous load, ms (changes not in the journal). */
   snapshotMaxDelayMs?: number;
+  /**
+   * Changes that are safe in the journal (collector ingests, replay, rollups derived from them) are
+   * snapshotted only this often, ms (default 60 min), or sooner by journal size; always on close.
+   */
+  snapshotIntervalMs?: number;
+  /** Journal bytes since the last snapshot that trigger one (default max(16 MiB, ¼ of the last snapshot)). */
+  snapshotJournalBytes?: number;
   /**
    * Read what another process (VS Code) has written, without taking its lock or changing any file: the
    * snapshot is loaded and the journal replayed into memory; nothing is ever written back. For reports on a
@@ -65,6 +73,13 @@ export class Store {
   private readonly listeners = new Set<ChangeListener>();
   private dirty = false;
   private firstDirtyAt = 0;
+  /** Some change since the last snapshot is not in the journal: snapshot soon (debounced). */
+  private unjournaled = false;
+  private lastSnapshotAt = 0;
+  private lastSnapshotBytes = 0;
+  private sizeWarned = false;
+  /** Snapshots written and their bytes since open (bench, diagnostics). */
+  readonly snapshotStats = { count: 0, bytes: 0, lastMs: 0 };
   private timer: NodeJS.Timeout | undefined;
   private snapshotting: Promise<void> | undefined;
   /** Journal generation covered by the snapshot currently on disk. */
@@ -88,6 +103,8 @@ export class Store {
     this.rollups = new DayRollups(db, () => this.dayZone);
     this.writer = new EventWriter(db, () => this.deviceId, this.rollups, () => this.dayZone);
     this.coveredGen = Number(this.getMeta('journal_gen') ?? 0);
+    this.lastSnapshotAt = opts.clock.now();
+    this.lastSnapshotBytes = db.exec('PRAGMA page_count')[0]?.values[0]?.[0] as number * (db.exec('PRAGMA page_size')[0]?.values[0]?.[0] as number) || 0;
   }
 
   static async open(options: StoreOptions): Promise<Store> {
@@ -101,33 +118,41 @@ export class Store {
       journal: options.journal ?? options.path !== null,
       snapshotDelayMs: options.snapshotDelayMs ?? 2000,
       snapshotMaxDelayMs: options.snapshotMaxDelayMs ?? 30000,
+      snapshotIntervalMs: options.snapshotIntervalMs ?? 60 * 60_000,
+      snapshotJournalBytes: options.snapshotJournalBytes ?? 0,
     };
     const report: OpenReport = { loadedFrom: 'empty', movedAside: [], replayedBatches: 0, unreadableJournalLines: 0 };
     let db: Database | undefined;
     if (opts.path) {
       mkdirSync(path.dirname(opts.path), { recursive: true });
       acquireLock(opts.path);
-      try {
-        db = loadFirstGood(options.sql, opts.path, clock, report);
-      } catch (err) {
-        releaseLock(opts.path);
-        throw err;
-      }
     }
-    db ??= new options.sql.Database();
-    tune(db);
-    migrate(db);
-    const covered = Number((db.exec("SELECT value FROM meta WHERE key = 'journal_gen'")[0]?.values[0]?.[0] as string | undefined) ?? 0);
-    const journal = opts.path ? Journal.open(opts.path, covered, logger) : undefined;
-    const store = new Store(opts, db, report, journal);
-    if (!store.getMeta('device_id')) store.setMeta('device_id', randomUUID());
-    store.setTimeZone(options.timeZone ?? store.getMeta('time_zone') ?? machineTimeZone());
-    if (opts.path) store.replayJournal();
-    // Days left dirty by an older ProdLens (whose readers refreshed them) or by the replayed journal.
-    store.settle();
-    for (const m of report.movedAside) logger.warn(`moved damaged ${m.file} to ${m.movedTo} (${m.reason}); rebuilt from ${report.loadedFrom} and the journal`);
-    if (report.replayedBatches) logger.info(`replayed ${report.replayedBatches} journal batches`);
-    return store;
+    // Whatever fails from here on, the lock is released: a failed open must not block the next one.
+    try {
+      if (opts.path) db = loadFirstGood(options.sql, opts.path, clock, report);
+      db ??= new options.sql.Database();
+      tune(db);
+      migrate(db);
+      const covered = Number((db.exec("SELECT value FROM meta WHERE key = 'journal_gen'")[0]?.values[0]?.[0] as string | undefined) ?? 0);
+      const journal = opts.path ? Journal.open(opts.path, covered, logger) : undefined;
+      const store = new Store(opts, db, report, journal);
+      if (!store.getMeta('device_id')) store.setMeta('device_id', randomUUID());
+      store.setTimeZone(options.timeZone ?? store.getMeta('time_zone') ?? machineTimeZone());
+      if (opts.path) store.replayJournal();
+      // Days left dirty by an older ProdLens (whose readers refreshed them) or by the replayed journal.
+      store.settle();
+      for (const m of report.movedAside) logger.warn(`moved damaged ${m.file} to ${m.movedTo} (${m.reason}); rebuilt from ${report.loadedFrom} and the journal`);
+      if (report.replayedBatches) logger.info(`replayed ${report.replayedBatches} journal batches`);
+      return store;
+    } catch (err) {
+      try {
+        db?.close();
+      } catch {
+        // Closing a half-opened database cannot make things worse.
+      }
+      if (opts.path) releaseLock(opts.path);
+      throw err;
+    }
   }
 
   /**
@@ -139,7 +164,7 @@ export class Store {
     const logger = options.logger ?? silentLogger;
     const clock = options.clock ?? systemClock;
     if (!options.path) throw new Error('a read-only store needs a database path');
-    const opts = { path: options.path, logger, clock, journal: false, snapshotDelayMs: 0, snapshotMaxDelayMs: 0, readOnly: true };
+    const opts = { path: options.path, logger, clock, journal: false, snapshotDelayMs: 0, snapshotMaxDelayMs: 0, snapshotIntervalMs: 0, snapshotJournalBytes: 0, readOnly: true };
     for (let attempt = 1; ; attempt++) {
       const report: OpenReport = { loadedFrom: 'empty', movedAside: [], replayedBatches: 0, unreadableJournalLines: 0 };
       const db = loadFirstGood(options.sql, options.path, clock, report, false) ?? new options.sql.Database();
@@ -207,13 +232,38 @@ export class Store {
    */
   async ingest(batch: Batch): Promise<IngestResult> {
     this.assertWritable();
+    sealDeadLetters(batch);
     const flushed = this.opts.journal ? this.journal?.append(stampDevice(batch, this.deviceId)) : undefined;
     if (!flushed) return this.apply(batch);
     // While the journal write is in flight, concurrent ingests (collector requests) pile up; the first to
     // resume brings every day they touched up to date once, then each tells its listeners.
     const { result, days } = this.applyDeferred(batch);
     await flushed;
-    if (days.length) this.markDirty(days);
+    if (days.length) this.noteChange(days, true);
+    return result;
+  }
+
+  /**
+   * `ingest` for a large batch, in slices of `sliceRecords` records: each slice is journaled and applied,
+   * then the event loop is released (the collector's `/health` and the extension host keep answering).
+   * Resolves once every slice is on disk. A crash part way leaves the slices already journaled; the client
+   * was not acknowledged and retries, and re-sent records are duplicates (idempotent by trace_hash).
+   */
+  async ingestSliced(batch: Batch, sliceRecords = 500): Promise<IngestResult> {
+    const total = batch.events.length + batch.metrics.length + batch.rejects.length;
+    if (total <= sliceRecords) return this.ingest(batch);
+    const result = emptyIngestResult();
+    const pending: Array<Promise<IngestResult>> = [];
+    for (let i = 0; i < batch.events.length; i += sliceRecords) {
+      pending.push(this.ingest({ events: batch.events.slice(i, i + sliceRecords), metrics: [], rejects: [] }));
+      await new Promise<void>((r) => setImmediate(r));
+    }
+    for (let i = 0; i < batch.metrics.length; i += sliceRecords) {
+      pending.push(this.ingest({ events: [], metrics: batch.metrics.slice(i, i + sliceRecords), rejects: [] }));
+      await new Promise<void>((r) => setImmediate(r));
+    }
+    if (batch.rejects.length) pending.push(this.ingest({ events: [], metrics: [], rejects: batch.rejects }));
+    for (const r of await Promise.all(pending)) addIngestResult(result, r);
     return result;
   }
 
@@ -223,6 +273,7 @@ export class Store {
    */
   ingestUnjournaled(batch: Batch): IngestResult {
     this.assertWritable();
+    sealDeadLetters(batch);
     return this.apply(batch);
   }
 
@@ -353,8 +404,14 @@ export class Store {
    * days (events changed), the day tables are brought up to date first (see settle), then listeners told.
    */
   markDirty(days: string[] = []): void {
+    this.noteChange(days, false);
+  }
+
+  /** `recoverable`: the change is in the journal (or derived from what is), so a crash cannot lose it. */
+  private noteChange(days: string[], recoverable: boolean): void {
     if (!this.dirty) this.firstDirtyAt = this.opts.clock.now();
     this.dirty = true;
+    if (!recoverable) this.unjournaled = true;
     if (days.length && !this.replaying) this.settle();
     this.scheduleSnapshot();
     if (days.length) for (const l of this.listeners) l({ days });
@@ -391,9 +448,9 @@ export class Store {
     }
   }
 
-  private apply(batch: Batch): IngestResult {
+  private apply(batch: Batch, journaled = false): IngestResult {
     const { result, days } = this.applyDeferred(batch);
-    if (days.length || result.deadLettered) this.markDirty(days);
+    if (days.length || result.deadLettered) this.noteChange(days, journaled);
     return result;
   }
 
@@ -421,22 +478,72 @@ export class Store {
   }
 
   private replaySegments(): void {
+    const setAsideTo = new Map<string, number>();
+    let tornTail = 0;
     for (const seg of listSegments(this.opts.path!)) {
       if (seg.gen <= this.coveredGen) continue;
-      const { batches, unreadable } = readSegment(seg.path);
-      this.openReport.unreadableJournalLines += unreadable;
-      for (const b of batches) {
-        this.apply(b);
-        this.openReport.replayedBatches += 1;
+      for (const r of readSegmentRecords(seg.path)) {
+        let reason: string;
+        let raw: Buffer;
+        if (r.ok) {
+          try {
+            this.apply(r.batch, true);
+            this.openReport.replayedBatches += 1;
+            continue;
+          } catch (err) {
+            reason = `cannot apply: ${String((err as Error)?.message ?? err).slice(0, 200)}`;
+            raw = Buffer.from(JSON.stringify({ v: 1, e: r.batch.events, m: r.batch.metrics, d: r.batch.rejects }));
+          }
+        } else {
+          reason = r.reason;
+          raw = r.raw;
+        }
+        this.openReport.unreadableJournalLines += 1;
+        if (!r.ok && r.last) tornTail += 1;
+        if (this.opts.readOnly || !raw.length) continue;
+        try {
+          const q = setAside(seg.path, raw);
+          setAsideTo.set(q, (setAsideTo.get(q) ?? 0) + 1);
+        } catch (err) {
+          this.opts.logger.error(`cannot set an unreadable journal record aside: ${(err as Error).message}`);
+        }
+        this.opts.logger.warn(`journal ${seg.path}: a record could not be replayed (${reason})`);
       }
     }
-    if (this.openReport.unreadableJournalLines) {
-      this.opts.logger.warn(`skipped ${this.openReport.unreadableJournalLines} unreadable journal line(s) (writes interrupted before they were acknowledged)`);
-    }
+    for (const [q, n] of setAsideTo) this.opts.logger.warn(`set ${n} unreadable journal record(s) aside in ${q}; the rest of the journal was replayed`);
+    if (tornTail) this.opts.logger.info(`${tornTail} journal segment(s) ended in a torn record (a write interrupted before it was acknowledged)`);
   }
 
+  /**
+   * When to write the snapshot. Changes only in memory (imports, checkpoints, caches) are written a
+   * debounce after they stop, at the latest `snapshotMaxDelayMs` after the first. Changes already safe in
+   * the journal are written by time (`snapshotIntervalMs` since the last snapshot) or journal size, so a
+   * database receiving a trickle of events is not rewritten whole every few seconds (issue 14: 11 GB an
+   * hour at 200k events).
+   */
   private scheduleSnapshot(): void {
     if (!this.opts.path || this.closed || this.opts.readOnly) return;
+    if (!this.unjournaled) {
+      const journalBytes = this.journal?.bytesSinceRotate ?? 0;
+      const threshold = this.opts.snapshotJournalBytes || Math.max(16 * 1024 * 1024, Math.floor(this.lastSnapshotBytes / 4));
+      const due = this.lastSnapshotAt + this.opts.snapshotIntervalMs - this.opts.clock.now();
+      if (journalBytes >= threshold || due <= 0) {
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.flush().catch((err: Error) => this.opts.logger.error(`snapshot failed: ${err.message}`));
+        }, 0);
+        this.timer.unref?.();
+        return;
+      }
+      if (this.timer) return; // already scheduled by time
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.flush().catch((err: Error) => this.opts.logger.error(`snapshot failed: ${err.message}`));
+      }, due);
+      this.timer.unref?.();
+      return;
+    }
     const waited = this.opts.clock.now() - this.firstDirtyAt;
     const delay = Math.max(0, Math.min(this.opts.snapshotDelayMs, this.opts.snapshotMaxDelayMs - waited));
     if (this.timer) clearTimeout(this.timer);
@@ -456,16 +563,31 @@ export class Store {
     this.db.run("INSERT INTO meta (key, value) VALUES ('journal_gen', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [String(gen)]);
     const bytes = this.db.export();
     this.dirty = false;
+    const wasUnjournaled = this.unjournaled;
+    this.unjournaled = false;
     const started = this.opts.clock.now();
     try {
       await writeSnapshotAtomic(p, bytes);
     } catch (err) {
       this.dirty = true;
+      this.unjournaled ||= wasUnjournaled;
       throw err;
     }
+    this.lastSnapshotAt = this.opts.clock.now();
+    this.lastSnapshotBytes = bytes.length;
+    this.snapshotStats.count += 1;
+    this.snapshotStats.bytes += bytes.length;
+    this.snapshotStats.lastMs = this.opts.clock.now() - started;
     // The previous snapshot (now .bak) covers `this.coveredGen`; segments up to it are in both files.
     this.journal?.removeThrough(this.coveredGen);
     this.coveredGen = gen;
+    if (bytes.length > SIZE_WARNING_BYTES && !this.sizeWarned) {
+      this.sizeWarned = true;
+      this.opts.logger.warn(
+        `the database is ${(bytes.length / 1048576).toFixed(0)} MiB; sql.js keeps it in memory and cannot open files over about 2 GiB. ` +
+          'Set prodlens.retention.days (or run `prodlens prune --keep-days N`) to keep it smaller.',
+      );
+    }
     this.opts.logger.debug(`snapshot ${bytes.length} bytes in ${this.opts.clock.now() - started} ms`);
   }
 
@@ -491,7 +613,15 @@ function stampDevice(batch: Batch, deviceId: string): Batch {
  */
 function loadFirstGood(sql: SqlJsStatic, p: string, clock: Clock, report: OpenReport, moveDamaged = true): Database | undefined {
   for (const [file, from] of [[p, 'snapshot'], [backupPath(p), 'backup']] as const) {
-    const bytes = readSnapshot(file);
+    let bytes: Uint8Array | null;
+    try {
+      bytes = readSnapshot(file);
+    } catch (err) {
+      // Too large for sql.js, or an I/O error: kept aside (a later snapshot must not replace it) and the
+      // backup is tried.
+      if (moveDamaged) report.movedAside.push({ file, movedTo: moveAside(file, clock.now()), reason: (err as Error).message });
+      continue;
+    }
     if (!bytes) continue;
     let reason = checkSnapshot(bytes);
     let db: Database | undefined;

@@ -40,7 +40,7 @@ export function healthSection(model: ReportModel): HTMLElement {
       : h(
           'details',
           { id: 'dead-letters', class: 'dead-letters' },
-          h('summary', { 'data-focus-key': 'dead-letters' }, `${formatCount(dl.total)} dead letters — records that could not be read. Show reasons and excerpts`),
+          h('summary', { 'data-focus-key': 'dead-letters' }, `${formatCount(dl.total)} dead letters — records that could not be read. Show reasons`),
           h('h3', null, 'Reasons'),
           dataTable('Dead letters by reason', [
             { key: 'reason', label: 'Reason', cell: (r: { reason: string; count: number }) => r.reason },
@@ -56,7 +56,7 @@ export function healthSection(model: ReportModel): HTMLElement {
                 { class: 'letter' },
                 h('div', null, h('strong', null, d.reason)),
                 h('div', { class: 'muted' }, `${d.source} · received ${formatInstant(d.receivedAt, now)}`),
-                h('pre', { class: 'excerpt' }, h('code', null, d.excerpt)),
+                h('div', { class: 'letter-detail muted' }, d.detail),
               ),
             ),
           ),

@@ -30,10 +30,10 @@ function exited(child: ChildProcess): Promise<{ code: number | null; signal: Nod
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 }
 
-async function count(dbPath: string): Promise<{ n: unknown; loadedFrom: string }> {
+async function count(dbPath: string): Promise<{ n: unknown; loadedFrom: string; replayed: boolean }> {
   const store = await Store.open({ path: dbPath, sql: await sqlLoader.load() });
   try {
-    return { n: store.db.exec('SELECT count(*) FROM sessions')[0]!.values[0]![0], loadedFrom: store.openReport.loadedFrom };
+    return { n: store.db.exec('SELECT count(*) FROM sessions')[0]!.values[0]![0], loadedFrom: store.openReport.loadedFrom, replayed: store.openReport.replayedBatches > 0 };
   } finally {
     await store.close();
   }
@@ -52,7 +52,11 @@ describe('prodlens collect (the real CLI in a child process)', function () {
       assert.equal(r.status, 200);
       cli.child.kill('SIGKILL');
       assert.equal((await done).signal, 'SIGKILL');
-      assert.deepEqual(await count(dbPath), { n: 50, loadedFrom: 'empty' }, 'replayed from the journal; no snapshot had been written');
+      // Whether a snapshot was written before the kill depends on the machine's speed (the day tables the
+      // ingest updated are snapshotted 2 s later); either way the acknowledged batch is there. Replay of a
+      // journal without any snapshot is pinned by test/unit/store/durability.test.ts.
+      const after = await count(dbPath);
+      assert.equal(after.n, 50, `all acknowledged rows back (loaded from ${after.loadedFrom}, journal replayed: ${after.replayed})`);
     } finally {
       tmp.cleanup();
     }
@@ -68,7 +72,7 @@ describe('prodlens collect (the real CLI in a child process)', function () {
       first.child.kill('SIGTERM');
       assert.deepEqual(await done, { code: 0, signal: null });
       assert.match(first.output(), /Stopped after 1 accepted request\(s\); database snapshot written/);
-      assert.deepEqual(await count(dbPath), { n: 20, loadedFrom: 'snapshot' });
+      assert.deepEqual(await count(dbPath), { n: 20, loadedFrom: 'snapshot', replayed: false });
 
       const second = await startCli(dbPath, tmp.dir);
       assert.equal((await postJson(second.url, '/v1/logs', claudeApiRequests(5, { offset: 20 }))).status, 200);
@@ -77,7 +81,7 @@ describe('prodlens collect (the real CLI in a child process)', function () {
       const stopped = exited(second.child);
       second.child.kill('SIGINT');
       assert.equal((await stopped).code, 0);
-      assert.deepEqual(await count(dbPath), { n: 25, loadedFrom: 'snapshot' });
+      assert.deepEqual(await count(dbPath), { n: 25, loadedFrom: 'snapshot', replayed: false });
     } finally {
       tmp.cleanup();
     }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import zlib from 'node:zlib';
@@ -92,8 +93,14 @@ describe('collector server: refusals leave it answering and lose nothing', funct
     const r = await request(c.url, { path: '/v1/logs', headers: { ...auth, 'Content-Type': 'application/json' }, body: `{"resourceLogs": [{"prompt": "${prompt}"` });
     assert.equal(r.status, 400);
     assert.match(r.json().message, /^invalid JSON: /);
-    const excerpt = String((await c.rows("SELECT excerpt FROM dead_letter WHERE reason LIKE 'invalid JSON%'"))[0]?.[0]);
-    assert.ok(excerpt.includes('[long string elided]') && !excerpt.includes(prompt), 'long strings (possible prompt text) are not kept');
+    const body = `{"resourceLogs": [{"prompt": "${prompt}"`;
+    const [row] = await c.rows("SELECT excerpt, input_bytes, input_hash, json_path, reason FROM dead_letter WHERE reason LIKE 'invalid JSON%'");
+    assert.equal(row![0], '', 'no input text is kept');
+    assert.equal(row![1], Buffer.byteLength(body));
+    assert.equal(row![2], createHash('sha256').update(body).digest('hex'));
+    assert.match(String(row![3]), /^\$( at byte \d+)?$/);
+    const everything = JSON.stringify(await c.rows('SELECT * FROM dead_letter'));
+    for (const word of ['refactor', 'payment', 'resourceLogs']) assert.ok(!everything.includes(word), `${word} is not stored`);
     assert.deepEqual(await c.rows("SELECT count(*) FROM dead_letter WHERE reason LIKE 'invalid JSON%'"), [[1]]);
     await sendAndCheck();
   });

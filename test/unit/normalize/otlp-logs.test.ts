@@ -55,7 +55,8 @@ describe('OTLP log events', () => {
     assert.equal(b.rejects.length, 1);
     assert.match(b.rejects[0]!.reason, /claude_code\.api_request: tokens_in is not a number/);
     assert.ok(!b.rejects[0]!.excerpt.includes('TOP SECRET'));
-    assert.ok(b.rejects[0]!.excerpt.includes('[redacted]'));
+    assert.match(b.rejects[0]!.excerpt, /^JSON object, \d+ bytes, sha256 [0-9a-f]{16}$/);
+    assert.ok(b.rejects[0]!.bytes! > 0 && /^[0-9a-f]{64}$/.test(b.rejects[0]!.hash!));
   });
 
   it('counts Codex noise and unknown events as skipped, per reason, and keeps the rest', () => {

@@ -288,15 +288,16 @@ describe('report page in the webview host (headless Chromium)', function () {
     assert.equal(host.posted.at(-1)?.type === 'report' && host.posted.at(-1)?.requestId, null);
   });
 
-  it('lists dead-letter reasons and excerpts as text', async () => {
+  it('lists dead-letter reasons, sizes and hashes as text, never the input', async () => {
     const model = host.lastModel();
     await page.locator('#dead-letters summary').click();
     const reasons = await page.locator('#dead-letters table tbody tr th').allTextContents();
     assert.deepEqual(reasons, model.health.deadLetters.byReason.map((r) => r.reason));
-    const excerpts = await page.locator('#dead-letters .excerpt').allTextContents();
-    assert.deepEqual(excerpts, model.health.deadLetters.recent.map((d) => d.excerpt));
-    assert.ok(excerpts.some((e) => e.includes('</script><b>x</b>')));
-    assert.equal(await page.locator('#dead-letters .excerpt b').count(), 0, 'markup in an excerpt is not rendered');
+    const details = await page.locator('#dead-letters .letter-detail').allTextContents();
+    assert.deepEqual(details, model.health.deadLetters.recent.map((d) => d.detail));
+    assert.ok(details.every((d) => /^\d+ bytes · sha256 [0-9a-f]{16}/.test(d)), details.join('\n'));
+    const text = await page.locator('#dead-letters').textContent();
+    assert.ok(!text!.includes('stringValue') && !text!.includes('</script>'), 'no input text in the report');
   });
 
   it('runs under a CSP that blocks inline scripts and inline style attributes', async () => {

@@ -34,7 +34,7 @@ describe('file import', () => {
     assert.equal(total.events.length, lines.length);
     assert.equal(total.rejects.length, 1);
     assert.match(total.rejects[0]!.reason, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: invalid JSON`));
-    assert.equal(total.rejects[0]!.excerpt, '{"broken":');
+    assert.ok(!total.rejects[0]!.excerpt.includes('broken'), 'the line itself is not kept');
   });
 
   it('prefixes dead letters from inside a line with the file and line too', async () => {

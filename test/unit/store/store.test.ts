@@ -129,7 +129,7 @@ describe('Store', () => {
     await assert.rejects(openAt(dbPath), /newer ProdLens/);
   });
 
-  it('stores dead letters once per distinct reason and excerpt', async () => {
+  it('stores dead letters once per distinct reason and input', async () => {
     const store = await openAt(dbPath);
     const letter = { received_at: '2026-01-05T10:00:00.000Z', source: 'otlp-logs', reason: 'negative tokens', excerpt: '{"x":-1}' };
     const r1 = await store.ingest({ events: [], metrics: [], rejects: [letter] });

@@ -1,0 +1,185 @@
+/**
+ * Issue 14 figures, with the collector as the extension host runs it (bench/reliability-host.ts, its own
+ * process: Store + CollectorServer, measuring its own event-loop delay):
+ *
+ * 1. /health while a ~20 MiB OTLP/JSON batch is ingested: this process polls GET /health every 20 ms during
+ *    the POST; p50/p99/max latency, against the same polling while the collector is idle (reference, same run).
+ *    Goal: p99 < 100 ms.
+ * 2. Trickle on a large database: one event per second for --seconds, on a database of --events events.
+ *    Bytes written by the host process (/proc/<pid>/io write_bytes: journal + snapshots) and its event-loop
+ *    delay p99. Run twice in the same run: with the snapshot policy (60 min or journal size) scaled so the
+ *    window holds two snapshot periods, and with the old behaviour under a trickle (a snapshot every 30 s) as
+ *    the reference. Bytes per hour = bytes in the window × (60 min / the window's simulated minutes).
+ *    Goals: ≤ 2× the database size per hour, event-loop delay p99 < 50 ms.
+ * Usage: tsx bench/reliability.ts [--events 1000000] [--seconds 60] [--batch-mib 19.5] [--json out.json]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { SqlJsLoader } from '../src/core/store/node-sqljs';
+import { Store } from '../src/core/store/store';
+import { syntheticEvents } from './synthetic';
+import { writeResult } from './util';
+
+const TOKEN = 'bench-token-0123456789abcdef';
+const { values: args } = parseArgs({ options: { events: { type: 'string', default: '1000000' }, seconds: { type: 'string', default: '60' }, 'batch-mib': { type: 'string', default: '19.5' }, json: { type: 'string' }, 'skip-batch': { type: 'boolean' } } });
+
+const kv = (key: string, v: string | number) => ({ key, value: typeof v === 'string' ? { stringValue: v } : { intValue: v } });
+function logsRequest(from: number, n: number, t0 = Date.UTC(2026, 0, 5)): unknown {
+  return {
+    resourceLogs: [{ resource: { attributes: [kv('service.name', 'claude-code')] }, scopeLogs: [{ scope: { name: 'com.anthropic.claude_code.events' }, logRecords: Array.from({ length: n }, (_, j) => {
+      const i = from + j;
+      const ms = t0 + i * 1000;
+      return { timeUnixNano: `${ms}000000`, body: { stringValue: 'claude_code.api_request' }, attributes: [kv('event.name', 'api_request'), kv('event.timestamp', new Date(ms).toISOString()), kv('session.id', `5e551014-0000-4000-8000-${String(Math.floor(i / 40)).padStart(12, '0')}`), kv('user.email', `dev${i % 20}@example.com`), kv('organization.id', '8c5b7a2e-1d4f-4e3a-9b6c-0f1e2d3c4b5a'), kv('prompt.id', `p-${i}`), kv('model', 'claude-sonnet-4-5-20250929'), kv('cost_usd', 1), kv('duration_ms', 800 + (i % 5000)), kv('input_tokens', 100 + (i % 3000)), kv('output_tokens', 50 + (i % 900)), kv('cache_read_tokens', i % 20000), kv('cache_creation_tokens', i % 1000)] };
+    }) }] }],
+  };
+}
+
+interface Host { child: ChildProcess; port: number; stop(): Promise<Record<string, any>> }
+async function startHost(db: string, extra: string[] = []): Promise<Host> {
+  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'reliability-host.ts'), db, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stderr!.on('data', (d) => (out += d));
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /listening (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (c) => reject(new Error(`host exited ${c}: ${out}`)));
+  });
+  return {
+    child,
+    port,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve(JSON.parse(/stats (.*)/.exec(out)?.[1] ?? '{}')));
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+function req(port: number, method: string, p: string, body?: Buffer): Promise<{ status: number; ms: number }> {
+  const t = performance.now();
+  return new Promise((resolve, reject) => {
+    const r = http.request({ host: '127.0.0.1', port, path: p, method, agent: false, headers: body ? { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json', 'Content-Length': body.length } : {} }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode!, ms: performance.now() - t }));
+    });
+    r.on('error', reject);
+    r.end(body);
+  });
+}
+
+const pct = (v: number[], p: number) => {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length ? Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 10) / 10 : NaN;
+};
+
+async function pollHealth(port: number, until: Promise<unknown>): Promise<number[]> {
+  const lat: number[] = [];
+  let done = false;
+  void until.finally(() => (done = true));
+  while (!done) {
+    lat.push((await req(port, 'GET', '/health')).ms);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return lat;
+}
+
+function writeBytes(pid: number): number {
+  // wchar: bytes the process handed to write() (write_bytes depends on when the kernel writes back).
+  return Number(/wchar: (\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))![1]);
+}
+
+async function healthDuringBatch(dir: string) {
+  const target = Number(args['batch-mib']) * 1048576;
+  let n = 1000;
+  let body = Buffer.from(JSON.stringify(logsRequest(0, n)));
+  n = Math.floor((n * target) / body.length);
+  body = Buffer.from(JSON.stringify(logsRequest(0, n)));
+  const host = await startHost(path.join(dir, 'batch.sqlite'));
+  try {
+    await req(host.port, 'POST', '/v1/logs', Buffer.from(JSON.stringify(logsRequest(10_000_000, 1)))); // open the store
+    const idle = await pollHealth(host.port, new Promise((r) => setTimeout(r, 2000)));
+    const started = performance.now();
+    const post = req(host.port, 'POST', '/v1/logs', body);
+    const busy = await pollHealth(host.port, post);
+    const { status } = await post;
+    return { bodyMiB: Math.round((body.length / 1048576) * 10) / 10, records: n, status, ingestMs: Math.round(performance.now() - started), idle: { n: idle.length, p50: pct(idle, 50), p99: pct(idle, 99) }, duringIngest: { n: busy.length, p50: pct(busy, 50), p99: pct(busy, 99), max: pct(busy, 100) } };
+  } finally {
+    await host.stop();
+  }
+}
+
+async function trickle(db: string, seconds: number, extra: string[]): Promise<Record<string, any> & { written: number }> {
+  const host = await startHost(db, extra);
+  try {
+    await req(host.port, 'POST', '/v1/logs', Buffer.from(JSON.stringify(logsRequest(20_000_000, 1, Date.now())))); // open the store
+    host.child.kill('SIGUSR2'); // event-loop statistics from here on
+    const before = writeBytes(host.child.pid!);
+    const started = performance.now();
+    for (let s = 0; s < seconds; s++) {
+      const t = performance.now();
+      await req(host.port, 'POST', '/v1/logs', Buffer.from(JSON.stringify(logsRequest(30_000_000 + s, 1, Date.now()))));
+      await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (performance.now() - t))));
+    }
+    const written = writeBytes(host.child.pid!) - before;
+    const windowMs = performance.now() - started;
+    const stats = await host.stop();
+    return { written, windowMs, ...stats };
+  } catch (err) {
+    await host.stop();
+    throw err;
+  }
+}
+
+async function main() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'prodlens-reliability-'));
+  try {
+    console.log(`1. /health during a ${args['batch-mib']} MiB OTLP/JSON batch`);
+    const batch = args['skip-batch'] ? { idle: {}, duringIngest: {}, bodyMiB: 0, records: 0, ingestMs: 0, status: 0 } : await healthDuringBatch(dir);
+    if (!args['skip-batch']) console.table([{ phase: 'idle (reference)', ...batch.idle }, { phase: `during ${batch.bodyMiB} MiB, ${batch.records} records (${batch.ingestMs} ms, ${batch.status})`, ...batch.duringIngest }]);
+
+    const events = Number(args.events);
+    const seconds = Number(args.seconds);
+    if (!events) {
+      writeResult('reliability', { batch });
+      return;
+    }
+    const db = path.join(dir, 'large.sqlite');
+    let t = performance.now();
+    const store = await Store.open({ path: db, sql: await new SqlJsLoader().load(), journal: false });
+    for (const b of syntheticEvents(events, { batch: 20000 })) store.ingestUnjournaled({ events: b, metrics: [], rejects: [] });
+    store.refreshDailyMetrics();
+    await store.close();
+    const dbBytes = statSync(db).size;
+    console.log(`\n2. trickle: database of ${events} events, ${(dbBytes / 1048576).toFixed(0)} MiB (built in ${Math.round((performance.now() - t) / 1000)} s), one event per second for ${seconds} s`);
+    // New policy, its 60-minute period scaled into half the window (two snapshots expected).
+    const scaledInterval = Math.floor((seconds * 1000) / 2);
+    const runs: Array<Record<string, unknown>> = [];
+    t = performance.now();
+    const fresh = await trickle(db, seconds, ['--interval-ms', String(scaledInterval)]);
+    // Snapshots come at the scaled rate; the journal at the real rate (one event a second).
+    const snapBytes = fresh.snapshots?.bytes ?? 0;
+    const perHourNew = (snapBytes * scaledInterval) / fresh.windowMs + ((fresh.written - snapBytes) * 3600_000) / fresh.windowMs;
+    runs.push({ policy: `journal size / 60 min (scaled ×${(3600_000 / scaledInterval).toFixed(0)})`, seconds: Math.round(fresh.windowMs / 1000), writtenMiB: +(fresh.written / 1048576).toFixed(1), snapshots: fresh.snapshots?.count, perHourMiB: +(perHourNew / 1048576).toFixed(0), perHourXdb: +(perHourNew / dbBytes).toFixed(2), loopP99Ms: fresh.loopDelayP99Ms, loopMaxMs: fresh.loopDelayMaxMs });
+    const old = await trickle(db, seconds, ['--interval-ms', '30000', '--max-delay-ms', '30000']);
+    const perHourOld = (old.written * 3600_000) / old.windowMs;
+    runs.push({ policy: 'reference: a snapshot every 30 s (before)', seconds: Math.round(old.windowMs / 1000), writtenMiB: +(old.written / 1048576).toFixed(1), snapshots: old.snapshots?.count, perHourMiB: +(perHourOld / 1048576).toFixed(0), perHourXdb: +(perHourOld / dbBytes).toFixed(2), loopP99Ms: old.loopDelayP99Ms, loopMaxMs: old.loopDelayMaxMs });
+    console.table(runs);
+    console.log(`   bytes per hour new / before: ${(perHourNew / perHourOld).toFixed(3)}; snapshot took ${fresh.snapshots?.lastMs} ms (event loop blocked while db.export() runs)`);
+    const result = { batch, trickle: { events, dbBytes, seconds, runs } };
+    writeResult('reliability', result);
+    if (args.json) writeResult(path.basename(args.json, '.json'), result);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Store } from '../../../src/core/store/store';
+import { batchOf, event, sqlLoader, tempDir } from '../helpers/events';
+
+describe('Snapshot policy', function () {
+  this.timeout(30_000);
+  let tmp: ReturnType<typeof tempDir>;
+  beforeEach(() => (tmp = tempDir()));
+  afterEach(() => tmp.cleanup());
+
+  it('does not rewrite the database for a trickle of journaled events, but soon after a change the journal does not hold', async () => {
+    const dbPath = path.join(tmp.dir, 'p.sqlite');
+    const store = await Store.open({ path: dbPath, sql: await sqlLoader.load(), snapshotDelayMs: 20, snapshotMaxDelayMs: 100, snapshotIntervalMs: 60_000 });
+    await store.flush();
+    const first = statSync(dbPath).ino;
+    for (let i = 0; i < 12; i++) {
+      await store.ingest(batchOf([event({ id: `t${i}`, time: 1767607200000 + i * 1000 })]));
+      store.refreshDailyMetrics();
+      await sleep(50);
+    }
+    assert.equal(statSync(dbPath).ino, first, 'no snapshot during 600 ms of trickle (the journal holds every event)');
+    store.setCheckpoint('git:x', 'abc'); // in memory only: must reach a snapshot soon
+    await sleep(400);
+    assert.notEqual(statSync(dbPath).ino, first, 'snapshot written after an unjournaled change');
+    await store.ingest(batchOf([event({ id: 'last' })]));
+    await store.close();
+    const again = await Store.open({ path: dbPath, sql: await sqlLoader.load() });
+    assert.equal(again.openReport.replayedBatches, 0, 'close wrote the snapshot');
+    assert.equal(again.db.exec('SELECT count(*) FROM sessions')[0]!.values[0]![0], 13);
+    await again.close();
+  });
+
+  it('snapshots by journal size', async () => {
+    const dbPath = path.join(tmp.dir, 'p.sqlite');
+    const store = await Store.open({ path: dbPath, sql: await sqlLoader.load(), snapshotIntervalMs: 60_000, snapshotJournalBytes: 20_000 });
+    await store.flush();
+    const first = statSync(dbPath).ino;
+    for (let i = 0; i < 40; i++) await store.ingest(batchOf([event({ id: `j${i}`, time: 1767607200000 + i * 1000 })]));
+    await sleep(300);
+    assert.notEqual(statSync(dbPath).ino, first, 'a snapshot once the journal passed the threshold');
+    await store.close();
+  });
+});
