@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { canonicalTimeZone, machineTimeZone } from '../core/day';
 import { scoped, type Logger } from '../core/ports';
 import { SqlJsLoader } from '../core/store/node-sqljs';
 import { StoreBusyError } from '../core/store/lock';
@@ -35,9 +36,13 @@ export function cliLogger(io: CliIO, verbose: boolean): Logger {
   };
 }
 
-export async function openCliStore(dbPath: string, logger: Logger, journal = true, readOnly = false): Promise<Store> {
+/**
+ * Opens the store. `timeZone` (from `cliTimeZone`) makes the local days that zone's; without it the store
+ * keeps the zone its local days were last computed in (imports and syncs do not change it).
+ */
+export async function openCliStore(dbPath: string, logger: Logger, journal = true, readOnly = false, timeZone?: string): Promise<Store> {
   try {
-    return await Store.open({ path: dbPath, sql: await new SqlJsLoader().load(), logger: scoped(logger, 'store'), journal, readOnly });
+    return await Store.open({ path: dbPath, sql: await new SqlJsLoader().load(), logger: scoped(logger, 'store'), journal, readOnly, timeZone });
   } catch (err) {
     if (err instanceof StoreBusyError) throw new CliError(err.message);
     throw new CliError(`cannot open database ${dbPath}: ${(err as Error).message}`);
@@ -65,6 +70,20 @@ export function parseDay(value: string | undefined, flag: string): string | unde
     throw usageError(`${flag} must be a UTC day as YYYY-MM-DD, got ${JSON.stringify(value)}`);
   }
   return value;
+}
+
+/**
+ * The developer's time zone for local days: `--timezone`, else `$PRODLENS_TIMEZONE`, else the machine's.
+ * An IANA name (Europe/Berlin, America/Los_Angeles, UTC); anything else is a usage error that says so.
+ */
+export function cliTimeZone(flag: string | undefined, io: CliIO): string {
+  for (const [name, from] of [[flag, '--timezone'], [io.env.PRODLENS_TIMEZONE, 'PRODLENS_TIMEZONE']] as const) {
+    if (name === undefined || (from === 'PRODLENS_TIMEZONE' && !name.trim())) continue;
+    const canonical = canonicalTimeZone(name);
+    if (!canonical) throw usageError(`${from} ${JSON.stringify(name)} is not a time zone; use an IANA name such as Europe/Berlin, America/Los_Angeles or UTC`);
+    return canonical;
+  }
+  return machineTimeZone();
 }
 
 /** A `prodlens` subcommand. */

@@ -71,7 +71,7 @@ export function formatTextReport(m: ReportModel, o: TextReportOptions): string {
   const s = o.style;
   const span = m.days.length;
   const lines = [
-    `${s.bold('ProdLens report')}  ${m.filter.since} → ${m.filter.until}  ${s.dim(`(${span} day${span === 1 ? '' : 's'}; prices: ${m.priceTable})`)}`,
+    `${s.bold('ProdLens report')}  ${m.filter.since} → ${m.filter.until}  ${s.dim(`(${span} day${span === 1 ? '' : 's'}${m.timeZone ? `, local days in ${m.timeZone}` : ''}; prices: ${m.priceTable})`)}`,
   ];
   const dims = [m.filter.repo !== null && `repository ${m.filter.repo || '(none)'}`, m.filter.developer !== null && `developer ${m.filter.developer || '(none)'}`, m.filter.source && `source ${m.filter.source}`, m.filter.model !== undefined && m.filter.model !== null && `model ${m.filter.model || '(none)'}`].filter(Boolean);
   if (dims.length) lines.push(s.dim(`Filtered to ${dims.join(', ')}.`));
@@ -220,12 +220,22 @@ export function formatTextReport(m: ReportModel, o: TextReportOptions): string {
     `  Measured: AI ${cov.ai ? `${cov.ai.first} → ${cov.ai.last}` : 'never'}, commits ${cov.commits ? `${cov.commits.first} → ${cov.commits.last}` : 'never synced (prodlens sync-git)'}, pull requests ${cov.pullRequests ? `${cov.pullRequests.first} → ${cov.pullRequests.last}` : 'never synced (prodlens sync-github)'}.`,
   );
 
+  const am = m.activeMinutes?.filter((v): v is number => v !== null) ?? [];
+  if (am.length) {
+    const total = am.reduce((a, b) => a + b, 0);
+    lines.push(`  Editor presence: ${(total / 60).toFixed(1)} h active on ${am.filter((v) => v > 0).length} of ${am.length} measured days.`);
+  }
+
   const c = m.correlations;
   const significant = c.rows.filter((r) => r.pAdjusted !== null && r.pAdjusted < 0.05).sort((a, b) => Math.abs(b.r ?? 0) - Math.abs(a.r ?? 0));
   lines.push(...heading('Correlations', s));
+  // The same sentence the webview shows: which days, which method, how many tests in the family.
+  if (c.summary) lines.push(`  ${c.summary}.`);
   if (!c.tested) lines.push(`  Not enough data yet: a pair needs ${c.minPairs} days with both values.`);
   else {
     lines.push(`  ${c.tested} tested (lags ${c.lags.join(', ')}); ${significant.length} significant after Benjamini–Hochberg adjustment.`);
+    // Rows that could not be tested: one line per reason, not a wall of dashes.
+    for (const u of c.untested ?? []) lines.push(s.dim(`  ${u.count} pair${u.count === 1 ? '' : 's'} × lags not tested: ${u.reason}`));
     for (const r of significant.slice(0, 5)) lines.push(`  ${r.ai} → ${r.outcome}, lag ${r.lag}, ${r.method}: r = ${r.r?.toFixed(2)}, p adj = ${r.pAdjusted?.toPrecision(2)} — ${r.reading}`);
   }
   lines.push(...experimentLines(m, s));

@@ -4,6 +4,7 @@ import type { ExportSummary } from '../core/export/exporter';
 import { LocaleFormat } from '../core/locale-format';
 import { readConfig } from './config';
 import { Disposable } from './lifecycle';
+import { configuredZone } from './time-zone';
 import type { ProdLensServices } from './services';
 
 const FOLDER_KEY = 'prodlens.export.folder';
@@ -67,12 +68,14 @@ export class ExportCommands extends Disposable {
         async (progress, token) => {
           const { Pseudonymizer } = await import('../core/export/pseudonymize');
           const store = await this.services.store();
+          store.setTimeZone(configuredZone().timeZone);
           const controller = new AbortController();
           const sub = token.onCancellationRequested(() => controller.abort());
           let reported = 0;
           try {
             return await exportParquet(store, {
               outDir: folder,
+              analysis: { lags: readConfig().report.lags, minPairs: readConfig().report.minPairs },
               exporterVersion: PRODLENS_VERSION,
               pseudonymizer: secret ? new Pseudonymizer(secret) : undefined,
               signal: controller.signal,

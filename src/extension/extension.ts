@@ -3,6 +3,7 @@ import { registerCollector, type CollectorFeature } from './collector';
 import { registerEditorCapture, type EditorCapture, type EditorCaptureApi } from './editor-capture';
 import { registerExperiments, type ExperimentsApi } from './experiments';
 import { registerSurvey, type SurveyApi } from './survey';
+import { registerPresence, type PresenceTracker } from './presence';
 import { registerBudget, type BudgetMonitor } from './budget';
 import { registerExport } from './export';
 import { registerImportCommand } from './import-command';
@@ -20,6 +21,7 @@ import { registerWalkthrough } from './walkthrough';
 let services: ProdLensServices | undefined;
 let collector: CollectorFeature | undefined;
 let editorCapture: EditorCapture | undefined;
+let presence: PresenceTracker | undefined;
 
 /**
  * Activation only wires objects and registers commands; the database (sql.js WASM) opens on first use.
@@ -38,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): ProdLensApi {
   const outcomes = registerOutcomes(services);
   context.subscriptions.push(outcomes);
   context.subscriptions.push((editorCapture = registerEditorCapture(services)));
+  context.subscriptions.push((presence = registerPresence(services)));
   const reports = registerReportPanel(services);
   context.subscriptions.push(reports);
   context.subscriptions.push((collector = registerCollector(services, statusBar)));
@@ -56,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): ProdLensApi {
   const survey = registerSurvey(services);
   context.subscriptions.push(survey);
   services.logger.info('[extension] activated');
-  return { services, statusBar, editorCapture, outcomes, reports, collector, views, budget, litellm, experiments, survey };
+  return { services, statusBar, editorCapture, outcomes, reports, collector, views, budget, litellm, experiments, survey, presence };
 }
 
 /** Flushes the database snapshot before the extension host exits. */
@@ -67,6 +70,9 @@ export async function deactivate(): Promise<void> {
   // Editor regions get their last (close) measurement written while the store is still open.
   await editorCapture?.shutdown().catch(() => undefined);
   editorCapture = undefined;
+  // The last minutes of editor presence, while the store is still open.
+  await presence?.flush().catch(() => undefined);
+  presence = undefined;
   await services?.shutdown();
   services = undefined;
 }
@@ -93,4 +99,6 @@ export interface ProdLensApi {
   experiments: ExperimentsApi;
   /** Experience sampling: questions shown, a check on demand. */
   survey: SurveyApi;
+  /** Editor presence (active minutes); `flush()` writes the minutes seen so far. */
+  presence: PresenceTracker;
 }

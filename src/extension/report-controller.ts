@@ -3,6 +3,7 @@
  * page sends, builds the model for its filter, answers with the request id, and pushes live updates with
  * the current filter. The panel (report-panel.ts) wires it to a webview; tests wire it to a browser page.
  */
+import { utcDay } from '../core/day';
 import type { Logger } from '../core/ports';
 import type { ReportFilter, ReportModel } from '../core/report/model';
 import { DEFAULT_VIEW_STATE, parseFromWebview, type ReportCommandId, type ToWebview, type ViewFilter } from '../webview/shared/protocol';
@@ -16,6 +17,8 @@ export interface ReportHostPort {
   runCommand(command: ReportCommandId): Promise<{ ok: boolean; message: string }>;
   /** Epoch ms (the day periods end on). */
   now(): number;
+  /** The developer's local day of an instant (periods end on today's local day); default the UTC day. */
+  dayOf?(ms: number): string;
   logger: Logger;
 }
 
@@ -104,7 +107,7 @@ export class ReportController {
   private async answer(requestId: number | null, filter: ViewFilter): Promise<void> {
     this.current = filter;
     const gen = ++this.generation;
-    const today = new Date(this.port.now()).toISOString().slice(0, 10);
+    const today = this.port.dayOf?.(this.port.now()) ?? utcDay(this.port.now());
     const started = Date.now();
     let message: ToWebview;
     try {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { isDayKey } from '../core/day';
 import { buildReport } from '../core/report/build';
+import { configuredZone } from './time-zone';
 import type { ReportModel } from '../core/report/model';
 import { makeNonce, webviewHtml } from '../webview/shared/page-html';
 import { parseViewState, type ReportCommandId, type ViewFilter } from '../webview/shared/protocol';
@@ -119,12 +120,15 @@ export class ReportPanel extends Disposable {
         },
         buildModel: async (filter) => {
           const store = await services.store();
+          // The zone setting may have changed a moment ago: local days follow it (a no-op when unchanged).
+          store.setTimeZone(configuredZone().timeZone);
           const { report } = readConfig();
           const developer = await services.attributor.developer();
           return buildReport(store, filter, { prices: services.prices, nowMs: Date.now(), analysis: { lags: report.lags, minPairs: report.minPairs }, developer });
         },
         runCommand: (c) => this.runCommand(c),
         now: () => Date.now(),
+        dayOf: (ms) => configuredZone().dayOf(ms),
         logger: services.logger,
       },
       parseViewState(state).filter,
@@ -139,7 +143,7 @@ export class ReportPanel extends Disposable {
     );
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('prodlens.report') || e.affectsConfiguration('prodlens.prices')) this.schedule(0);
+        if (e.affectsConfiguration('prodlens.report') || e.affectsConfiguration('prodlens.prices') || e.affectsConfiguration('prodlens.timeZone')) this.schedule(0);
       }),
     );
     this._register(toDisposable(() => this.timer && clearTimeout(this.timer)));

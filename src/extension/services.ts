@@ -10,6 +10,7 @@ import { FolderAttributor } from '../sources/git/attribution';
 import { GitRunner } from '../sources/git/node-git';
 import { readConfig } from './config';
 import { Disposable, toDisposable } from './lifecycle';
+import { configuredZone } from './time-zone';
 
 /**
  * What every feature of the extension shares: the log, settings, the price table, and the workspace's
@@ -29,6 +30,10 @@ export class ProdLensServices extends Disposable {
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('prodlens.prices')) this.priceTable = undefined;
+        if (e.affectsConfiguration('prodlens.timeZone') && this.storePromise) {
+          // Recompute local days before the views that listen to the same event read the store.
+          void this.storePromise.then((store) => store.setTimeZone(configuredZone().timeZone)).catch((err: Error) => this.logger.warn(`[store] time zone not applied: ${err.message}`));
+        }
         if (e.affectsConfiguration('prodlens.developerId') || e.affectsConfiguration('git.path')) this.attributorCache = undefined;
       }),
     );
@@ -84,7 +89,7 @@ export class ProdLensServices extends Disposable {
   private async openStore(): Promise<Store> {
     const started = Date.now();
     try {
-      const store = await Store.open({ path: this.dbPath, sql: await this.sql.load(), logger: this.log('store') });
+      const store = await Store.open({ path: this.dbPath, sql: await this.sql.load(), logger: this.log('store'), timeZone: configuredZone().timeZone });
       this.logger.info(`[store] opened ${this.dbPath} in ${Date.now() - started} ms`);
       this.applyRetention(store);
       this.retentionTimer ??= setInterval(() => void this.storePromise?.then((s) => this.applyRetention(s)), 6 * 3600_000);

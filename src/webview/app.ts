@@ -142,7 +142,7 @@ export class App {
         h(
           'p',
           { class: 'subtitle' },
-          h('span', { id: 'range' }, `${formatRange(model.filter.since, model.filter.until)} (UTC days)`),
+          h('span', { id: 'range' }, `${formatRange(model.filter.since, model.filter.until)} (${model.timeZone ? `local days, ${model.timeZone}` : 'UTC days'})`),
           ` · generated ${formatInstant(model.generatedAt, model.generatedAt).replace(/ \(.*\)$/, '')} · prices: ${model.priceTable}`,
         ),
       );

@@ -4,7 +4,7 @@ import { ExportCancelledError, exportParquet, type ExportSummary } from '../../c
 import { UnsafePathError } from '../../core/export/paths';
 import { MIN_SECRET_LENGTH, Pseudonymizer } from '../../core/export/pseudonymize';
 import { scoped } from '../../core/ports';
-import { cliLogger, openCliStore, parseCommandArgs, parseDay, resolveDbPath, type CliIO, type Command } from '../context';
+import { cliLogger, cliTimeZone, openCliStore, parseCommandArgs, parseDay, resolveDbPath, type CliIO, type Command } from '../context';
 import { CliError, EXIT_OK, usageError } from '../errors';
 
 export const SECRET_ENV = 'PRODLENS_TEAM_SECRET';
@@ -13,14 +13,16 @@ export const exportCommand: Command = {
   summary: 'export the store as hive-partitioned Parquet for the central team (--out DIR)',
   help: [
     'Usage: prodlens export --out DIR [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--repo OWNER/NAME]',
-    '                       [--pseudonymize] [--json] [--db FILE]',
+    '                       [--timezone ZONE] [--pseudonymize] [--json] [--db FILE]',
     '',
     'Writes sessions, metric_points, commits, pull_requests and _aggregates/… as Parquet (ZSTD) under DIR,',
     'partitioned by event_date and repo, plus DIR/_manifest.json (layout and schema: docs/export.md).',
     'Exporting again into the same DIR rewrites only partitions whose data changed; an interrupted export',
     'leaves the previous one intact. DIR must be empty or a previous export.',
     '',
-    '  --since/--until   inclusive UTC days',
+    '  --since/--until   inclusive UTC days (event_date, the partition key)',
+    '  --timezone ZONE   IANA zone of local_date and of the exported correlations\' days (default',
+    '                    $PRODLENS_TIMEZONE, else this machine\'s zone)',
     '  --repo            only this repository (daily_session_metrics and correlations are then left out)',
     `  --pseudonymize    replace developer ids and author names/emails by an HMAC keyed with $${SECRET_ENV}`,
     `                    (the team's shared secret, at least ${MIN_SECRET_LENGTH} characters)`,
@@ -34,7 +36,9 @@ export const exportCommand: Command = {
       repo: { type: 'string' },
       pseudonymize: { type: 'boolean' },
       json: { type: 'boolean' },
+      timezone: { type: 'string' },
     });
+    const timeZone = cliTimeZone(values.timezone, io);
     if (!values.out) throw usageError('--out DIR is required');
     const since = parseDay(values.since, '--since');
     const until = parseDay(values.until, '--until');
@@ -50,7 +54,7 @@ export const exportCommand: Command = {
     }
     const outDir = path.resolve(io.cwd, values.out);
     const logger = cliLogger(io, !!values.verbose);
-    const store = await openCliStore(resolveDbPath(values.db, io), logger);
+    const store = await openCliStore(resolveDbPath(values.db, io), logger, true, false, timeZone);
     let summary: ExportSummary;
     try {
       summary = await exportParquet(store, {

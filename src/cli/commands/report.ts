@@ -1,7 +1,6 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { evaluateBudgets, parseBudget, type Budget } from '../../core/budget';
-import { DayZone, machineTimeZone } from '../../core/day';
 import { usageSince } from '../../core/overview/overview';
 import { BundledPriceTable } from '../../core/pricing';
 import { buildReport } from '../../core/report/build';
@@ -11,7 +10,7 @@ import type { Logger } from '../../core/ports';
 import type { Store } from '../../core/store/store';
 import type { StandaloneData } from '../../webview/shared/protocol';
 import { dayCount, presetRange } from '../../webview/shared/view-filter';
-import { cliLogger, openCliStore, parseCommandArgs, parseDay, resolveDbPath, type CliIO, type Command } from '../context';
+import { cliLogger, cliTimeZone, openCliStore, parseCommandArgs, parseDay, resolveDbPath, type CliIO, type Command } from '../context';
 import { CliError, EXIT_OK, usageError } from '../errors';
 import { findWebviewAssets, standaloneHtml } from '../report-html';
 import { colourEnabled, makeStyle } from '../style';
@@ -24,17 +23,19 @@ export const reportCommand: Command = {
   help: [
     'Usage: prodlens report [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--repo OWNER/NAME] [--developer ID]',
     '                       [--all-developers] [--source SOURCE] [--model MODEL] [--group day|week|month]',
-    '                       [--budget PERIOD=AMOUNT]… [--json | --html FILE]',
+    '                       [--timezone ZONE] [--budget PERIOD=AMOUNT]… [--json | --html FILE]',
     '                       [--db FILE | --workspace DIR [--user-data-dir DIR]]',
     '',
-    'Builds the same report model the VS Code webview shows. --since/--until are inclusive UTC days',
-    '(default: the first day with data through today).',
+    'Builds the same report model the VS Code webview shows. Days are your local days: --since/--until',
+    'are inclusive local days (default: the first day with data through today).',
     'Personal by default: AI use is set against your own commits (the commits sync-git marked as yours:',
     'git user.email or --developer/$PRODLENS_DEVELOPER there, .mailmap honoured) and your pull requests (the',
     'GitHub login sync-github ran as); series.commits counts those commits.',
     '  --all-developers',
     '                every author\'s commits and pull requests (the team view)',
     '  --developer ID  one developer\'s AI rows and commits (by author email); PR series are not measured',
+    '  --timezone ZONE  IANA time zone of the days, periods, "today" and the correlations\' days',
+    '                (default $PRODLENS_TIMEZONE, else this machine\'s zone); e.g. America/Los_Angeles.',
     '  --json        print the report model as JSON (schema: docs/report.md)',
     '  --model MODEL only that model\'s requests, tokens and cost (as a click on a model row does)',
     '  --group day|week|month',
@@ -68,8 +69,10 @@ export const reportCommand: Command = {
       workspace: { type: 'string' },
       'user-data-dir': { type: 'string' },
       budget: { type: 'string', multiple: true },
+      timezone: { type: 'string' },
       'all-developers': { type: 'boolean' },
     });
+    const timeZone = cliTimeZone(values.timezone, io);
     if (values.json && values.html !== undefined) throw usageError('--json and --html cannot be combined');
     if (values.workspace !== undefined && values.db !== undefined) throw usageError('--workspace and --db cannot be combined');
     if (values['user-data-dir'] !== undefined && values.workspace === undefined) throw usageError('--user-data-dir goes with --workspace');
@@ -88,7 +91,7 @@ export const reportCommand: Command = {
     const readOnly = values.workspace !== undefined;
     const dbPath = readOnly ? workspaceDb(values.workspace!, values['user-data-dir'], io, logger) : resolveDbPath(values.db, io);
     if (readOnly) logger.info(`reading ${dbPath} read-only (snapshot and journal, without the lock)`);
-    const store = await openCliStore(dbPath, logger, true, readOnly);
+    const store = await openCliStore(dbPath, logger, true, readOnly, timeZone);
     try {
       const filter: ReportFilter = {
         since,
@@ -112,12 +115,12 @@ export const reportCommand: Command = {
       }
       const built = buildReport(store, filter, opts);
       const model = group ? { ...built, grouped: groupSeries(built.days, built.series, group) } : built;
-      const zone = budgets.length ? cliZone(io) : undefined;
+      const zone = budgets.length ? store.zone : undefined;
       const statuses = zone ? evaluateBudgets(budgets, zone.dayOf(opts.nowMs), (since) => usageSince(store, zone, since, opts.nowMs)) : undefined;
       if (values.json) io.stdout(`${JSON.stringify(statuses ? { ...model, budgets: statuses } : model, null, 2)}\n`);
       else {
         const style = makeStyle(colourEnabled(io.env, io.isTTY === true));
-        io.stdout(formatTextReport(model, { style, nowMs: opts.nowMs, budgets: statuses, timeZone: zone?.timeZone, database: readOnly ? { path: dbPath, readOnly } : undefined }));
+        io.stdout(formatTextReport(model, { style, nowMs: opts.nowMs, budgets: statuses, timeZone: store.zone.timeZone, database: readOnly ? { path: dbPath, readOnly } : undefined }));
       }
     } finally {
       await store.close();
@@ -163,16 +166,6 @@ function writeHtml(file: string, data: StandaloneData): void {
   } catch (err) {
     rmSync(tmp, { force: true });
     throw new CliError(`cannot write ${file}: ${(err as Error).message}`);
-  }
-}
-
-/** The zone of local days for budgets: $PRODLENS_TIMEZONE, else the machine's. */
-function cliZone(io: CliIO): DayZone {
-  const name = io.env.PRODLENS_TIMEZONE?.trim();
-  try {
-    return new DayZone(name || machineTimeZone());
-  } catch {
-    throw usageError(`PRODLENS_TIMEZONE=${JSON.stringify(name)} is not a time zone; use an IANA name such as Europe/Berlin`);
   }
 }
 

@@ -1,9 +1,12 @@
 import type { Database, SqlValue } from 'sql.js';
+import { dayRange as keyRange, DayZone, shiftDay as shiftKey } from '../day';
 import { HistogramAccumulator } from './latency-histogram';
 
 /**
  * Daily series for the report and the correlations, read from the day-level rollups (never the raw
- * events), aligned on a dense list of UTC days.
+ * events), aligned on a dense list of the developer's local days (`SeriesFilter.zone`, default UTC): the
+ * AI rollups are keyed by `sessions.local_date` (the store's zone), commits and pull requests are put on
+ * the local day of their own timestamps here.
  *
  * Missing vs zero: a count is 0 on a day inside the span its source was measured and null outside it
  * (before ProdLens first saw any AI activity, or before the first synced commit/PR and after the last
@@ -17,11 +20,18 @@ export interface SeriesFilter {
   repo?: string | null;
   developer?: string | null;
   source?: string | null;
+  /**
+   * The developer's zone: the days of commits and pull requests. Pass the store's zone (`store.zone`), the
+   * one the AI rollups were built in; default UTC.
+   */
+  zone?: DayZone;
   /** Only the developer's own commits (`is_mine`, honouring .mailmap): the personal report. */
   mineOnly?: boolean;
   /** Only pull requests by these GitHub logins (the personal report); absent: every author. */
   prAuthors?: readonly string[] | null;
 }
+
+const UTC_ZONE = new DayZone('UTC');
 
 export const AI_SERIES = [
   'sessions', 'requests', 'errors', 'error_rate', 'tokens_in', 'tokens_out', 'total_tokens', 'cache_read_tokens',
@@ -49,17 +59,13 @@ export interface Span {
   last: string;
 }
 
-/** Dense inclusive list of UTC days. */
+/** Dense inclusive list of calendar days (plain calendar arithmetic; no zone, so no DST gap or repeat). */
 export function dayRange(since: string, until: string): string[] {
-  const out: string[] = [];
-  for (let t = Date.parse(`${since}T00:00:00Z`), end = Date.parse(`${until}T00:00:00Z`); t <= end; t += 86_400_000) {
-    out.push(new Date(t).toISOString().slice(0, 10));
-  }
-  return out;
+  return keyRange(since, until);
 }
 
 export function shiftDay(day: string, deltaDays: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + deltaDays * 86_400_000).toISOString().slice(0, 10);
+  return shiftKey(day, deltaDays);
 }
 
 function where(f: SeriesFilter, cols: { dev?: string; repo?: string; source?: string } = {}): { sql: string; params: SqlValue[] } {
@@ -100,13 +106,15 @@ function one(db: Database, sql: string, params: SqlValue[] = []): SqlValue[] | u
 }
 
 /** The spans each family was measured in, over all data (filters narrow who/where, not when). */
-export function coverage(db: Database): DailySeriesSet['coverage'] {
+export function coverage(db: Database, zone: DayZone = UTC_ZONE): DailySeriesSet['coverage'] {
   // Separate MIN and MAX queries: SQLite answers each from the index, but not both in one query.
   const ai = [one(db, "SELECT MIN(event_date) FROM daily_totals WHERE dim = 'all'")?.[0] ?? null, one(db, "SELECT MAX(event_date) FROM daily_totals WHERE dim = 'all'")?.[0] ?? null];
-  const commits = one(db, 'SELECT MIN(event_date), MAX(event_date) FROM commits');
-  const prs = one(db, "SELECT MIN(substr(created_at, 1, 10)), MAX(substr(COALESCE(updated_at, created_at), 1, 10)) FROM pull_requests");
-  const lastSync = (prefix: string) =>
-    (one(db, "SELECT MAX(substr(last_run_at, 1, 10)) FROM etl_runs WHERE job LIKE ? AND last_status = 'ok'", [`${prefix}%`])?.[0] as string | null) ?? null;
+  // Outcome times are ISO 8601 UTC: their local days come from the zone.
+  const local = (iso: SqlValue | undefined): string | null => (typeof iso === 'string' && Number.isFinite(Date.parse(iso)) ? zone.dayOf(Date.parse(iso)) : null);
+  const pair = (r: SqlValue[] | undefined): SqlValue[] | undefined => (r ? [local(r[0]), local(r[1])] : r);
+  const commits = pair(one(db, 'SELECT MIN(timestamp), MAX(timestamp) FROM commits'));
+  const prs = pair(one(db, 'SELECT MIN(created_at), MAX(COALESCE(updated_at, created_at)) FROM pull_requests'));
+  const lastSync = (prefix: string) => local(one(db, "SELECT MAX(last_run_at) FROM etl_runs WHERE job LIKE ? AND last_status = 'ok'", [`${prefix}%`])?.[0]);
   const span = (r: SqlValue[] | undefined, synced: string | null): Span | null =>
     r?.[0] ? { first: r[0] as string, last: synced && synced > (r[1] as string) ? synced : (r[1] as string) } : null;
   return { ai: span(ai, null), commits: span(commits, lastSync('git:')), pullRequests: span(prs, lastSync('github:')) };
@@ -115,7 +123,7 @@ export function coverage(db: Database): DailySeriesSet['coverage'] {
 export function buildDailySeries(db: Database, f: SeriesFilter): DailySeriesSet {
   const days = dayRange(f.since, f.until);
   const index = new Map(days.map((d, i) => [d, i]));
-  const cov = coverage(db);
+  const cov = coverage(db, f.zone);
   const series = {} as Series;
   const inSpan = (span: Span | null) => days.map((d) => !!span && d >= span.first && d <= span.last);
   const aiMeasured = inSpan(cov.ai);
@@ -171,79 +179,71 @@ export function buildDailySeries(db: Database, f: SeriesFilter): DailySeriesSet 
 }
 
 /**
- * Commits (author day, merges excluded, once per SHA) and pull requests (merged day; reopen day). With a
- * developer filter, commits are the developer's by author email; PRs have GitHub logins, not emails, so
- * PR series are left unmeasured (null) under a developer filter.
+ * Commits (author day, merges excluded, once per SHA) and pull requests (merged day; reopen day), each on
+ * the developer's local day of its own UTC timestamp. With a developer filter, commits are the developer's
+ * by author email; PRs have GitHub logins, not emails, so PR series are left unmeasured (null) under a
+ * developer filter.
  */
 function readOutcomes(db: Database, f: SeriesFilter, index: Map<string, number>, series: Series): void {
-  const wc = where(f, { dev: 'author_email', source: '' });
+  const zone = f.zone ?? UTC_ZONE;
+  // A local day's events lie within one UTC day either side of it; the zone decides which count.
+  const wide = { ...f, since: shiftDay(f.since, -1), until: shiftDay(f.until, 1) };
+  const dayOf = (iso: SqlValue): number | undefined => (typeof iso === 'string' ? index.get(zone.dayOf(Date.parse(iso))) : undefined);
+  const wc = where(wide, { dev: 'author_email', source: '' });
   const commits = db.exec(
-    `SELECT event_date, COUNT(*), COALESCE(SUM(lines_added), 0), COALESCE(SUM(lines_removed), 0)
-       FROM commits WHERE ${wc.sql} AND is_merge = 0 AND unreachable_at IS NULL${f.mineOnly ? ' AND is_mine = 1' : ''} GROUP BY event_date`,
+    `SELECT timestamp, COALESCE(lines_added, 0), COALESCE(lines_removed, 0)
+       FROM commits WHERE ${wc.sql} AND is_merge = 0 AND unreachable_at IS NULL${f.mineOnly ? ' AND is_mine = 1' : ''}`,
     wc.params,
   );
   for (const row of commits[0]?.values ?? []) {
-    const i = index.get(row[0] as string);
+    const i = dayOf(row[0]!);
     if (i === undefined || series.commits[i] === null) continue;
-    series.commits[i] = row[1] as number;
-    series.lines_added[i] = row[2] as number;
-    series.lines_removed[i] = row[3] as number;
+    series.commits[i] = (series.commits[i] ?? 0) + 1;
+    series.lines_added[i] = (series.lines_added[i] ?? 0) + (row[1] as number);
+    series.lines_removed[i] = (series.lines_removed[i] ?? 0) + (row[2] as number);
   }
   if (f.developer !== undefined && f.developer !== null) {
     series.merged_prs.fill(null);
     series.reopened_prs.fill(null);
     return;
   }
-  if (f.prAuthors) {
-    readOwnPulls(db, f, f.prAuthors, index, series);
-    return;
-  }
-  const wg = where(f, { dev: '', source: '' });
-  const gh = db.exec(
-    `SELECT event_date, SUM(merged_pr_count), SUM(reopened_pr_count),
-            SUM(avg_merge_hours * merged_pr_count) / NULLIF(SUM(CASE WHEN avg_merge_hours IS NOT NULL THEN merged_pr_count END), 0)
-       FROM daily_github_metrics WHERE ${wg.sql} GROUP BY event_date`,
-    wg.params,
+  const repo = f.repo !== undefined && f.repo !== null ? { sql: ' AND repo_slug IS ?', params: [f.repo === '' ? null : f.repo] as SqlValue[] } : { sql: '', params: [] as SqlValue[] };
+  // The personal report: only the pull requests of the GitHub logins ProdLens synced as.
+  const authors = f.prAuthors ? { sql: ` AND author IN (${f.prAuthors.map(() => '?').join(', ') || 'NULL'})`, params: [...f.prAuthors] as SqlValue[] } : { sql: '', params: [] as SqlValue[] };
+  // merged_at and created_at are ISO 8601 UTC, so a UTC range is a string range.
+  const from = `${wide.since}T00:00:00`;
+  const to = `${shiftDay(wide.until, 1)}T00:00:00`;
+  const merged = db.exec(
+    `SELECT merged_at, (strftime('%s', merged_at) - strftime('%s', created_at)) / 3600.0 FROM pull_requests
+      WHERE merged_at >= ? AND merged_at < ?${repo.sql}${authors.sql}`,
+    [from, to, ...repo.params, ...authors.params],
   );
-  for (const row of gh[0]?.values ?? []) {
-    const i = index.get(row[0] as string);
+  const hours = series.merge_hours.map(() => ({ sum: 0, n: 0 }));
+  for (const row of merged[0]?.values ?? []) {
+    const i = dayOf(row[0]!);
     if (i === undefined) continue;
-    if (series.merged_prs[i] !== null) series.merged_prs[i] = row[1] as number;
-    if (series.reopened_prs[i] !== null) series.reopened_prs[i] = row[2] as number;
-    series.merge_hours[i] = (row[3] as number | null) ?? null;
+    if (series.merged_prs[i] !== null) series.merged_prs[i] = (series.merged_prs[i] ?? 0) + 1;
+    if (typeof row[1] === 'number') {
+      hours[i]!.sum += row[1];
+      hours[i]!.n += 1;
+    }
+  }
+  hours.forEach((h, i) => (series.merge_hours[i] = h.n ? h.sum / h.n : null));
+  // A PR reopened twice on one local day counts once that day.
+  const reopened = db.exec(
+    `SELECT created_at, number, repo_slug FROM pr_events e WHERE event = 'reopened' AND created_at >= ? AND created_at < ?${repo.sql}${
+      f.prAuthors ? ` AND EXISTS (SELECT 1 FROM pull_requests p WHERE p.repo_slug = e.repo_slug AND p.number = e.number${authors.sql})` : ''
+    }`,
+    [from, to, ...repo.params, ...authors.params],
+  );
+  const seen = new Set<string>();
+  for (const row of reopened[0]?.values ?? []) {
+    const i = dayOf(row[0]!);
+    if (i === undefined || series.reopened_prs[i] === null) continue;
+    const k = `${i}\u0001${row[2]}\u0001${row[1]}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    series.reopened_prs[i] = (series.reopened_prs[i] ?? 0) + 1;
   }
 }
 
-/**
- * Pull requests by the given authors (the personal report): merged per merge day (UTC) with their mean
- * hours to merge, reopened per reopen day — what daily_github_metrics holds for every author.
- */
-function readOwnPulls(db: Database, f: SeriesFilter, authors: readonly string[], index: Map<string, number>, series: Series): void {
-  const inList = authors.map(() => '?').join(', ') || 'NULL';
-  const repo = f.repo !== undefined && f.repo !== null ? ' AND repo_slug IS ?' : '';
-  const repoParam: SqlValue[] = repo ? [f.repo === '' ? null : f.repo!] : [];
-  const merged = db.exec(
-    `SELECT substr(merged_at, 1, 10) AS d, COUNT(*), AVG((julianday(merged_at) - julianday(created_at)) * 24)
-       FROM pull_requests WHERE merged_at IS NOT NULL AND author IN (${inList}) AND substr(merged_at, 1, 10) >= ? AND substr(merged_at, 1, 10) <= ?${repo}
-      GROUP BY d`,
-    [...authors, f.since, f.until, ...repoParam],
-  );
-  for (const row of merged[0]?.values ?? []) {
-    const i = index.get(row[0] as string);
-    if (i === undefined || series.merged_prs[i] === null) continue;
-    series.merged_prs[i] = row[1] as number;
-    series.merge_hours[i] = (row[2] as number | null) ?? null;
-  }
-  const reopened = db.exec(
-    `SELECT e.event_date, COUNT(DISTINCT e.repo_slug || '#' || e.number) FROM pr_events e
-       JOIN pull_requests p ON p.repo_slug = e.repo_slug AND p.number = e.number
-      WHERE e.event = 'reopened' AND p.author IN (${inList}) AND e.event_date >= ? AND e.event_date <= ?${repo ? ' AND e.repo_slug IS ?' : ''}
-      GROUP BY e.event_date`,
-    [...authors, f.since, f.until, ...repoParam],
-  );
-  for (const row of reopened[0]?.values ?? []) {
-    const i = index.get(row[0] as string);
-    if (i === undefined || series.reopened_prs[i] === null) continue;
-    series.reopened_prs[i] = row[1] as number;
-  }
-}

@@ -1,4 +1,5 @@
 import { EVENT_KINDS, SOURCES } from '../model';
+import { DIFF_RATIO_DEFINITION } from '../retention/similarity';
 import type { ColumnType } from './columns';
 
 /**
@@ -7,7 +8,7 @@ import type { ColumnType } from './columns';
  * type or a partition key is a breaking change and bumps EXPORT_SCHEMA_VERSION; adding a column at the end
  * is not.
  */
-export const EXPORT_SCHEMA_VERSION = 1;
+export const EXPORT_SCHEMA_VERSION = 2;
 
 export interface ColumnSpec {
   /** Column name in the Parquet files. */
@@ -90,7 +91,7 @@ const sessions: DatasetSpec = {
     day('UTC day of `timestamp` (also the `event_date` partition).'),
     { name: 'total_tokens', type: 'int64', nullable: true, unit: 'tokens', description: '`tokens_in + tokens_out` (cache tokens excluded).' },
     { name: 'cost_usd', type: 'float64', nullable: true, unit: 'USD', description: 'Cost: reported by the source, else estimated from the bundled price table (see cost_source).' },
-    { name: 'diff_ratio', type: 'float64', nullable: true, unit: 'ratio 0–1', description: 'Share of an AI edit changed by the developer afterwards.' },
+    { name: 'diff_ratio', type: 'float64', nullable: true, unit: 'ratio 0–1', description: DIFF_RATIO_DEFINITION },
     { name: 'accepted_lines', type: 'int64', nullable: true, unit: 'lines', description: 'Lines of an AI edit still present at the last checkpoint.' },
     { name: 'trace_hash', type: 'utf8', nullable: false, description: 'Stable hash of the identifying fields: the same event from two exports has the same hash.' },
     { name: 'source', type: 'dict', nullable: false, known: SOURCES, description: 'Producer and channel (claude-code-otel, claude-code-transcript, codex-otel, litellm, editor, …).' },
@@ -110,6 +111,7 @@ const sessions: DatasetSpec = {
     { name: 'price_version', type: 'dict', nullable: true, description: 'Version of the price table behind an estimated cost.' },
     { name: 'attrs', type: 'utf8', nullable: true, description: 'Small metadata as a JSON object string (never prompt text or code).' },
     { name: 'duplicate_of', type: 'utf8', nullable: true, description: 'trace_hash of the event this row repeats through another channel; exclude such rows from sums.' },
+    { name: 'local_date', type: 'date32', nullable: true, description: "The developer's local day of `timestamp` (the time zone ProdLens was set to when exporting); event_date stays the UTC day." },
   ],
 };
 
@@ -260,12 +262,12 @@ const correlations: DatasetSpec = {
   read: 'all',
   orderBy: '',
   perRepository: false,
-  description: 'Lagged correlations between AI activity and delivery series, as last computed by the report on this device (one row per analysis, series pair, method and lag). Not partitioned.',
+  description: "Lagged correlations between AI activity and delivery series, computed when the export runs for the export's own period over all of this database's developers and repositories, on the developer's working days in local days (one row per series pair, method and lag). Not partitioned; left out with --repo.",
   columns: [
     { name: 'analysis', type: 'dict', nullable: false, description: 'Identifies one analysis run (its filter and options).' },
-    { name: 'filter', type: 'dict', nullable: false, description: 'The analysis filter as a JSON object string (since, until, repo, developer, source).' },
-    { name: 'since', type: 'date32', nullable: true, description: 'First day of the analysed period.' },
-    { name: 'until', type: 'date32', nullable: true, description: 'Last day of the analysed period.' },
+    { name: 'filter', type: 'dict', nullable: false, description: 'The analysis scope as a JSON object string (since, until, repo, developer, source, timeZone, lags, minPairs).' },
+    { name: 'since', type: 'date32', nullable: true, description: 'First local day of the analysed period (the export\'s --since, else the first day with data).' },
+    { name: 'until', type: 'date32', nullable: true, description: 'Last local day of the analysed period (the export\'s --until, else the export\'s day).' },
     { name: 'x_series', type: 'dict', nullable: false, description: 'AI activity series (requests, total_tokens, accepted_lines, acceptance_rate).' },
     { name: 'y_series', type: 'dict', nullable: false, description: 'Outcome series (commits, lines_changed, merged_prs, merge_hours, reopened_prs).' },
     { name: 'lag_days', type: 'int32', nullable: false, unit: 'days', description: 'k: AI on working day i against the outcome on working day i + k.' },

@@ -4,7 +4,8 @@ import { silentLogger, systemClock, type Clock, type Logger } from '../ports';
 import { acquireLock, releaseLock, StoreBusyError } from '../store/lock';
 import type { Store } from '../store/store';
 import { BatchEncoder, type PartitionColumns } from './batch-encoder';
-import { cacheCorrelationSource, type CorrelationSource } from './correlations';
+import type { AnalysisOptions } from '../report/correlations';
+import { scopeCorrelationSource, type CorrelationScope, type CorrelationSource } from './correlations';
 import { DATASETS, EXPORT_SCHEMA_VERSION, type DatasetName, type DatasetSpec } from './datasets';
 import { describeDataset, isCurrentSchema, MANIFEST_FILE, MANIFEST_FORMAT, readManifest, type Manifest, type ManifestFile } from './manifest';
 import { ExportFolder, LOCK_BASE } from './node-files';
@@ -19,8 +20,10 @@ export interface ExportOptions {
   filter?: ExportFilter;
   /** Replace identities by keyed pseudonyms (--pseudonymize). */
   pseudonymizer?: Pseudonymizer;
-  /** Where correlation results come from (default: the correlation_cache table). */
+  /** Where correlation results come from (default: computed now for the export's scope, `scopeCorrelationSource`). */
   correlations?: CorrelationSource;
+  /** Lags and minimum pairs of the exported correlations (the report's options; default 0–3 and 6). */
+  analysis?: AnalysisOptions;
   signal?: AbortSignal;
   onProgress?: (progress: ExportProgress) => void;
   logger?: Logger;
@@ -115,7 +118,10 @@ export async function exportParquet(store: Store, options: ExportOptions): Promi
     const correlationRows: Array<Record<string, unknown>[]> = [];
     for (const spec of specs) {
       const digest = specDigest(spec, optionsDigest);
-      if (spec.name === 'correlations') plans.push(planCorrelations(store, spec, digest, options.correlations ?? cacheCorrelationSource, reusable, size, correlationRows));
+      if (spec.name === 'correlations') {
+        const source = options.correlations ?? scopeCorrelationSource(options.analysis);
+        plans.push(planCorrelations(store, spec, digest, source, { since: filter.since, until: filter.until, nowMs: started }, reusable, size, correlationRows));
+      }
       else plans.push(planDataset(store.db, spec, filter, digest, reusable, size));
     }
     // A re-read day of an append-only dataset counts as the partitions it had (it may rewrite fewer).
@@ -278,14 +284,17 @@ function planCorrelations(
   spec: DatasetSpec,
   digest: string,
   source: CorrelationSource,
+  scope: CorrelationScope,
   previous: ManifestFile[],
   size: (rel: string) => number | null,
   out: Array<Record<string, unknown>[]>,
 ): DatasetPlan {
-  const rows = source.rows(store) as unknown as Record<string, unknown>[];
+  const rows = source.rows(store, scope) as unknown as Record<string, unknown>[];
   const plan: DatasetPlan = { spec, write: [], keep: [] };
   if (!rows.length) return plan;
-  const fingerprint = createHash('sha256').update(JSON.stringify([digest, rows])).digest('hex').slice(0, 32);
+  // When it ran is not content: the same results keep the file written earlier.
+  const content = rows.map(({ computed_at: _at, ...rest }) => rest);
+  const fingerprint = createHash('sha256').update(JSON.stringify([digest, content])).digest('hex').slice(0, 32);
   const old = previous.filter((f) => f.dataset === spec.name);
   if (old.length && old.every((f) => f.fingerprint === fingerprint && size(f.path) === f.bytes)) {
     plan.keep.push(...old);

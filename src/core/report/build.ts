@@ -1,9 +1,10 @@
 import type { Database, SqlValue } from 'sql.js';
-import { buildDailySeries, shiftDay, type SeriesFilter } from '../analyze/series';
+import { buildDailySeries, type SeriesFilter } from '../analyze/series';
+import { daysBetween, shiftDay, type DayZone } from '../day';
 import type { PriceTable } from '../pricing';
 import type { Store } from '../store/store';
-import { utcDay } from '../day';
-import { correlationsSection, type AnalysisOptions } from './correlations';
+import { presenceByDay } from '../store/presence-repo';
+import { correlationsSection, PRESENCE_SERIES, type AnalysisOptions } from './correlations';
 import { experimentSection } from './experiment';
 import { perceivedSection } from './perceived';
 import { surveyAnswers } from '../store/survey-reader';
@@ -27,19 +28,21 @@ export interface ReportOptions {
 
 /**
  * Builds the report model for a filter. Reads the day-level rollups (kept current by the store's writes),
- * the outcome tables and the health tables; never scans the raw events.
+ * the outcome tables and the health tables; never scans the raw events. Days, periods and "today" are the
+ * developer's local days in the store's zone (`store.zone`; `Store.setTimeZone` changes it).
  */
 export function buildReport(store: Store, filter: ReportFilter, opts: ReportOptions): ReportModel {
   const db = store.db;
-  const today = new Date(opts.nowMs).toISOString().slice(0, 10);
+  const zone = store.zone;
+  const today = zone.dayOf(opts.nowMs);
   const until = filter.until ?? today;
-  const since = filter.since ?? firstDataDay(db) ?? until;
-  const days = Math.round((Date.parse(`${until}T00:00:00Z`) - Date.parse(`${since}T00:00:00Z`)) / 86_400_000) + 1;
+  const since = filter.since ?? firstDataDay(db, zone) ?? until;
+  const days = daysBetween(since, until) + 1;
   const prevUntil = shiftDay(since, -1);
   const prevSince = shiftDay(since, -days);
   const dims = { repo: filter.repo ?? null, developer: filter.developer ?? null, source: filter.source ?? null };
   const who = attributionScope(db, filter.scope ?? 'mine', dims.developer !== null);
-  const f: SeriesFilter = { since, until, ...dims, mineOnly: who.commits === 'mine', prAuthors: who.pullRequests === 'mine' ? who.logins : null };
+  const f: SeriesFilter = { since, until, ...dims, zone, mineOnly: who.commits === 'mine', prAuthors: who.pullRequests === 'mine' ? who.logins : null };
 
   // A model filter (a click on a model row) narrows the AI numbers to that model's share.
   const model = filter.model ?? null;
@@ -56,13 +59,16 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
   const curTotals = periodTotals(current.series, measured(current) ? sessionsOf(since, until) : null, current.periodLatency.p50);
   const prevTotals = periodTotals(previous.series, measured(previous) ? sessionsOf(prevSince, prevUntil) : null, previous.periodLatency.p50);
   const w = model === null ? whereOf(f) : modelWhere(forModel(since, until));
-  const commitW = whereOf({ ...f, source: null }, 'author_email');
+  // Commits count on the local day of their UTC author time: the period is an instant range.
+  const commitW = whereOf({ ...f, source: null }, 'author_email', [new Date(zone.startOf(since)).toISOString(), new Date(zone.startOf(shiftDay(until, 1))).toISOString()]);
   // Without filters the per-model and per-repo/developer tables come from the coarse rollups.
   const unfiltered = dims.repo === null && dims.developer === null && !dims.source && model === null;
   const coarse = (dim: 'repo' | 'developer') => ({ table: 'daily_totals', by: 'value', where: { sql: 'dim = ? AND event_date >= ? AND event_date <= ?', params: [dim, since, until] } });
   const totalEvents = (db.exec('SELECT COALESCE(SUM(records_received), 0) FROM source_status')[0]?.values[0]?.[0] as number) ?? 0;
   const sources = sourceHealth(db, today);
-  const stats = correlationsSection(db, { since, until, ...dims, scope: model === null ? who.key : `${who.key}:model:${model}` }, current.days, current.series, opts.analysis ?? {}, new Date(opts.nowMs).toISOString());
+  // Editor presence marks working days (the working calendar); null before the tracker first ran.
+  const activeMinutes = presenceByDay(db, zone, since, until, dims.developer);
+  const stats = correlationsSection(db, { since, until, ...dims, scope: model === null ? who.key : `${who.key}:model:${model}`, timeZone: zone.timeZone }, current.days, { ...current.series, [PRESENCE_SERIES]: activeMinutes }, opts.analysis ?? {}, new Date(opts.nowMs).toISOString());
   if (stats.cacheWrite) store.markDirty();
 
   return {
@@ -70,12 +76,14 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
     generatedAt: new Date(opts.nowMs).toISOString(),
     filter: { since, until, ...dims, ...(model === null ? {} : { model }) },
     previousPeriod: { since: prevSince, until: prevUntil },
+    timeZone: zone.timeZone,
     priceTable: opts.prices.version,
     options: { ...filterOptions(db), models: modelNames(db) },
     empty: totalEvents === 0 && !current.coverage.commits && !current.coverage.pullRequests,
     headline: headline(curTotals, prevTotals),
     days: current.days,
     series: current.series,
+    activeMinutes,
     seriesInfo: SERIES_INFO,
     coverage: current.coverage,
     correlations: stats.correlations,
@@ -160,7 +168,7 @@ function sessionsSection(store: Store, since: string, until: string, f: Paramete
     start: new Date(s.startMs).toISOString(),
     end: new Date(s.endMs).toISOString(),
     durationMs: s.endMs - s.startMs,
-    day: utcDay(s.startMs),
+    day: store.zone.dayOf(s.startMs),
     requests: s.requests,
     errors: s.errors,
     totalTokens: s.totalTokens,
@@ -171,17 +179,18 @@ function sessionsSection(store: Store, since: string, until: string, f: Paramete
   return { sessions: rows, sessionsTotal: total };
 }
 
-function firstDataDay(db: Database): string | null {
-  const r = db.exec(
-    `SELECT MIN(d) FROM (SELECT MIN(event_date) AS d FROM daily_totals WHERE dim = 'all' UNION ALL SELECT MIN(event_date) FROM commits
-       UNION ALL SELECT MIN(substr(created_at, 1, 10)) FROM pull_requests)`,
-  );
-  return (r[0]?.values[0]?.[0] as string | null) ?? null;
+/** The first local day with AI activity, a commit or a pull request; null for an empty store. */
+export function firstDataDay(db: Database, zone: DayZone): string | null {
+  const r = db.exec(`SELECT (SELECT MIN(event_date) FROM daily_totals WHERE dim = 'all'), (SELECT MIN(timestamp) FROM commits), (SELECT MIN(created_at) FROM pull_requests)`);
+  const [ai, commit, pr] = (r[0]?.values[0] ?? []) as Array<string | null>;
+  const local = [ai ?? null, ...[commit, pr].map((iso) => (iso && Number.isFinite(Date.parse(iso)) ? zone.dayOf(Date.parse(iso)) : null))].filter((d): d is string => !!d);
+  return local.length ? local.sort()[0]! : null;
 }
 
-function whereOf(f: SeriesFilter, devColumn = 'developer_id'): Where {
-  const parts = ['event_date >= ?', 'event_date <= ?'];
-  const params: SqlValue[] = [f.since, f.until];
+/** Filter on the rollups' day column, or (`instants`, ISO UTC [from, to)) on commits' author time. */
+function whereOf(f: SeriesFilter, devColumn = 'developer_id', instants?: [string, string]): Where {
+  const parts = instants ? ['timestamp >= ?', 'timestamp < ?'] : ['event_date >= ?', 'event_date <= ?'];
+  const params: SqlValue[] = instants ? [...instants] : [f.since, f.until];
   if (f.repo !== undefined && f.repo !== null) {
     parts.push('repo_slug IS ?');
     params.push(f.repo || null);

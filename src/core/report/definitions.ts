@@ -21,17 +21,17 @@ export const SERIES_INFO: SeriesInfo[] = [
   { key: 'acceptance_rate', label: 'Acceptance rate', unit: 'ratio', family: 'ai', description: 'accepted insertions ÷ insertions; empty on days without insertions.' },
   { key: 'agent_edits', label: 'Agent edits', unit: 'count', family: 'ai', description: 'File edits agents report themselves (e.g. Claude Code Edit/Write tool results).' },
   { key: 'agent_lines_added', label: 'Agent lines added', unit: 'lines', family: 'ai', description: 'Lines added by those agent edits.' },
-  { key: 'commits', label: 'Commits', unit: 'count', family: 'outcome', description: 'Commits on their author date (UTC), once per SHA, merge commits excluded.' },
+  { key: 'commits', label: 'Commits', unit: 'count', family: 'outcome', description: 'Commits on the local day of their author date, once per SHA, merge commits excluded.' },
   { key: 'lines_added', label: 'Lines added', unit: 'lines', family: 'outcome', description: 'Lines added by those commits (git --numstat).' },
   { key: 'lines_removed', label: 'Lines removed', unit: 'lines', family: 'outcome', description: 'Lines removed by those commits.' },
   { key: 'lines_changed', label: 'Lines changed', unit: 'lines', family: 'outcome', description: 'Lines added + removed by those commits.' },
-  { key: 'merged_prs', label: 'Merged PRs', unit: 'count', family: 'outcome', description: 'Pull requests on the UTC day they merged.' },
+  { key: 'merged_prs', label: 'Merged PRs', unit: 'count', family: 'outcome', description: 'Pull requests on the local day they merged.' },
   { key: 'merge_hours', label: 'Hours to merge', unit: 'hours', family: 'outcome', description: 'Mean of merged_at − created_at over PRs merged that day; empty on days without merges.' },
   { key: 'reopened_prs', label: 'Reopened PRs', unit: 'count', family: 'outcome', description: 'Pull requests reopened that day (from their reopened events).' },
 ];
 
 export const DEFINITIONS: Record<string, string> = {
-  days: 'Days are UTC days. Filters narrow which records count; they do not change the days.',
+  days: 'Days are your local days, in the time zone set by prodlens.timeZone or --timezone (default this machine\'s): an event counts on the day its time falls on there. Stored events keep their UTC day (event_date) too. Filters narrow which records count; they do not change the days.',
   missingVsZero:
     'A count is 0 on a day inside the span its source was measured (AI activity: from the first to the last day ProdLens recorded any; commits and pull requests: from the first synced record to the last sync) and empty outside it. Rates and latencies are empty on days without a denominator.',
   sessions: 'Headline sessions are distinct sessions active in the period; daily sessions count a session on every day it was active.',

@@ -223,6 +223,13 @@ export interface ReportModel {
   generatedAt: string;
   filter: { since: string; until: string; repo: string | null; developer: string | null; source: string | null; model?: string | null };
   previousPeriod: { since: string; until: string };
+  /** IANA time zone of the report's days (local days); absent in models from before local days. */
+  timeZone?: string;
+  /**
+   * Active editor minutes per day of `days` (editor presence, counts only); null on days before the
+   * presence tracker first ran. Absent in models from before presence tracking.
+   */
+  activeMinutes?: Array<number | null>;
   /** The price table behind estimated costs, shown wherever a cost is shown. */
   priceTable: string;
   /** Values for the filter controls. */

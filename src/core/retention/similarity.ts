@@ -31,6 +31,14 @@ export interface Survival {
  */
 export const HUNK_PRODUCT_CAP = 1_000_000;
 
+/**
+ * The one meaning of the event column `diff_ratio` (issue 13 §4), word for word in docs/events.md,
+ * docs/export.md and the export's column description (a test keeps them in step): the survival ratio
+ * below, at the insertion's latest checkpoint. Higher means more of the AI's text kept.
+ */
+export const DIFF_RATIO_DEFINITION =
+  "How much of an AI insertion is still there at its latest checkpoint: 2·M / T between the inserted text and the text now in its place (difflib's `SequenceMatcher.ratio()`; M = characters in common, T = both lengths). 1 = unchanged, 0 = deleted or rewritten entirely; accepted_flag = diff_ratio ≥ the accept threshold (0.7).";
+
 /** `\r\n` and lone `\r` to `\n`. */
 export function normalizeEol(text: string): string {
   return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;

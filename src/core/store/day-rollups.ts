@@ -1,5 +1,6 @@
 import type { Database, SqlValue, Statement } from 'sql.js';
 import { bucketOf, encodeHistogram } from '../analyze/latency-histogram';
+import { dayRange, DayZone, isDayKey, shiftDay, utcDay } from '../day';
 import { DIRTY, eachRow } from './day-aggregate';
 import { EVENT_COLUMNS } from './schema';
 
@@ -28,7 +29,11 @@ export class DayRollups {
   private classified = new Map<string, boolean>();
   private readonly probe: Statement;
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    /** The store's zone, the one `sessions.local_date` was computed in (the report's rollups are keyed by it). */
+    private readonly zone: () => DayZone = () => UTC_ZONE,
+  ) {
     this.probe = db.prepare('SELECT 1 FROM sessions WHERE event_date = ? LIMIT 1');
   }
 
@@ -38,6 +43,9 @@ export class DayRollups {
    * of a day). Otherwise the day goes to dirty_days and is recomputed from the table.
    */
   isFreshDay(day: string): boolean {
+    // The fold keys every table by the UTC day: right only when local days are UTC days. Other zones go
+    // through dirty_days (refreshDays splits UTC and local days).
+    if (!isUtcZone(this.zone())) return false;
     let fresh = this.classified.get(day);
     if (fresh === undefined) {
       this.probe.bind([day]);
@@ -102,29 +110,75 @@ export class DayRollups {
     // A few changed days (live capture) are read through the event_date index; many (a bulk import) by one
     // scan, which is faster than hundreds of index searches (`+` keeps SQLite off the index).
     const col = dayCount <= 31 ? 'event_date' : '+event_date';
+    const zone = this.zone();
+    if (!isUtcZone(zone)) {
+      this.refreshLocal(col, zone);
+      return;
+    }
     // Survey answers (kind 'survey') are the developer's ratings, not AI activity: no rollup counts them.
     const base = `FROM sessions WHERE ${col} IN ${DIRTY} AND duplicate_of IS NULL AND kind <> 'survey'`;
     const acc = new DayAccumulator(false);
+    this.fill(acc, base, 'event_date');
+    for (const t of DAY_TABLES) this.db.run(`DELETE FROM ${t} WHERE event_date IN ${DIRTY}`);
+    acc.write(this.db, () => true);
+  }
 
+  /**
+   * A store in another zone: daily_session_metrics is rebuilt for the dirty UTC days; the report's rollups
+   * (keyed by `sessions.local_date`) for the local days those UTC days overlap, read from the UTC days the
+   * local days span (at most two local days per UTC day, and two or three UTC days per local day).
+   */
+  private refreshLocal(col: string, zone: DayZone): void {
+    const utcDirty = (this.db.exec('SELECT event_date FROM dirty_days')[0]?.values ?? []).map((r) => r[0] as string).filter((d) => isDayKey(d));
+    const localDirty = new Set<string>();
+    for (const d of utcDirty) {
+      const start = Date.parse(`${d}T00:00:00Z`);
+      localDirty.add(zone.dayOf(start));
+      localDirty.add(zone.dayOf(start + 86_400_000 - 1));
+    }
+    const readDays = new Set<string>(utcDirty);
+    for (const l of localDirty) for (const d of dayRange(utcDay(zone.startOf(l)), utcDay(zone.startOf(shiftDay(l, 1)) - 1))) readDays.add(d);
+    this.db.run('CREATE TEMP TABLE IF NOT EXISTS rollup_days (kind TEXT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (kind, day)) WITHOUT ROWID');
+    this.db.run('DELETE FROM temp.rollup_days');
+    const ins = this.db.prepare('INSERT INTO temp.rollup_days (kind, day) VALUES (?, ?)');
+    try {
+      for (const d of readDays) ins.run(['read', d]);
+      for (const d of localDirty) ins.run(['local', d]);
+    } finally {
+      ins.free();
+    }
+    const LOCAL = "(SELECT day FROM temp.rollup_days WHERE kind = 'local')";
+    const utc = new DayAccumulator(false);
+    this.fill(utc, `FROM sessions WHERE ${col} IN ${DIRTY} AND duplicate_of IS NULL AND kind <> 'survey'`, 'event_date');
+    // Events without a local day (none once the store has set its zone) count on their UTC day.
+    const day = 'COALESCE(local_date, event_date)';
+    const local = new DayAccumulator(false);
+    this.fill(local, `FROM sessions WHERE ${col} IN (SELECT day FROM temp.rollup_days WHERE kind = 'read') AND ${day} IN ${LOCAL} AND duplicate_of IS NULL AND kind <> 'survey'`, day);
+    this.db.run(`DELETE FROM daily_session_metrics WHERE event_date IN ${DIRTY}`);
+    for (const t of DAY_TABLES) if (t !== 'daily_session_metrics') this.db.run(`DELETE FROM ${t} WHERE event_date IN ${LOCAL}`);
+    utc.write(this.db, () => true, 'utc');
+    local.write(this.db, () => true, 'local');
+  }
+
+  /** The three passes of a recompute over the rows `base` selects, with `day` as the day expression. */
+  private fill(acc: DayAccumulator, base: string, day: string): void {
     // 1. Sums by a fine grain (kind, error, accepted, unknown cost), folded into the three grains in JS.
     eachRow(
       this.db,
-      `SELECT event_date, developer_id, repo_slug, source, model, kind, status_code >= 400, accepted_flag = 1, cost_source = 'unknown',
+      `SELECT ${day}, developer_id, repo_slug, source, model, kind, status_code >= 400, accepted_flag = 1, cost_source = 'unknown',
               COUNT(*), SUM(tokens_in), SUM(tokens_out), SUM(total_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens),
               SUM(cost_usd), SUM(lines_added), SUM(accepted_lines)
          ${base} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`,
       (r) => acc.addFine(r[0] as string, r[1] as string | null, r[2] as string | null, r[3] as string, r[4] as string | null, r[5] as string, r[6] === 1, r[7] === 1, r[8] === 1, r[9] as number, r, 10),
     );
     // 2. Sessions: distinct per grain, and their first/last day.
-    eachRow(this.db, `SELECT session_id, source, event_date, developer_id, repo_slug ${base} AND session_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5`, (r) =>
+    eachRow(this.db, `SELECT session_id, source, ${day}, developer_id, repo_slug ${base} AND session_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5`, (r) =>
       acc.addSession(r[0] as string, r[1] as string, r[2] as string, r[3] as string | null, r[4] as string | null),
     );
     // 3. Latencies: histograms per activity grain (requests), exact medians per day and developer.
-    eachRow(this.db, `SELECT event_date, developer_id, repo_slug, source, kind, latency_ms ${base} AND latency_ms IS NOT NULL AND kind IN ('request', 'error')`, (r) =>
+    eachRow(this.db, `SELECT ${day}, developer_id, repo_slug, source, kind, latency_ms ${base} AND latency_ms IS NOT NULL AND kind IN ('request', 'error')`, (r) =>
       acc.addLatency(r[0] as string, r[1] as string | null, r[2] as string | null, r[3] as string, r[4] as string, r[5] as number),
     );
-    for (const t of DAY_TABLES) this.db.run(`DELETE FROM ${t} WHERE event_date IN ${DIRTY}`);
-    acc.write(this.db, () => true);
   }
 }
 
@@ -255,8 +309,16 @@ class DayAccumulator {
     this.dsm.get(k2(day, dev))?.latencies.push(ms);
   }
 
-  /** Inserts the rows of the days `keep` accepts (their old rows already deleted) and widens session_index. */
-  write(db: Database, keep: (day: string) => boolean): void {
+  /**
+   * Inserts the rows of the days `keep` accepts (their old rows already deleted) and widens session_index.
+   * `tables`: 'utc' writes only daily_session_metrics (keyed by the UTC day), 'local' only the report's
+   * rollups and session_index (keyed by the local day), 'all' both (a UTC store, where the two agree).
+   */
+  write(db: Database, keep: (day: string) => boolean, tables: 'all' | 'utc' | 'local' = 'all'): void {
+    if (tables === 'utc') {
+      this.writeFine(db, keep, tables);
+      return;
+    }
     const upsertSession = db.prepare(
       `INSERT INTO session_index (session_id, source, developer_id, repo_slug, first_day, last_day) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT(session_id, source) DO UPDATE SET first_day = MIN(first_day, excluded.first_day),
@@ -278,7 +340,7 @@ class DayAccumulator {
     } finally {
       upsertSession.free();
     }
-    this.writeFine(db, keep);
+    this.writeFine(db, keep, tables);
     this.writeTotals(db, keep);
   }
 
@@ -318,7 +380,7 @@ class DayAccumulator {
     }
   }
 
-  private writeFine(db: Database, keep: (day: string) => boolean): void {
+  private writeFine(db: Database, keep: (day: string) => boolean, tables: 'all' | 'utc' | 'local'): void {
     const insA = db.prepare(`INSERT INTO daily_activity VALUES (${Array(22).fill('?').join(', ')})`);
     const insM = db.prepare(`INSERT INTO daily_model VALUES (${Array(16).fill('?').join(', ')})`);
     const insD = db.prepare(
@@ -327,18 +389,18 @@ class DayAccumulator {
     );
     try {
       for (const [key, a] of this.activity) {
-        if (!keep(a.day)) continue;
+        if (!keep(a.day) || tables === 'utc') continue;
         const h = this.hist.get(key);
         let count = 0;
         if (h) for (const c of h.values()) count += c;
         insA.run([a.day, a.dev, a.repo, a.source, a.sessions, a.requests, a.errors, a.tin, a.tout, a.total, a.cr, a.cw, a.cost, a.unpriced, a.insertions, a.acceptedInsertions, a.insertedLines, a.acceptedLines, a.agentEdits, a.agentLines, count, h ? encodeHistogram(h) : null]);
       }
       for (const m of this.model.values()) {
-        if (!keep(m.day)) continue;
+        if (!keep(m.day) || tables === 'utc') continue;
         insM.run([m.day, m.dev, m.repo, m.source, m.model, m.requests, m.errors, m.tout, m.total, m.cr, m.cw, m.cost, m.unpriced, m.insertions, m.acceptedInsertions, m.acceptedLines]);
       }
       for (const d of this.dsm.values()) {
-        if (!keep(d.day)) continue;
+        if (!keep(d.day) || tables === 'local') continue;
         insD.run([d.day, d.dev, d.sessions, d.requests, d.total, d.accepted, d.errors, d.latencies.length ? median(d.latencies) : null, d.cost]);
       }
     } finally {
@@ -422,4 +484,11 @@ function median(values: number[]): number {
   const sorted = Float64Array.from(values).sort();
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const UTC_ZONE = new DayZone('UTC');
+
+/** Whether local days are UTC days (the zone never leaves offset 0). */
+function isUtcZone(zone: DayZone): boolean {
+  return zone.timeZone === 'UTC' || zone.timeZone === 'Etc/UTC' || zone.timeZone === 'Etc/GMT';
 }

@@ -1,4 +1,5 @@
 import type { Database, SqlValue, Statement } from 'sql.js';
+import type { DayZone } from '../day';
 import type { AiEvent, Batch, IngestResult, MetricPoint } from '../model';
 import { stableHash } from '../normalize/hash';
 import { EVENT_COLUMNS, METRIC_COLUMNS } from './schema';
@@ -30,6 +31,8 @@ export class EventWriter {
     private readonly db: Database,
     private readonly deviceId: () => string,
     private readonly rollups: DayRollups,
+    /** The developer's zone: `local_date` of each row written (the store recomputes it when the zone changes). */
+    private readonly zone: () => DayZone,
   ) {}
 
   /**
@@ -53,6 +56,7 @@ export class EventWriter {
   }
 
   private writeIn(batch: Batch, result: IngestResult, nowIso: string, s: NonNullable<EventWriter['stmts']>, device: string, days: Set<string>, dirty: Set<string>): void {
+    const zone = this.zone();
     transaction(this.db, () => {
       for (let i = 0; i < batch.events.length; i += CHUNK) {
         const chunk = batch.events.slice(i, i + CHUNK);
@@ -61,7 +65,7 @@ export class EventWriter {
         for (const e of chunk) this.rollups.isFreshDay(e.event_date);
         const insert = this.insertFor(chunk.length);
         const params: SqlValue[] = [];
-        for (const row of rows) params.push(...row, nowIso);
+        chunk.forEach((e, k) => params.push(...rows[k]!, zone.dayOf(e.ts_ms), nowIso));
         insert.bind(params);
         // RETURNING lists the hashes actually inserted; the other rows already existed (or repeat one
         // earlier in the chunk) and are updated only if their content differs.
@@ -77,7 +81,7 @@ export class EventWriter {
             return;
           }
           const cmp = COMPARED_INDEX.map((c) => rows[k]![c]!);
-          s.update.run([...cmp, e.trace_hash, ...cmp]);
+          s.update.run([...cmp, zone.dayOf(e.ts_ms), e.trace_hash, ...cmp]);
           if (this.db.getRowsModified() === 1) {
             result.updated += 1;
             days.add(e.event_date);
@@ -107,9 +111,9 @@ export class EventWriter {
   private insertFor(n: number): Statement {
     let stmt = this.inserts.get(n);
     if (!stmt) {
-      const one = `(${EVENT_COLUMNS.map(() => '?').join(', ')}, ?)`;
+      const one = `(${EVENT_COLUMNS.map(() => '?').join(', ')}, ?, ?)`;
       stmt = this.db.prepare(
-        `INSERT INTO sessions (${EVENT_COLUMNS.join(', ')}, ingested_at) VALUES ${Array(n).fill(one).join(', ')}
+        `INSERT INTO sessions (${EVENT_COLUMNS.join(', ')}, local_date, ingested_at) VALUES ${Array(n).fill(one).join(', ')}
          ON CONFLICT(trace_hash) DO NOTHING RETURNING trace_hash`,
       );
       this.inserts.set(n, stmt);
@@ -121,7 +125,7 @@ export class EventWriter {
     const set = COMPARED.map((c) => `${c} = ?`).join(', ');
     const differs = COMPARED.map((c) => `${c} IS NOT ?`).join(' OR ');
     return {
-      update: this.db.prepare(`UPDATE sessions SET ${set} WHERE trace_hash = ? AND (${differs})`),
+      update: this.db.prepare(`UPDATE sessions SET ${set}, local_date = ? WHERE trace_hash = ? AND (${differs})`),
       metric: this.db.prepare(
         `INSERT INTO metric_points (${METRIC_COLUMNS.join(', ')}, ingested_at) VALUES (${METRIC_COLUMNS.map(() => '?').join(', ')}, ?) ON CONFLICT(point_hash) DO NOTHING`,
       ),

@@ -248,6 +248,24 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE dead_letter ADD COLUMN count INTEGER NOT NULL DEFAULT 1;
   UPDATE dead_letter SET excerpt = '' WHERE excerpt <> '';
   `,
+  // The developer's local day beside the UTC day (issue 13 §2). `local_date` is the day of `ts_ms` in the
+  // store's time zone (meta `time_zone`); Store.open fills it for every row when that zone is new or changed,
+  // and marks every day dirty so the report's rollups (daily_activity, daily_model, daily_totals,
+  // daily_model_totals, session_index), which are keyed by the local day, are rebuilt.
+  `
+  ALTER TABLE sessions ADD COLUMN local_date TEXT;
+  DELETE FROM meta WHERE key = 'time_zone';
+  `,
+  // Editor presence (issue 13 §3): minutes with editor activity (focus, typing, selection), counts only, per
+  // quarter hour of UTC time so any zone's local day is exact (every zone's offset is a multiple of 15 min).
+  // `minutes_mask` has bit m set when minute m of the quarter hour was active; writers OR it in, so repeated
+  // or concurrent heartbeats never double-count. developer_id '' = identity unknown.
+  `
+  CREATE TABLE editor_presence (
+    slot_ms INTEGER NOT NULL, developer_id TEXT NOT NULL DEFAULT '', minutes_mask INTEGER NOT NULL,
+    PRIMARY KEY (slot_ms, developer_id)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
+import { DayZone, machineTimeZone } from '../day';
 import { addIngestResult, emptyIngestResult, type Batch, type IngestResult } from '../model';
 import { silentLogger, systemClock, type Clock, type Logger } from '../ports';
 import { DayRollups } from './day-rollups';
@@ -38,6 +39,12 @@ export interface StoreOptions {
    * database in use. Ingests are refused.
    */
   readOnly?: boolean;
+  /**
+   * IANA time zone of the developer's local days (`local_date`, the report's days). Default: the zone the
+   * database was last opened with, else the machine's. A zone other than the stored one recomputes
+   * `local_date` for every event and rebuilds the day rollups (see `setTimeZone`).
+   */
+  timeZone?: string;
 }
 
 /** What happened while opening: shown to the user when something was repaired. */
@@ -79,11 +86,12 @@ export class Store {
   private coveredGen: number;
   private closed = false;
   private bulkRunning: Promise<void> | undefined;
+  private dayZone: DayZone;
   /** Replaying the journal on open: the day tables are settled once at the end. */
   private replaying = false;
 
   private constructor(
-    private readonly opts: Required<Omit<StoreOptions, 'path' | 'sql' | 'readOnly'>> & { path: string | null; readOnly?: boolean },
+    private readonly opts: Required<Omit<StoreOptions, 'path' | 'sql' | 'readOnly' | 'timeZone'>> & { path: string | null; readOnly?: boolean },
     db: Database,
     report: OpenReport,
     journal: Journal | undefined,
@@ -91,8 +99,9 @@ export class Store {
     this.db = db;
     this.openReport = report;
     this.journal = journal;
-    this.rollups = new DayRollups(db);
-    this.writer = new EventWriter(db, () => this.deviceId, this.rollups);
+    this.dayZone = new DayZone(machineTimeZone());
+    this.rollups = new DayRollups(db, () => this.dayZone);
+    this.writer = new EventWriter(db, () => this.deviceId, this.rollups, () => this.dayZone);
     this.coveredGen = Number(this.getMeta('journal_gen') ?? 0);
     this.lastSnapshotAt = opts.clock.now();
     this.lastSnapshotBytes = db.exec('PRAGMA page_count')[0]?.values[0]?.[0] as number * (db.exec('PRAGMA page_size')[0]?.values[0]?.[0] as number) || 0;
@@ -128,6 +137,7 @@ export class Store {
       const journal = opts.path ? Journal.open(opts.path, covered, logger) : undefined;
       const store = new Store(opts, db, report, journal);
       if (!store.getMeta('device_id')) store.setMeta('device_id', randomUUID());
+      store.setTimeZone(options.timeZone ?? store.getMeta('time_zone') ?? machineTimeZone());
       if (opts.path) store.replayJournal();
       // Days left dirty by an older ProdLens (whose readers refreshed them) or by the replayed journal.
       store.settle();
@@ -162,6 +172,7 @@ export class Store {
       migrate(db);
       const store = new Store(opts, db, report, undefined);
       try {
+        store.setTimeZone(options.timeZone ?? store.getMeta('time_zone') ?? machineTimeZone());
         store.replayJournal();
         store.settle();
         return store;
@@ -175,6 +186,35 @@ export class Store {
   /** Stable random id of this installation (stamped on every row as device_id). */
   get deviceId(): string {
     return this.getMeta('device_id') ?? '';
+  }
+
+  /** The developer's time zone: `local_date` of every event, the report's days, "today". */
+  get zone(): DayZone {
+    return this.dayZone;
+  }
+
+  /**
+   * Makes `timeZone` (IANA) the zone of the local days. When it differs from the zone the stored
+   * `local_date` values were computed in (meta `time_zone`), recomputes them for every event (one UPDATE;
+   * ~1 s per 100k events) and marks every day dirty, so the next report rebuilds its rollups in the new
+   * days; `event_date` (UTC) never changes. Throws a RangeError naming an unknown zone. Read-only stores do
+   * the same in memory. Returns whether anything was recomputed.
+   */
+  setTimeZone(timeZone: string): boolean {
+    this.assertOpen();
+    const zone = new DayZone(timeZone);
+    this.dayZone = zone;
+    if (this.getMeta('time_zone') === zone.timeZone) return false;
+    transaction(this.db, () => {
+      this.db.create_function('prodlens_local_day', (ms: number) => zone.dayOf(ms));
+      this.db.run('UPDATE sessions SET local_date = prodlens_local_day(ts_ms) WHERE local_date IS NOT prodlens_local_day(ts_ms)');
+      this.db.run('INSERT OR IGNORE INTO dirty_days (event_date) SELECT DISTINCT event_date FROM sessions');
+      this.db.run("INSERT INTO meta (key, value) VALUES ('time_zone', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [zone.timeZone]);
+    });
+    // The day tables stay current (the store's protocol): rebuilt now in the new local days.
+    this.settle();
+    this.markDirty();
+    return true;
   }
 
   /** True when opened read-only (nothing is written back; ingests are refused). */

@@ -75,6 +75,7 @@ export function correlationsSection(model: ReportModel, table: ViewState['table'
     'correlations',
     'Correlations',
     h('p', { class: 'corr-summary', id: 'corr-summary' }, `${c.summary}.`),
+    presenceLine(model.activeMinutes),
     h(
       'p',
       { class: 'muted' },
@@ -96,4 +97,12 @@ export function correlationsSection(model: ReportModel, table: ViewState['table'
           ),
         ),
   );
+}
+
+/** "Editor presence: 41.5 h active on 52 of 60 measured days" (counts only), or nothing before tracking. */
+function presenceLine(active: ReadonlyArray<number | null> | undefined): ReturnType<typeof h> | null {
+  const measured = (active ?? []).filter((v): v is number => v !== null);
+  if (!measured.length) return null;
+  const total = measured.reduce((a, b) => a + b, 0);
+  return h('p', { class: 'muted', id: 'corr-presence' }, `Editor presence: ${(total / 60).toFixed(1)} h active on ${formatCount(measured.filter((v) => v > 0).length)} of ${formatCount(measured.length)} measured days.`);
 }

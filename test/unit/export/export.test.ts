@@ -6,10 +6,13 @@ import { exportParquet, type ExportOptions } from '../../../src/core/export/expo
 import { MANIFEST_FILE, type Manifest } from '../../../src/core/export/manifest';
 import { ParquetWasmLoader } from '../../../src/core/export/node-parquet';
 import type { Store } from '../../../src/core/store/store';
-import { tempDir } from '../helpers/events';
+import { buildReport } from '../../../src/core/report/build';
+import { prices, tempDir } from '../helpers/events';
 import { batchOf, duck, event, HIVE, listFiles, populatedStore, scalar } from './fixtures';
 
 const parquet = new ParquetWasmLoader();
+/** The export's clock in the tests that look at its correlations: the day after the fixture's last. */
+const EXPORT_NOW = Date.parse('2026-01-08T09:00:00Z');
 const run = (store: Store, outDir: string, extra: Partial<ExportOptions> = {}) =>
   exportParquet(store, { outDir, exporterVersion: 'test', parquet, durable: false, ...extra });
 const manifestOf = (dir: string) => JSON.parse(readFileSync(path.join(dir, MANIFEST_FILE), 'utf8')) as Manifest;
@@ -34,7 +37,7 @@ describe('Parquet export', () => {
   it('writes every dataset in the hive layout, read back by DuckDB with the store’s counts, sums and types', async () => {
     const store = await populatedStore();
     const out = path.join(tmp.dir, 'export');
-    const summary = await run(store, out);
+    const summary = await run(store, out, { clock: { now: () => EXPORT_NOW }, analysis: { minPairs: 3 } });
     const files = listFiles(out);
     assert.ok(files.includes('sessions/event_date=2026-01-05/repo=acme__api/part-' + store.deviceId + '-0.parquet'), files.join('\n'));
     assert.ok(files.includes(`sessions/event_date=2026-01-06/repo=__HIVE_DEFAULT_PARTITION__/part-${store.deviceId}-0.parquet`));
@@ -55,13 +58,14 @@ describe('Parquet export', () => {
     }
     assert.equal(Number(await db.one(`SELECT count(*) FROM ${read(out, '_aggregates/daily_session_metrics')}`)), scalar(store, 'SELECT count(*) FROM daily_session_metrics'));
     assert.equal(Number(await db.one(`SELECT sum(total_tokens) FROM ${read(out, '_aggregates/daily_session_metrics')}`)), s[1]);
-    // Correlations: every row the report's analysis cached, with its numbers.
-    const cached = JSON.parse(scalar(store, 'SELECT result FROM correlation_cache') as unknown as string).correlations.rows as Array<{ ai: string; outcome: string; method: string; lag: number; n: number; r: number | null; p: number | null; status: string }>;
-    const exported = await db.all(`SELECT x_series, y_series, method, lag_days, n, r, p_value, status FROM read_parquet('${out}/_aggregates/correlations/*.parquet') ORDER BY ALL`);
-    const want = cached.map((c) => [c.ai, c.outcome, c.method, c.lag, BigInt(c.n), c.r, c.p, c.status]).sort((a, b) => (JSON.stringify(a, (_, v) => (typeof v === 'bigint' ? Number(v) : v)) < JSON.stringify(b, (_, v) => (typeof v === 'bigint' ? Number(v) : v)) ? -1 : 1));
-    assert.equal(exported.length, cached.length);
-    assert.ok(cached.length >= 40, `${cached.length} cached correlations`);
-    assert.deepEqual(new Set(exported.map((r) => JSON.stringify(r, (_, v) => (typeof v === 'bigint' ? Number(v) : v)))), new Set(want.map((r) => JSON.stringify(r, (_, v) => (typeof v === 'bigint' ? Number(v) : v)))));
+    // Correlations: computed when the export ran, for its scope (all data through the export's day), the
+    // same rows as the report's analysis of that scope.
+    const scope = buildReport(store, { since: '2026-01-05', until: '2026-01-08', repo: null, developer: null, source: null }, { prices, nowMs: EXPORT_NOW, analysis: { minPairs: 3 } }).correlations.rows;
+    const exported = await db.all(`SELECT x_series, y_series, method, lag_days, n, r, p_value, p_adjusted, status, strftime(since, '%Y-%m-%d'), strftime(until, '%Y-%m-%d') FROM read_parquet('${out}/_aggregates/correlations/*.parquet') ORDER BY ALL`);
+    const key = (r: unknown[]) => JSON.stringify(r, (_, v) => (typeof v === 'bigint' ? Number(v) : v));
+    assert.ok(scope.length >= 40, `${scope.length} correlations`);
+    assert.equal(exported.length, scope.length);
+    assert.deepEqual(new Set(exported.map(key)), new Set(scope.map((c) => key([c.ai, c.outcome, c.method, c.lag, c.n, c.r, c.p, c.pAdjusted, c.status, '2026-01-05', '2026-01-08']))));
 
     // Partition columns and types as the contract says; the rows' own day and repository agree with them.
     const types = Object.fromEntries((await db.all(`DESCRIBE SELECT * FROM ${read(out, 'sessions')}`)).map((r) => [r[0], r[1]]));
@@ -87,7 +91,7 @@ describe('Parquet export', () => {
     // The manifest lists exactly the files, with their row counts and content hashes.
     const m = manifestOf(out);
     assert.equal(m.deviceId, store.deviceId);
-    assert.equal(m.schemaVersion, 1);
+    assert.equal(m.schemaVersion, 2);
     assert.deepEqual(m.timeRange, { from: '2026-01-05', until: '2026-01-07' });
     assert.deepEqual(m.files.map((f) => f.path).sort(), files.filter((f) => f.endsWith('.parquet')));
     for (const f of m.files) {

@@ -41,7 +41,7 @@ export async function populatedStore(opts: { developer?: string; idPrefix?: stri
     }
   }
   events.push(event({ id: `${p}no-repo`, time: '2026-01-06T09:00:00Z', repo_slug: null, developer_id: dev }));
-  events.push(event({ id: `${p}edit`, time: '2026-01-07T09:30:00Z', kind: 'edit', repo_slug: 'acme/api', accepted_flag: true, accepted_lines: 7, diff_ratio: 0.25, tokens_in: null, tokens_out: null, model: null }));
+  events.push(event({ id: `${p}edit`, time: '2026-01-07T09:30:00Z', kind: 'edit', repo_slug: 'acme/api', accepted_flag: true, accepted_lines: 7, diff_ratio: 0.85, tokens_in: null, tokens_out: null, model: null }));
   await store.ingest({ events, metrics: [metric(`${p}m1`, 'acme/api'), metric(`${p}m2`, null)], rejects: [] });
   store.db.run(
     `INSERT INTO commits (sha, repo_slug, author, author_name, author_email, timestamp, committed_at, event_date, lines_added, lines_removed, files_changed, is_merge, is_mine, source)
