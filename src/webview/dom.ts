@@ -42,11 +42,6 @@ export function replaceChildren(el: Element, ...children: Child[]): void {
   append(el, children);
 }
 
-/** Text only screen readers read. */
-export function srOnly(text: string): HTMLSpanElement {
-  return h('span', { class: 'sr-only' }, text);
-}
-
 /** Reads a CSS custom property of the document (theme variables), trimmed; `fallback` when unset. */
 export function cssVar(name: string, fallback: string): string {
   const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();

@@ -99,7 +99,3 @@ export function workingPairs(cal: WorkingCalendar, x: readonly (number | null)[]
   return out;
 }
 
-/** A series' values on the working days only (null where not measured), in working-day order. */
-export function onWorkingDays(cal: WorkingCalendar, values: readonly (number | null)[]): Array<number | null> {
-  return cal.working.map((i) => values[i] ?? null);
-}

@@ -130,11 +130,6 @@ export function unitAt(design: ExperimentDesign, ms: number, zone = new DayZone(
   return null;
 }
 
-/** The last day of the schedule. */
-export function lastDay(design: ExperimentDesign): DayKey {
-  return design.schedule[design.schedule.length - 1]!.day;
-}
-
 /** What the developer should do in an arm, in words ("inline completions on", "use model claude-opus-4"). */
 export function armInstruction(design: Pick<ExperimentDesign, 'treatment' | 'arms'>, arm: Arm): string {
   const label = design.arms[arm];

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { CorrelationRow as ReportCorrelationRow } from '../report/model';
 import { buildDailySeries } from '../analyze/series';
 import { firstDataDay } from '../report/build';
 import { analyzeReportSeries, PRESENCE_SERIES, type AnalysisOptions } from '../report/correlations';
@@ -87,59 +86,4 @@ export function scopeCorrelationSource(options: AnalysisOptions = {}): Correlati
       }));
     },
   };
-}
-
-interface CachedAnalysis {
-  correlations?: { minPairs?: number; rows?: ReportCorrelationRow[] };
-}
-
-/**
- * The former default, kept for comparison: reads `correlation_cache` as src/core/report/correlations.ts writes it: key = JSON of the filter and
- * options, result = `{ correlations: { rows, minPairs, … }, effects }`; one exported row per
- * (AI series, outcome, method, lag) of every cached analysis. Entries of another shape are skipped.
- */
-export const cacheCorrelationSource: CorrelationSource = {
-  rows(store) {
-    const res = store.db.exec('SELECT key, computed_at, result FROM correlation_cache ORDER BY key');
-    const out: CorrelationExportRow[] = [];
-    for (const [key, computedAt, result] of (res[0]?.values ?? []) as Array<[string, string, string]>) {
-      const parsedKey = parse<{ cacheKey?: Record<string, unknown> }>(key);
-      const cached = parse<CachedAnalysis>(result);
-      const rows = cached?.correlations?.rows;
-      if (!Array.isArray(rows)) continue;
-      const filter = parsedKey?.cacheKey ?? {};
-      const analysis = createHash('sha256').update(key).digest('hex').slice(0, 16);
-      for (const r of rows) {
-        out.push({
-          analysis,
-          filter: JSON.stringify(filter),
-          since: typeof filter.since === 'string' ? filter.since : null,
-          until: typeof filter.until === 'string' ? filter.until : null,
-          x_series: r.ai,
-          y_series: r.outcome,
-          lag_days: r.lag,
-          method: r.method,
-          n: r.n,
-          r: r.r,
-          p_value: r.p,
-          p_adjusted: r.pAdjusted,
-          ci_low: r.ciLow,
-          ci_high: r.ciHigh,
-          status: r.status,
-          reading: r.reading ?? null,
-          min_pairs: typeof cached?.correlations?.minPairs === 'number' ? cached.correlations.minPairs : null,
-          computed_at: computedAt,
-        });
-      }
-    }
-    return out;
-  },
-};
-
-function parse<T>(text: string): T | null {
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return null;
-  }
 }

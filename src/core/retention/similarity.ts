@@ -63,11 +63,6 @@ export function measureSurvival(inserted: string, current: string, productCap = 
   };
 }
 
-/** The difflib-style ratio alone (for callers that do not need line counts). */
-export function diffRatio(inserted: string, current: string): number {
-  return measureSurvival(inserted, current).ratio;
-}
-
 /** Trimmed, non-empty lines of an already normalized text. */
 export function significantLines(text: string): string[] {
   const out: string[] = [];

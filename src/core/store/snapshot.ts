@@ -1,5 +1,5 @@
 import { closeSync, existsSync, fstatSync, openSync, readSync, renameSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { open, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { fsyncDir } from './journal';
 
@@ -94,6 +94,3 @@ export function moveAside(p: string, nowMs: number): string {
   return target;
 }
 
-export async function removeTemp(p: string): Promise<void> {
-  await rm(`${p}.tmp-${process.pid}`, { force: true });
-}
