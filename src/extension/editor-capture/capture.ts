@@ -5,11 +5,13 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../core/ports';
 import { findAgentEdit } from '../../core/retention/agent-match';
 import { classifyEvent, looksCopied, looksPasted, type Candidate, type EventFacts } from '../../core/retention/classify';
+import { confirmInsertion, type Reading } from '../../core/retention/confirmation';
 import { buildEditEvent } from '../../core/retention/edit-event';
 import { RetentionEngine, type Observation, type RegionInfo, type RegionMeta } from '../../core/retention/engine';
 import { eolOffsetMapper } from '../../core/retention/eol';
 import { fileExtension, pathHash, transcriptFileHash } from '../../core/retention/path-hash';
-import type { AiEvent } from '../../core/model';
+import type { AiEvent, DeadLetter } from '../../core/model';
+import { excerpt } from '../../core/normalize/result';
 import { readConfig, type EditorCaptureConfig } from '../config';
 import { Disposable, toDisposable } from '../lifecycle';
 import type { ProdLensServices } from '../services';
@@ -44,11 +46,6 @@ interface DocState {
   cursors: number[];
 }
 
-/**
- * Which reading of an ambiguous change a tentative region belongs to: a change to a clean document is either an
- * edit (the document turns dirty right after) or a reload from disk (it stays clean).
- */
-type Reading = 'edit' | 'reload';
 
 /**
  * The VS Code side of editor capture (thin): turns document events into the pure engine's inputs,
@@ -265,24 +262,22 @@ export class EditorCapture extends Disposable {
     const key = d.uri.toString();
     const inserted = this.engine.region(id)?.inserted;
     if (inserted === undefined) return;
-    // Started at once: the selection that follows an accepted completion may arrive before the dirty state.
-    const cursorOk = cand.needsCursorAtEnd ? this.cursorAtEnd(d, id) : null;
     // The document's repository, branch and developer at the time of the edit (cached per folder; no git when untrusted).
     const where = d.uri.scheme === 'file' ? this.services.attributor.resolve(path.dirname(d.uri.fsPath)) : this.services.attributor.developer().then((developer_id) => ({ repo_slug: null, branch: null, developer_id }));
-    const settled = cand.needsCursorAtEnd ? null : new Promise((r) => setTimeout(r, SETTLE_MS));
-    if (reading && (await this.dirtiedSince(key, at)) !== (reading === 'edit')) {
+    const verdict = await confirmInsertion(cand, reading, {
+      dirtiedSince: () => this.dirtiedSince(key, at),
+      cursorAtEnd: () => this.cursorAtEnd(d, id),
+      settle: () => new Promise((r) => setTimeout(r, SETTLE_MS)),
+      gitBusyNear: () => this.git.busyNear(at),
+      bulkNear: () => this.bulkNear(key, at),
+      looksPaste: async () => this.looksPaste(d, id, inserted, await this.clipboard.read()),
+    });
+    if (verdict.kind === 'discard') {
       // The other reading's region stands for this change.
       this.engine.discard(id);
       return;
     }
-    if (cursorOk) {
-      if (!(await cursorOk)) return this.reject(id, 'cursor not at the end (snippet or completion list)');
-    } else {
-      await settled;
-      if (this.git.busyNear(at)) return this.reject(id, 'git operation');
-      if (this.bulkNear(key, at)) return this.reject(id, 'several files changed at once');
-    }
-    if (this.looksPaste(d, id, inserted, await this.clipboard.read())) return this.reject(id, 'paste');
+    if (verdict.kind === 'reject') return this.reject(id, verdict.why);
     const rel = vscode.workspace.asRelativePath(d.uri, false);
     const diskSeen = Math.abs((this.diskWriteAt.get(key) ?? Number.NEGATIVE_INFINITY) - at) < 3_000;
     const meta: RegionMeta = {
@@ -388,14 +383,19 @@ export class EditorCapture extends Disposable {
     if (!obs.length) return;
     const store = await this.services.store();
     const events: AiEvent[] = [];
+    const rejects: DeadLetter[] = [];
     for (const o of obs) {
       this.match(store.db, o);
       const built = buildEditEvent(o, { prices: this.services.prices });
       if (built.ok) events.push(built.value);
-      else this.log.warn(`edit event rejected: ${built.reason}`);
+      else {
+        // Like every rejected record: a dead letter with the reason (and the size and hash of the region's metadata, never text).
+        this.log.warn(`edit event rejected: ${built.reason}`);
+        rejects.push({ received_at: new Date(now).toISOString(), source: 'editor', reason: `edit event: ${built.reason}`, excerpt: excerpt(o.meta) });
+      }
       if (o.final) this.fileHashes.delete(o.id);
     }
-    const r = await store.ingest({ events, metrics: [], rejects: [] });
+    const r = await store.ingest({ events, metrics: [], rejects });
     this.log.debug(`wrote ${events.length} edit event(s): ${r.inserted} new, ${r.updated} updated`);
   }
 
