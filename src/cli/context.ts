@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { canonicalTimeZone, machineTimeZone } from '../core/day';
+import { canonicalTimeZone, isDayKey, machineTimeZone } from '../core/day';
 import { scoped, type Logger } from '../core/ports';
 import { SqlJsLoader } from '../core/store/node-sqljs';
 import { StoreBusyError } from '../core/store/lock';
@@ -63,11 +63,11 @@ export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options'
   }
 }
 
-/** Validates an inclusive UTC day argument (`YYYY-MM-DD`). */
+/** Validates an inclusive day argument (`YYYY-MM-DD`, a real calendar day). */
 export function parseDay(value: string | undefined, flag: string): string | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
-    throw usageError(`${flag} must be a UTC day as YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  if (!isDayKey(value)) {
+    throw usageError(`${flag} must be a day as YYYY-MM-DD, got ${JSON.stringify(value)}`);
   }
   return value;
 }

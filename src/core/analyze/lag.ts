@@ -4,6 +4,7 @@
  * it becomes 0 only when the caller says zero is true for that series (e.g. commits on a synced repo).
  */
 import { fail, ok, type Result } from '../normalize/result';
+import { dayNumberOf, dayOfNumber } from '../day';
 
 /** Default lags: same day to three days later. */
 export const DEFAULT_LAGS: readonly number[] = [0, 1, 2, 3];
@@ -29,21 +30,7 @@ export interface LaggedPairs {
   outcome: (number | null)[];
 }
 
-const DAY_MS = 86_400_000;
-const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Days since 1970-01-01 of a `YYYY-MM-DD` key, or null when it is not a real calendar day. */
-export function dayNumber(day: string): number | null {
-  if (!DAY_RE.test(day)) return null;
-  const ms = Date.parse(`${day}T00:00:00Z`);
-  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== day) return null;
-  return ms / DAY_MS;
-}
-
-/** The `YYYY-MM-DD` key of a day number. */
-export function dayKey(dayNum: number): string {
-  return new Date(dayNum * DAY_MS).toISOString().slice(0, 10);
-}
 
 /** Checks that a series is dense (consecutive valid days) and its values are finite numbers or null. */
 export function validateSeries(series: DailySeries, name: string): Result<DailySeries> {
@@ -53,7 +40,7 @@ export function validateSeries(series: DailySeries, name: string): Result<DailyS
   for (let i = 0; i < days.length; i++) {
     const day = days[i] as string;
     if (day !== expected) {
-      const num = dayNumber(day);
+      const num = dayNumberOf(day);
       if (num === null) return fail(`${name}: day ${JSON.stringify(day)} at index ${i} is not a YYYY-MM-DD date`);
       if (expected !== null) return fail(`${name}: days must be consecutive; ${days[i - 1]} is followed by ${day}`);
     }
@@ -74,7 +61,7 @@ function nextDay(day: string): string {
   const y = Number(day.slice(0, 4));
   const m = Number(day.slice(5, 7));
   const d = Number(day.slice(8, 10));
-  if (y < 1000) return dayKey((dayNumber(day) as number) + 1); // Date.UTC maps years 0–99 to 1900–1999
+  if (y < 1000) return dayOfNumber((dayNumberOf(day) as number) + 1); // Date.UTC maps years 0–99 to 1900–1999
   // Day 0 of the next month is the last day of this one.
   if (d < 28 || d < new Date(Date.UTC(y, m, 0)).getUTCDate()) return `${day.slice(0, 8)}${pad2(d + 1)}`;
   return m < 12 ? `${day.slice(0, 5)}${pad2(m + 1)}-01` : `${y + 1}-01-01`;
@@ -94,19 +81,19 @@ export function denseSeries(
   until: string,
   fill: 'missing' | 'zero' = 'missing',
 ): Result<DailySeries> {
-  const start = dayNumber(since);
-  const end = dayNumber(until);
+  const start = dayNumberOf(since);
+  const end = dayNumberOf(until);
   if (start === null || end === null) return fail(`since/until must be YYYY-MM-DD dates, got ${since}..${until}`);
   if (end < start) return fail(`until ${until} is before since ${since}`);
   const entries = points instanceof Map ? [...points.entries()] : Object.entries(points);
   const values: (number | null)[] = new Array(end - start + 1).fill(fill === 'zero' ? 0 : null);
   for (const [day, value] of entries) {
-    const num = dayNumber(day);
+    const num = dayNumberOf(day);
     if (num === null) return fail(`point day ${JSON.stringify(day)} is not a YYYY-MM-DD date`);
     if (!Number.isFinite(value)) return fail(`point on ${day} is ${String(value)}, not a finite number`);
     if (num >= start && num <= end) values[num - start] = value;
   }
-  const days = values.map((_, i) => dayKey(start + i));
+  const days = values.map((_, i) => dayOfNumber(start + i));
   return ok({ days, values });
 }
 
@@ -116,8 +103,8 @@ export function denseSeries(
  */
 export function laggedPairs(ai: DailySeries, outcome: DailySeries, lag: number, zeroIsTrue: ZeroIsTrue = {}): LaggedPairs {
   if (!Number.isInteger(lag) || lag < 0) throw new RangeError(`lag must be a non-negative integer, got ${lag}`);
-  const aiStart = ai.days.length > 0 ? (dayNumber(ai.days[0] as string) as number) : 0;
-  const outStart = outcome.days.length > 0 ? (dayNumber(outcome.days[0] as string) as number) : 0;
+  const aiStart = ai.days.length > 0 ? (dayNumberOf(ai.days[0] as string) as number) : 0;
+  const outStart = outcome.days.length > 0 ? (dayNumberOf(outcome.days[0] as string) as number) : 0;
   const aiValues = ai.values.map((v) => (v === null && zeroIsTrue.ai ? 0 : v));
   const outValues: (number | null)[] = [];
   for (let i = 0; i < ai.days.length; i++) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { isDayKey } from '../day';
 
 /**
  * Path components of the export are built only from values that pass through here: a repository slug,
@@ -13,7 +14,6 @@ export const NULL_PARTITION = '__HIVE_DEFAULT_PARTITION__';
 
 const MAX_VALUE_LENGTH = 100;
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)$/i;
-const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * A partition value safe as a path component: NFKC-normalized (full-width `．．／` become `../` first), `/`
@@ -37,9 +37,7 @@ export function partitionValue(raw: string | null | undefined): string {
 
 /** The `event_date` partition value: the day itself when it is a real `YYYY-MM-DD`, else the NULL partition. */
 export function dayPartitionValue(day: string | null | undefined): string {
-  if (typeof day !== 'string' || !DAY_RE.test(day)) return NULL_PARTITION;
-  const ms = Date.parse(`${day}T00:00:00Z`);
-  return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === day ? day : NULL_PARTITION;
+  return isDayKey(day) ? day : NULL_PARTITION;
 }
 
 /** A file-name-safe token (device ids are random UUIDs, but a damaged database could hold anything). */

@@ -1,4 +1,5 @@
 import type { Database } from 'sql.js';
+import { shiftDay } from '../day';
 
 /** A (repository, UTC day) whose `daily_github_metrics` row must be recomputed. */
 export interface RepoDay {
@@ -63,7 +64,7 @@ export function recomputeDailyGithubMetrics(db: Database, days: Iterable<RepoDay
   try {
     for (const { repo_slug, event_date } of days) {
       const [commitCount, added, removed] = first(commits, [repo_slug, event_date]) as [number, number, number];
-      const [mergedCount, avgHours] = first(merged, [event_date, nextDay(event_date), repo_slug]) as [number, number | null];
+      const [mergedCount, avgHours] = first(merged, [event_date, shiftDay(event_date, 1), repo_slug]) as [number, number | null];
       const [reopenedCount] = first(reopened, [repo_slug, event_date]) as [number];
       del.run([event_date, repo_slug]);
       if (commitCount || mergedCount || reopenedCount) {
@@ -85,7 +86,3 @@ function first(stmt: ReturnType<Database['prepare']>, params: (string | number)[
   return row;
 }
 
-/** `YYYY-MM-DD` of the following UTC day. */
-export function nextDay(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-}

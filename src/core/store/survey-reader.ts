@@ -3,6 +3,7 @@
  * it is about: requests, AI lines (accepted in the editor, or written by the agent), active minutes and cost.
  */
 import type { Database } from 'sql.js';
+import { utcDay } from '../day';
 
 export interface SurveyMeasured {
   requests: number;
@@ -81,7 +82,7 @@ export interface SurveyCandidate {
  * moments already answered are left out. Oldest first.
  */
 export function surveyCandidates(db: Database, o: { sinceMs: number; nowMs: number; idleMs: number; minRequests: number; minLines: number }): SurveyCandidate[] {
-  const sinceDay = new Date(o.sinceMs - 86_400_000).toISOString().slice(0, 10);
+  const sinceDay = utcDay(o.sinceMs - 86_400_000);
   const out: SurveyCandidate[] = [];
   const answered = `SELECT json_extract(attrs, '$.key') FROM sessions WHERE kind = 'survey' AND event_date >= $day`;
   const sessions = db.exec(

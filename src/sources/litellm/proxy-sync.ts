@@ -6,6 +6,7 @@ import type { PriceTable } from '../../core/pricing';
 import type { Store } from '../../core/store/store';
 import { LiteLlmProxyClient, LiteLlmProxyError, type ProxyClientOptions } from './proxy-client';
 import { isRecord } from '../../core/guards';
+import { utcDay } from '../../core/day';
 
 /**
  * Pulls the `LiteLLM_SpendLogs` rows of a team's LiteLLM proxy into the store (opt-in: only when the user
@@ -135,9 +136,8 @@ async function pullV2(client: LiteLlmProxyClient, fromMs: number, toMs: number, 
 }
 
 async function pullV1(client: LiteLlmProxyClient, fromMs: number, toMs: number, opts: LiteLlmSyncOptions, summary: LiteLlmSyncSummary, store: (rows: unknown[]) => Promise<void>): Promise<void> {
-  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   // The end day is compared as its midnight: ask up to the day after.
-  const body = await client.getJson('/spend/logs', { start_date: day(fromMs), end_date: day(toMs + 86_400_000), summarize: 'false' });
+  const body = await client.getJson('/spend/logs', { start_date: utcDay(fromMs), end_date: utcDay(toMs + 86_400_000), summarize: 'false' });
   if (!Array.isArray(body)) throw new LiteLlmProxyError('bad-answer', `${client.baseUrl}/spend/logs did not answer a list of spend-log rows: is it a LiteLLM proxy?`);
   summary.pages = 1;
   if (body.length) await store(body);

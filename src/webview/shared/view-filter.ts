@@ -4,12 +4,10 @@
  */
 import type { ReportFilter } from '../../core/report/model';
 import type { PeriodPreset, ViewFilter } from './protocol';
+import { shiftDay } from '../../core/day';
 
 const DAY_MS = 86_400_000;
 
-function shift(day: string, delta: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + delta * DAY_MS).toISOString().slice(0, 10);
-}
 
 /** The report filter for a view filter on `today` (UTC day). A reversed custom range is swapped. */
 export function toReportFilter(view: ViewFilter, today: string): ReportFilter {
@@ -28,12 +26,12 @@ export function toReportFilter(view: ViewFilter, today: string): ReportFilter {
     return { since, until, ...dims };
   }
   if (view.period === 'all') return { until: today, ...dims };
-  return { since: shift(today, -(Number(view.period) - 1)), until: today, ...dims };
+  return { since: shiftDay(today, -(Number(view.period) - 1)), until: today, ...dims };
 }
 
 /** The range a preset covers when it ends on `until`. */
 export function presetRange(preset: Exclude<PeriodPreset, 'all'>, until: string): { since: string; until: string } {
-  return { since: shift(until, -(Number(preset) - 1)), until };
+  return { since: shiftDay(until, -(Number(preset) - 1)), until };
 }
 
 /** Days in an inclusive range. */
