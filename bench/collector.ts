@@ -42,7 +42,10 @@ const { values: args } = parseArgs({
 // ---------------------------------------------------------------------------------------------------------
 // Records
 
-const kv = (key: string, v: string | number) => ({ key, value: typeof v === 'string' ? { stringValue: v } : Number.isInteger(v) ? { intValue: v } : { doubleValue: v } });
+const kv = (key: string, v: string | number) => ({
+  key,
+  value: typeof v === 'string' ? { stringValue: v } : Number.isInteger(v) ? { intValue: v } : { doubleValue: v },
+});
 const MODELS = ['claude-sonnet-4-5-20250929', 'claude-opus-4-1-20250805', 'claude-haiku-4-5-20251001'];
 
 /** One OTLP logs request with `n` Claude Code api_request records starting at record `from`. */
@@ -114,10 +117,14 @@ interface Collector {
 
 async function startCollector(): Promise<Collector> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'prodlens-bench-'));
-  const child = spawn(process.execPath, ['--require', TSX, path.join(ROOT, 'src/cli/main.ts'), 'collect', '--port', '0', '--token', TOKEN, '--db', path.join(dir, 'db.sqlite')], {
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--require', TSX, path.join(ROOT, 'src/cli/main.ts'), 'collect', '--port', '0', '--token', TOKEN, '--db', path.join(dir, 'db.sqlite')],
+    {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stderr!.on('data', (d) => (out += d));
   const port = await new Promise<number>((resolve, reject) => {
@@ -149,7 +156,14 @@ function rssMb(pid: number): number {
 function post(agent: http.Agent, port: number, body: Buffer, contentType: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, path: '/v1/logs', method: 'POST', agent, headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': contentType, 'Content-Length': body.length } },
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/v1/logs',
+        method: 'POST',
+        agent,
+        headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': contentType, 'Content-Length': body.length },
+      },
       (res) => {
         res.resume();
         res.on('end', () => (res.statusCode === 200 ? resolve(res.statusCode) : reject(new Error(`HTTP ${res.statusCode}`))));
@@ -183,11 +197,13 @@ async function drive(port: number, list: Buffer[], contentType: string, concurre
 
 async function storedEvents(port: number): Promise<number> {
   const h = await new Promise<any>((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path: '/health' }, (res) => {
-      let s = '';
-      res.on('data', (d) => (s += d));
-      res.on('end', () => resolve(JSON.parse(s)));
-    }).on('error', reject);
+    http
+      .get({ host: '127.0.0.1', port, path: '/health' }, (res) => {
+        let s = '';
+        res.on('data', (d) => (s += d));
+        res.on('end', () => resolve(JSON.parse(s)));
+      })
+      .on('error', reject);
   });
   return h.sources['claude-code-otel']?.events ?? 0;
 }
@@ -207,10 +223,14 @@ function runImport(file: string): Promise<{ events: number; ms: number; cpuMs: n
   const dir = mkdtempSync(path.join(os.tmpdir(), 'prodlens-bench-import-'));
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, ['--require', TSX, '--require', CPU_REPORT, path.join(ROOT, 'src/cli/main.ts'), 'import', file, '--json', '--db', path.join(dir, 'db.sqlite')], {
-      cwd: dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--require', TSX, '--require', CPU_REPORT, path.join(ROOT, 'src/cli/main.ts'), 'import', file, '--json', '--db', path.join(dir, 'db.sqlite')],
+      {
+        cwd: dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -252,7 +272,12 @@ async function main(): Promise<void> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'prodlens-bench-file-'));
   const file = path.join(tmp, 'claude-code-logs.ndjson');
   // The same records as the 1000-record batches, one OTLP request per line (an OTel Collector file export).
-  writeFileSync(file, bodies(total, 1000, 'json', 0).map((b) => b.toString()).join('\n') + '\n');
+  writeFileSync(
+    file,
+    bodies(total, 1000, 'json', 0)
+      .map((b) => b.toString())
+      .join('\n') + '\n',
+  );
   const one = path.join(tmp, 'one.ndjson');
   writeFileSync(one, `${bodies(1, 1, 'json', 0)[0]!.toString()}\n`);
 
@@ -274,7 +299,9 @@ async function main(): Promise<void> {
         e.cpuMsPer1k.push((cpuMs / c.total) * 1000);
         e.p50.push(pct(lat, 50));
         e.p99.push(pct(lat, 99));
-        process.stderr.write(`run ${r + 1} ${key}: ${Math.round((c.total / ms) * 1000)} events/s, ${((cpuMs / c.total) * 1000).toFixed(0)} CPU ms/1k events, p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms\n`);
+        process.stderr.write(
+          `run ${r + 1} ${key}: ${Math.round((c.total / ms) * 1000)} events/s, ${((cpuMs / c.total) * 1000).toFixed(0)} CPU ms/1k events, p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms\n`,
+        );
       } finally {
         await col.stop();
       }
@@ -285,7 +312,9 @@ async function main(): Promise<void> {
     const eps = ((total - 1) / Math.max(1, imp.ms - base.ms)) * 1000;
     const cpuPer1k = ((imp.cpuMs - base.cpuMs) / (total - 1)) * 1000;
     importRuns.push({ eventsPerSec: eps, cpuMsPer1k: cpuPer1k });
-    process.stderr.write(`run ${r + 1} prodlens import: ${Math.round(eps)} events/s (${Math.round(imp.ms)} ms, ${Math.round(base.ms)} ms of it start-up), ${cpuPer1k.toFixed(0)} CPU ms/1k events\n`);
+    process.stderr.write(
+      `run ${r + 1} prodlens import: ${Math.round(eps)} events/s (${Math.round(imp.ms)} ms, ${Math.round(base.ms)} ms of it start-up), ${cpuPer1k.toFixed(0)} CPU ms/1k events\n`,
+    );
   }
   rmSync(tmp, { recursive: true, force: true });
 
@@ -304,7 +333,10 @@ async function main(): Promise<void> {
       await post(agent, col.port, bodies(1000, 1000, 'protobuf', 50_000_000)[0]!, 'application/x-protobuf');
       const sum = { json: { cpu: 0, ms: 0 }, protobuf: { cpu: 0, ms: 0 } };
       for (let i = 0; i < pairs; i++) {
-        for (const [format, list, ct] of [['json', js, 'application/json'], ['protobuf', pb, 'application/x-protobuf']] as const) {
+        for (const [format, list, ct] of [
+          ['json', js, 'application/json'],
+          ['protobuf', pb, 'application/x-protobuf'],
+        ] as const) {
           const c0 = cpuMsOf(col.child.pid!);
           const t0 = performance.now();
           await post(agent, col.port, list[i]!, ct);
@@ -351,8 +383,17 @@ async function main(): Promise<void> {
       clearInterval(sampler);
       rss.push(rssMb(col.child.pid!));
       agent.destroy();
-      sustained.push({ eventsPerSec: (sent / ms) * 1000, events: sent, rssStartMb: rss[0]!, rssMaxMb: Math.max(...rss), rssEndMb: rss[rss.length - 1]!, p99: pct(lat, 99) });
-      process.stderr.write(`run ${r + 1} sustained ${sustain}s: ${Math.round((sent / ms) * 1000)} events/s, RSS ${rss[0]!.toFixed(0)} → max ${Math.max(...rss).toFixed(0)} MB\n`);
+      sustained.push({
+        eventsPerSec: (sent / ms) * 1000,
+        events: sent,
+        rssStartMb: rss[0]!,
+        rssMaxMb: Math.max(...rss),
+        rssEndMb: rss[rss.length - 1]!,
+        p99: pct(lat, 99),
+      });
+      process.stderr.write(
+        `run ${r + 1} sustained ${sustain}s: ${Math.round((sent / ms) * 1000)} events/s, RSS ${rss[0]!.toFixed(0)} → max ${Math.max(...rss).toFixed(0)} MB\n`,
+      );
     } finally {
       await col.stop();
     }
@@ -364,7 +405,16 @@ async function main(): Promise<void> {
     records: total,
     concurrency,
     cases: Object.fromEntries(
-      Object.entries(results).map(([k, v]) => [k, { eventsPerSec: Math.round(median(v.eventsPerSec)), cpuMsPer1kEvents: Math.round(median(v.cpuMsPer1k)), p50Ms: +median(v.p50).toFixed(2), p99Ms: +median(v.p99).toFixed(2), bodyKb: +v.bodyKb.toFixed(1) }]),
+      Object.entries(results).map(([k, v]) => [
+        k,
+        {
+          eventsPerSec: Math.round(median(v.eventsPerSec)),
+          cpuMsPer1kEvents: Math.round(median(v.cpuMsPer1k)),
+          p50Ms: +median(v.p50).toFixed(2),
+          p99Ms: +median(v.p99).toFixed(2),
+          bodyKb: +v.bodyKb.toFixed(1),
+        },
+      ]),
     ),
     fileImport: {
       eventsPerSec: Math.round(median(importRuns.map((i) => i.eventsPerSec))),

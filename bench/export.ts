@@ -108,12 +108,24 @@ async function stages(store: Store): Promise<Record<string, Sample>> {
   const known = resolveKnown(store.db, spec);
   const encoder = new BatchEncoder(spec, store.deviceId, undefined, known);
   const parquet = await new ParquetWasmLoader().load();
-  const read = <S extends RowSink>(newSink: (day: string | null, capacity: number) => S) => readPartitions(store.db, spec, selection, { deviceId: store.deviceId, maxRowsPerFile: 250_000, known, newSink });
-  const counting = (): RowSink => ({ rows: 0, add() { this.rows++; } });
+  const read = <S extends RowSink>(newSink: (day: string | null, capacity: number) => S) =>
+    readPartitions(store.db, spec, selection, { deviceId: store.deviceId, maxRowsPerFile: 250_000, known, newSink });
+  const counting = (): RowSink => ({
+    rows: 0,
+    add() {
+      this.rows++;
+    },
+  });
   const out: Record<string, Sample> = {};
-  out['1 read rows from sql.js'] = await measure(() => { for (const _ of read(counting)); });
-  out['2 + fill column buffers'] = await measure(() => { for (const b of read((d, c) => encoder.newPartition(d, c))) b.sink.finish(); });
-  out['3 + Arrow IPC stream'] = await measure(() => { for (const b of read((d, c) => encoder.newPartition(d, c))) encoder.encode(b.sink); });
+  out['1 read rows from sql.js'] = await measure(() => {
+    for (const _ of read(counting));
+  });
+  out['2 + fill column buffers'] = await measure(() => {
+    for (const b of read((d, c) => encoder.newPartition(d, c))) b.sink.finish();
+  });
+  out['3 + Arrow IPC stream'] = await measure(() => {
+    for (const b of read((d, c) => encoder.newPartition(d, c))) encoder.encode(b.sink);
+  });
   out['4 + parquet-wasm (ZSTD)'] = await measure(() => {
     for (const b of read((d, c) => encoder.newPartition(d, c))) parquet.encode(encoder.encode(b.sink), { ...encoder.encodings, metadata: {} });
   });
@@ -134,7 +146,9 @@ async function duckdbReference(exportDir: string, threads: string): Promise<{ sa
   const instance = await DuckDBInstance.create(':memory:', { threads });
   const con = await instance.connect();
   // The same rows and columns as our sessions dataset, with the same two partition columns.
-  await con.run(`CREATE TABLE t AS SELECT * FROM read_parquet('${exportDir}/sessions/**/*.parquet', hive_partitioning = true, hive_types = {'event_date': DATE, 'repo': VARCHAR})`);
+  await con.run(
+    `CREATE TABLE t AS SELECT * FROM read_parquet('${exportDir}/sessions/**/*.parquet', hive_partitioning = true, hive_types = {'event_date': DATE, 'repo': VARCHAR})`,
+  );
   const rows = (await con.runAndReadAll('SELECT count(*) FROM t')).getRows()[0]![0] as bigint;
   const target = path.join(OUT, 'duckdb-copy');
   const samples: Sample[] = [];
@@ -170,7 +184,9 @@ async function main(): Promise<void> {
     const r = await withPeakRss(() => measure(() => exportParquet(store, { outDir: dir, exporterVersion: 'bench' })));
     const s = r.value.value;
     full.push({ wallMs: r.value.wallMs, cpuMs: r.value.cpuMs, peakMiB: r.peakMiB, beforeMiB: r.beforeMiB, rows: s.rows, files: s.files, bytes: s.bytes });
-    console.log(`export run ${i + 1}: ${s.files} files, ${s.rows} rows, ${(s.bytes / 2 ** 20).toFixed(1)} MiB, wall ${r.value.wallMs.toFixed(0)} ms, cpu ${r.value.cpuMs.toFixed(0)} ms, peak RSS ${r.peakMiB.toFixed(0)} MiB (before ${r.beforeMiB.toFixed(0)})`);
+    console.log(
+      `export run ${i + 1}: ${s.files} files, ${s.rows} rows, ${(s.bytes / 2 ** 20).toFixed(1)} MiB, wall ${r.value.wallMs.toFixed(0)} ms, cpu ${r.value.cpuMs.toFixed(0)} ms, peak RSS ${r.peakMiB.toFixed(0)} MiB (before ${r.beforeMiB.toFixed(0)})`,
+    );
     rmSync(fast, { recursive: true, force: true });
     const f = await measure(() => exportParquet(store, { outDir: fast, exporterVersion: 'bench', durable: false }));
     noFsync.push(f);
@@ -191,7 +207,17 @@ async function main(): Promise<void> {
   const sessionRows = Number(duck.rows);
   const med = (xs: Sample[], k: keyof Sample) => median(xs.map((x) => x[k]));
   const stageNames = Object.keys(stageRuns[0]!);
-  const stageTable = stageNames.map((n) => ({ stage: n, wallMs: med(stageRuns.map((r) => r[n]!), 'wallMs'), cpuMs: med(stageRuns.map((r) => r[n]!), 'cpuMs') }));
+  const stageTable = stageNames.map((n) => ({
+    stage: n,
+    wallMs: med(
+      stageRuns.map((r) => r[n]!),
+      'wallMs',
+    ),
+    cpuMs: med(
+      stageRuns.map((r) => r[n]!),
+      'cpuMs',
+    ),
+  }));
   const read = stageTable[0]!;
   const all = stageTable[4]!;
   const duckWall = med(duck.samples, 'wallMs');
@@ -217,7 +243,14 @@ async function main(): Promise<void> {
       filesRewrittenForOneDay: changed.value.filesWritten,
     },
     sessionsStages: stageTable,
-    duckdb: { threads: Number(args['duckdb-threads']), rows: sessionRows, wallMs: duckWall, cpuMs: duckCpu, bytes: duck.bytes, rowsPerSecond: Math.round(sessionRows / (duckWall / 1000)) },
+    duckdb: {
+      threads: Number(args['duckdb-threads']),
+      rows: sessionRows,
+      wallMs: duckWall,
+      cpuMs: duckCpu,
+      bytes: duck.bytes,
+      rowsPerSecond: Math.round(sessionRows / (duckWall / 1000)),
+    },
     ratios: {
       /** Rows already out of SQLite → Parquet files, against DuckDB's COPY from its own table. */
       writePathVsDuckdbCpu: +((all.cpuMs - read.cpuMs) / duckCpu).toFixed(2),
@@ -233,7 +266,9 @@ async function main(): Promise<void> {
   };
   console.log('\nwhere the time goes (sessions, cumulative stages, medians):');
   for (const s of stageTable) console.log(`  ${s.stage.padEnd(28)} wall ${s.wallMs.toFixed(0).padStart(6)} ms  cpu ${s.cpuMs.toFixed(0).padStart(6)} ms`);
-  console.log(`DuckDB COPY (threads=${args['duckdb-threads']}): wall ${duckWall.toFixed(0)} ms, cpu ${duckCpu.toFixed(0)} ms, ${(duck.bytes / 2 ** 20).toFixed(1)} MiB`);
+  console.log(
+    `DuckDB COPY (threads=${args['duckdb-threads']}): wall ${duckWall.toFixed(0)} ms, cpu ${duckCpu.toFixed(0)} ms, ${(duck.bytes / 2 ** 20).toFixed(1)} MiB`,
+  );
   console.log(JSON.stringify(results, null, 2));
   writeFileSync(path.join(OUT, `export-results-${ROWS}.json`), `${JSON.stringify(results, null, 2)}\n`);
   await store.close();

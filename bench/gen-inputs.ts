@@ -27,7 +27,10 @@ function rng(seed: number) {
 }
 
 function uuid(r: () => number): string {
-  const h = () => Math.floor(r() * 0x10000).toString(16).padStart(4, '0');
+  const h = () =>
+    Math.floor(r() * 0x10000)
+      .toString(16)
+      .padStart(4, '0');
   return `${h()}${h()}-${h()}-4${h().slice(1)}-a${h().slice(1)}-${h()}${h()}${h()}`;
 }
 
@@ -142,7 +145,13 @@ function litellm(f: Fake) {
       spend_logs_metadata: { session_id: f.session },
       requester_ip_address: '127.0.0.1',
     },
-    hidden_params: { model_id: 'model-id-1', cache_key: null, api_base: 'https://api.anthropic.com/v1/messages', response_cost: String(f.cost), litellm_overhead_time_ms: 3.2 },
+    hidden_params: {
+      model_id: 'model-id-1',
+      cache_key: null,
+      api_base: 'https://api.anthropic.com/v1/messages',
+      response_cost: String(f.cost),
+      litellm_overhead_time_ms: 3.2,
+    },
     messages: null,
     response: null,
     model_parameters: { max_tokens: 4096 },

@@ -18,7 +18,11 @@ import { median, writeResult } from './util';
 const root = path.resolve(__dirname, '..');
 const out = path.join(root, 'bench', 'out');
 const { values } = parseArgs({
-  options: { sizes: { type: 'string', default: '100000,1000000' }, formats: { type: 'string', default: 'otlp,litellm,prodlens' }, runs: { type: 'string', default: '3' } },
+  options: {
+    sizes: { type: 'string', default: '100000,1000000' },
+    formats: { type: 'string', default: 'otlp,litellm,prodlens' },
+    runs: { type: 'string', default: '3' },
+  },
 });
 const sizes = values.sizes!.split(',').map(Number);
 const formats = values.formats!.split(',');
@@ -37,7 +41,10 @@ interface Run {
 
 function timed(args: string[]): { ms: number; stdout: string; stderr: string; maxRssMb: number; cpuMs: number } {
   const started = performance.now();
-  const r = spawnSync(process.execPath, ['--max-old-space-size=12000', '--require', RSS_HOOK, '--require', CPU_HOOK, ...args], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  const r = spawnSync(process.execPath, ['--max-old-space-size=12000', '--require', RSS_HOOK, '--require', CPU_HOOK, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 256 << 20,
+  });
   const ms = performance.now() - started;
   if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   const rss = /maxRssMb=(\d+)/.exec(r.stderr);
@@ -49,7 +56,16 @@ async function main() {
   mkdirSync(path.join(out, 'inputs'), { recursive: true });
   if (!existsSync(path.join(root, 'dist', 'cli.js'))) throw new Error('run npm run build first');
   const reference = path.join(out, 'reference-import.js');
-  await build({ entryPoints: [path.join(root, 'bench', 'reference-import.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: reference, external: ['better-sqlite3'], logLevel: 'warning' });
+  await build({
+    entryPoints: [path.join(root, 'bench', 'reference-import.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile: reference,
+    external: ['better-sqlite3'],
+    logLevel: 'warning',
+  });
   const results: Record<string, unknown>[] = [];
   for (const size of sizes) {
     for (const format of formats) {
@@ -127,7 +143,21 @@ async function main() {
     git: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim(),
     results,
   });
-  console.table(results.map((r) => ({ format: r.format, events: r.events, 'ProdLens ev/s': r.prodlensEventsPerSec, 'reference ev/s': r.referenceEventsPerSec, ratio: r.ratio, 'CPU ratio': r.cpuRatio, 'snapshot ms': r.snapshotWriteMs, 'open ms': r.openMs, 'DB MiB': r.dbMiB, 'RSS MiB': r.prodlensMaxRssMiB, 'open B/event': r.openBytesPerEvent })));
+  console.table(
+    results.map((r) => ({
+      format: r.format,
+      events: r.events,
+      'ProdLens ev/s': r.prodlensEventsPerSec,
+      'reference ev/s': r.referenceEventsPerSec,
+      ratio: r.ratio,
+      'CPU ratio': r.cpuRatio,
+      'snapshot ms': r.snapshotWriteMs,
+      'open ms': r.openMs,
+      'DB MiB': r.dbMiB,
+      'RSS MiB': r.prodlensMaxRssMiB,
+      'open B/event': r.openBytesPerEvent,
+    })),
+  );
 }
 
 main().catch((err) => {

@@ -53,7 +53,14 @@ function claudeLogLine(start: number): string {
   return JSON.stringify({
     resourceLogs: [
       {
-        resource: { attributes: [s('service.name', 'claude-code'), s('service.version', '2.0.76'), s('vcs.repository.url.full', 'https://github.com/acme/api.git'), s('vcs.ref.head.name', 'main')] },
+        resource: {
+          attributes: [
+            s('service.name', 'claude-code'),
+            s('service.version', '2.0.76'),
+            s('vcs.repository.url.full', 'https://github.com/acme/api.git'),
+            s('vcs.ref.head.name', 'main'),
+          ],
+        },
         scopeLogs: [{ scope: { name: 'com.anthropic.claude_code.events' }, logRecords }],
       },
     ],
@@ -71,19 +78,47 @@ function spanLine(start: number): string {
       kind: 3,
       startTimeUnixNano: String(st),
       endTimeUnixNano: String(st + 1_500_000_000n),
-      attributes: [s('gen_ai.operation.name', 'chat'), s('gen_ai.provider.name', 'openai'), s('gen_ai.request.model', 'gpt-4o'), i('gen_ai.usage.input_tokens', 2000 + (k % 700)), i('gen_ai.usage.output_tokens', 300), i('gen_ai.usage.cache_read.input_tokens', 1024), s('gen_ai.conversation.id', `conv-${k % 500}`), s('user.email', `dev${k % 20}@example.com`)],
+      attributes: [
+        s('gen_ai.operation.name', 'chat'),
+        s('gen_ai.provider.name', 'openai'),
+        s('gen_ai.request.model', 'gpt-4o'),
+        i('gen_ai.usage.input_tokens', 2000 + (k % 700)),
+        i('gen_ai.usage.output_tokens', 300),
+        i('gen_ai.usage.cache_read.input_tokens', 1024),
+        s('gen_ai.conversation.id', `conv-${k % 500}`),
+        s('user.email', `dev${k % 20}@example.com`),
+      ],
       status: {},
     });
   }
-  return JSON.stringify({ resourceSpans: [{ resource: { attributes: [s('service.name', 'acme-agent')] }, scopeSpans: [{ scope: { name: 'agent' }, spans }] }] });
+  return JSON.stringify({
+    resourceSpans: [{ resource: { attributes: [s('service.name', 'acme-agent')] }, scopeSpans: [{ scope: { name: 'agent' }, spans }] }],
+  });
 }
 
 function metricLine(start: number): string {
   const dataPoints = [];
   for (let k = start; k < start + PER_REQUEST; k++) {
-    dataPoints.push({ attributes: [s('session.id', `s-${k % 300}`), s('user.email', `dev${k % 20}@example.com`), s('type', ['input', 'output', 'cacheRead', 'cacheCreation'][k % 4]!), s('model', 'claude-sonnet-4-5-20250929')], startTimeUnixNano: String(T0), timeUnixNano: String(T0 + BigInt(k) * 60_000_000_000n), asDouble: 1000 + k });
+    dataPoints.push({
+      attributes: [
+        s('session.id', `s-${k % 300}`),
+        s('user.email', `dev${k % 20}@example.com`),
+        s('type', ['input', 'output', 'cacheRead', 'cacheCreation'][k % 4]!),
+        s('model', 'claude-sonnet-4-5-20250929'),
+      ],
+      startTimeUnixNano: String(T0),
+      timeUnixNano: String(T0 + BigInt(k) * 60_000_000_000n),
+      asDouble: 1000 + k,
+    });
   }
-  return JSON.stringify({ resourceMetrics: [{ resource: { attributes: [s('service.name', 'claude-code')] }, scopeMetrics: [{ metrics: [{ name: 'claude_code.token.usage', unit: 'tokens', sum: { aggregationTemporality: 1, isMonotonic: true, dataPoints } }] }] }] });
+  return JSON.stringify({
+    resourceMetrics: [
+      {
+        resource: { attributes: [s('service.name', 'claude-code')] },
+        scopeMetrics: [{ metrics: [{ name: 'claude_code.token.usage', unit: 'tokens', sum: { aggregationTemporality: 1, isMonotonic: true, dataPoints } }] }],
+      },
+    ],
+  });
 }
 
 function litellmLine(k: number): string {
@@ -107,7 +142,18 @@ function litellmLine(k: number): string {
     model_id: 'abc',
     model_group: 'gpt-4o',
     api_base: 'https://api.openai.com/v1',
-    metadata: { user_api_key_hash: 'h'.repeat(64), user_api_key_alias: 'dev', user_api_key_team_id: 't', user_api_key_user_id: `u-${k % 20}`, user_api_key_user_email: null, user_api_key_team_alias: 'platform', spend_logs_metadata: null, requester_ip_address: '127.0.0.1', requester_metadata: {}, usage_object: { completion_tokens: 360, prompt_tokens: 2400, total_tokens: 2760, prompt_tokens_details: { cached_tokens: 1920 } } },
+    metadata: {
+      user_api_key_hash: 'h'.repeat(64),
+      user_api_key_alias: 'dev',
+      user_api_key_team_id: 't',
+      user_api_key_user_id: `u-${k % 20}`,
+      user_api_key_user_email: null,
+      user_api_key_team_alias: 'platform',
+      spend_logs_metadata: null,
+      requester_ip_address: '127.0.0.1',
+      requester_metadata: {},
+      usage_object: { completion_tokens: 360, prompt_tokens: 2400, total_tokens: 2760, prompt_tokens_details: { cached_tokens: 1920 } },
+    },
     cache_hit: null,
     cache_key: null,
     saved_cache_cost: 0,
@@ -122,7 +168,22 @@ function litellmLine(k: number): string {
 }
 
 function prodlensLine(k: number): string {
-  return JSON.stringify({ timestamp: new Date(1767607200000 + k * 1000).toISOString(), kind: 'request', event_id: `ev-${k}`, session_id: `s-${k % 400}`, developer_id: `dev${k % 20}@example.com`, model: 'claude-sonnet-4-5', tokens_in: 1200 + (k % 300), tokens_out: 300, cache_read_tokens: 5000, latency_ms: 2100, status_code: 200, repo_slug: 'acme/api', branch: 'main', agent: 'claude-code' });
+  return JSON.stringify({
+    timestamp: new Date(1767607200000 + k * 1000).toISOString(),
+    kind: 'request',
+    event_id: `ev-${k}`,
+    session_id: `s-${k % 400}`,
+    developer_id: `dev${k % 20}@example.com`,
+    model: 'claude-sonnet-4-5',
+    tokens_in: 1200 + (k % 300),
+    tokens_out: 300,
+    cache_read_tokens: 5000,
+    latency_ms: 2100,
+    status_code: 200,
+    repo_slug: 'acme/api',
+    branch: 'main',
+    agent: 'claude-code',
+  });
 }
 
 interface Format {
@@ -192,7 +253,9 @@ async function main(): Promise<void> {
       for await (const b of readImportFile(file, { prices: new BundledPriceTable() })) fileRecords += b.events.length + b.metrics.length;
       const fileSec = cpuSec() - t;
       if (records !== N || fileRecords !== N) throw new Error(`${f.name}: expected ${N} records, got ${records} / ${fileRecords}`);
-      console.log(`${f.name} | ${rate(N, parseSec)} | ${rate(N, normSec)} | ${(normSec / parseSec).toFixed(2)}x | ${rate(N, fileSec)} | ${(fileSec / parseSec).toFixed(2)}x`);
+      console.log(
+        `${f.name} | ${rate(N, parseSec)} | ${rate(N, normSec)} | ${(normSec / parseSec).toFixed(2)}x | ${rate(N, fileSec)} | ${(fileSec / parseSec).toFixed(2)}x`,
+      );
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

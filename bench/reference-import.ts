@@ -23,29 +23,64 @@ function attrs(list: Array<{ key: string; value: Record<string, unknown> }>): Re
 
 function* rows(format: string, doc: any): Generator<Row> {
   if (format === 'otlp') {
-    for (const rl of doc.resourceLogs) for (const sl of rl.scopeLogs) for (const lr of sl.logRecords) {
-      const a = attrs(lr.attributes);
-      const ms = Number(BigInt(lr.timeUnixNano) / 1_000_000n);
-      const ti = Number(a.input_tokens), to = Number(a.output_tokens);
-      yield {
-        session_id: a['session.id'], developer_id: a['user.email'], timestamp: new Date(ms).toISOString(), model: a.model,
-        tokens_in: ti, tokens_out: to, latency_ms: Number(a.duration_ms), event_date: new Date(ms).toISOString().slice(0, 10),
-        total_tokens: ti + to, cost_usd: Number(a.cost_usd), trace_hash: `${a['session.id']}:${a['event.sequence']}`,
-        source: 'claude-code-otel', kind: 'request', cache_read_tokens: Number(a.cache_read_tokens), cache_write_tokens: Number(a.cache_creation_tokens),
-        cost_source: 'reported', ts_ms: ms,
-      };
-    }
+    for (const rl of doc.resourceLogs)
+      for (const sl of rl.scopeLogs)
+        for (const lr of sl.logRecords) {
+          const a = attrs(lr.attributes);
+          const ms = Number(BigInt(lr.timeUnixNano) / 1_000_000n);
+          const ti = Number(a.input_tokens),
+            to = Number(a.output_tokens);
+          yield {
+            session_id: a['session.id'],
+            developer_id: a['user.email'],
+            timestamp: new Date(ms).toISOString(),
+            model: a.model,
+            tokens_in: ti,
+            tokens_out: to,
+            latency_ms: Number(a.duration_ms),
+            event_date: new Date(ms).toISOString().slice(0, 10),
+            total_tokens: ti + to,
+            cost_usd: Number(a.cost_usd),
+            trace_hash: `${a['session.id']}:${a['event.sequence']}`,
+            source: 'claude-code-otel',
+            kind: 'request',
+            cache_read_tokens: Number(a.cache_read_tokens),
+            cache_write_tokens: Number(a.cache_creation_tokens),
+            cost_source: 'reported',
+            ts_ms: ms,
+          };
+        }
   } else if (format === 'litellm') {
     const ms = Math.floor(doc.startTime * 1000);
     yield {
-      session_id: doc.trace_id, developer_id: doc.metadata?.user_api_key_user_email, timestamp: new Date(ms).toISOString(), model: doc.model,
-      tokens_in: doc.prompt_tokens, tokens_out: doc.completion_tokens, latency_ms: (doc.endTime - doc.startTime) * 1000,
-      event_date: new Date(ms).toISOString().slice(0, 10), total_tokens: doc.total_tokens, cost_usd: doc.response_cost, trace_hash: doc.id,
-      source: 'litellm', kind: 'request', cost_source: 'reported', ts_ms: ms,
+      session_id: doc.trace_id,
+      developer_id: doc.metadata?.user_api_key_user_email,
+      timestamp: new Date(ms).toISOString(),
+      model: doc.model,
+      tokens_in: doc.prompt_tokens,
+      tokens_out: doc.completion_tokens,
+      latency_ms: (doc.endTime - doc.startTime) * 1000,
+      event_date: new Date(ms).toISOString().slice(0, 10),
+      total_tokens: doc.total_tokens,
+      cost_usd: doc.response_cost,
+      trace_hash: doc.id,
+      source: 'litellm',
+      kind: 'request',
+      cost_source: 'reported',
+      ts_ms: ms,
     };
   } else {
     const ms = Date.parse(doc.timestamp);
-    yield { ...doc, event_date: doc.timestamp.slice(0, 10), total_tokens: doc.tokens_in + doc.tokens_out, trace_hash: doc.event_id, source: 'prodlens', cost_source: 'reported', ts_ms: ms, event_id: undefined };
+    yield {
+      ...doc,
+      event_date: doc.timestamp.slice(0, 10),
+      total_tokens: doc.tokens_in + doc.tokens_out,
+      trace_hash: doc.event_id,
+      source: 'prodlens',
+      cost_source: 'reported',
+      ts_ms: ms,
+      event_id: undefined,
+    };
   }
 }
 
@@ -59,7 +94,10 @@ async function main() {
   const cols = EVENT_COLUMNS.filter((c) => c !== 'attrs');
   const upsert = db.prepare(
     `INSERT INTO sessions (${cols.join(', ')}, ingested_at) VALUES (${cols.map((c) => '@' + c).join(', ')}, @ingested_at)
-     ON CONFLICT(trace_hash) DO UPDATE SET ${cols.filter((c) => c !== 'trace_hash').map((c) => `${c} = excluded.${c}`).join(', ')}`,
+     ON CONFLICT(trace_hash) DO UPDATE SET ${cols
+       .filter((c) => c !== 'trace_hash')
+       .map((c) => `${c} = excluded.${c}`)
+       .join(', ')}`,
   );
   const now = new Date().toISOString();
   let batch: Row[] = [];

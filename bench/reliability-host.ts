@@ -22,7 +22,14 @@ async function main() {
     snapshotMaxDelayMs: values['max-delay-ms'] ? Number(values['max-delay-ms']) : undefined,
   });
   const prices = new BundledPriceTable();
-  const server = new CollectorServer({ token: 'bench-token-0123456789abcdef', port: 0, store: async () => store, normalizers: defaultNormalizers(), prices: () => prices, version: 'bench' });
+  const server = new CollectorServer({
+    token: 'bench-token-0123456789abcdef',
+    port: 0,
+    store: async () => store,
+    normalizers: defaultNormalizers(),
+    prices: () => prices,
+    version: 'bench',
+  });
   const port = await server.start();
   const h = monitorEventLoopDelay({ resolution: 10 });
   h.enable();
@@ -30,7 +37,12 @@ async function main() {
   process.once('SIGTERM', async () => {
     h.disable();
     const ms = (ns: number) => Math.round(ns / 1e5) / 10;
-    const stats = { loopDelayP50Ms: ms(h.percentile(50)), loopDelayP99Ms: ms(h.percentile(99)), loopDelayMaxMs: ms(h.max), snapshots: { ...store.snapshotStats } };
+    const stats = {
+      loopDelayP50Ms: ms(h.percentile(50)),
+      loopDelayP99Ms: ms(h.percentile(99)),
+      loopDelayMaxMs: ms(h.max),
+      snapshots: { ...store.snapshotStats },
+    };
     await server.stop();
     await store.close();
     process.stdout.write(`stats ${JSON.stringify(stats)}\n`);

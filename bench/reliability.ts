@@ -25,22 +25,64 @@ import { syntheticEvents } from './synthetic';
 import { writeResult } from './util';
 
 const TOKEN = 'bench-token-0123456789abcdef';
-const { values: args } = parseArgs({ options: { events: { type: 'string', default: '1000000' }, seconds: { type: 'string', default: '60' }, 'batch-mib': { type: 'string', default: '19.5' }, json: { type: 'string' }, 'skip-batch': { type: 'boolean' } } });
+const { values: args } = parseArgs({
+  options: {
+    events: { type: 'string', default: '1000000' },
+    seconds: { type: 'string', default: '60' },
+    'batch-mib': { type: 'string', default: '19.5' },
+    json: { type: 'string' },
+    'skip-batch': { type: 'boolean' },
+  },
+});
 
 const kv = (key: string, v: string | number) => ({ key, value: typeof v === 'string' ? { stringValue: v } : { intValue: v } });
 function logsRequest(from: number, n: number, t0 = Date.UTC(2026, 0, 5)): unknown {
   return {
-    resourceLogs: [{ resource: { attributes: [kv('service.name', 'claude-code')] }, scopeLogs: [{ scope: { name: 'com.anthropic.claude_code.events' }, logRecords: Array.from({ length: n }, (_, j) => {
-      const i = from + j;
-      const ms = t0 + i * 1000;
-      return { timeUnixNano: `${ms}000000`, body: { stringValue: 'claude_code.api_request' }, attributes: [kv('event.name', 'api_request'), kv('event.timestamp', new Date(ms).toISOString()), kv('session.id', `5e551014-0000-4000-8000-${String(Math.floor(i / 40)).padStart(12, '0')}`), kv('user.email', `dev${i % 20}@example.com`), kv('organization.id', '8c5b7a2e-1d4f-4e3a-9b6c-0f1e2d3c4b5a'), kv('prompt.id', `p-${i}`), kv('model', 'claude-sonnet-4-5-20250929'), kv('cost_usd', 1), kv('duration_ms', 800 + (i % 5000)), kv('input_tokens', 100 + (i % 3000)), kv('output_tokens', 50 + (i % 900)), kv('cache_read_tokens', i % 20000), kv('cache_creation_tokens', i % 1000)] };
-    }) }] }],
+    resourceLogs: [
+      {
+        resource: { attributes: [kv('service.name', 'claude-code')] },
+        scopeLogs: [
+          {
+            scope: { name: 'com.anthropic.claude_code.events' },
+            logRecords: Array.from({ length: n }, (_, j) => {
+              const i = from + j;
+              const ms = t0 + i * 1000;
+              return {
+                timeUnixNano: `${ms}000000`,
+                body: { stringValue: 'claude_code.api_request' },
+                attributes: [
+                  kv('event.name', 'api_request'),
+                  kv('event.timestamp', new Date(ms).toISOString()),
+                  kv('session.id', `5e551014-0000-4000-8000-${String(Math.floor(i / 40)).padStart(12, '0')}`),
+                  kv('user.email', `dev${i % 20}@example.com`),
+                  kv('organization.id', '8c5b7a2e-1d4f-4e3a-9b6c-0f1e2d3c4b5a'),
+                  kv('prompt.id', `p-${i}`),
+                  kv('model', 'claude-sonnet-4-5-20250929'),
+                  kv('cost_usd', 1),
+                  kv('duration_ms', 800 + (i % 5000)),
+                  kv('input_tokens', 100 + (i % 3000)),
+                  kv('output_tokens', 50 + (i % 900)),
+                  kv('cache_read_tokens', i % 20000),
+                  kv('cache_creation_tokens', i % 1000),
+                ],
+              };
+            }),
+          },
+        ],
+      },
+    ],
   };
 }
 
-interface Host { child: ChildProcess; port: number; stop(): Promise<Record<string, any>> }
+interface Host {
+  child: ChildProcess;
+  port: number;
+  stop(): Promise<Record<string, any>>;
+}
 async function startHost(db: string, extra: string[] = []): Promise<Host> {
-  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'reliability-host.ts'), db, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'reliability-host.ts'), db, ...extra], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stderr!.on('data', (d) => (out += d));
   const port = await new Promise<number>((resolve, reject) => {
@@ -65,10 +107,20 @@ async function startHost(db: string, extra: string[] = []): Promise<Host> {
 function req(port: number, method: string, p: string, body?: Buffer): Promise<{ status: number; ms: number }> {
   const t = performance.now();
   return new Promise((resolve, reject) => {
-    const r = http.request({ host: '127.0.0.1', port, path: p, method, agent: false, headers: body ? { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json', 'Content-Length': body.length } : {} }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode!, ms: performance.now() - t }));
-    });
+    const r = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: p,
+        method,
+        agent: false,
+        headers: body ? { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json', 'Content-Length': body.length } : {},
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode!, ms: performance.now() - t }));
+      },
+    );
     r.on('error', reject);
     r.end(body);
   });
@@ -109,7 +161,14 @@ async function healthDuringBatch(dir: string) {
     const post = req(host.port, 'POST', '/v1/logs', body);
     const busy = await pollHealth(host.port, post);
     const { status } = await post;
-    return { bodyMiB: Math.round((body.length / 1048576) * 10) / 10, records: n, status, ingestMs: Math.round(performance.now() - started), idle: { n: idle.length, p50: pct(idle, 50), p99: pct(idle, 99) }, duringIngest: { n: busy.length, p50: pct(busy, 50), p99: pct(busy, 99), max: pct(busy, 100) } };
+    return {
+      bodyMiB: Math.round((body.length / 1048576) * 10) / 10,
+      records: n,
+      status,
+      ingestMs: Math.round(performance.now() - started),
+      idle: { n: idle.length, p50: pct(idle, 50), p99: pct(idle, 99) },
+      duringIngest: { n: busy.length, p50: pct(busy, 50), p99: pct(busy, 99), max: pct(busy, 100) },
+    };
   } finally {
     await host.stop();
   }
@@ -142,7 +201,11 @@ async function main() {
   try {
     console.log(`1. /health during a ${args['batch-mib']} MiB OTLP/JSON batch`);
     const batch = args['skip-batch'] ? { idle: {}, duringIngest: {}, bodyMiB: 0, records: 0, ingestMs: 0, status: 0 } : await healthDuringBatch(dir);
-    if (!args['skip-batch']) console.table([{ phase: 'idle (reference)', ...batch.idle }, { phase: `during ${batch.bodyMiB} MiB, ${batch.records} records (${batch.ingestMs} ms, ${batch.status})`, ...batch.duringIngest }]);
+    if (!args['skip-batch'])
+      console.table([
+        { phase: 'idle (reference)', ...batch.idle },
+        { phase: `during ${batch.bodyMiB} MiB, ${batch.records} records (${batch.ingestMs} ms, ${batch.status})`, ...batch.duringIngest },
+      ]);
 
     const events = Number(args.events);
     const seconds = Number(args.seconds);
@@ -157,7 +220,9 @@ async function main() {
     store.refreshDailyMetrics();
     await store.close();
     const dbBytes = statSync(db).size;
-    console.log(`\n2. trickle: database of ${events} events, ${(dbBytes / 1048576).toFixed(0)} MiB (built in ${Math.round((performance.now() - t) / 1000)} s), one event per second for ${seconds} s`);
+    console.log(
+      `\n2. trickle: database of ${events} events, ${(dbBytes / 1048576).toFixed(0)} MiB (built in ${Math.round((performance.now() - t) / 1000)} s), one event per second for ${seconds} s`,
+    );
     // New policy, its 60-minute period scaled into half the window (two snapshots expected).
     const scaledInterval = Math.floor((seconds * 1000) / 2);
     const runs: Array<Record<string, unknown>> = [];
@@ -166,12 +231,32 @@ async function main() {
     // Snapshots come at the scaled rate; the journal at the real rate (one event a second).
     const snapBytes = fresh.snapshots?.bytes ?? 0;
     const perHourNew = (snapBytes * scaledInterval) / fresh.windowMs + ((fresh.written - snapBytes) * 3600_000) / fresh.windowMs;
-    runs.push({ policy: `journal size / 60 min (scaled ×${(3600_000 / scaledInterval).toFixed(0)})`, seconds: Math.round(fresh.windowMs / 1000), writtenMiB: +(fresh.written / 1048576).toFixed(1), snapshots: fresh.snapshots?.count, perHourMiB: +(perHourNew / 1048576).toFixed(0), perHourXdb: +(perHourNew / dbBytes).toFixed(2), loopP99Ms: fresh.loopDelayP99Ms, loopMaxMs: fresh.loopDelayMaxMs });
+    runs.push({
+      policy: `journal size / 60 min (scaled ×${(3600_000 / scaledInterval).toFixed(0)})`,
+      seconds: Math.round(fresh.windowMs / 1000),
+      writtenMiB: +(fresh.written / 1048576).toFixed(1),
+      snapshots: fresh.snapshots?.count,
+      perHourMiB: +(perHourNew / 1048576).toFixed(0),
+      perHourXdb: +(perHourNew / dbBytes).toFixed(2),
+      loopP99Ms: fresh.loopDelayP99Ms,
+      loopMaxMs: fresh.loopDelayMaxMs,
+    });
     const old = await trickle(db, seconds, ['--interval-ms', '30000', '--max-delay-ms', '30000']);
     const perHourOld = (old.written * 3600_000) / old.windowMs;
-    runs.push({ policy: 'reference: a snapshot every 30 s (before)', seconds: Math.round(old.windowMs / 1000), writtenMiB: +(old.written / 1048576).toFixed(1), snapshots: old.snapshots?.count, perHourMiB: +(perHourOld / 1048576).toFixed(0), perHourXdb: +(perHourOld / dbBytes).toFixed(2), loopP99Ms: old.loopDelayP99Ms, loopMaxMs: old.loopDelayMaxMs });
+    runs.push({
+      policy: 'reference: a snapshot every 30 s (before)',
+      seconds: Math.round(old.windowMs / 1000),
+      writtenMiB: +(old.written / 1048576).toFixed(1),
+      snapshots: old.snapshots?.count,
+      perHourMiB: +(perHourOld / 1048576).toFixed(0),
+      perHourXdb: +(perHourOld / dbBytes).toFixed(2),
+      loopP99Ms: old.loopDelayP99Ms,
+      loopMaxMs: old.loopDelayMaxMs,
+    });
     console.table(runs);
-    console.log(`   bytes per hour new / before: ${(perHourNew / perHourOld).toFixed(3)}; snapshot took ${fresh.snapshots?.lastMs} ms (event loop blocked while db.export() runs)`);
+    console.log(
+      `   bytes per hour new / before: ${(perHourNew / perHourOld).toFixed(3)}; snapshot took ${fresh.snapshots?.lastMs} ms (event loop blocked while db.export() runs)`,
+    );
     const result = { batch, trickle: { events, dbBytes, seconds, runs } };
     writeResult('reliability', result);
     if (args.json) writeResult(path.basename(args.json, '.json'), result);

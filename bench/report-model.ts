@@ -77,18 +77,31 @@ async function main() {
     const commit = store.db.prepare(
       'INSERT INTO commits (sha, repo_slug, author_email, timestamp, event_date, lines_added, lines_removed, is_merge) VALUES (?, ?, ?, ?, ?, ?, ?, 0)',
     );
-    const gh = store.db.prepare('INSERT INTO daily_github_metrics (event_date, repo_slug, merged_pr_count, commit_count, reopened_pr_count, avg_merge_hours) VALUES (?, ?, ?, ?, ?, ?)');
+    const gh = store.db.prepare(
+      'INSERT INTO daily_github_metrics (event_date, repo_slug, merged_pr_count, commit_count, reopened_pr_count, avg_merge_hours) VALUES (?, ?, ?, ?, ?, ?)',
+    );
     for (let d = 0; d < 365; d++) {
       const day = new Date(START + d * DAY).toISOString().slice(0, 10);
       for (const repo of REPOS) {
         const n = Math.floor(r() * 12);
-        for (let c = 0; c < n; c++) commit.run([`${day}-${repo}-${c}`, repo, DEVS[Math.floor(r() * DEVS.length)]!, `${day}T12:00:00.000Z`, day, Math.floor(r() * 200), Math.floor(r() * 80)]);
+        for (let c = 0; c < n; c++)
+          commit.run([
+            `${day}-${repo}-${c}`,
+            repo,
+            DEVS[Math.floor(r() * DEVS.length)]!,
+            `${day}T12:00:00.000Z`,
+            day,
+            Math.floor(r() * 200),
+            Math.floor(r() * 80),
+          ]);
         gh.run([day, repo, Math.floor(r() * 4), n, r() < 0.1 ? 1 : 0, 1 + r() * 48]);
       }
     }
     commit.free();
     gh.free();
-    store.db.run(`INSERT INTO pull_requests (id, repo_slug, number, state, created_at, updated_at) VALUES (1, 'acme/api', 1, 'open', '2025-12-01T00:00:00Z', '2026-11-30T00:00:00Z')`);
+    store.db.run(
+      `INSERT INTO pull_requests (id, repo_slug, number, state, created_at, updated_at) VALUES (1, 'acme/api', 1, 'open', '2025-12-01T00:00:00Z', '2026-11-30T00:00:00Z')`,
+    );
   });
   const loadMs = performance.now() - t0;
   let t = performance.now();
@@ -120,7 +133,14 @@ async function main() {
     }
     results[name] = { firstMs: Math.round(first), warmCachedMs: Math.round(median(cached)), warmRecomputedMs: Math.round(median(uncached)) };
   }
-  const out = { events: N, loadMs: Math.round(loadMs), refreshMs: Math.round(refreshMs), heapMiB: Math.round(process.memoryUsage().rss / 1048576), results, goalMs: 300 };
+  const out = {
+    events: N,
+    loadMs: Math.round(loadMs),
+    refreshMs: Math.round(refreshMs),
+    heapMiB: Math.round(process.memoryUsage().rss / 1048576),
+    results,
+    goalMs: 300,
+  };
   writeResult('report-model', out);
   console.log(JSON.stringify(out, null, 2));
   await store.close();

@@ -37,7 +37,9 @@ const ms = (x: number) => `${x.toFixed(0)} ms`;
 async function main(): Promise<void> {
   const tmp = tempDir('prodlens-bench-report-');
   const out = path.join(tmp.dir, 'bundle');
-  const { webviewOptions } = (await import(pathToFileURL(path.resolve('esbuild.mjs')).href)) as { webviewOptions: (o: string, p: boolean) => esbuild.BuildOptions };
+  const { webviewOptions } = (await import(pathToFileURL(path.resolve('esbuild.mjs')).href)) as {
+    webviewOptions: (o: string, p: boolean) => esbuild.BuildOptions;
+  };
   await esbuild.build({ ...webviewOptions(out, true), logLevel: 'error' });
   const assets = findWebviewAssets([out])!;
 
@@ -80,7 +82,10 @@ async function main(): Promise<void> {
       () =>
         new Promise<number>((resolve) =>
           new PerformanceObserver((list) => {
-            const times = list.getEntries().map((e) => (e as PerformanceEntry & { renderTime: number; identifier: string })).filter((e) => e.identifier.startsWith('chart-'));
+            const times = list
+              .getEntries()
+              .map((e) => e as PerformanceEntry & { renderTime: number; identifier: string })
+              .filter((e) => e.identifier.startsWith('chart-'));
             if (times.length >= 4) resolve(Math.max(...times.map((e) => e.renderTime)));
           }).observe({ type: 'element', buffered: true }),
         ),
@@ -96,9 +101,11 @@ async function main(): Promise<void> {
   await paint(pathToFileURL(file).href); // browser warm-up, not counted
   for (let i = 0; i < RUNS; i++) {
     standalone.push(await paint(pathToFileURL(file).href));
-    webviewWarm.push(await paint(server.url, async (p) => {
-      await attachHost(p, store, NOW, {}, 'dark');
-    }));
+    webviewWarm.push(
+      await paint(server.url, async (p) => {
+        await attachHost(p, store, NOW, {}, 'dark');
+      }),
+    );
     webviewCold.push(
       await paint(server.url, async (p) => {
         store.db.run('DELETE FROM correlation_cache');
@@ -122,9 +129,13 @@ async function main(): Promise<void> {
     all: { standalone, webviewWarm, webviewCold, cold, warm },
   };
   console.log(`report render, ${DAYS} days, ${events} events, all sections (median of ${RUNS}; ${result.machine})`);
-  console.log(`  bundle: webview.js ${(assets.script.length / 1024).toFixed(0)} KiB, webview.css ${(assets.css.length / 1024).toFixed(0)} KiB; standalone file ${(html.length / 1024).toFixed(0)} KiB`);
+  console.log(
+    `  bundle: webview.js ${(assets.script.length / 1024).toFixed(0)} KiB, webview.css ${(assets.css.length / 1024).toFixed(0)} KiB; standalone file ${(html.length / 1024).toFixed(0)} KiB`,
+  );
   console.log(`  buildReport: first after import ${ms(firstBuild)}, cold ${ms(median(cold))}, warm (correlations cached) ${ms(median(warm))}`);
-  console.log(`  navigation → charts painted: standalone ${ms(median(standalone))}, webview warm ${ms(median(webviewWarm))}, webview cold ${ms(median(webviewCold))}`);
+  console.log(
+    `  navigation → charts painted: standalone ${ms(median(standalone))}, webview warm ${ms(median(webviewWarm))}, webview cold ${ms(median(webviewCold))}`,
+  );
   mkdirSync('bench/out', { recursive: true });
   writeFileSync('bench/out/report-render.json', JSON.stringify(result, null, 2));
   tmp.cleanup();

@@ -16,15 +16,27 @@ const tsx = ['--import', 'tsx'];
 /** name → [node args, quick node args, what it compares against] */
 const BENCHES = {
   import: [[...tsx, 'bench/import.ts'], [...tsx, 'bench/import.ts', '--sizes', '100000', '--runs', '3'], 'JSON.parse + better-sqlite3 upserts (issue 2)'],
-  collector: [[...tsx, 'bench/collector.ts', '--json', 'bench/out/collector.json'], [...tsx, 'bench/collector.ts', '--runs', '1', '--sustain', '10', '--records', '10000', '--json', 'bench/out/collector.json'], 'prodlens import of the same records (issue 3)'],
+  collector: [
+    [...tsx, 'bench/collector.ts', '--json', 'bench/out/collector.json'],
+    [...tsx, 'bench/collector.ts', '--runs', '1', '--sustain', '10', '--records', '10000', '--json', 'bench/out/collector.json'],
+    'prodlens import of the same records (issue 3)',
+  ],
   transcripts: [[...tsx, 'bench/transcripts.ts'], [...tsx, 'bench/transcripts.ts', '--mb', '50', '--runs', '1'], 'ccusage daily (issue 4)'],
   tracker: [['--expose-gc', ...tsx, 'bench/tracker.ts'], ['--expose-gc', ...tsx, 'bench/tracker.ts', '3'], 'goal < 5 µs per change (issue 5)'],
   stats: [[...tsx, 'bench/stats.ts'], [...tsx, 'bench/stats.ts', '5'], 'correlations for a year (issue 7)'],
   'report-model': [[...tsx, 'bench/report-model.ts'], [...tsx, 'bench/report-model.ts', '--events', '100000', '--runs', '3'], 'goal < 300 ms warm (issue 7)'],
   'report-render': [[...tsx, 'bench/report-render.ts'], [...tsx, 'bench/report-render.ts', '3'], 'goal < 1 s to painted charts (issue 8)'],
   export: [[...tsx, 'bench/export.ts'], [...tsx, 'bench/export.ts', '--events', '100000', '--runs', '1'], 'DuckDB COPY … PARTITION_BY (issue 9)'],
-  reliability: [[...tsx, 'bench/reliability.ts'], [...tsx, 'bench/reliability.ts', '--events', '100000', '--seconds', '20', '--batch-mib', '19.5'], 'issue 14: /health p99 during a 20 MiB batch < 100 ms; trickle ≤ 2× DB/hour, loop p99 < 50 ms'],
-  team: [[...tsx, 'bench/team.ts'], [...tsx, 'bench/team.ts', '--developers', '10', '--days', '60', '--events', '300000', '--runs', '1'], 'hand-written DuckDB SQL of the same aggregates (issue 16)'],
+  reliability: [
+    [...tsx, 'bench/reliability.ts'],
+    [...tsx, 'bench/reliability.ts', '--events', '100000', '--seconds', '20', '--batch-mib', '19.5'],
+    'issue 14: /health p99 during a 20 MiB batch < 100 ms; trickle ≤ 2× DB/hour, loop p99 < 50 ms',
+  ],
+  team: [
+    [...tsx, 'bench/team.ts'],
+    [...tsx, 'bench/team.ts', '--developers', '10', '--days', '60', '--events', '300000', '--runs', '1'],
+    'hand-written DuckDB SQL of the same aggregates (issue 16)',
+  ],
   histories: [[...tsx, 'bench/histories.ts'], [...tsx, 'bench/histories.ts', '--tasks', '100', '--runs', '1'], 'ccusage gemini daily (issue 19)'],
 };
 
@@ -40,7 +52,13 @@ for (const [name, [full, small, against]] of Object.entries(BENCHES)) {
   const started = Date.now();
   const r = spawnSync(process.execPath, quick ? small : full, { cwd: root, stdio: 'inherit', env: { ...process.env, TZ: 'UTC' } });
   const seconds = Math.round((Date.now() - started) / 1000);
-  summary.push({ name, status: r.status === 0 ? 'ok' : `failed (${r.status ?? r.signal})`, seconds, against, result: existsSync(path.join(root, 'bench/out', `${name}.json`)) ? `bench/out/${name}.json` : '' });
+  summary.push({
+    name,
+    status: r.status === 0 ? 'ok' : `failed (${r.status ?? r.signal})`,
+    seconds,
+    against,
+    result: existsSync(path.join(root, 'bench/out', `${name}.json`)) ? `bench/out/${name}.json` : '',
+  });
 }
 console.log('\n=== summary');
 console.table(summary);

@@ -89,7 +89,12 @@ timeIt('correlateMany()', () => {
 const dev = randomDeveloper(42, { presence: true });
 const devSeries = dev.series as unknown as Record<string, Array<number | null>>;
 const devPairs: SeriesPair[] = CORRELATED_AI.flatMap((ai) =>
-  CORRELATED_OUTCOMES.map((outcome) => ({ ai, outcome, aiSeries: { days: dev.days, values: devSeries[ai]! }, outcomeSeries: { days: dev.days, values: devSeries[outcome]! } })),
+  CORRELATED_OUTCOMES.map((outcome) => ({
+    ai,
+    outcome,
+    aiSeries: { days: dev.days, values: devSeries[ai]! },
+    outcomeSeries: { days: dev.days, values: devSeries[outcome]! },
+  })),
 );
 console.log(`\nsimulated developer: ${dev.days.length} days, ${devPairs.length} pairs × 4 lags`);
 const reference = timeIt('reference: correlateMany() on calendar days (the earlier analysis)', () => {

@@ -24,7 +24,10 @@ const TOOLS = ['Read', 'Edit', 'Bash', 'Grep', 'Write'];
  * `count` realistic events spread over `days` UTC days from `startDay` and over REPOS, built through the
  * canonical rules (so costs, hashes and days are what real ingest produces). Yields batches of `batch`.
  */
-export function* syntheticEvents(count: number, opts: { days?: number; startDay?: string; seed?: number; batch?: number; device?: string } = {}): Generator<AiEvent[]> {
+export function* syntheticEvents(
+  count: number,
+  opts: { days?: number; startDay?: string; seed?: number; batch?: number; device?: string } = {},
+): Generator<AiEvent[]> {
   const days = opts.days ?? 365;
   const start = Date.parse(`${opts.startDay ?? '2025-01-01'}T00:00:00Z`);
   const rand = rng(opts.seed ?? 42);
@@ -64,7 +67,7 @@ export function* syntheticEvents(count: number, opts: { days?: number; startDay?
         tool_name: kind === 'tool' ? TOOLS[Math.floor(rand() * TOOLS.length)]! : null,
         repo_slug: repo,
         branch: rand() < 0.5 ? 'main' : `feature/${Math.floor(rand() * 30)}`,
-        attrs: kind === 'request' ? { 'query_source': 'main', speed: rand() < 0.1 ? 'fast' : 'normal' } : null,
+        attrs: kind === 'request' ? { query_source: 'main', speed: rand() < 0.1 ? 'fast' : 'normal' } : null,
       },
       { prices },
     );

@@ -35,7 +35,8 @@ const START = '2025-01-06';
 
 /** The hand-written reference: the same aggregates as the team report, as one would write them for DuckDB. */
 function handWritten(lake: string): string[] {
-  const src = (ds: string) => `read_parquet('${lake}/*/${ds}/**/*.parquet', hive_partitioning = true, hive_types = {'event_date': DATE, 'repo': VARCHAR}, union_by_name = true)`;
+  const src = (ds: string) =>
+    `read_parquet('${lake}/*/${ds}/**/*.parquet', hive_partitioning = true, hive_types = {'event_date': DATE, 'repo': VARCHAR}, union_by_name = true)`;
   return [
     `SELECT event_date, developer_id, repo_slug, model, device_id,
             count(*) FILTER (WHERE kind = 'request') AS requests, sum(total_tokens) AS tokens, sum(cost_usd) AS cost,
@@ -73,7 +74,13 @@ async function child(kind: string, lake: string, threads: number): Promise<void>
   process.stdout.write(`${JSON.stringify({ kind, wallMs, rows, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
 }
 
-async function generate(lake: string, developers: number, days: number, events: number, threads: number): Promise<{ files: number; bytes: number; seconds: number }> {
+async function generate(
+  lake: string,
+  developers: number,
+  days: number,
+  events: number,
+  threads: number,
+): Promise<{ files: number; bytes: number; seconds: number }> {
   const t0 = performance.now();
   rmSync(lake, { recursive: true, force: true });
   mkdirSync(lake, { recursive: true });
@@ -81,7 +88,9 @@ async function generate(lake: string, developers: number, days: number, events: 
   const con = await instance.connect();
   await con.run("SET TimeZone = 'UTC'");
   // Working days get the events; weekends a trickle. Per-developer levels vary ×0.5–×1.5.
-  const workdays = Array.from({ length: days }, (_, i) => new Date(Date.parse(`${START}T00:00:00Z`) + i * 864e5).getUTCDay()).filter((d) => d !== 0 && d !== 6).length;
+  const workdays = Array.from({ length: days }, (_, i) => new Date(Date.parse(`${START}T00:00:00Z`) + i * 864e5).getUTCDay()).filter(
+    (d) => d !== 0 && d !== 6,
+  ).length;
   const perDay = Math.max(1, Math.round(events / developers / workdays));
   await con.run(`CREATE TABLE devs AS SELECT i AS dev, printf('dev-%03d', i) AS device, printf('dev%03d@example.com', i) AS email,
     printf('acme/repo-%02d', i % 10) AS repo_slug, 0.5 + (hash(i) % 1000) / 1000.0 AS level FROM range(${developers}) t(i)`);
@@ -153,11 +162,19 @@ function writeManifest(root: string, device: string): void {
       if (!e.isFile()) continue;
       const abs = path.join(e.parentPath, e.name);
       const rel = path.relative(root, abs).split(path.sep).join('/');
-      const partition = Object.fromEntries(rel.split('/').filter((p) => p.includes('=')).map((p) => p.split('=') as [string, string]));
+      const partition = Object.fromEntries(
+        rel
+          .split('/')
+          .filter((p) => p.includes('='))
+          .map((p) => p.split('=') as [string, string]),
+      );
       files.push({ path: rel, dataset: ds, partition, rows: 0, bytes: statSync(abs).size, sha256: '', fingerprint: '' });
     }
   }
-  const days = files.map((f) => f.partition.event_date).filter(Boolean).sort() as string[];
+  const days = files
+    .map((f) => f.partition.event_date)
+    .filter(Boolean)
+    .sort() as string[];
   const manifest = {
     format: 'prodlens-parquet-export',
     schemaVersion: 1,
@@ -200,7 +217,10 @@ async function main(): Promise<void> {
   for (let r = 0; r < runs; r++) {
     // Alternate the order so that cache warmth favours neither side.
     for (const kind of r % 2 === 0 ? ['hand', 'ours'] : ['ours', 'hand']) {
-      const out = execFileSync(process.execPath, ['--import', 'tsx', __filename, '--child', kind, '--lake', lake, '--threads', String(threads)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      const out = execFileSync(process.execPath, ['--import', 'tsx', __filename, '--child', kind, '--lake', lake, '--threads', String(threads)], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       const s = JSON.parse(out.trim().split('\n').pop()!);
       samples[kind]!.push(s);
       console.log(`  run ${r + 1} ${kind.padEnd(4)} ${(s.wallMs / 1000).toFixed(2)} s, peak RSS ${s.maxRssMb} MiB`);

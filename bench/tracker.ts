@@ -84,8 +84,16 @@ function plan(): Plan {
 }
 
 const META: RegionMeta = {
-  detection: 'inline', agent: 'copilot', confidence: 0.8, language: 'typescript', ext: 'ts', pathHash: '0123456789abcdef',
-  sessionId: null, matchedTrace: null, repoSlug: null, branch: null,
+  detection: 'inline',
+  agent: 'copilot',
+  confidence: 0.8,
+  language: 'typescript',
+  ext: 'ts',
+  pathHash: '0123456789abcdef',
+  sessionId: null,
+  matchedTrace: null,
+  repoSlug: null,
+  branch: null,
 };
 
 function heapMb(): number {

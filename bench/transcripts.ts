@@ -19,7 +19,7 @@ const TARGET = Number(values.mb) * 1e6;
 const RUNS = Number(values.runs);
 
 let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 const int = (a: number, b: number) => a + Math.floor(rand() * (b - a + 1));
 const WORDS = 'the a function return const value error handler request session token cache model file line test build deploy user config'.split(' ');
 const prose = (bytes: number) => {
@@ -41,13 +41,32 @@ function generate(root: string): { bytes: number; files: number; requests: numbe
     const sid = `${(0x10000000 + n).toString(16)}-5b1e-4c8d-9a2f-${(n * 7919).toString(16).padStart(12, '0')}`;
     const cwd = `/home/dev/project-${n % 25}`;
     const sub = n % 5 === 4;
-    const file = sub ? path.join(root, 'projects', project, `${(0x10000000 + n - 1).toString(16)}-5b1e-4c8d-9a2f-${((n - 1) * 7919).toString(16).padStart(12, '0')}`, 'subagents', `agent-${n.toString(16)}.jsonl`) : path.join(root, 'projects', project, `${sid}.jsonl`);
+    const file = sub
+      ? path.join(
+          root,
+          'projects',
+          project,
+          `${(0x10000000 + n - 1).toString(16)}-5b1e-4c8d-9a2f-${((n - 1) * 7919).toString(16).padStart(12, '0')}`,
+          'subagents',
+          `agent-${n.toString(16)}.jsonl`,
+        )
+      : path.join(root, 'projects', project, `${sid}.jsonl`);
     mkdirSync(path.dirname(file), { recursive: true });
     const fd = openSync(file, 'w');
     const turns = int(40, 120);
     let t = Date.UTC(2026, 0, 1) + n * 3_600_000 * 3;
     let parent: string | null = null;
-    const common = (uuid: string) => ({ parentUuid: parent, isSidechain: sub, userType: 'external', cwd, sessionId: sid, version: '2.0.14', gitBranch: 'main', uuid, timestamp: new Date((t += int(500, 20_000))).toISOString() });
+    const common = (uuid: string) => ({
+      parentUuid: parent,
+      isSidechain: sub,
+      userType: 'external',
+      cwd,
+      sessionId: sid,
+      version: '2.0.14',
+      gitBranch: 'main',
+      uuid,
+      timestamp: new Date((t += int(500, 20_000))).toISOString(),
+    });
     let buf = '';
     for (let k = 0; k < turns; k++) {
       const u = `u-${n}-${k}`;
@@ -67,16 +86,52 @@ function generate(root: string): { bytes: number; files: number; requests: numbe
       ];
       blocks.forEach((b, i) => {
         const a = `a-${n}-${k}-${i}`;
-        buf += JSON.stringify({ ...common(a), message: { id: mid, type: 'message', role: 'assistant', model, content: [b], stop_reason: null, stop_sequence: null, usage: { input_tokens: input, cache_creation_input_tokens: cw, cache_read_input_tokens: cr, cache_creation: { ephemeral_5m_input_tokens: cw, ephemeral_1h_input_tokens: 0 }, output_tokens: i === 2 ? out : int(1, 20), service_tier: 'standard' } }, requestId: rid, type: 'assistant' }) + '\n';
+        buf +=
+          JSON.stringify({
+            ...common(a),
+            message: {
+              id: mid,
+              type: 'message',
+              role: 'assistant',
+              model,
+              content: [b],
+              stop_reason: null,
+              stop_sequence: null,
+              usage: {
+                input_tokens: input,
+                cache_creation_input_tokens: cw,
+                cache_read_input_tokens: cr,
+                cache_creation: { ephemeral_5m_input_tokens: cw, ephemeral_1h_input_tokens: 0 },
+                output_tokens: i === 2 ? out : int(1, 20),
+                service_tier: 'standard',
+              },
+            },
+            requestId: rid,
+            type: 'assistant',
+          }) + '\n';
         parent = a;
       });
       requests++;
       const r = `r-${n}-${k}`;
       const result =
         k % 4 === 0
-          ? { filePath: `${cwd}/src/f${k}.ts`, oldString: 'a', newString: 'b', originalFile: code(int(50, 300)), structuredPatch: [{ oldStart: 3, oldLines: 2, newStart: 3, newLines: 3, lines: [' x', '-a', '+b', '+c', ' y'] }], userModified: false, replaceAll: false }
+          ? {
+              filePath: `${cwd}/src/f${k}.ts`,
+              oldString: 'a',
+              newString: 'b',
+              originalFile: code(int(50, 300)),
+              structuredPatch: [{ oldStart: 3, oldLines: 2, newStart: 3, newLines: 3, lines: [' x', '-a', '+b', '+c', ' y'] }],
+              userModified: false,
+              replaceAll: false,
+            }
           : { type: 'text', file: { filePath: `${cwd}/src/f${k}.ts`, content: code(int(20, 250)), numLines: 100, startLine: 1, totalLines: 100 } };
-      buf += JSON.stringify({ ...common(r), type: 'user', message: { role: 'user', content: [{ tool_use_id: `toolu_${n}_${k}`, type: 'tool_result', content: 'ok' }] }, toolUseResult: result }) + '\n';
+      buf +=
+        JSON.stringify({
+          ...common(r),
+          type: 'user',
+          message: { role: 'user', content: [{ tool_use_id: `toolu_${n}_${k}`, type: 'tool_result', content: 'ok' }] },
+          toolUseResult: result,
+        }) + '\n';
       parent = r;
       if (buf.length > 1 << 20) {
         bytes += writeSync(fd, buf);
@@ -117,7 +172,24 @@ async function main(): Promise<void> {
       peak = Math.max(peak, process.memoryUsage().rss);
       // A small append: one more request (three content-block lines) to the last session.
       const line = (i: number, out: number) =>
-        JSON.stringify({ parentUuid: null, isSidechain: false, cwd: '/home/dev/x', sessionId: `append-${run}`, version: '2.0.14', type: 'assistant', uuid: `append-${run}-${i}`, timestamp: '2026-03-01T10:00:00.000Z', requestId: `req_append_${run}`, message: { id: `msg_append_${run}`, model: 'claude-sonnet-4-5-20250929', role: 'assistant', content: [{ type: 'text', text: prose(800) }], usage: { input_tokens: 5, output_tokens: out, cache_read_input_tokens: 1000, cache_creation_input_tokens: 0 } } }) + '\n';
+        JSON.stringify({
+          parentUuid: null,
+          isSidechain: false,
+          cwd: '/home/dev/x',
+          sessionId: `append-${run}`,
+          version: '2.0.14',
+          type: 'assistant',
+          uuid: `append-${run}-${i}`,
+          timestamp: '2026-03-01T10:00:00.000Z',
+          requestId: `req_append_${run}`,
+          message: {
+            id: `msg_append_${run}`,
+            model: 'claude-sonnet-4-5-20250929',
+            role: 'assistant',
+            content: [{ type: 'text', text: prose(800) }],
+            usage: { input_tokens: 5, output_tokens: out, cache_read_input_tokens: 1000, cache_creation_input_tokens: 0 },
+          },
+        }) + '\n';
       appendFileSync(gen.lastFile, line(0, 3) + line(1, 3) + line(2, 250));
       const t1 = process.hrtime.bigint();
       const re = await scanTranscripts([tree], store, { prices, workspaceFolders: null });
@@ -127,7 +199,11 @@ async function main(): Promise<void> {
       rmSync(dbPath, { force: true });
       rmSync(`${dbPath}.bak`, { force: true });
       const t2 = process.hrtime.bigint();
-      const out = execFileSync(ccusageBin, ['claude', 'daily', '--json', '--offline', '--timezone', 'UTC'], { env: { PATH: process.env.PATH ?? '', HOME: dir, CLAUDE_CONFIG_DIR: tree, NO_COLOR: '1' }, maxBuffer: 64 << 20, encoding: 'utf8' });
+      const out = execFileSync(ccusageBin, ['claude', 'daily', '--json', '--offline', '--timezone', 'UTC'], {
+        env: { PATH: process.env.PATH ?? '', HOME: dir, CLAUDE_CONFIG_DIR: tree, NO_COLOR: '1' },
+        maxBuffer: 64 << 20,
+        encoding: 'utf8',
+      });
       const ccusageS = Number(process.hrtime.bigint() - t2) / 1e9;
       if (run === 0) {
         const days = (JSON.parse(out) as { daily: Array<{ inputTokens: number; outputTokens: number }> }).daily;
@@ -135,7 +211,9 @@ async function main(): Promise<void> {
         console.log(`cold scan: ${cold.inserted} events, ${(cold.bytesRead / 1e6).toFixed(0)} MB read; ccusage input tokens over all days ${ccIn}`);
       }
       rows.push({ cold_s: coldS, rss_mb: peak / 1e6, rescan_ms: rescanMs, rescan_bytes: re.bytesRead, ccusage_s: ccusageS });
-      console.log(`run ${run + 1}: cold ${coldS.toFixed(2)} s (${(gen.bytes / 1e6 / coldS).toFixed(0)} MB/s, peak RSS ${(peak / 1e6).toFixed(0)} MB), re-scan ${rescanMs.toFixed(0)} ms reading ${re.bytesRead} bytes, ccusage ${ccusageS.toFixed(2)} s`);
+      console.log(
+        `run ${run + 1}: cold ${coldS.toFixed(2)} s (${(gen.bytes / 1e6 / coldS).toFixed(0)} MB/s, peak RSS ${(peak / 1e6).toFixed(0)} MB), re-scan ${rescanMs.toFixed(0)} ms reading ${re.bytesRead} bytes, ccusage ${ccusageS.toFixed(2)} s`,
+      );
     }
     const cold = median(rows.map((r) => r.cold_s));
     const cc = median(rows.map((r) => r.ccusage_s));

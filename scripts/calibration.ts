@@ -31,7 +31,9 @@ for (let seed = 1; seed <= nullN; seed++) {
   if (oldMethodSignificant(dev)) old++;
 }
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
-console.log(`null: any significant row ${pct(any, nullN)}; with presence ${pct(basis.presence.any, basis.presence.n)}, activity only ${pct(basis.activity.any, basis.activity.n)}; median family size ${median(tested)}`);
+console.log(
+  `null: any significant row ${pct(any, nullN)}; with presence ${pct(basis.presence.any, basis.presence.n)}, activity only ${pct(basis.activity.any, basis.activity.n)}; median family size ${median(tested)}`,
+);
 console.log(`null, the replaced analysis: ${pct(old, nullN)}`);
 
 let busy = 0;
@@ -51,10 +53,14 @@ for (const size of [0.3, 0.5]) {
   for (let seed = 10_001; seed <= 10_000 + powerN; seed++) {
     const c = report(randomDeveloper(seed, { commitLevel: 4, commitZeroProb: 0.1, dispersion: 2, aiLevel: 20, aiZeroProb: 0.15, effect: { lag: 1, size } }));
     rs.push(c.rows.find((r) => r.role === 'test' && r.ai === 'requests' && r.outcome === 'commits' && r.lag === 1)?.r ?? 0);
-    const sig = significantRows(c).filter((r) => r.outcome === 'commits').sort((a, b) => (a.p as number) - (b.p as number));
+    const sig = significantRows(c)
+      .filter((r) => r.outcome === 'commits')
+      .sort((a, b) => (a.p as number) - (b.p as number));
     if (sig.length > 0) foundAnyLag++;
     if (sig[0]?.lag === 1) found++;
   }
-  console.log(`power, lag-1 effect size ${size}: found at lag 1 ${pct(found, powerN)}; any commits row ${pct(foundAnyLag, powerN)}; median Spearman ρ (requests → commits, lag 1) ${median(rs)!.toFixed(2)}`);
+  console.log(
+    `power, lag-1 effect size ${size}: found at lag 1 ${pct(found, powerN)}; any commits row ${pct(foundAnyLag, powerN)}; median Spearman ρ (requests → commits, lag 1) ${median(rs)!.toFixed(2)}`,
+  );
 }
 console.log(`${((performance.now() - t0) / 1000).toFixed(1)} s`);

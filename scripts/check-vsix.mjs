@@ -88,7 +88,13 @@ export async function zipTexts(file, names) {
 
 /** Problems of what the VSIX shows: its manifest, and the links of its README and CHANGELOG. */
 export async function contentProblems(file, entries) {
-  const texts = await zipTexts(file, ['extension/package.json', 'extension/package.nls.json', 'extension/readme.md', 'extension/changelog.md', 'extension/dist/extension.js']);
+  const texts = await zipTexts(file, [
+    'extension/package.json',
+    'extension/package.nls.json',
+    'extension/readme.md',
+    'extension/changelog.md',
+    'extension/dist/extension.js',
+  ]);
   const problems = manifestProblems(JSON.parse(texts['extension/package.json'] ?? '{}'), entries, JSON.parse(texts['extension/package.nls.json'] ?? '{}'));
   // DuckDB is the CLI's (prodlens team), never the extension's: the VSIX ships no node_modules to load it from.
   if (/@duckdb\//.test(texts['extension/dist/extension.js'] ?? '')) problems.push('extension/dist/extension.js requires @duckdb/…, which only the CLI may use');
@@ -111,7 +117,9 @@ async function main(args) {
     process.stderr.write(`${file} is not fit to ship:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
     return 1;
   }
-  process.stdout.write(`${file}: ${(bytes / 1048576).toFixed(2)} MB, ${entries.length} entries, both WASM files and the icon, nothing but what runs, manifest and links fit to ship\n`);
+  process.stdout.write(
+    `${file}: ${(bytes / 1048576).toFixed(2)} MB, ${entries.length} entries, both WASM files and the icon, nothing but what runs, manifest and links fit to ship\n`,
+  );
   return 0;
 }
 

@@ -67,31 +67,66 @@ export function makeDemo(dir, days = 45, nowMs = Date.now()) {
       const a = `a-${i}-${k}`;
       const input = 20 + Math.floor(r() * 400);
       lines.push({
-        parentUuid: u, ...base, uuid: a, timestamp: iso(t), requestId: `req_demo${i}x${k}`, type: 'assistant',
+        parentUuid: u,
+        ...base,
+        uuid: a,
+        timestamp: iso(t),
+        requestId: `req_demo${i}x${k}`,
+        type: 'assistant',
         message: {
-          id: `msg_demo${i}x${k}`, type: 'message', role: 'assistant', model: k % 4 === 3 ? 'claude-haiku-4-5-20251001' : 'claude-sonnet-4-5-20250929',
+          id: `msg_demo${i}x${k}`,
+          type: 'message',
+          role: 'assistant',
+          model: k % 4 === 3 ? 'claude-haiku-4-5-20251001' : 'claude-sonnet-4-5-20250929',
           content: [{ type: 'tool_use', id: `toolu_demo${i}x${k}`, name: 'Edit', input: { file_path: path.join(workspace, 'src', `mod${k % 3}.ts`) } }],
-          stop_reason: 'tool_use', stop_sequence: null,
-          usage: { input_tokens: input, cache_creation_input_tokens: 800 + Math.floor(r() * 3000), cache_read_input_tokens: 20000 + Math.floor(r() * 60000), output_tokens: 100 + Math.floor(r() * 1500), service_tier: 'standard' },
+          stop_reason: 'tool_use',
+          stop_sequence: null,
+          usage: {
+            input_tokens: input,
+            cache_creation_input_tokens: 800 + Math.floor(r() * 3000),
+            cache_read_input_tokens: 20000 + Math.floor(r() * 60000),
+            output_tokens: 100 + Math.floor(r() * 1500),
+            service_tier: 'standard',
+          },
         },
       });
       const added = 3 + Math.floor(r() * 30);
       t += 500;
       lines.push({
-        parentUuid: a, ...base, uuid: `tr-${i}-${k}`, timestamp: iso(t), type: 'user',
+        parentUuid: a,
+        ...base,
+        uuid: `tr-${i}-${k}`,
+        timestamp: iso(t),
+        type: 'user',
         message: { role: 'user', content: [{ tool_use_id: `toolu_demo${i}x${k}`, type: 'tool_result', content: 'ok' }] },
         toolUseResult: {
-          filePath: path.join(workspace, 'src', `mod${k % 3}.ts`), oldString: '', newString: '', userModified: r() < 0.2,
-          structuredPatch: [{ oldStart: 1, oldLines: 1, newStart: 1, newLines: added, lines: [' ctx', ...Array.from({ length: added }, (_, j) => `+line ${j}`), '-old'] }],
+          filePath: path.join(workspace, 'src', `mod${k % 3}.ts`),
+          oldString: '',
+          newString: '',
+          userModified: r() < 0.2,
+          structuredPatch: [
+            { oldStart: 1, oldLines: 1, newStart: 1, newLines: added, lines: [' ctx', ...Array.from({ length: added }, (_, j) => `+line ${j}`), '-old'] },
+          ],
         },
       });
       parent = `tr-${i}-${k}`;
       // The editor saw the insertion and measured its survival.
       const ratio = Math.round((0.4 + r() * 0.6) * 100) / 100;
       edits.push({
-        timestamp: iso(t + 1000), kind: 'edit', source: 'editor', event_id: `demo-edit-${i}-${k}`, developer_id: 'dana@example.com',
-        accepted_flag: ratio >= 0.7, accepted_lines: Math.round(added * ratio), lines_added: added, diff_ratio: ratio,
-        language: 'typescript', agent: 'claude-code', session_id: sessionId, repo_slug: 'acme/demo-api', branch: 'main',
+        timestamp: iso(t + 1000),
+        kind: 'edit',
+        source: 'editor',
+        event_id: `demo-edit-${i}-${k}`,
+        developer_id: 'dana@example.com',
+        accepted_flag: ratio >= 0.7,
+        accepted_lines: Math.round(added * ratio),
+        lines_added: added,
+        diff_ratio: ratio,
+        language: 'typescript',
+        agent: 'claude-code',
+        session_id: sessionId,
+        repo_slug: 'acme/demo-api',
+        branch: 'main',
       });
     }
     writeFileSync(path.join(projects, `${sessionId}.jsonl`), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
@@ -103,21 +138,55 @@ export function makeDemo(dir, days = 45, nowMs = Date.now()) {
       const s = (key, v) => ({ key, value: { stringValue: String(v) } });
       const int = (key, v) => ({ key, value: { intValue: v } });
       records.push({
-        timeUnixNano: `${BigInt(ms) * 1_000_000n}`, observedTimeUnixNano: `${BigInt(ms) * 1_000_000n}`, body: { stringValue: 'API response from gemini-2.5-pro' },
-        attributes: [s('event.name', 'gemini_cli.api_response'), s('event.timestamp', iso(ms)), s('session.id', `gem-${i}`), s('user.email', 'lee@example.com'),
-          s('model', 'gemini-2.5-pro'), int('status_code', 200), int('duration_ms', 1500 + k * 100), int('input_token_count', 2000 + k), int('output_token_count', 400),
-          int('cached_content_token_count', 500), int('thoughts_token_count', 120), int('total_token_count', 3020 + k), s('vcs.repository.url.full', 'https://github.com/acme/demo-api.git')],
+        timeUnixNano: `${BigInt(ms) * 1_000_000n}`,
+        observedTimeUnixNano: `${BigInt(ms) * 1_000_000n}`,
+        body: { stringValue: 'API response from gemini-2.5-pro' },
+        attributes: [
+          s('event.name', 'gemini_cli.api_response'),
+          s('event.timestamp', iso(ms)),
+          s('session.id', `gem-${i}`),
+          s('user.email', 'lee@example.com'),
+          s('model', 'gemini-2.5-pro'),
+          int('status_code', 200),
+          int('duration_ms', 1500 + k * 100),
+          int('input_token_count', 2000 + k),
+          int('output_token_count', 400),
+          int('cached_content_token_count', 500),
+          int('thoughts_token_count', 120),
+          int('total_token_count', 3020 + k),
+          s('vcs.repository.url.full', 'https://github.com/acme/demo-api.git'),
+        ],
       });
     }
     if (records.length) {
-      gemini.push({ resourceLogs: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'gemini-cli' } }] }, scopeLogs: [{ scope: { name: 'gemini-cli' }, logRecords: records }] }] });
+      gemini.push({
+        resourceLogs: [
+          {
+            resource: { attributes: [{ key: 'service.name', value: { stringValue: 'gemini-cli' } }] },
+            scopeLogs: [{ scope: { name: 'gemini-cli' }, logRecords: records }],
+          },
+        ],
+      });
     }
     // A LiteLLM proxy call per busy day.
     const st = (dayMs + 16 * 3600_000) / 1000;
     litellm.push({
-      id: `chatcmpl-demo-${i}`, trace_id: `trace-${i}`, call_type: 'acompletion', status: 'success', model: 'gpt-4o', custom_llm_provider: 'openai',
-      response_cost: 0.0042, prompt_tokens: 900, completion_tokens: 210, total_tokens: 1110, startTime: st, endTime: st + 2.4, completionStartTime: st + 0.4,
-      end_user: 'lee@example.com', request_tags: ['repo:acme/demo-api'], error_str: null,
+      id: `chatcmpl-demo-${i}`,
+      trace_id: `trace-${i}`,
+      call_type: 'acompletion',
+      status: 'success',
+      model: 'gpt-4o',
+      custom_llm_provider: 'openai',
+      response_cost: 0.0042,
+      prompt_tokens: 900,
+      completion_tokens: 210,
+      total_tokens: 1110,
+      startTime: st,
+      endTime: st + 2.4,
+      completionStartTime: st + 0.4,
+      end_user: 'lee@example.com',
+      request_tags: ['repo:acme/demo-api'],
+      error_str: null,
       metadata: { user_api_key_user_email: 'lee@example.com', spend_logs_metadata: { session_id: `llm-${i}` } },
     });
   }
@@ -149,7 +218,12 @@ export function makeDemo(dir, days = 45, nowMs = Date.now()) {
       git(['add', '-A']);
       const author = c % 3 === 2 ? ['Lee Demo', 'lee@example.com'] : ['Dana Demo', 'dana@example.com'];
       git(['commit', '-q', '-m', `change ${i}.${c}`], {
-        GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when, GIT_AUTHOR_NAME: author[0], GIT_AUTHOR_EMAIL: author[1], GIT_COMMITTER_NAME: author[0], GIT_COMMITTER_EMAIL: author[1],
+        GIT_AUTHOR_DATE: when,
+        GIT_COMMITTER_DATE: when,
+        GIT_AUTHOR_NAME: author[0],
+        GIT_AUTHOR_EMAIL: author[1],
+        GIT_COMMITTER_NAME: author[0],
+        GIT_COMMITTER_EMAIL: author[1],
       });
       commits++;
     }

@@ -30,7 +30,7 @@ export function pngChunks(png) {
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   if (!png.subarray(0, 8).equals(signature)) throw new Error('not a PNG file');
   const chunks = [];
-  for (let at = 8; at < png.length; ) {
+  for (let at = 8; at < png.length;) {
     const length = png.readUInt32BE(at);
     const type = png.toString('latin1', at + 4, at + 8);
     chunks.push({ type, data: png.subarray(at + 8, at + 8 + length) });
@@ -71,7 +71,9 @@ async function main() {
   try {
     const page = await browser.newPage({ viewport: { width: ICON_SIZE, height: ICON_SIZE }, deviceScaleFactor: 1 });
     const src = `data:image/svg+xml;base64,${svg.toString('base64')}`;
-    await page.setContent(`<html><body style="margin:0;background:transparent"><img src="${src}" width="${ICON_SIZE}" height="${ICON_SIZE}" style="display:block"></body></html>`);
+    await page.setContent(
+      `<html><body style="margin:0;background:transparent"><img src="${src}" width="${ICON_SIZE}" height="${ICON_SIZE}" style="display:block"></body></html>`,
+    );
     await page.locator('img').evaluate((img) => img.decode());
     const png = await page.screenshot({ omitBackground: true, clip: { x: 0, y: 0, width: ICON_SIZE, height: ICON_SIZE } });
     writeFileSync(ICON_PNG, withText(png, SOURCE_KEYWORD, svgHash(svg)));

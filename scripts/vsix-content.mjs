@@ -56,7 +56,8 @@ export function linkProblems(markdown, name) {
     } else if (target.startsWith('#')) {
       const heading = anchors.get(target.slice(1));
       if (!heading) problems.push(`${name}: link ${target} matches no heading`);
-      else if (!/^[A-Za-z0-9 -]+$/.test(heading)) problems.push(`${name}: link ${target} goes to "${heading}", whose anchor differs between renderers (use letters, digits and spaces)`);
+      else if (!/^[A-Za-z0-9 -]+$/.test(heading))
+        problems.push(`${name}: link ${target} goes to "${heading}", whose anchor differs between renderers (use letters, digits and spaces)`);
     } else if (/^https:\/\//i.test(target)) {
       let host = '';
       try {

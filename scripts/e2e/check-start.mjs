@@ -81,7 +81,8 @@ function extensionLogSays(logsDir, text) {
  */
 function cliReport(demo, runDir) {
   const db = path.join(runDir, 'cli-check.sqlite');
-  const cli = (...args) => execFileSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args, '--db', db], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const cli = (...args) =>
+    execFileSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args, '--db', db], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   cli('import', demo.claudeConfig);
   cli('sync-git', '--repo', demo.workspace);
   return (...args) => JSON.parse(cli('report', '--json', ...args));
@@ -118,7 +119,8 @@ async function checkStatusBarShowsToday(page, report, budgets, timeoutMs = 60_00
     await sleep(500);
   }
   const background = await item.evaluate((el) => getComputedStyle(el.closest('.statusbar-item') ?? el).backgroundColor);
-  if (/rgba\(0, 0, 0, 0\)|transparent/.test(background)) throw new Error(`the status bar item at ${share}% of the budget has no warning colour (background ${background})`);
+  if (/rgba\(0, 0, 0, 0\)|transparent/.test(background))
+    throw new Error(`the status bar item at ${share}% of the budget has no warning colour (background ${background})`);
   await item.screenshot({ path: path.join(artifacts, 'status-bar.png') });
   return shown;
 }
@@ -139,7 +141,8 @@ async function checkViewShowsSessions(page, report, timeoutMs = 60_000) {
   for (;;) {
     first = (await rows.first().getAttribute('aria-label')) ?? '';
     if (first.startsWith('Claude Code session') && first.includes(`: ${requests} model requests,`)) break;
-    if (Date.now() > deadline) throw new Error(`the newest session in the ProdLens view reads "${first}", not today's Claude Code session with ${requests} requests`);
+    if (Date.now() > deadline)
+      throw new Error(`the newest session in the ProdLens view reads "${first}", not today's Claude Code session with ${requests} requests`);
     await sleep(500);
   }
   const count = await rows.count();
@@ -184,7 +187,8 @@ async function checkReportShowsSampleData(page, report, timeoutMs = 120_000) {
     for (;;) {
       const shown = ((await value.textContent({ timeout: 5_000 }).catch(() => '')) ?? '').trim();
       if (shown === card.text) break;
-      if (Date.now() > deadline) throw new Error(`the report's "${card.key}" card shows "${shown}", prodlens report --json over the same data gives "${card.text}"`);
+      if (Date.now() > deadline)
+        throw new Error(`the report's "${card.key}" card shows "${shown}", prodlens report --json over the same data gives "${card.text}"`);
       await sleep(500);
     }
   }

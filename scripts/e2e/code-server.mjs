@@ -94,20 +94,14 @@ export function installExtension(tools, runDir, vsixPath) {
  * @returns {Promise<{url: string, port: number, pid: number, output: () => string, exited: Promise<number|null>,
  *   stop: () => Promise<void>}>}
  */
-export async function startCodeServer({
-  tools,
-  runDir,
-  env = {},
-  port = 0,
-  smokeTestDriver = true,
-  readyTimeoutMs = 60_000,
-  onOutput,
-}) {
+export async function startCodeServer({ tools, runDir, env = {}, port = 0, smokeTestDriver = true, readyTimeoutMs = 60_000, onOutput }) {
   const dirs = codeServerDirs(runDir);
   const args = [
     tools.codeServerEntry,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',

@@ -38,7 +38,10 @@ export async function startDemo({ port = 0, packageFirst = true } = {}) {
   cpSync(demo.imports, path.join(demo.workspace, 'sample-imports'), { recursive: true });
   const budgets = demoBudgets(demo, runDir);
   mkdirSync(path.join(demo.workspace, '.vscode'), { recursive: true });
-  writeFileSync(path.join(demo.workspace, '.vscode', 'settings.json'), `${JSON.stringify({ 'prodlens.budget.daily': budgets.daily, 'prodlens.budget.weekly': budgets.weekly }, null, 2)}\n`);
+  writeFileSync(
+    path.join(demo.workspace, '.vscode', 'settings.json'),
+    `${JSON.stringify({ 'prodlens.budget.daily': budgets.daily, 'prodlens.budget.weekly': budgets.weekly }, null, 2)}\n`,
+  );
   // Not part of the demo's history: the Source Control view starts clean.
   appendFileSync(path.join(demo.workspace, '.git', 'info', 'exclude'), 'sample-imports/\n.vscode/\n');
   installExtension(tools, runDir, vsixPath);

@@ -10,17 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openBrowser, workbenchUrl } from './browser.mjs';
 import { codeServerDirs, startCodeServer } from './code-server.mjs';
-import {
-  artifactsDir,
-  DRIVER_DIR_ENV,
-  isMain,
-  OUTPUT_MARKER,
-  repoRoot,
-  REQUEST_MARKER,
-  runCli,
-  say,
-  UserError,
-} from './common.mjs';
+import { artifactsDir, DRIVER_DIR_ENV, isMain, OUTPUT_MARKER, repoRoot, REQUEST_MARKER, runCli, say, UserError } from './common.mjs';
 import { handleDriverRequest } from './driver-requests.mjs';
 import { ensureE2eTools } from './ensure.mjs';
 import { cleanupAll, cleanupStarted, installCleanupHandlers, trackTempDir } from './lifecycle.mjs';
@@ -78,9 +68,7 @@ export async function runSuite(options) {
     });
     const interrupted = { code: 1, reason: 'interrupted by a signal' };
     page.on('crash', () => finish(cleanupStarted() ? interrupted : { code: 1, reason: 'the workbench page crashed' }));
-    server.exited.then((code) =>
-      finish(cleanupStarted() ? interrupted : { code: 1, reason: `code-server exited (code ${code}) during the run` }),
-    );
+    server.exited.then((code) => finish(cleanupStarted() ? interrupted : { code: 1, reason: `code-server exited (code ${code}) during the run` }));
     await page.exposeFunction('codeAutomationExit', (code, logs) => {
       if (verbose) say(`codeAutomationExit(${JSON.stringify(code)}, ${JSON.stringify(logs)?.slice(0, 500)})`);
       exitLogs = Array.isArray(logs) ? logs : [];

@@ -114,15 +114,17 @@ async function aptInstall(packages) {
   const isRoot = process.getuid?.() === 0;
   if (!isRoot && spawnSync('sudo', ['-n', 'true']).status !== 0) {
     throw new UserError(
-      `missing Debian packages: ${packages.join(' ')}. Install them as root: ` +
-        `apt-get update && apt-get install -y ${packages.join(' ')}`,
+      `missing Debian packages: ${packages.join(' ')}. Install them as root: ` + `apt-get update && apt-get install -y ${packages.join(' ')}`,
     );
   }
   const prefix = isRoot ? [] : ['sudo', '-n'];
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   // Other jobs on the machine may hold dpkg's lock for a while: wait for it instead of failing.
   const lock = ['-o', 'DPkg::Lock::Timeout=600'];
-  for (const args of [['apt-get', ...lock, 'update'], ['apt-get', ...lock, 'install', '-y', ...packages]]) {
+  for (const args of [
+    ['apt-get', ...lock, 'update'],
+    ['apt-get', ...lock, 'install', '-y', ...packages],
+  ]) {
     const [command, ...rest] = [...prefix, ...args];
     say(`running: ${[command, ...rest].join(' ')}`);
     try {
@@ -153,8 +155,10 @@ async function installNode() {
  */
 async function installCodeServer() {
   const prefix = toolPaths.codeServerPrefix;
-  say(`installing code-server ${versions.codeServer} with Node ${versions.node} (2–5 minutes, 600 MB): ` +
-    `npm install --prefix ${prefix} code-server@${versions.codeServer}`);
+  say(
+    `installing code-server ${versions.codeServer} with Node ${versions.node} (2–5 minutes, 600 MB): ` +
+      `npm install --prefix ${prefix} code-server@${versions.codeServer}`,
+  );
   rmSync(prefix, { recursive: true, force: true });
   mkdirSync(prefix, { recursive: true });
   const manifest = {
@@ -172,11 +176,7 @@ async function installCodeServer() {
     PATH: `${path.dirname(toolPaths.node)}${path.delimiter}${process.env.PATH ?? ''}`,
     npm_config_nodedir: toolPaths.nodeDir,
   };
-  await run(
-    toolPaths.node,
-    [npmCli(), 'install', '--prefix', prefix, '--no-audit', '--no-fund', `code-server@${versions.codeServer}`],
-    { env, cwd: prefix },
-  );
+  await run(toolPaths.node, [npmCli(), 'install', '--prefix', prefix, '--no-audit', '--no-fund', `code-server@${versions.codeServer}`], { env, cwd: prefix });
   if (!existsSync(toolPaths.codeServerEntry)) {
     throw new UserError(`code-server installed but ${toolPaths.codeServerEntry} is missing`);
   }

@@ -34,9 +34,23 @@ const grace = { name: 'Grace Hopper', email: 'grace@example.com' };
 /** The history: fixed dates (with a non-UTC offset) so day buckets are the same on every run. */
 const history = [
   { branch: 'main', author: ada, date: '2026-01-05T09:12:00Z', file: 'README.md', text: '# Demo service\n', message: 'Initial commit' },
-  { branch: 'main', author: grace, date: '2026-01-06T14:30:00Z', file: 'src/app.js', text: "export const answer = () => 42;\n", message: 'Add the app entry' },
-  { branch: 'feature/report', author: ada, date: '2026-01-07T23:45:00-05:00', file: 'src/report.js', text: "export function report(rows) {\n  return rows.length;\n}\n", message: 'Add a report function' },
-  { branch: 'feature/report', author: grace, date: '2026-01-08T10:05:00+01:00', file: 'test/report.test.js', text: "import { report } from '../src/report.js';\nconsole.assert(report([1, 2]) === 2);\n", message: 'Test the report' },
+  { branch: 'main', author: grace, date: '2026-01-06T14:30:00Z', file: 'src/app.js', text: 'export const answer = () => 42;\n', message: 'Add the app entry' },
+  {
+    branch: 'feature/report',
+    author: ada,
+    date: '2026-01-07T23:45:00-05:00',
+    file: 'src/report.js',
+    text: 'export function report(rows) {\n  return rows.length;\n}\n',
+    message: 'Add a report function',
+  },
+  {
+    branch: 'feature/report',
+    author: grace,
+    date: '2026-01-08T10:05:00+01:00',
+    file: 'test/report.test.js',
+    text: "import { report } from '../src/report.js';\nconsole.assert(report([1, 2]) === 2);\n",
+    message: 'Test the report',
+  },
 ];
 
 /**

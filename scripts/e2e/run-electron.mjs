@@ -28,7 +28,8 @@ export async function runElectron() {
         '--disable-workspace-trust',
         '--skip-welcome',
         '--skip-release-notes',
-        '--user-data-dir', path.join(runDir, 'user-data'),
+        '--user-data-dir',
+        path.join(runDir, 'user-data'),
       ],
       extensionTestsEnv: { PRODLENS_E2E_GREP: process.env.PRODLENS_E2E_GREP ?? '' },
     });

@@ -50,7 +50,5 @@ export async function runIntegration({ build = true, startCheck = true } = {}) {
 }
 
 if (isMain(import.meta.url)) {
-  runCli(() =>
-    runIntegration({ build: !process.argv.includes('--no-build'), startCheck: !process.argv.includes('--suite-only') }),
-  );
+  runCli(() => runIntegration({ build: !process.argv.includes('--no-build'), startCheck: !process.argv.includes('--suite-only') }));
 }

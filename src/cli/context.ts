@@ -77,7 +77,10 @@ export function parseDay(value: string | undefined, flag: string): string | unde
  * An IANA name (Europe/Berlin, America/Los_Angeles, UTC); anything else is a usage error that says so.
  */
 export function cliTimeZone(flag: string | undefined, io: CliIO): string {
-  for (const [name, from] of [[flag, '--timezone'], [io.env.PRODLENS_TIMEZONE, 'PRODLENS_TIMEZONE']] as const) {
+  for (const [name, from] of [
+    [flag, '--timezone'],
+    [io.env.PRODLENS_TIMEZONE, 'PRODLENS_TIMEZONE'],
+  ] as const) {
     if (name === undefined || (from === 'PRODLENS_TIMEZONE' && !name.trim())) continue;
     const canonical = canonicalTimeZone(name);
     if (!canonical) throw usageError(`${from} ${JSON.stringify(name)} is not a time zone; use an IANA name such as Europe/Berlin, America/Los_Angeles or UTC`);

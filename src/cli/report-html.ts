@@ -35,7 +35,10 @@ export function findWebviewAssets(dirs: string[] = [__dirname, path.join(__dirna
 
 /** JSON that can sit inside a `<script>` element: `<` is escaped, so `</script>` in data cannot end it. */
 export function scriptSafeJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 function sha256(text: string): string {

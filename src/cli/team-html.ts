@@ -34,7 +34,8 @@ table.grid th { font-weight: 400; font-size: 11px; }
 .warn li { color: var(--vscode-editorWarning-foreground, #b45309); }
 `;
 
-const num = (v: number | null | undefined, digits = 0) => (v === null || v === undefined ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const num = (v: number | null | undefined, digits = 0) =>
+  v === null || v === undefined ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 function lineChart(id: string, periods: string[], series: Array<{ label: string; values: Array<number | null> }>): string {
   const w = 720;
@@ -79,11 +80,25 @@ function barChart(id: string, labels: string[], values: Array<number | null>, la
 }
 
 function breakdownTable(id: string, title: string, rows: Breakdown[], delivery: boolean): string {
-  const head = ['requests', 'tokens', 'cost (USD)', 'accepted lines', 'acceptance', ...(delivery ? ['commits', 'lines changed', 'merged PRs', 'hours to merge'] : [])];
+  const head = [
+    'requests',
+    'tokens',
+    'cost (USD)',
+    'accepted lines',
+    'acceptance',
+    ...(delivery ? ['commits', 'lines changed', 'merged PRs', 'hours to merge'] : []),
+  ];
   const body = rows
     .map((r) => {
       const t = r.totals;
-      const cells = [num(t.requests), num(t.total_tokens), num(t.cost_usd, 2), num(t.accepted_lines), t.acceptance === null ? '—' : `${Math.round(t.acceptance * 100)}%`, ...(delivery ? [num(t.commits), num(t.lines_changed), num(t.merged_prs), num(t.merge_hours, 1)] : [])];
+      const cells = [
+        num(t.requests),
+        num(t.total_tokens),
+        num(t.cost_usd, 2),
+        num(t.accepted_lines),
+        t.acceptance === null ? '—' : `${Math.round(t.acceptance * 100)}%`,
+        ...(delivery ? [num(t.commits), num(t.lines_changed), num(t.merged_prs), num(t.merge_hours, 1)] : []),
+      ];
       return `<tr><td>${esc(r.name)}</td>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
     })
     .join('\n');
@@ -94,9 +109,11 @@ function correlationTable(rows: PooledRow[], alpha: number): string {
   const body = rows
     .map((r) => {
       const sig = r.pAdjusted !== null && r.pAdjusted < alpha;
-      return `<tr data-ai="${escapeAttr(r.ai)}" data-outcome="${escapeAttr(r.outcome)}" data-lag="${r.lag}"><td>${esc(r.ai)}</td><td>${esc(r.outcome)}</td><td>${r.lag}</td><td>${r.developers}</td><td>${r.n}</td>` +
+      return (
+        `<tr data-ai="${escapeAttr(r.ai)}" data-outcome="${escapeAttr(r.outcome)}" data-lag="${r.lag}"><td>${esc(r.ai)}</td><td>${esc(r.outcome)}</td><td>${r.lag}</td><td>${r.developers}</td><td>${r.n}</td>` +
         `<td class="${sig ? 'sig' : ''}">${r.r === null ? '—' : r.r.toFixed(2)}</td><td>${r.ci ? `[${r.ci.lower.toFixed(2)}, ${r.ci.upper.toFixed(2)}]` : '—'}</td>` +
-        `<td>${r.p === null ? '—' : r.p.toPrecision(2)}</td><td>${r.pAdjusted === null ? '—' : r.pAdjusted.toPrecision(2)}</td><td>${r.i2 === null ? '—' : `${Math.round(r.i2 * 100)}%`}</td><td>${esc(r.reading)}</td></tr>`;
+        `<td>${r.p === null ? '—' : r.p.toPrecision(2)}</td><td>${r.pAdjusted === null ? '—' : r.pAdjusted.toPrecision(2)}</td><td>${r.i2 === null ? '—' : `${Math.round(r.i2 * 100)}%`}</td><td>${esc(r.reading)}</td></tr>`
+      );
     })
     .join('\n');
   return `<table id="correlations"><thead><tr><th>AI</th><th>outcome</th><th>lag (working days)</th><th>developers</th><th>pairs</th><th>r</th><th>95% CI</th><th>p</th><th>p adjusted</th><th>I²</th><th>reading</th></tr></thead><tbody>${body}</tbody></table>`;
@@ -120,22 +137,43 @@ export function teamHtml(report: TeamReport): string {
   const c = r.correlations;
   const cov = r.health.coverage;
   const grid = `<table class="grid" id="coverage"><thead><tr><th>device</th>${cov.days.map((d, i) => `<th title="${d}">${i % 7 === 0 ? esc(d.slice(5)) : ''}</th>`).join('')}</tr></thead><tbody>${cov.devices
-    .map((d) => `<tr><th>${esc(d.device.slice(0, 12))}</th>${d.events.map((e, i) => `<td class="${e > 0 ? 'on' : 'off'}" title="${esc(cov.days[i]!)}: ${e} events"></td>`).join('')}</tr>`)
+    .map(
+      (d) =>
+        `<tr><th>${esc(d.device.slice(0, 12))}</th>${d.events.map((e, i) => `<td class="${e > 0 ? 'on' : 'off'}" title="${esc(cov.days[i]!)}: ${e} events"></td>`).join('')}</tr>`,
+    )
     .join('')}</tbody></table>`;
   const exportsTable = `<table id="exports"><thead><tr><th>export folder</th><th>device</th><th>status</th><th>schema</th><th>exporter</th><th>exported at</th><th>pseudonym key</th><th>days</th><th>files</th><th>problems</th></tr></thead><tbody>${r.health.exports
-    .map((e) => `<tr><td>${esc(e.root)}</td><td>${esc(e.deviceId ?? '—')}</td><td>${e.status}</td><td>${e.schemaVersion ?? '—'}</td><td>${esc(e.exporterVersion ?? '—')}</td><td>${esc(e.exportedAt ?? '—')}</td><td>${esc(e.keyId ?? 'none')}</td><td>${esc(`${e.timeRange.from ?? '—'} – ${e.timeRange.until ?? '—'}`)}</td><td>${e.files}</td><td>${esc(e.problems.join('; ') || '—')}</td></tr>`)
+    .map(
+      (e) =>
+        `<tr><td>${esc(e.root)}</td><td>${esc(e.deviceId ?? '—')}</td><td>${e.status}</td><td>${e.schemaVersion ?? '—'}</td><td>${esc(e.exporterVersion ?? '—')}</td><td>${esc(e.exportedAt ?? '—')}</td><td>${esc(e.keyId ?? 'none')}</td><td>${esc(`${e.timeRange.from ?? '—'} – ${e.timeRange.until ?? '—'}`)}</td><td>${e.files}</td><td>${esc(e.problems.join('; ') || '—')}</td></tr>`,
+    )
     .join('')}</tbody></table>`;
   const body = `<h1>ProdLens team report</h1>
 <p class="muted">${esc(r.period.since ?? '—')} to ${esc(r.period.until ?? '—')} · generated ${esc(r.generatedAt)} · lakes: ${esc(r.lakes.join(', '))}</p>
 <ul class="headline" id="headline">${r.headline.map((h) => `<li>${esc(h)}</li>`).join('')}</ul>
 <div class="cards" id="totals">${cards.map(([k, v]) => `<div class="card"><div class="v">${v}</div><div class="k">${k}</div></div>`).join('')}</div>
 <h2>Activity</h2>
-${lineChart('chart-daily', r.daily.periods, [{ label: 'requests per day', values: team.requests }, { label: 'commits per day', values: team.commits }])}
-${lineChart('chart-weekly', r.weekly.periods, [{ label: 'tokens per week', values: r.weekly.team.total_tokens }, { label: 'merged PRs per week', values: r.weekly.team.merged_prs }])}
+${lineChart('chart-daily', r.daily.periods, [
+  { label: 'requests per day', values: team.requests },
+  { label: 'commits per day', values: team.commits },
+])}
+${lineChart('chart-weekly', r.weekly.periods, [
+  { label: 'tokens per week', values: r.weekly.team.total_tokens },
+  { label: 'merged PRs per week', values: r.weekly.team.merged_prs },
+])}
 <h2>Adoption</h2>
-${barChart('chart-adoption', r.adoption.map((a) => a.week), r.adoption.map((a) => a.share), 'share of active developers using AI, per week', 1)}
+${barChart(
+  'chart-adoption',
+  r.adoption.map((a) => a.week),
+  r.adoption.map((a) => a.share),
+  'share of active developers using AI, per week',
+  1,
+)}
 <table id="adoption"><thead><tr><th>week</th><th>developers using AI</th><th>active developers</th><th>share</th></tr></thead><tbody>${r.adoption
-    .map((a) => `<tr><td>${a.week}</td><td>${a.aiDevelopers}</td><td>${a.activeDevelopers}</td><td>${a.share === null ? '—' : `${Math.round(a.share * 100)}%`}</td></tr>`)
+    .map(
+      (a) =>
+        `<tr><td>${a.week}</td><td>${a.aiDevelopers}</td><td>${a.activeDevelopers}</td><td>${a.share === null ? '—' : `${Math.round(a.share * 100)}%`}</td></tr>`,
+    )
     .join('')}</tbody></table>
 <h2>Per developer</h2>${breakdownTable('by-developer', 'developer', r.daily.developers, true)}
 <h2>Per repository</h2>${breakdownTable('by-repo', 'repository', r.daily.repos, true)}
@@ -148,7 +186,15 @@ ${c.status === 'ok' ? correlationTable(c.rows, c.alpha) : `<p id="correlations-n
 <table id="between"><thead><tr><th>AI</th><th>outcome</th><th>developers</th><th>Spearman r</th></tr></thead><tbody>${c.between.map((b) => `<tr><td>${esc(b.ai)}</td><td>${esc(b.outcome)}</td><td>${b.developers}</td><td>${b.r === null ? '—' : b.r.toFixed(2)}</td></tr>`).join('')}</tbody></table>
 <h2>Data health</h2>
 ${r.health.warnings.length ? `<ul class="warn" id="warnings">${r.health.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : '<p id="warnings">No problems found.</p>'}
-<p>Schema versions: ${esc(Object.entries(r.health.schemaVersions).map(([k, v]) => `${k} (${v})`).join(', '))}; exporter versions: ${esc(Object.entries(r.health.exporterVersions).map(([k, v]) => `${k} (${v})`).join(', '))}; duplicate rows dropped: ${r.health.duplicateCommitRows} commit, ${r.health.duplicatePrRows} pull request.</p>
+<p>Schema versions: ${esc(
+    Object.entries(r.health.schemaVersions)
+      .map(([k, v]) => `${k} (${v})`)
+      .join(', '),
+  )}; exporter versions: ${esc(
+    Object.entries(r.health.exporterVersions)
+      .map(([k, v]) => `${k} (${v})`)
+      .join(', '),
+  )}; duplicate rows dropped: ${r.health.duplicateCommitRows} commit, ${r.health.duplicatePrRows} pull request.</p>
 ${exportsTable}
 <h3>Devices × days (events)</h3>${grid}`;
   const style = `${standaloneThemeCss()}\n${STYLE}`;

@@ -59,7 +59,14 @@ function breakdown(title: string, keyName: string, rows: BreakdownRow[], s: Styl
     ...heading(title, s),
     ...table(
       [keyName, 'requests', 'tokens', 'cost', 'accepted lines', 'commits'],
-      top.map((r) => [r.key ?? s.dim(none), value(r.requests, 'count'), fmt.compact(r.totalTokens), value(r.costUsd, 'usd'), value(r.acceptedLines, 'lines'), value(r.commits, 'count')]),
+      top.map((r) => [
+        r.key ?? s.dim(none),
+        value(r.requests, 'count'),
+        fmt.compact(r.totalTokens),
+        value(r.costUsd, 'usd'),
+        value(r.acceptedLines, 'lines'),
+        value(r.commits, 'count'),
+      ]),
       s,
     ),
   ];
@@ -73,13 +80,23 @@ export function formatTextReport(m: ReportModel, o: TextReportOptions): string {
   const lines = [
     `${s.bold('ProdLens report')}  ${m.filter.since} → ${m.filter.until}  ${s.dim(`(${span} day${span === 1 ? '' : 's'}${m.timeZone ? `, local days in ${m.timeZone}` : ''}; prices: ${m.priceTable})`)}`,
   ];
-  const dims = [m.filter.repo !== null && `repository ${m.filter.repo || '(none)'}`, m.filter.developer !== null && `developer ${m.filter.developer || '(none)'}`, m.filter.source && `source ${m.filter.source}`, m.filter.model !== undefined && m.filter.model !== null && `model ${m.filter.model || '(none)'}`].filter(Boolean);
+  const dims = [
+    m.filter.repo !== null && `repository ${m.filter.repo || '(none)'}`,
+    m.filter.developer !== null && `developer ${m.filter.developer || '(none)'}`,
+    m.filter.source && `source ${m.filter.source}`,
+    m.filter.model !== undefined && m.filter.model !== null && `model ${m.filter.model || '(none)'}`,
+  ].filter(Boolean);
   if (dims.length) lines.push(s.dim(`Filtered to ${dims.join(', ')}.`));
   const at = m.attribution;
   if (at) lines.push(s.dim(`${whoLine(at)}${at.scope === 'mine' ? ' (--all-developers for the team)' : ''}`));
   if (o.database) lines.push(s.dim(`Database: ${o.database.path}${o.database.readOnly ? ' (read-only: as VS Code left it, snapshot and journal)' : ''}`));
   if (m.empty) {
-    lines.push('', 'No data yet. Import files with `prodlens import PATH…`, run `prodlens collect` for agents to send to,', 'or `prodlens scan-transcripts` for Claude Code and Codex sessions of this folder.', '');
+    lines.push(
+      '',
+      'No data yet. Import files with `prodlens import PATH…`, run `prodlens collect` for agents to send to,',
+      'or `prodlens scan-transcripts` for Claude Code and Codex sessions of this folder.',
+      '',
+    );
     return lines.join('\n');
   }
 
@@ -118,15 +135,17 @@ export function formatTextReport(m: ReportModel, o: TextReportOptions): string {
       ...heading('Models', s),
       ...table(
         ['model', 'requests', 'errors', 'tokens', 'cache', 'cost', 'accepted lines'],
-        m.models.slice(0, 12).map((r) => [
-          r.editorUnknown ? s.dim('editor (model unknown)') : r.model ?? s.dim('(none)'),
-          value(r.requests, 'count'),
-          r.errors ? s.yellow(value(r.errors, 'count')) : '0',
-          fmt.compact(r.totalTokens),
-          fmt.compact(r.cacheTokens),
-          r.unpricedRequests ? `${value(r.costUsd, 'usd')} ${s.yellow(`+${r.unpricedRequests} unpriced`)}` : value(r.costUsd, 'usd'),
-          value(r.acceptedLines, 'lines'),
-        ]),
+        m.models
+          .slice(0, 12)
+          .map((r) => [
+            r.editorUnknown ? s.dim('editor (model unknown)') : (r.model ?? s.dim('(none)')),
+            value(r.requests, 'count'),
+            r.errors ? s.yellow(value(r.errors, 'count')) : '0',
+            fmt.compact(r.totalTokens),
+            fmt.compact(r.cacheTokens),
+            r.unpricedRequests ? `${value(r.costUsd, 'usd')} ${s.yellow(`+${r.unpricedRequests} unpriced`)}` : value(r.costUsd, 'usd'),
+            value(r.acceptedLines, 'lines'),
+          ]),
         s,
       ),
     );
@@ -214,7 +233,13 @@ export function formatTextReport(m: ReportModel, o: TextReportOptions): string {
   } else lines.push('  No source has sent data.');
   if (at) for (const n of at.notes) lines.push(`  ${s.yellow(n)}`);
   const dl = m.health.deadLetters;
-  if (dl.total) lines.push(`  ${s.yellow(`${dl.total} rejected record(s)`)}: ${dl.byReason.slice(0, 3).map((r) => `${r.reason} (${r.count})`).join('; ')}`);
+  if (dl.total)
+    lines.push(
+      `  ${s.yellow(`${dl.total} rejected record(s)`)}: ${dl.byReason
+        .slice(0, 3)
+        .map((r) => `${r.reason} (${r.count})`)
+        .join('; ')}`,
+    );
   const cov = m.coverage;
   lines.push(
     `  Measured: AI ${cov.ai ? `${cov.ai.first} → ${cov.ai.last}` : 'never'}, commits ${cov.commits ? `${cov.commits.first} → ${cov.commits.last}` : 'never synced (prodlens sync-git)'}, pull requests ${cov.pullRequests ? `${cov.pullRequests.first} → ${cov.pullRequests.last}` : 'never synced (prodlens sync-github)'}.`,
@@ -236,7 +261,8 @@ export function formatTextReport(m: ReportModel, o: TextReportOptions): string {
     lines.push(`  ${c.tested} tested (lags ${c.lags.join(', ')}); ${significant.length} significant after Benjamini–Hochberg adjustment.`);
     // Rows that could not be tested: one line per reason, not a wall of dashes.
     for (const u of c.untested ?? []) lines.push(s.dim(`  ${u.count} pair${u.count === 1 ? '' : 's'} × lags not tested: ${u.reason}`));
-    for (const r of significant.slice(0, 5)) lines.push(`  ${r.ai} → ${r.outcome}, lag ${r.lag}, ${r.method}: r = ${r.r?.toFixed(2)}, p adj = ${r.pAdjusted?.toPrecision(2)} — ${r.reading}`);
+    for (const r of significant.slice(0, 5))
+      lines.push(`  ${r.ai} → ${r.outcome}, lag ${r.lag}, ${r.method}: r = ${r.r?.toFixed(2)}, p adj = ${r.pAdjusted?.toPrecision(2)} — ${r.reading}`);
   }
   lines.push(...experimentLines(m, s));
   lines.push('', s.dim('Use --json for every number (schema: docs/report.md), --html FILE for the charts.'), '');
@@ -251,19 +277,39 @@ function experimentLines(m: ReportModel, s: Style): string[] {
   const p = m.perceived;
   if (p) {
     out.push(...heading('Perceived vs measured', s));
-    out.push(`  ${p.answers.length} survey answer(s), ${p.rated} rated, mean rating ${p.meanRating === null ? '—' : p.meanRating.toFixed(1)}; "faster without AI?" yes ${p.fasterWithoutAi.yes}, no ${p.fasterWithoutAi.no}, same ${p.fasterWithoutAi.same}.`);
-    out.push(...table(['rating against', 'n', 'Spearman ρ', 'reading'], p.agreement.map((a) => [a.label, String(a.n), a.rho === null ? '—' : a.rho.toFixed(2), a.reading]), s));
+    out.push(
+      `  ${p.answers.length} survey answer(s), ${p.rated} rated, mean rating ${p.meanRating === null ? '—' : p.meanRating.toFixed(1)}; "faster without AI?" yes ${p.fasterWithoutAi.yes}, no ${p.fasterWithoutAi.no}, same ${p.fasterWithoutAi.same}.`,
+    );
+    out.push(
+      ...table(
+        ['rating against', 'n', 'Spearman ρ', 'reading'],
+        p.agreement.map((a) => [a.label, String(a.n), a.rho === null ? '—' : a.rho.toFixed(2), a.reading]),
+        s,
+      ),
+    );
   }
   const e = m.experiment;
   if (e) {
     out.push(...heading('Experiment', s));
-    out.push(`  ${e.status}: A = ${e.armInstructions.A}, B = ${e.armInstructions.B}; ${e.units} ${e.unit === 'day' ? 'working days' : 'half-days'} ${e.startDay} → ${e.endDay} (seed ${e.seed}).`);
+    out.push(
+      `  ${e.status}: A = ${e.armInstructions.A}, B = ${e.armInstructions.B}; ${e.units} ${e.unit === 'day' ? 'working days' : 'half-days'} ${e.startDay} → ${e.endDay} (seed ${e.seed}).`,
+    );
     if (e.today) out.push(`  Now: arm ${e.today.arm} — ${e.today.instruction}.`);
-    out.push(`  Adherence: ${e.adherence.rate === null ? 'no unit checked yet' : `${e.adherence.adherent}/${e.adherence.checked} units followed their arm, ${e.adherence.deviations} deviation(s)`}.`);
+    out.push(
+      `  Adherence: ${e.adherence.rate === null ? 'no unit checked yet' : `${e.adherence.adherent}/${e.adherence.checked} units followed their arm, ${e.adherence.deviations} deviation(s)`}.`,
+    );
     out.push(
       ...table(
         ['outcome', 'ITT A − B', '95% CI', 'p', 'per-protocol', 'p', 'MDE'],
-        e.results.map((r) => [r.label, signed(r.itt.estimate), `${signed(r.itt.ciLow)} … ${signed(r.itt.ciHigh)}`, r.itt.p === null ? '—' : r.itt.p.toPrecision(2), signed(r.perProtocol.estimate), r.perProtocol.p === null ? '—' : r.perProtocol.p.toPrecision(2), signed(r.mde)]),
+        e.results.map((r) => [
+          r.label,
+          signed(r.itt.estimate),
+          `${signed(r.itt.ciLow)} … ${signed(r.itt.ciHigh)}`,
+          r.itt.p === null ? '—' : r.itt.p.toPrecision(2),
+          signed(r.perProtocol.estimate),
+          r.perProtocol.p === null ? '—' : r.perProtocol.p.toPrecision(2),
+          signed(r.mde),
+        ]),
         s,
       ),
     );

@@ -18,7 +18,6 @@ import { MARKER_FILE } from '../core/workspace-marker';
 export const EXTENSION_ID = 'prodlens.prodlens';
 export const DB_FILE = 'prodlens.sqlite';
 
-
 export interface WorkspaceDatabase {
   /** The database file (it may exist only as journal segments if VS Code never wrote a snapshot). */
   dbPath: string;
@@ -47,7 +46,8 @@ export function userDataDirs(env: NodeJS.ProcessEnv = process.env, platform: Nod
         : (env.XDG_CONFIG_HOME ?? path.join(home, '.config'));
   const dirs = products.map((p) => path.join(config, p));
   dirs.push(path.join(env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'code-server'));
-  for (const server of ['.vscode-server', '.vscode-server-insiders', '.vscodium-server', '.cursor-server', '.windsurf-server', '.vscode-remote']) dirs.push(path.join(home, server, 'data'));
+  for (const server of ['.vscode-server', '.vscode-server-insiders', '.vscodium-server', '.cursor-server', '.windsurf-server', '.vscode-remote'])
+    dirs.push(path.join(home, server, 'data'));
   return dirs;
 }
 

@@ -15,7 +15,9 @@ export const MIN_TOKEN_LENGTH = 16;
 export function checkBearer(header: string | undefined, token: string): boolean {
   if (!header) return false;
   const m = /^\s*Bearer\s+(\S+)\s*$/i.exec(header);
-  const given = createHash('sha256').update(m?.[1] ?? '').digest();
+  const given = createHash('sha256')
+    .update(m?.[1] ?? '')
+    .digest();
   const expected = createHash('sha256').update(token).digest();
   return timingSafeEqual(given, expected) && m !== null;
 }

@@ -22,7 +22,9 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   if (Number.isFinite(declared) && declared > limit) {
     return Promise.reject(new BodyError(413, `body of ${declared} bytes is over the ${limit}-byte limit`));
   }
-  const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  const encoding = String(req.headers['content-encoding'] ?? 'identity')
+    .trim()
+    .toLowerCase();
   let decoder: zlib.Gunzip | zlib.Inflate | undefined;
   if (encoding === 'gzip' || encoding === 'x-gzip') decoder = zlib.createGunzip();
   else if (encoding === 'deflate') decoder = zlib.createInflate();

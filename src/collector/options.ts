@@ -102,7 +102,10 @@ export interface CollectorOptions {
 
 /** Whether a bind address is on the loopback interface (the collector never listens elsewhere). */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
   if (h === 'localhost' || h === '::1') return true;
   const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
   return !!m && m.slice(1).every((p) => Number(p) <= 255);

@@ -121,7 +121,9 @@ export class OtlpJsonDecoder {
       cases.push(`case ${(field.id << 3) | wire}: (o[${key}] || (o[${key}] = [])).push(${read}); break;`);
       if (wire !== 2) {
         // Packed repeated scalars (proto3's default encoding).
-        cases.push(`case ${(field.id << 3) | 2}: { const a = o[${key}] || (o[${key}] = []); const e = r.uint32() + r.pos; if (e > r.len) throw new Error('field ${field.name} overruns the buffer'); while (r.pos < e) a.push(${read}); break; }`);
+        cases.push(
+          `case ${(field.id << 3) | 2}: { const a = o[${key}] || (o[${key}] = []); const e = r.uint32() + r.pos; if (e > r.len) throw new Error('field ${field.name} overruns the buffer'); while (r.pos < e) a.push(${read}); break; }`,
+        );
       }
     }
     const body = `
@@ -138,7 +140,9 @@ export class OtlpJsonDecoder {
       if (r.pos !== end) throw new Error('message ${type.name} overruns its length');
       return o;`;
     // oxlint-disable-next-line typescript/no-implied-eval -- decoders compiled once per message type from the bundled schema (no input text), for speed
-    const make = new Function('N', 'KNOWN', 'sub', 'F64', 'V64', 'HEX', 'B64', `return function decode${type.name}(r, end) {${body}\n}`) as (...a: unknown[]) => MessageDecoder;
+    const make = new Function('N', 'KNOWN', 'sub', 'F64', 'V64', 'HEX', 'B64', `return function decode${type.name}(r, end) {${body}\n}`) as (
+      ...a: unknown[]
+    ) => MessageDecoder;
     return make(nested, new Set(ids), sub, fixed64String, varint64, hex, base64);
   }
 }

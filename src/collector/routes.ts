@@ -117,10 +117,22 @@ export function parseAndNormalize(
     } else {
       const reason = doc.ok ? 'expected a JSON object' : doc.reason;
       const d = describeInput(line);
-      batch.rejects.push({ received_at: ctx.receivedAt, source: route.source, reason: `line ${i + 1}: ${reason}`, excerpt: excerpt(line), bytes: d.bytes, hash: d.hash, path: `line ${i + 1}${doc.ok ? '' : jsonErrorPath(doc.reason).slice(1)}` });
+      batch.rejects.push({
+        received_at: ctx.receivedAt,
+        source: route.source,
+        reason: `line ${i + 1}: ${reason}`,
+        excerpt: excerpt(line),
+        bytes: d.bytes,
+        hash: d.hash,
+        path: `line ${i + 1}${doc.ok ? '' : jsonErrorPath(doc.reason).slice(1)}`,
+      });
     }
   }
-  if (!read) throw new MalformedBody(whole && !whole.ok ? `invalid JSON: ${whole.reason}` : 'no JSON document in the body', whole && !whole.ok ? jsonErrorPath(whole.reason) : '$');
+  if (!read)
+    throw new MalformedBody(
+      whole && !whole.ok ? `invalid JSON: ${whole.reason}` : 'no JSON document in the body',
+      whole && !whole.ok ? jsonErrorPath(whole.reason) : '$',
+    );
   return { batch, signal: null };
 }
 

@@ -14,7 +14,16 @@ import { encodeOtlpResponse, encodeRpcStatus, type Signal } from './otlp-proto';
 import { bodyFormat, MalformedBody, parseAndNormalize, ROUTES, type BodyFormat, type Route } from './routes';
 
 /** gRPC status codes used in error bodies (OTLP/HTTP answers errors with a google.rpc.Status). */
-const GRPC = { INVALID_ARGUMENT: 3, NOT_FOUND: 5, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, UNIMPLEMENTED: 12, INTERNAL: 13, UNAVAILABLE: 14, UNAUTHENTICATED: 16 } as const;
+const GRPC = {
+  INVALID_ARGUMENT: 3,
+  NOT_FOUND: 5,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  UNIMPLEMENTED: 12,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
+} as const;
 
 /** What GET /health answers (no secrets: never the token or the database path). */
 export interface HealthReport {
@@ -146,7 +155,8 @@ export class CollectorServer {
     const path = (req.url ?? '/').split('?')[0]!;
     try {
       // A web page that rebinds its own domain to 127.0.0.1 could otherwise reach the collector as same-origin.
-      if (!hostIsLoopback(req.headers.host)) return this.fail(res, null, 403, GRPC.PERMISSION_DENIED, 'the Host header must name a loopback address (127.0.0.1, localhost or [::1])');
+      if (!hostIsLoopback(req.headers.host))
+        return this.fail(res, null, 403, GRPC.PERMISSION_DENIED, 'the Host header must name a loopback address (127.0.0.1, localhost or [::1])');
       if (path === '/health' || path === '/healthz') {
         if (req.method !== 'GET' && req.method !== 'HEAD') return this.fail(res, null, 405, GRPC.UNIMPLEMENTED, 'use GET', { Allow: 'GET, HEAD' });
         return this.send(res, 200, 'application/json', JSON.stringify(this.health()));
@@ -162,10 +172,18 @@ export class CollectorServer {
         });
       }
       if (!format) {
-        return this.fail(res, null, 415, GRPC.INVALID_ARGUMENT, `unsupported Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')} for ${path} (accepted: ${route.formats.join(', ')})`);
+        return this.fail(
+          res,
+          null,
+          415,
+          GRPC.INVALID_ARGUMENT,
+          `unsupported Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')} for ${path} (accepted: ${route.formats.join(', ')})`,
+        );
       }
       if (this.inFlight >= this.limits.maxConcurrent) {
-        return this.fail(res, protobuf, 429, GRPC.RESOURCE_EXHAUSTED, 'the collector is busy; retry later', { 'Retry-After': String(this.limits.retryAfterSeconds) });
+        return this.fail(res, protobuf, 429, GRPC.RESOURCE_EXHAUSTED, 'the collector is busy; retry later', {
+          'Retry-After': String(this.limits.retryAfterSeconds),
+        });
       }
       this.inFlight += 1;
       try {
@@ -207,7 +225,13 @@ export class CollectorServer {
     const records = batch.events.length + batch.metrics.length + batch.rejects.length;
     if (records > this.limits.maxRecordsPerRequest) {
       await this.deadLetter(route, `request of ${records} records is over the ${this.limits.maxRecordsPerRequest}-record limit`, body);
-      return this.fail(res, protobuf, 413, GRPC.RESOURCE_EXHAUSTED, `${records} records in one request is over the limit of ${this.limits.maxRecordsPerRequest}; send smaller batches`);
+      return this.fail(
+        res,
+        protobuf,
+        413,
+        GRPC.RESOURCE_EXHAUSTED,
+        `${records} records in one request is over the limit of ${this.limits.maxRecordsPerRequest}; send smaller batches`,
+      );
     }
     poolRejects(batch, this.limits.maxDeadLettersPerRequest);
     fillWorkspaceDefaults(batch, this.opts.defaults?.());
@@ -218,7 +242,9 @@ export class CollectorServer {
       await store.ingestSliced(batch, this.limits.ingestSliceRecords);
     } catch (err) {
       this.logger.error(`cannot store a batch from ${route.path}: ${(err as Error).message}`);
-      return this.fail(res, protobuf, 503, GRPC.UNAVAILABLE, 'the ProdLens database is unavailable; retry later', { 'Retry-After': String(Math.max(5, this.limits.retryAfterSeconds)) });
+      return this.fail(res, protobuf, 503, GRPC.UNAVAILABLE, 'the ProdLens database is unavailable; retry later', {
+        'Retry-After': String(Math.max(5, this.limits.retryAfterSeconds)),
+      });
     }
     this.accepted += 1;
     this.activity.record(batch, this.clock.now());
@@ -266,7 +292,17 @@ export class CollectorServer {
       await store.ingest({
         events: [],
         metrics: [],
-        rejects: [{ received_at: new Date(this.clock.now()).toISOString(), source: route.source, reason, excerpt: excerpt(payload), bytes: d.bytes, hash: d.hash, path: path ?? '$' }],
+        rejects: [
+          {
+            received_at: new Date(this.clock.now()).toISOString(),
+            source: route.source,
+            reason,
+            excerpt: excerpt(payload),
+            bytes: d.bytes,
+            hash: d.hash,
+            path: path ?? '$',
+          },
+        ],
       });
     } catch (err) {
       this.logger.warn(`cannot record a dead letter: ${(err as Error).message}`);
@@ -293,7 +329,9 @@ export class CollectorServer {
   private seedActivity(store: Store): void {
     try {
       const rows: Array<{ source: string; lastEventAt?: number; lastMetricAt?: number }> = [];
-      const ev = store.db.exec("SELECT source, MAX(ingested_at) FROM sessions WHERE source LIKE '%-otel' OR source IN ('litellm', 'openinference', 'prodlens') GROUP BY source");
+      const ev = store.db.exec(
+        "SELECT source, MAX(ingested_at) FROM sessions WHERE source LIKE '%-otel' OR source IN ('litellm', 'openinference', 'prodlens') GROUP BY source",
+      );
       for (const [s, t] of ev[0]?.values ?? []) rows.push({ source: String(s), lastEventAt: Date.parse(String(t)) });
       const mp = store.db.exec('SELECT source, MAX(ingested_at) FROM metric_points GROUP BY source');
       for (const [s, t] of mp[0]?.values ?? []) rows.push({ source: String(s), lastMetricAt: Date.parse(String(t)) });

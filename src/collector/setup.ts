@@ -25,7 +25,9 @@ export interface SetupInput {
  * readable (`https://github.com/acme/api`); SDKs percent-decode values.
  */
 export function encodeResourceValue(value: string): string {
-  return value.replace(/[^\x21\x23-\x24\x26-\x2B\x2D-\x3A\x3C\x3E-\x5B\x5D-\x7E]+/g, (run) => encodeURIComponent(run).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`));
+  return value.replace(/[^\x21\x23-\x24\x26-\x2B\x2D-\x3A\x3C\x3E-\x5B\x5D-\x7E]+/g, (run) =>
+    encodeURIComponent(run).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+  );
 }
 
 /**

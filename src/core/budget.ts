@@ -106,7 +106,8 @@ export function budgetsOf(unit: BudgetUnit, limits: Partial<Record<BudgetPeriod,
 export function parseBudget(text: string): { ok: true; value: Budget } | { ok: false; reason: string } {
   const m = /^\s*(daily|weekly|monthly|day|week|month)\s*=\s*\$?\s*(\d+(?:\.\d+)?)\s*([kKmM])?\s*(usd|\$|tokens?|tok)?\s*$/i.exec(text);
   if (!m) return { ok: false, reason: `expected PERIOD=AMOUNT[usd|tokens] such as daily=5 or weekly=2Mtokens, got ${JSON.stringify(text)}` };
-  const period = ({ day: 'daily', week: 'weekly', month: 'monthly' } as Record<string, BudgetPeriod>)[m[1]!.toLowerCase()] ?? (m[1]!.toLowerCase() as BudgetPeriod);
+  const period =
+    ({ day: 'daily', week: 'weekly', month: 'monthly' } as Record<string, BudgetPeriod>)[m[1]!.toLowerCase()] ?? (m[1]!.toLowerCase() as BudgetPeriod);
   const scale = m[3] ? (m[3].toLowerCase() === 'k' ? 1e3 : 1e6) : 1;
   const unit: BudgetUnit = m[4] && /^tok/i.test(m[4]) ? 'tokens' : 'usd';
   const limit = Number(m[2]) * scale;

@@ -94,7 +94,14 @@ function tierStarts(prices: Record<string, unknown>): number[] {
 }
 
 function hasTimeOfDayPrice(prices: unknown): boolean {
-  return Array.isArray(prices) && prices.some((p) => (p as { constraint?: { type?: string; start_time?: unknown } })?.constraint?.type === 'time_of_date' || (p as { constraint?: { start_time?: unknown } })?.constraint?.start_time !== undefined);
+  return (
+    Array.isArray(prices) &&
+    prices.some(
+      (p) =>
+        (p as { constraint?: { type?: string; start_time?: unknown } })?.constraint?.type === 'time_of_date' ||
+        (p as { constraint?: { start_time?: unknown } })?.constraint?.start_time !== undefined,
+    )
+  );
 }
 
 /** `calcPrice` that never throws (it throws on inconsistent usage; a price lookup must not stop a normalizer). */

@@ -41,11 +41,22 @@ export class BudgetMonitor extends Disposable {
     private readonly statusBar: StatusBar,
   ) {
     super();
-    this._register(vscode.commands.registerCommand('prodlens.configureBudget', () => vscode.commands.executeCommand('workbench.action.openSettings', 'prodlens.budget')));
-    this._register(statusBar.addSection({ text: () => this.text(), spoken: () => this.spoken(), tooltip: () => this.tooltip(), warning: () => this.level() === 'warn', error: () => this.level() === 'over' }));
+    this._register(
+      vscode.commands.registerCommand('prodlens.configureBudget', () => vscode.commands.executeCommand('workbench.action.openSettings', 'prodlens.budget')),
+    );
+    this._register(
+      statusBar.addSection({
+        text: () => this.text(),
+        spoken: () => this.spoken(),
+        tooltip: () => this.tooltip(),
+        warning: () => this.level() === 'warn',
+        error: () => this.level() === 'over',
+      }),
+    );
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('prodlens.budget') || e.affectsConfiguration('prodlens.timeZone') || e.affectsConfiguration('prodlens.prices')) this.schedule(0);
+        if (e.affectsConfiguration('prodlens.budget') || e.affectsConfiguration('prodlens.timeZone') || e.affectsConfiguration('prodlens.prices'))
+          this.schedule(0);
       }),
     );
     // Periods roll over at midnight with nothing arriving; check now and then.
@@ -128,8 +139,11 @@ export class BudgetMonitor extends Disposable {
   private async notify(status: BudgetStatus, message: string): Promise<void> {
     const show = vscode.l10n.t('Show Report');
     const settings = vscode.l10n.t('Budget Settings');
-    const pick = await (status.share >= 1 ? vscode.window.showErrorMessage(message, show, settings) : vscode.window.showWarningMessage(message, show, settings));
-    if (pick === show) await vscode.commands.executeCommand(SHOW_PERIOD_COMMAND, { since: status.since, until: status.until < todayOf() ? status.until : todayOf() });
+    const pick = await (status.share >= 1
+      ? vscode.window.showErrorMessage(message, show, settings)
+      : vscode.window.showWarningMessage(message, show, settings));
+    if (pick === show)
+      await vscode.commands.executeCommand(SHOW_PERIOD_COMMAND, { since: status.since, until: status.until < todayOf() ? status.until : todayOf() });
     else if (pick === settings) await vscode.commands.executeCommand('prodlens.configureBudget');
   }
 
@@ -156,10 +170,7 @@ export class BudgetMonitor extends Disposable {
   private tooltip(): string[] {
     if (!this.statuses.length) return [];
     const fmt = new LocaleFormat(vscode.env.language);
-    return [
-      vscode.l10n.t('**Budgets**'),
-      ...this.statuses.map((s) => `${s.reached !== null ? '⚠️ ' : ''}${budgetLine(s, fmt)}`),
-    ];
+    return [vscode.l10n.t('**Budgets**'), ...this.statuses.map((s) => `${s.reached !== null ? '⚠️ ' : ''}${budgetLine(s, fmt)}`)];
   }
 }
 
@@ -193,8 +204,20 @@ export function budgetLine(s: BudgetStatus, fmt: LocaleFormat): string {
 
 function warningMessage(s: BudgetStatus, fmt: LocaleFormat): string {
   return s.share >= 1
-    ? vscode.l10n.t('ProdLens: you have used up your {0} budget: {1} of {2} ({3}).', periodWord(s.period), amount(s, s.used, fmt), amount(s, s.limit, fmt), fmt.percent(s.share))
-    : vscode.l10n.t('ProdLens: you have used {0} of your {1} budget: {2} of {3}.', fmt.percent(s.share), periodWord(s.period), amount(s, s.used, fmt), amount(s, s.limit, fmt));
+    ? vscode.l10n.t(
+        'ProdLens: you have used up your {0} budget: {1} of {2} ({3}).',
+        periodWord(s.period),
+        amount(s, s.used, fmt),
+        amount(s, s.limit, fmt),
+        fmt.percent(s.share),
+      )
+    : vscode.l10n.t(
+        'ProdLens: you have used {0} of your {1} budget: {2} of {3}.',
+        fmt.percent(s.share),
+        periodWord(s.period),
+        amount(s, s.used, fmt),
+        amount(s, s.limit, fmt),
+      );
 }
 
 export function registerBudget(services: ProdLensServices, statusBar: StatusBar): BudgetMonitor {

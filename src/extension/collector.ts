@@ -145,14 +145,17 @@ export class CollectorFeature extends Disposable {
   }
 
   private environment(): Record<string, string> {
-    return terminalEnvironment({
-      endpoint: this.server!.endpoint!,
-      token: this.token!,
-      protocol: readConfig().collector.protocol,
-      repoUrl: this.vcs.repoUrl,
-      branch: this.vcs.branch,
-      existingResourceAttributes: process.env.OTEL_RESOURCE_ATTRIBUTES,
-    }, process.env);
+    return terminalEnvironment(
+      {
+        endpoint: this.server!.endpoint!,
+        token: this.token!,
+        protocol: readConfig().collector.protocol,
+        repoUrl: this.vcs.repoUrl,
+        branch: this.vcs.branch,
+        existingResourceAttributes: process.env.OTEL_RESOURCE_ATTRIBUTES,
+      },
+      process.env,
+    );
   }
 
   private async refreshVcs(): Promise<void> {
@@ -185,7 +188,9 @@ export class CollectorFeature extends Disposable {
     await this.restart();
     this.log.info('collector token rotated');
     void vscode.window.showInformationMessage(
-      vscode.l10n.t('ProdLens: collector token rotated. New integrated terminals get the new token; agents already running, and setups copied before, must be restarted or updated.'),
+      vscode.l10n.t(
+        'ProdLens: collector token rotated. New integrated terminals get the new token; agents already running, and setups copied before, must be restarted or updated.',
+      ),
     );
   }
 
@@ -199,9 +204,17 @@ export class CollectorFeature extends Disposable {
       return;
     }
     await vscode.env.clipboard.writeText(
-      setupText({ endpoint: this.server.endpoint, token: this.token, protocol: readConfig().collector.protocol, repoUrl: this.vcs.repoUrl, branch: this.vcs.branch }),
+      setupText({
+        endpoint: this.server.endpoint,
+        token: this.token,
+        protocol: readConfig().collector.protocol,
+        repoUrl: this.vcs.repoUrl,
+        branch: this.vcs.branch,
+      }),
     );
-    void vscode.window.showInformationMessage(vscode.l10n.t('ProdLens: collector setup copied (shell exports, Codex config.toml block, LiteLLM snippet). It contains the token: keep it private.'));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('ProdLens: collector setup copied (shell exports, Codex config.toml block, LiteLLM snippet). It contains the token: keep it private.'),
+    );
   }
 
   private async showStatus(): Promise<void> {
@@ -209,9 +222,16 @@ export class CollectorFeature extends Disposable {
     if (this.server?.endpoint) {
       items.push({ label: vscode.l10n.t('$(radio-tower) Listening on {0}', this.server.endpoint), detail: this.portNote() });
       for (const s of this.sources()) items.push({ label: `${s.level === 'stale' ? '$(warning)' : '$(pass)'} ${s.source}`, detail: s.detail });
-      if (!this.sources().length) items.push({ label: vscode.l10n.t('$(info) No data received yet'), detail: vscode.l10n.t('Start an agent in a new integrated terminal, or use Copy Collector Setup for other terminals.') });
+      if (!this.sources().length)
+        items.push({
+          label: vscode.l10n.t('$(info) No data received yet'),
+          detail: vscode.l10n.t('Start an agent in a new integrated terminal, or use Copy Collector Setup for other terminals.'),
+        });
     } else {
-      items.push({ label: vscode.l10n.t('$(circle-slash) Collector not running'), detail: this.lastError ?? vscode.l10n.t('Turned off by prodlens.collector.enabled') });
+      items.push({
+        label: vscode.l10n.t('$(circle-slash) Collector not running'),
+        detail: this.lastError ?? vscode.l10n.t('Turned off by prodlens.collector.enabled'),
+      });
     }
     items.push({ label: vscode.l10n.t('$(copy) Copy Collector Setup'), run: () => this.copySetup() });
     items.push({ label: vscode.l10n.t('$(key) Rotate Collector Token'), run: () => this.rotateToken() });
@@ -246,16 +266,24 @@ export class CollectorFeature extends Disposable {
 
   private spokenStatus(): string | undefined {
     if (!this.server) return this.lastError ? vscode.l10n.t('the collector is not running') : vscode.l10n.t('the collector is off');
-    const stale = this.sources().filter((s) => s.level === 'stale').map((s) => s.source);
+    const stale = this.sources()
+      .filter((s) => s.level === 'stale')
+      .map((s) => s.source);
     return stale.length ? vscode.l10n.t('telemetry stopped from {0}', stale.join(', ')) : vscode.l10n.t('collector running');
   }
 
   private tooltip(): string[] {
     if (!this.server) {
-      return [this.lastError ? vscode.l10n.t('**Collector**: not running — {0}', this.lastError) : vscode.l10n.t('**Collector**: off (prodlens.collector.enabled)')];
+      return [
+        this.lastError ? vscode.l10n.t('**Collector**: not running — {0}', this.lastError) : vscode.l10n.t('**Collector**: off (prodlens.collector.enabled)'),
+      ];
     }
     const note = this.portNote();
-    const lines = [note ? vscode.l10n.t('**Collector** on `{0}` — {1}', this.server.endpoint ?? '', note) : vscode.l10n.t('**Collector** on `{0}`', this.server.endpoint ?? '')];
+    const lines = [
+      note
+        ? vscode.l10n.t('**Collector** on `{0}` — {1}', this.server.endpoint ?? '', note)
+        : vscode.l10n.t('**Collector** on `{0}`', this.server.endpoint ?? ''),
+    ];
     const sources = this.sources();
     if (!sources.length) lines.push(vscode.l10n.t('No data received yet.'));
     for (const s of sources) lines.push(`${s.level === 'stale' ? '⚠️' : '•'} ${s.source}: ${s.detail}`);

@@ -111,7 +111,9 @@ export function readConfig(scope?: vscode.ConfigurationScope): ProdLensConfig {
       enabled: c.get<boolean>('survey.enabled', false),
       maxPerDay: Math.round(clamp(c.get<number>('survey.maxPerDay', DEFAULT_SURVEY_SETTINGS.maxPerDay), 0, 20, DEFAULT_SURVEY_SETTINGS.maxPerDay)),
       quietHours: (c.get<string>('survey.quietHours', '') ?? '').trim(),
-      minInsertionLines: Math.round(clamp(c.get<number>('survey.minInsertionLines', DEFAULT_SURVEY_SETTINGS.minInsertionLines), 1, 10_000, DEFAULT_SURVEY_SETTINGS.minInsertionLines)),
+      minInsertionLines: Math.round(
+        clamp(c.get<number>('survey.minInsertionLines', DEFAULT_SURVEY_SETTINGS.minInsertionLines), 1, 10_000, DEFAULT_SURVEY_SETTINGS.minInsertionLines),
+      ),
       sessionIdleMinutes: clamp(c.get<number>('survey.sessionIdleMinutes', 5), 0, 240, 5),
     },
   };

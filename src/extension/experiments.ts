@@ -1,7 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { isDayKey, isoWeekday, shiftDay, type DayKey } from '../core/day';
-import { armInstruction, makeSchedule, OUTCOME_LABELS, OUTCOMES, specProblem, unitAt, type Arm, type ExperimentSpec, type OutcomeKey, type Treatment, type UnitKind } from '../core/experiments/design';
+import {
+  armInstruction,
+  makeSchedule,
+  OUTCOME_LABELS,
+  OUTCOMES,
+  specProblem,
+  unitAt,
+  type Arm,
+  type ExperimentSpec,
+  type OutcomeKey,
+  type Treatment,
+  type UnitKind,
+} from '../core/experiments/design';
 import { designPower } from '../core/experiments/power';
 import { newSeed } from '../core/experiments/prng';
 import { summarizeExperiment } from '../core/report/experiment';
@@ -79,7 +91,11 @@ export class Experiments extends Disposable implements ExperimentsApi {
   private async start(args: StartArgs): Promise<StoredExperiment | undefined> {
     const running = await this.active();
     if (running) {
-      const pick = await vscode.window.showWarningMessage(`An experiment is already running (until ${running.design.schedule[running.design.schedule.length - 1]!.day}).`, 'Show Experiment', 'Stop It');
+      const pick = await vscode.window.showWarningMessage(
+        `An experiment is already running (until ${running.design.schedule[running.design.schedule.length - 1]!.day}).`,
+        'Show Experiment',
+        'Stop It',
+      );
       if (pick === 'Show Experiment') await this.show();
       if (pick === 'Stop It') await this.stop(false);
       return undefined;
@@ -93,20 +109,36 @@ export class Experiments extends Disposable implements ExperimentsApi {
     }
     const design = makeSchedule(spec);
     const store = await this.services.store();
-    const sds = historicalSpread(store.db, { startDay: design.startDay, unit: design.unit, timeZone: design.timeZone, workWeekdays: design.workWeekdays, outcomes: design.outcomes });
+    const sds = historicalSpread(store.db, {
+      startDay: design.startDay,
+      unit: design.unit,
+      timeZone: design.timeZone,
+      workWeekdays: design.workWeekdays,
+      outcomes: design.outcomes,
+    });
     const power = designPower(design, sds);
     const experiment: StoredExperiment = { id: randomUUID(), createdAt: new Date().toISOString(), status: 'active', stoppedAt: null, design, power };
     saveExperiment(store, experiment);
     await store.flush();
-    this.services.logger.info(`[experiments] started ${experiment.id}: ${design.treatment}, ${design.units} ${design.unit} units from ${design.startDay}, seed ${design.seed}`);
+    this.services.logger.info(
+      `[experiments] started ${experiment.id}: ${design.treatment}, ${design.units} ${design.unit} units from ${design.startDay}, seed ${design.seed}`,
+    );
     await this.services.context.workspaceState.update(APPLIED_KEY, {
       experimentId: experiment.id,
       unitKey: null,
       previousInlineSuggest: vscode.workspace.getConfiguration('editor').inspect<boolean>('inlineSuggest.enabled')?.workspaceValue,
     } satisfies Applied);
     const primary = power.outcomes[0]!;
-    const mde = primary.mde !== null ? `it can detect a difference of about ${primary.mde.toFixed(2)} ${OUTCOME_LABELS[primary.outcome as OutcomeKey].toLowerCase()} per unit (80% power; ${primary.sdBasis})` : power.note ?? `no detectable effect can be stated yet (${primary.sdBasis})`;
-    void vscode.window.showInformationMessage(`ProdLens: experiment scheduled, ${design.units} ${design.unit === 'day' ? 'working days' : 'half-days'} from ${design.startDay} (seed ${design.seed}); ${mde}.`, 'Show Experiment').then((p) => (p ? this.show() : undefined));
+    const mde =
+      primary.mde !== null
+        ? `it can detect a difference of about ${primary.mde.toFixed(2)} ${OUTCOME_LABELS[primary.outcome as OutcomeKey].toLowerCase()} per unit (80% power; ${primary.sdBasis})`
+        : (power.note ?? `no detectable effect can be stated yet (${primary.sdBasis})`);
+    void vscode.window
+      .showInformationMessage(
+        `ProdLens: experiment scheduled, ${design.units} ${design.unit === 'day' ? 'working days' : 'half-days'} from ${design.startDay} (seed ${design.seed}); ${mde}.`,
+        'Show Experiment',
+      )
+      .then((p) => (p ? this.show() : undefined));
     await this.tick();
     return experiment;
   }
@@ -118,8 +150,16 @@ export class Experiments extends Disposable implements ExperimentsApi {
     if (!treatment) {
       const pick = await vscode.window.showQuickPick(
         [
-          { label: 'Inline completions on vs off', detail: "ProdLens switches this workspace's editor.inlineSuggest.enabled for you.", t: 'inline-completions' as const },
-          { label: 'AI agent on vs off', detail: 'Claude Code, Codex, Gemini CLI…: you follow the schedule; ProdLens records agent use on "off" units as deviations.', t: 'agent' as const },
+          {
+            label: 'Inline completions on vs off',
+            detail: "ProdLens switches this workspace's editor.inlineSuggest.enabled for you.",
+            t: 'inline-completions' as const,
+          },
+          {
+            label: 'AI agent on vs off',
+            detail: 'Claude Code, Codex, Gemini CLI…: you follow the schedule; ProdLens records agent use on "off" units as deviations.',
+            t: 'agent' as const,
+          },
           { label: 'Model A vs model B', detail: 'You use the scheduled model; requests to the other are recorded as deviations.', t: 'model' as const },
         ],
         { title: 'Start an Experiment (1/4): what to compare', ignoreFocusOut: true },
@@ -141,7 +181,11 @@ export class Experiments extends Disposable implements ExperimentsApi {
       const pick = await vscode.window.showQuickPick(
         [
           { label: 'Working days', detail: 'One arm per day, balanced in blocks of four days.', u: 'day' as const },
-          { label: 'Half-days', detail: 'Morning and afternoon get different arms each day: twice the units in the same weeks, some carry-over.', u: 'half-day' as const },
+          {
+            label: 'Half-days',
+            detail: 'Morning and afternoon get different arms each day: twice the units in the same weeks, some carry-over.',
+            u: 'half-day' as const,
+          },
         ],
         { title: 'Start an Experiment (2/4): the unit', ignoreFocusOut: true },
       );
@@ -197,7 +241,11 @@ export class Experiments extends Disposable implements ExperimentsApi {
       const key = `${e.id}:${unit.index}`;
       if (applied?.experimentId === e.id && applied.unitKey === key) return;
       await this.apply(e, unit.arm);
-      await this.services.context.workspaceState.update(APPLIED_KEY, { ...(applied ?? { previousInlineSuggest: undefined }), experimentId: e.id, unitKey: key } satisfies Applied);
+      await this.services.context.workspaceState.update(APPLIED_KEY, {
+        ...(applied ?? { previousInlineSuggest: undefined }),
+        experimentId: e.id,
+        unitKey: key,
+      } satisfies Applied);
       const n = e.design.schedule.length;
       const what = e.design.unit === 'day' ? 'today' : unit.half === 'am' ? 'this morning' : 'this afternoon';
       const message = `ProdLens experiment, unit ${unit.index + 1} of ${n}: ${what} is ${unit.arm} — ${armInstruction(e.design, unit.arm)}.`;
@@ -221,7 +269,9 @@ export class Experiments extends Disposable implements ExperimentsApi {
 
   private async restore(applied: Applied, why: string): Promise<void> {
     await this.services.context.workspaceState.update(APPLIED_KEY, undefined);
-    await vscode.workspace.getConfiguration('editor').update('inlineSuggest.enabled', applied.previousInlineSuggest ?? undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace
+      .getConfiguration('editor')
+      .update('inlineSuggest.enabled', applied.previousInlineSuggest ?? undefined, vscode.ConfigurationTarget.Workspace);
     this.services.logger.info(`[experiments] ${why} Restored editor.inlineSuggest.enabled.`);
   }
 

@@ -82,7 +82,10 @@ export class ExportCommands extends Disposable {
               logger: log,
               onProgress: (p) => {
                 const pct = p.partitionsToWrite ? Math.min(100, (100 * p.filesStaged) / p.partitionsToWrite) : 0;
-                progress.report({ message: p.phase === 'writing' ? vscode.l10n.t('{0} of ~{1} files', p.filesStaged, p.partitionsToWrite) : p.phase, increment: pct - reported });
+                progress.report({
+                  message: p.phase === 'writing' ? vscode.l10n.t('{0} of ~{1} files', p.filesStaged, p.partitionsToWrite) : p.phase,
+                  increment: pct - reported,
+                });
                 reported = pct;
               },
             });
@@ -91,13 +94,20 @@ export class ExportCommands extends Disposable {
           }
         },
       );
-      log.info(`exported ${summary.rows} rows to ${summary.outDir}: ${summary.filesWritten} written, ${summary.filesUnchanged} unchanged, ${summary.filesRemoved} removed`);
+      log.info(
+        `exported ${summary.rows} rows to ${summary.outDir}: ${summary.filesWritten} written, ${summary.filesUnchanged} unchanged, ${summary.filesRemoved} removed`,
+      );
       // Not awaited: the command resolves when the export is done, not when the message is dismissed.
       const openFolder = vscode.l10n.t('Open Folder');
       const changeFolder = vscode.l10n.t('Change Folder…');
       void vscode.window
         .showInformationMessage(
-          vscode.l10n.t('ProdLens: exported {0} rows ({1} files written, {2} unchanged).', new LocaleFormat(vscode.env.language).integer(summary.rows), summary.filesWritten, summary.filesUnchanged),
+          vscode.l10n.t(
+            'ProdLens: exported {0} rows ({1} files written, {2} unchanged).',
+            new LocaleFormat(vscode.env.language).integer(summary.rows),
+            summary.filesWritten,
+            summary.filesUnchanged,
+          ),
           openFolder,
           changeFolder,
         )
@@ -112,9 +122,11 @@ export class ExportCommands extends Disposable {
         return undefined;
       }
       log.error(`export to ${folder} failed: ${(err as Error).message}`);
-      void vscode.window.showErrorMessage(vscode.l10n.t('ProdLens: export failed: {0}', (err as Error).message), vscode.l10n.t('Choose Another Folder…')).then(async (action) => {
-        if (action) await this.exportParquet(true);
-      });
+      void vscode.window
+        .showErrorMessage(vscode.l10n.t('ProdLens: export failed: {0}', (err as Error).message), vscode.l10n.t('Choose Another Folder…'))
+        .then(async (action) => {
+          if (action) await this.exportParquet(true);
+        });
       return undefined;
     }
   }

@@ -41,12 +41,21 @@ export function registerImportCommand(services: ProdLensServices): vscode.Dispos
             attribute: new FolderAttributor({ git: vscode.workspace.isTrusted ? new GitRunner(readConfig().git.path) : null }).hook,
             onProgress: (p) => {
               const pct = p.filesTotal ? Math.floor((100 * p.filesDone) / p.filesTotal) : 0;
-              progress.report({ message: vscode.l10n.t('{0} records, file {1} of {2}', fmt.integer(p.records), p.filesDone + 1, p.filesTotal), increment: pct - last });
+              progress.report({
+                message: vscode.l10n.t('{0} records, file {1} of {2}', fmt.integer(p.records), p.filesDone + 1, p.filesTotal),
+                increment: pct - last,
+              });
               last = pct;
             },
           });
           const counts = summary.metricPoints
-            ? vscode.l10n.t('{0} already stored, {1} updated, {2} rejected, {3} metric points', summary.duplicates, summary.updated, summary.deadLettered, summary.metricPoints)
+            ? vscode.l10n.t(
+                '{0} already stored, {1} updated, {2} rejected, {3} metric points',
+                summary.duplicates,
+                summary.updated,
+                summary.deadLettered,
+                summary.metricPoints,
+              )
             : vscode.l10n.t('{0} already stored, {1} updated, {2} rejected', summary.duplicates, summary.updated, summary.deadLettered);
           const text = summary.cancelled
             ? vscode.l10n.t('ProdLens imported {0} new event(s) ({1}) before you cancelled.', summary.inserted, counts)

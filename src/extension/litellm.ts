@@ -67,14 +67,19 @@ export class LiteLlmFeature extends Disposable implements LiteLlmApi {
   private async askKey(): Promise<void> {
     const key = await vscode.window.showInputBox({
       title: vscode.l10n.t('ProdLens: LiteLLM proxy key'),
-      prompt: vscode.l10n.t('A key of your team’s LiteLLM proxy that may read spend logs. Kept in the OS keychain, never in settings. Leave empty to remove it.'),
+      prompt: vscode.l10n.t(
+        'A key of your team’s LiteLLM proxy that may read spend logs. Kept in the OS keychain, never in settings. Leave empty to remove it.',
+      ),
       password: true,
       ignoreFocusOut: true,
     });
     if (key === undefined) return;
     await this.setKey(key.trim() || undefined);
     if (key.trim() && !this.url) {
-      const open = await vscode.window.showInformationMessage(vscode.l10n.t('ProdLens: key stored. Set the proxy URL (prodlens.litellm.proxyUrl) to start pulling spend logs.'), vscode.l10n.t('Open Settings'));
+      const open = await vscode.window.showInformationMessage(
+        vscode.l10n.t('ProdLens: key stored. Set the proxy URL (prodlens.litellm.proxyUrl) to start pulling spend logs.'),
+        vscode.l10n.t('Open Settings'),
+      );
       if (open) await vscode.commands.executeCommand('workbench.action.openSettings', 'prodlens.litellm.proxyUrl');
     }
   }
@@ -118,7 +123,9 @@ export class LiteLlmFeature extends Disposable implements LiteLlmApi {
 
   private syncWithProgress(): Thenable<LiteLlmSyncSummary | undefined> {
     if (!this.url) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('ProdLens: set prodlens.litellm.proxyUrl (your team’s LiteLLM proxy) and a key first; nothing is pulled until you do.'));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('ProdLens: set prodlens.litellm.proxyUrl (your team’s LiteLLM proxy) and a key first; nothing is pulled until you do.'),
+      );
       return Promise.resolve(undefined);
     }
     return vscode.window.withProgress(

@@ -68,11 +68,13 @@ class OutcomesFeature extends Disposable implements OutcomesApi {
     const hourly = setInterval(() => void this.tick(false), deps.checkEveryMs ?? 3_600_000);
     startup.unref?.();
     hourly.unref?.();
-    this._register(toDisposable(() => {
-      clearTimeout(startup);
-      clearInterval(hourly);
-      this.background.abort();
-    }));
+    this._register(
+      toDisposable(() => {
+        clearTimeout(startup);
+        clearInterval(hourly);
+        this.background.abort();
+      }),
+    );
   }
 
   overrideGitHubAuth(auth: GitHubAuth): vscode.Disposable {
@@ -91,7 +93,9 @@ class OutcomesFeature extends Disposable implements OutcomesApi {
         const controller = new AbortController();
         const sub = token.onCancellationRequested(() => controller.abort());
         try {
-          const result = await this.run({ git: true, github: true, interactive: true }, controller.signal, (message, increment) => progress.report({ message, increment }));
+          const result = await this.run({ git: true, github: true, interactive: true }, controller.signal, (message, increment) =>
+            progress.report({ message, increment }),
+          );
           if (result) this.report(result, controller.signal.aborted);
           return result;
         } catch (err) {
@@ -110,15 +114,22 @@ class OutcomesFeature extends Disposable implements OutcomesApi {
     const previous = this.running ?? Promise.resolve(undefined);
     const next = previous.catch(() => undefined).then(() => (signal?.aborted ? undefined : this.doRun(parts, signal, onProgress)));
     this.running = next;
-    void next.finally(() => {
-      if (this.running === next) this.running = undefined;
-    }).catch(() => {});
+    void next
+      .finally(() => {
+        if (this.running === next) this.running = undefined;
+      })
+      .catch(() => {});
     return next;
   }
 
-  private async doRun(parts: { git: boolean; github: boolean; interactive: boolean }, signal?: AbortSignal, onProgress?: (m: string, inc: number) => void): Promise<WorkspaceSyncResult | undefined> {
+  private async doRun(
+    parts: { git: boolean; github: boolean; interactive: boolean },
+    signal?: AbortSignal,
+    onProgress?: (m: string, inc: number) => void,
+  ): Promise<WorkspaceSyncResult | undefined> {
     if (!vscode.workspace.isTrusted) {
-      if (parts.interactive) void vscode.window.showWarningMessage(vscode.l10n.t('ProdLens does not run git in an untrusted workspace. Trust the workspace to sync outcomes.'));
+      if (parts.interactive)
+        void vscode.window.showWarningMessage(vscode.l10n.t('ProdLens does not run git in an untrusted workspace. Trust the workspace to sync outcomes.'));
       return undefined;
     }
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
@@ -156,10 +167,15 @@ class OutcomesFeature extends Disposable implements OutcomesApi {
     if (!vscode.workspace.isTrusted || !vscode.workspace.workspaceFolders?.length || this.running) return;
     try {
       const store = await this.services.store();
-      const due = dueParts({ gitAutoSync: cfg.git.autoSync, githubBackgroundSync: cfg.github.backgroundSync }, this.now(), {
-        git: store.getLastCheckpoint(AUTO_GIT_JOB),
-        github: store.getLastCheckpoint(AUTO_GITHUB_JOB),
-      }, startup);
+      const due = dueParts(
+        { gitAutoSync: cfg.git.autoSync, githubBackgroundSync: cfg.github.backgroundSync },
+        this.now(),
+        {
+          git: store.getLastCheckpoint(AUTO_GIT_JOB),
+          github: store.getLastCheckpoint(AUTO_GITHUB_JOB),
+        },
+        startup,
+      );
       // The git part always runs before GitHub: GitHub needs to know which repositories are on it.
       if (due.git || due.github) await this.run({ git: true, github: due.github, interactive: false }, this.background.signal);
     } catch (err) {
@@ -172,7 +188,9 @@ class OutcomesFeature extends Disposable implements OutcomesApi {
     const apiUrl = readConfig().github.apiUrl;
     const token = await this.auth.getToken(apiUrl, true);
     if (!token) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('ProdLens: background GitHub sync needs {0}; it will skip GitHub until you sign in.', this.auth.describe(apiUrl)));
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('ProdLens: background GitHub sync needs {0}; it will skip GitHub until you sign in.', this.auth.describe(apiUrl)),
+      );
       return;
     }
     await this.tick(false);
@@ -181,7 +199,10 @@ class OutcomesFeature extends Disposable implements OutcomesApi {
   private report(r: WorkspaceSyncResult, cancelled: boolean): void {
     const text = cancelled ? vscode.l10n.t('ProdLens: sync cancelled — {0}', summaryLine(r)) : vscode.l10n.t('ProdLens: {0}', summaryLine(r));
     if (r.errors.length) void vscode.window.showWarningMessage(`${text} ${r.errors.join(' ')}`);
-    else void vscode.window.showInformationMessage(r.skipped.some((s) => /not signed in/.test(s)) ? `${text} ${vscode.l10n.t('GitHub skipped: not signed in.')}` : text);
+    else
+      void vscode.window.showInformationMessage(
+        r.skipped.some((s) => /not signed in/.test(s)) ? `${text} ${vscode.l10n.t('GitHub skipped: not signed in.')}` : text,
+      );
   }
 }
 

@@ -124,7 +124,12 @@ export class ReportPanel extends Disposable {
           store.setTimeZone(configuredZone().timeZone);
           const { report } = readConfig();
           const developer = await services.attributor.developer();
-          return buildReport(store, filter, { prices: services.prices, nowMs: Date.now(), analysis: { lags: report.lags, minPairs: report.minPairs }, developer });
+          return buildReport(store, filter, {
+            prices: services.prices,
+            nowMs: Date.now(),
+            analysis: { lags: report.lags, minPairs: report.minPairs },
+            developer,
+          });
         },
         runCommand: (c) => this.runCommand(c),
         now: () => Date.now(),
@@ -143,7 +148,8 @@ export class ReportPanel extends Disposable {
     );
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('prodlens.report') || e.affectsConfiguration('prodlens.prices') || e.affectsConfiguration('prodlens.timeZone')) this.schedule(0);
+        if (e.affectsConfiguration('prodlens.report') || e.affectsConfiguration('prodlens.prices') || e.affectsConfiguration('prodlens.timeZone'))
+          this.schedule(0);
       }),
     );
     this._register(toDisposable(() => this.timer && clearTimeout(this.timer)));
@@ -151,7 +157,13 @@ export class ReportPanel extends Disposable {
     this._register(toDisposable(() => panel.dispose()));
     void this.watchStore().catch((err) => log.warn(`live updates are off: ${(err as Error).message}`));
     const asUri = (...p: string[]) => panel.webview.asWebviewUri(vscode.Uri.joinPath(ext, ...p)).toString();
-    panel.webview.html = webviewHtml({ cspSource: panel.webview.cspSource, nonce: makeNonce(), scriptUri: asUri('dist', 'webview.js'), styleUri: asUri('dist', 'webview.css'), locale: vscode.env.language });
+    panel.webview.html = webviewHtml({
+      cspSource: panel.webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: asUri('dist', 'webview.js'),
+      styleUri: asUri('dist', 'webview.css'),
+      locale: vscode.env.language,
+    });
   }
 
   /** The model last posted to the page (integration tests compare the rendered page with it). */

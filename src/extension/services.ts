@@ -32,7 +32,9 @@ export class ProdLensServices extends Disposable {
         if (e.affectsConfiguration('prodlens.prices')) this.priceTable = undefined;
         if (e.affectsConfiguration('prodlens.timeZone') && this.storePromise) {
           // Recompute local days before the views that listen to the same event read the store.
-          void this.storePromise.then((store) => store.setTimeZone(configuredZone().timeZone)).catch((err: Error) => this.logger.warn(`[store] time zone not applied: ${err.message}`));
+          void this.storePromise
+            .then((store) => store.setTimeZone(configuredZone().timeZone))
+            .catch((err: Error) => this.logger.warn(`[store] time zone not applied: ${err.message}`));
         }
         if (e.affectsConfiguration('prodlens.developerId') || e.affectsConfiguration('git.path')) this.attributorCache = undefined;
       }),
@@ -53,7 +55,11 @@ export class ProdLensServices extends Disposable {
       const cfg = readConfig();
       const trusted = vscode.workspace.isTrusted;
       const folder = (vscode.workspace.workspaceFolders ?? []).find((f) => f.uri.scheme === 'file')?.uri.fsPath ?? null;
-      this.attributorCache = new FolderAttributor({ git: trusted ? new GitRunner(cfg.git.path) : null, developerOverride: cfg.developerId || null, fallbackFolder: folder });
+      this.attributorCache = new FolderAttributor({
+        git: trusted ? new GitRunner(cfg.git.path) : null,
+        developerOverride: cfg.developerId || null,
+        fallbackFolder: folder,
+      });
     }
     return this.attributorCache;
   }
@@ -97,8 +103,16 @@ export class ProdLensServices extends Disposable {
       for (const m of store.openReport.movedAside) {
         void vscode.window.showWarningMessage(
           store.openReport.loadedFrom === 'backup'
-            ? vscode.l10n.t('ProdLens: the database file was damaged ({0}). It was moved to {1} and rebuilt from the previous snapshot.', m.reason, path.basename(m.movedTo))
-            : vscode.l10n.t('ProdLens: the database file was damaged ({0}). It was moved to {1} and rebuilt from the journal.', m.reason, path.basename(m.movedTo)),
+            ? vscode.l10n.t(
+                'ProdLens: the database file was damaged ({0}). It was moved to {1} and rebuilt from the previous snapshot.',
+                m.reason,
+                path.basename(m.movedTo),
+              )
+            : vscode.l10n.t(
+                'ProdLens: the database file was damaged ({0}). It was moved to {1} and rebuilt from the journal.',
+                m.reason,
+                path.basename(m.movedTo),
+              ),
         );
       }
       return store;

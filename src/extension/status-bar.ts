@@ -126,7 +126,12 @@ export class StatusBar extends Disposable {
       vscode.l10n.t('Model requests: {0} ({1} failed)', fmt.integer(t.requests), fmt.integer(t.errors)),
       vscode.l10n.t('Tokens: {0} in + out, {1} cache', fmt.integer(t.totalTokens), fmt.integer(t.cacheTokens)),
       vscode.l10n.t('Cost: {0} ({1}){2}', fmt.usdPrecise(t.costUsd), this.services.prices.version, unpriced),
-      vscode.l10n.t('AI insertions: {0} ({1} kept, {2} accepted lines)', fmt.integer(t.insertions), fmt.integer(t.acceptedInsertions), fmt.integer(t.acceptedLines)),
+      vscode.l10n.t(
+        'AI insertions: {0} ({1} kept, {2} accepted lines)',
+        fmt.integer(t.insertions),
+        fmt.integer(t.acceptedInsertions),
+        fmt.integer(t.acceptedLines),
+      ),
     ];
     this.render();
   }
@@ -140,10 +145,16 @@ export class StatusBar extends Disposable {
       label: `ProdLens${spoken.length ? `: ${spoken.join('; ')}` : ''}. ${vscode.l10n.t('Press Enter to show the report.')}`,
       role: 'button',
     };
-    const md = new vscode.MarkdownString([...this.lastTooltip, ...sections.flatMap((s) => ['', ...s.tooltip()]), '', vscode.l10n.t('Click to show the ProdLens report.')].join('\n\n'));
+    const md = new vscode.MarkdownString(
+      [...this.lastTooltip, ...sections.flatMap((s) => ['', ...s.tooltip()]), '', vscode.l10n.t('Click to show the ProdLens report.')].join('\n\n'),
+    );
     this.item.tooltip = md;
     const error = sections.some((s) => s.error?.());
     const warning = sections.some((s) => s.warning?.());
-    this.item.backgroundColor = error ? new vscode.ThemeColor('statusBarItem.errorBackground') : warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.backgroundColor = error
+      ? new vscode.ThemeColor('statusBarItem.errorBackground')
+      : warning
+        ? new vscode.ThemeColor('statusBarItem.warningBackground')
+        : undefined;
   }
 }

@@ -47,15 +47,19 @@ export class SurveyMonitor extends Disposable implements SurveyApi {
 
   constructor(private readonly services: ProdLensServices) {
     super();
-    this._register(vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.document.uri.scheme === 'file' || e.document.uri.scheme === 'untitled') this.lastTypingMs = Date.now();
-    }));
+    this._register(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.scheme === 'file' || e.document.uri.scheme === 'untitled') this.lastTypingMs = Date.now();
+      }),
+    );
     const timer = setInterval(() => void this.checkNow(), CHECK_MS);
     timer.unref?.();
-    this._register(toDisposable(() => {
-      clearInterval(timer);
-      if (this.retry) clearTimeout(this.retry);
-    }));
+    this._register(
+      toDisposable(() => {
+        clearInterval(timer);
+        if (this.retry) clearTimeout(this.retry);
+      }),
+    );
   }
 
   settled(key: string): Promise<void> {
@@ -67,7 +71,11 @@ export class SurveyMonitor extends Disposable implements SurveyApi {
   }
 
   private async saveHistory(h: StoredHistory): Promise<void> {
-    await this.services.context.workspaceState.update(STATE_KEY, { askedMs: h.askedMs.slice(-50), askedKeys: h.askedKeys.slice(-500), snoozedUntilMs: h.snoozedUntilMs });
+    await this.services.context.workspaceState.update(STATE_KEY, {
+      askedMs: h.askedMs.slice(-50),
+      askedKeys: h.askedKeys.slice(-500),
+      snoozedUntilMs: h.snoozedUntilMs,
+    });
   }
 
   async checkNow(): Promise<void> {
@@ -77,7 +85,13 @@ export class SurveyMonitor extends Disposable implements SurveyApi {
     try {
       const store = await this.services.store();
       const now = Date.now();
-      const candidates = surveyCandidates(store.db, { sinceMs: now - LOOKBACK_MS, nowMs: now, idleMs: cfg.sessionIdleMinutes * 60_000, minRequests: MIN_REQUESTS, minLines: cfg.minInsertionLines });
+      const candidates = surveyCandidates(store.db, {
+        sinceMs: now - LOOKBACK_MS,
+        nowMs: now,
+        idleMs: cfg.sessionIdleMinutes * 60_000,
+        minRequests: MIN_REQUESTS,
+        minLines: cfg.minInsertionLines,
+      });
       const stored = this.history();
       const history: SurveyHistory = { askedMs: stored.askedMs, askedKeys: new Set(stored.askedKeys), snoozedUntilMs: stored.snoozedUntilMs };
       const zone = configuredZone();
@@ -121,7 +135,19 @@ export class SurveyMonitor extends Disposable implements SurveyApi {
     const fasterWithoutAi = faster ? (faster.toLowerCase() as FasterWithoutAi) : null;
     const store = await this.services.store();
     await store.ingest({
-      events: [surveyEvent({ atMs: Date.now(), trigger: c.kind, key: c.key, sessionId: c.sessionId, agent: c.agent, repoSlug: c.repoSlug, developerId: c.developerId, productivity, fasterWithoutAi })],
+      events: [
+        surveyEvent({
+          atMs: Date.now(),
+          trigger: c.kind,
+          key: c.key,
+          sessionId: c.sessionId,
+          agent: c.agent,
+          repoSlug: c.repoSlug,
+          developerId: c.developerId,
+          productivity,
+          fasterWithoutAi,
+        }),
+      ],
       metrics: [],
       rejects: [],
     });

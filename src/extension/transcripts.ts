@@ -4,7 +4,15 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { formatAge } from '../collector/staleness';
 import { sourcesLastSeen, type SourceLastSeen } from '../core/store/source-status-repo';
-import { collectHistoryFiles, HISTORY_SOURCE, historyRoots, reconcileHistoryCopies, scanHistoryFiles, type HistoryFile, type HistoryLocationEnv } from '../sources/agents';
+import {
+  collectHistoryFiles,
+  HISTORY_SOURCE,
+  historyRoots,
+  reconcileHistoryCopies,
+  scanHistoryFiles,
+  type HistoryFile,
+  type HistoryLocationEnv,
+} from '../sources/agents';
 import { collectFiles, defaultRoots, reconcileOtelCopies, scanFiles, type ScanSummary, type TranscriptFile } from '../sources/transcripts';
 import { readConfig } from './config';
 import { Disposable, toDisposable } from './lifecycle';
@@ -199,7 +207,12 @@ class TranscriptCapture extends Disposable {
     this.timer.unref?.();
   }
 
-  private async scan(files: TranscriptFile[], journal: boolean, signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<ScanSummary | undefined> {
+  private async scan(
+    files: TranscriptFile[],
+    journal: boolean,
+    signal?: AbortSignal,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<ScanSummary | undefined> {
     if (this.isDisposed || !files.length) return undefined;
     try {
       const store = await this.services.store();
@@ -214,7 +227,9 @@ class TranscriptCapture extends Disposable {
         onProgress: onProgress && ((p) => onProgress(p.filesDone, p.filesTotal)),
       });
       if (s.inserted || s.updated || s.deadLettered) {
-        this.log.info(`${s.filesRead} file(s) read (${(s.bytesRead / 1e6).toFixed(1)} MB) in ${Date.now() - started} ms: ${s.inserted} new, ${s.updated} updated, ${s.deadLettered} dead-lettered, ${s.reconciled} OTel copies reconciled`);
+        this.log.info(
+          `${s.filesRead} file(s) read (${(s.bytesRead / 1e6).toFixed(1)} MB) in ${Date.now() - started} ms: ${s.inserted} new, ${s.updated} updated, ${s.deadLettered} dead-lettered, ${s.reconciled} OTel copies reconciled`,
+        );
       }
       this.ensureReconcileListener(store);
       return s;

@@ -99,7 +99,13 @@ export async function* readImportFile(path: string, ctx: NormalizeContext, opts:
         doc = JSON.parse(p.text);
       } catch (err) {
         parsed = false;
-        reject(batch, at, 'file', `${path}:${p.line}: invalid JSON (${(err as Error).message})`, p.text.slice(0, 4000).replace(LONG_STRING, '"[long string elided]"'));
+        reject(
+          batch,
+          at,
+          'file',
+          `${path}:${p.line}: invalid JSON (${(err as Error).message})`,
+          p.text.slice(0, 4000).replace(LONG_STRING, '"[long string elided]"'),
+        );
       }
       if (parsed) {
         const before = batch.rejects.length;

@@ -71,14 +71,28 @@ export async function importPaths(store: Store, paths: readonly string[], opts: 
     }
   }
 
-  const summary: ImportSummary = { ...emptyIngestResult(), files: files.length, transcriptFiles: 0, historyFiles: histories.length, skipped: {}, cancelled: false };
+  const summary: ImportSummary = {
+    ...emptyIngestResult(),
+    files: files.length,
+    transcriptFiles: 0,
+    historyFiles: histories.length,
+    skipped: {},
+    cancelled: false,
+  };
   await store.bulk(() => importAll(store, files, transcripts, histories, summary, opts));
   // store.bulk has brought the day-level tables of every changed day up to date before its commit.
   await store.flush();
   return summary;
 }
 
-async function importAll(store: Store, files: string[], transcripts: string[], histories: HistoryFile[], summary: ImportSummary, opts: ImportPathsOptions): Promise<void> {
+async function importAll(
+  store: Store,
+  files: string[],
+  transcripts: string[],
+  histories: HistoryFile[],
+  summary: ImportSummary,
+  opts: ImportPathsOptions,
+): Promise<void> {
   const logger = opts.logger ?? silentLogger;
   const ctx: NormalizeContext = { prices: opts.prices, receivedAt: new Date().toISOString() };
   let records = 0;
@@ -102,7 +116,15 @@ async function importAll(store: Store, files: string[], transcripts: string[], h
   }
   if (transcripts.length && !summary.cancelled) {
     // Inside store.bulk: the scan must not flush (that would wait for this bulk to end); importPaths does.
-    const t = await scanTranscripts(transcripts, store, { prices: opts.prices, workspaceFolders: null, logger, signal: opts.signal, journal: opts.journal, flush: false, attribute: opts.attribute });
+    const t = await scanTranscripts(transcripts, store, {
+      prices: opts.prices,
+      workspaceFolders: null,
+      logger,
+      signal: opts.signal,
+      journal: opts.journal,
+      flush: false,
+      attribute: opts.attribute,
+    });
     summary.transcriptFiles = t.files;
     // Repeated content-block copies the reader dropped are duplicates of what it stored.
     addIngestResult(summary, { ...t, duplicates: t.duplicates + t.copiesDropped });
@@ -110,7 +132,14 @@ async function importAll(store: Store, files: string[], transcripts: string[], h
   }
   if (histories.length && !summary.cancelled) {
     // Every session in what the user named: no workspace filter.
-    const h = await scanHistoryFiles(histories, store, { prices: opts.prices, workspaceFolders: null, logger, signal: opts.signal, journal: opts.journal, attribute: opts.attribute });
+    const h = await scanHistoryFiles(histories, store, {
+      prices: opts.prices,
+      workspaceFolders: null,
+      logger,
+      signal: opts.signal,
+      journal: opts.journal,
+      attribute: opts.attribute,
+    });
     addIngestResult(summary, h);
     for (const [k, n] of Object.entries(h.skipped)) summary.skipped[k] = (Object.hasOwn(summary.skipped, k) ? summary.skipped[k]! : 0) + n;
     summary.cancelled ||= h.cancelled;

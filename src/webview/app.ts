@@ -142,7 +142,11 @@ export class App {
         h(
           'p',
           { class: 'subtitle' },
-          h('span', { id: 'range' }, `${formatRange(model.filter.since, model.filter.until)} (${model.timeZone ? `local days, ${model.timeZone}` : 'UTC days'})`),
+          h(
+            'span',
+            { id: 'range' },
+            `${formatRange(model.filter.since, model.filter.until)} (${model.timeZone ? `local days, ${model.timeZone}` : 'UTC days'})`,
+          ),
           ` · generated ${formatInstant(model.generatedAt, model.generatedAt).replace(/ \(.*\)$/, '')} · prices: ${model.priceTable}`,
         ),
       );
@@ -150,7 +154,10 @@ export class App {
       replaceChildren(this.filters, model.empty ? null : filterBar(model, this.state.filter, this.transport.capabilities, (f) => this.setFilter(f)));
       if (model.empty) {
         this.chartDraw = null;
-        replaceChildren(this.content, emptyState(model, this.transport.capabilities.commands, (c) => this.runCommand(c), this.commandStatus));
+        replaceChildren(
+          this.content,
+          emptyState(model, this.transport.capabilities.commands, (c) => this.runCommand(c), this.commandStatus),
+        );
       } else {
         const group = this.state.group;
         const filters = this.rowFilters();

@@ -106,7 +106,14 @@ export function chartFigures(model: ReportModel, view: ChartView = {}): { figure
   };
 }
 
-function buildFigure(def: ChartDef, model: ReportModel, info: Map<SeriesKey, SeriesInfo>, xs: number[], grouped: GroupedSeries, onPick?: (since: string, until: string) => void) {
+function buildFigure(
+  def: ChartDef,
+  model: ReportModel,
+  info: Map<SeriesKey, SeriesInfo>,
+  xs: number[],
+  grouped: GroupedSeries,
+  onPick?: (since: string, until: string) => void,
+) {
   const periods = grouped.periods;
   const by = grouped.group === 'day' ? 'daily' : grouped.group === 'week' ? 'weekly' : 'monthly';
   const series = def.series.map((s) => ({ ...s, info: info.get(s.key)!, values: grouped.series[s.key] }));
@@ -131,7 +138,13 @@ function buildFigure(def: ChartDef, model: ReportModel, info: Map<SeriesKey, Ser
     'data-pick': onPick ? 'true' : null,
   });
   const tip = h('div', { class: 'chart-tooltip hidden', role: 'presentation', 'data-chart-tooltip': def.id });
-  const figure = h('figure', { class: 'chart', id: `chart-${def.id}` }, h('figcaption', null, h('h3', { elementtiming: `chart-${def.id}` }, def.title), legend), plot, live);
+  const figure = h(
+    'figure',
+    { class: 'chart', id: `chart-${def.id}` },
+    h('figcaption', null, h('h3', { elementtiming: `chart-${def.id}` }, def.title), legend),
+    plot,
+    live,
+  );
 
   const unitOf = (scale: 'left' | 'right'): Unit => series.find((s) => s.scale === scale)?.info.unit ?? 'count';
   const hasRight = series.some((s) => s.scale === 'right');
@@ -163,17 +176,15 @@ function buildFigure(def: ChartDef, model: ReportModel, info: Map<SeriesKey, Ser
       ],
       series: [
         {},
-        ...series.map(
-          (s): uPlot.Series => ({
-            label: s.info.label,
-            scale: s.scale,
-            stroke: colors.color(s.color),
-            width: 1.5,
-            dash: s.dash ? [6, 3] : undefined,
-            spanGaps: false,
-            points: { show: periods.length <= 62, size: 4, fill: colors.color(s.color) },
-          }),
-        ),
+        ...series.map((s): uPlot.Series => ({
+          label: s.info.label,
+          scale: s.scale,
+          stroke: colors.color(s.color),
+          width: 1.5,
+          dash: s.dash ? [6, 3] : undefined,
+          spanGaps: false,
+          points: { show: periods.length <= 62, size: 4, fill: colors.color(s.color) },
+        })),
       ],
       hooks: { setCursor: [(u) => showTooltip(u)] },
     };

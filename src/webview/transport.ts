@@ -2,7 +2,16 @@
  * Where the page gets its report from: the VS Code host (messages, see protocol.ts) or, in the standalone
  * HTML export, the models embedded in the file. The app talks to either through `Transport`.
  */
-import { parseViewState, type FromWebview, type PeriodPreset, type ReportCommandId, type ToWebview, type ViewFilter, type ViewState, type StandaloneData } from './shared/protocol';
+import {
+  parseViewState,
+  type FromWebview,
+  type PeriodPreset,
+  type ReportCommandId,
+  type ToWebview,
+  type ViewFilter,
+  type ViewState,
+  type StandaloneData,
+} from './shared/protocol';
 
 /** What the page's controls can do with this transport. */
 export interface Capabilities {
@@ -106,7 +115,15 @@ export class StandaloneTransport implements Transport {
     return {
       ...s,
       ...(this.data.group ? { group: this.data.group } : {}),
-      filter: { ...s.filter, period: 'all', repo: all.repo, developer: all.developer, source: all.source, model: all.model ?? null, ...(team ? { allDevelopers: true } : {}) },
+      filter: {
+        ...s.filter,
+        period: 'all',
+        repo: all.repo,
+        developer: all.developer,
+        source: all.source,
+        model: all.model ?? null,
+        ...(team ? { allDevelopers: true } : {}),
+      },
     };
   }
 

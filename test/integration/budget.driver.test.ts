@@ -26,7 +26,16 @@ describe('budgets', () => {
   async function spend(name: string, n: number, usd: number): Promise<void> {
     const now = Date.now();
     const lines = Array.from({ length: n }, (_, k) =>
-      JSON.stringify({ timestamp: new Date(now - 60_000 - k * 1000).toISOString(), kind: 'request', event_id: `budget-${name}-${now}-${k}`, session_id: `budget-${now}`, model: 'claude-sonnet-4-5', tokens_in: 100, tokens_out: 10, cost_usd: usd }),
+      JSON.stringify({
+        timestamp: new Date(now - 60_000 - k * 1000).toISOString(),
+        kind: 'request',
+        event_id: `budget-${name}-${now}-${k}`,
+        session_id: `budget-${now}`,
+        model: 'claude-sonnet-4-5',
+        tokens_in: 100,
+        tokens_out: 10,
+        cost_usd: usd,
+      }),
     );
     const file = path.join(dir, `${name}.ndjson`);
     writeFileSync(file, `${lines.join('\n')}\n`);
@@ -63,12 +72,22 @@ describe('budgets', () => {
     const share = Math.round((spent / limit) * 100);
     await vscode.workspace.getConfiguration('prodlens').update('budget.daily', limit, vscode.ConfigurationTarget.Workspace);
 
-    const warning = await waitFor('the 80 % warning', () => api.budget.shown.find((w) => /^daily:.*:usd:80$/.test(w.key)), 30_000, () => JSON.stringify(api.budget.shown));
+    const warning = await waitFor(
+      'the 80 % warning',
+      () => api.budget.shown.find((w) => /^daily:.*:usd:80$/.test(w.key)),
+      30_000,
+      () => JSON.stringify(api.budget.shown),
+    );
     assert.match(warning.message, new RegExp(`you have used ${share}% of your daily budget`));
     const onScreen = await waitFor('the warning on screen', async () => (await notificationTexts()).find((t) => t.includes(warning.message)), 30_000);
     assert.ok(onScreen);
     await askDriver('screenshot', { name: 'budget-warning.png' });
-    await waitFor('the status bar to show the share', () => api.statusBar.text.includes(`${share}% of daily budget`), 10_000, () => api.statusBar.text);
+    await waitFor(
+      'the status bar to show the share',
+      () => api.statusBar.text.includes(`${share}% of daily budget`),
+      10_000,
+      () => api.statusBar.text,
+    );
     assert.equal(api.statusBar.background, 'statusBarItem.warningBackground');
     assert.match(api.statusBar.accessibleLabel, new RegExp(`${share}% of the daily budget used`));
 
@@ -76,7 +95,12 @@ describe('budgets', () => {
     await askDriver('click', { selector: `.notification-list-item:has-text("${share}% of your daily budget") .monaco-button:has-text("Show Report")` });
     const now = new Date();
     const today = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
-    await waitFor('the report on today', () => api.reports.panel?.lastModel?.filter.since === today && api.reports.panel.lastModel.filter.until === today, 60_000, () => JSON.stringify(api.reports.panel?.lastModel?.filter ?? null));
+    await waitFor(
+      'the report on today',
+      () => api.reports.panel?.lastModel?.filter.since === today && api.reports.panel.lastModel.filter.until === today,
+      60_000,
+      () => JSON.stringify(api.reports.panel?.lastModel?.filter ?? null),
+    );
     api.reports.panel?.dispose();
 
     // Evaluating again in the same day shows nothing new.
@@ -86,9 +110,19 @@ describe('budgets', () => {
 
     // Spending past the limit: a second, stronger warning, and the error colour.
     await spend('more', 2, limit / 2);
-    const over = await waitFor('the 100 % warning', () => api.budget.shown.find((w) => /^daily:.*:usd:100$/.test(w.key)), 30_000, () => JSON.stringify(api.budget.shown));
+    const over = await waitFor(
+      'the 100 % warning',
+      () => api.budget.shown.find((w) => /^daily:.*:usd:100$/.test(w.key)),
+      30_000,
+      () => JSON.stringify(api.budget.shown),
+    );
     assert.match(over.message, /you have used up your daily budget/);
-    await waitFor('the error colour', () => api.statusBar.background === 'statusBarItem.errorBackground', 10_000, () => String(api.statusBar.background));
+    await waitFor(
+      'the error colour',
+      () => api.statusBar.background === 'statusBarItem.errorBackground',
+      10_000,
+      () => String(api.statusBar.background),
+    );
     assert.equal(api.budget.shown.filter((w) => w.key.startsWith('daily:')).length, 2, 'one warning per threshold');
   });
 });

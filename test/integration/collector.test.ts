@@ -37,17 +37,32 @@ function claudeRecord(session: string): string {
   const s = (key: string, v: string) => ({ key, value: { stringValue: v } });
   const i = (key: string, v: number) => ({ key, value: { intValue: v } });
   return JSON.stringify({
-    resourceLogs: [{
-      resource: { attributes: [s('service.name', 'claude-code'), s('service.version', '2.0.76')] },
-      scopeLogs: [{
-        scope: { name: 'com.anthropic.claude_code.events', version: '2.0.76' },
-        logRecords: [{
-          timeUnixNano: `${t}000000`,
-          body: { stringValue: 'claude_code.api_request' },
-          attributes: [s('event.name', 'api_request'), s('event.timestamp', new Date(t).toISOString()), i('event.sequence', 1), s('session.id', session), s('model', 'claude-sonnet-4-5'), i('input_tokens', 120), i('output_tokens', 30), i('duration_ms', 900)],
-        }],
-      }],
-    }],
+    resourceLogs: [
+      {
+        resource: { attributes: [s('service.name', 'claude-code'), s('service.version', '2.0.76')] },
+        scopeLogs: [
+          {
+            scope: { name: 'com.anthropic.claude_code.events', version: '2.0.76' },
+            logRecords: [
+              {
+                timeUnixNano: `${t}000000`,
+                body: { stringValue: 'claude_code.api_request' },
+                attributes: [
+                  s('event.name', 'api_request'),
+                  s('event.timestamp', new Date(t).toISOString()),
+                  i('event.sequence', 1),
+                  s('session.id', session),
+                  s('model', 'claude-sonnet-4-5'),
+                  i('input_tokens', 120),
+                  i('output_tokens', 30),
+                  i('duration_ms', 900),
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    ],
   });
 }
 
@@ -72,7 +87,7 @@ describe('collector', function () {
     assert.match(api.statusBar.accessibleLabel, /collector running/);
   });
 
-  it('gives new integrated terminals the agents\' endpoint and token (logs and metrics only), not cached on disk, and the workspace repository and branch', async () => {
+  it("gives new integrated terminals the agents' endpoint and token (logs and metrics only), not cached on disk, and the workspace repository and branch", async () => {
     const endpoint = await until('the collector to listen', () => api.collector.running?.endpoint);
     await until('the terminal environment', () => env().get('OTEL_EXPORTER_OTLP_LOGS_ENDPOINT'));
     assert.equal(env().get('OTEL_EXPORTER_OTLP_LOGS_ENDPOINT')?.value, `${endpoint}/v1/logs`);
@@ -80,7 +95,8 @@ describe('collector', function () {
     assert.equal(env().get('CLAUDE_CODE_ENABLE_TELEMETRY')?.value, '1');
     assert.match(env().get('OTEL_EXPORTER_OTLP_LOGS_HEADERS')!.value, /^Authorization=Bearer \S{16,}$/);
     // A developer's own instrumented program keeps its endpoint: nothing generic, nothing for traces.
-    for (const k of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_TRACES_EXPORTER']) assert.equal(env().get(k), undefined, k);
+    for (const k of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_TRACES_EXPORTER'])
+      assert.equal(env().get(k), undefined, k);
     assert.equal(env().persistent, false, 'the token is not persisted outside SecretStorage');
     const attrs = env().get('OTEL_RESOURCE_ATTRIBUTES')!.value;
     assert.ok(attrs.includes('vcs.repository.url.full=https://github.com/acme/prodlens-demo'), attrs);
@@ -95,7 +111,11 @@ describe('collector', function () {
     const session = `it-${Date.now()}`;
     const refused = await call(`${endpoint}/v1/logs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: claudeRecord(session) });
     assert.equal(refused.status, 401);
-    const ok = await call(`${endpoint}/v1/logs`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: claudeRecord(session) });
+    const ok = await call(`${endpoint}/v1/logs`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: claudeRecord(session),
+    });
     assert.equal(ok.status, 200, ok.body);
     const store = await api.services.store();
     const rows = store.db.exec(`SELECT source, repo_slug, branch FROM sessions WHERE session_id = '${session}'`)[0]?.values;

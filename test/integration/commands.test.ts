@@ -18,8 +18,12 @@ describe('commands', () => {
 
   it('contributes every prodlens.* command it registers', async () => {
     // VS Code itself registers `<view id>.focus`, `.open`, … for each contributed view.
-    const views = Object.values(manifest.contributes?.views ?? {}).flat().map((v) => `${v.id}.`);
-    const registered = (await vscode.commands.getCommands(true)).filter((command) => command.startsWith('prodlens.') && !views.some((v) => command.startsWith(v)));
+    const views = Object.values(manifest.contributes?.views ?? {})
+      .flat()
+      .map((v) => `${v.id}.`);
+    const registered = (await vscode.commands.getCommands(true)).filter(
+      (command) => command.startsWith('prodlens.') && !views.some((v) => command.startsWith(v)),
+    );
     const unlisted = registered.filter((command) => !contributed.includes(command));
     assert.deepEqual(unlisted, [], 'registered but missing from contributes.commands in package.json');
   });
@@ -34,10 +38,14 @@ describe('commands', () => {
   it('runs only registered commands from the walkthrough’s links', async () => {
     const registered = new Set(await vscode.commands.getCommands(true));
     const linked = (manifest.contributes?.walkthroughs ?? []).flatMap((w) =>
-      w.steps.flatMap((s) => [...(s as { description?: string }).description?.matchAll(/\(command:([\w.-]+)/g) ?? []].map((m) => m[1]!)),
+      w.steps.flatMap((s) => [...((s as { description?: string }).description?.matchAll(/\(command:([\w.-]+)/g) ?? [])].map((m) => m[1]!)),
     );
     assert.ok(linked.length > 0, 'the walkthrough links to commands');
-    assert.deepEqual(linked.filter((c) => !registered.has(c)), [], 'walkthrough links to commands that do not exist');
+    assert.deepEqual(
+      linked.filter((c) => !registered.has(c)),
+      [],
+      'walkthrough links to commands that do not exist',
+    );
   });
 
   it('refers only to contributed commands from menus and keybindings', () => {
@@ -45,9 +53,7 @@ describe('commands', () => {
       items.map((item) => item.command).filter((command): command is string => typeof command === 'string'),
     );
     const keyCommands = (manifest.contributes?.keybindings ?? []).map((binding) => binding.command);
-    const dangling = [...menuCommands, ...keyCommands].filter(
-      (command) => command.startsWith('prodlens.') && !contributed.includes(command),
-    );
+    const dangling = [...menuCommands, ...keyCommands].filter((command) => command.startsWith('prodlens.') && !contributed.includes(command));
     assert.deepEqual(dangling, []);
   });
 });

@@ -35,7 +35,13 @@ describe('experiments and experience sampling', () => {
     this.timeout(120_000);
     const before = vscode.workspace.getConfiguration('editor').inspect<boolean>('inlineSuggest.enabled')?.workspaceValue;
     // Every weekday is a working day here, so the test runs on any day of the week.
-    const started = vscode.commands.executeCommand('prodlens.startExperiment', { unit: 'day', units: 10, outcomes: ['commits', 'rating'], seed: 4242, workWeekdays: [1, 2, 3, 4, 5, 6, 7] });
+    const started = vscode.commands.executeCommand('prodlens.startExperiment', {
+      unit: 'day',
+      units: 10,
+      outcomes: ['commits', 'rating'],
+      seed: 4242,
+      workWeekdays: [1, 2, 3, 4, 5, 6, 7],
+    });
     const items = await askDriver('workbenchElements', { selector: '.quick-input-widget .monaco-list-row', timeoutMs: 30_000 });
     assert.match(items.elements[0]!.text, /Inline completions on vs off/);
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
@@ -49,7 +55,10 @@ describe('experiments and experience sampling', () => {
     assert.equal(stored.schedule.length, 10);
     // (That the seed rebuilds the schedule is a unit test; here: the units table holds the same arms, balanced per block.)
     const units = rows(store, 'SELECT unit_index, arm, block FROM experiment_units WHERE experiment_id = ? ORDER BY unit_index', [e.id]);
-    assert.deepEqual(units.map((u) => u[1]), stored.schedule.map((u) => u.arm));
+    assert.deepEqual(
+      units.map((u) => u[1]),
+      stored.schedule.map((u) => u.arm),
+    );
     for (const block of new Set(units.map((u) => u[2]))) {
       const arms = units.filter((u) => u[2] === block).map((u) => u[1]);
       if (arms.length % 2 === 0) assert.equal(arms.filter((a) => a === 'A').length, arms.length / 2, `block ${String(block)} is balanced`);
@@ -57,7 +66,11 @@ describe('experiments and experience sampling', () => {
 
     const today = stored.schedule[0]!;
     const expectOn = stored.arms[today.arm] === 'on';
-    await waitFor('the arm in the workspace setting', () => vscode.workspace.getConfiguration('editor').inspect<boolean>('inlineSuggest.enabled')?.workspaceValue === expectOn, 20_000);
+    await waitFor(
+      'the arm in the workspace setting',
+      () => vscode.workspace.getConfiguration('editor').inspect<boolean>('inlineSuggest.enabled')?.workspaceValue === expectOn,
+      20_000,
+    );
     const settingsFile = JSON.parse(readFileSync(path.join(workspaceFolder(), '.vscode', 'settings.json'), 'utf8')) as Record<string, unknown>;
     assert.equal(settingsFile['editor.inlineSuggest.enabled'], expectOn, "written to the workspace's settings.json");
     const reminder = await waitFor('the reminder', () => api.experiments.reminders.find((m) => m.includes('unit 1 of 10')), 20_000);
@@ -68,7 +81,11 @@ describe('experiments and experience sampling', () => {
     await vscode.commands.executeCommand('prodlens.stopExperiment', { confirm: false });
     assert.equal(rows(store, 'SELECT status FROM experiments WHERE id = ?', [e.id])[0]![0], 'stopped');
     assert.equal(await api.experiments.active(), null);
-    assert.equal(vscode.workspace.getConfiguration('editor').inspect<boolean>('inlineSuggest.enabled')?.workspaceValue, before, 'the setting is back as it was');
+    assert.equal(
+      vscode.workspace.getConfiguration('editor').inspect<boolean>('inlineSuggest.enabled')?.workspaceValue,
+      before,
+      'the setting is back as it was',
+    );
     await vscode.commands.executeCommand('notifications.clearAll');
   });
 
@@ -80,19 +97,37 @@ describe('experiments and experience sampling', () => {
     const now = Date.now();
     const session = `survey-e2e-${now}`;
     const lines = [0, 1, 2].map((k) =>
-      JSON.stringify({ timestamp: new Date(now - 120_000 + k * 10_000).toISOString(), kind: 'request', event_id: `${session}-${k}`, session_id: session, agent: 'claude-code', model: 'claude-sonnet-4-5', tokens_in: 100, tokens_out: 40 }),
+      JSON.stringify({
+        timestamp: new Date(now - 120_000 + k * 10_000).toISOString(),
+        kind: 'request',
+        event_id: `${session}-${k}`,
+        session_id: session,
+        agent: 'claude-code',
+        model: 'claude-sonnet-4-5',
+        tokens_in: 100,
+        tokens_out: 40,
+      }),
     );
     const file = path.join(dir, 'session.ndjson');
     writeFileSync(file, `${lines.join('\n')}\n`);
     await vscode.commands.executeCommand('prodlens.importEvents', vscode.Uri.file(file));
 
     await api.survey.checkNow();
-    const shown = await waitFor('the question', async () => {
-      await api.survey.checkNow();
-      return api.survey.shown.find((s) => s.key === session);
-    }, 60_000, () => JSON.stringify(api.survey.shown));
+    const shown = await waitFor(
+      'the question',
+      async () => {
+        await api.survey.checkNow();
+        return api.survey.shown.find((s) => s.key === session);
+      },
+      60_000,
+      () => JSON.stringify(api.survey.shown),
+    );
     assert.match(shown.message, /how productive was that Claude Code session\?/);
-    await waitFor('the question on screen', async () => (await notificationTexts()).find((t) => t.includes('how productive was that Claude Code session')), 30_000);
+    await waitFor(
+      'the question on screen',
+      async () => (await notificationTexts()).find((t) => t.includes('how productive was that Claude Code session')),
+      30_000,
+    );
     await askDriver('screenshot', { name: 'survey-question.png' });
     await askDriver('click', { selector: '.notification-list-item:has-text("how productive was that Claude Code session") .monaco-button:has-text("4")' });
     await waitFor('the second question on screen', async () => (await notificationTexts()).find((t) => t.includes('faster without AI')), 30_000);
@@ -100,7 +135,10 @@ describe('experiments and experience sampling', () => {
     await api.survey.settled(session);
 
     const store = await api.services.store();
-    const answers = rows(store, "SELECT session_id, source, json_extract(attrs, '$.productivity'), json_extract(attrs, '$.faster_without_ai') FROM sessions WHERE kind = 'survey'");
+    const answers = rows(
+      store,
+      "SELECT session_id, source, json_extract(attrs, '$.productivity'), json_extract(attrs, '$.faster_without_ai') FROM sessions WHERE kind = 'survey'",
+    );
     assert.deepEqual(answers, [[session, 'prodlens', 4, 'no']]);
     // Asked once per session: a second check shows nothing new.
     await api.survey.checkNow();

@@ -33,14 +33,31 @@ describe('agent histories (Cline in the globalStorage sibling folder)', () => {
       mkdirSync(dir, { recursive: true });
       const messages = [
         { ts: Number(id), type: 'say', say: 'task', text: 'Refactor the auth middleware' },
-        ...usage.map((u, i) => ({ ts: Number(id) + 1000 * (i + 1), type: 'say', say: 'api_req_started', text: JSON.stringify({ request: '<task>Refactor</task>', ...u }), modelInfo: { modelId: 'claude-sonnet-4-5-20250929', providerId: 'anthropic', mode: 'act' } })),
+        ...usage.map((u, i) => ({
+          ts: Number(id) + 1000 * (i + 1),
+          type: 'say',
+          say: 'api_req_started',
+          text: JSON.stringify({ request: '<task>Refactor</task>', ...u }),
+          modelInfo: { modelId: 'claude-sonnet-4-5-20250929', providerId: 'anthropic', mode: 'act' },
+        })),
       ];
       writeFileSync(path.join(dir, 'ui_messages.json'), JSON.stringify(messages));
     };
     task(mine);
     task(other);
     const total = (k: keyof (typeof usage)[number]) => usage.reduce((a, u) => a + u[k], 0);
-    const item = (id: string, cwd: string) => ({ id, ts: Number(id) + 5000, task: 'Refactor', tokensIn: total('tokensIn'), tokensOut: total('tokensOut'), cacheWrites: total('cacheWrites'), cacheReads: total('cacheReads'), totalCost: total('cost'), cwdOnTaskInitialization: cwd, modelId: 'claude-sonnet-4-5-20250929' });
+    const item = (id: string, cwd: string) => ({
+      id,
+      ts: Number(id) + 5000,
+      task: 'Refactor',
+      tokensIn: total('tokensIn'),
+      tokensOut: total('tokensOut'),
+      cacheWrites: total('cacheWrites'),
+      cacheReads: total('cacheReads'),
+      totalCost: total('cost'),
+      cwdOnTaskInitialization: cwd,
+      modelId: 'claude-sonnet-4-5-20250929',
+    });
     mkdirSync(path.join(clineDir, 'state'), { recursive: true });
     writeFileSync(path.join(clineDir, 'state', 'taskHistory.json'), JSON.stringify([item(mine, workspaceFolder()), item(other, '/somewhere/else')]));
 
@@ -52,7 +69,11 @@ describe('agent histories (Cline in the globalStorage sibling folder)', () => {
     ) as Array<[number, number, number, number, number, number]>;
     assert.deepEqual(stored!.slice(0, 5).map(Number), [2, total('tokensIn'), total('tokensOut'), total('cacheWrites'), total('cacheReads')]);
     assert.ok(Math.abs(Number(stored![5]) - total('cost')) < 1e-9);
-    assert.equal(Number(rows(store, "SELECT COUNT(*) FROM sessions WHERE source = 'cline-history' AND session_id = ?", [other])[0]![0]), 0, 'another project’s task');
+    assert.equal(
+      Number(rows(store, "SELECT COUNT(*) FROM sessions WHERE source = 'cline-history' AND session_id = ?", [other])[0]![0]),
+      0,
+      'another project’s task',
+    );
     assert.equal(Number(rows(store, "SELECT COUNT(*) FROM source_status WHERE source = 'cline-history'")[0]![0]), 1, 'data health shows the source');
   });
 });

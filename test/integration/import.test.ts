@@ -41,7 +41,10 @@ describe('import command', () => {
   it('imports the files it is given as Uris (no dialog): every sample record becomes a row', async () => {
     const expected = files().reduce((n, f) => n + sampleRecords(f).length, 0);
     assert.ok(expected > 0, 'the fixture workspace has sample records');
-    const summary = await vscode.commands.executeCommand<ImportSummary | undefined>('prodlens.importEvents', files().map((f) => vscode.Uri.file(f)));
+    const summary = await vscode.commands.executeCommand<ImportSummary | undefined>(
+      'prodlens.importEvents',
+      files().map((f) => vscode.Uri.file(f)),
+    );
     assert.ok(summary, 'the command returned no summary (it failed or showed a dialog)');
     assert.equal(summary.deadLettered, 0, 'no sample record is rejected');
     assert.equal(summary.inserted + summary.duplicates, expected, 'each record is either new or already stored');

@@ -31,6 +31,9 @@ describe('editor presence', function () {
     assert.ok(minutes.some(marked), `rows ${JSON.stringify(found)}; minutes ${minutes.join(', ')}`);
     const cols = store.db.exec('SELECT * FROM editor_presence LIMIT 1')[0]!.columns;
     assert.deepEqual(cols, ['slot_ms', 'developer_id', 'minutes_mask']);
-    assert.ok(found.every((r) => !String(r[1]).includes('notes')), 'no file name anywhere');
+    assert.ok(
+      found.every((r) => !String(r[1]).includes('notes')),
+      'no file name anywhere',
+    );
   });
 });

@@ -37,10 +37,15 @@ describe('report webview: a click filters it', () => {
     const day = session.item.command!.arguments![0] as { since: string; until: string };
     // Open the report the way the view does, on the session's day.
     await vscode.commands.executeCommand(session.item.command!.command, ...(session.item.command!.arguments ?? []));
-    const opened: ReportModel = await waitFor('the report on the session’s day', () => {
-      const m = last();
-      return m && m.filter.since === day.since && m.filter.until === day.until && m.models.length ? m : undefined;
-    }, 60_000, filterOf);
+    const opened: ReportModel = await waitFor(
+      'the report on the session’s day',
+      () => {
+        const m = last();
+        return m && m.filter.since === day.since && m.filter.until === day.until && m.models.length ? m : undefined;
+      },
+      60_000,
+      filterOf,
+    );
     assert.ok(opened.sessions?.length, 'the report lists the day’s sessions');
     const row = opened.models[0]!;
     assert.ok(row.model, 'the day’s first model has a name');
@@ -51,31 +56,48 @@ describe('report webview: a click filters it', () => {
 
     // A click on the model's name: the report becomes that model's share.
     await askDriver('webviewClick', { selector: `#models tbody tr[data-row=${cssString(row.model)}] button.link`, timeoutMs: 30_000 });
-    const byModel = await waitFor('the report filtered to the clicked model', () => {
-      const m = last();
-      return m?.filter.model === row.model ? m : undefined;
-    }, 60_000, filterOf);
+    const byModel = await waitFor(
+      'the report filtered to the clicked model',
+      () => {
+        const m = last();
+        return m?.filter.model === row.model ? m : undefined;
+      },
+      60_000,
+      filterOf,
+    );
     assert.equal(byModel.filter.since, day.since, 'the period stays');
     assert.equal(byModel.headline.find((h) => h.key === 'requests')?.value, row.requests, 'the headline counts the model’s requests');
-    assert.deepEqual(byModel.models.map((m) => m.model), [row.model]);
+    assert.deepEqual(
+      byModel.models.map((m) => m.model),
+      [row.model],
+    );
     const shown = (await askDriver('webviewText', { selector: '#filter-model option:checked', timeoutMs: 30_000 })).text;
     assert.equal(shown.trim(), row.model);
 
     // Group by week happens in the page: the chart title says so.
     await askDriver('webviewClick', { selector: 'button[data-group="week"]' });
-    const title = await waitFor('the charts grouped by week', async () => {
-      const t = (await askDriver('webviewText', { selector: '#charts-title' })).text.trim();
-      return t === 'Weekly activity' ? t : undefined;
-    }, 30_000);
+    const title = await waitFor(
+      'the charts grouped by week',
+      async () => {
+        const t = (await askDriver('webviewText', { selector: '#charts-title' })).text.trim();
+        return t === 'Weekly activity' ? t : undefined;
+      },
+      30_000,
+    );
     assert.equal(title, 'Weekly activity');
 
     // A session's start filters to its day (with the model filter kept).
     const s = byModel.sessions![0]!;
     await askDriver('webviewClick', { selector: `#sessions tbody tr[data-row=${cssString(s.sessionId)}] [data-col="start"] button.link`, timeoutMs: 30_000 });
-    await waitFor('the report on the clicked session’s day', () => {
-      const m = last();
-      return m && m.filter.since === s.day && m.filter.until === s.day && m.filter.model === row.model ? m : undefined;
-    }, 60_000, filterOf);
+    await waitFor(
+      'the report on the clicked session’s day',
+      () => {
+        const m = last();
+        return m && m.filter.since === s.day && m.filter.until === s.day && m.filter.model === row.model ? m : undefined;
+      },
+      60_000,
+      filterOf,
+    );
     await askDriver('screenshot', { name: 'report-click-filter.png' });
   });
 });

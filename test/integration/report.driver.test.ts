@@ -63,7 +63,8 @@ describe('report webview ("ProdLens: Show Report")', () => {
     const deadline = Date.now() + 10_000;
     while (reportTabs().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   }
-  const tabList = () => JSON.stringify(vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => [t.label, (t.input as { viewType?: string } | undefined)?.viewType ?? null]));
+  const tabList = () =>
+    JSON.stringify(vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => [t.label, (t.input as { viewType?: string } | undefined)?.viewType ?? null]));
 
   before(async () => {
     const extension = vscode.extensions.getExtension<ProdLensApi>(extensionId());
@@ -89,8 +90,14 @@ describe('report webview ("ProdLens: Show Report")', () => {
     const row = model.byRepo.find((r) => r.key === REPO);
     assert.ok(row, `no ${REPO} row in the model`);
     assert.equal(row.requests, 12);
-    assert.equal(row.totalTokens, Array.from({ length: 12 }, (_, k) => 1000 + k + 200).reduce((a, b) => a + b, 0));
-    assert.equal(asNumber(await waitForText(`#by-repo tr[data-row="${REPO}"] [data-col="totalTokens"]`, row.totalTokens.toLocaleString('en-US'))), row.totalTokens);
+    assert.equal(
+      row.totalTokens,
+      Array.from({ length: 12 }, (_, k) => 1000 + k + 200).reduce((a, b) => a + b, 0),
+    );
+    assert.equal(
+      asNumber(await waitForText(`#by-repo tr[data-row="${REPO}"] [data-col="totalTokens"]`, row.totalTokens.toLocaleString('en-US'))),
+      row.totalTokens,
+    );
     // The headline shows the model's totals (other tests may have added events of their own).
     for (const key of ['requests', 'total_tokens']) {
       const value: number | null | undefined = model.headline.find((x) => x.key === key)?.value;

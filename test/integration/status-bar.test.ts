@@ -31,7 +31,12 @@ describe('status bar', () => {
   });
 
   it('reads ProdLens and shows today’s totals from the store, even when today has no data yet', async () => {
-    const text = await waitFor('the status bar to show today’s totals', () => (shownRequests(api.statusBar.text) !== undefined ? api.statusBar.text : undefined), 15_000, () => api.statusBar.text);
+    const text = await waitFor(
+      'the status bar to show today’s totals',
+      () => (shownRequests(api.statusBar.text) !== undefined ? api.statusBar.text : undefined),
+      15_000,
+      () => api.statusBar.text,
+    );
     assert.match(text, /^\$\(pulse\) ProdLens · /);
     // The fixture's sample data is dated January 2026, so this is 0 on any other day.
     assert.equal(shownRequests(text), String(await requestsToday(api)));
@@ -43,13 +48,26 @@ describe('status bar', () => {
     const file = path.join(dir, 'today.ndjson');
     const now = Date.now();
     const lines = [0, 1, 2].map((i) =>
-      JSON.stringify({ timestamp: new Date(now - i * 1000).toISOString(), kind: 'request', event_id: `e2e-status-${now}-${i}`, session_id: `e2e-status-${now}`, model: 'claude-sonnet-4-5', tokens_in: 1000, tokens_out: 200 }),
+      JSON.stringify({
+        timestamp: new Date(now - i * 1000).toISOString(),
+        kind: 'request',
+        event_id: `e2e-status-${now}-${i}`,
+        session_id: `e2e-status-${now}`,
+        model: 'claude-sonnet-4-5',
+        tokens_in: 1000,
+        tokens_out: 200,
+      }),
     );
     writeFileSync(file, `${lines.join('\n')}\n`);
     await vscode.commands.executeCommand('prodlens.importEvents', vscode.Uri.file(file));
     const expected = before + lines.length;
     assert.equal(await requestsToday(api), expected, 'the import stored today’s requests');
-    await waitFor(`the status bar to show ${expected} req`, () => shownRequests(api.statusBar.text) === String(expected), 10_000, () => api.statusBar.text);
+    await waitFor(
+      `the status bar to show ${expected} req`,
+      () => shownRequests(api.statusBar.text) === String(expected),
+      10_000,
+      () => api.statusBar.text,
+    );
     assert.match(api.statusBar.text, /^\$\(pulse\) ProdLens · /);
   });
 });

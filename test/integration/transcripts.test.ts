@@ -68,7 +68,12 @@ function storedRequests(store: RunningStore, sessions: string[]): { requests: nu
 
 /** An assistant line as Claude Code appends it while a session runs: a new request, timestamped now. */
 function newRequestLine(transcript: string): { text: string; timestamp: string; sessionId: string } {
-  const last = readFileSync(transcript, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Line & Record<string, unknown>).filter((l) => l.sessionId).pop()!;
+  const last = readFileSync(transcript, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Line & Record<string, unknown>)
+    .filter((l) => l.sessionId)
+    .pop()!;
   const stamp = Date.now().toString(36);
   const timestamp = new Date().toISOString();
   const line = {
@@ -123,7 +128,6 @@ describe('transcripts', () => {
     assert.deepEqual(stored, { requests: expected.requests, outputTokens: expected.outputTokens });
   });
 
-
   it('gives this workspace’s sessions the developer (git user.email) and repository (origin) of their folder', async () => {
     const { mine } = projectFolders();
     const { sessions } = fixtureRequests(mine);
@@ -131,7 +135,11 @@ describe('transcripts', () => {
     const attributed = await waitFor(
       'every request of this workspace attributed',
       () => {
-        const r = rows(store, `SELECT DISTINCT developer_id, repo_slug FROM sessions WHERE source = 'claude-code-transcript' AND session_id IN (${sessions.map(() => '?').join(',')})`, sessions);
+        const r = rows(
+          store,
+          `SELECT DISTINCT developer_id, repo_slug FROM sessions WHERE source = 'claude-code-transcript' AND session_id IN (${sessions.map(() => '?').join(',')})`,
+          sessions,
+        );
         return r.length === 1 && r[0]![0] !== null ? r : undefined;
       },
       30_000,
@@ -144,7 +152,7 @@ describe('transcripts', () => {
     const foreign = fixtureRequests(others);
     assert.ok(foreign.sessions.length > 0, 'the fixture HOME has a session of another project');
     await vscode.commands.executeCommand('prodlens.rescanTranscripts');
-    const seen = Number(scalar(store, "SELECT COUNT(*) FROM transcript_files WHERE included = 0"));
+    const seen = Number(scalar(store, 'SELECT COUNT(*) FROM transcript_files WHERE included = 0'));
     assert.ok(seen >= transcriptFiles(others[0]!).length, 'the other project’s files were looked at and excluded');
     assert.equal(storedRequests(store, foreign.sessions).requests, 0);
   });

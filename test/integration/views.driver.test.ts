@@ -28,8 +28,16 @@ function fixtureSessions(): FixtureSession[] {
   const bySession = new Map<string, { requests: Map<string, string>; first: number }>();
   for (const dir of readdirSync(projects).filter((d) => d === slug || d.startsWith(`${slug}-`))) {
     for (const file of readdirSync(path.join(projects, dir), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.jsonl'))) {
-      for (const text of readFileSync(path.join(projects, dir, file), 'utf8').split('\n').filter(Boolean)) {
-        const line = JSON.parse(text) as { type?: string; sessionId?: string; timestamp?: string; requestId?: string; message?: { id?: string; model?: string; usage?: unknown } };
+      for (const text of readFileSync(path.join(projects, dir, file), 'utf8')
+        .split('\n')
+        .filter(Boolean)) {
+        const line = JSON.parse(text) as {
+          type?: string;
+          sessionId?: string;
+          timestamp?: string;
+          requestId?: string;
+          message?: { id?: string; model?: string; usage?: unknown };
+        };
         if (line.type !== 'assistant' || !line.sessionId || !line.message?.usage || line.message.model === '<synthetic>') continue;
         const s = bySession.get(line.sessionId) ?? { requests: new Map(), first: Infinity };
         s.requests.set(`${line.message.id}/${line.requestId}`, line.message.model ?? '');
@@ -106,10 +114,15 @@ describe('ProdLens view in the activity bar', () => {
     const n = (await api.views.sessions.currentRows()).find((r) => r.item.id === `session.${e.id}`);
     assert.ok(n, `no row for ${e.id}`);
     await askDriver('click', { selector: `.monaco-list-row[aria-label=${cssString(labelOf(n))}]` });
-    const model = await waitFor('the report to show the session’s day', () => {
-      const m = api.reports.panel?.lastModel;
-      return m && m.filter.since === e.day && m.filter.until === e.day ? m : undefined;
-    }, 60_000, () => JSON.stringify(api.reports.panel?.lastModel?.filter ?? null));
+    const model = await waitFor(
+      'the report to show the session’s day',
+      () => {
+        const m = api.reports.panel?.lastModel;
+        return m && m.filter.since === e.day && m.filter.until === e.day ? m : undefined;
+      },
+      60_000,
+      () => JSON.stringify(api.reports.panel?.lastModel?.filter ?? null),
+    );
     assert.ok((model.headline.find((h) => h.key === 'requests')?.value ?? 0) >= 1, 'the report for that day counts the session’s requests');
   });
 
@@ -120,7 +133,12 @@ describe('ProdLens view in the activity bar', () => {
     await vscode.commands.executeCommand('prodlens.sessions.focus');
     await askDriver('press', { keys: ['Home', 'Enter'] });
     const day = (first.item.command?.arguments?.[0] as { since: string } | undefined)?.since;
-    await waitFor('the report to open on the first session’s day', () => api.reports.panel?.lastModel?.filter.since === day, 60_000, () => JSON.stringify(api.reports.panel?.lastModel?.filter ?? null));
+    await waitFor(
+      'the report to open on the first session’s day',
+      () => api.reports.panel?.lastModel?.filter.since === day,
+      60_000,
+      () => JSON.stringify(api.reports.panel?.lastModel?.filter ?? null),
+    );
   });
 
   it('shows today and this week with the store’s numbers, and every source that sent data', async () => {
@@ -134,7 +152,11 @@ describe('ProdLens view in the activity bar', () => {
     const store = await api.services.store();
     const requests = Number(scalar(store, "SELECT COUNT(*) FROM sessions WHERE kind = 'request' AND duplicate_of IS NULL AND ts_ms >= ?", [start]));
     api.views.source.invalidate(0);
-    await waitFor(`Today to say ${requests} model requests`, async () => labelOf((await api.views.usage.currentRows())[0]!).includes(`: ${requests.toLocaleString('en-US')} model requests`), 10_000);
+    await waitFor(
+      `Today to say ${requests} model requests`,
+      async () => labelOf((await api.views.usage.currentRows())[0]!).includes(`: ${requests.toLocaleString('en-US')} model requests`),
+      10_000,
+    );
     await vscode.commands.executeCommand('prodlens.sources.focus');
     const sources = (await api.views.sources.currentRows()).map((r) => String(r.item.label));
     assert.ok(sources.includes('claude-code-transcript'), `sources: ${sources.join(', ')}`);

@@ -56,7 +56,10 @@ describe('walkthrough ("ProdLens: Get Started")', () => {
     const deadline = Date.now() + 30_000;
     let text = '';
     while (!text.includes(heading) && Date.now() < deadline) {
-      text = await askDriver('webviewText', { selector: 'body', timeoutMs: 10_000 }).then((a) => a.text, () => '');
+      text = await askDriver('webviewText', { selector: 'body', timeoutMs: 10_000 }).then(
+        (a) => a.text,
+        () => '',
+      );
       if (!text.includes(heading)) await new Promise((r) => setTimeout(r, 500));
     }
     assert.ok(text.includes(heading), `the step's page shows "${heading}"; it shows ${JSON.stringify(text.slice(0, 300))}`);

@@ -16,7 +16,9 @@ const fixtures = path.join(root, 'test', 'fixtures');
 
 function run(bin: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(bin, args, { cwd, env, maxBuffer: 64 << 20 }, (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+    execFile(bin, args, { cwd, env, maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -83,7 +85,11 @@ describe('the prodlens-cli tarball installed into an empty prefix', function () 
     assert.equal(imported.code, 0, imported.stderr);
     // What the files hold, counted here from the files themselves: successful model requests (ProdLens
     // events of kind request; LiteLLM payloads with status success).
-    const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = (file: string) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
     const requests = lines(events).filter((e) => e.kind === 'request').length + lines(litellm).filter((p) => p.status === 'success').length;
     assert.equal(JSON.parse(imported.stdout).inserted, lines(events).length + lines(litellm).length);
 

@@ -78,18 +78,19 @@ export const collectCommand: Command = {
     const endpoint = server.endpoint!;
     const environment = agentEnvironment({ endpoint, token, protocol, repoUrl: vcs.repoUrl, branch: vcs.branch });
     if (values.json) io.stdout(`${JSON.stringify({ event: 'listening', endpoint, port: server.port, token, database: dbPath, environment })}\n`);
-    else io.stdout(
-      [
-        `ProdLens collector listening on ${endpoint} (database ${dbPath})`,
-        `Token: ${token}${given === undefined ? `  (generated; pass --token or set ${TOKEN_ENV} to keep it across runs)` : ''}`,
-        '',
-        'To send from agents started in another shell, set:',
-        shellExports(environment),
-        '',
-        'Press Ctrl+C to stop.',
-        '',
-      ].join('\n'),
-    );
+    else
+      io.stdout(
+        [
+          `ProdLens collector listening on ${endpoint} (database ${dbPath})`,
+          `Token: ${token}${given === undefined ? `  (generated; pass --token or set ${TOKEN_ENV} to keep it across runs)` : ''}`,
+          '',
+          'To send from agents started in another shell, set:',
+          shellExports(environment),
+          '',
+          'Press Ctrl+C to stop.',
+          '',
+        ].join('\n'),
+      );
     await waitForAbort(io.signal);
     clearInterval(refresh);
     await server.stop();

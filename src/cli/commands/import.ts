@@ -13,7 +13,7 @@ export const importCommand: Command = {
     'Imports OTLP JSON (requests, or the JSON lines an OpenTelemetry Collector file exporter writes), LiteLLM',
     'StandardLoggingPayload (JSON array, NDJSON or single), ProdLens events (docs/events.md), and agent',
     'transcripts (a Claude Code config or projects folder, a Codex home or sessions folder, single .jsonl',
-    'files), agent histories (a Cline, Roo Code or Kilo Code global-storage folder or an editor\'s whole',
+    "files), agent histories (a Cline, Roo Code or Kilo Code global-storage folder or an editor's whole",
     'globalStorage folder, ~/.gemini, ~/.copilot, or one of their files) and LiteLLM proxy spend-log rows —',
     'every session in what you name. Folders are read recursively (.json, .jsonl, .ndjson, .gz).',
     'Importing the same input again changes nothing (it is counted as duplicates).',
@@ -26,7 +26,10 @@ export const importCommand: Command = {
     if (!positionals.length) throw usageError('name at least one file or folder to import');
     if (values.developer !== undefined && !values.developer.trim()) throw usageError('--developer needs an id (an email, usually)');
     // No fallback folder: imported files may be another developer's.
-    const attributor = new FolderAttributor({ git: new GitRunner(io.env.PRODLENS_GIT || 'git'), developerOverride: (values.developer ?? io.env.PRODLENS_DEVELOPER)?.trim() || null });
+    const attributor = new FolderAttributor({
+      git: new GitRunner(io.env.PRODLENS_GIT || 'git'),
+      developerOverride: (values.developer ?? io.env.PRODLENS_DEVELOPER)?.trim() || null,
+    });
     const logger = cliLogger(io, !!values.verbose);
     const store = await openCliStore(resolveDbPath(values.db, io), logger, false);
     let summary: ImportSummary;

@@ -32,9 +32,12 @@ export const infoCommand: Command = {
       };
       if (values.json) io.stdout(`${JSON.stringify(info, null, 2)}\n`);
       else {
-        io.stdout(`${info.path} (${sizeBytes === null ? 'not written yet' : `${(sizeBytes / 1048576).toFixed(1)} MiB`}, schema ${info.schemaVersion}, opened in ${info.openMs} ms from ${store.openReport.loadedFrom}${store.openReport.replayedBatches ? `, ${store.openReport.replayedBatches} journal batches replayed` : ''})\n`);
+        io.stdout(
+          `${info.path} (${sizeBytes === null ? 'not written yet' : `${(sizeBytes / 1048576).toFixed(1)} MiB`}, schema ${info.schemaVersion}, opened in ${info.openMs} ms from ${store.openReport.loadedFrom}${store.openReport.replayedBatches ? `, ${store.openReport.replayedBatches} journal batches replayed` : ''})\n`,
+        );
         for (const [t, n] of Object.entries(info.rows)) io.stdout(`  ${t.padEnd(22)} ${n}\n`);
-        for (const s of sources) io.stdout(`  source ${String(s.source).padEnd(24)} last record ${s.lastEventAt ?? '—'}, ${s.records} received, ${s.deadLetters} dead letters\n`);
+        for (const s of sources)
+          io.stdout(`  source ${String(s.source).padEnd(24)} last record ${s.lastEventAt ?? '—'}, ${s.records} received, ${s.deadLetters} dead letters\n`);
       }
     } finally {
       await store.close();

@@ -25,9 +25,18 @@ export const pruneCommand: Command = {
       const c = values['no-compact'] ? null : compact(store);
       await store.flush();
       const total = Object.values(r.deleted).reduce((a, b) => a + b, 0);
-      if (values.json) io.stdout(`${JSON.stringify({ keptFrom: r.keptFrom, deleted: r.deleted, bytesBefore: c?.before ?? null, bytesAfter: c?.after ?? null })}\n`);
+      if (values.json)
+        io.stdout(`${JSON.stringify({ keptFrom: r.keptFrom, deleted: r.deleted, bytesBefore: c?.before ?? null, bytesAfter: c?.after ?? null })}\n`);
       else {
-        io.stdout(`Kept records from ${r.keptFrom}; deleted ${total} row(s)${total ? ` (${Object.entries(r.deleted).map(([t, k]) => `${t} ${k}`).join(', ')})` : ''}.\n`);
+        io.stdout(
+          `Kept records from ${r.keptFrom}; deleted ${total} row(s)${
+            total
+              ? ` (${Object.entries(r.deleted)
+                  .map(([t, k]) => `${t} ${k}`)
+                  .join(', ')})`
+              : ''
+          }.\n`,
+        );
         if (c) io.stdout(`Compacted: ${(c.before / 1048576).toFixed(1)} MiB → ${(c.after / 1048576).toFixed(1)} MiB.\n`);
       }
     } finally {

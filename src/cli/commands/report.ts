@@ -32,12 +32,12 @@ export const reportCommand: Command = {
     'git user.email or --developer/$PRODLENS_DEVELOPER there, .mailmap honoured) and your pull requests (the',
     'GitHub login sync-github ran as); series.commits counts those commits.',
     '  --all-developers',
-    '                every author\'s commits and pull requests (the team view)',
-    '  --developer ID  one developer\'s AI rows and commits (by author email); PR series are not measured',
+    "                every author's commits and pull requests (the team view)",
+    "  --developer ID  one developer's AI rows and commits (by author email); PR series are not measured",
     '  --timezone ZONE  IANA time zone of the days, periods, "today" and the correlations\' days',
-    '                (default $PRODLENS_TIMEZONE, else this machine\'s zone); e.g. America/Los_Angeles.',
+    "                (default $PRODLENS_TIMEZONE, else this machine's zone); e.g. America/Los_Angeles.",
     '  --json        print the report model as JSON (schema: docs/report.md)',
-    '  --model MODEL only that model\'s requests, tokens and cost (as a click on a model row does)',
+    "  --model MODEL only that model's requests, tokens and cost (as a click on a model row does)",
     '  --group day|week|month',
     '                totals per ISO week (from Monday) or calendar month of UTC days besides the days:',
     '                the text report lists them, --json adds "grouped", --html opens grouped that way',
@@ -120,7 +120,15 @@ export const reportCommand: Command = {
       if (values.json) io.stdout(`${JSON.stringify(statuses ? { ...model, budgets: statuses } : model, null, 2)}\n`);
       else {
         const style = makeStyle(colourEnabled(io.env, io.isTTY === true));
-        io.stdout(formatTextReport(model, { style, nowMs: opts.nowMs, budgets: statuses, timeZone: store.zone.timeZone, database: readOnly ? { path: dbPath, readOnly } : undefined }));
+        io.stdout(
+          formatTextReport(model, {
+            style,
+            nowMs: opts.nowMs,
+            budgets: statuses,
+            timeZone: store.zone.timeZone,
+            database: readOnly ? { path: dbPath, readOnly } : undefined,
+          }),
+        );
       }
     } finally {
       await store.close();
@@ -143,7 +151,11 @@ export function standaloneModels(store: Store, filter: ReportFilter, opts: Param
   }
   const dims = [
     all.filter.repo !== null ? `repository ${all.filter.repo || '(none)'}` : 'all repositories',
-    all.filter.developer !== null ? `developer ${all.filter.developer || '(none)'}` : filter.scope === 'all' ? 'all developers' : 'your own commits and pull requests',
+    all.filter.developer !== null
+      ? `developer ${all.filter.developer || '(none)'}`
+      : filter.scope === 'all'
+        ? 'all developers'
+        : 'your own commits and pull requests',
     all.filter.source !== null ? `source ${all.filter.source}` : 'all sources',
     ...(all.filter.model !== undefined && all.filter.model !== null ? [`model ${all.filter.model || '(none)'}`] : []),
   ].join(', ');
@@ -178,11 +190,13 @@ function workspaceDb(workspace: string, userDataDir: string | undefined, io: Cli
   if (!found.length) {
     throw new CliError(
       `no ProdLens database for ${folder} in ${explicit ? path.resolve(io.cwd, explicit) : 'the VS Code user data folders on this machine'}. ` +
-        'Open the folder in VS Code with ProdLens installed (the database appears once it has data), or name VS Code\'s user data folder with --user-data-dir.',
+        "Open the folder in VS Code with ProdLens installed (the database appears once it has data), or name VS Code's user data folder with --user-data-dir.",
     );
   }
   if (found[0]!.match === 'name' && found.length > 1) {
-    logger.warn(`${found.length} databases belong to folders named ${path.basename(folder)}; reading the newest, ${found[0]!.dbPath}. Open the folder in VS Code once with this version of ProdLens to tell them apart.`);
+    logger.warn(
+      `${found.length} databases belong to folders named ${path.basename(folder)}; reading the newest, ${found[0]!.dbPath}. Open the folder in VS Code once with this version of ProdLens to tell them apart.`,
+    );
   }
   return found[0]!.dbPath;
 }

@@ -42,7 +42,8 @@ export const syncGitCommand: Command = {
     if (values.json) io.stdout(`${JSON.stringify({ repos, failed }, null, 2)}\n`);
     else for (const s of repos) io.stdout(formatGitSummary(s));
     for (const s of repos) {
-      if (!s.user_email_set) io.stderr(`warning: git user.email is not set in ${s.root}: no commit there counts as yours (git config user.email you@example.com)\n`);
+      if (!s.user_email_set)
+        io.stderr(`warning: git user.email is not set in ${s.root}: no commit there counts as yours (git config user.email you@example.com)\n`);
     }
     for (const f of failed) io.stderr(`prodlens sync-git: ${f.dir}: ${f.reason}\n`);
     return failed.length ? EXIT_DATA : EXIT_OK;

@@ -12,7 +12,7 @@ export const syncGitHubCommand: Command = {
   help: [
     'Usage: prodlens sync-github --repo OWNER/NAME [--api-url URL] [--since YYYY-MM-DD] [--json] [--db FILE]',
     '',
-    'Reads the repository\'s pull requests (created, merged, closed, reopened, lines changed) and default-branch',
+    "Reads the repository's pull requests (created, merged, closed, reopened, lines changed) and default-branch",
     'commits, incrementally: unchanged data is answered 304 by GitHub and costs no rate limit.',
     'Refreshes daily_github_metrics. The token comes from GITHUB_TOKEN (read access to pull requests, issues',
     'and contents; a classic token needs the `repo` scope for private repositories).',
@@ -37,7 +37,8 @@ export const syncGitHubCommand: Command = {
     const token = io.env.GITHUB_TOKEN?.trim();
     if (!token) {
       throw new CliError(
-        'GITHUB_TOKEN is not set. Create a token with read access to the repository (fine-grained: Pull requests, Issues and Contents: read; classic: `repo` scope) and run: GITHUB_TOKEN=<token> prodlens sync-github --repo ' + slug,
+        'GITHUB_TOKEN is not set. Create a token with read access to the repository (fine-grained: Pull requests, Issues and Contents: read; classic: `repo` scope) and run: GITHUB_TOKEN=<token> prodlens sync-github --repo ' +
+          slug,
       );
     }
     const logger = cliLogger(io, !!values.verbose);

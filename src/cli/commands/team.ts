@@ -13,7 +13,7 @@ export const teamCommand: Command = {
     'Usage: prodlens team --lake DIR [--lake DIR…] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--json | --html FILE]',
     '                     [--threads N] [--memory-limit SIZE]',
     '',
-    "Reads the exports many devices wrote (prodlens export; one export per folder, or a folder with one",
+    'Reads the exports many devices wrote (prodlens export; one export per folder, or a folder with one',
     'subfolder per device) with DuckDB and prints the team report: totals, daily and weekly series for the team,',
     'per developer, repository and model, adoption per week, the within-developer association of AI use with',
     'delivery pooled across developers, and data health (devices × days, schema versions, duplicates). Commits',
@@ -42,9 +42,11 @@ export const teamCommand: Command = {
     const until = parseDay(values.until, '--until') ?? null;
     if (since && until && since > until) throw usageError(`--since ${since} is after --until ${until}`);
     const threads = values.threads === undefined ? undefined : Number(values.threads);
-    if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw usageError(`--threads must be a positive integer, got ${JSON.stringify(values.threads)}`);
+    if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1))
+      throw usageError(`--threads must be a positive integer, got ${JSON.stringify(values.threads)}`);
     const memory = values['memory-limit'];
-    if (memory !== undefined && !/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memory)) throw usageError(`--memory-limit must be a size such as 2GB, got ${JSON.stringify(memory)}`);
+    if (memory !== undefined && !/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memory))
+      throw usageError(`--memory-limit must be a size such as 2GB, got ${JSON.stringify(memory)}`);
     const lakes = values.lake.map((d) => path.resolve(io.cwd, d));
     let report: TeamReport;
     try {
@@ -81,7 +83,9 @@ export function teamText(r: TeamReport): string {
   else {
     for (const row of c.rows) {
       if (row.r === null) continue;
-      lines.push(`  ${row.ai.padEnd(15)} ${row.outcome.padEnd(14)} lag ${row.lag}  r ${row.r.toFixed(2).padStart(5)} [${row.ci!.lower.toFixed(2)}, ${row.ci!.upper.toFixed(2)}]  p adj ${row.pAdjusted!.toPrecision(2).padStart(6)}  ${row.reading}`);
+      lines.push(
+        `  ${row.ai.padEnd(15)} ${row.outcome.padEnd(14)} lag ${row.lag}  r ${row.r.toFixed(2).padStart(5)} [${row.ci!.lower.toFixed(2)}, ${row.ci!.upper.toFixed(2)}]  p adj ${row.pAdjusted!.toPrecision(2).padStart(6)}  ${row.reading}`,
+      );
     }
   }
   lines.push('', 'Adoption (developers using AI / active):');

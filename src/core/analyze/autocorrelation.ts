@@ -75,7 +75,7 @@ export function effectiveSampleSize(x: readonly number[], y: readonly number[]):
 export function averageRanks(values: readonly number[]): number[] {
   const order = values.map((_, i) => i).sort((a, b) => (values[a] as number) - (values[b] as number));
   const ranks = new Array<number>(values.length);
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j + 1 < order.length && values[order[j + 1] as number] === values[order[i] as number]) j++;
     const rank = (i + j) / 2 + 1;

@@ -98,4 +98,3 @@ export function workingPairs(cal: WorkingCalendar, x: readonly (number | null)[]
   }
   return out;
 }
-

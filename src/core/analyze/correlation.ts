@@ -148,11 +148,7 @@ export function correlationPValue(r: number, n: number): number {
  * Fisher-z interval: tanh(atanh(r) ± z₀.₉₇₅·se) with se = sqrt(1 / (n − 3)) for Pearson and
  * sqrt(1.06 / (n − 3)) for Spearman. |r| = 1 collapses the interval to [r, r]. Needs n > 3.
  */
-export function fisherInterval(
-  r: number,
-  n: number,
-  method: CorrelationMethod,
-): { ci: ConfidenceInterval | null; ciReason: string | null } {
+export function fisherInterval(r: number, n: number, method: CorrelationMethod): { ci: ConfidenceInterval | null; ciReason: string | null } {
   if (n <= 3) return { ci: null, ciReason: `n=${n}: a Fisher-z interval needs n > 3` };
   if (Math.abs(r) >= 1) return { ci: { lower: r, upper: r, level: CI_LEVEL }, ciReason: null };
   const factor = method === 'spearman' ? SPEARMAN_Z_VARIANCE : 1;

@@ -66,11 +66,7 @@ export interface EffectOptions {
  * Effect of high-AI days on the outcome, for `ai` and `outcome` aligned by index (`null` = not measured).
  * Throws only for programming errors (different lengths, non-finite numbers, bad `minPairs`).
  */
-export function highLowEffect(
-  ai: readonly (number | null)[],
-  outcome: readonly (number | null)[],
-  options: EffectOptions = {},
-): EffectSize {
+export function highLowEffect(ai: readonly (number | null)[], outcome: readonly (number | null)[], options: EffectOptions = {}): EffectSize {
   const minPairs = options.minPairs ?? DEFAULT_MIN_PAIRS;
   if (!Number.isInteger(minPairs) || minPairs < MIN_PAIRS_FLOOR) {
     throw new RangeError(`minPairs must be an integer ≥ ${MIN_PAIRS_FLOOR}, got ${minPairs}`);

@@ -5,14 +5,7 @@
  */
 import { fail, ok, type Result } from '../normalize/result';
 import { benjaminiHochberg, EXCLUDED_REASON } from './adjust';
-import {
-  correlation,
-  CORRELATION_METHODS,
-  DEFAULT_MIN_PAIRS,
-  MIN_PAIRS_FLOOR,
-  type CorrelationMethod,
-  type CorrelationStat,
-} from './correlation';
+import { correlation, CORRELATION_METHODS, DEFAULT_MIN_PAIRS, MIN_PAIRS_FLOOR, type CorrelationMethod, type CorrelationStat } from './correlation';
 import { highLowEffect, type EffectSize } from './effect';
 import { DEFAULT_LAGS, laggedPairs, validateSeries, type DailySeries, type ZeroIsTrue } from './lag';
 import { DEFAULT_ALPHA, readCorrelation, readEffect } from './reading';
@@ -143,11 +136,7 @@ export interface EffectSizeOptions {
 }
 
 /** High- vs low-AI-day effect on the outcome at one lag, with its reading. Fails on invalid series or options. */
-export function effectSize(
-  ai: DailySeries,
-  outcome: DailySeries,
-  options: EffectSizeOptions = {},
-): Result<EffectSize & { lag: number; reading: string }> {
+export function effectSize(ai: DailySeries, outcome: DailySeries, options: EffectSizeOptions = {}): Result<EffectSize & { lag: number; reading: string }> {
   const lag = options.lag ?? 0;
   if (!Number.isInteger(lag) || lag < 0) return fail(`lag must be a non-negative integer, got ${lag}`);
   const minPairs = options.minPairs ?? DEFAULT_MIN_PAIRS;

@@ -30,8 +30,6 @@ export interface LaggedPairs {
   outcome: (number | null)[];
 }
 
-
-
 /** Checks that a series is dense (consecutive valid days) and its values are finite numbers or null. */
 export function validateSeries(series: DailySeries, name: string): Result<DailySeries> {
   const { days, values } = series;

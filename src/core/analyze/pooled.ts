@@ -69,7 +69,8 @@ export function developerCorrelation(
   const base = { method, lag: options.lag, n: stat.n };
   if (stat.status !== 'ok') return { ...base, status: stat.status, nEffective: null, r: null, z: null, zVariance: null, reason: stat.reason };
   const s = serialCorrelation(p.x, p.y, method, stat.r);
-  if (Math.abs(stat.r) >= 1) return { ...base, status: 'ok', nEffective: s.nEffective, r: stat.r, z: null, zVariance: null, reason: 'perfect correlation: Fisher z is infinite' };
+  if (Math.abs(stat.r) >= 1)
+    return { ...base, status: 'ok', nEffective: s.nEffective, r: stat.r, z: null, zVariance: null, reason: 'perfect correlation: Fisher z is infinite' };
   const zVariance = s.nEffective > 3 ? (method === 'spearman' ? 1.06 : 1) / (s.nEffective - 3) : null;
   return {
     ...base,

@@ -34,9 +34,25 @@ export interface SeriesFilter {
 const UTC_ZONE = new DayZone('UTC');
 
 export const AI_SERIES = [
-  'sessions', 'requests', 'errors', 'error_rate', 'tokens_in', 'tokens_out', 'total_tokens', 'cache_read_tokens',
-  'cache_write_tokens', 'cost_usd', 'latency_p50_ms', 'latency_p90_ms', 'insertions', 'inserted_lines',
-  'accepted_insertions', 'accepted_lines', 'acceptance_rate', 'agent_edits', 'agent_lines_added',
+  'sessions',
+  'requests',
+  'errors',
+  'error_rate',
+  'tokens_in',
+  'tokens_out',
+  'total_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'cost_usd',
+  'latency_p50_ms',
+  'latency_p90_ms',
+  'insertions',
+  'inserted_lines',
+  'accepted_insertions',
+  'accepted_lines',
+  'acceptance_rate',
+  'agent_edits',
+  'agent_lines_added',
 ] as const;
 export const OUTCOME_SERIES = ['commits', 'lines_added', 'lines_removed', 'lines_changed', 'merged_prs', 'merge_hours', 'reopened_prs'] as const;
 export type AiSeriesKey = (typeof AI_SERIES)[number];
@@ -108,9 +124,13 @@ function one(db: Database, sql: string, params: SqlValue[] = []): SqlValue[] | u
 /** The spans each family was measured in, over all data (filters narrow who/where, not when). */
 export function coverage(db: Database, zone: DayZone = UTC_ZONE): DailySeriesSet['coverage'] {
   // Separate MIN and MAX queries: SQLite answers each from the index, but not both in one query.
-  const ai = [one(db, "SELECT MIN(event_date) FROM daily_totals WHERE dim = 'all'")?.[0] ?? null, one(db, "SELECT MAX(event_date) FROM daily_totals WHERE dim = 'all'")?.[0] ?? null];
+  const ai = [
+    one(db, "SELECT MIN(event_date) FROM daily_totals WHERE dim = 'all'")?.[0] ?? null,
+    one(db, "SELECT MAX(event_date) FROM daily_totals WHERE dim = 'all'")?.[0] ?? null,
+  ];
   // Outcome times are ISO 8601 UTC: their local days come from the zone.
-  const local = (iso: SqlValue | undefined): string | null => (typeof iso === 'string' && Number.isFinite(Date.parse(iso)) ? zone.dayOf(Date.parse(iso)) : null);
+  const local = (iso: SqlValue | undefined): string | null =>
+    typeof iso === 'string' && Number.isFinite(Date.parse(iso)) ? zone.dayOf(Date.parse(iso)) : null;
   const pair = (r: SqlValue[] | undefined): SqlValue[] | undefined => (r ? [local(r[0]), local(r[1])] : r);
   const commits = pair(one(db, 'SELECT MIN(timestamp), MAX(timestamp) FROM commits'));
   const prs = pair(one(db, 'SELECT MIN(created_at), MAX(COALESCE(updated_at, created_at)) FROM pull_requests'));
@@ -143,7 +163,23 @@ export function buildDailySeries(db: Database, f: SeriesFilter): DailySeriesSet 
        FROM ${w.table} WHERE ${w.sql} GROUP BY event_date`,
     w.params,
   );
-  const cols = ['sessions', 'requests', 'errors', 'tokens_in', 'tokens_out', 'total_tokens', 'cache_read_tokens', 'cache_write_tokens', 'cost_usd', 'insertions', 'inserted_lines', 'accepted_insertions', 'accepted_lines', 'agent_edits', 'agent_lines_added'] as const;
+  const cols = [
+    'sessions',
+    'requests',
+    'errors',
+    'tokens_in',
+    'tokens_out',
+    'total_tokens',
+    'cache_read_tokens',
+    'cache_write_tokens',
+    'cost_usd',
+    'insertions',
+    'inserted_lines',
+    'accepted_insertions',
+    'accepted_lines',
+    'agent_edits',
+    'agent_lines_added',
+  ] as const;
   for (const row of res[0]?.values ?? []) {
     const i = index.get(row[0] as string);
     if (i === undefined) continue;
@@ -207,9 +243,14 @@ function readOutcomes(db: Database, f: SeriesFilter, index: Map<string, number>,
     series.reopened_prs.fill(null);
     return;
   }
-  const repo = f.repo !== undefined && f.repo !== null ? { sql: ' AND repo_slug IS ?', params: [f.repo === '' ? null : f.repo] as SqlValue[] } : { sql: '', params: [] as SqlValue[] };
+  const repo =
+    f.repo !== undefined && f.repo !== null
+      ? { sql: ' AND repo_slug IS ?', params: [f.repo === '' ? null : f.repo] as SqlValue[] }
+      : { sql: '', params: [] as SqlValue[] };
   // The personal report: only the pull requests of the GitHub logins ProdLens synced as.
-  const authors = f.prAuthors ? { sql: ` AND author IN (${f.prAuthors.map(() => '?').join(', ') || 'NULL'})`, params: [...f.prAuthors] as SqlValue[] } : { sql: '', params: [] as SqlValue[] };
+  const authors = f.prAuthors
+    ? { sql: ` AND author IN (${f.prAuthors.map(() => '?').join(', ') || 'NULL'})`, params: [...f.prAuthors] as SqlValue[] }
+    : { sql: '', params: [] as SqlValue[] };
   // merged_at and created_at are ISO 8601 UTC, so a UTC range is a string range.
   const from = `${wide.since}T00:00:00`;
   const to = `${shiftDay(wide.until, 1)}T00:00:00`;
@@ -246,4 +287,3 @@ function readOutcomes(db: Database, f: SeriesFilter, index: Map<string, number>,
     series.reopened_prs[i] = (series.reopened_prs[i] ?? 0) + 1;
   }
 }
-

@@ -109,10 +109,22 @@ export function analyzeWorkingDays(input: WorkingAnalysisInput, options: Working
   tests.forEach((i, k) => {
     const row = rows[i] as WorkingRow;
     row.pAdjusted = adjusted[k] ?? null;
-    if (row.status === 'ok') row.reading = readCorrelation({ ...row, status: 'ok', r: row.r as number, p: row.p as number, ci: null, ciReason: null, reason: null }, row.pAdjusted, alpha);
+    if (row.status === 'ok')
+      row.reading = readCorrelation(
+        { ...row, status: 'ok', r: row.r as number, p: row.p as number, ci: null, ciReason: null, reason: null },
+        row.pAdjusted,
+        alpha,
+      );
   });
   return {
-    calendar: { working: cal.working, sameDay: cal.sameDay, basis: cal.basis, presenceDays: cal.presenceDays, days: cal.days.length, workingDays: cal.working.length },
+    calendar: {
+      working: cal.working,
+      sameDay: cal.sameDay,
+      basis: cal.basis,
+      presenceDays: cal.presenceDays,
+      days: cal.days.length,
+      workingDays: cal.working.length,
+    },
     rows,
     effects,
     familySize: tests.length,
@@ -123,7 +135,16 @@ export function analyzeWorkingDays(input: WorkingAnalysisInput, options: Working
   };
 }
 
-function analyzeRow(ai: string, outcome: string, lag: number, x: number[], y: number[], method: CorrelationMethod, role: WorkingRow['role'], minPairs: number): WorkingRow {
+function analyzeRow(
+  ai: string,
+  outcome: string,
+  lag: number,
+  x: number[],
+  y: number[],
+  method: CorrelationMethod,
+  role: WorkingRow['role'],
+  minPairs: number,
+): WorkingRow {
   const base = { ai, outcome, lag, method, role, pAdjusted: null };
   const stat = correlation(x, y, method, { minPairs });
   if (stat.status !== 'ok') {

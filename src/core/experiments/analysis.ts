@@ -81,7 +81,13 @@ export interface AnalyseOptions {
   stopped?: boolean;
 }
 
-export function analyseExperiment(id: string, design: ExperimentDesign, power: DesignPower, observations: readonly UnitObservation[], o: AnalyseOptions): ExperimentSummary {
+export function analyseExperiment(
+  id: string,
+  design: ExperimentDesign,
+  power: DesignPower,
+  observations: readonly UnitObservation[],
+  o: AnalyseOptions,
+): ExperimentSummary {
   const alpha = o.alpha ?? 0.05;
   const obsByIndex = new Map(observations.map((x) => [x.index, x]));
   const blocks = blocksOf(design);
@@ -104,13 +110,22 @@ export function analyseExperiment(id: string, design: ExperimentDesign, power: D
     const mde = power.outcomes.find((x) => x.outcome === outcome)?.mde ?? null;
     return { outcome, label: OUTCOME_LABELS[outcome], itt: ittR, perProtocol: ppR, mde, reading: readResult(design, ittR, mde, alpha) };
   });
-  const status: ExperimentStatus = o.stopped ? 'stopped' : o.pastBefore >= design.schedule.length ? 'finished' : o.pastBefore === 0 && o.currentIndex == null ? 'scheduled' : 'running';
+  const status: ExperimentStatus = o.stopped
+    ? 'stopped'
+    : o.pastBefore >= design.schedule.length
+      ? 'finished'
+      : o.pastBefore === 0 && o.currentIndex == null
+        ? 'scheduled'
+        : 'running';
   const current = o.currentIndex == null || o.stopped ? null : design.schedule[o.currentIndex];
   const notes: string[] = [];
   if (power.note) notes.push(power.note);
   const idle = rows.filter((r) => r.when === 'past' && r.worked === false).length;
   if (idle) notes.push(`${idle} past unit(s) with nothing recorded were treated as not worked and left out.`);
-  if (checked - adherent) notes.push(`${checked - adherent} unit(s) deviated from their arm: intention-to-treat keeps them in their assigned arm; per-protocol leaves them out and is no longer protected by the randomization.`);
+  if (checked - adherent)
+    notes.push(
+      `${checked - adherent} unit(s) deviated from their arm: intention-to-treat keeps them in their assigned arm; per-protocol leaves them out and is no longer protected by the randomization.`,
+    );
   return {
     id,
     status,
@@ -148,7 +163,8 @@ function fmt(x: number): string {
 /** One plain sentence: the estimate, its interval and p, and what it does not show. */
 export function readResult(design: Pick<ExperimentDesign, 'arms'>, r: RandomizationResult, mde: number | null, alpha: number): string {
   if (r.estimate === null || r.p === null) return 'not enough units with a value in both arms yet';
-  const ci = r.ciLow !== null && r.ciHigh !== null ? `, ${Math.round((1 - alpha) * 100)}% CI ${fmt(r.ciLow)} to ${fmt(r.ciHigh)}` : ', too few units for an interval';
+  const ci =
+    r.ciLow !== null && r.ciHigh !== null ? `, ${Math.round((1 - alpha) * 100)}% CI ${fmt(r.ciLow)} to ${fmt(r.ciHigh)}` : ', too few units for an interval';
   const head = `${design.arms.A} − ${design.arms.B}: ${r.estimate >= 0 ? '+' : ''}${fmt(r.estimate)} per unit${ci}, randomization p = ${r.p.toPrecision(2)}`;
   if (r.p <= alpha) return `${head}: a difference at the ${alpha} level`;
   const small = mde !== null ? `; the design could only reliably detect differences of about ${fmt(mde)} or more` : '';

@@ -111,7 +111,11 @@ export function makeSchedule(spec: ExperimentSpec): ExperimentDesign {
 }
 
 /** The instants a unit covers: [startMs, endMs), local midnight to midnight, or split at local noon. */
-export function unitInterval(design: Pick<ExperimentDesign, 'timeZone'>, unit: Pick<ScheduledUnit, 'day' | 'half'>, zone = new DayZone(design.timeZone)): { startMs: number; endMs: number } {
+export function unitInterval(
+  design: Pick<ExperimentDesign, 'timeZone'>,
+  unit: Pick<ScheduledUnit, 'day' | 'half'>,
+  zone = new DayZone(design.timeZone),
+): { startMs: number; endMs: number } {
   const start = zone.startOf(unit.day);
   const end = zone.startOf(shiftDay(unit.day, 1));
   if (unit.half === null) return { startMs: start, endMs: end };

@@ -14,7 +14,10 @@ export interface DeveloperExperiment {
   y: readonly (number | null)[];
 }
 
-export function pooledRandomizationTest(developers: readonly DeveloperExperiment[], options: RandomizationOptions = {}): RandomizationResult & { developers: number } {
+export function pooledRandomizationTest(
+  developers: readonly DeveloperExperiment[],
+  options: RandomizationOptions = {},
+): RandomizationResult & { developers: number } {
   const blocks: number[][] = [];
   const armsA: boolean[] = [];
   const y: (number | null)[] = [];

@@ -52,7 +52,9 @@ export function designPower(design: ExperimentDesign, sds: Record<string, { sd: 
   const assignments = assignmentCount(blocksOf(design));
   const minP = Math.min(1, 2 / assignments);
   const reachable = minP <= alpha;
-  const note = reachable ? null : `with ${design.schedule.length} units in blocks of ${design.blockSize} the randomization has only ${assignments} possible schedules, so no result can reach p ≤ ${alpha}; add units or use half-days`;
+  const note = reachable
+    ? null
+    : `with ${design.schedule.length} units in blocks of ${design.blockSize} the randomization has only ${assignments} possible schedules, so no result can reach p ≤ ${alpha}; add units or use half-days`;
   return {
     units: design.schedule.length,
     nA,

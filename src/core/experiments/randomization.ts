@@ -115,12 +115,21 @@ export function randomizationTest(
 ): RandomizationResult {
   const alpha = options.alpha ?? 0.05;
   const ref = referenceAssignments(blocks, observedA, options.draws ?? DEFAULT_DRAWS, options.seed ?? 1);
-  const minP = ref.exact ? Math.min(1, 2 / ref.total) : 1 / (ref.rows.length);
+  const minP = ref.exact ? Math.min(1, 2 / ref.total) : 1 / ref.rows.length;
   const idx: number[] = [];
   for (let i = 0; i < y.length; i++) if (y[i] !== null && Number.isFinite(y[i])) idx.push(i);
   const obs = Uint8Array.from(observedA, (a) => (a ? 1 : 0));
   const { mA, mB, nA, nB } = means(obs, idx, y as number[]);
-  const base = { nA, nB, meanA: nA ? mA : null, meanB: nB ? mB : null, assignments: ref.total, exact: ref.exact, draws: ref.exact ? 0 : ref.rows.length - 1, minP };
+  const base = {
+    nA,
+    nB,
+    meanA: nA ? mA : null,
+    meanB: nB ? mB : null,
+    assignments: ref.total,
+    exact: ref.exact,
+    draws: ref.exact ? 0 : ref.rows.length - 1,
+    minP,
+  };
   if (!nA || !nB) return { ...base, estimate: null, p: null, ciLow: null, ciHigh: null };
   const estimate = mA - mB;
   const pAt = (tau: number) => pValue(ref.rows, obs, idx, y as number[], tau);
@@ -136,7 +145,10 @@ export function randomizationTest(
 }
 
 function means(row: Uint8Array, idx: readonly number[], y: readonly number[]): { mA: number; mB: number; nA: number; nB: number } {
-  let sA = 0, sB = 0, nA = 0, nB = 0;
+  let sA = 0,
+    sB = 0,
+    nA = 0,
+    nB = 0;
   for (const i of idx) {
     if (row[i]) {
       sA += y[i]!;
@@ -159,7 +171,8 @@ function pValue(rows: readonly Uint8Array[], obs: Uint8Array, idx: readonly numb
   for (const i of idx) y0[i] = y[i]! - (obs[i] ? tau : 0);
   const observed = Math.abs(diff(obs, idx, y0));
   const tol = 1e-9 * (1 + observed);
-  let extreme = 0, counted = 0;
+  let extreme = 0,
+    counted = 0;
   for (const row of rows) {
     const d = diff(row, idx, y0);
     if (Number.isNaN(d)) continue;
@@ -171,7 +184,10 @@ function pValue(rows: readonly Uint8Array[], obs: Uint8Array, idx: readonly numb
 }
 
 function diff(row: Uint8Array, idx: readonly number[], y0: ArrayLike<number>): number {
-  let sA = 0, sB = 0, nA = 0, nB = 0;
+  let sA = 0,
+    sB = 0,
+    nA = 0,
+    nB = 0;
   for (const i of idx) {
     if (row[i]) {
       sA += y0[i]!;

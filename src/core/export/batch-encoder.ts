@@ -89,7 +89,10 @@ export class BatchEncoder {
   ) {
     // Dictionary ids are the column positions: unique within the schema, the same in every file.
     this.schema = new Schema(spec.columns.map((c, i) => arrowField(c.name, c.type, c.nullable, i)));
-    this.ipc = new IpcStreamWriter(this.schema, spec.columns.map((c, i) => (c.type === 'dict' ? i : null)));
+    this.ipc = new IpcStreamWriter(
+      this.schema,
+      spec.columns.map((c, i) => (c.type === 'dict' ? i : null)),
+    );
     this.index = selectedColumns(spec);
     this.stringOptions = spec.columns.map((c, j) => {
       const o: StringOptions = { known: known[j] ?? null };

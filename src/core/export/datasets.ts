@@ -54,7 +54,8 @@ export interface DatasetSpec {
   description: string;
 }
 
-export type DatasetName = 'sessions' | 'metric_points' | 'commits' | 'pull_requests' | 'daily_session_metrics' | 'daily_github_metrics' | 'correlations' | 'experiment_units';
+export type DatasetName =
+  'sessions' | 'metric_points' | 'commits' | 'pull_requests' | 'daily_session_metrics' | 'daily_github_metrics' | 'correlations' | 'experiment_units';
 
 const COST_SOURCES = ['estimated', 'reported', 'unknown'] as const;
 /** Usual agents (others still export, as strings). */
@@ -62,7 +63,11 @@ const AGENTS = ['claude-code', 'codex', 'gemini-cli', 'copilot', 'cursor'] as co
 
 const ms = (c: string) => `CAST(round(unixepoch(${c}, 'subsec') * 1000) AS INTEGER)`;
 const device = (description = 'Random id of the ProdLens installation that exported the row (stable per database).'): ColumnSpec => ({
-  name: 'device_id', type: 'dict', nullable: false, fill: 'device', description,
+  name: 'device_id',
+  type: 'dict',
+  nullable: false,
+  fill: 'device',
+  description,
 });
 const day = (description: string): ColumnSpec => ({ name: 'event_date', type: 'date32', nullable: true, fill: 'day', description });
 
@@ -79,7 +84,14 @@ const sessions: DatasetSpec = {
   description: 'One row per model request, error, tool call or AI edit (the canonical AI event).',
   columns: [
     { name: 'session_id', type: 'dict', nullable: true, description: 'Agent or editor session id.' },
-    { name: 'developer_id', type: 'dict', nullable: true, identity: true, known: 'developers', description: 'Developer (email lower-cased, or the id the source gave); an HMAC pseudonym with --pseudonymize.' },
+    {
+      name: 'developer_id',
+      type: 'dict',
+      nullable: true,
+      identity: true,
+      known: 'developers',
+      description: 'Developer (email lower-cased, or the id the source gave); an HMAC pseudonym with --pseudonymize.',
+    },
     { name: 'timestamp', type: 'timestamp_ms', nullable: false, sql: 'ts_ms', unit: 'ms, UTC', description: 'When the event happened.' },
     { name: 'model', type: 'dict', nullable: true, description: 'Model name as the source reported it.' },
     { name: 'tokens_in', type: 'int64', nullable: true, unit: 'tokens', description: 'Input tokens not read from or written to a cache.' },
@@ -87,22 +99,65 @@ const sessions: DatasetSpec = {
     { name: 'latency_ms', type: 'float64', nullable: true, unit: 'ms', description: 'Request duration.' },
     { name: 'status_code', type: 'int32', nullable: true, description: 'HTTP-like status of the request (200, 429, 529, …).' },
     { name: 'accepted_flag', type: 'bool', nullable: true, description: 'Whether an AI edit or suggestion was accepted.' },
-    { name: 'repo_slug', type: 'dict', nullable: true, known: 'repositories', description: 'Repository `owner/name` (the true value; the `repo` partition is its path-safe form).' },
+    {
+      name: 'repo_slug',
+      type: 'dict',
+      nullable: true,
+      known: 'repositories',
+      description: 'Repository `owner/name` (the true value; the `repo` partition is its path-safe form).',
+    },
     day('UTC day of `timestamp` (also the `event_date` partition).'),
     { name: 'total_tokens', type: 'int64', nullable: true, unit: 'tokens', description: '`tokens_in + tokens_out` (cache tokens excluded).' },
-    { name: 'cost_usd', type: 'float64', nullable: true, unit: 'USD', description: 'Cost: reported by the source, else estimated from the bundled price table (see cost_source).' },
+    {
+      name: 'cost_usd',
+      type: 'float64',
+      nullable: true,
+      unit: 'USD',
+      description: 'Cost: reported by the source, else estimated from the bundled price table (see cost_source).',
+    },
     { name: 'diff_ratio', type: 'float64', nullable: true, unit: 'ratio 0–1', description: DIFF_RATIO_DEFINITION },
     { name: 'accepted_lines', type: 'int64', nullable: true, unit: 'lines', description: 'Lines of an AI edit still present at the last checkpoint.' },
-    { name: 'trace_hash', type: 'utf8', nullable: false, description: 'Stable hash of the identifying fields: the same event from two exports has the same hash.' },
-    { name: 'source', type: 'dict', nullable: false, known: SOURCES, description: 'Producer and channel (claude-code-otel, claude-code-transcript, codex-otel, litellm, editor, …).' },
-    { name: 'kind', type: 'dict', nullable: false, known: EVENT_KINDS, description: 'request, error, edit, tool, prompt, session or survey (an experience-sampling answer: attrs holds productivity 1–5, faster_without_ai, trigger).' },
+    {
+      name: 'trace_hash',
+      type: 'utf8',
+      nullable: false,
+      description: 'Stable hash of the identifying fields: the same event from two exports has the same hash.',
+    },
+    {
+      name: 'source',
+      type: 'dict',
+      nullable: false,
+      known: SOURCES,
+      description: 'Producer and channel (claude-code-otel, claude-code-transcript, codex-otel, litellm, editor, …).',
+    },
+    {
+      name: 'kind',
+      type: 'dict',
+      nullable: false,
+      known: EVENT_KINDS,
+      description:
+        'request, error, edit, tool, prompt, session or survey (an experience-sampling answer: attrs holds productivity 1–5, faster_without_ai, trigger).',
+    },
     { name: 'cache_read_tokens', type: 'int64', nullable: true, unit: 'tokens', description: 'Input tokens read from the prompt cache.' },
     { name: 'cache_write_tokens', type: 'int64', nullable: true, unit: 'tokens', description: 'Input tokens written to the prompt cache.' },
     { name: 'tool_name', type: 'dict', nullable: true, description: 'Tool of a tool event.' },
     { name: 'branch', type: 'dict', nullable: true, description: 'Git branch.' },
     // NULLIF: the usual value (this device) crosses from SQLite as a cheap NULL and is filled back in JS.
-    { name: 'device_id', type: 'dict', nullable: false, sql: 'NULLIF(device_id, $device)', fill: 'device', description: 'Installation that captured the event (random, stable per database).' },
-    { name: 'cost_source', type: 'dict', nullable: false, known: COST_SOURCES, description: 'reported, estimated or unknown (unknown model: cost_usd is NULL, not 0).' },
+    {
+      name: 'device_id',
+      type: 'dict',
+      nullable: false,
+      sql: 'NULLIF(device_id, $device)',
+      fill: 'device',
+      description: 'Installation that captured the event (random, stable per database).',
+    },
+    {
+      name: 'cost_source',
+      type: 'dict',
+      nullable: false,
+      known: COST_SOURCES,
+      description: 'reported, estimated or unknown (unknown model: cost_usd is NULL, not 0).',
+    },
     { name: 'reasoning_tokens', type: 'int64', nullable: true, unit: 'tokens', description: 'Reasoning tokens, when the source reports them separately.' },
     { name: 'lines_added', type: 'int64', nullable: true, unit: 'lines', description: 'Lines added by an AI edit.' },
     { name: 'lines_removed', type: 'int64', nullable: true, unit: 'lines', description: 'Lines removed by an AI edit.' },
@@ -110,8 +165,18 @@ const sessions: DatasetSpec = {
     { name: 'agent', type: 'dict', nullable: true, known: AGENTS, description: 'Agent behind the event (claude-code, codex, gemini-cli, copilot, …).' },
     { name: 'price_version', type: 'dict', nullable: true, description: 'Version of the price table behind an estimated cost.' },
     { name: 'attrs', type: 'utf8', nullable: true, description: 'Small metadata as a JSON object string (never prompt text or code).' },
-    { name: 'duplicate_of', type: 'utf8', nullable: true, description: 'trace_hash of the event this row repeats through another channel; exclude such rows from sums.' },
-    { name: 'local_date', type: 'date32', nullable: true, description: "The developer's local day of `timestamp` (the time zone ProdLens was set to when exporting); event_date stays the UTC day." },
+    {
+      name: 'duplicate_of',
+      type: 'utf8',
+      nullable: true,
+      description: 'trace_hash of the event this row repeats through another channel; exclude such rows from sums.',
+    },
+    {
+      name: 'local_date',
+      type: 'date32',
+      nullable: true,
+      description: "The developer's local day of `timestamp` (the time zone ProdLens was set to when exporting); event_date stays the UTC day.",
+    },
   ],
 };
 
@@ -140,7 +205,14 @@ const metricPoints: DatasetSpec = {
     { name: 'model', type: 'dict', nullable: true, description: 'Model.' },
     { name: 'repo_slug', type: 'dict', nullable: true, known: 'repositories', description: 'Repository `owner/name`.' },
     { name: 'branch', type: 'dict', nullable: true, description: 'Git branch.' },
-    { name: 'device_id', type: 'dict', nullable: false, sql: 'NULLIF(device_id, $device)', fill: 'device', description: 'Installation that captured the point.' },
+    {
+      name: 'device_id',
+      type: 'dict',
+      nullable: false,
+      sql: 'NULLIF(device_id, $device)',
+      fill: 'device',
+      description: 'Installation that captured the point.',
+    },
     { name: 'attrs', type: 'utf8', nullable: true, description: 'Point attributes as a JSON object string.' },
   ],
 };
@@ -154,13 +226,20 @@ const commits: DatasetSpec = {
   read: 'day',
   orderBy: 'timestamp, sha',
   perRepository: true,
-  description: 'Commits of the synced repositories (git history and GitHub). Several developers of a team export the same commits: deduplicate on (repo_slug, sha).',
+  description:
+    'Commits of the synced repositories (git history and GitHub). Several developers of a team export the same commits: deduplicate on (repo_slug, sha).',
   columns: [
     { name: 'sha', type: 'utf8', nullable: false, description: 'Commit SHA.' },
     { name: 'repo_slug', type: 'dict', nullable: true, sql: "NULLIF(repo_slug, '')", description: 'Repository `owner/name`.' },
     { name: 'author', type: 'dict', nullable: true, identity: true, description: 'Author identity (email or login); pseudonym with --pseudonymize.' },
     { name: 'author_name', type: 'dict', nullable: true, identity: true, description: 'Author name; pseudonym with --pseudonymize.' },
-    { name: 'author_email', type: 'dict', nullable: true, identity: true, description: 'Author email; pseudonym with --pseudonymize (same pseudonym as the same email in developer_id).' },
+    {
+      name: 'author_email',
+      type: 'dict',
+      nullable: true,
+      identity: true,
+      description: 'Author email; pseudonym with --pseudonymize (same pseudonym as the same email in developer_id).',
+    },
     { name: 'timestamp', type: 'timestamp_ms', nullable: true, sql: ms('timestamp'), unit: 'ms, UTC', description: 'Author date.' },
     { name: 'committed_at', type: 'timestamp_ms', nullable: true, sql: ms('committed_at'), unit: 'ms, UTC', description: 'Commit date.' },
     day('UTC day of the author date (the partition).'),
@@ -168,9 +247,22 @@ const commits: DatasetSpec = {
     { name: 'lines_removed', type: 'int64', nullable: true, unit: 'lines', description: 'Lines removed.' },
     { name: 'files_changed', type: 'int64', nullable: true, unit: 'files', description: 'Files changed.' },
     { name: 'is_merge', type: 'bool', nullable: false, description: 'Merge commit.' },
-    { name: 'is_mine', type: 'bool', nullable: true, description: "Authored by the exporting developer (prodlens.developerId or git user.email, .mailmap honoured); null when no identity was known at sync time." },
+    {
+      name: 'is_mine',
+      type: 'bool',
+      nullable: true,
+      description:
+        'Authored by the exporting developer (prodlens.developerId or git user.email, .mailmap honoured); null when no identity was known at sync time.',
+    },
     { name: 'source', type: 'dict', nullable: false, description: 'git or github.' },
-    { name: 'unreachable_at', type: 'timestamp_ms', nullable: true, sql: ms('unreachable_at'), unit: 'ms, UTC', description: 'When the commit was found on no branch any more (amended, rebased away); such commits do not count. NULL = reachable.' },
+    {
+      name: 'unreachable_at',
+      type: 'timestamp_ms',
+      nullable: true,
+      sql: ms('unreachable_at'),
+      unit: 'ms, UTC',
+      description: 'When the commit was found on no branch any more (amended, rebased away); such commits do not count. NULL = reachable.',
+    },
     device(),
   ],
 };
@@ -193,7 +285,14 @@ const pullRequests: DatasetSpec = {
     { name: 'title', type: 'utf8', nullable: true, description: 'Title.' },
     { name: 'author', type: 'dict', nullable: true, identity: true, description: 'Author login; pseudonym with --pseudonymize.' },
     { name: 'state', type: 'dict', nullable: false, description: 'open, closed or merged.' },
-    { name: 'created_at', type: 'timestamp_ms', nullable: true, sql: ms('created_at'), unit: 'ms, UTC', description: 'Creation time (NULL only if the stored text is not a time).' },
+    {
+      name: 'created_at',
+      type: 'timestamp_ms',
+      nullable: true,
+      sql: ms('created_at'),
+      unit: 'ms, UTC',
+      description: 'Creation time (NULL only if the stored text is not a time).',
+    },
     { name: 'merged_at', type: 'timestamp_ms', nullable: true, sql: ms('merged_at'), unit: 'ms, UTC', description: 'Merge time (NULL if not merged).' },
     { name: 'closed_at', type: 'timestamp_ms', nullable: true, sql: ms('closed_at'), unit: 'ms, UTC', description: 'Close time.' },
     { name: 'updated_at', type: 'timestamp_ms', nullable: true, sql: ms('updated_at'), unit: 'ms, UTC', description: 'Last update seen by the sync.' },
@@ -246,8 +345,8 @@ const dailyGithubMetrics: DatasetSpec = {
     { name: 'commit_count', type: 'int64', nullable: false, unit: 'commits', description: 'Commits authored that day.' },
     { name: 'reopened_pr_count', type: 'int64', nullable: false, unit: 'PRs', description: 'PRs reopened that day.' },
     { name: 'avg_merge_hours', type: 'float64', nullable: true, unit: 'hours', description: 'Mean merged_at − created_at of the PRs merged that day.' },
-    { name: 'lines_added', type: 'int64', nullable: false, unit: 'lines', description: 'Lines added by that day\'s commits.' },
-    { name: 'lines_removed', type: 'int64', nullable: false, unit: 'lines', description: 'Lines removed by that day\'s commits.' },
+    { name: 'lines_added', type: 'int64', nullable: false, unit: 'lines', description: "Lines added by that day's commits." },
+    { name: 'lines_removed', type: 'int64', nullable: false, unit: 'lines', description: "Lines removed by that day's commits." },
     device(),
   ],
 };
@@ -262,20 +361,41 @@ const correlations: DatasetSpec = {
   read: 'all',
   orderBy: '',
   perRepository: false,
-  description: "Lagged correlations between AI activity and delivery series, computed when the export runs for the export's own period over all of this database's developers and repositories, on the developer's working days in local days (one row per series pair, method and lag). Not partitioned; left out with --repo.",
+  description:
+    "Lagged correlations between AI activity and delivery series, computed when the export runs for the export's own period over all of this database's developers and repositories, on the developer's working days in local days (one row per series pair, method and lag). Not partitioned; left out with --repo.",
   columns: [
     { name: 'analysis', type: 'dict', nullable: false, description: 'Identifies one analysis run (its filter and options).' },
-    { name: 'filter', type: 'dict', nullable: false, description: 'The analysis scope as a JSON object string (since, until, repo, developer, source, timeZone, lags, minPairs).' },
-    { name: 'since', type: 'date32', nullable: true, description: 'First local day of the analysed period (the export\'s --since, else the first day with data).' },
-    { name: 'until', type: 'date32', nullable: true, description: 'Last local day of the analysed period (the export\'s --until, else the export\'s day).' },
+    {
+      name: 'filter',
+      type: 'dict',
+      nullable: false,
+      description: 'The analysis scope as a JSON object string (since, until, repo, developer, source, timeZone, lags, minPairs).',
+    },
+    {
+      name: 'since',
+      type: 'date32',
+      nullable: true,
+      description: "First local day of the analysed period (the export's --since, else the first day with data).",
+    },
+    { name: 'until', type: 'date32', nullable: true, description: "Last local day of the analysed period (the export's --until, else the export's day)." },
     { name: 'x_series', type: 'dict', nullable: false, description: 'AI activity series (requests, total_tokens, accepted_lines, acceptance_rate).' },
     { name: 'y_series', type: 'dict', nullable: false, description: 'Outcome series (commits, lines_changed, merged_prs, merge_hours, reopened_prs).' },
     { name: 'lag_days', type: 'int32', nullable: false, unit: 'days', description: 'k: AI on working day i against the outcome on working day i + k.' },
     { name: 'method', type: 'dict', nullable: false, description: 'pearson or spearman.' },
     { name: 'n', type: 'int64', nullable: false, unit: 'days', description: 'Working days with both values.' },
     { name: 'r', type: 'float64', nullable: true, description: 'Correlation coefficient; NULL when status is not ok.' },
-    { name: 'p_value', type: 'float64', nullable: true, description: 'Two-sided p-value allowing for autocorrelation (Student t, effective n − 2 df); NULL for Pearson rows, which are checks and never tested.' },
-    { name: 'p_adjusted', type: 'float64', nullable: true, description: 'Benjamini–Hochberg adjusted p-value over the Spearman rows of the analysis (one family); NULL for Pearson rows.' },
+    {
+      name: 'p_value',
+      type: 'float64',
+      nullable: true,
+      description: 'Two-sided p-value allowing for autocorrelation (Student t, effective n − 2 df); NULL for Pearson rows, which are checks and never tested.',
+    },
+    {
+      name: 'p_adjusted',
+      type: 'float64',
+      nullable: true,
+      description: 'Benjamini–Hochberg adjusted p-value over the Spearman rows of the analysis (one family); NULL for Pearson rows.',
+    },
     { name: 'ci_low', type: 'float64', nullable: true, description: 'Fisher-z 95% interval, low.' },
     { name: 'ci_high', type: 'float64', nullable: true, description: 'Fisher-z 95% interval, high.' },
     { name: 'status', type: 'dict', nullable: false, description: 'ok, not-enough-data or undefined (constant series).' },
@@ -296,7 +416,8 @@ const experimentUnits: DatasetSpec = {
   read: 'all',
   orderBy: 'experiment_id, unit_index',
   perRepository: false,
-  description: 'Self-experiments: one row per scheduled unit (working day or half-day) with the arm the seeded block randomization assigned. Join survey answers and events to units by time. Not partitioned.',
+  description:
+    'Self-experiments: one row per scheduled unit (working day or half-day) with the arm the seeded block randomization assigned. Join survey answers and events to units by time. Not partitioned.',
   columns: [
     { name: 'experiment_id', type: 'dict', nullable: false, description: 'Experiment id (random, per device).' },
     { name: 'treatment', type: 'dict', nullable: false, description: 'What was compared: inline-completions, agent or model.' },
@@ -315,7 +436,16 @@ const experimentUnits: DatasetSpec = {
   ],
 };
 
-export const DATASETS: readonly DatasetSpec[] = [sessions, metricPoints, commits, pullRequests, dailySessionMetrics, dailyGithubMetrics, correlations, experimentUnits];
+export const DATASETS: readonly DatasetSpec[] = [
+  sessions,
+  metricPoints,
+  commits,
+  pullRequests,
+  dailySessionMetrics,
+  dailyGithubMetrics,
+  correlations,
+  experimentUnits,
+];
 
 export function dataset(name: DatasetName): DatasetSpec {
   return DATASETS.find((d) => d.name === name)!;

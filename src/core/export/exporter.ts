@@ -108,7 +108,9 @@ export async function exportParquet(store: Store, options: ExportOptions): Promi
     const previous = readManifest(path.join(folder.root, MANIFEST_FILE));
     if (previous && previous.deviceId !== store.deviceId) {
       // Replacing it would delete another installation's export; each export belongs in its own folder.
-      throw new Error(`${folder.root} holds the export of another ProdLens installation (device ${previous.deviceId}); export into an empty folder, or delete that one first`);
+      throw new Error(
+        `${folder.root} holds the export of another ProdLens installation (device ${previous.deviceId}); export into an empty folder, or delete that one first`,
+      );
     }
     const reusable = previous && isCurrentSchema(previous) ? previous.files : [];
 
@@ -120,13 +122,19 @@ export async function exportParquet(store: Store, options: ExportOptions): Promi
       const digest = specDigest(spec, optionsDigest);
       if (spec.name === 'correlations') {
         const source = options.correlations ?? scopeCorrelationSource(options.analysis);
-        plans.push(planCorrelations(store, spec, digest, source, { since: filter.since, until: filter.until, nowMs: started }, reusable, size, correlationRows));
-      }
-      else plans.push(planDataset(store.db, spec, filter, digest, reusable, size));
+        plans.push(
+          planCorrelations(store, spec, digest, source, { since: filter.since, until: filter.until, nowMs: started }, reusable, size, correlationRows),
+        );
+      } else plans.push(planDataset(store.db, spec, filter, digest, reusable, size));
     }
     // A re-read day of an append-only dataset counts as the partitions it had (it may rewrite fewer).
     const partitionsToWrite = plans.reduce(
-      (n, p) => n + p.write.reduce((m, w) => m + (p.appendOnly ? Math.max(1, [...p.appendOnly.previousByDir.keys()].filter((d) => d.startsWith(`${w.dir}/`)).length) : 1), 0),
+      (n, p) =>
+        n +
+        p.write.reduce(
+          (m, w) => m + (p.appendOnly ? Math.max(1, [...p.appendOnly.previousByDir.keys()].filter((d) => d.startsWith(`${w.dir}/`)).length) : 1),
+          0,
+        ),
       0,
     );
     const progress: ExportProgress = { phase: 'planning', filesStaged: 0, partitionsToWrite, rowsStaged: 0 };
@@ -147,15 +155,16 @@ export async function exportParquet(store: Store, options: ExportOptions): Promi
         const byDir = new Map(plan.write.map((p) => [p.dir, p]));
         const known = plan.spec.name === 'correlations' ? [] : resolveKnown(store.db, plan.spec);
         const builder = new BatchEncoder(plan.spec, store.deviceId, options.pseudonymizer, known);
-        const batches: Iterable<PartitionBatch<PartitionColumns>> = plan.spec.name === 'correlations'
-          ? correlationBatches(builder, correlationRows)
-          : readPartitions(store.db, plan.spec, selectionOf(plan.write), {
-              deviceId: store.deviceId,
-              repoSlug: filter.repo,
-              maxRowsPerFile: options.maxRowsPerFile ?? DEFAULT_MAX_ROWS,
-              known,
-              newSink: (day, capacity) => builder.newPartition(day, capacity),
-            });
+        const batches: Iterable<PartitionBatch<PartitionColumns>> =
+          plan.spec.name === 'correlations'
+            ? correlationBatches(builder, correlationRows)
+            : readPartitions(store.db, plan.spec, selectionOf(plan.write), {
+                deviceId: store.deviceId,
+                repoSlug: filter.repo,
+                maxRowsPerFile: options.maxRowsPerFile ?? DEFAULT_MAX_ROWS,
+                known,
+                newSink: (day, capacity) => builder.newPartition(day, capacity),
+              });
         for (const batch of batches) {
           if (options.signal?.aborted) throw new ExportCancelledError('export cancelled; the previous export is unchanged');
           const dir = partitionDir(plan.spec, batch.dayKey, batch.repoKey);
@@ -246,7 +255,15 @@ export async function exportParquet(store: Store, options: ExportOptions): Promi
   }
 }
 
-function manifestEntry(spec: DatasetSpec, dayKey: string | null, repoKey: string | null, fingerprint: string, rel: string, rows: number, bytes: Uint8Array): ManifestFile {
+function manifestEntry(
+  spec: DatasetSpec,
+  dayKey: string | null,
+  repoKey: string | null,
+  fingerprint: string,
+  rel: string,
+  rows: number,
+  bytes: Uint8Array,
+): ManifestFile {
   const partition: Record<string, string> = {};
   if (spec.dayExpr) partition.event_date = dayKey ?? NULL_PARTITION;
   if (spec.repoExpr) partition.repo = repoKey ?? NULL_PARTITION;
@@ -262,7 +279,10 @@ function manifestEntry(spec: DatasetSpec, dayKey: string | null, repoKey: string
 }
 
 function buildManifest(deviceId: string, exportedAt: string, options: ExportOptions, specs: readonly DatasetSpec[], files: ManifestFile[]): Manifest {
-  const days = files.map((f) => f.partition.event_date).filter((d): d is string => !!d && d !== NULL_PARTITION).sort();
+  const days = files
+    .map((f) => f.partition.event_date)
+    .filter((d): d is string => !!d && d !== NULL_PARTITION)
+    .sort();
   return {
     format: MANIFEST_FORMAT,
     schemaVersion: EXPORT_SCHEMA_VERSION,
@@ -273,7 +293,15 @@ function buildManifest(deviceId: string, exportedAt: string, options: ExportOpti
     pseudonymization: options.pseudonymizer ? { method: 'hmac-sha256', keyId: options.pseudonymizer.keyId } : null,
     timeRange: { from: days[0] ?? null, until: days[days.length - 1] ?? null },
     totals: { files: files.length, rows: files.reduce((n, f) => n + f.rows, 0), bytes: files.reduce((n, f) => n + f.bytes, 0) },
-    datasets: Object.fromEntries(specs.map((s) => [s.name, describeDataset(s, files.filter((f) => f.dataset === s.name))])),
+    datasets: Object.fromEntries(
+      specs.map((s) => [
+        s.name,
+        describeDataset(
+          s,
+          files.filter((f) => f.dataset === s.name),
+        ),
+      ]),
+    ),
     files,
   };
 }
@@ -294,7 +322,10 @@ function planCorrelations(
   if (!rows.length) return plan;
   // When it ran is not content: the same results keep the file written earlier.
   const content = rows.map(({ computed_at: _at, ...rest }) => rest);
-  const fingerprint = createHash('sha256').update(JSON.stringify([digest, content])).digest('hex').slice(0, 32);
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify([digest, content]))
+    .digest('hex')
+    .slice(0, 32);
   const old = previous.filter((f) => f.dataset === spec.name);
   if (old.length && old.every((f) => f.fingerprint === fingerprint && size(f.path) === f.bytes)) {
     plan.keep.push(...old);

@@ -107,8 +107,14 @@ export function readManifest(file: string): Manifest | null {
   const names = new Set(DATASETS.map((d) => d.name));
   const files = m.files.filter(
     (f): f is ManifestFile =>
-      !!f && typeof f === 'object' && manifestPathComponents(f.path) !== null && names.has(f.dataset) &&
-      typeof f.fingerprint === 'string' && Number.isSafeInteger(f.bytes) && Number.isSafeInteger(f.rows) && typeof f.sha256 === 'string',
+      !!f &&
+      typeof f === 'object' &&
+      manifestPathComponents(f.path) !== null &&
+      names.has(f.dataset) &&
+      typeof f.fingerprint === 'string' &&
+      Number.isSafeInteger(f.bytes) &&
+      Number.isSafeInteger(f.rows) &&
+      typeof f.sha256 === 'string',
   );
   return { ...(m as Manifest), files };
 }

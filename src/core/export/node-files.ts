@@ -1,4 +1,20 @@
-import { closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { fsyncDir } from '../store/journal';
@@ -203,7 +219,9 @@ export class ExportFolder {
     // Our own leftovers (lock, temp manifest of a crashed first run) start with `.prodlens`.
     const foreign = entries.filter((e) => !topLevelNames.has(e) && !e.startsWith('.prodlens'));
     if (foreign.length) {
-      throw new Error(`${this.root} is not empty and holds no ProdLens export (found ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose an empty folder or a previous export`);
+      throw new Error(
+        `${this.root} is not empty and holds no ProdLens export (found ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose an empty folder or a previous export`,
+      );
     }
   }
 }

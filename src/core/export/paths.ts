@@ -24,7 +24,10 @@ const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\
  */
 export function partitionValue(raw: string | null | undefined): string {
   if (raw === null || raw === undefined || raw === '') return NULL_PARTITION;
-  let s = raw.normalize('NFKC').replace(/\//g, '__').replace(/[^A-Za-z0-9._-]/g, '_');
+  let s = raw
+    .normalize('NFKC')
+    .replace(/\//g, '__')
+    .replace(/[^A-Za-z0-9._-]/g, '_');
   // A leading dot would be a relative or hidden path; `..` anywhere is refused as a matter of principle.
   s = s.replace(/^\.+/, (dots) => '_'.repeat(dots.length)).replace(/\.{2,}/g, (dots) => '_'.repeat(dots.length));
   // Windows drops trailing dots and spaces from names, which would merge folders.

@@ -174,7 +174,8 @@ function planAppendOnly(
   }
   const previousByDir = byDirOf(spec, previous);
   const previousByDay = new Map<string | null, ManifestFile[]>();
-  for (const f of previous) if (f.dataset === spec.name) previousByDay.set(f.partition.event_date ?? null, [...(previousByDay.get(f.partition.event_date ?? null) ?? []), f]);
+  for (const f of previous)
+    if (f.dataset === spec.name) previousByDay.set(f.partition.event_date ?? null, [...(previousByDay.get(f.partition.event_date ?? null) ?? []), f]);
   const plan: DatasetPlan = { spec, write: [], keep: [], appendOnly: { digest, versions, previousByDir } };
   for (const [dayKey, d] of days) {
     const daySig = hash([digest, filter.repo ?? null, d.entries.sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0))], 16);

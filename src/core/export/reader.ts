@@ -45,9 +45,10 @@ export function resolveKnown(db: Database, spec: DatasetSpec): Array<readonly st
     if (typeof c.known !== 'string') return c.known;
     // Small tables that already list them (refreshed with daily_session_metrics); any list is correct, a
     // value missing from it just crosses as a string.
-    const sql = c.known === 'repositories'
-      ? `SELECT DISTINCT repo_slug FROM daily_activity WHERE repo_slug IS NOT NULL LIMIT ${MAX_KNOWN + 1}`
-      : `SELECT DISTINCT developer_id FROM daily_session_metrics WHERE developer_id IS NOT NULL LIMIT ${MAX_KNOWN + 1}`;
+    const sql =
+      c.known === 'repositories'
+        ? `SELECT DISTINCT repo_slug FROM daily_activity WHERE repo_slug IS NOT NULL LIMIT ${MAX_KNOWN + 1}`
+        : `SELECT DISTINCT developer_id FROM daily_session_metrics WHERE developer_id IS NOT NULL LIMIT ${MAX_KNOWN + 1}`;
     let values: string[];
     try {
       values = (db.exec(sql)[0]?.values ?? []).map((r) => r[0] as string);
@@ -101,7 +102,12 @@ export function* readPartitions<S extends RowSink>(db: Database, spec: DatasetSp
   const select = exprs.map((e, at) => (knownAt[at] ? `CASE ${e} ${knownAt[at]!.map((_, n) => `WHEN $k${at}_${n} THEN ${n}`).join(' ')} ELSE ${e} END` : e));
   const repoFilter = opts.repoSlug !== undefined && spec.repoExpr ? ` AND ${spec.repoExpr} = $repo` : '';
   // sql.js skips names a statement does not use, so every statement gets the same extras.
-  const params = (extra: Record<string, SqlValue>): Record<string, SqlValue> => ({ ...extra, ...knownParams, $device: opts.deviceId, $repo: opts.repoSlug ?? null });
+  const params = (extra: Record<string, SqlValue>): Record<string, SqlValue> => ({
+    ...extra,
+    ...knownParams,
+    $device: opts.deviceId,
+    $repo: opts.repoSlug ?? null,
+  });
   const repoKnown = knownAt[1];
   const repoKeyCache = new Map<string | number | null, string>();
   const repoKeyOf = (raw: string | number | null): string => {
@@ -147,9 +153,10 @@ export function* readPartitions<S extends RowSink>(db: Database, spec: DatasetSp
   const cols = ['NULL', ...select.slice(1), ...(rowidAt > 0 ? ['rowid'] : [])].join(', ');
   const rangeStmt = db.prepare(`SELECT min(rowid), max(rowid), count(*) FROM ${spec.table} WHERE ${spec.dayExpr} = $day`);
   // `+` keeps SQLite on the rowid range instead of the day index, so the table is read sequentially.
-  const byRange = spec.read === 'range'
-    ? db.prepare(`SELECT ${cols} FROM ${spec.table} WHERE rowid BETWEEN $lo AND $hi AND +${spec.dayExpr} = $day${repoFilter} ORDER BY rowid`)
-    : undefined;
+  const byRange =
+    spec.read === 'range'
+      ? db.prepare(`SELECT ${cols} FROM ${spec.table} WHERE rowid BETWEEN $lo AND $hi AND +${spec.dayExpr} = $day${repoFilter} ORDER BY rowid`)
+      : undefined;
   const byIndex = db.prepare(`SELECT ${cols} FROM ${spec.table} WHERE ${spec.dayExpr} = $day${repoFilter} ORDER BY ${spec.orderBy}`);
   try {
     for (const dayKey of [...selection.keys()].sort(compareNullable)) {
@@ -192,7 +199,12 @@ export function* readPartitions<S extends RowSink>(db: Database, spec: DatasetSp
 }
 
 /** The rowid-range scan when the day's rows are dense enough in rowid order, else the day index. */
-function chooseStatement(rangeStmt: Statement, byRange: Statement | undefined, byIndex: Statement, day: string): { statement: Statement; params: Record<string, SqlValue>; count: number } | null {
+function chooseStatement(
+  rangeStmt: Statement,
+  byRange: Statement | undefined,
+  byIndex: Statement,
+  day: string,
+): { statement: Statement; params: Record<string, SqlValue>; count: number } | null {
   rangeStmt.bind({ $day: day });
   rangeStmt.step();
   const [lo, hi, count] = rangeStmt.get() as [number | null, number | null, number];

@@ -35,7 +35,15 @@ export function receivedAt(ctx: NormalizeContext): string {
  */
 export function reject(batch: Batch, at: string, source: string, reason: string, payload: unknown, path?: string): void {
   const d = describeInput(payload);
-  const letter: DeadLetter = { received_at: at, source, reason: reason || 'unknown reason', excerpt: excerpt(payload), bytes: d.bytes, hash: d.hash, ...(path ? { path } : {}) };
+  const letter: DeadLetter = {
+    received_at: at,
+    source,
+    reason: reason || 'unknown reason',
+    excerpt: excerpt(payload),
+    bytes: d.bytes,
+    hash: d.hash,
+    ...(path ? { path } : {}),
+  };
   batch.rejects.push(letter);
 }
 

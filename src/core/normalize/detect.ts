@@ -19,7 +19,6 @@ import { isRecord } from '../guards';
 
 export type DocumentFormat = 'otlp' | 'litellm' | 'litellm-spend-logs' | 'prodlens' | 'array' | 'empty';
 
-
 function isOtlp(doc: Record<string, unknown>): boolean {
   return 'resourceLogs' in doc || 'resourceSpans' in doc || 'resourceMetrics' in doc;
 }
@@ -92,6 +91,9 @@ function normalizeInto(doc: unknown, ctx: NormalizeContext, batch: Batch, depth:
 function unrecognisedReason(doc: unknown, depth: number): string {
   if (Array.isArray(doc)) return 'nested array: expected an object (OTLP request, LiteLLM payload or ProdLens event) in the array';
   if (!isRecord(doc)) return `unrecognised document: a JSON ${doc === null ? 'null' : typeof doc}, expected an object`;
-  const keys = Object.keys(doc).slice(0, 8).map((k) => k.slice(0, 40)).join(', ');
+  const keys = Object.keys(doc)
+    .slice(0, 8)
+    .map((k) => k.slice(0, 40))
+    .join(', ');
   return `unrecognised ${depth ? 'array element' : 'document'}: not an OTLP request, LiteLLM payload or spend log row, or ProdLens event (keys: ${keys || 'none'})`;
 }

@@ -22,7 +22,6 @@ import { isRecord } from '../guards';
 
 const SOURCE = 'litellm-spend-logs';
 
-
 /** Shape test: the table's primary key, the spend column and a start time. */
 export function isSpendLogRow(doc: unknown): boolean {
   if (!isRecord(doc)) return false;
@@ -76,7 +75,13 @@ function normalizeRow(row: unknown, ctx: NormalizeContext, batch: Batch, at: str
   const rawMeta = row.metadata;
   const md = jsonColumn(rawMeta);
   if (rawMeta !== undefined && rawMeta !== null && rawMeta !== '' && !isRecord(md)) {
-    reject(batch, at, SOURCE, 'invalid LiteLLM spend log row: metadata is neither an object nor the JSON text of one', redactForExcerpt({ ...row, metadata: '[unreadable]' }));
+    reject(
+      batch,
+      at,
+      SOURCE,
+      'invalid LiteLLM spend log row: metadata is neither an object nor the JSON text of one',
+      redactForExcerpt({ ...row, metadata: '[unreadable]' }),
+    );
     return;
   }
   const meta = isRecord(md) ? md : {};

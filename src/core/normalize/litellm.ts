@@ -61,7 +61,6 @@ const Payload = v.looseObject({
 });
 type Payload = v.InferOutput<typeof Payload>;
 
-
 /** Shape test used by the detector: a StandardLoggingPayload always has `call_type` or `response_cost`, and a start time. */
 export function isLiteLlmPayload(doc: unknown): boolean {
   return isRecord(doc) && 'startTime' in doc && (typeof doc.call_type === 'string' || 'response_cost' in doc);
@@ -96,7 +95,15 @@ function softStatus(x: unknown): number | null {
   return n !== null && Number.isInteger(n) && n >= 100 && n <= 599 ? n : null;
 }
 
-const META_STR = ['user_api_key_user_email', 'user_api_key_user_id', 'user_api_key_end_user_id', 'user_api_key_alias', 'user_api_key_team_alias', 'session_id', 'litellm_session_id'];
+const META_STR = [
+  'user_api_key_user_email',
+  'user_api_key_user_id',
+  'user_api_key_end_user_id',
+  'user_api_key_alias',
+  'user_api_key_team_alias',
+  'session_id',
+  'litellm_session_id',
+];
 const TOP_STR = ['id', 'trace_id', 'call_type', 'status', 'model', 'model_group', 'custom_llm_provider', 'end_user', 'error_str'];
 const TOP_NUM = ['response_cost', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'endTime', 'completionStartTime', 'response_time'];
 const recordOrText = (x: unknown) => isNullish(x) || isObjectLike(x) || typeof x === 'string';
@@ -185,7 +192,9 @@ function normalizeOne(item: unknown, ctx: NormalizeContext, batch: Batch, at: st
     time: p.startTime,
     // Identity: LiteLLM's call id, unique per call; without it the call's own fields.
     identity: p.id ? [p.id] : [p.trace_id ?? null, String(p.startTime), p.model ?? null, String(p.prompt_tokens ?? ''), String(p.completion_tokens ?? '')],
-    session_id: pickId(md.session_id, md.litellm_session_id, isRecord(md.requester_metadata) ? md.requester_metadata.session_id : undefined, spendObj.session_id) ?? sessionIdFromText(...texts()),
+    session_id:
+      pickId(md.session_id, md.litellm_session_id, isRecord(md.requester_metadata) ? md.requester_metadata.session_id : undefined, spendObj.session_id) ??
+      sessionIdFromText(...texts()),
     developer_id: pickId(md.user_api_key_user_email, md.user_api_key_user_id, p.end_user, md.user_api_key_end_user_id) ?? developerIdFromText(...texts()),
     repo_slug: repoSlugFromUrl(spendObj['vcs.repository.url.full']) ?? repoSlugFromUrl(spendObj['vcs.repository.name']) ?? repoSlugFromUrl(spendObj.repo),
     branch: pickId(spendObj['vcs.ref.head.name'], spendObj.branch),

@@ -54,7 +54,16 @@ function n(v: AttrValue | undefined): AttrValue | undefined {
 /** Accept/reject vocabularies of the three agents → accepted_flag (docs/sources.md). */
 export function decisionFlag(v: AttrValue | undefined): boolean | null {
   const d = typeof v === 'string' ? v.trim().toLowerCase() : '';
-  if (d === 'accept' || d === 'auto_accept' || d === 'modify' || d === 'approved' || d === 'approved_for_session' || d === 'approved_execpolicy_amendment' || d === 'yes') return true;
+  if (
+    d === 'accept' ||
+    d === 'auto_accept' ||
+    d === 'modify' ||
+    d === 'approved' ||
+    d === 'approved_for_session' ||
+    d === 'approved_execpolicy_amendment' ||
+    d === 'yes'
+  )
+    return true;
   if (d === 'reject' || d === 'denied' || d === 'abort' || d === 'cancel' || d === 'no') return false;
   return null;
 }
@@ -74,21 +83,40 @@ const claude: Record<string, LogHandler> = {
     cost_usd: v.get('cost_usd'),
     latency_ms: v.get('duration_ms'),
     attrs: attrs({ event: 'api_request', query_source: v.get('query_source'), speed: v.get('speed') }),
-    key: [attrText(v.get('model')), idPart(v.get('input_tokens')), idPart(v.get('output_tokens')), idPart(v.get('cache_read_tokens')), idPart(v.get('cache_creation_tokens')), idPart(v.get('duration_ms'))],
+    key: [
+      attrText(v.get('model')),
+      idPart(v.get('input_tokens')),
+      idPart(v.get('output_tokens')),
+      idPart(v.get('cache_read_tokens')),
+      idPart(v.get('cache_creation_tokens')),
+      idPart(v.get('duration_ms')),
+    ],
   }),
   api_error: (v) => ({
     kind: 'error',
     model: v.get('model'),
     status_code: softStatus(v.get('status_code')),
     latency_ms: v.get('duration_ms'),
-    attrs: attrs({ event: 'api_error', error: v.get('error'), attempt: n(v.get('attempt')), status: softStatus(v.get('status_code')) === null ? v.get('status_code') : undefined }),
+    attrs: attrs({
+      event: 'api_error',
+      error: v.get('error'),
+      attempt: n(v.get('attempt')),
+      status: softStatus(v.get('status_code')) === null ? v.get('status_code') : undefined,
+    }),
     key: [attrText(v.get('model')), idPart(n(v.get('attempt'))), idPart(v.get('duration_ms'))],
   }),
   tool_result: (v) => ({
     kind: 'tool',
     tool_name: attrText(v.get('tool_name')),
     latency_ms: v.get('duration_ms'),
-    attrs: attrs({ event: 'tool_result', success: attrBool(v.get('success')), decision: v.get('decision'), decision_source: v.get('source'), error: v.get('error'), result_bytes: n(v.get('tool_result_size_bytes')) }),
+    attrs: attrs({
+      event: 'tool_result',
+      success: attrBool(v.get('success')),
+      decision: v.get('decision'),
+      decision_source: v.get('source'),
+      error: v.get('error'),
+      result_bytes: n(v.get('tool_result_size_bytes')),
+    }),
     key: [attrText(v.get('tool_name')), attrText(v.get('tool_use_id')), idPart(v.get('duration_ms'))],
   }),
   tool_decision: (v) => ({
@@ -107,13 +135,30 @@ const claude: Record<string, LogHandler> = {
 
 // ---- Codex CLI (OpenAI convention: input_token_count includes cached_token_count) ----
 
-const codexNoise = new Set(['startup_phase', 'turn_ttft', 'sandbox_assessment', 'sandbox_assessment_latency', 'auth_recovery', 'websocket_connect', 'websocket_request', 'websocket_event', 'plugin_install_elicitation_sent', 'plugin_install_suggestion']);
+const codexNoise = new Set([
+  'startup_phase',
+  'turn_ttft',
+  'sandbox_assessment',
+  'sandbox_assessment_latency',
+  'auth_recovery',
+  'websocket_connect',
+  'websocket_request',
+  'websocket_event',
+  'plugin_install_elicitation_sent',
+  'plugin_install_suggestion',
+]);
 
 const codex: Record<string, LogHandler> = {
   conversation_starts: (v) => ({
     kind: 'session',
     model: v.get('model'),
-    attrs: attrs({ event: 'conversation_starts', provider_name: v.get('provider_name'), reasoning_effort: v.get('reasoning_effort'), approval_policy: v.get('approval_policy'), context_window: n(v.get('context_window')) }),
+    attrs: attrs({
+      event: 'conversation_starts',
+      provider_name: v.get('provider_name'),
+      reasoning_effort: v.get('reasoning_effort'),
+      approval_policy: v.get('approval_policy'),
+      context_window: n(v.get('context_window')),
+    }),
     key: [attrText(v.get('model'))],
   }),
   api_request: (v) => {
@@ -138,7 +183,12 @@ const codex: Record<string, LogHandler> = {
       return { kind: 'error', model: v.get('model'), attrs: attrs({ event: 'sse_event', event_kind: kind, error }), key: [kind, error] };
     }
     if (kind !== 'response.completed') return { skip: 'codex.sse_event stream progress' };
-    const u = splitInclusiveInput({ input: v.get('input_token_count'), output: v.get('output_token_count'), cacheRead: v.get('cached_token_count'), cacheWrite: v.get('cache_write_token_count') });
+    const u = splitInclusiveInput({
+      input: v.get('input_token_count'),
+      output: v.get('output_token_count'),
+      cacheRead: v.get('cached_token_count'),
+      cacheWrite: v.get('cache_write_token_count'),
+    });
     if (!u.ok) return { reject: u.reason };
     return {
       kind: 'request',
@@ -146,10 +196,20 @@ const codex: Record<string, LogHandler> = {
       ...u.value,
       reasoning_tokens: v.get('reasoning_token_count'),
       attrs: attrs({ event: 'sse_event', tool_token_count: n(v.get('tool_token_count')) }),
-      key: [attrText(v.get('response.id')), idPart(v.get('input_token_count')), idPart(v.get('output_token_count')), idPart(v.get('cached_token_count')), idPart(v.get('reasoning_token_count'))],
+      key: [
+        attrText(v.get('response.id')),
+        idPart(v.get('input_token_count')),
+        idPart(v.get('output_token_count')),
+        idPart(v.get('cached_token_count')),
+        idPart(v.get('reasoning_token_count')),
+      ],
     };
   },
-  user_prompt: (v) => ({ kind: 'prompt', attrs: attrs({ event: 'user_prompt', prompt_length: n(v.get('prompt_length')) }), key: [idPart(n(v.get('prompt_length')))] }),
+  user_prompt: (v) => ({
+    kind: 'prompt',
+    attrs: attrs({ event: 'user_prompt', prompt_length: n(v.get('prompt_length')) }),
+    key: [idPart(n(v.get('prompt_length')))],
+  }),
   tool_decision: (v) => ({
     kind: 'tool',
     tool_name: attrText(v.get('tool_name')),
@@ -168,7 +228,33 @@ const codex: Record<string, LogHandler> = {
 
 // ---- Gemini CLI (input_token_count includes cached content; thoughts are output) ----
 
-const geminiNoise = new Set(['api_request', 'config', 'flash_fallback', 'ripgrep_fallback', 'slash_command', 'next_speaker_check', 'loop_detected', 'loop_detection_disabled', 'ide_connection', 'chat_compression', 'conversation_finished', 'kitty_sequence_overflow', 'malformed_json_response', 'invalid_chunk', 'content_retry', 'content_retry_failure', 'model_routing', 'extension_install', 'extension_enable', 'extension_disable', 'extension_uninstall', 'file_operation', 'api_cancel', 'model_slash_command', 'tool_output_truncated']);
+const geminiNoise = new Set([
+  'api_request',
+  'config',
+  'flash_fallback',
+  'ripgrep_fallback',
+  'slash_command',
+  'next_speaker_check',
+  'loop_detected',
+  'loop_detection_disabled',
+  'ide_connection',
+  'chat_compression',
+  'conversation_finished',
+  'kitty_sequence_overflow',
+  'malformed_json_response',
+  'invalid_chunk',
+  'content_retry',
+  'content_retry_failure',
+  'model_routing',
+  'extension_install',
+  'extension_enable',
+  'extension_disable',
+  'extension_uninstall',
+  'file_operation',
+  'api_cancel',
+  'model_slash_command',
+  'tool_output_truncated',
+]);
 
 /** A tool call's `metadata` as gemini-cli sends it: the JSON text of an object (parsed once per record). */
 const metadataText = new WeakMap<LogView, Record<string, unknown> | null>();
@@ -216,7 +302,14 @@ const gemini: Record<string, LogHandler> = {
       status_code: softStatus(v.get('status_code')),
       latency_ms: v.get('duration_ms'),
       attrs: attrs({ event: 'api_response', auth_type: v.get('auth_type') }),
-      key: [attrText(v.get('response_id')), attrText(v.get('prompt_id')), attrText(v.get('model')), idPart(v.get('input_token_count')), idPart(v.get('output_token_count')), idPart(v.get('duration_ms'))],
+      key: [
+        attrText(v.get('response_id')),
+        attrText(v.get('prompt_id')),
+        attrText(v.get('model')),
+        idPart(v.get('input_token_count')),
+        idPart(v.get('output_token_count')),
+        idPart(v.get('duration_ms')),
+      ],
     };
   },
   api_error: (v) => ({
@@ -240,11 +333,22 @@ const gemini: Record<string, LogHandler> = {
       lines_removed: geminiLines(v, 'model_removed_lines'),
       // Lines the model wrote in a call the user accepted (or modified) and that succeeded.
       accepted_lines: accepted === true && success !== false ? added : undefined,
-      attrs: attrs({ event: 'tool_call', decision: v.get('decision'), success, tool_type: v.get('tool_type'), user_added_lines: n(geminiLines(v, 'user_added_lines')), user_removed_lines: n(geminiLines(v, 'user_removed_lines')) }),
+      attrs: attrs({
+        event: 'tool_call',
+        decision: v.get('decision'),
+        success,
+        tool_type: v.get('tool_type'),
+        user_added_lines: n(geminiLines(v, 'user_added_lines')),
+        user_removed_lines: n(geminiLines(v, 'user_removed_lines')),
+      }),
       key: [attrText(v.get('prompt_id')), attrText(v.get('function_name')), idPart(v.get('duration_ms'))],
     };
   },
-  user_prompt: (v) => ({ kind: 'prompt', attrs: attrs({ event: 'user_prompt', prompt_length: n(v.get('prompt_length')) }), key: [attrText(v.get('prompt_id')), idPart(n(v.get('prompt_length')))] }),
+  user_prompt: (v) => ({
+    kind: 'prompt',
+    attrs: attrs({ event: 'user_prompt', prompt_length: n(v.get('prompt_length')) }),
+    key: [attrText(v.get('prompt_id')), idPart(n(v.get('prompt_length')))],
+  }),
 };
 
 export interface AgentEvents {
@@ -266,4 +370,3 @@ export function handlerFor(events: AgentEvents, name: string): LogHandler | 'noi
   if (Object.hasOwn(events.handlers, s)) return events.handlers[s];
   return events.noise.has(s) ? 'noise' : undefined;
 }
-

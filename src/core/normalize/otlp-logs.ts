@@ -18,7 +18,6 @@ import { isRecord } from '../guards';
 const FORMAT = 'otlp-logs';
 const NAMESPACED = /^[a-z][a-z0-9_]*\.[a-z0-9_.]+$/;
 
-
 /** Claude Code puts the short name in `event.name` and the full one in the body; others use `event.name`. */
 function resolveName(eventName: string | null, body: string | null, res: ResourceInfo): string | null {
   if (eventName && eventName.includes('.')) return eventName;

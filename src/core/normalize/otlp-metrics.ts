@@ -26,9 +26,16 @@ const PREFIX_SOURCE: Array<[string, Source]> = [
   ['gen_ai.', 'genai-otel'],
 ];
 /** Attributes lifted into columns or identifying a person, not repeated in `attrs`. */
-const LIFTED = new Set<string>([...SESSION_KEYS, ...DEVELOPER_KEYS, 'model', 'vcs.repository.url.full', 'vcs.repository.name', 'vcs.ref.head.name', 'organization.id']);
+const LIFTED = new Set<string>([
+  ...SESSION_KEYS,
+  ...DEVELOPER_KEYS,
+  'model',
+  'vcs.repository.url.full',
+  'vcs.repository.name',
+  'vcs.ref.head.name',
+  'organization.id',
+]);
 const MAX_ATTRS = 32;
-
 
 function sourceOf(name: string, res: ResourceInfo): Source | null {
   for (const [p, s] of PREFIX_SOURCE) {
@@ -112,7 +119,10 @@ function normalizeMetric(metric: Record<string, unknown>, name: string, source: 
       continue;
     }
     const values: Array<[string, number | null]> = isHistogram
-      ? [[`${name}.sum`, numberOf(dp.sum)], [`${name}.count`, numberOf(dp.count)]]
+      ? [
+          [`${name}.sum`, numberOf(dp.sum)],
+          [`${name}.count`, numberOf(dp.count)],
+        ]
       : [[name, numberOf(dp.asDouble ?? dp.asInt)]];
     if (isHistogram && values[0]![1] === null && dp.sum === undefined) values.shift(); // sum is optional
     const time = firstOtlpTime(dp.timeUnixNano);

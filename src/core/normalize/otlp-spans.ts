@@ -24,7 +24,6 @@ const LITELLM_SESSION_KEYS = ['metadata.session_id', 'metadata.litellm_session_i
 type Convention = 'openinference' | 'genai' | 'litellm';
 type Classified = { convention: Convention; kind: 'llm' | 'tool' } | { skip: string };
 
-
 function classify(name: string, a: AttrMap, res: ResourceInfo): Classified {
   if (res.agent && res.agent !== 'litellm') return { skip: `${res.agent} span (its log events are the record)` };
   const oi = attrText(a.get('openinference.span.kind'));
@@ -34,7 +33,8 @@ function classify(name: string, a: AttrMap, res: ResourceInfo): Classified {
   const op = attrText(a.get('gen_ai.operation.name'))?.toLowerCase();
   if (op === 'execute_tool') return { convention: 'genai', kind: 'tool' };
   if (op !== undefined && !LLM_OPERATIONS.has(op)) return { skip: 'non-LLM span (GenAI operation)' };
-  const hasUsage = a.has('gen_ai.usage.input_tokens') || a.has('gen_ai.usage.prompt_tokens') || a.has('gen_ai.usage.output_tokens') || a.has('gen_ai.usage.completion_tokens');
+  const hasUsage =
+    a.has('gen_ai.usage.input_tokens') || a.has('gen_ai.usage.prompt_tokens') || a.has('gen_ai.usage.output_tokens') || a.has('gen_ai.usage.completion_tokens');
   if (op !== undefined || hasUsage || a.has('gen_ai.request.model') || a.has('gen_ai.response.model')) {
     return { convention: res.agent === 'litellm' ? 'litellm' : 'genai', kind: 'llm' };
   }
@@ -147,7 +147,9 @@ function normalizeSpan(span: unknown, res: ResourceInfo, ctx: NormalizeContext, 
     reject(batch, at, source, `span ${JSON.stringify(name.slice(0, 60))}: ${usage.reason}`, redactForExcerpt(span));
     return;
   }
-  const reasoning = oi ? first(a, 'llm.token_count.completion_details.reasoning') : first(a, 'gen_ai.usage.reasoning_tokens', 'gen_ai.usage.output_tokens_details.reasoning_tokens', 'codex.usage.reasoning_output_tokens');
+  const reasoning = oi
+    ? first(a, 'llm.token_count.completion_details.reasoning')
+    : first(a, 'gen_ai.usage.reasoning_tokens', 'gen_ai.usage.output_tokens_details.reasoning_tokens', 'codex.usage.reasoning_output_tokens');
   const cost = oi ? first(a, 'llm.cost.total') : first(a, 'gen_ai.usage.cost', 'gen_ai.cost.total_cost', 'litellm.cost.total');
   const lite = c.convention === 'litellm';
   const session_id = sessionIdOf(a, res.attrs, lite ? LITELLM_SESSION_KEYS : []);
@@ -158,7 +160,8 @@ function normalizeSpan(span: unknown, res: ResourceInfo, ctx: NormalizeContext, 
   const provider = attrScalar(first(a, 'llm.provider', 'llm.system', 'gen_ai.provider.name', 'gen_ai.system'));
   if (provider !== null) attrs.provider = provider;
   if (name) attrs.span = name.slice(0, 120);
-  if (kind === 'error' && isRecord(span.status) && typeof span.status.message === 'string' && span.status.message) attrs.status_message = span.status.message.slice(0, 200);
+  if (kind === 'error' && isRecord(span.status) && typeof span.status.message === 'string' && span.status.message)
+    attrs.status_message = span.status.message.slice(0, 200);
 
   const vcs = recordVcs(a, res);
   const draft: EventDraft = {
@@ -168,7 +171,17 @@ function normalizeSpan(span: unknown, res: ResourceInfo, ctx: NormalizeContext, 
     time: time.value,
     timeUnit: 'ms',
     // Span ids are unique by the OTLP spec; without them the span's own fields identify it.
-    identity: traceId || spanId ? [traceId, spanId] : [name, timeKey(span.startTimeUnixNano), timeKey(span.endTimeUnixNano), attrText(model), idPart(u.tokens_in ?? undefined), idPart(u.tokens_out ?? undefined)],
+    identity:
+      traceId || spanId
+        ? [traceId, spanId]
+        : [
+            name,
+            timeKey(span.startTimeUnixNano),
+            timeKey(span.endTimeUnixNano),
+            attrText(model),
+            idPart(u.tokens_in ?? undefined),
+            idPart(u.tokens_out ?? undefined),
+          ],
     session_id,
     developer_id: developerIdOf(a, res.attrs, lite ? LITELLM_DEV_KEYS : []),
     repo_slug: vcs.repo_slug,

@@ -29,7 +29,14 @@ const PRIVATE_KEYS = new Set([
   'gen_ai.tool.call.result',
 ]);
 
-const PRIVATE_PREFIXES = ['gen_ai.prompt.', 'gen_ai.completion.', 'llm.input_messages', 'llm.output_messages', 'llm.prompts', 'metadata.requester_custom_headers'];
+const PRIVATE_PREFIXES = [
+  'gen_ai.prompt.',
+  'gen_ai.completion.',
+  'llm.input_messages',
+  'llm.output_messages',
+  'llm.prompts',
+  'metadata.requester_custom_headers',
+];
 
 /** Whether an attribute/field name carries content that must not be stored. */
 export function isPrivateKey(key: string): boolean {
@@ -73,7 +80,8 @@ function walk(v: unknown, budget: { left: number }, depth: number): unknown {
   const otlpPrivate = typeof o.key === 'string' && 'value' in o && isPrivateKey(o.key);
   for (const k of Object.keys(o)) {
     if (budget.left < 0) break;
-    if (isPrivateKey(k) || (otlpPrivate && k === 'value')) Object.defineProperty(out, k, { value: REDACTED, enumerable: true, writable: true, configurable: true });
+    if (isPrivateKey(k) || (otlpPrivate && k === 'value'))
+      Object.defineProperty(out, k, { value: REDACTED, enumerable: true, writable: true, configurable: true });
     else Object.defineProperty(out, k, { value: walk(o[k], budget, depth + 1), enumerable: true, writable: true, configurable: true });
   }
   return out;

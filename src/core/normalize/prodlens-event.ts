@@ -47,7 +47,12 @@ const EventSchema = v.strictObject({
   tool_name: Text,
   language: Text,
   agent: Text,
-  attrs: v.nullish(v.pipe(v.record(v.string(), Scalar), v.check((r) => Object.keys(r).length <= 32, 'attrs has more than 32 keys'))),
+  attrs: v.nullish(
+    v.pipe(
+      v.record(v.string(), Scalar),
+      v.check((r) => Object.keys(r).length <= 32, 'attrs has more than 32 keys'),
+    ),
+  ),
   // Derived columns of an exported row: accepted, ignored, recomputed.
   event_date: v.optional(v.unknown()),
   trace_hash: v.optional(v.unknown()),
@@ -56,7 +61,6 @@ const EventSchema = v.strictObject({
   price_version: v.optional(v.unknown()),
   device_id: v.optional(v.unknown()),
 });
-
 
 /** Shape test used by the detector: an object with `timestamp` and a string `kind`. */
 export function isProdLensEvent(doc: unknown): boolean {
@@ -78,7 +82,21 @@ function copyAttrs(a: Record<string, string | number | boolean | null>): Attrs {
 }
 
 const TEXT_KEYS = ['session_id', 'developer_id', 'model', 'repo_slug', 'branch', 'tool_name', 'language', 'agent'];
-const NUM_KEYS = ['tokens_in', 'tokens_out', 'total_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens', 'latency_ms', 'status_code', 'accepted_lines', 'diff_ratio', 'lines_added', 'lines_removed', 'cost_usd'];
+const NUM_KEYS = [
+  'tokens_in',
+  'tokens_out',
+  'total_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'reasoning_tokens',
+  'latency_ms',
+  'status_code',
+  'accepted_lines',
+  'diff_ratio',
+  'lines_added',
+  'lines_removed',
+  'cost_usd',
+];
 const KNOWN_KEYS = new Set(Object.keys(EventSchema.entries));
 const KIND_SET = new Set<string>(EVENT_KINDS);
 const SOURCE_SET = new Set<string>(SOURCES);
@@ -141,7 +159,18 @@ function normalizeOne(item: unknown, ctx: NormalizeContext, batch: Batch, at: st
     // Identity: the sender's event_id (re-sending it updates the event), else the event's own fields.
     identity: explicitId
       ? ['id', explicitId]
-      : ['content', e.session_id ?? null, e.developer_id ?? null, String(e.timestamp), e.model ?? null, e.tool_name ?? null, String(e.tokens_in ?? ''), String(e.tokens_out ?? ''), String(e.latency_ms ?? ''), e.repo_slug ?? null],
+      : [
+          'content',
+          e.session_id ?? null,
+          e.developer_id ?? null,
+          String(e.timestamp),
+          e.model ?? null,
+          e.tool_name ?? null,
+          String(e.tokens_in ?? ''),
+          String(e.tokens_out ?? ''),
+          String(e.latency_ms ?? ''),
+          e.repo_slug ?? null,
+        ],
     session_id: asId(e.session_id),
     developer_id: asId(e.developer_id),
     model: e.model,

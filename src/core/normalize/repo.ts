@@ -21,7 +21,10 @@ export function repoSlugFromUrl(url: unknown): string | null {
       return null;
     }
   }
-  s = s.replace(/^\/+/, '').replace(/\/+$/, '').replace(/\.git$/i, '');
+  s = s
+    .replace(/^\/+/, '')
+    .replace(/\/+$/, '')
+    .replace(/\.git$/i, '');
   const parts = s.split('/').filter(Boolean);
   if (parts.length < 2) return null;
   const owner = parts[parts.length - 2]!;
@@ -32,9 +35,5 @@ export function repoSlugFromUrl(url: unknown): string | null {
 
 /** Repo slug from the VCS attributes: the full URL wins, then the name if it is `owner/name`. */
 export function repoSlugFromAttrs(get: (key: string) => unknown): string | null {
-  return (
-    repoSlugFromUrl(get('vcs.repository.url.full')) ??
-    repoSlugFromUrl(get('vcs.repository.name')) ??
-    null
-  );
+  return repoSlugFromUrl(get('vcs.repository.url.full')) ?? repoSlugFromUrl(get('vcs.repository.name')) ?? null;
 }

@@ -46,7 +46,10 @@ export function excerpt(input: unknown, _limit = EXCERPT_LIMIT): string {
  */
 export function safeReason(reason: string): string {
   const r = reason
-    .replace(/(Unexpected token '?.{0,4}'?, )?"(?:[^"\\]|\\.)*"(\.{3})? is not valid JSON/g, (_m, tok: string | undefined) => `${tok ?? ''}input is not valid JSON`)
+    .replace(
+      /(Unexpected token '?.{0,4}'?, )?"(?:[^"\\]|\\.)*"(\.{3})? is not valid JSON/g,
+      (_m, tok: string | undefined) => `${tok ?? ''}input is not valid JSON`,
+    )
     .replace(/"(?:[^"\\]|\\.){48,}"/g, '"[text elided]"');
   if (r.length <= 300) return r;
   const end = (r.charCodeAt(299) & 0xfc00) === 0xd800 ? 299 : 300;

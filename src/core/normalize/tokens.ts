@@ -18,7 +18,9 @@ export function coerceCount(value: unknown, field: string): Result<Count> {
   else if (typeof value === 'bigint') n = Number(value);
   else if (typeof value === 'string') {
     if (!NUM_RE.test(value)) {
-      return /^\s*-/.test(value) ? fail(`${field} is negative (${value.trim().slice(0, 20)})`) : fail(`${field} is not a number (${JSON.stringify(value.slice(0, 20))})`);
+      return /^\s*-/.test(value)
+        ? fail(`${field} is negative (${value.trim().slice(0, 20)})`)
+        : fail(`${field} is not a number (${JSON.stringify(value.slice(0, 20))})`);
     }
     n = Number(value);
   } else return fail(`${field} is a ${typeof value}, not a number`);

@@ -60,15 +60,29 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
   const prevTotals = periodTotals(previous.series, measured(previous) ? sessionsOf(prevSince, prevUntil) : null, previous.periodLatency.p50);
   const w = model === null ? whereOf(f) : modelWhere(forModel(since, until));
   // Commits count on the local day of their UTC author time: the period is an instant range.
-  const commitW = whereOf({ ...f, source: null }, 'author_email', [new Date(zone.startOf(since)).toISOString(), new Date(zone.startOf(shiftDay(until, 1))).toISOString()]);
+  const commitW = whereOf({ ...f, source: null }, 'author_email', [
+    new Date(zone.startOf(since)).toISOString(),
+    new Date(zone.startOf(shiftDay(until, 1))).toISOString(),
+  ]);
   // Without filters the per-model and per-repo/developer tables come from the coarse rollups.
   const unfiltered = dims.repo === null && dims.developer === null && !dims.source && model === null;
-  const coarse = (dim: 'repo' | 'developer') => ({ table: 'daily_totals', by: 'value', where: { sql: 'dim = ? AND event_date >= ? AND event_date <= ?', params: [dim, since, until] } });
+  const coarse = (dim: 'repo' | 'developer') => ({
+    table: 'daily_totals',
+    by: 'value',
+    where: { sql: 'dim = ? AND event_date >= ? AND event_date <= ?', params: [dim, since, until] },
+  });
   const totalEvents = (db.exec('SELECT COALESCE(SUM(records_received), 0) FROM source_status')[0]?.values[0]?.[0] as number) ?? 0;
   const sources = sourceHealth(db, today);
   // Editor presence marks working days (the working calendar); null before the tracker first ran.
   const activeMinutes = presenceByDay(db, zone, since, until, dims.developer);
-  const stats = correlationsSection(db, { since, until, ...dims, scope: model === null ? who.key : `${who.key}:model:${model}`, timeZone: zone.timeZone }, current.days, { ...current.series, [PRESENCE_SERIES]: activeMinutes }, opts.analysis ?? {}, new Date(opts.nowMs).toISOString());
+  const stats = correlationsSection(
+    db,
+    { since, until, ...dims, scope: model === null ? who.key : `${who.key}:model:${model}`, timeZone: zone.timeZone },
+    current.days,
+    { ...current.series, [PRESENCE_SERIES]: activeMinutes },
+    opts.analysis ?? {},
+    new Date(opts.nowMs).toISOString(),
+  );
   if (stats.cacheWrite) store.markDirty();
 
   return {
@@ -89,9 +103,23 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
     correlations: stats.correlations,
     effects: stats.effects,
     efficiency: efficiency(curTotals, prevTotals),
-    models: models(db, unfiltered ? { sql: 'event_date >= ? AND event_date <= ?', params: [since, until] } : w, unfiltered ? 'daily_model_totals' : 'daily_model'),
-    byRepo: breakdown(db, unfiltered ? coarse('repo') : { table: model === null ? 'daily_activity' : 'daily_model', by: 'repo_slug', where: w }, who.commits === 'mine' ? { sql: `${commitW.sql} AND is_mine = 1`, params: commitW.params } : commitW, 'repo_slug'),
-    byDeveloper: breakdown(db, unfiltered ? coarse('developer') : { table: model === null ? 'daily_activity' : 'daily_model', by: 'developer_id', where: w }, commitW, 'author_email'),
+    models: models(
+      db,
+      unfiltered ? { sql: 'event_date >= ? AND event_date <= ?', params: [since, until] } : w,
+      unfiltered ? 'daily_model_totals' : 'daily_model',
+    ),
+    byRepo: breakdown(
+      db,
+      unfiltered ? coarse('repo') : { table: model === null ? 'daily_activity' : 'daily_model', by: 'repo_slug', where: w },
+      who.commits === 'mine' ? { sql: `${commitW.sql} AND is_mine = 1`, params: commitW.params } : commitW,
+      'repo_slug',
+    ),
+    byDeveloper: breakdown(
+      db,
+      unfiltered ? coarse('developer') : { table: model === null ? 'daily_activity' : 'daily_model', by: 'developer_id', where: w },
+      commitW,
+      'author_email',
+    ),
     health: {
       sources,
       deadLetters: deadLetters(db),
@@ -100,7 +128,13 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
       totalEvents,
     },
     definitions: DEFINITIONS,
-    ...sessionsSection(store, since, until, { ...dims, model }, model === null ? distinctSessions(db, since, until, dims) : modelSessions(db, forModel(since, until)).total),
+    ...sessionsSection(
+      store,
+      since,
+      until,
+      { ...dims, model },
+      model === null ? distinctSessions(db, since, until, dims) : modelSessions(db, forModel(since, until)).total,
+    ),
     perceived: perceivedSection(surveyAnswers(db, since, until)),
     experiment: experimentSection(db, since, until, opts.nowMs),
     attribution: attributionSection(db, since, until, filter.scope ?? 'mine', opts.developer ?? null, who),
@@ -134,10 +168,12 @@ function attributionSection(db: Database, since: string, until: string, scope: '
   const c = commitCounts(db, since, until);
   const notes: string[] = [];
   if (scope === 'mine' && who.commits === 'all') {
-    notes.push('Commits: every author\'s — no commit was synced with your identity yet (set git user.email or prodlens.developerId / --developer, then sync git again).');
+    notes.push(
+      "Commits: every author's — no commit was synced with your identity yet (set git user.email or prodlens.developerId / --developer, then sync git again).",
+    );
   }
   if (scope === 'mine' && who.pullRequests === 'all' && hasPullRequests(db)) {
-    notes.push('Pull requests: every author\'s — the GitHub login ProdLens syncs as is not known yet (sync GitHub once).');
+    notes.push("Pull requests: every author's — the GitHub login ProdLens syncs as is not known yet (sync GitHub once).");
   }
   if (ev.withoutDeveloper) notes.push(`${ev.withoutDeveloper} AI event(s) in this period without a developer (no identity was known when they were recorded).`);
   if (ev.withoutRepo) notes.push(`${ev.withoutRepo} AI event(s) in this period without a repository.`);
@@ -156,7 +192,13 @@ function attributionSection(db: Database, since: string, until: string, scope: '
   };
 }
 
-function sessionsSection(store: Store, since: string, until: string, f: Parameters<typeof sessionsInRange>[3], total: number): Pick<ReportModel, 'sessions' | 'sessionsTotal'> {
+function sessionsSection(
+  store: Store,
+  since: string,
+  until: string,
+  f: Parameters<typeof sessionsInRange>[3],
+  total: number,
+): Pick<ReportModel, 'sessions' | 'sessionsTotal'> {
   const sessions = sessionsInRange(store, since, until, f, SESSIONS_LISTED);
   const rows: SessionRow[] = sessions.map((s) => ({
     sessionId: s.sessionId,
@@ -181,9 +223,13 @@ function sessionsSection(store: Store, since: string, until: string, f: Paramete
 
 /** The first local day with AI activity, a commit or a pull request; null for an empty store. */
 export function firstDataDay(db: Database, zone: DayZone): string | null {
-  const r = db.exec(`SELECT (SELECT MIN(event_date) FROM daily_totals WHERE dim = 'all'), (SELECT MIN(timestamp) FROM commits), (SELECT MIN(created_at) FROM pull_requests)`);
+  const r = db.exec(
+    `SELECT (SELECT MIN(event_date) FROM daily_totals WHERE dim = 'all'), (SELECT MIN(timestamp) FROM commits), (SELECT MIN(created_at) FROM pull_requests)`,
+  );
   const [ai, commit, pr] = (r[0]?.values[0] ?? []) as Array<string | null>;
-  const local = [ai ?? null, ...[commit, pr].map((iso) => (iso && Number.isFinite(Date.parse(iso)) ? zone.dayOf(Date.parse(iso)) : null))].filter((d): d is string => !!d);
+  const local = [ai ?? null, ...[commit, pr].map((iso) => (iso && Number.isFinite(Date.parse(iso)) ? zone.dayOf(Date.parse(iso)) : null))].filter(
+    (d): d is string => !!d,
+  );
   return local.length ? local.sort()[0]! : null;
 }
 
@@ -213,7 +259,9 @@ function filterOptions(db: Database): ReportModel['options'] {
   return {
     repos: [...repos].sort(nullLast),
     developers: values('developer').sort(nullLast),
-    sources: values('source').filter((s): s is string => !!s).sort(),
+    sources: values('source')
+      .filter((s): s is string => !!s)
+      .sort(),
   };
 }
 

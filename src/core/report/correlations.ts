@@ -37,8 +37,13 @@ type AnySeries = Readonly<Partial<Record<string, ReadonlyArray<number | null>>>>
  * and the calibration test (test/unit/calibration/) share. Series that do not exist (e.g. `active_minutes`
  * before presence tracking) are simply absent.
  */
-export function analyzeReportSeries(days: readonly string[], series: AnySeries, options: AnalysisOptions = {}): { correlations: ReportModel['correlations']; effects: EffectRow[] } {
-  const pick = (keys: readonly string[]) => keys.flatMap((key): NamedSeries[] => (series[key] ? [{ key, values: series[key] as ReadonlyArray<number | null> }] : []));
+export function analyzeReportSeries(
+  days: readonly string[],
+  series: AnySeries,
+  options: AnalysisOptions = {},
+): { correlations: ReportModel['correlations']; effects: EffectRow[] } {
+  const pick = (keys: readonly string[]) =>
+    keys.flatMap((key): NamedSeries[] => (series[key] ? [{ key, values: series[key] as ReadonlyArray<number | null> }] : []));
   const a = analyzeWorkingDays(
     {
       days,

@@ -181,7 +181,16 @@ export interface DeadLetterSummary {
   total: number;
   byReason: Array<{ reason: string; count: number }>;
   /** Size, hash prefix and path of what failed; never the input text. `detail` joins them for display. */
-  recent: Array<{ receivedAt: string; source: string; reason: string; bytes: number | null; hash: string | null; path: string | null; count: number; detail: string }>;
+  recent: Array<{
+    receivedAt: string;
+    source: string;
+    reason: string;
+    bytes: number | null;
+    hash: string | null;
+    path: string | null;
+    count: number;
+    detail: string;
+  }>;
 }
 
 export interface Efficiency {
@@ -239,7 +248,11 @@ export interface ReportModel {
   days: string[];
   series: Record<SeriesKey, Array<number | null>>;
   seriesInfo: SeriesInfo[];
-  coverage: { ai: { first: string; last: string } | null; commits: { first: string; last: string } | null; pullRequests: { first: string; last: string } | null };
+  coverage: {
+    ai: { first: string; last: string } | null;
+    commits: { first: string; last: string } | null;
+    pullRequests: { first: string; last: string } | null;
+  };
   correlations: {
     /** In working days. */
     lags: number[];
@@ -251,7 +264,14 @@ export interface ReportModel {
     /** Which days the analysis used. */
     calendar: { days: number; workingDays: number; basis: 'presence' | 'activity'; presenceDays: number };
     /** How rows are tested: which method is the test, which the check, how p is made and adjusted. */
-    method: { test: 'pearson' | 'spearman'; check: 'pearson' | 'spearman'; pValue: string; adjustment: 'benjamini-hochberg'; familySize: number; alpha: number };
+    method: {
+      test: 'pearson' | 'spearman';
+      check: 'pearson' | 'spearman';
+      pValue: string;
+      adjustment: 'benjamini-hochberg';
+      familySize: number;
+      alpha: number;
+    };
     /** Test rows without a p-value, grouped by reason (shown as one line each). */
     untested: Array<{ count: number; reason: string }>;
     /** One sentence naming the days and the method, shown above the table. */

@@ -40,10 +40,18 @@ export function perceivedSection(answers: SurveyAnswerRow[]): PerceivedSection |
   for (const a of answers) if (a.fasterWithoutAi === 'yes' || a.fasterWithoutAi === 'no' || a.fasterWithoutAi === 'same') faster[a.fasterWithoutAi]++;
   const agreement = MEASURES.map(([measure, label]): AgreementRow => {
     const pairs = rated.filter((a) => a.measured !== null);
-    const c = correlation(pairs.map((a) => a.productivity), pairs.map((a) => a.measured![measure]), 'spearman', { minPairs: 5 });
-    const reading = c.status === 'ok'
-      ? `${Math.abs(c.r!) < 0.1 ? 'no' : Math.abs(c.r!) < 0.3 ? 'weak' : Math.abs(c.r!) < 0.5 ? 'moderate' : 'strong'} ${c.r! >= 0 ? 'agreement' : 'disagreement'} (n = ${c.n})`
-      : c.status === 'undefined' ? `no variation to compare (n = ${c.n})` : `too few rated sessions (n = ${c.n}, 5 needed)`;
+    const c = correlation(
+      pairs.map((a) => a.productivity),
+      pairs.map((a) => a.measured![measure]),
+      'spearman',
+      { minPairs: 5 },
+    );
+    const reading =
+      c.status === 'ok'
+        ? `${Math.abs(c.r!) < 0.1 ? 'no' : Math.abs(c.r!) < 0.3 ? 'weak' : Math.abs(c.r!) < 0.5 ? 'moderate' : 'strong'} ${c.r! >= 0 ? 'agreement' : 'disagreement'} (n = ${c.n})`
+        : c.status === 'undefined'
+          ? `no variation to compare (n = ${c.n})`
+          : `too few rated sessions (n = ${c.n}, 5 needed)`;
     return { measure, label, n: c.n, rho: c.r, p: c.p, reading };
   });
   return {

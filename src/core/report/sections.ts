@@ -126,7 +126,12 @@ export interface Where {
 }
 
 /** Distinct sessions active in the period (first seen ≤ until and last seen ≥ since). */
-export function sessionCount(db: Database, since: string, until: string, w: { repo?: string | null; developer?: string | null; source?: string | null }): number | null {
+export function sessionCount(
+  db: Database,
+  since: string,
+  until: string,
+  w: { repo?: string | null; developer?: string | null; source?: string | null },
+): number | null {
   const parts = ['first_day <= ?', 'last_day >= ?'];
   const params: SqlValue[] = [until, since];
   if (w.repo !== undefined && w.repo !== null) {
@@ -178,8 +183,19 @@ export function splitEditorUnknown(rows: ModelRow[]): ModelRow[] {
   if (i < 0 || rows[i]!.insertions === 0) return rows;
   const u = rows[i]!;
   const editor: ModelRow = {
-    model: null, editorUnknown: true, requests: 0, errors: 0, totalTokens: 0, outputTokens: 0, cacheTokens: 0, costUsd: 0, unpricedRequests: 0,
-    insertions: u.insertions, acceptedInsertions: u.acceptedInsertions, acceptanceRate: u.acceptanceRate, acceptedLines: u.acceptedLines,
+    model: null,
+    editorUnknown: true,
+    requests: 0,
+    errors: 0,
+    totalTokens: 0,
+    outputTokens: 0,
+    cacheTokens: 0,
+    costUsd: 0,
+    unpricedRequests: 0,
+    insertions: u.insertions,
+    acceptedInsertions: u.acceptedInsertions,
+    acceptanceRate: u.acceptanceRate,
+    acceptedLines: u.acceptedLines,
   };
   const rest: ModelRow = { ...u, insertions: 0, acceptedInsertions: 0, acceptanceRate: null, acceptedLines: 0 };
   const keep = rest.requests || rest.errors || rest.totalTokens || rest.cacheTokens || rest.costUsd;
@@ -198,7 +214,10 @@ export function breakdown(
        FROM ${src.table} WHERE ${src.where.sql} GROUP BY ${src.by} ORDER BY SUM(total_tokens) DESC LIMIT 50`,
     src.where.params,
   );
-  const c = db.exec(`SELECT ${commitKey}, COUNT(*) FROM commits WHERE ${commitWhere.sql} AND is_merge = 0 AND unreachable_at IS NULL GROUP BY ${commitKey}`, commitWhere.params);
+  const c = db.exec(
+    `SELECT ${commitKey}, COUNT(*) FROM commits WHERE ${commitWhere.sql} AND is_merge = 0 AND unreachable_at IS NULL GROUP BY ${commitKey}`,
+    commitWhere.params,
+  );
   const commits = new Map((c[0]?.values ?? []).map((v) => [(v[0] as string | null) ?? null, v[1] as number]));
   const rows: BreakdownRow[] = (r[0]?.values ?? []).map((v) => ({
     key: v[0] as string | null,
@@ -217,10 +236,7 @@ export function breakdown(
 
 export function sourceHealth(db: Database, today: string): SourceHealth[] {
   const r = db.exec('SELECT source, last_event_ms, last_received_at, records_received, dead_letters FROM source_status ORDER BY source');
-  const todayCounts = db.exec(
-    "SELECT value, requests + errors + insertions + agent_edits FROM daily_totals WHERE dim = 'source' AND event_date = ?",
-    [today],
-  );
+  const todayCounts = db.exec("SELECT value, requests + errors + insertions + agent_edits FROM daily_totals WHERE dim = 'source' AND event_date = ?", [today]);
   const counts = new Map((todayCounts[0]?.values ?? []).map((v) => [v[0] as string, v[1] as number]));
   return (r[0]?.values ?? []).map((v) => ({
     source: v[0] as string,
@@ -245,7 +261,14 @@ export function deadLetters(db: Database): DeadLetterSummary {
       const hash = (v[4] as string | null)?.slice(0, 16) ?? null;
       const path = v[5] as string | null;
       const count = (v[6] as number | null) ?? 1;
-      const detail = [bytes === null ? 'input not recorded' : `${bytes} bytes`, hash ? `sha256 ${hash}` : '', path ? `at ${path}` : '', count > 1 ? `${count} records` : ''].filter(Boolean).join(' · ');
+      const detail = [
+        bytes === null ? 'input not recorded' : `${bytes} bytes`,
+        hash ? `sha256 ${hash}` : '',
+        path ? `at ${path}` : '',
+        count > 1 ? `${count} records` : '',
+      ]
+        .filter(Boolean)
+        .join(' · ');
       return { receivedAt: v[0] as string, source: v[1] as string, reason: v[2] as string, bytes, hash, path, count, detail };
     }),
   };

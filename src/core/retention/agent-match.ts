@@ -61,5 +61,13 @@ export function findAgentEdit(
     );
     model = (m[0]?.values[0]?.[0] as string | undefined) ?? null;
   }
-  return { traceHash: r[0] as string, sessionId, agent: r[2] as string, tsMs, model, developerId: (r[5] as string | null) ?? null, repoSlug: (r[6] as string | null) ?? null };
+  return {
+    traceHash: r[0] as string,
+    sessionId,
+    agent: r[2] as string,
+    tsMs,
+    model,
+    developerId: (r[5] as string | null) ?? null,
+    repoSlug: (r[6] as string | null) ?? null,
+  };
 }

@@ -104,7 +104,11 @@ export function classifyEvent(f: EventFacts): Classification {
       const length = c.text.length - offset;
       if (nonWhitespace(c.text.slice(offset)) < f.minChars) return none('small');
       const multiLine = c.text.slice(offset).includes('\n');
-      return { candidates: [{ changeIndex: i, offset, length, detection: 'inline', confidence: multiLine ? 0.8 : 0.6, needsCursorAtEnd: true }], rejected: null, typing: false };
+      return {
+        candidates: [{ changeIndex: i, offset, length, detection: 'inline', confidence: multiLine ? 0.8 : 0.6, needsCursorAtEnd: true }],
+        rejected: null,
+        typing: false,
+      };
     }
   }
   if (f.reload) {

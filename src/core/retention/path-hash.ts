@@ -7,7 +7,10 @@ import { stableHash } from '../normalize/hash';
  * SHA-256 of the workspace-relative path with forward slashes (no leading `./` or `/`).
  */
 export function pathHash(relativePath: string): string {
-  const p = relativePath.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/^\/+/, '');
+  const p = relativePath
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/)+/, '')
+    .replace(/^\/+/, '');
   return createHash('sha256').update(p).digest('hex').slice(0, 16);
 }
 
@@ -15,7 +18,12 @@ export function pathHash(relativePath: string): string {
 export function fileExtension(relativePath: string): string | null {
   const base = relativePath.replace(/\\/g, '/').split('/').pop() ?? '';
   const dot = base.lastIndexOf('.');
-  return dot > 0 && dot < base.length - 1 ? base.slice(dot + 1).toLowerCase().slice(0, 16) : null;
+  return dot > 0 && dot < base.length - 1
+    ? base
+        .slice(dot + 1)
+        .toLowerCase()
+        .slice(0, 16)
+    : null;
 }
 
 /**

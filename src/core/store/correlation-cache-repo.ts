@@ -10,12 +10,19 @@ export function readCorrelationCache(db: Database, key: string, fingerprint: str
  * Stores a result; drops entries whose key does not start with `keepPrefix` (an older analysis, never read
  * again) and all but the `limit` most recent.
  */
-export function writeCorrelationCache(db: Database, entry: { key: string; fingerprint: string; computedAt: string; result: string }, keepPrefix: string, limit: number): void {
+export function writeCorrelationCache(
+  db: Database,
+  entry: { key: string; fingerprint: string; computedAt: string; result: string },
+  keepPrefix: string,
+  limit: number,
+): void {
   db.run(
     `INSERT INTO correlation_cache (key, fingerprint, computed_at, result) VALUES (?, ?, ?, ?)
      ON CONFLICT(key) DO UPDATE SET fingerprint = excluded.fingerprint, computed_at = excluded.computed_at, result = excluded.result`,
     [entry.key, entry.fingerprint, entry.computedAt, entry.result],
   );
   db.run('DELETE FROM correlation_cache WHERE key NOT LIKE ?', [`${keepPrefix}%`]);
-  db.run(`DELETE FROM correlation_cache WHERE key NOT IN (SELECT key FROM correlation_cache ORDER BY computed_at DESC LIMIT ${Math.max(0, Math.floor(limit))})`);
+  db.run(
+    `DELETE FROM correlation_cache WHERE key NOT IN (SELECT key FROM correlation_cache ORDER BY computed_at DESC LIMIT ${Math.max(0, Math.floor(limit))})`,
+  );
 }

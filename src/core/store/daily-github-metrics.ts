@@ -52,9 +52,7 @@ export function recomputeDailyGithubMetrics(db: Database, days: Iterable<RepoDay
     `SELECT COUNT(*), AVG((strftime('%s', merged_at) - strftime('%s', created_at)) / 3600.0) FROM pull_requests
       WHERE merged_at >= ? AND merged_at < ? AND repo_slug = ?`,
   );
-  const reopened = db.prepare(
-    `SELECT COUNT(DISTINCT number) FROM pr_events WHERE repo_slug = ? AND event = 'reopened' AND event_date = ?`,
-  );
+  const reopened = db.prepare(`SELECT COUNT(DISTINCT number) FROM pr_events WHERE repo_slug = ? AND event = 'reopened' AND event_date = ?`);
   const del = db.prepare('DELETE FROM daily_github_metrics WHERE event_date = ? AND repo_slug = ?');
   const ins = db.prepare(
     `INSERT INTO daily_github_metrics (event_date, repo_slug, merged_pr_count, commit_count, reopened_pr_count,
@@ -85,4 +83,3 @@ function first(stmt: ReturnType<Database['prepare']>, params: (string | number)[
   stmt.reset();
   return row;
 }
-

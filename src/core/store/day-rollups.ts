@@ -153,7 +153,11 @@ export class DayRollups {
     // Events without a local day (none once the store has set its zone) count on their UTC day.
     const day = 'COALESCE(local_date, event_date)';
     const local = new DayAccumulator(false);
-    this.fill(local, `FROM sessions WHERE ${col} IN (SELECT day FROM temp.rollup_days WHERE kind = 'read') AND ${day} IN ${LOCAL} AND duplicate_of IS NULL AND kind <> 'survey'`, day);
+    this.fill(
+      local,
+      `FROM sessions WHERE ${col} IN (SELECT day FROM temp.rollup_days WHERE kind = 'read') AND ${day} IN ${LOCAL} AND duplicate_of IS NULL AND kind <> 'survey'`,
+      day,
+    );
     this.db.run(`DELETE FROM daily_session_metrics WHERE event_date IN ${DIRTY}`);
     for (const t of DAY_TABLES) if (t !== 'daily_session_metrics') this.db.run(`DELETE FROM ${t} WHERE event_date IN ${LOCAL}`);
     utc.write(this.db, () => true, 'utc');
@@ -169,15 +173,31 @@ export class DayRollups {
               COUNT(*), SUM(tokens_in), SUM(tokens_out), SUM(total_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens),
               SUM(cost_usd), SUM(lines_added), SUM(accepted_lines)
          ${base} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`,
-      (r) => acc.addFine(r[0] as string, r[1] as string | null, r[2] as string | null, r[3] as string, r[4] as string | null, r[5] as string, r[6] === 1, r[7] === 1, r[8] === 1, r[9] as number, r, 10),
+      (r) =>
+        acc.addFine(
+          r[0] as string,
+          r[1] as string | null,
+          r[2] as string | null,
+          r[3] as string,
+          r[4] as string | null,
+          r[5] as string,
+          r[6] === 1,
+          r[7] === 1,
+          r[8] === 1,
+          r[9] as number,
+          r,
+          10,
+        ),
     );
     // 2. Sessions: distinct per grain, and their first/last day.
     eachRow(this.db, `SELECT session_id, source, ${day}, developer_id, repo_slug ${base} AND session_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5`, (r) =>
       acc.addSession(r[0] as string, r[1] as string, r[2] as string, r[3] as string | null, r[4] as string | null),
     );
     // 3. Latencies: histograms per activity grain (requests), exact medians per day and developer.
-    eachRow(this.db, `SELECT ${day}, developer_id, repo_slug, source, kind, latency_ms ${base} AND latency_ms IS NOT NULL AND kind IN ('request', 'error')`, (r) =>
-      acc.addLatency(r[0] as string, r[1] as string | null, r[2] as string | null, r[3] as string, r[4] as string, r[5] as number),
+    eachRow(
+      this.db,
+      `SELECT ${day}, developer_id, repo_slug, source, kind, latency_ms ${base} AND latency_ms IS NOT NULL AND kind IN ('request', 'error')`,
+      (r) => acc.addLatency(r[0] as string, r[1] as string | null, r[2] as string | null, r[3] as string, r[4] as string, r[5] as number),
     );
   }
 }
@@ -187,7 +207,16 @@ const DAY_TABLES = ['daily_activity', 'daily_model', 'daily_session_metrics', 'd
 
 const COL = Object.fromEntries(EVENT_COLUMNS.map((c, i) => [c, i])) as Record<(typeof EVENT_COLUMNS)[number], number>;
 /** Positions of the summed columns in an event row, in the order addFine reads them. */
-const SUM_COLS = [COL.tokens_in, COL.tokens_out, COL.total_tokens, COL.cache_read_tokens, COL.cache_write_tokens, COL.cost_usd, COL.lines_added, COL.accepted_lines];
+const SUM_COLS = [
+  COL.tokens_in,
+  COL.tokens_out,
+  COL.total_tokens,
+  COL.cache_read_tokens,
+  COL.cache_write_tokens,
+  COL.cost_usd,
+  COL.lines_added,
+  COL.accepted_lines,
+];
 
 /**
  * The three grains' rollups being built: from grouped query rows (a recompute) or one inserted row at a
@@ -225,7 +254,20 @@ class DayAccumulator {
     const status = r[COL.status_code];
     const v = this.vals;
     for (let i = 0; i < 8; i++) v[i] = num(r[SUM_COLS[i]!]);
-    this.addFine(day, dev, repo, source, r[COL.model] as string | null, kind, typeof status === 'number' && status >= 400, r[COL.accepted_flag] === 1, r[COL.cost_source] === 'unknown', 1, v, 0);
+    this.addFine(
+      day,
+      dev,
+      repo,
+      source,
+      r[COL.model] as string | null,
+      kind,
+      typeof status === 'number' && status >= 400,
+      r[COL.accepted_flag] === 1,
+      r[COL.cost_source] === 'unknown',
+      1,
+      v,
+      0,
+    );
     const sid = r[COL.session_id];
     if (sid !== null && sid !== undefined) {
       const g = `${k4(day, dev, repo, source)}\u0001${sid as string}`;
@@ -239,9 +281,31 @@ class DayAccumulator {
   }
 
   /** `n` rows of one fine grain; their sums (tokens in/out/total, cache read/write, cost, lines added, accepted lines) at `vals[at…]`. */
-  addFine(day: string, dev: string | null, repo: string | null, source: string, mdl: string | null, kind: string, failed: boolean, accepted: boolean, unknownCost: boolean, n: number, vals: readonly SqlValue[], at: number): void {
+  addFine(
+    day: string,
+    dev: string | null,
+    repo: string | null,
+    source: string,
+    mdl: string | null,
+    kind: string,
+    failed: boolean,
+    accepted: boolean,
+    unknownCost: boolean,
+    n: number,
+    vals: readonly SqlValue[],
+    at: number,
+  ): void {
     this.days.add(day);
-    const v = { tin: num(vals[at]), tout: num(vals[at + 1]), total: num(vals[at + 2]), cr: num(vals[at + 3]), cw: num(vals[at + 4]), cost: num(vals[at + 5]), added: num(vals[at + 6]), acceptedLines: num(vals[at + 7]) };
+    const v = {
+      tin: num(vals[at]),
+      tout: num(vals[at + 1]),
+      total: num(vals[at + 2]),
+      cr: num(vals[at + 3]),
+      cw: num(vals[at + 4]),
+      cost: num(vals[at + 5]),
+      added: num(vals[at + 6]),
+      acceptedLines: num(vals[at + 7]),
+    };
     const isRequest = kind === 'request';
     const isError = kind === 'error' || failed;
     const isInsertion = kind === 'edit' && source === 'editor';
@@ -270,7 +334,17 @@ class DayAccumulator {
         t.agentLines += v.added;
       }
     }
-    const d = getOr(this.dsm, k2(day, dev), () => ({ day, dev, sessions: 0, requests: 0, total: 0, accepted: 0, errors: 0, cost: 0, latencies: [] as number[] }));
+    const d = getOr(this.dsm, k2(day, dev), () => ({
+      day,
+      dev,
+      sessions: 0,
+      requests: 0,
+      total: 0,
+      accepted: 0,
+      errors: 0,
+      cost: 0,
+      latencies: [] as number[],
+    }));
     if (isRequest) d.requests += n;
     if (isError) d.errors += n;
     if (accepted) d.accepted += n;
@@ -361,7 +435,12 @@ class DayAccumulator {
       }
     }
     const models = new Map<string, ModelRow>();
-    for (const m of this.model.values()) if (keep(m.day)) addSums(getOr(models, `${m.day}\u0001${m.model ?? '\u0000'}`, () => ({ ...m, ...zeroActivity() })), m);
+    for (const m of this.model.values())
+      if (keep(m.day))
+        addSums(
+          getOr(models, `${m.day}\u0001${m.model ?? '\u0000'}`, () => ({ ...m, ...zeroActivity() })),
+          m,
+        );
     const insT = db.prepare(`INSERT INTO daily_totals VALUES (${Array(21).fill('?').join(', ')})`);
     const insM = db.prepare(`INSERT INTO daily_model_totals VALUES (${Array(13).fill('?').join(', ')})`);
     try {
@@ -369,7 +448,29 @@ class DayAccumulator {
         let count = 0;
         if (t.hist) for (const c of t.hist.values()) count += c;
         const n = this.coarseSessions.get(ck)?.size ?? 0;
-        insT.run([t.day, t.dim, t.value, n, t.requests, t.errors, t.tin, t.tout, t.total, t.cr, t.cw, t.cost, t.unpriced, t.insertions, t.acceptedInsertions, t.insertedLines, t.acceptedLines, t.agentEdits, t.agentLines, count, t.hist ? encodeHistogram(t.hist) : null]);
+        insT.run([
+          t.day,
+          t.dim,
+          t.value,
+          n,
+          t.requests,
+          t.errors,
+          t.tin,
+          t.tout,
+          t.total,
+          t.cr,
+          t.cw,
+          t.cost,
+          t.unpriced,
+          t.insertions,
+          t.acceptedInsertions,
+          t.insertedLines,
+          t.acceptedLines,
+          t.agentEdits,
+          t.agentLines,
+          count,
+          t.hist ? encodeHistogram(t.hist) : null,
+        ]);
       }
       for (const m of models.values()) {
         insM.run([m.day, m.model, m.requests, m.errors, m.tout, m.total, m.cr, m.cw, m.cost, m.unpriced, m.insertions, m.acceptedInsertions, m.acceptedLines]);
@@ -393,11 +494,51 @@ class DayAccumulator {
         const h = this.hist.get(key);
         let count = 0;
         if (h) for (const c of h.values()) count += c;
-        insA.run([a.day, a.dev, a.repo, a.source, a.sessions, a.requests, a.errors, a.tin, a.tout, a.total, a.cr, a.cw, a.cost, a.unpriced, a.insertions, a.acceptedInsertions, a.insertedLines, a.acceptedLines, a.agentEdits, a.agentLines, count, h ? encodeHistogram(h) : null]);
+        insA.run([
+          a.day,
+          a.dev,
+          a.repo,
+          a.source,
+          a.sessions,
+          a.requests,
+          a.errors,
+          a.tin,
+          a.tout,
+          a.total,
+          a.cr,
+          a.cw,
+          a.cost,
+          a.unpriced,
+          a.insertions,
+          a.acceptedInsertions,
+          a.insertedLines,
+          a.acceptedLines,
+          a.agentEdits,
+          a.agentLines,
+          count,
+          h ? encodeHistogram(h) : null,
+        ]);
       }
       for (const m of this.model.values()) {
         if (!keep(m.day) || tables === 'utc') continue;
-        insM.run([m.day, m.dev, m.repo, m.source, m.model, m.requests, m.errors, m.tout, m.total, m.cr, m.cw, m.cost, m.unpriced, m.insertions, m.acceptedInsertions, m.acceptedLines]);
+        insM.run([
+          m.day,
+          m.dev,
+          m.repo,
+          m.source,
+          m.model,
+          m.requests,
+          m.errors,
+          m.tout,
+          m.total,
+          m.cr,
+          m.cw,
+          m.cost,
+          m.unpriced,
+          m.insertions,
+          m.acceptedInsertions,
+          m.acceptedLines,
+        ]);
       }
       for (const d of this.dsm.values()) {
         if (!keep(d.day) || tables === 'local') continue;
@@ -443,12 +584,34 @@ interface DsmRow {
 }
 
 function zeroActivity(): Sums {
-  return { sessions: 0, requests: 0, errors: 0, tin: 0, tout: 0, total: 0, cr: 0, cw: 0, cost: 0, unpriced: 0, insertions: 0, acceptedInsertions: 0, insertedLines: 0, acceptedLines: 0, agentEdits: 0, agentLines: 0 };
+  return {
+    sessions: 0,
+    requests: 0,
+    errors: 0,
+    tin: 0,
+    tout: 0,
+    total: 0,
+    cr: 0,
+    cw: 0,
+    cost: 0,
+    unpriced: 0,
+    insertions: 0,
+    acceptedInsertions: 0,
+    insertedLines: 0,
+    acceptedLines: 0,
+    agentEdits: 0,
+    agentLines: 0,
+  };
 }
 
 /** The coarse grains a fine row belongs to: overall, and each single dimension. */
 function dimsOf(dev: string | null, repo: string | null, source: string): Array<[string, string | null]> {
-  return [['all', null], ['repo', repo], ['developer', dev], ['source', source]];
+  return [
+    ['all', null],
+    ['repo', repo],
+    ['developer', dev],
+    ['source', source],
+  ];
 }
 
 function kc(day: string, dim: string, value: string | null): string {
@@ -459,7 +622,23 @@ function addSums(t: Sums, a: Sums): void {
   for (const k of SUM_KEYS) t[k] += a[k];
 }
 
-const SUM_KEYS = ['requests', 'errors', 'tin', 'tout', 'total', 'cr', 'cw', 'cost', 'unpriced', 'insertions', 'acceptedInsertions', 'insertedLines', 'acceptedLines', 'agentEdits', 'agentLines'] as const;
+const SUM_KEYS = [
+  'requests',
+  'errors',
+  'tin',
+  'tout',
+  'total',
+  'cr',
+  'cw',
+  'cost',
+  'unpriced',
+  'insertions',
+  'acceptedInsertions',
+  'insertedLines',
+  'acceptedLines',
+  'agentEdits',
+  'agentLines',
+] as const;
 
 /** Map keys of the grains (NUL stands for a null value, which no id contains). */
 function k2(day: string, dev: string | null): string {

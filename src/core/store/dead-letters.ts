@@ -14,7 +14,11 @@ export function sealDeadLetter(d: DeadLetter): DeadLetter {
     received_at: d.received_at,
     source: d.source,
     reason: safeReason(d.reason || 'unknown reason'),
-    excerpt: described ? excerpt(d.excerpt ?? '') : d.excerpt && /^[\w ]+, \d+ bytes, sha256 [0-9a-f]{16}$/.test(d.excerpt) ? d.excerpt : `${bytes} bytes, sha256 ${hash.slice(0, 16)}`,
+    excerpt: described
+      ? excerpt(d.excerpt ?? '')
+      : d.excerpt && /^[\w ]+, \d+ bytes, sha256 [0-9a-f]{16}$/.test(d.excerpt)
+        ? d.excerpt
+        : `${bytes} bytes, sha256 ${hash.slice(0, 16)}`,
     bytes,
     hash,
   };

@@ -21,9 +21,7 @@ const CHUNK = 64;
  * so re-ingesting identical input changes nothing and is counted as duplicates.
  */
 export class EventWriter {
-  private stmts:
-    | { update: Statement; metric: Statement; letter: Statement; day: Statement; status: Statement }
-    | undefined;
+  private stmts: { update: Statement; metric: Statement; letter: Statement; day: Statement; status: Statement } | undefined;
   /** Multi-row inserts by row count, prepared on first use. */
   private readonly inserts = new Map<number, Statement>();
 
@@ -55,7 +53,15 @@ export class EventWriter {
     return [...days].sort();
   }
 
-  private writeIn(batch: Batch, result: IngestResult, nowIso: string, s: NonNullable<EventWriter['stmts']>, device: string, days: Set<string>, dirty: Set<string>): void {
+  private writeIn(
+    batch: Batch,
+    result: IngestResult,
+    nowIso: string,
+    s: NonNullable<EventWriter['stmts']>,
+    device: string,
+    days: Set<string>,
+    dirty: Set<string>,
+  ): void {
     const zone = this.zone();
     transaction(this.db, () => {
       for (let i = 0; i < batch.events.length; i += CHUNK) {
@@ -99,7 +105,18 @@ export class EventWriter {
       for (const d of batch.rejects) {
         const l = sealDeadLetter(d);
         // The excerpt column is kept empty: no input text is ever stored (issue 14).
-        s.letter.run([l.received_at, l.source, l.reason, '', l.received_at.slice(0, 10), stableHash([l.source, l.reason, l.hash!, l.path ?? '']), l.bytes!, l.hash!, l.path ?? null, l.count ?? 1]);
+        s.letter.run([
+          l.received_at,
+          l.source,
+          l.reason,
+          '',
+          l.received_at.slice(0, 10),
+          stableHash([l.source, l.reason, l.hash!, l.path ?? '']),
+          l.bytes!,
+          l.hash!,
+          l.path ?? null,
+          l.count ?? 1,
+        ]);
         result.deadLettered += l.count ?? 1;
       }
       // Metric points feed no day table: their days are reported to listeners but not recomputed.

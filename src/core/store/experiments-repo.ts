@@ -27,10 +27,23 @@ export function saveExperiment(store: Store, e: StoredExperiment): void {
     store.db.run(
       `INSERT INTO experiments (id, created_at, status, stopped_at, treatment, unit, seed, start_day, end_day, design, power)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [e.id, e.createdAt, e.status, e.stoppedAt, e.design.treatment, e.design.unit, e.design.seed, e.design.schedule[0]!.day,
-        e.design.schedule[e.design.schedule.length - 1]!.day, JSON.stringify(e.design), JSON.stringify(e.power)],
+      [
+        e.id,
+        e.createdAt,
+        e.status,
+        e.stoppedAt,
+        e.design.treatment,
+        e.design.unit,
+        e.design.seed,
+        e.design.schedule[0]!.day,
+        e.design.schedule[e.design.schedule.length - 1]!.day,
+        JSON.stringify(e.design),
+        JSON.stringify(e.power),
+      ],
     );
-    const stmt = store.db.prepare('INSERT INTO experiment_units (experiment_id, unit_index, day, half, block, arm, arm_label, start_ms, end_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const stmt = store.db.prepare(
+      'INSERT INTO experiment_units (experiment_id, unit_index, day, half, block, arm, arm_label, start_ms, end_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     try {
       for (const u of e.design.schedule) {
         const { startMs, endMs } = unitInterval(e.design, u, zone);
@@ -87,12 +100,13 @@ export function observeInterval(db: Database, startMs: number, endMs: number): O
   let acceptedLines = 0;
   let cost = 0;
   const ratings: number[] = [];
-  const rows = db.exec(
-    `SELECT source, kind, model, COUNT(*), COALESCE(SUM(accepted_lines), 0), COALESCE(SUM(cost_usd), 0), json_extract(attrs, '$.productivity')
+  const rows =
+    db.exec(
+      `SELECT source, kind, model, COUNT(*), COALESCE(SUM(accepted_lines), 0), COALESCE(SUM(cost_usd), 0), json_extract(attrs, '$.productivity')
        FROM sessions WHERE ts_ms >= ? AND ts_ms < ? AND duplicate_of IS NULL
       GROUP BY 1, 2, 3, CASE WHEN kind = 'survey' THEN id END`,
-    [startMs, endMs],
-  )[0]?.values ?? [];
+      [startMs, endMs],
+    )[0]?.values ?? [];
   for (const [source, kind, model, n, lines, usd, rating] of rows as Array<[string, string, string | null, number, number, number, number | null]>) {
     if (kind === 'survey') {
       if (typeof rating === 'number') ratings.push(rating);
@@ -132,10 +146,12 @@ export function observeInterval(db: Database, startMs: number, endMs: number): O
 /** Observations of the design's units with index < `upTo` (past and current units). */
 export function observeUnits(db: Database, design: ExperimentDesign, upTo: number): UnitObservation[] {
   const zone = new DayZone(design.timeZone);
-  return design.schedule.filter((u) => u.index < upTo).map((u) => {
-    const { startMs, endMs } = unitInterval(design, u, zone);
-    return { index: u.index, ...observeInterval(db, startMs, endMs) };
-  });
+  return design.schedule
+    .filter((u) => u.index < upTo)
+    .map((u) => {
+      const { startMs, endMs } = unitInterval(design, u, zone);
+      return { index: u.index, ...observeInterval(db, startMs, endMs) };
+    });
 }
 
 /**

@@ -82,7 +82,10 @@ export class GeminiChatMatcher {
 
   matches(c: GeminiCopyCandidate, windowMs: number): CanonicalRow[] {
     const s = c.kind === 'request' ? this.request : this.tool;
-    const params = c.kind === 'request' ? [c.sessionId, c.tsMs - windowMs, c.tsMs + windowMs, c.model, c.inputAll, c.tokensOut] : [c.sessionId, c.tsMs - windowMs, c.tsMs + windowMs, c.toolName, c.linesAdded, c.linesRemoved];
+    const params =
+      c.kind === 'request'
+        ? [c.sessionId, c.tsMs - windowMs, c.tsMs + windowMs, c.model, c.inputAll, c.tokensOut]
+        : [c.sessionId, c.tsMs - windowMs, c.tsMs + windowMs, c.toolName, c.linesAdded, c.linesRemoved];
     const out: CanonicalRow[] = [];
     try {
       s.bind(params);
@@ -104,7 +107,9 @@ export class GeminiChatMatcher {
 
 /** Canonical rows already absorbing a copy from `source` (each absorbs at most one). */
 export function claimedCanonicalRows(store: Store, source: string): Set<string> {
-  return new Set((store.db.exec('SELECT duplicate_of FROM sessions WHERE source = ? AND duplicate_of IS NOT NULL', [source])[0]?.values ?? []).map((r) => r[0] as string));
+  return new Set(
+    (store.db.exec('SELECT duplicate_of FROM sessions WHERE source = ? AND duplicate_of IS NOT NULL', [source])[0]?.values ?? []).map((r) => r[0] as string),
+  );
 }
 
 /** A Copilot OTel call not yet marked, in a session that has session-log rows. */
@@ -123,7 +128,13 @@ export function copilotCopyCandidates(store: Store): CopilotCopyCandidate[] {
         AND EXISTS (SELECT 1 FROM sessions t WHERE t.session_id = o.session_id AND t.source = 'copilot-cli-session' AND t.kind = 'request')
       ORDER BY o.ts_ms`,
   )[0];
-  return (r?.values ?? []).map((v) => ({ traceHash: v[0] as string, sessionId: v[1] as string, model: v[2] as string | null, tsMs: v[3] as number, day: v[4] as string }));
+  return (r?.values ?? []).map((v) => ({
+    traceHash: v[0] as string,
+    sessionId: v[1] as string,
+    model: v[2] as string | null,
+    tsMs: v[3] as number,
+    day: v[4] as string,
+  }));
 }
 
 /**

@@ -191,9 +191,7 @@ export function listSegments(dbPath: string): Segment[] {
 }
 
 /** One record of a segment: a batch, or bytes that could not be read (with why). */
-export type SegmentRecord =
-  | { ok: true; batch: Batch; bytes: number }
-  | { ok: false; reason: string; raw: Buffer; last: boolean };
+export type SegmentRecord = { ok: true; batch: Batch; bytes: number } | { ok: false; reason: string; raw: Buffer; last: boolean };
 
 /** Largest line read into memory; a longer one (never written by ProdLens: requests are capped) is skipped. */
 export const MAX_JOURNAL_LINE = 256 * 1024 * 1024;
@@ -298,7 +296,9 @@ function toBatch(o: { v?: number; e?: Batch['events']; m?: Batch['metrics']; d?:
 
 /** JSON.parse's message without the quoted input it may carry. */
 function safeJsonError(err: unknown): string {
-  return String((err as Error).message ?? err).replace(/"[^"]*"/g, '"…"').slice(0, 200);
+  return String((err as Error).message ?? err)
+    .replace(/"[^"]*"/g, '"…"')
+    .slice(0, 200);
 }
 
 /**

@@ -77,7 +77,12 @@ export function modelDays(db: Database, f: ModelFilter): ModelDay[] {
 export function modelSessions(db: Database, f: ModelFilter): { perDay: Map<string, number>; total: number } {
   const w = modelWhere(f);
   const base = `FROM sessions WHERE ${w.sql} AND kind = 'request' AND session_id IS NOT NULL AND duplicate_of IS NULL`;
-  const perDay = new Map((db.exec(`SELECT event_date, COUNT(DISTINCT session_id) ${base} GROUP BY event_date`, w.params)[0]?.values ?? []).map((v) => [v[0] as string, Number(v[1])]));
+  const perDay = new Map(
+    (db.exec(`SELECT event_date, COUNT(DISTINCT session_id) ${base} GROUP BY event_date`, w.params)[0]?.values ?? []).map((v) => [
+      v[0] as string,
+      Number(v[1]),
+    ]),
+  );
   const total = Number(db.exec(`SELECT COUNT(DISTINCT session_id) ${base}`, w.params)[0]?.values[0]?.[0] ?? 0);
   return { perDay, total };
 }
@@ -88,7 +93,12 @@ export function modelNames(db: Database): Array<string | null> {
 }
 
 /** Distinct sessions active in a period (each once, whatever its sources), from the session index. */
-export function distinctSessions(db: Database, since: string, until: string, f: { repo?: string | null; developer?: string | null; source?: string | null }): number {
+export function distinctSessions(
+  db: Database,
+  since: string,
+  until: string,
+  f: { repo?: string | null; developer?: string | null; source?: string | null },
+): number {
   const parts = ['first_day <= ?', 'last_day >= ?'];
   const params: SqlValue[] = [until, since];
   if (f.repo !== undefined && f.repo !== null) {

@@ -54,7 +54,8 @@ export function presenceByDay(db: Database, zone: DayZone, since: string, until:
   const index = new Map(days.map((d, i) => [d as string, i]));
   const from = zone.startOf(since);
   const to = zone.startOf(shiftDay(until, 1));
-  const rows = db.exec(`SELECT slot_ms, minutes_mask FROM editor_presence WHERE slot_ms >= ? AND slot_ms < ?${dev.sql}`, [from, to, ...dev.params])[0]?.values ?? [];
+  const rows =
+    db.exec(`SELECT slot_ms, minutes_mask FROM editor_presence WHERE slot_ms >= ? AND slot_ms < ?${dev.sql}`, [from, to, ...dev.params])[0]?.values ?? [];
   // A minute recorded under two identities (e.g. before and after git user.email was set) counts once.
   const masks = new Map<number, number>();
   for (const [slot, mask] of rows as Array<[number, number]>) masks.set(slot, (masks.get(slot) ?? 0) | mask);

@@ -8,7 +8,9 @@ const KEEP = new Set(['dirty_days', 'export_partitions']);
 
 /** Tables with an `event_date` column, i.e. records that belong to a day. */
 function dayTables(db: Database): string[] {
-  const tables = (db.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")[0]?.values ?? []).map((r) => String(r[0]));
+  const tables = (db.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")[0]?.values ?? []).map((r) =>
+    String(r[0]),
+  );
   return tables.filter((t) => !KEEP.has(t) && (db.exec(`PRAGMA table_info(${t})`)[0]?.values ?? []).some((c) => c[1] === 'event_date'));
 }
 

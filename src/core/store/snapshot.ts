@@ -49,7 +49,9 @@ export function readSnapshot(p: string): Uint8Array | null {
   try {
     const size = fstatSync(fd).size;
     if (size > MAX_SNAPSHOT_BYTES) {
-      throw new SnapshotTooLarge(`${p} is ${(size / 1048576).toFixed(0)} MiB, more than sql.js can load (${(MAX_SNAPSHOT_BYTES / 1048576).toFixed(0)} MiB); run \`prodlens prune --keep-days N\` on a machine with this file, or set prodlens.retention.days`);
+      throw new SnapshotTooLarge(
+        `${p} is ${(size / 1048576).toFixed(0)} MiB, more than sql.js can load (${(MAX_SNAPSHOT_BYTES / 1048576).toFixed(0)} MiB); run \`prodlens prune --keep-days N\` on a machine with this file, or set prodlens.retention.days`,
+      );
     }
     const out = new Uint8Array(size);
     let pos = 0;
@@ -93,4 +95,3 @@ export function moveAside(p: string, nowMs: number): string {
   renameSync(p, target);
   return target;
 }
-

@@ -17,5 +17,10 @@ export function sourcesLastSeen(store: Store, sources: readonly string[]): Sourc
     `SELECT source, last_event_ms, last_received_at, records_received FROM source_status WHERE source IN (${sources.map(() => '?').join(', ')}) ORDER BY source`,
     [...sources],
   );
-  return (r[0]?.values ?? []).map((v) => ({ source: v[0] as string, lastEventMs: v[1] as number | null, lastReceivedAt: v[2] as string | null, records: v[3] as number }));
+  return (r[0]?.values ?? []).map((v) => ({
+    source: v[0] as string,
+    lastEventMs: v[1] as number | null,
+    lastReceivedAt: v[2] as string | null,
+    records: v[3] as number,
+  }));
 }

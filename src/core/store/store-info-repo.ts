@@ -15,7 +15,9 @@ export interface SourceStatusRow {
 export function storeInfo(store: Store): { schemaVersion: number; rows: Record<string, number>; sources: SourceStatusRow[] } {
   const db = store.db;
   const count = (t: string) => db.exec(`SELECT COUNT(*) FROM ${t}`)[0]!.values[0]![0] as number;
-  const sources = (db.exec('SELECT source, last_event_ms, last_received_at, records_received, dead_letters FROM source_status ORDER BY source')[0]?.values ?? []).map((v) => ({
+  const sources = (
+    db.exec('SELECT source, last_event_ms, last_received_at, records_received, dead_letters FROM source_status ORDER BY source')[0]?.values ?? []
+  ).map((v) => ({
     source: v[0] as string,
     lastEventAt: v[1] === null ? null : new Date(v[1] as number).toISOString(),
     lastReceivedAt: v[2] as string | null,

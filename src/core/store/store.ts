@@ -101,10 +101,15 @@ export class Store {
     this.journal = journal;
     this.dayZone = new DayZone(machineTimeZone());
     this.rollups = new DayRollups(db, () => this.dayZone);
-    this.writer = new EventWriter(db, () => this.deviceId, this.rollups, () => this.dayZone);
+    this.writer = new EventWriter(
+      db,
+      () => this.deviceId,
+      this.rollups,
+      () => this.dayZone,
+    );
     this.coveredGen = Number(this.getMeta('journal_gen') ?? 0);
     this.lastSnapshotAt = opts.clock.now();
-    this.lastSnapshotBytes = db.exec('PRAGMA page_count')[0]?.values[0]?.[0] as number * (db.exec('PRAGMA page_size')[0]?.values[0]?.[0] as number) || 0;
+    this.lastSnapshotBytes = (db.exec('PRAGMA page_count')[0]?.values[0]?.[0] as number) * (db.exec('PRAGMA page_size')[0]?.values[0]?.[0] as number) || 0;
   }
 
   static async open(options: StoreOptions): Promise<Store> {
@@ -141,7 +146,8 @@ export class Store {
       if (opts.path) store.replayJournal();
       // Days left dirty by an older ProdLens (whose readers refreshed them) or by the replayed journal.
       store.settle();
-      for (const m of report.movedAside) logger.warn(`moved damaged ${m.file} to ${m.movedTo} (${m.reason}); rebuilt from ${report.loadedFrom} and the journal`);
+      for (const m of report.movedAside)
+        logger.warn(`moved damaged ${m.file} to ${m.movedTo} (${m.reason}); rebuilt from ${report.loadedFrom} and the journal`);
       if (report.replayedBatches) logger.info(`replayed ${report.replayedBatches} journal batches`);
       return store;
     } catch (err) {
@@ -164,7 +170,17 @@ export class Store {
     const logger = options.logger ?? silentLogger;
     const clock = options.clock ?? systemClock;
     if (!options.path) throw new Error('a read-only store needs a database path');
-    const opts = { path: options.path, logger, clock, journal: false, snapshotDelayMs: 0, snapshotMaxDelayMs: 0, snapshotIntervalMs: 0, snapshotJournalBytes: 0, readOnly: true };
+    const opts = {
+      path: options.path,
+      logger,
+      clock,
+      journal: false,
+      snapshotDelayMs: 0,
+      snapshotMaxDelayMs: 0,
+      snapshotIntervalMs: 0,
+      snapshotJournalBytes: 0,
+      readOnly: true,
+    };
     for (let attempt = 1; ; attempt++) {
       const report: OpenReport = { loadedFrom: 'empty', movedAside: [], replayedBatches: 0, unreadableJournalLines: 0 };
       const db = loadFirstGood(options.sql, options.path, clock, report, false) ?? new options.sql.Database();
@@ -612,7 +628,10 @@ function stampDevice(batch: Batch, deviceId: string): Batch {
  * (read-only) a damaged file is left alone and skipped.
  */
 function loadFirstGood(sql: SqlJsStatic, p: string, clock: Clock, report: OpenReport, moveDamaged = true): Database | undefined {
-  for (const [file, from] of [[p, 'snapshot'], [backupPath(p), 'backup']] as const) {
+  for (const [file, from] of [
+    [p, 'snapshot'],
+    [backupPath(p), 'backup'],
+  ] as const) {
     let bytes: Uint8Array | null;
     try {
       bytes = readSnapshot(file);

@@ -35,7 +35,17 @@ export interface TimeRange {
 
 /** Usage totals of the events with startMs ≤ ts_ms < endMs (records repeating another channel's excluded). */
 export function usageBetween(store: Store, range: TimeRange): UsageTotals {
-  const totals: UsageTotals = { requests: 0, errors: 0, totalTokens: 0, cacheTokens: 0, costUsd: 0, unpricedRequests: 0, insertions: 0, acceptedInsertions: 0, acceptedLines: 0 };
+  const totals: UsageTotals = {
+    requests: 0,
+    errors: 0,
+    totalTokens: 0,
+    cacheTokens: 0,
+    costUsd: 0,
+    unpricedRequests: 0,
+    insertions: 0,
+    acceptedInsertions: 0,
+    acceptedLines: 0,
+  };
   if (range.endMs <= range.startMs) return totals;
   const r = store.db.exec(
     `SELECT COALESCE(SUM(kind = 'request'), 0), COALESCE(SUM(kind = 'error' OR status_code >= 400), 0),
@@ -48,9 +58,17 @@ export function usageBetween(store: Store, range: TimeRange): UsageTotals {
     [utcDay(range.startMs), utcDay(range.endMs - 1), range.startMs, range.endMs],
   )[0]?.values[0] as number[] | undefined;
   if (!r) return totals;
-  [totals.requests, totals.errors, totals.totalTokens, totals.cacheTokens, totals.costUsd, totals.unpricedRequests, totals.insertions, totals.acceptedInsertions, totals.acceptedLines] = r.map(Number) as [
-    number, number, number, number, number, number, number, number, number,
-  ];
+  [
+    totals.requests,
+    totals.errors,
+    totals.totalTokens,
+    totals.cacheTokens,
+    totals.costUsd,
+    totals.unpricedRequests,
+    totals.insertions,
+    totals.acceptedInsertions,
+    totals.acceptedLines,
+  ] = r.map(Number) as [number, number, number, number, number, number, number, number, number];
   return totals;
 }
 
@@ -91,7 +109,9 @@ export interface RecentSessionsOptions {
 /** The newest agent sessions: sessions with at least one model request. */
 export function recentSessions(store: Store, o: RecentSessionsOptions): SessionSummary[] {
   const db = store.db;
-  const last = db.exec("SELECT event_date FROM sessions WHERE kind = 'request' AND session_id IS NOT NULL AND duplicate_of IS NULL ORDER BY event_date DESC LIMIT 1")[0]?.values[0]?.[0] as string | undefined;
+  const last = db.exec(
+    "SELECT event_date FROM sessions WHERE kind = 'request' AND session_id IS NOT NULL AND duplicate_of IS NULL ORDER BY event_date DESC LIMIT 1",
+  )[0]?.values[0]?.[0] as string | undefined;
   if (!last) return [];
   const lastMs = Date.parse(`${last}T00:00:00Z`);
   let found: Fold[] = [];
@@ -152,14 +172,28 @@ export function sessionsInRange(store: Store, since: string, until: string, filt
     const full: Fold[] = [];
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
-      full.push(...sessionsBetween(store, since, until, { sql: `${extra.sql} AND session_id IN (${chunk.map(() => '?').join(', ')})`, params: [...extra.params, ...chunk] }, 'idx_sessions_session_ts'));
+      full.push(
+        ...sessionsBetween(
+          store,
+          since,
+          until,
+          { sql: `${extra.sql} AND session_id IN (${chunk.map(() => '?').join(', ')})`, params: [...extra.params, ...chunk] },
+          'idx_sessions_session_ts',
+        ),
+      );
     }
     if (full.filter((f) => f.s.startMs >= fromMs).length >= limit) return newest(full).slice(0, limit).map(finish);
   }
 }
 
 /** Agent sessions with events between two UTC days (a session reaching earlier is cut at `since`). */
-function sessionsBetween(store: Store, since: string, until: string, extra: { sql: string; params: SqlValue[] } = { sql: '', params: [] }, index?: string): Fold[] {
+function sessionsBetween(
+  store: Store,
+  since: string,
+  until: string,
+  extra: { sql: string; params: SqlValue[] } = { sql: '', params: [] },
+  index?: string,
+): Fold[] {
   const byId = new Map<string, Fold>();
   eachRow(
     store.db,
@@ -185,11 +219,37 @@ interface Fold {
 
 function fold(byId: Map<string, Fold>, row: SqlValue[]): void {
   const [id, source, agent, model, dev, repo] = row as [string, string, string | null, string | null, string | null, string | null];
-  const [start, end, requests, errors, tokens, cache, cost, unpriced, events] = row.slice(6).map(Number) as [number, number, number, number, number, number, number, number, number];
+  const [start, end, requests, errors, tokens, cache, cost, unpriced, events] = row.slice(6).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   let f = byId.get(id);
   if (!f) {
     f = {
-      s: { sessionId: id, agent: null, sources: [], model: null, modelCount: 0, developerId: null, repoSlug: null, startMs: start, endMs: end, requests: 0, errors: 0, totalTokens: 0, cacheTokens: 0, costUsd: 0, unpricedRequests: 0 },
+      s: {
+        sessionId: id,
+        agent: null,
+        sources: [],
+        model: null,
+        modelCount: 0,
+        developerId: null,
+        repoSlug: null,
+        startMs: start,
+        endMs: end,
+        requests: 0,
+        errors: 0,
+        totalTokens: 0,
+        cacheTokens: 0,
+        costUsd: 0,
+        unpricedRequests: 0,
+      },
       agents: new Map(),
       models: new Map(),
       repos: new Map(),
@@ -260,7 +320,8 @@ export interface SourceStatus {
 }
 
 export function sourceStatuses(store: Store): SourceStatus[] {
-  const rows = store.db.exec('SELECT source, last_event_ms, last_received_at, records_received, dead_letters FROM source_status ORDER BY source')[0]?.values ?? [];
+  const rows =
+    store.db.exec('SELECT source, last_event_ms, last_received_at, records_received, dead_letters FROM source_status ORDER BY source')[0]?.values ?? [];
   return rows.map((v) => {
     const received = typeof v[2] === 'string' ? Date.parse(v[2]) : NaN;
     return {

@@ -63,6 +63,12 @@ export function surveyEvent(a: SurveyAnswer): AiEvent {
     language: null,
     agent: a.agent,
     price_version: null,
-    attrs: { survey: 'session-v1', trigger: a.trigger, key: a.trigger === 'ai-insertion' ? a.key : null, productivity: a.productivity, faster_without_ai: a.fasterWithoutAi },
+    attrs: {
+      survey: 'session-v1',
+      trigger: a.trigger,
+      key: a.trigger === 'ai-insertion' ? a.key : null,
+      productivity: a.productivity,
+      faster_without_ai: a.fasterWithoutAi,
+    },
   };
 }

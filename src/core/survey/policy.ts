@@ -19,7 +19,14 @@ export interface SurveySettings {
   minInsertionLines: number;
 }
 
-export const DEFAULT_SURVEY_SETTINGS: SurveySettings = { enabled: true, maxPerDay: 3, quietHours: '', minGapMinutes: 45, idleSeconds: 20, minInsertionLines: 20 };
+export const DEFAULT_SURVEY_SETTINGS: SurveySettings = {
+  enabled: true,
+  maxPerDay: 3,
+  quietHours: '',
+  minGapMinutes: 45,
+  idleSeconds: 20,
+  minInsertionLines: 20,
+};
 
 export type SurveyTriggerKind = 'agent-session-end' | 'ai-insertion';
 
@@ -45,7 +52,11 @@ export interface SurveyHistory {
 
 export type SurveyDecision =
   | { ask: true }
-  | { ask: false; reason: 'disabled' | 'snoozed' | 'quiet-hours' | 'daily-limit' | 'too-soon' | 'already-asked' | 'too-small' | 'stale' | 'typing'; retryAtMs: number | null };
+  | {
+      ask: false;
+      reason: 'disabled' | 'snoozed' | 'quiet-hours' | 'daily-limit' | 'too-soon' | 'already-asked' | 'too-small' | 'stale' | 'typing';
+      retryAtMs: number | null;
+    };
 
 /** A trigger older than this is no longer "at the moment" and is dropped. */
 export const STALE_AFTER_MS = 2 * 3_600_000;
@@ -62,7 +73,7 @@ export function parseQuietHours(text: string): { startMin: number; endMin: numbe
 
 /** Minutes since local midnight. */
 function localMinute(ms: number, zone: DayZone): number {
-  return Math.floor((((ms + zone.offsetAt(ms)) % 86_400_000) + 86_400_000) % 86_400_000 / 60_000);
+  return Math.floor(((((ms + zone.offsetAt(ms)) % 86_400_000) + 86_400_000) % 86_400_000) / 60_000);
 }
 
 export function inQuietHours(ms: number, quiet: string, zone: DayZone): boolean {
@@ -90,6 +101,7 @@ export function decideSurvey(t: SurveyTrigger, s: SurveySettings, h: SurveyHisto
   if (h.askedMs.filter((a) => zone.dayOf(a) === today).length >= s.maxPerDay) return { ask: false, reason: 'daily-limit', retryAtMs: null };
   const last = h.askedMs.length ? Math.max(...h.askedMs) : null;
   if (last !== null && nowMs - last < s.minGapMinutes * 60_000) return { ask: false, reason: 'too-soon', retryAtMs: last + s.minGapMinutes * 60_000 };
-  if (lastTypingMs !== null && nowMs - lastTypingMs < s.idleSeconds * 1000) return { ask: false, reason: 'typing', retryAtMs: lastTypingMs + s.idleSeconds * 1000 };
+  if (lastTypingMs !== null && nowMs - lastTypingMs < s.idleSeconds * 1000)
+    return { ask: false, reason: 'typing', retryAtMs: lastTypingMs + s.idleSeconds * 1000 };
   return { ask: true };
 }

@@ -30,7 +30,17 @@ export const MIN_WORKING_DAYS = 8;
 /** Fewest working-day pairs behind one developer's coefficient. */
 export const MIN_PAIRS = 6;
 
-export const METRICS = ['requests', 'total_tokens', 'cost_usd', 'accepted_lines', 'acceptance', 'commits', 'lines_changed', 'merged_prs', 'merge_hours'] as const;
+export const METRICS = [
+  'requests',
+  'total_tokens',
+  'cost_usd',
+  'accepted_lines',
+  'acceptance',
+  'commits',
+  'lines_changed',
+  'merged_prs',
+  'merge_hours',
+] as const;
 export type Metric = (typeof METRICS)[number];
 export type MetricSeries = Record<Metric, Array<number | null>>;
 export type Totals = Record<Metric, number | null>;
@@ -108,7 +118,9 @@ export interface DeviceHealth {
 }
 
 export interface TeamHealth {
-  exports: Array<Omit<LakeExport, 'paths' | 'missingFiles' | 'unlistedFiles' | 'foreignFiles'> & { missingFiles: number; unlistedFiles: number; foreignFiles: number }>;
+  exports: Array<
+    Omit<LakeExport, 'paths' | 'missingFiles' | 'unlistedFiles' | 'foreignFiles'> & { missingFiles: number; unlistedFiles: number; foreignFiles: number }
+  >;
   schemaVersions: Record<string, number>;
   exporterVersions: Record<string, number>;
   /** Distinct pseudonym key ids (null = not pseudonymized). Several mean ids cannot be joined across them. */
@@ -254,7 +266,19 @@ class Sums {
     };
   }
 }
-const SUM_KEYS = ['requests', 'total_tokens', 'cost_usd', 'accepted_lines', 'suggestions', 'accepted', 'events', 'commits', 'lines_changed', 'merged_prs', 'merge_hours_sum'] as const;
+const SUM_KEYS = [
+  'requests',
+  'total_tokens',
+  'cost_usd',
+  'accepted_lines',
+  'suggestions',
+  'accepted',
+  'events',
+  'commits',
+  'lines_changed',
+  'merged_prs',
+  'merge_hours_sum',
+] as const;
 
 function group(map: Map<string, Sums>, key: string, n: number): Sums {
   let s = map.get(key);
@@ -358,10 +382,19 @@ export function buildTeamReport(input: TeamInput): TeamReport {
   });
 
   const correlations = analyze(days, developers, byDev, devRange, devHasCommits, devHasPrs);
-  const devices = [...new Set([...input.exports.filter((e) => e.status === 'used' && e.deviceId).map((e) => e.deviceId!), ...[...byDevice.keys()].filter((d) => d !== UNKNOWN)])].sort();
+  const devices = [
+    ...new Set([
+      ...input.exports.filter((e) => e.status === 'used' && e.deviceId).map((e) => e.deviceId!),
+      ...[...byDevice.keys()].filter((d) => d !== UNKNOWN),
+    ]),
+  ].sort();
   const health = buildHealth(input, days, devices, byDevice, byDev, deviceDevs, until, duplicateCommitRows, duplicatePrRows);
   const totalsBase = team.totals(true);
-  const activeAll = new Set(adoption.length ? [...developers.filter((d) => (byDev.get(d)?.events.some((e) => e > 0) ?? false)), ...[...commitAuthorsByWeek.values()].flatMap((s) => [...s])] : []);
+  const activeAll = new Set(
+    adoption.length
+      ? [...developers.filter((d) => byDev.get(d)?.events.some((e) => e > 0) ?? false), ...[...commitAuthorsByWeek.values()].flatMap((s) => [...s])]
+      : [],
+  );
   const totals = { ...totalsBase, active_developers: activeAll.size, ai_developers: developers.length };
   const report: TeamReport = {
     version: TEAM_REPORT_VERSION,
@@ -420,11 +453,23 @@ function analyze(
       for (const lag of TEAM_LAGS) {
         const per = eligible.map((s) => ({
           developer: s.dev,
-          c: developerCorrelation({ days, aiActivity: [s.activity], outcomeActivity: [s.values.commits!], ai: s.values[ai]!, outcome: s.values[outcome]! }, { lag, method: 'spearman', minPairs: MIN_PAIRS }),
+          c: developerCorrelation(
+            { days, aiActivity: [s.activity], outcomeActivity: [s.values.commits!], ai: s.values[ai]!, outcome: s.values[outcome]! },
+            { lag, method: 'spearman', minPairs: MIN_PAIRS },
+          ),
         }));
         const usable = per.filter((d) => d.c.status === 'ok' && d.c.z !== null && d.c.zVariance !== null);
         const perDeveloper = per.map((d) => ({ developer: d.developer, n: d.c.n, nEffective: d.c.nEffective, r: d.c.r, reason: d.c.reason }));
-        const base = { ai, outcome, lag, method: 'spearman' as const, developers: usable.length, n: usable.reduce((a, d) => a + d.c.n, 0), perDeveloper, pAdjusted: null };
+        const base = {
+          ai,
+          outcome,
+          lag,
+          method: 'spearman' as const,
+          developers: usable.length,
+          n: usable.reduce((a, d) => a + d.c.n, 0),
+          perDeveloper,
+          pAdjusted: null,
+        };
         if (usable.length < MIN_DEVELOPERS) {
           const reason = `not enough data: ${usable.length} developer(s) with ≥ ${MIN_WORKING_DAYS} working days and ≥ ${MIN_PAIRS} usable pairs, need ${MIN_DEVELOPERS}`;
           rows.push({ ...base, status: 'not-enough-data', r: null, ci: null, p: null, tau: null, i2: null, reading: reason, reason });
@@ -467,8 +512,10 @@ function analyze(
   }
   const ok = rows.some((r) => r.status === 'ok');
   return {
-    method: 'within-developer Spearman on working days; per-developer Fisher z with autocorrelation-aware variance; DerSimonian–Laird random effects, Hartung–Knapp–Sidik–Jonkman interval (t, k − 1 df); Benjamini–Hochberg over all rows',
-    reference: 'DerSimonian & Laird (1986) Control Clin Trials 7:177; Hartung & Knapp (2001) Stat Med 20:3875; IntHout, Ioannidis & Borm (2014) BMC Med Res Methodol 14:25; Pyper & Peterman (1998) Can J Fish Aquat Sci 55:2127',
+    method:
+      'within-developer Spearman on working days; per-developer Fisher z with autocorrelation-aware variance; DerSimonian–Laird random effects, Hartung–Knapp–Sidik–Jonkman interval (t, k − 1 df); Benjamini–Hochberg over all rows',
+    reference:
+      'DerSimonian & Laird (1986) Control Clin Trials 7:177; Hartung & Knapp (2001) Stat Med 20:3875; IntHout, Ioannidis & Borm (2014) BMC Med Res Methodol 14:25; Pyper & Peterman (1998) Can J Fish Aquat Sci 55:2127',
     minDevelopers: MIN_DEVELOPERS,
     minWorkingDays: MIN_WORKING_DAYS,
     minPairs: MIN_PAIRS,
@@ -488,7 +535,12 @@ function readPooled(row: PooledRow, alpha: number): string {
   const strength = strengthOf(row.r);
   const dir = row.r > 0 ? 'positive' : row.r < 0 ? 'negative' : '';
   const head = strength === 'negligible' || !dir ? strength : `${strength} ${dir}`;
-  const sig = row.pAdjusted !== null && row.pAdjusted < alpha ? 'significant after adjustment' : row.p !== null && row.p < alpha ? 'not significant after adjustment' : 'not significant';
+  const sig =
+    row.pAdjusted !== null && row.pAdjusted < alpha
+      ? 'significant after adjustment'
+      : row.p !== null && row.p < alpha
+        ? 'not significant after adjustment'
+        : 'not significant';
   return `${head} within developers, ${sig} (${row.developers} developers)`;
 }
 
@@ -521,14 +573,27 @@ function buildHealth(
     // developer alternating between a laptop and a desktop leaves no gap).
     const devs = [...(deviceDevs.get(device) ?? [])].map((d) => byDev.get(d)).filter((x): x is Sums => !!x);
     const seenAnywhere = (i: number) => devs.some((d) => d.events[i]! > 0);
-    if (s && active.length) for (let i = active[0]!; i <= active[active.length - 1]!; i++) if (s.events[i] === 0 && !isWeekend(days[i]!) && !seenAnywhere(i)) missing.push(days[i]!);
+    if (s && active.length)
+      for (let i = active[0]!; i <= active[active.length - 1]!; i++) if (s.events[i] === 0 && !isWeekend(days[i]!) && !seenAnywhere(i)) missing.push(days[i]!);
     const exp = lastExport.get(device) ?? null;
-    return { device, developers: [...(deviceDevs.get(device) ?? [])].sort(), days: active.length, first, last, missingWeekdays: missing, lastExport: exp, late: !!(exp && until && exp.slice(0, 10) < until) };
+    return {
+      device,
+      developers: [...(deviceDevs.get(device) ?? [])].sort(),
+      days: active.length,
+      first,
+      last,
+      missingWeekdays: missing,
+      lastExport: exp,
+      late: !!(exp && until && exp.slice(0, 10) < until),
+    };
   });
   const keyIds = [...new Set(used.map((e) => e.keyId))];
   const warnings: string[] = [];
   for (const e of input.exports) for (const p of e.problems) warnings.push(`${e.root}: ${p}`);
-  if (keyIds.length > 1) warnings.push(`exports use ${keyIds.length} different pseudonymizations (${keyIds.map((k) => k ?? 'none').join(', ')}): ids cannot be joined across them, so a person who exported both ways counts as two developers`);
+  if (keyIds.length > 1)
+    warnings.push(
+      `exports use ${keyIds.length} different pseudonymizations (${keyIds.map((k) => k ?? 'none').join(', ')}): ids cannot be joined across them, so a person who exported both ways counts as two developers`,
+    );
   for (const d of deviceHealth) {
     if (d.late) warnings.push(`device ${d.device} last exported ${d.lastExport}, before the period's end (${until}): its latest days may be missing`);
     if (d.missingWeekdays.length) warnings.push(`device ${d.device} has no events on ${d.missingWeekdays.length} weekday(s) between ${d.first} and ${d.last}`);
@@ -536,7 +601,12 @@ function buildHealth(
   const multi = [...deviceDevs.entries()].filter(([, s]) => s.size > 1);
   for (const [device, devs] of multi) warnings.push(`device ${device} carries events of ${devs.size} developers`);
   return {
-    exports: input.exports.map(({ paths: _p, missingFiles, unlistedFiles, foreignFiles, ...e }) => ({ ...e, missingFiles: missingFiles.length, unlistedFiles: unlistedFiles.length, foreignFiles: foreignFiles.length })),
+    exports: input.exports.map(({ paths: _p, missingFiles, unlistedFiles, foreignFiles, ...e }) => ({
+      ...e,
+      missingFiles: missingFiles.length,
+      unlistedFiles: unlistedFiles.length,
+      foreignFiles: foreignFiles.length,
+    })),
     schemaVersions: count(input.exports.map((e) => (e.schemaVersion === null ? null : String(e.schemaVersion)))),
     exporterVersions: count(input.exports.map((e) => e.exporterVersion)),
     keyIds,
@@ -561,15 +631,21 @@ function headline(r: TeamReport): string[] {
       (t.merge_hours !== null ? ` (${t.merge_hours.toFixed(1)} h to merge on average)` : ''),
   );
   const last = [...r.adoption].reverse().find((w) => w.activeDevelopers > 0);
-  if (last) out.push(`Week of ${last.week}: ${last.aiDevelopers} of ${last.activeDevelopers} active developers used AI (${Math.round((last.share ?? 0) * 100)}%).`);
+  if (last)
+    out.push(`Week of ${last.week}: ${last.aiDevelopers} of ${last.activeDevelopers} active developers used AI (${Math.round((last.share ?? 0) * 100)}%).`);
   const c = r.correlations;
   if (c.status !== 'ok') out.push(`Association: ${c.reason}.`);
   else {
     const sig = c.rows.filter((x) => x.pAdjusted !== null && x.pAdjusted < c.alpha).sort((a, b) => Math.abs(b.r ?? 0) - Math.abs(a.r ?? 0));
-    if (sig.length === 0) out.push(`No within-developer association between AI use and delivery is significant after adjustment (${c.familySize} tests, ${c.eligibleDevelopers} developers).`);
+    if (sig.length === 0)
+      out.push(
+        `No within-developer association between AI use and delivery is significant after adjustment (${c.familySize} tests, ${c.eligibleDevelopers} developers).`,
+      );
     else {
       const s = sig[0]!;
-      out.push(`Within developers, ${s.ai} and ${s.outcome} ${s.lag ? `${s.lag} working day(s) later` : 'the same day'}: r = ${s.r!.toFixed(2)} [${s.ci!.lower.toFixed(2)}, ${s.ci!.upper.toFixed(2)}], adjusted p = ${s.pAdjusted!.toPrecision(2)} (${sig.length} of ${c.familySize} tests significant).`);
+      out.push(
+        `Within developers, ${s.ai} and ${s.outcome} ${s.lag ? `${s.lag} working day(s) later` : 'the same day'}: r = ${s.r!.toFixed(2)} [${s.ci!.lower.toFixed(2)}, ${s.ci!.upper.toFixed(2)}], adjusted p = ${s.pAdjusted!.toPrecision(2)} (${sig.length} of ${c.familySize} tests significant).`,
+      );
     }
   }
   if (r.health.warnings.length) out.push(`Data health: ${r.health.warnings.length} warning(s), see below.`);

@@ -153,9 +153,12 @@ function readExport(root: string): LakeExport {
       if (!listed.has(rel)) base.unlistedFiles.push(rel);
     }
   }
-  if (base.missingFiles.length) base.problems.push(`${base.missingFiles.length} file(s) the manifest lists are missing or changed (copy incomplete?); they are not read`);
-  if (base.unlistedFiles.length) base.problems.push(`${base.unlistedFiles.length} Parquet file(s) not in the manifest (left from another export?); they are not read`);
-  if (base.foreignFiles.length) base.problems.push(`${base.foreignFiles.length} file(s) named for another device: another export's tree was copied into this folder`);
+  if (base.missingFiles.length)
+    base.problems.push(`${base.missingFiles.length} file(s) the manifest lists are missing or changed (copy incomplete?); they are not read`);
+  if (base.unlistedFiles.length)
+    base.problems.push(`${base.unlistedFiles.length} Parquet file(s) not in the manifest (left from another export?); they are not read`);
+  if (base.foreignFiles.length)
+    base.problems.push(`${base.foreignFiles.length} file(s) named for another device: another export's tree was copied into this folder`);
   const exact = base.missingFiles.length === 0 && base.unlistedFiles.length === 0;
   for (const ds of TEAM_DATASETS) {
     const files = m.files.filter((f) => f.dataset === ds && present.has(f.path) && !base.missingFiles.includes(f.path));

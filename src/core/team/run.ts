@@ -4,7 +4,18 @@
  */
 import { buildTeamReport, type TeamReport } from './build';
 import { readLake, TEAM_DATASETS, type LakeExport } from './lake';
-import { aiDailySql, commitsDailySql, CREATE_DEVELOPERS, duckdbSources, mergedPrsDailySql, sqlString, type AiDailyRow, type CommitDailyRow, type Dataset, type PrDailyRow } from './sql';
+import {
+  aiDailySql,
+  commitsDailySql,
+  CREATE_DEVELOPERS,
+  duckdbSources,
+  mergedPrsDailySql,
+  sqlString,
+  type AiDailyRow,
+  type CommitDailyRow,
+  type Dataset,
+  type PrDailyRow,
+} from './sql';
 
 export interface TeamOptions {
   lakes: string[];
@@ -58,7 +69,12 @@ export async function runTeamReport(options: TeamOptions): Promise<TeamRun> {
     await con.run(CREATE_DEVELOPERS);
     const keys = [...new Set(ai.map((r) => r.developer_id?.toLowerCase()).filter((d): d is string => !!d))];
     for (let i = 0; i < keys.length; i += 500) {
-      await con.run(`INSERT INTO team_developers VALUES ${keys.slice(i, i + 500).map((k) => `(${sqlString(k)})`).join(', ')}`);
+      await con.run(
+        `INSERT INTO team_developers VALUES ${keys
+          .slice(i, i + 500)
+          .map((k) => `(${sqlString(k)})`)
+          .join(', ')}`,
+      );
     }
     const commits = (await all(commitsDailySql(src, since, until))) as unknown as CommitDailyRow[];
     lap('commits');

@@ -46,7 +46,6 @@ interface DocState {
   cursors: number[];
 }
 
-
 /**
  * The VS Code side of editor capture (thin): turns document events into the pure engine's inputs,
  * confirms candidates with what needs waiting for (clipboard, cursor, git and bulk activity), and writes
@@ -214,13 +213,21 @@ export class EditorCapture extends Disposable {
     const asReload = ambiguous ? classifyEvent({ ...facts, reload: true }) : null;
     if (c.typing) s.lastTypingAt = now;
     else this.changedAt.set(key, now);
-    const spawn = (cand: Candidate, reading: Reading | null) => ({ id: randomUUID(), changeIndex: cand.changeIndex, offset: cand.offset, length: cand.length, cand, reading });
+    const spawn = (cand: Candidate, reading: Reading | null) => ({
+      id: randomUUID(),
+      changeIndex: cand.changeIndex,
+      offset: cand.offset,
+      length: cand.length,
+      cand,
+      reading,
+    });
     const spawns = [
       ...c.candidates.map((cand) => spawn(cand, ambiguous ? 'edit' : null)),
       ...(asReload?.candidates.map((cand) => spawn(cand, 'reload')) ?? []),
     ];
     const created = new Set(this.engine.applyEvent(key, e.contentChanges, now, spawns));
-    if (c.rejected && c.rejected !== 'typing') this.log.debug(`not AI (${c.rejected}): ${e.contentChanges.length} change(s) in ${vscode.workspace.asRelativePath(d.uri)}`);
+    if (c.rejected && c.rejected !== 'typing')
+      this.log.debug(`not AI (${c.rejected}): ${e.contentChanges.length} change(s) in ${vscode.workspace.asRelativePath(d.uri)}`);
     for (const sp of spawns) if (created.has(sp.id)) this.track(this.confirm(d, sp.id, sp.cand, now, sp.reading));
   }
 
@@ -263,7 +270,10 @@ export class EditorCapture extends Disposable {
     const inserted = this.engine.region(id)?.inserted;
     if (inserted === undefined) return;
     // The document's repository, branch and developer at the time of the edit (cached per folder; no git when untrusted).
-    const where = d.uri.scheme === 'file' ? this.services.attributor.resolve(path.dirname(d.uri.fsPath)) : this.services.attributor.developer().then((developer_id) => ({ repo_slug: null, branch: null, developer_id }));
+    const where =
+      d.uri.scheme === 'file'
+        ? this.services.attributor.resolve(path.dirname(d.uri.fsPath))
+        : this.services.attributor.developer().then((developer_id) => ({ repo_slug: null, branch: null, developer_id }));
     const verdict = await confirmInsertion(cand, reading, {
       dirtiedSince: () => this.dirtiedSince(key, at),
       cursorAtEnd: () => this.cursorAtEnd(d, id),

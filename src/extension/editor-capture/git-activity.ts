@@ -3,7 +3,6 @@ import * as vscode from 'vscode';
 import { classifyReflogLine } from '../../core/retention/reflog';
 import { Disposable } from '../lifecycle';
 
-
 /**
  * Watches each workspace folder's `.git` for what git operations write: HEAD, ORIG_HEAD, FETCH_HEAD,
  * MERGE_HEAD, the stash ref and the HEAD reflog. A commit (a new `commit:` reflog line) is a checkpoint;
@@ -51,7 +50,10 @@ async function lastLine(file: string): Promise<string> {
     const len = Math.min(size, 8192);
     const buf = Buffer.alloc(len);
     await fh.read(buf, 0, len, size - len);
-    const lines = buf.toString('utf8').split('\n').filter((l) => l.trim());
+    const lines = buf
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l.trim());
     return lines.at(-1) ?? '';
   } finally {
     await fh.close();

@@ -44,7 +44,6 @@ export class OverviewSource extends Disposable {
     return this.format;
   }
 
-
   /** The current overview, built on first use. */
   get(): Promise<Overview> {
     this.overview ??= this.build();

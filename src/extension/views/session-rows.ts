@@ -37,7 +37,13 @@ function sessionRow(s: OverviewSession, timeZone: string, fmt: LocaleFormat): No
   const duration = fmt.duration(s.endMs - s.startMs);
   const item = new vscode.TreeItem(`${start} · ${agent}`, vscode.TreeItemCollapsibleState.None);
   item.id = `session.${s.sessionId}`;
-  const parts = [shortModel(model), duration, vscode.l10n.t('{0} req', fmt.integer(s.requests)), vscode.l10n.t('{0} tok', fmt.compact(s.totalTokens)), fmt.usd(s.costUsd)];
+  const parts = [
+    shortModel(model),
+    duration,
+    vscode.l10n.t('{0} req', fmt.integer(s.requests)),
+    vscode.l10n.t('{0} tok', fmt.compact(s.totalTokens)),
+    fmt.usd(s.costUsd),
+  ];
   if (s.repoSlug) parts.push(s.repoSlug);
   item.description = parts.join(' · ');
   item.iconPath = new vscode.ThemeIcon('comment-discussion', s.errors ? new vscode.ThemeColor('list.warningForeground') : undefined);
@@ -51,7 +57,12 @@ function sessionRow(s: OverviewSession, timeZone: string, fmt: LocaleFormat): No
       [vscode.l10n.t('Duration'), duration],
       [vscode.l10n.t('Model requests'), s.errors ? vscode.l10n.t('{0} ({1} failed)', fmt.integer(s.requests), fmt.integer(s.errors)) : fmt.integer(s.requests)],
       [vscode.l10n.t('Tokens'), vscode.l10n.t('{0} in + out, {1} cache', fmt.integer(s.totalTokens), fmt.integer(s.cacheTokens))],
-      [vscode.l10n.t('Cost'), s.unpricedRequests ? vscode.l10n.t('{0} ({1} requests without a price)', fmt.usdPrecise(s.costUsd), fmt.integer(s.unpricedRequests)) : fmt.usdPrecise(s.costUsd)],
+      [
+        vscode.l10n.t('Cost'),
+        s.unpricedRequests
+          ? vscode.l10n.t('{0} ({1} requests without a price)', fmt.usdPrecise(s.costUsd), fmt.integer(s.unpricedRequests))
+          : fmt.usdPrecise(s.costUsd),
+      ],
       [vscode.l10n.t('Repository'), s.repoSlug ?? '—'],
       [vscode.l10n.t('Sources'), s.sources.join(', ')],
     ]

@@ -10,7 +10,14 @@ import type { Node } from './tree';
  * view (it notices an agent whose metrics stopped while its events continue), merged in when it has one.
  */
 export function sourceRows(o: Overview, fmt: LocaleFormat, nowMs: number, live: LiveHealth[] = []): Node[] {
-  return o.sources.map((s) => sourceRow(s, live.find((l) => l.source === s.source), fmt, nowMs));
+  return o.sources.map((s) =>
+    sourceRow(
+      s,
+      live.find((l) => l.source === s.source),
+      fmt,
+      nowMs,
+    ),
+  );
 }
 
 function sourceRow(s: SourceHealthRow, live: LiveHealth | undefined, fmt: LocaleFormat, nowMs: number): Node {
@@ -35,7 +42,10 @@ function sourceRow(s: SourceHealthRow, live: LiveHealth | undefined, fmt: Locale
   if (silent) {
     lines.push(
       s.behind
-        ? vscode.l10n.t('{0} keeps sending while this channel stopped: check the terminal environment (open a new terminal) or the agent’s telemetry settings.', s.behind.source)
+        ? vscode.l10n.t(
+            '{0} keeps sending while this channel stopped: check the terminal environment (open a new terminal) or the agent’s telemetry settings.',
+            s.behind.source,
+          )
         : vscode.l10n.t('The agent’s events keep arriving but its metrics stopped.'),
     );
   }

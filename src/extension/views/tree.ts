@@ -69,7 +69,12 @@ function errorRow(err: Error): Node {
 }
 
 /** A row with a label, a description, a tooltip and the same said in one sentence for screen readers. */
-export function row(label: string, description: string, spoken: string, opts: { icon?: vscode.ThemeIcon; tooltip?: string | vscode.MarkdownString; id?: string } = {}): Node {
+export function row(
+  label: string,
+  description: string,
+  spoken: string,
+  opts: { icon?: vscode.ThemeIcon; tooltip?: string | vscode.MarkdownString; id?: string } = {},
+): Node {
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
   item.description = description;
   item.tooltip = opts.tooltip ?? spoken;

@@ -26,8 +26,15 @@ function budgetRow(b: BudgetStatus, fmt: LocaleFormat, today: string): Node {
     b.reached === null
       ? new vscode.ThemeIcon('dashboard')
       : new vscode.ThemeIcon(b.reached >= 1 ? 'error' : 'warning', new vscode.ThemeColor(b.reached >= 1 ? 'list.errorForeground' : 'list.warningForeground'));
-  const node = row(name, use, vscode.l10n.t('{0}: {1} used. Press Enter to open the report for the period.', name, use), { icon, id: `budget.${b.period}.${b.unit}` });
-  node.item.command = { command: SHOW_PERIOD_COMMAND, title: vscode.l10n.t('Show Report'), arguments: [{ since: b.since, until: b.until < today ? b.until : today }] };
+  const node = row(name, use, vscode.l10n.t('{0}: {1} used. Press Enter to open the report for the period.', name, use), {
+    icon,
+    id: `budget.${b.period}.${b.unit}`,
+  });
+  node.item.command = {
+    command: SHOW_PERIOD_COMMAND,
+    title: vscode.l10n.t('Show Report'),
+    arguments: [{ since: b.since, until: b.until < today ? b.until : today }],
+  };
   return node;
 }
 
@@ -40,27 +47,50 @@ function period(id: string, label: string, when: string, p: PeriodUsage, fmt: Lo
   item.tooltip = vscode.l10n.t('{0} ({1}): click to open the report for these days.', label, when);
   item.command = { command: SHOW_PERIOD_COMMAND, title: vscode.l10n.t('Show Report'), arguments: [{ since: p.since, until: p.until }] };
   item.accessibilityInformation = {
-    label: vscode.l10n.t('{0}, {1}: {2} model requests, {3} tokens, {4}, {5} accepted AI lines', label, when, fmt.integer(t.requests), fmt.integer(t.totalTokens), fmt.usd(t.costUsd), fmt.integer(t.acceptedLines)),
+    label: vscode.l10n.t(
+      '{0}, {1}: {2} model requests, {3} tokens, {4}, {5} accepted AI lines',
+      label,
+      when,
+      fmt.integer(t.requests),
+      fmt.integer(t.totalTokens),
+      fmt.usd(t.costUsd),
+      fmt.integer(t.acceptedLines),
+    ),
     role: 'treeitem',
   };
   const errors = t.errors ? vscode.l10n.t('{0} failed', fmt.integer(t.errors)) : '';
   const unpriced = t.unpricedRequests ? vscode.l10n.t('{0} requests to models without a price are not counted', fmt.integer(t.unpricedRequests)) : '';
   const children = [
-    row(vscode.l10n.t('Model requests'), [fmt.integer(t.requests), errors].filter(Boolean).join(' · '), vscode.l10n.t('{0} model requests{1}', fmt.integer(t.requests), errors ? `, ${errors}` : ''), { icon: new vscode.ThemeIcon('pulse'), id: `usage.${id}.requests` }),
+    row(
+      vscode.l10n.t('Model requests'),
+      [fmt.integer(t.requests), errors].filter(Boolean).join(' · '),
+      vscode.l10n.t('{0} model requests{1}', fmt.integer(t.requests), errors ? `, ${errors}` : ''),
+      { icon: new vscode.ThemeIcon('pulse'), id: `usage.${id}.requests` },
+    ),
     row(
       vscode.l10n.t('Tokens'),
       vscode.l10n.t('{0} in + out · {1} cache', fmt.integer(t.totalTokens), fmt.compact(t.cacheTokens)),
       vscode.l10n.t('{0} input and output tokens, {1} cache tokens', fmt.integer(t.totalTokens), fmt.integer(t.cacheTokens)),
       { icon: new vscode.ThemeIcon('symbol-number'), id: `usage.${id}.tokens` },
     ),
-    row(vscode.l10n.t('Cost'), [fmt.usd(t.costUsd), unpriced].filter(Boolean).join(' · '), vscode.l10n.t('Cost {0}{1}', fmt.usdPrecise(t.costUsd), unpriced ? `; ${unpriced}` : ''), {
-      icon: new vscode.ThemeIcon(t.unpricedRequests ? 'warning' : 'credit-card'),
-      id: `usage.${id}.cost`,
-    }),
+    row(
+      vscode.l10n.t('Cost'),
+      [fmt.usd(t.costUsd), unpriced].filter(Boolean).join(' · '),
+      vscode.l10n.t('Cost {0}{1}', fmt.usdPrecise(t.costUsd), unpriced ? `; ${unpriced}` : ''),
+      {
+        icon: new vscode.ThemeIcon(t.unpricedRequests ? 'warning' : 'credit-card'),
+        id: `usage.${id}.cost`,
+      },
+    ),
     row(
       vscode.l10n.t('Accepted AI lines'),
       vscode.l10n.t('{0} · {1} of {2} insertions kept', fmt.integer(t.acceptedLines), fmt.integer(t.acceptedInsertions), fmt.integer(t.insertions)),
-      vscode.l10n.t('{0} accepted AI lines; {1} of {2} AI insertions kept', fmt.integer(t.acceptedLines), fmt.integer(t.acceptedInsertions), fmt.integer(t.insertions)),
+      vscode.l10n.t(
+        '{0} accepted AI lines; {1} of {2} AI insertions kept',
+        fmt.integer(t.acceptedLines),
+        fmt.integer(t.acceptedInsertions),
+        fmt.integer(t.insertions),
+      ),
       { icon: new vscode.ThemeIcon('pass'), id: `usage.${id}.lines` },
     ),
   ];

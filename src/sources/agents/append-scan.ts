@@ -35,7 +35,12 @@ export interface AppendRead {
 
 /** A stable signature of a workspace filter (null = every session). */
 export function filterSignature(folders: readonly string[] | null): string {
-  return folders === null ? 'all' : createHash('sha256').update(JSON.stringify([...folders].sort())).digest('hex').slice(0, 16);
+  return folders === null
+    ? 'all'
+    : createHash('sha256')
+        .update(JSON.stringify([...folders].sort()))
+        .digest('hex')
+        .slice(0, 16);
 }
 
 /** Whether an append file is unchanged since its checkpoint (not opened then). */
@@ -85,6 +90,17 @@ export function readAppendFile(f: HistoryFile & { agent: AppendAgent }, st: Stat
     bytesRead: scan.bytesRead,
     reset: !!cp && !resume,
     // size/mtime are those seen at stat time: bytes written after it make the next pass read again.
-    checkpoint: { path: f.path, agent: f.agent, size: st.size, mtimeMs: st.mtimeMs, ino, offset: scan.offset, lineNo: scan.line, headHash: head, state, included: true },
+    checkpoint: {
+      path: f.path,
+      agent: f.agent,
+      size: st.size,
+      mtimeMs: st.mtimeMs,
+      ino,
+      offset: scan.offset,
+      lineNo: scan.line,
+      headHash: head,
+      state,
+      included: true,
+    },
   };
 }

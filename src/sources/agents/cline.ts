@@ -42,7 +42,14 @@ const CWD_RE = /# Current (?:Working|Workspace) Directory \(([^)\n]{1,1024})\)/;
  * Reads one task's `ui_messages.json` (its text) into events. `info` comes from the task index;
  * `metadataText` is the task's `task_metadata.json`, when present.
  */
-export function readClineTask(agent: ClineAgent, file: string, raw: string, ctx: HistoryContext, info: TaskInfo | undefined, metadataText: string | null): HistoryRead {
+export function readClineTask(
+  agent: ClineAgent,
+  file: string,
+  raw: string,
+  ctx: HistoryContext,
+  info: TaskInfo | undefined,
+  metadataText: string | null,
+): HistoryRead {
   const source = HISTORY_SOURCE[agent];
   const out: HistoryRead = { events: [], rejects: [], cwd: info?.cwd ?? null };
   let messages: unknown;
@@ -79,7 +86,12 @@ export function readClineTask(agent: ClineAgent, file: string, raw: string, ctx:
         if (!finished || !hasUsage(finished)) continue; // a request still streaming, or cancelled before usage
         usage = finished;
       }
-      const split = splitInclusiveInput({ input: usage.tokensIn ?? 0, output: usage.tokensOut ?? 0, cacheRead: usage.cacheReads, cacheWrite: usage.cacheWrites });
+      const split = splitInclusiveInput({
+        input: usage.tokensIn ?? 0,
+        output: usage.tokensOut ?? 0,
+        cacheRead: usage.cacheReads,
+        cacheWrite: usage.cacheWrites,
+      });
       if (!split.ok) {
         historyReject(out, ctx, source, file, `message ${i}`, split.reason, m.text);
         continue;
@@ -139,7 +151,16 @@ export function readClineTask(agent: ClineAgent, file: string, raw: string, ctx:
   return out;
 }
 
-function push(out: HistoryRead, draft: EventDraft, base: { prices: HistoryContext['prices'] }, ctx: HistoryContext, source: EventDraft['source'], file: string, i: number, raw: string): void {
+function push(
+  out: HistoryRead,
+  draft: EventDraft,
+  base: { prices: HistoryContext['prices'] },
+  ctx: HistoryContext,
+  source: EventDraft['source'],
+  file: string,
+  i: number,
+  raw: string,
+): void {
   const built = buildEvent(draft, base);
   if (built.ok) out.events.push(built.value);
   else historyReject(out, ctx, source, file, `message ${i}`, built.reason, raw);

@@ -46,7 +46,9 @@ function first(a: Record<string, unknown>, ...keys: string[]): unknown {
 
 function isSpan(o: Record<string, unknown>): boolean {
   if (typeof o.type === 'string') return o.type === 'span';
-  return typeof o.name === 'string' && (typeof o.spanId === 'string' || typeof o.traceId === 'string' || Array.isArray(o.startTime) || Array.isArray(o.endTime));
+  return (
+    typeof o.name === 'string' && (typeof o.spanId === 'string' || typeof o.traceId === 'string' || Array.isArray(o.startTime) || Array.isArray(o.endTime))
+  );
 }
 
 /** Normalizes one object (a parsed line) of the export into `batch`; returns the call's failure reason, if any. Never throws. */
@@ -63,7 +65,12 @@ export function readCopilotOtelObject(o: unknown, ctx: CopilotOtelContext, batch
   const a = obj(rec.attributes) ?? {};
   const op = text(a['gen_ai.operation.name']) ?? (typeof rec.name === 'string' ? rec.name.split(' ')[0]! : '');
   if (op !== 'chat') {
-    skip(batch, op === 'invoke_agent' ? 'Copilot CLI invoke_agent span (repeats its chat spans’ usage)' : `Copilot CLI ${op.slice(0, 40) || 'unnamed'} span (no model usage)`);
+    skip(
+      batch,
+      op === 'invoke_agent'
+        ? 'Copilot CLI invoke_agent span (repeats its chat spans’ usage)'
+        : `Copilot CLI ${op.slice(0, 40) || 'unnamed'} span (no model usage)`,
+    );
     return null;
   }
   const split = splitInclusiveInput({
@@ -94,7 +101,10 @@ export function readCopilotOtelObject(o: unknown, ctx: CopilotOtelContext, batch
       time: end ?? start,
       timeUnit: 'ms',
       // Trace and span ids are unique per the OTLP spec; without them, the call's own fields.
-      identity: typeof rec.traceId === 'string' && typeof rec.spanId === 'string' ? [rec.traceId, rec.spanId] : [text(a['gen_ai.response.id']), text(a['github.copilot.service_request_id']), end, start],
+      identity:
+        typeof rec.traceId === 'string' && typeof rec.spanId === 'string'
+          ? [rec.traceId, rec.spanId]
+          : [text(a['gen_ai.response.id']), text(a['github.copilot.service_request_id']), end, start],
       session_id: text(a['gen_ai.conversation.id']) ?? text(a['session.id']),
       model: text(a['gen_ai.response.model']) ?? text(a['gen_ai.request.model']) ?? (typeof rec.name === 'string' ? text(rec.name.slice(5)) : null),
       tokens_in: split.value.tokens_in,

@@ -96,7 +96,17 @@ interface Previous {
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
 const grew = (cur: number, prev: number): number => Math.max(0, cur - prev);
 
-function shutdown(out: HistoryRead, ctx: HistoryContext, file: string, lineNo: number, line: string, ev: Record<string, unknown>, data: Record<string, unknown>, s: SessionInfo, previous: Previous): void {
+function shutdown(
+  out: HistoryRead,
+  ctx: HistoryContext,
+  file: string,
+  lineNo: number,
+  line: string,
+  ev: Record<string, unknown>,
+  data: Record<string, unknown>,
+  s: SessionInfo,
+  previous: Previous,
+): void {
   const where = String(lineNo);
   const eventId = text(ev.id) ?? `${file}:${lineNo}`;
   const base = { prices: ctx.prices };
@@ -106,7 +116,12 @@ function shutdown(out: HistoryRead, ctx: HistoryContext, file: string, lineNo: n
     const usage = obj(obj(raw)?.usage);
     const requests = obj(obj(raw)?.requests);
     if (!usage) continue;
-    const split = splitInclusiveInput({ input: usage.inputTokens, output: usage.outputTokens, cacheRead: usage.cacheReadTokens, cacheWrite: usage.cacheWriteTokens });
+    const split = splitInclusiveInput({
+      input: usage.inputTokens,
+      output: usage.outputTokens,
+      cacheRead: usage.cacheReadTokens,
+      cacheWrite: usage.cacheWriteTokens,
+    });
     if (!split.ok) {
       historyReject(out, ctx, SOURCE, file, where, `${model}: ${split.reason}`, line);
       continue;
@@ -159,7 +174,18 @@ function shutdown(out: HistoryRead, ctx: HistoryContext, file: string, lineNo: n
     previous.removed = Math.max(previous.removed, num(changes.linesRemoved));
     previous.files = Math.max(previous.files, files);
     // Invalid counts are rejected by buildEvent (first shutdown: taken as sent).
-    const built = buildEvent({ ...common, kind: 'edit', identity: ['edit', s.sessionId, eventId], model: text(data.currentModel), lines_added: first ? changes.linesAdded : added, lines_removed: first ? changes.linesRemoved : removed, attrs }, base);
+    const built = buildEvent(
+      {
+        ...common,
+        kind: 'edit',
+        identity: ['edit', s.sessionId, eventId],
+        model: text(data.currentModel),
+        lines_added: first ? changes.linesAdded : added,
+        lines_removed: first ? changes.linesRemoved : removed,
+        attrs,
+      },
+      base,
+    );
     if (built.ok) out.events.push(built.value);
     else historyReject(out, ctx, SOURCE, file, where, `codeChanges: ${built.reason}`, line);
   }

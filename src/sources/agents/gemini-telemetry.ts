@@ -40,7 +40,8 @@ function anyValue(v: unknown, depth = 0): Record<string, unknown> {
   if (typeof v === 'number') return Number.isInteger(v) ? { intValue: v } : { doubleValue: v };
   if (Array.isArray(v)) return depth > 4 ? { stringValue: '[nested]' } : { arrayValue: { values: v.map((x) => anyValue(x, depth + 1)) } };
   const o = obj(v);
-  if (o) return depth > 4 ? { stringValue: '[nested]' } : { kvlistValue: { values: Object.entries(o).map(([key, x]) => ({ key, value: anyValue(x, depth + 1) })) } };
+  if (o)
+    return depth > 4 ? { stringValue: '[nested]' } : { kvlistValue: { values: Object.entries(o).map(([key, x]) => ({ key, value: anyValue(x, depth + 1) })) } };
   return {};
 }
 
@@ -102,7 +103,12 @@ export function toOtlpLogs(record: Record<string, unknown>): Record<string, unkn
   if (typeof span?.traceId === 'string') rec.traceId = span.traceId;
   if (typeof span?.spanId === 'string') rec.spanId = span.spanId;
   return {
-    resourceLogs: [{ resource: { attributes: keyValues(resourceAttributes(record.resource)) }, scopeLogs: [{ scope: obj(record.instrumentationScope) ?? {}, logRecords: [rec] }] }],
+    resourceLogs: [
+      {
+        resource: { attributes: keyValues(resourceAttributes(record.resource)) },
+        scopeLogs: [{ scope: obj(record.instrumentationScope) ?? {}, logRecords: [rec] }],
+      },
+    ],
   };
 }
 

@@ -125,7 +125,16 @@ export function readGeminiChat(file: string, raw: string, ctx: HistoryContext, p
   return out;
 }
 
-function edit(out: HistoryRead, ctx: HistoryContext, file: string, where: string, sessionId: string | null, call: Record<string, unknown> | undefined, fallbackTime: unknown, model: string | null): void {
+function edit(
+  out: HistoryRead,
+  ctx: HistoryContext,
+  file: string,
+  where: string,
+  sessionId: string | null,
+  call: Record<string, unknown> | undefined,
+  fallbackTime: unknown,
+  model: string | null,
+): void {
   const display = obj(call?.resultDisplay);
   const stat = obj(display?.diffStat);
   if (!call || !stat) return;

@@ -43,7 +43,14 @@ export interface ObjectScanResult {
  * Scans `path` from `offset` (where line `line` begins or continues) up to `limit`, the size seen at stat
  * time: bytes written after it wait for the next pass.
  */
-export function scanJsonObjects(path: string, offset: number, line: number, limit: number, onObject: ObjectHandler, maxObjectBytes = MAX_OBJECT_BYTES): ObjectScanResult {
+export function scanJsonObjects(
+  path: string,
+  offset: number,
+  line: number,
+  limit: number,
+  onObject: ObjectHandler,
+  maxObjectBytes = MAX_OBJECT_BYTES,
+): ObjectScanResult {
   const result: ObjectScanResult = { offset, line, bytesRead: 0, junkLines: [], oversized: [], stopped: false };
   if (limit <= offset) return result;
   const fd = openSync(path, 'r');

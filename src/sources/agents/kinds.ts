@@ -63,9 +63,7 @@ export interface HistoryRead {
  * `readAt` (epoch ms) is when the branch was read: only rows near it take that branch (an old session ran on
  * whatever branch was checked out then).
  */
-export type AttributeHook = (
-  cwd: string,
-) => Attribution | null | Promise<Attribution | null>;
+export type AttributeHook = (cwd: string) => Attribution | null | Promise<Attribution | null>;
 
 export interface Attribution {
   repo_slug?: string | null;
@@ -107,7 +105,15 @@ export const MAX_HISTORY_BYTES = 256 * 1024 * 1024;
  * A dead letter for part of a history file, through the shared `reject()` helper. The excerpt names the
  * place by size and hash only: history files hold prompts and code, which ProdLens never stores.
  */
-export function historyReject(out: { rejects: DeadLetter[] }, ctx: HistoryContext, source: Source, file: string, where: string, reason: string, raw?: string): void {
+export function historyReject(
+  out: { rejects: DeadLetter[] },
+  ctx: HistoryContext,
+  source: Source,
+  file: string,
+  where: string,
+  reason: string,
+  raw?: string,
+): void {
   const batch: Batch = { events: [], metrics: [], rejects: out.rejects };
   const hash = raw === undefined ? '' : `: ${Buffer.byteLength(raw)} bytes, sha256 ${createHash('sha256').update(raw).digest('hex').slice(0, 16)}`;
   reject(batch, ctx.receivedAt, source, `${file}${where ? `:${where}` : ''}: ${reason}`, `${where || 'file'} of ${file}${hash}`);

@@ -85,7 +85,10 @@ export function historyRoots(opts: HistoryLocationEnv = {}): HistoryRoot[] {
   }
   // Cline's CLI and JetBrains hosts keep the same layout under ~/.cline/data.
   add('cline', path.join(home, '.cline', 'data'));
-  const geminiDirs = (env.GEMINI_DATA_DIR ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const geminiDirs = (env.GEMINI_DATA_DIR ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const d of geminiDirs.length ? geminiDirs : [path.join(home, '.gemini', 'tmp')]) add('gemini-cli', d);
   const copilotHome = env.COPILOT_HOME?.trim() || path.join(home, '.copilot');
   add('copilot-cli', path.join(copilotHome, 'session-state'));
@@ -243,8 +246,10 @@ export function resolveHistoryPath(p: string): HistoryFile[] | null {
   const family = Object.values(EXTENSION_IDS).filter((id) => hasTasks(path.join(abs, id)));
   if (family.length) return family.flatMap((id) => list({ agent: clineAgentOf(path.join(abs, id)), dir: path.join(abs, id) }));
   // Named by shape only when a task folder holds ui_messages.json (Claude Code has a `tasks` folder too).
-  if (hasTasks(abs) || (isDir(path.join(abs, 'tasks')) && Object.values(EXTENSION_IDS).includes(base.toLowerCase()))) return list({ agent: clineAgentOf(abs), dir: abs });
-  if (base === 'tasks' && entries(abs).some((id) => isFile(path.join(abs, id, 'ui_messages.json')))) return list({ agent: clineAgentOf(path.dirname(abs)), dir: path.dirname(abs) });
+  if (hasTasks(abs) || (isDir(path.join(abs, 'tasks')) && Object.values(EXTENSION_IDS).includes(base.toLowerCase())))
+    return list({ agent: clineAgentOf(abs), dir: abs });
+  if (base === 'tasks' && entries(abs).some((id) => isFile(path.join(abs, id, 'ui_messages.json'))))
+    return list({ agent: clineAgentOf(path.dirname(abs)), dir: path.dirname(abs) });
   if (isFile(path.join(abs, 'ui_messages.json'))) return [{ agent: clineAgentOf(path.dirname(path.dirname(abs))), path: path.join(abs, 'ui_messages.json') }];
   if (isDir(path.join(abs, 'tmp')) && (base === '.gemini' || isFile(path.join(abs, 'settings.json')) || isFile(path.join(abs, 'projects.json')))) {
     // ~/.gemini: the chats, and the telemetry outfile its settings name (relative to the home folder).
@@ -258,9 +263,11 @@ export function resolveHistoryPath(p: string): HistoryFile[] | null {
   if (isDir(path.join(abs, 'session-state')) || (base === '.copilot' && isDir(path.join(abs, 'otel')))) {
     return [...list({ agent: 'copilot-cli', dir: path.join(abs, 'session-state') }), ...list({ agent: 'copilot-otel', dir: path.join(abs, 'otel') })];
   }
-  if (base === 'otel' && entries(abs).some((n) => n.endsWith('.jsonl') && sniffTelemetryFile(path.join(abs, n)) === 'copilot-otel')) return list({ agent: 'copilot-otel', dir: abs });
+  if (base === 'otel' && entries(abs).some((n) => n.endsWith('.jsonl') && sniffTelemetryFile(path.join(abs, n)) === 'copilot-otel'))
+    return list({ agent: 'copilot-otel', dir: abs });
   if (base === 'session-state') return list({ agent: 'copilot-cli', dir: abs });
-  if (isFile(path.join(abs, 'events.jsonl')) && /"type":\s*"session\./.test(firstLine(path.join(abs, 'events.jsonl')))) return [{ agent: 'copilot-cli', path: path.join(abs, 'events.jsonl') }];
+  if (isFile(path.join(abs, 'events.jsonl')) && /"type":\s*"session\./.test(firstLine(path.join(abs, 'events.jsonl'))))
+    return [{ agent: 'copilot-cli', path: path.join(abs, 'events.jsonl') }];
   return null;
 }
 

@@ -73,8 +73,16 @@ export async function syncGitRepo(store: Store, git: GitRunner, dir: string, opt
     if (!info) return fail(`${dir} is not inside a git working tree`);
     job = gitJobName(info.root);
     const summary: GitSyncSummary = {
-      root: info.root, repo_slug: info.slug, user_email_set: (override ?? info.userEmail) !== null, read: 0, inserted: 0, updated: 0,
-      unreachable: 0, full_check: false, days_refreshed: 0, unreadable: 0,
+      root: info.root,
+      repo_slug: info.slug,
+      user_email_set: (override ?? info.userEmail) !== null,
+      read: 0,
+      inserted: 0,
+      updated: 0,
+      unreachable: 0,
+      full_check: false,
+      days_refreshed: 0,
+      unreadable: 0,
     };
     const allDays = new RepoDaySet();
     const tips = await listTips(git, info.root, signal);
@@ -82,7 +90,8 @@ export async function syncGitRepo(store: Store, git: GitRunner, dir: string, opt
     const prevTips = state?.slug === info.slug ? state.tips : [];
     const kept = await existingCommits(git, info.root, prevTips, signal);
     summary.full_check = prevTips.length === 0 || kept.length < prevTips.length;
-    if (kept.length < prevTips.length) logger.info(`${info.slug}: ${prevTips.length - kept.length} checkpoint commit(s) no longer exist; checking all stored commits`);
+    if (kept.length < prevTips.length)
+      logger.info(`${info.slug}: ${prevTips.length - kept.length} checkpoint commit(s) no longer exist; checking all stored commits`);
 
     const flush = (batch: CommitRecord[]) => {
       if (!batch.length) return;

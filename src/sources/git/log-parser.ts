@@ -14,8 +14,18 @@ export const LOG_FORMAT = `--format=${RS}%H${US}%P${US}%aN${US}%aE${US}%ae${US}%
 
 /** Options that make `git log --numstat` output independent of the user's configuration. */
 export const LOG_ARGS = [
-  '-c', 'core.quotepath=on', '-c', 'log.showSignature=false',
-  'log', '--stdin', '--no-color', '--no-ext-diff', '--no-textconv', '--numstat', '--find-renames', LOG_FORMAT,
+  '-c',
+  'core.quotepath=on',
+  '-c',
+  'log.showSignature=false',
+  'log',
+  '--stdin',
+  '--no-color',
+  '--no-ext-diff',
+  '--no-textconv',
+  '--numstat',
+  '--find-renames',
+  LOG_FORMAT,
 ] as const;
 
 export interface LogContext {

@@ -28,7 +28,8 @@ export async function readRepoInfo(git: GitRunner, dir: string, signal?: AbortSi
   try {
     root = (await git.run(['rev-parse', '--show-toplevel'], { cwd: dir, signal })).trim();
   } catch (err) {
-    if (err instanceof GitError && !err.notFound && /not a git repository|No such file or directory|ENOENT|ENOTDIR/i.test(err.message + err.stderr)) return null;
+    if (err instanceof GitError && !err.notFound && /not a git repository|No such file or directory|ENOENT|ENOTDIR/i.test(err.message + err.stderr))
+      return null;
     throw err;
   }
   if (!root) return null;

@@ -84,9 +84,21 @@ export async function syncGitHubRepo(store: Store, gh: GitHubClient, opts: GitHu
   const now = () => new Date(clock.now()).toISOString();
   const before = { ...gh.stats };
   const summary: GitHubSyncSummary = {
-    repo_slug: slug, api_url: gh.baseUrl, pulls_changed: 0, pulls_inserted: 0, pulls_updated: 0, reopen_events: 0,
-    commits_inserted: 0, commits_updated: 0, days_refreshed: 0, rejected: 0, requests: 0, not_modified: 0, retries: 0,
-    waited_ms: 0, rate_remaining: null,
+    repo_slug: slug,
+    api_url: gh.baseUrl,
+    pulls_changed: 0,
+    pulls_inserted: 0,
+    pulls_updated: 0,
+    reopen_events: 0,
+    commits_inserted: 0,
+    commits_updated: 0,
+    days_refreshed: 0,
+    rejected: 0,
+    requests: 0,
+    not_modified: 0,
+    retries: 0,
+    waited_ms: 0,
+    rate_remaining: null,
   };
   const touched = new RepoDaySet();
   const rejects: { reason: string; item: unknown }[] = [];
@@ -138,9 +150,18 @@ export async function syncGitHubRepo(store: Store, gh: GitHubClient, opts: GitHu
       const events = first.status === 200 ? await readEvents(gh, first, parse) : null;
       write((days) => {
         const record: PullRecord = {
-          repo_slug: slug, number: pr.number, id: (d ?? pr).id, title: (d ?? pr).title, author: (d ?? pr).user?.login ?? null,
-          state: (d ?? pr).state, created_at: (d ?? pr).created_at, merged_at: (d ?? pr).merged_at, closed_at: (d ?? pr).closed_at,
-          updated_at: (d ?? pr).updated_at, additions: d?.additions ?? null, deletions: d?.deletions ?? null,
+          repo_slug: slug,
+          number: pr.number,
+          id: (d ?? pr).id,
+          title: (d ?? pr).title,
+          author: (d ?? pr).user?.login ?? null,
+          state: (d ?? pr).state,
+          created_at: (d ?? pr).created_at,
+          merged_at: (d ?? pr).merged_at,
+          closed_at: (d ?? pr).closed_at,
+          updated_at: (d ?? pr).updated_at,
+          additions: d?.additions ?? null,
+          deletions: d?.deletions ?? null,
         };
         const r = upsertPull(store.db, record, !d, days);
         if (r === 'inserted') summary.pulls_inserted++;
@@ -202,7 +223,11 @@ export async function syncGitHubRepo(store: Store, gh: GitHubClient, opts: GitHu
     if (rejects.length) {
       summary.rejected = rejects.length;
       const at = now();
-      store.ingestUnjournaled({ events: [], metrics: [], rejects: rejects.map((r) => ({ received_at: at, source: 'github', reason: r.reason, excerpt: excerpt(r.item) })) });
+      store.ingestUnjournaled({
+        events: [],
+        metrics: [],
+        rejects: rejects.map((r) => ({ received_at: at, source: 'github', reason: r.reason, excerpt: excerpt(r.item) })),
+      });
       logger.warn(`${slug}: ${rejects.length} GitHub item(s) did not have the documented shape (see dead_letter)`);
     }
     summary.requests = gh.stats.requests - before.requests;

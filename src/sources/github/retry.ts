@@ -60,7 +60,11 @@ export function retryDecision(res: FailedResponse, attempt: number, nowMs: numbe
     const reset = h('x-ratelimit-reset');
     if (h('x-ratelimit-remaining') === '0' && reset !== undefined && /^\d+$/.test(reset)) {
       // One extra second: the reset instant is rounded down to whole seconds.
-      return { retry: true, delayMs: Math.max(0, Number(reset) * 1000 - nowMs) + 1000, reason: `${res.status} rate limit exhausted until ${new Date(Number(reset) * 1000).toISOString()}` };
+      return {
+        retry: true,
+        delayMs: Math.max(0, Number(reset) * 1000 - nowMs) + 1000,
+        reason: `${res.status} rate limit exhausted until ${new Date(Number(reset) * 1000).toISOString()}`,
+      };
     }
     if (res.status === 429 || /secondary rate limit|abuse/i.test(res.message)) {
       return { retry: true, delayMs: policy.secondaryDelayMs * 2 ** attempt, reason: `${res.status} secondary rate limit` };
@@ -156,6 +160,6 @@ export function asFailedResponse(err: unknown): FailedResponse | null {
   const e = err as { status?: unknown; response?: { headers?: FailedResponse['headers']; data?: unknown }; message?: unknown };
   if (typeof e.status !== 'number') return null;
   const data = e.response?.data as { message?: unknown } | undefined;
-  const message = typeof data?.message === 'string' ? data.message : (typeof e.message === 'string' ? e.message : '');
+  const message = typeof data?.message === 'string' ? data.message : typeof e.message === 'string' ? e.message : '';
   return { status: e.status, headers: e.response?.headers ?? {}, message, noResponse: e.response === undefined };
 }

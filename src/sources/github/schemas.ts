@@ -55,7 +55,11 @@ export const CommitItem = v.object({
 export type CommitItem = v.InferOutput<typeof CommitItem>;
 
 /** Validates one item; a failure carries a reason fit for a dead letter. */
-export function parseItem<S extends v.GenericSchema>(schema: S, input: unknown, what: string): { ok: true; value: v.InferOutput<S> } | { ok: false; reason: string } {
+export function parseItem<S extends v.GenericSchema>(
+  schema: S,
+  input: unknown,
+  what: string,
+): { ok: true; value: v.InferOutput<S> } | { ok: false; reason: string } {
   const r = v.safeParse(schema, input);
   if (r.success) return { ok: true, value: r.output };
   return { ok: false, reason: `${what}: ${v.summarize(r.issues).replace(/\n/g, '; ')}` };

@@ -86,7 +86,8 @@ export class LiteLlmProxyClient {
 
   constructor(private readonly opts: ProxyClientOptions) {
     const base = proxyBaseUrl(opts.baseUrl);
-    if (!base) throw new LiteLlmProxyError('bad-answer', `${JSON.stringify(opts.baseUrl)} is not an http(s) URL of a LiteLLM proxy (e.g. https://litellm.example.com)`);
+    if (!base)
+      throw new LiteLlmProxyError('bad-answer', `${JSON.stringify(opts.baseUrl)} is not an http(s) URL of a LiteLLM proxy (e.g. https://litellm.example.com)`);
     this.baseUrl = base;
     this.policy = { ...DEFAULT_PROXY_RETRY, ...opts.retry };
     this.logger = opts.logger ?? silentLogger;
@@ -125,21 +126,36 @@ export class LiteLlmProxyClient {
         try {
           return JSON.parse(text) as unknown;
         } catch {
-          throw new LiteLlmProxyError('bad-answer', `${url.origin}${url.pathname} answered ${res.status} with something that is not JSON: is ${this.baseUrl} a LiteLLM proxy?`, res.status);
+          throw new LiteLlmProxyError(
+            'bad-answer',
+            `${url.origin}${url.pathname} answered ${res.status} with something that is not JSON: is ${this.baseUrl} a LiteLLM proxy?`,
+            res.status,
+          );
         }
       }
       const body = await res.text().catch(() => '');
       if (res.status >= 300 && res.status < 400) {
         const to = res.headers.get('location');
-        throw new LiteLlmProxyError('http', `${this.baseUrl} redirects (HTTP ${res.status})${to ? ` to ${to.slice(0, 200)}` : ''}: set the proxy URL to the address it redirects to`, res.status);
+        throw new LiteLlmProxyError(
+          'http',
+          `${this.baseUrl} redirects (HTTP ${res.status})${to ? ` to ${to.slice(0, 200)}` : ''}: set the proxy URL to the address it redirects to`,
+          res.status,
+        );
       }
       if (res.status === 429 || res.status === 502 || res.status === 503 || res.status === 504 || res.status === 500) {
         if (attempt < this.policy.maxRetries) {
           const after = retryAfterMs(res.headers.get('retry-after'), this.clock.now());
-          await this.wait(after ?? this.policy.baseDelayMs * 2 ** attempt, `${res.status}${after !== null ? ` retry-after ${res.headers.get('retry-after')}` : ''}`);
+          await this.wait(
+            after ?? this.policy.baseDelayMs * 2 ** attempt,
+            `${res.status}${after !== null ? ` retry-after ${res.headers.get('retry-after')}` : ''}`,
+          );
           continue;
         }
-        throw new LiteLlmProxyError(res.status === 429 ? 'rate-limited' : 'http', `the LiteLLM proxy answered ${res.status} ${retryHint(res.status)} ${this.policy.maxRetries + 1} times; try again later`, res.status);
+        throw new LiteLlmProxyError(
+          res.status === 429 ? 'rate-limited' : 'http',
+          `the LiteLLM proxy answered ${res.status} ${retryHint(res.status)} ${this.policy.maxRetries + 1} times; try again later`,
+          res.status,
+        );
       }
       throw this.failure(res.status, url, body);
     }
@@ -148,7 +164,10 @@ export class LiteLlmProxyClient {
   private async wait(ms: number, reason: string): Promise<void> {
     if (this.stats.waitedMs + ms > this.policy.maxTotalWaitMs) {
       const at = new Date(this.clock.now() + ms).toISOString();
-      throw new LiteLlmProxyError('rate-limited', `the LiteLLM proxy asked to wait ${Math.ceil(ms / 1000)} s (${reason}), beyond the ${Math.round(this.policy.maxTotalWaitMs / 1000)} s a sync may wait; try again after ${at}`);
+      throw new LiteLlmProxyError(
+        'rate-limited',
+        `the LiteLLM proxy asked to wait ${Math.ceil(ms / 1000)} s (${reason}), beyond the ${Math.round(this.policy.maxTotalWaitMs / 1000)} s a sync may wait; try again after ${at}`,
+      );
     }
     this.logger.warn(`LiteLLM proxy: ${reason}; retrying in ${(ms / 1000).toFixed(1)} s`);
     this.stats.retries++;
@@ -181,7 +200,14 @@ function retryHint(status: number): string {
 function proxyMessage(body: string): string {
   try {
     const o = JSON.parse(body) as { error?: { message?: unknown } | string; detail?: unknown };
-    const m = typeof o.error === 'string' ? o.error : typeof o.error?.message === 'string' ? o.error.message : typeof o.detail === 'string' ? o.detail : JSON.stringify(o.detail ?? o.error ?? '');
+    const m =
+      typeof o.error === 'string'
+        ? o.error
+        : typeof o.error?.message === 'string'
+          ? o.error.message
+          : typeof o.detail === 'string'
+            ? o.detail
+            : JSON.stringify(o.detail ?? o.error ?? '');
     return m.slice(0, 200) || 'no message';
   } catch {
     return body.slice(0, 200).replace(/\s+/g, ' ') || 'no message';

@@ -66,7 +66,6 @@ function proxyTime(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 }
 
-
 export async function syncLiteLlmProxy(store: Store, opts: LiteLlmSyncOptions): Promise<LiteLlmSyncSummary> {
   const logger = opts.logger ?? silentLogger;
   const clock: Clock = opts.clock ?? systemClock;
@@ -108,25 +107,43 @@ export async function syncLiteLlmProxy(store: Store, opts: LiteLlmSyncOptions): 
       await pullV1(client, fromMs, toMs, opts, summary, store_);
     }
   } catch (err) {
-    const e = err instanceof LiteLlmProxyError && err.kind === 'not-found'
-      ? new LiteLlmProxyError('not-found', `${client.baseUrl} has no spend-log endpoint (/spend/logs/v2 and /spend/logs answered 404): check the proxy URL — it is the proxy's root, e.g. https://litellm.example.com`, 404)
-      : err;
+    const e =
+      err instanceof LiteLlmProxyError && err.kind === 'not-found'
+        ? new LiteLlmProxyError(
+            'not-found',
+            `${client.baseUrl} has no spend-log endpoint (/spend/logs/v2 and /spend/logs answered 404): check the proxy URL — it is the proxy's root, e.g. https://litellm.example.com`,
+            404,
+          )
+        : err;
     if (!(e instanceof LiteLlmProxyError && e.kind === 'cancelled')) store.recordJobError(job, (e as Error).message);
     throw e;
   } finally {
     Object.assign(summary, { requests: client.stats.requests, retries: client.stats.retries, waitedMs: client.stats.waitedMs });
   }
   store.setCheckpoint(job, new Date(startedAt).toISOString(), { endpoint: summary.endpoint, rows: summary.rows });
-  logger.info(`${client.baseUrl}${summary.endpoint}: ${summary.rows} row(s) in ${summary.pages} page(s), ${summary.inserted} new, ${summary.duplicates} already stored`);
+  logger.info(
+    `${client.baseUrl}${summary.endpoint}: ${summary.rows} row(s) in ${summary.pages} page(s), ${summary.inserted} new, ${summary.duplicates} already stored`,
+  );
   return summary;
 }
 
-async function pullV2(client: LiteLlmProxyClient, fromMs: number, toMs: number, opts: LiteLlmSyncOptions, summary: LiteLlmSyncSummary, store: (rows: unknown[]) => Promise<void>): Promise<void> {
+async function pullV2(
+  client: LiteLlmProxyClient,
+  fromMs: number,
+  toMs: number,
+  opts: LiteLlmSyncOptions,
+  summary: LiteLlmSyncSummary,
+  store: (rows: unknown[]) => Promise<void>,
+): Promise<void> {
   const pageSize = Math.min(100, Math.max(1, opts.pageSize ?? 100));
   let pages = 1;
   for (let page = 1; page <= pages; page++) {
     const body = await client.getJson('/spend/logs/v2', { start_date: proxyTime(fromMs), end_date: proxyTime(toMs), page, page_size: pageSize });
-    if (!isRecord(body) || !Array.isArray(body.data)) throw new LiteLlmProxyError('bad-answer', `${client.baseUrl}/spend/logs/v2 did not answer a page of spend logs ({data: […], total_pages}): is it a LiteLLM proxy?`);
+    if (!isRecord(body) || !Array.isArray(body.data))
+      throw new LiteLlmProxyError(
+        'bad-answer',
+        `${client.baseUrl}/spend/logs/v2 did not answer a page of spend logs ({data: […], total_pages}): is it a LiteLLM proxy?`,
+      );
     if (page === 1 && typeof body.total_pages === 'number' && Number.isSafeInteger(body.total_pages)) pages = Math.max(1, Math.min(body.total_pages, 100_000));
     summary.pages++;
     if (body.data.length) await store(body.data);
@@ -135,10 +152,18 @@ async function pullV2(client: LiteLlmProxyClient, fromMs: number, toMs: number, 
   }
 }
 
-async function pullV1(client: LiteLlmProxyClient, fromMs: number, toMs: number, opts: LiteLlmSyncOptions, summary: LiteLlmSyncSummary, store: (rows: unknown[]) => Promise<void>): Promise<void> {
+async function pullV1(
+  client: LiteLlmProxyClient,
+  fromMs: number,
+  toMs: number,
+  opts: LiteLlmSyncOptions,
+  summary: LiteLlmSyncSummary,
+  store: (rows: unknown[]) => Promise<void>,
+): Promise<void> {
   // The end day is compared as its midnight: ask up to the day after.
   const body = await client.getJson('/spend/logs', { start_date: utcDay(fromMs), end_date: utcDay(toMs + 86_400_000), summarize: 'false' });
-  if (!Array.isArray(body)) throw new LiteLlmProxyError('bad-answer', `${client.baseUrl}/spend/logs did not answer a list of spend-log rows: is it a LiteLLM proxy?`);
+  if (!Array.isArray(body))
+    throw new LiteLlmProxyError('bad-answer', `${client.baseUrl}/spend/logs did not answer a list of spend-log rows: is it a LiteLLM proxy?`);
   summary.pages = 1;
   if (body.length) await store(body);
   opts.onProgress?.({ page: 1, pages: 1, rows: summary.rows });

@@ -28,8 +28,20 @@ export interface CommitWriteCounts {
 }
 
 const COLUMNS = [
-  'sha', 'repo_slug', 'author', 'author_name', 'author_email', 'timestamp', 'committed_at', 'event_date',
-  'lines_added', 'lines_removed', 'files_changed', 'is_merge', 'is_mine', 'source',
+  'sha',
+  'repo_slug',
+  'author',
+  'author_name',
+  'author_email',
+  'timestamp',
+  'committed_at',
+  'event_date',
+  'lines_added',
+  'lines_removed',
+  'files_changed',
+  'is_merge',
+  'is_mine',
+  'source',
 ] as const;
 
 function named(c: CommitRecord): Record<string, string | number | null> {
@@ -39,8 +51,20 @@ function named(c: CommitRecord): Record<string, string | number | null> {
 
 function values(c: CommitRecord): (string | number | null)[] {
   return [
-    c.sha, c.repo_slug, c.author, c.author_name, c.author_email, c.timestamp, c.committed_at, c.event_date,
-    c.lines_added, c.lines_removed, c.files_changed, c.is_merge ? 1 : 0, c.is_mine === null ? null : c.is_mine ? 1 : 0, c.source,
+    c.sha,
+    c.repo_slug,
+    c.author,
+    c.author_name,
+    c.author_email,
+    c.timestamp,
+    c.committed_at,
+    c.event_date,
+    c.lines_added,
+    c.lines_removed,
+    c.files_changed,
+    c.is_merge ? 1 : 0,
+    c.is_mine === null ? null : c.is_mine ? 1 : 0,
+    c.source,
   ];
 }
 
@@ -105,9 +129,7 @@ export function writeCommits(db: Database, rows: readonly CommitRecord[], days: 
 
 /** Marks stored commits of a repository as no longer reachable; returns how many changed. */
 export function markUnreachable(db: Database, repoSlug: string, shas: Iterable<string>, at: string, days: RepoDaySet): number {
-  const upd = db.prepare(
-    `UPDATE commits SET unreachable_at = ? WHERE repo_slug = ? AND sha = ? AND unreachable_at IS NULL RETURNING event_date`,
-  );
+  const upd = db.prepare(`UPDATE commits SET unreachable_at = ? WHERE repo_slug = ? AND sha = ? AND unreachable_at IS NULL RETURNING event_date`);
   let n = 0;
   try {
     for (const sha of shas) {

@@ -31,7 +31,17 @@ export class CheckpointTable {
     try {
       s.bind([path]);
       if (!s.step()) return null;
-      const [agent, size, mtime, ino, offset, lineNo, head, state, included] = s.get() as [string, number, number, string, number, number, string, string | null, number];
+      const [agent, size, mtime, ino, offset, lineNo, head, state, included] = s.get() as [
+        string,
+        number,
+        number,
+        string,
+        number,
+        number,
+        string,
+        string | null,
+        number,
+      ];
       return {
         path,
         agent,
@@ -57,7 +67,19 @@ export class CheckpointTable {
          ino = excluded.ino, offset = excluded.offset, line_no = excluded.line_no, head_hash = excluded.head_hash,
          state = excluded.state, included = excluded.included, updated_at = excluded.updated_at`,
     ));
-    s.run([cp.path, cp.agent, cp.size, cp.mtimeMs, cp.ino, cp.offset, cp.lineNo, cp.headHash, cp.state === null ? null : JSON.stringify(cp.state), cp.included ? 1 : 0, nowIso]);
+    s.run([
+      cp.path,
+      cp.agent,
+      cp.size,
+      cp.mtimeMs,
+      cp.ino,
+      cp.offset,
+      cp.lineNo,
+      cp.headHash,
+      cp.state === null ? null : JSON.stringify(cp.state),
+      cp.included ? 1 : 0,
+      nowIso,
+    ]);
   }
 
   /** Number of files with a checkpoint. */

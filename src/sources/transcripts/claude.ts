@@ -156,14 +156,23 @@ export class ClaudeParser implements FileParser {
   private build(h: Held): void {
     const built = buildEvent(h.draft, { prices: this.ctx.prices });
     if (!built.ok) {
-      this.ctx.out.rejects.push({ received_at: this.ctx.receivedAt, source: CLAUDE_SOURCE, reason: `${this.ctx.file}:${h.lineNo}: ${built.reason}`, excerpt: `line ${h.lineNo} of ${this.ctx.file} (a request line)` });
+      this.ctx.out.rejects.push({
+        received_at: this.ctx.receivedAt,
+        source: CLAUDE_SOURCE,
+        reason: `${this.ctx.file}:${h.lineNo}: ${built.reason}`,
+        excerpt: `line ${h.lineNo} of ${this.ctx.file} (a request line)`,
+      });
       return;
     }
     const e = built.value;
     this.ctx.out.items.push({
       event: e,
       claude: h.messageId
-        ? { messageId: h.messageId, sidechain: h.sidechain, total: (e.tokens_in ?? 0) + (e.tokens_out ?? 0) + (e.cache_read_tokens ?? 0) + (e.cache_write_tokens ?? 0) }
+        ? {
+            messageId: h.messageId,
+            sidechain: h.sidechain,
+            total: (e.tokens_in ?? 0) + (e.tokens_out ?? 0) + (e.cache_read_tokens ?? 0) + (e.cache_write_tokens ?? 0),
+          }
         : undefined,
     });
   }

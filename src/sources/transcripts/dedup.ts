@@ -48,7 +48,9 @@ export function resolveClaudeDuplicates(store: Store, items: ParsedEvent[]): Ded
   let dropped = items.length - out.length - best.size;
   if (!best.size) return { events: out, dropped, markedDays: [] };
 
-  const stored = selectIn(store, 'SELECT trace_hash, tokens_in, tokens_out, cache_read_tokens, cache_write_tokens, attrs FROM sessions WHERE trace_hash IN', [...best.keys()]);
+  const stored = selectIn(store, 'SELECT trace_hash, tokens_in, tokens_out, cache_read_tokens, cache_write_tokens, attrs FROM sessions WHERE trace_hash IN', [
+    ...best.keys(),
+  ]);
   const existing = new Map<string, Existing>();
   for (const r of stored) {
     existing.set(r[0] as string, {
@@ -57,7 +59,9 @@ export function resolveClaudeDuplicates(store: Store, items: ParsedEvent[]): Ded
     });
   }
   const messages = new Map<string, { hash: string; sidechain: boolean }>();
-  for (const r of selectIn(store, 'SELECT message_id, trace_hash, sidechain FROM transcript_messages WHERE message_id IN', [...new Set([...best.values()].map((b) => b.claude!.messageId))])) {
+  for (const r of selectIn(store, 'SELECT message_id, trace_hash, sidechain FROM transcript_messages WHERE message_id IN', [
+    ...new Set([...best.values()].map((b) => b.claude!.messageId)),
+  ])) {
     messages.set(r[0] as string, { hash: r[1] as string, sidechain: r[2] === 1 });
   }
 

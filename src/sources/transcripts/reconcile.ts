@@ -32,10 +32,12 @@ export function reconcileOtelCopies(store: Store, options: ReconcileOptions = {}
   // Only sessions with transcript requests can hold a copy: one scan for them first, so an import of OTel
   // rows alone (no transcripts) does not look each of its rows up.
   const transcriptSessions = new Set(
-    (db.exec(
-      `SELECT DISTINCT session_id FROM sessions
+    (
+      db.exec(
+        `SELECT DISTINCT session_id FROM sessions
         WHERE source = 'claude-code-transcript' AND kind = 'request' AND duplicate_of IS NULL AND session_id IS NOT NULL`,
-    )[0]?.values ?? []).map((r) => r[0] as string),
+      )[0]?.values ?? []
+    ).map((r) => r[0] as string),
   );
   if (!transcriptSessions.size) return 0;
   const dayClause = days ? `AND o.event_date IN (${days.map(() => '?').join(',')})` : '';
@@ -66,7 +68,17 @@ export function reconcileOtelCopies(store: Store, options: ReconcileOptions = {}
   try {
     transaction(db, () => {
       for (const row of candidates) {
-        const [hash, session, model, tin, tout, cr, cw, ts, day] = row as [string, string, string | null, number | null, number | null, number, number, number, string];
+        const [hash, session, model, tin, tout, cr, cw, ts, day] = row as [
+          string,
+          string,
+          string | null,
+          number | null,
+          number | null,
+          number,
+          number,
+          number,
+          string,
+        ];
         if (!transcriptSessions.has(session)) continue;
         const t = ts;
         find.bind([session, t - RECONCILE_WINDOW_MS, t + RECONCILE_WINDOW_MS, model, tin, tout, cr, cw]);

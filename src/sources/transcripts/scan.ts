@@ -152,7 +152,12 @@ export async function scanFiles(files: TranscriptFile[], store: Store, options: 
       try {
         const res = scanOne(f, table, options, clock, summary);
         if (res) {
-          if (res.out.items.length) await attribute(res.out.items.map((it) => it.event), res.cwd, options.attribute);
+          if (res.out.items.length)
+            await attribute(
+              res.out.items.map((it) => it.event),
+              res.cwd,
+              options.attribute,
+            );
           for (const it of res.out.items) pending.items.push(it);
           for (const r of res.out.rejects) pending.rejects.push(r);
           pending.checkpoints.push(res.checkpoint);
@@ -220,7 +225,8 @@ function scanOne(
 
   const out: ParseOutput = { items: [], rejects: [] };
   const ctx: ParserContext = { file: f.path, prices: options.prices, receivedAt: new Date(clock.now()).toISOString(), out };
-  const parser: FileParser = f.agent === 'claude' ? new ClaudeParser(ctx, from.state as ClaudeState | null) : new CodexParser(ctx, from.state as CodexState | null);
+  const parser: FileParser =
+    f.agent === 'claude' ? new ClaudeParser(ctx, from.state as ClaudeState | null) : new CodexParser(ctx, from.state as CodexState | null);
   let included: boolean | undefined = decided;
   const res = tailLines(f.path, from.offset, from.lineNo, st.size, (buf, start, end, lineNo) => {
     parser.line(buf, start, end, lineNo);
@@ -234,7 +240,12 @@ function scanOne(
   summary.bytesRead += res.bytesRead;
   summary.filesRead++;
   for (const n of res.oversized) {
-    out.rejects.push({ received_at: ctx.receivedAt, source: f.agent === 'claude' ? 'claude-code-transcript' : 'codex-transcript', reason: `${f.path}:${n}: line longer than the limit, skipped`, excerpt: `line ${n} of ${f.path}` });
+    out.rejects.push({
+      received_at: ctx.receivedAt,
+      source: f.agent === 'claude' ? 'claude-code-transcript' : 'codex-transcript',
+      reason: `${f.path}:${n}: line longer than the limit, skipped`,
+      excerpt: `line ${n} of ${f.path}`,
+    });
   }
   if (included !== true) {
     // Outside the workspace, or no line has said where the session ran yet: keep nothing, look again
@@ -250,5 +261,3 @@ function scanOne(
   }
   return { out, cwd: parser.cwd, checkpoint: { ...base, offset: res.offset, lineNo: res.lineNo, headHash: head, state: parser.state(), included: true } };
 }
-
-

@@ -22,7 +22,12 @@ const COLUMNS: Array<{ key: CorrelationSortKey; label: string; numeric?: boolean
   { key: 'ci', label: '95% CI', numeric: true, cell: (r) => interval(r.ciLow, r.ciHigh) },
   { key: 'p', label: 'p', numeric: true, cell: (r) => formatP(r.p) },
   { key: 'pAdjusted', label: 'Adjusted p', numeric: true, cell: (r) => formatP(r.pAdjusted) },
-  { key: 'n', label: 'Working days (effective)', numeric: true, cell: (r) => `${formatCount(r.n)} (${r.nEffective === null ? MISSING : formatCount(Math.round(r.nEffective))})` },
+  {
+    key: 'n',
+    label: 'Working days (effective)',
+    numeric: true,
+    cell: (r) => `${formatCount(r.n)} (${r.nEffective === null ? MISSING : formatCount(Math.round(r.nEffective))})`,
+  },
   { key: 'check', label: 'Pearson r (check)', numeric: true, cell: (r) => formatSigned(r.check?.r ?? null) },
   { key: 'effect', label: 'High − low AI days (95% CI)', numeric: true, cell: (r) => effectCell(r.effect) },
   { key: 'reading', label: 'Reading', cell: (r) => r.reading },
@@ -66,11 +71,22 @@ export function correlationsSection(model: ReportModel, table: ViewState['table'
       'tr',
       { 'data-row-index': r.index, class: r.pAdjusted !== null && r.pAdjusted < c.method.alpha ? 'significant' : null },
       COLUMNS.map((col, i) =>
-        h(i === 0 ? 'th' : 'td', { scope: i === 0 ? 'row' : null, class: col.numeric ? 'num' : null, 'data-col': col.key, title: col.key === 'effect' ? (r.effect?.reading ?? null) : null }, col.cell(r)),
+        h(
+          i === 0 ? 'th' : 'td',
+          {
+            scope: i === 0 ? 'row' : null,
+            class: col.numeric ? 'num' : null,
+            'data-col': col.key,
+            title: col.key === 'effect' ? (r.effect?.reading ?? null) : null,
+          },
+          col.cell(r),
+        ),
       ),
     ),
   );
-  const untested = c.untested.map((u) => h('li', { 'data-untested': u.count }, `${formatCount(u.count)} pair${u.count === 1 ? '' : 's'} × lags not tested: ${u.reason}`));
+  const untested = c.untested.map((u) =>
+    h('li', { 'data-untested': u.count }, `${formatCount(u.count)} pair${u.count === 1 ? '' : 's'} × lags not tested: ${u.reason}`),
+  );
   return section(
     'correlations',
     'Correlations',
@@ -104,5 +120,9 @@ function presenceLine(active: ReadonlyArray<number | null> | undefined): ReturnT
   const measured = (active ?? []).filter((v): v is number => v !== null);
   if (!measured.length) return null;
   const total = measured.reduce((a, b) => a + b, 0);
-  return h('p', { class: 'muted', id: 'corr-presence' }, `Editor presence: ${(total / 60).toFixed(1)} h active on ${formatCount(measured.filter((v) => v > 0).length)} of ${formatCount(measured.length)} measured days.`);
+  return h(
+    'p',
+    { class: 'muted', id: 'corr-presence' },
+    `Editor presence: ${(total / 60).toFixed(1)} h active on ${formatCount(measured.filter((v) => v > 0).length)} of ${formatCount(measured.length)} measured days.`,
+  );
 }

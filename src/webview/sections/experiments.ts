@@ -41,7 +41,12 @@ export function perceivedSection(model: ReportModel): HTMLElement | null {
         'Ratings are how the session felt; the measures are what ProdLens saw. Disagreement is information, not an error.',
     ),
     dataTable('Agreement of ratings with measures', AGREEMENT_COLUMNS, p.agreement, (r) => r.measure),
-    h('details', { id: 'perceived-answers' }, h('summary', null, 'Answers'), dataTable('Survey answers and their sessions', ANSWER_COLUMNS, p.answers.slice(-50), (r) => r.at)),
+    h(
+      'details',
+      { id: 'perceived-answers' },
+      h('summary', null, 'Answers'),
+      dataTable('Survey answers and their sessions', ANSWER_COLUMNS, p.answers.slice(-50), (r) => r.at),
+    ),
   );
 }
 
@@ -49,7 +54,12 @@ const RESULT_COLUMNS: Column<OutcomeResult>[] = [
   { key: 'outcome', label: 'Outcome', cell: (r) => r.label },
   { key: 'itt', label: 'ITT: A − B [95% CI]', numeric: true, cell: (r) => `${num(r.itt.estimate)} [${num(r.itt.ciLow)}, ${num(r.itt.ciHigh)}]` },
   { key: 'ittP', label: 'ITT p', numeric: true, cell: (r) => formatP(r.itt.p) },
-  { key: 'pp', label: 'Per-protocol: A − B [95% CI]', numeric: true, cell: (r) => `${num(r.perProtocol.estimate)} [${num(r.perProtocol.ciLow)}, ${num(r.perProtocol.ciHigh)}]` },
+  {
+    key: 'pp',
+    label: 'Per-protocol: A − B [95% CI]',
+    numeric: true,
+    cell: (r) => `${num(r.perProtocol.estimate)} [${num(r.perProtocol.ciLow)}, ${num(r.perProtocol.ciHigh)}]`,
+  },
   { key: 'ppP', label: 'PP p', numeric: true, cell: (r) => formatP(r.perProtocol.p) },
   { key: 'n', label: 'Units A / B', numeric: true, cell: (r) => `${r.itt.nA} / ${r.itt.nB}` },
   { key: 'mde', label: 'MDE (80%)', numeric: true, cell: (r) => num(r.mde) },
@@ -59,7 +69,10 @@ const RESULT_COLUMNS: Column<OutcomeResult>[] = [
 export function experimentSection(model: ReportModel): HTMLElement | null {
   const e: ExperimentSummary | null | undefined = model.experiment;
   if (!e) return null;
-  const adherence = e.adherence.rate === null ? 'no unit checked yet' : `${e.adherence.adherent} of ${e.adherence.checked} units followed their arm (${Math.round(e.adherence.rate * 100)}%), ${e.adherence.deviations} deviation(s)`;
+  const adherence =
+    e.adherence.rate === null
+      ? 'no unit checked yet'
+      : `${e.adherence.adherent} of ${e.adherence.checked} units followed their arm (${Math.round(e.adherence.rate * 100)}%), ${e.adherence.deviations} deviation(s)`;
   const deviations = e.schedule.filter((u) => u.deviation);
   return section(
     'experiment',
@@ -72,8 +85,29 @@ export function experimentSection(model: ReportModel): HTMLElement | null {
       `Adherence: ${adherence}.`,
     ),
     dataTable('Experiment results per outcome', RESULT_COLUMNS, e.results, (r) => r.outcome),
-    h('p', { class: 'muted' }, `Intention-to-treat (ITT) compares units as assigned and is protected by the randomization (Fisher randomization test over ${e.results[0]?.itt.exact === false ? 'sampled' : 'all'} re-randomizations of the recorded design; interval by inverting the test). Per-protocol leaves out deviating units and is not. MDE: the smallest difference the design detects with 80% power, stated when it started.`),
-    e.notes.length ? h('ul', { class: 'muted', id: 'experiment-notes' }, e.notes.map((n) => h('li', null, n))) : null,
-    deviations.length ? h('details', { id: 'experiment-deviations' }, h('summary', null, `Deviations (${deviations.length})`), h('ul', null, deviations.map((u) => h('li', null, `${u.day}${u.half ? ` ${u.half}` : ''} (arm ${u.arm}): ${u.deviation}`)))) : null,
+    h(
+      'p',
+      { class: 'muted' },
+      `Intention-to-treat (ITT) compares units as assigned and is protected by the randomization (Fisher randomization test over ${e.results[0]?.itt.exact === false ? 'sampled' : 'all'} re-randomizations of the recorded design; interval by inverting the test). Per-protocol leaves out deviating units and is not. MDE: the smallest difference the design detects with 80% power, stated when it started.`,
+    ),
+    e.notes.length
+      ? h(
+          'ul',
+          { class: 'muted', id: 'experiment-notes' },
+          e.notes.map((n) => h('li', null, n)),
+        )
+      : null,
+    deviations.length
+      ? h(
+          'details',
+          { id: 'experiment-deviations' },
+          h('summary', null, `Deviations (${deviations.length})`),
+          h(
+            'ul',
+            null,
+            deviations.map((u) => h('li', null, `${u.day}${u.half ? ` ${u.half}` : ''} (arm ${u.arm}): ${u.deviation}`)),
+          ),
+        )
+      : null,
   );
 }

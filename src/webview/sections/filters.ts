@@ -52,7 +52,13 @@ export function filterBar(model: ReportModel, filter: ViewFilter, caps: Capabili
   return h(
     'div',
     { class: 'filters', role: 'group', 'aria-label': 'Report filters' },
-    h('div', { class: 'field period', role: 'group', 'aria-labelledby': 'period-label' }, h('span', { id: 'period-label' }, 'Period'), h('div', { class: 'segmented' }, periodButtons), custom),
+    h(
+      'div',
+      { class: 'field period', role: 'group', 'aria-labelledby': 'period-label' },
+      h('span', { id: 'period-label' }, 'Period'),
+      h('div', { class: 'segmented' }, periodButtons),
+      custom,
+    ),
     select('repo', 'Repository', 'All repositories', model.options.repos),
     select('developer', 'Developer', 'All developers', model.options.developers),
     h(
@@ -89,7 +95,16 @@ function customRange(model: ReportModel, filter: ViewFilter, onChange: (f: ViewF
     { class: 'custom-range' },
     h(
       'button',
-      { type: 'button', class: 'seg', 'aria-pressed': String(isCustom), 'aria-expanded': String(isCustom), 'aria-controls': 'custom-fields', 'data-period': 'custom', 'data-focus-key': 'period-custom', on: { click: () => onChange({ ...filter, period: 'custom', since: filter.since ?? model.filter.since, until: filter.until ?? model.filter.until }) } },
+      {
+        type: 'button',
+        class: 'seg',
+        'aria-pressed': String(isCustom),
+        'aria-expanded': String(isCustom),
+        'aria-controls': 'custom-fields',
+        'data-period': 'custom',
+        'data-focus-key': 'period-custom',
+        on: { click: () => onChange({ ...filter, period: 'custom', since: filter.since ?? model.filter.since, until: filter.until ?? model.filter.until }) },
+      },
       'Custom',
     ),
     h(

@@ -14,10 +14,10 @@ export function headlineSection(model: ReportModel): HTMLElement {
         : c.note
           ? c.note
           : c.previous === null
-          ? 'no data for the previous period'
-          : c.value === null
-            ? 'not measured in this period'
-            : `previous period: ${formatValue(c.previous, c.unit)}`;
+            ? 'no data for the previous period'
+            : c.value === null
+              ? 'not measured in this period'
+              : `previous period: ${formatValue(c.previous, c.unit)}`;
     return h(
       'li',
       { class: 'card', 'data-headline': c.key },
@@ -25,7 +25,10 @@ export function headlineSection(model: ReportModel): HTMLElement {
       h('div', { class: 'card-value', 'aria-label': c.value === null ? `${c.label}: not measured` : null }, formatValue(c.value, c.unit)),
       h(
         'div',
-        { class: `card-change${c.changePct === null ? ' muted' : ''}`, title: c.previous !== null ? `Previous period (${prev}): ${formatValue(c.previous, c.unit)}` : null },
+        {
+          class: `card-change${c.changePct === null ? ' muted' : ''}`,
+          title: c.previous !== null ? `Previous period (${prev}): ${formatValue(c.previous, c.unit)}` : null,
+        },
         change,
       ),
       descriptions.has(c.key) ? h('div', { class: 'card-help' }, descriptions.get(c.key)!) : null,

@@ -30,7 +30,18 @@ export function healthSection(model: ReportModel): HTMLElement {
     ),
     h('ul', { class: 'coverage' }, span('AI activity measured', cov.ai), span('Commits synced', cov.commits), span('Pull requests synced', cov.pullRequests)),
     model.attribution
-      ? h('div', { id: 'attribution' }, h('p', null, whoLine(model.attribution)), model.attribution.notes.length ? h('ul', { class: 'attribution-notes' }, model.attribution.notes.map((n) => h('li', null, n))) : null)
+      ? h(
+          'div',
+          { id: 'attribution' },
+          h('p', null, whoLine(model.attribution)),
+          model.attribution.notes.length
+            ? h(
+                'ul',
+                { class: 'attribution-notes' },
+                model.attribution.notes.map((n) => h('li', null, n)),
+              )
+            : null,
+        )
       : null,
     model.health.sources.length
       ? dataTable('When each source last sent data', columns, model.health.sources, (s) => s.source)
@@ -42,10 +53,15 @@ export function healthSection(model: ReportModel): HTMLElement {
           { id: 'dead-letters', class: 'dead-letters' },
           h('summary', { 'data-focus-key': 'dead-letters' }, `${formatCount(dl.total)} dead letters — records that could not be read. Show reasons`),
           h('h3', null, 'Reasons'),
-          dataTable('Dead letters by reason', [
-            { key: 'reason', label: 'Reason', cell: (r: { reason: string; count: number }) => r.reason },
-            { key: 'count', label: 'Count', numeric: true, cell: (r) => formatCount(r.count) },
-          ], dl.byReason, (r) => r.reason),
+          dataTable(
+            'Dead letters by reason',
+            [
+              { key: 'reason', label: 'Reason', cell: (r: { reason: string; count: number }) => r.reason },
+              { key: 'count', label: 'Count', numeric: true, cell: (r) => formatCount(r.count) },
+            ],
+            dl.byReason,
+            (r) => r.reason,
+          ),
           h('h3', null, `Most recent (${dl.recent.length})`),
           h(
             'ol',
@@ -74,9 +90,17 @@ export function definitionsSection(model: ReportModel): HTMLElement {
       'details',
       { id: 'definitions-details' },
       h('summary', { 'data-focus-key': 'definitions' }, 'How the numbers are defined'),
-      h('dl', null, Object.entries(model.definitions).map(([k, v]) => [h('dt', null, title(k)), h('dd', null, v)])),
+      h(
+        'dl',
+        null,
+        Object.entries(model.definitions).map(([k, v]) => [h('dt', null, title(k)), h('dd', null, v)]),
+      ),
       h('h3', null, 'Daily series'),
-      h('dl', null, model.seriesInfo.map((s) => [h('dt', null, s.label), h('dd', null, s.description)])),
+      h(
+        'dl',
+        null,
+        model.seriesInfo.map((s) => [h('dt', null, s.label), h('dd', null, s.description)]),
+      ),
     ),
   );
 }

@@ -20,7 +20,18 @@ export function groupControl(group: Grouping, onChange: (g: Grouping) => void): 
       'div',
       { class: 'segmented' },
       (['day', 'week', 'month'] as const).map((g) =>
-        h('button', { type: 'button', class: 'seg', 'aria-pressed': String(group === g), 'data-group': g, 'data-focus-key': `group-${g}`, on: { click: () => onChange(g) } }, LABEL[g]),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'seg',
+            'aria-pressed': String(group === g),
+            'data-group': g,
+            'data-focus-key': `group-${g}`,
+            on: { click: () => onChange(g) },
+          },
+          LABEL[g],
+        ),
       ),
     ),
   );
@@ -47,7 +58,11 @@ export function periodTable(model: ReportModel, grouped: GroupedSeries, filters?
       label: LABEL[grouped.group],
       cell: (r) => formatPeriod(grouped.periods[r.i]!, grouped.group),
       action: filters
-        ? (r) => ({ label: `Filter the report to this ${grouped.group}`, run: () => filters.period(grouped.periods[r.i]!.since, grouped.periods[r.i]!.until), focusKey: `period-row-${grouped.periods[r.i]!.start}` })
+        ? (r) => ({
+            label: `Filter the report to this ${grouped.group}`,
+            run: () => filters.period(grouped.periods[r.i]!.since, grouped.periods[r.i]!.until),
+            focusKey: `period-row-${grouped.periods[r.i]!.start}`,
+          })
         : undefined,
     },
     col('requests'),
@@ -63,6 +78,8 @@ export function periodTable(model: ReportModel, grouped: GroupedSeries, filters?
     { id: 'periods', class: 'periods' },
     h('h3', null, grouped.group === 'week' ? 'By week (from Monday)' : 'By month'),
     dataTable(`Totals by ${grouped.group}`, columns, rows, (r) => grouped.periods[r.i]!.start),
-    grouped.periods.some((p) => p.partial) ? h('p', { class: 'muted' }, 'A period marked “(part)” is cut by the report range: only its days inside the range count.') : null,
+    grouped.periods.some((p) => p.partial)
+      ? h('p', { class: 'muted' }, 'A period marked “(part)” is cut by the report range: only its days inside the range count.')
+      : null,
   );
 }

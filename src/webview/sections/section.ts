@@ -23,7 +23,15 @@ export function dataTable<R>(caption: string, columns: Column<R>[], rows: R[], r
     'table',
     { class: 'data' },
     h('caption', { class: 'sr-only' }, caption),
-    h('thead', null, h('tr', null, columns.map((c) => h('th', { scope: 'col', class: c.numeric ? 'num' : null }, c.label)))),
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        columns.map((c) => h('th', { scope: 'col', class: c.numeric ? 'num' : null }, c.label)),
+      ),
+    ),
     h(
       'tbody',
       null,
@@ -31,7 +39,9 @@ export function dataTable<R>(caption: string, columns: Column<R>[], rows: R[], r
         h(
           'tr',
           { 'data-row': rowKey(r) },
-          columns.map((c, i) => h(i === 0 ? 'th' : 'td', { class: c.numeric ? 'num' : null, 'data-col': c.key, scope: i === 0 ? 'row' : null }, cellContent(c, r))),
+          columns.map((c, i) =>
+            h(i === 0 ? 'th' : 'td', { class: c.numeric ? 'num' : null, 'data-col': c.key, scope: i === 0 ? 'row' : null }, cellContent(c, r)),
+          ),
         ),
       ),
     ),
@@ -42,5 +52,9 @@ function cellContent<R>(c: Column<R>, r: R): Child {
   const text = c.cell(r);
   const a = c.action?.(r);
   if (!a) return text;
-  return h('button', { type: 'button', class: 'link', title: a.label, 'aria-label': `${text}: ${a.label}`, 'data-focus-key': a.focusKey, on: { click: a.run } }, text);
+  return h(
+    'button',
+    { type: 'button', class: 'link', title: a.label, 'aria-label': `${text}: ${a.label}`, 'data-focus-key': a.focusKey, on: { click: a.run } },
+    text,
+  );
 }

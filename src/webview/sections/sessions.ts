@@ -18,7 +18,9 @@ export function sessionsSection(model: ReportModel, filters?: RowFilters): HTMLE
       key: 'start',
       label: 'Start (UTC)',
       cell: (r) => formatStart(r.start),
-      action: filters ? (r) => ({ label: 'Filter the report to this day', run: () => filters.period(r.day, r.day), focusKey: `session-day-${r.sessionId}` }) : undefined,
+      action: filters
+        ? (r) => ({ label: 'Filter the report to this day', run: () => filters.period(r.day, r.day), focusKey: `session-day-${r.sessionId}` })
+        : undefined,
     },
     { key: 'duration', label: 'Duration', numeric: true, cell: (r) => formatDuration(r.durationMs) },
     { key: 'requests', label: 'Requests', numeric: true, cell: (r) => formatCount(r.requests) },
@@ -40,11 +42,19 @@ export function sessionsSection(model: ReportModel, filters?: RowFilters): HTMLE
       ? h(
           'p',
           { class: 'muted', id: 'sessions-note' },
-          total > rows.length ? `The newest ${formatCount(rows.length)} of ${formatCount(total)} agent sessions in this period.` : `${formatCount(total)} agent session${total === 1 ? '' : 's'} in this period, newest first.`,
+          total > rows.length
+            ? `The newest ${formatCount(rows.length)} of ${formatCount(total)} agent sessions in this period.`
+            : `${formatCount(total)} agent session${total === 1 ? '' : 's'} in this period, newest first.`,
           filters ? ' Select a start to see that day, a repository to see only it.' : null,
         )
       : null,
-    rows.length ? h('div', { class: 'table-scroll' }, dataTable('Agent sessions in this period', columns, rows, (r) => r.sessionId)) : h('p', { class: 'muted' }, 'No agent sessions in this period.'),
+    rows.length
+      ? h(
+          'div',
+          { class: 'table-scroll' },
+          dataTable('Agent sessions in this period', columns, rows, (r) => r.sessionId),
+        )
+      : h('p', { class: 'muted' }, 'No agent sessions in this period.'),
     unpriced ? h('p', { class: 'muted' }, '* Some requests went to models the price table does not know; they are not in the cost.') : null,
   );
 }

@@ -19,7 +19,7 @@ function filtering<R>(col: Column<R>, what: string, key: (r: R) => string | null
 }
 
 const MODEL_COLUMNS: Column<ModelRow>[] = [
-  { key: 'model', label: 'Model', cell: (r) => (r.editorUnknown ? 'editor (model unknown)' : r.model ?? '(unknown model)') },
+  { key: 'model', label: 'Model', cell: (r) => (r.editorUnknown ? 'editor (model unknown)' : (r.model ?? '(unknown model)')) },
   { key: 'requests', label: 'Requests', numeric: true, cell: (r) => formatCount(r.requests) },
   { key: 'errors', label: 'Errors', numeric: true, cell: (r) => formatCount(r.errors) },
   { key: 'totalTokens', label: 'Tokens (in + out)', numeric: true, cell: (r) => formatCount(r.totalTokens) },
@@ -37,9 +37,17 @@ export function modelsSection(model: ReportModel, filters?: RowFilters): HTMLEle
   return section(
     'models',
     'Models',
-    model.models.length ? dataTable('Requests, tokens, cost and acceptance per model', columns, model.models, (r) => (r.editorUnknown ? 'editor (model unknown)' : r.model ?? '')) : h('p', { class: 'muted' }, 'No model activity in this period.'),
+    model.models.length
+      ? dataTable('Requests, tokens, cost and acceptance per model', columns, model.models, (r) =>
+          r.editorUnknown ? 'editor (model unknown)' : (r.model ?? ''),
+        )
+      : h('p', { class: 'muted' }, 'No model activity in this period.'),
     unpriced
-      ? h('p', { class: 'muted', id: 'unpriced-note' }, `${formatCount(unpriced)} requests went to models the price table (${model.priceTable}) does not know; they are counted but not priced.`)
+      ? h(
+          'p',
+          { class: 'muted', id: 'unpriced-note' },
+          `${formatCount(unpriced)} requests went to models the price table (${model.priceTable}) does not know; they are counted but not priced.`,
+        )
       : null,
   );
 }
@@ -63,11 +71,23 @@ export function breakdownSection(model: ReportModel, filters?: RowFilters): HTML
       'div',
       { class: 'breakdown', id },
       h('h3', null, title),
-      rows.length ? dataTable(`${title} in this period`, breakdownColumns(first, id === 'by-repo' ? 'repository' : 'developer', filters && (id === 'by-repo' ? filters.repo : filters.developer)), rows, (r) => r.key ?? '') : h('p', { class: 'muted' }, 'Nothing in this period.'),
+      rows.length
+        ? dataTable(
+            `${title} in this period`,
+            breakdownColumns(first, id === 'by-repo' ? 'repository' : 'developer', filters && (id === 'by-repo' ? filters.repo : filters.developer)),
+            rows,
+            (r) => r.key ?? '',
+          )
+        : h('p', { class: 'muted' }, 'Nothing in this period.'),
     );
   return section(
     'breakdown',
     'Repositories and developers',
-    h('div', { class: 'two-col' }, table('by-repo', 'By repository', 'Repository', model.byRepo), table('by-developer', 'By developer', 'Developer', model.byDeveloper)),
+    h(
+      'div',
+      { class: 'two-col' },
+      table('by-repo', 'By repository', 'Repository', model.byRepo),
+      table('by-developer', 'By developer', 'Developer', model.byDeveloper),
+    ),
   );
 }

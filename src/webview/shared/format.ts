@@ -113,7 +113,13 @@ function relative(ms: number): string {
   const future = ms < 0;
   const a = Math.abs(ms);
   const [n, u] =
-    a < 60_000 ? [0, 'now'] : a < 3_600_000 ? [Math.round(a / 60_000), 'min'] : a < 86_400_000 ? [Math.round(a / 3_600_000), 'h'] : [Math.round(a / 86_400_000), 'd'];
+    a < 60_000
+      ? [0, 'now']
+      : a < 3_600_000
+        ? [Math.round(a / 60_000), 'min']
+        : a < 86_400_000
+          ? [Math.round(a / 3_600_000), 'h']
+          : [Math.round(a / 86_400_000), 'd'];
   if (u === 'now') return 'just now';
   return future ? `in ${n} ${u}` : `${n} ${u} ago`;
 }

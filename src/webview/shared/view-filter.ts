@@ -8,7 +8,6 @@ import { shiftDay } from '../../core/day';
 
 const DAY_MS = 86_400_000;
 
-
 /** The report filter for a view filter on `today` (UTC day). A reversed custom range is swapped. */
 export function toReportFilter(view: ViewFilter, today: string): ReportFilter {
   // The model key only when set, so a filter without one reads as before.

@@ -2,14 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { rawConsole } from './console';
-import {
-  DRIVER_DIR_ENV,
-  REQUEST_MARKER,
-  type DriverAction,
-  type DriverAnswer,
-  type DriverRequest,
-  type DriverResults,
-} from './protocol';
+import { DRIVER_DIR_ENV, REQUEST_MARKER, type DriverAction, type DriverAnswer, type DriverRequest, type DriverResults } from './protocol';
 
 let counter = 0;
 

@@ -116,7 +116,8 @@ export function recordEditorEvents(doc: vscode.Uri): {
   const key = doc.toString();
   const subs = [
     vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.document.uri.toString() === key && e.contentChanges.length) log.push({ type: 'change', at: Date.now(), changes: e.contentChanges.length, dirty: e.document.isDirty });
+      if (e.document.uri.toString() === key && e.contentChanges.length)
+        log.push({ type: 'change', at: Date.now(), changes: e.contentChanges.length, dirty: e.document.isDirty });
     }),
     vscode.window.onDidChangeTextEditorSelection((e) => {
       if (e.textEditor.document.uri.toString() !== key) return;

@@ -53,7 +53,5 @@ export function extensionId(manifest: Manifest = readManifest()): string {
 export function contributedSettings(manifest: Manifest = readManifest()): Array<{ key: string; default: unknown }> {
   const configuration = manifest.contributes?.configuration;
   const sections = Array.isArray(configuration) ? configuration : configuration ? [configuration] : [];
-  return sections.flatMap((section) =>
-    Object.entries(section.properties ?? {}).map(([key, schema]) => ({ key, default: schema.default })),
-  );
+  return sections.flatMap((section) => Object.entries(section.properties ?? {}).map(([key, schema]) => ({ key, default: schema.default })));
 }

@@ -28,12 +28,18 @@ export function scalar(store: RunningStore, sql: string, params: Array<string | 
  * with `what` and the last value seen. For things the extension does on its own schedule (watchers,
  * debounced refreshes); never a fixed sleep.
  */
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000, describeLast?: () => string): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 15_000,
+  describeLast?: () => string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${describeLast ? ` (last seen: ${describeLast()})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${describeLast ? ` (last seen: ${describeLast()})` : ''}`);
     await sleep(200);
   }
 }

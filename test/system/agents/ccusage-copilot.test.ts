@@ -46,7 +46,11 @@ describe('Copilot CLI OpenTelemetry export next to ccusage', () => {
     try {
       const home = homeCopy(tmp.dir);
       const cc = ccusageCopilot(home);
-      assert.deepEqual(cc.map((d) => d.date), ['2026-01-05', '2026-01-06', '2026-01-07', '2026-01-08'], 'ccusage found every fixture day');
+      assert.deepEqual(
+        cc.map((d) => d.date),
+        ['2026-01-05', '2026-01-06', '2026-01-07', '2026-01-08'],
+        'ccusage found every fixture day',
+      );
       const store = await memoryStore();
       const s = await importPaths(store, [path.join(home, '.copilot')], { prices });
       assert.equal(s.deadLettered, 0);
@@ -76,5 +80,4 @@ describe('Copilot CLI OpenTelemetry export next to ccusage', () => {
       tmp.cleanup();
     }
   });
-
 });

@@ -32,7 +32,13 @@ describe('Gemini CLI chats next to ccusage', () => {
       "SELECT event_date, SUM(tokens_in), SUM(tokens_out), SUM(cache_read_tokens), SUM(IFNULL(cache_write_tokens, 0)) FROM sessions WHERE source = 'gemini-cli-chat' AND kind = 'request' GROUP BY event_date ORDER BY event_date",
     )[0]!.values;
     // ccusage keeps thoughts out of outputTokens but in totalTokens; ProdLens bills them as output.
-    const expected = cc.map((d) => [d.date, d.inputTokens, d.outputTokens + (d.totalTokens - d.inputTokens - d.outputTokens - d.cacheReadTokens - d.cacheCreationTokens), d.cacheReadTokens, d.cacheCreationTokens]);
+    const expected = cc.map((d) => [
+      d.date,
+      d.inputTokens,
+      d.outputTokens + (d.totalTokens - d.inputTokens - d.outputTokens - d.cacheReadTokens - d.cacheCreationTokens),
+      d.cacheReadTokens,
+      d.cacheCreationTokens,
+    ]);
     assert.deepEqual(r, expected);
     await store.close();
   });

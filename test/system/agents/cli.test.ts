@@ -15,11 +15,21 @@ describe('prodlens import: agent history folders and files (bundled binary)', fu
 
   const cases: Array<[string, string, string, number]> = [
     ['Cline global-storage folder', path.join(GS, 'saoudrizwan.claude-dev'), 'cline-history', 6],
-    ['one Roo Code ui_messages.json', path.join(GS, 'rooveterinaryinc.roo-cline/tasks/0199f3c2-6a1b-7c4d-9e2f-3a4b5c6d7e8f/ui_messages.json'), 'roo-code-history', 4],
+    [
+      'one Roo Code ui_messages.json',
+      path.join(GS, 'rooveterinaryinc.roo-cline/tasks/0199f3c2-6a1b-7c4d-9e2f-3a4b5c6d7e8f/ui_messages.json'),
+      'roo-code-history',
+      4,
+    ],
     ['~/.gemini', path.join(AGENTS, 'gemini/.gemini'), 'gemini-cli-chat', 8],
     ['one Gemini chat file', path.join(AGENTS, 'gemini/.gemini/tmp/other-proj/chats/session-2026-01-07T16-00-e1f2a3b4.jsonl'), 'gemini-cli-chat', 1],
     ['~/.copilot', path.join(AGENTS, 'copilot/.copilot'), 'copilot-cli-session', 7],
-    ['one Copilot events.jsonl', path.join(AGENTS, 'copilot/.copilot/session-state/5b1c2d3e-4f5a-4b6c-9d7e-8f9a0b1c2d3e/events.jsonl'), 'copilot-cli-session', 5],
+    [
+      'one Copilot events.jsonl',
+      path.join(AGENTS, 'copilot/.copilot/session-state/5b1c2d3e-4f5a-4b6c-9d7e-8f9a0b1c2d3e/events.jsonl'),
+      'copilot-cli-session',
+      5,
+    ],
     ['LiteLLM spend-log rows', path.join(FIXTURES, 'litellm/spend-logs.json'), 'litellm-spend-logs', 3],
     ['one Copilot CLI OpenTelemetry export', path.join(AGENTS, 'copilot/.copilot/otel/copilot-otel-20260107-140000.jsonl'), 'copilot-cli-otel', 3],
     ['one Gemini CLI telemetry outfile', path.join(AGENTS, 'gemini/.gemini/telemetry.log'), 'gemini-cli-otel', 8],
@@ -49,7 +59,9 @@ describe('prodlens import: agent history folders and files (bundled binary)', fu
       // ~/.copilot holds the OpenTelemetry export beside the session logs, ~/.gemini the outfile its settings name.
       assert.equal(all['copilot-cli-otel'], 32);
       assert.equal(all['gemini-cli-otel'], 8);
-      const again = JSON.parse((await binary(['import', ...cases.filter((c) => !c[0].startsWith('one ')).map((c) => c[1]), '--json', '--db', db])).stdout) as { inserted: number };
+      const again = JSON.parse((await binary(['import', ...cases.filter((c) => !c[0].startsWith('one ')).map((c) => c[1]), '--json', '--db', db])).stdout) as {
+        inserted: number;
+      };
       assert.equal(again.inserted, 0);
     } finally {
       tmp.cleanup();

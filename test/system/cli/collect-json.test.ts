@@ -39,7 +39,10 @@ describe('prodlens collect --json', function () {
       assert.equal(r.status, 200);
       child.kill('SIGINT');
       assert.equal(await exited, 0);
-      const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const lines = out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       assert.deepEqual(lines.at(-1), { event: 'stopped', accepted: 1, refused: 0 });
     } finally {
       tmp.cleanup();

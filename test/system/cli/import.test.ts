@@ -41,8 +41,20 @@ describe('prodlens import', function () {
   it('dead-letters bad records with file and line, keeps the good ones, and exits 0', async () => {
     const db = path.join(tmp.dir, 'p.sqlite');
     const file = path.join(tmp.dir, 'mixed.ndjson');
-    const good = { timestamp: '2026-01-05T10:00:00Z', session_id: 's', developer_id: 'd@example.com', model: 'gpt-4o', tokens_in: 5, tokens_out: 7, kind: 'request', event_id: 'ok-1' };
-    writeFileSync(file, [JSON.stringify(good), '{"timestamp": "2026-01-05T10:00:00Z", oops', JSON.stringify({ ...good, event_id: 'neg', tokens_in: -4 })].join('\n'));
+    const good = {
+      timestamp: '2026-01-05T10:00:00Z',
+      session_id: 's',
+      developer_id: 'd@example.com',
+      model: 'gpt-4o',
+      tokens_in: 5,
+      tokens_out: 7,
+      kind: 'request',
+      event_id: 'ok-1',
+    };
+    writeFileSync(
+      file,
+      [JSON.stringify(good), '{"timestamp": "2026-01-05T10:00:00Z", oops', JSON.stringify({ ...good, event_id: 'neg', tokens_in: -4 })].join('\n'),
+    );
     const r = await cli(['import', file, '--json', '--db', db]);
     assert.equal(r.code, 0, r.stderr);
     const s = JSON.parse(r.stdout);

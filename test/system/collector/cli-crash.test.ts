@@ -33,7 +33,11 @@ function exited(child: ChildProcess): Promise<{ code: number | null; signal: Nod
 async function count(dbPath: string): Promise<{ n: unknown; loadedFrom: string; replayed: boolean }> {
   const store = await Store.open({ path: dbPath, sql: await sqlLoader.load() });
   try {
-    return { n: store.db.exec('SELECT count(*) FROM sessions')[0]!.values[0]![0], loadedFrom: store.openReport.loadedFrom, replayed: store.openReport.replayedBatches > 0 };
+    return {
+      n: store.db.exec('SELECT count(*) FROM sessions')[0]!.values[0]![0],
+      loadedFrom: store.openReport.loadedFrom,
+      replayed: store.openReport.replayedBatches > 0,
+    };
   } finally {
     await store.close();
   }

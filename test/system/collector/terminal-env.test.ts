@@ -22,7 +22,10 @@ async function listener(): Promise<{ url: string; hits: Array<{ path: string; au
 /** Runs the developer's program with the inherited environment plus the terminal environment on top (as VS Code does). */
 function runProgram(env: Record<string, string>): Promise<void> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_')));
-  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'dev-program.ts')], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'dev-program.ts')], {
+    env: { ...base, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
   return new Promise((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`program exited ${code}: ${err}`)))));
@@ -52,7 +55,8 @@ describe('terminal environment (only the agents are pointed at ProdLens)', funct
     const prodlens = await listener();
     try {
       const env = terminalEnvironment({ endpoint: prodlens.url, token: TOKEN }, {});
-      for (const k of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_TRACES_EXPORTER']) assert.equal(env[k], undefined, k);
+      for (const k of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_TRACES_EXPORTER'])
+        assert.equal(env[k], undefined, k);
       // A span exporter with no endpoint of its own then uses the SDK default (localhost:4318), not ProdLens.
       await runProgram({ ...env, OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '500' }).catch(() => undefined);
       assert.ok(!prodlens.hits.some((h) => h.path === '/v1/traces'), 'no traces reach ProdLens');

@@ -79,7 +79,11 @@ describe('prodlens export', () => {
     });
     copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(dist, 'sql-wasm.wasm'));
     copyFileSync(require.resolve('parquet-wasm/esm/parquet_wasm_bg.wasm'), path.join(dist, 'parquet_wasm_bg.wasm'));
-    const { stdout } = await promisify(execFile)(process.execPath, [path.join(dist, 'cli.js'), 'export', '--out', path.join(tmp.dir, 'bundled'), '--db', dbPath, '--json'], { cwd: tmp.dir });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [path.join(dist, 'cli.js'), 'export', '--out', path.join(tmp.dir, 'bundled'), '--db', dbPath, '--json'],
+      { cwd: tmp.dir },
+    );
     const summary = JSON.parse(stdout);
     assert.ok(summary.filesWritten > 0);
     assert.ok(listFiles(path.join(tmp.dir, 'bundled')).includes('_manifest.json'));

@@ -15,7 +15,16 @@ export const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'report');
 export const CHROMIUM = '/usr/bin/chromium';
 
 /** Flags from /work/shared/E2E.md. */
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
 let built: Promise<void> | undefined;
 
@@ -23,7 +32,9 @@ let built: Promise<void> | undefined;
 export function buildPage(): Promise<void> {
   built ??= (async () => {
     const esbuild = await import('esbuild');
-    const { webviewOptions } = (await import(pathToFileURL(path.join(ROOT, 'esbuild.mjs')).href)) as { webviewOptions: (out?: string, prod?: boolean) => object };
+    const { webviewOptions } = (await import(pathToFileURL(path.join(ROOT, 'esbuild.mjs')).href)) as {
+      webviewOptions: (out?: string, prod?: boolean) => object;
+    };
     await esbuild.build({ ...webviewOptions(DIST, false), logLevel: 'error' });
   })();
   return built;
@@ -84,29 +95,32 @@ export async function applyTheme(page: Page, theme: ThemeName): Promise<void> {
 
 /** WCAG contrast ratio between an element's text colour and the first opaque background behind it. */
 export async function contrastOf(page: Page, selector: string): Promise<number> {
-  return page.locator(selector).first().evaluate((el) => {
-    const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
-    const lum = ([r, g, b]: number[]) => {
-      const f = (v: number) => {
-        const s = v / 255;
-        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  return page
+    .locator(selector)
+    .first()
+    .evaluate((el) => {
+      const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+      const lum = ([r, g, b]: number[]) => {
+        const f = (v: number) => {
+          const s = v / 255;
+          return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+        };
+        return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
       };
-      return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
-    };
-    const fg = rgb(getComputedStyle(el).color);
-    let bgEl: Element | null = el;
-    let bg = [255, 255, 255];
-    while (bgEl) {
-      const c = rgb(getComputedStyle(bgEl).backgroundColor);
-      if (c.length >= 3 && (c.length === 3 || c[3]! > 0.9)) {
-        bg = c;
-        break;
+      const fg = rgb(getComputedStyle(el).color);
+      let bgEl: Element | null = el;
+      let bg = [255, 255, 255];
+      while (bgEl) {
+        const c = rgb(getComputedStyle(bgEl).backgroundColor);
+        if (c.length >= 3 && (c.length === 3 || c[3]! > 0.9)) {
+          bg = c;
+          break;
+        }
+        bgEl = bgEl.parentElement;
       }
-      bgEl = bgEl.parentElement;
-    }
-    const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
-    return (a! + 0.05) / (b! + 0.05);
-  });
+      const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+      return (a! + 0.05) / (b! + 0.05);
+    });
 }
 
 export function artifact(name: string): string {

@@ -65,7 +65,8 @@ describe('report page: click to filter, group by week and month (headless Chromi
     await rendered(page);
   });
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await page.screenshot({ path: artifact(`failed-click-${this.currentTest.title.replace(/\W+/g, '-')}.png`), fullPage: true }).catch(() => {});
+    if (this.currentTest?.state === 'failed')
+      await page.screenshot({ path: artifact(`failed-click-${this.currentTest.title.replace(/\W+/g, '-')}.png`), fullPage: true }).catch(() => {});
     await context.close();
     assert.deepEqual(problems.csp, [], 'CSP violations');
     assert.deepEqual(problems.console, [], 'console errors');
@@ -147,9 +148,9 @@ describe('report page: click to filter, group by week and month (headless Chromi
       assert.equal(await page.locator(`[data-chart="requests-errors"]`).getAttribute('data-group'), group);
       assert.equal(await page.locator('#charts-title').textContent(), group === 'week' ? 'Weekly activity' : 'Monthly activity');
       assert.equal(host.built.length, 2, 'grouping is done on the page, without a new model');
-      const rows = await page.locator('#periods tbody tr').evaluateAll((trs) =>
-        trs.map((tr) => ({ start: (tr as HTMLElement).dataset.row!, cells: [...tr.children].map((c) => c.textContent!) })),
-      );
+      const rows = await page
+        .locator('#periods tbody tr')
+        .evaluateAll((trs) => trs.map((tr) => ({ start: (tr as HTMLElement).dataset.row!, cells: [...tr.children].map((c) => c.textContent!) })));
       // Every period's totals equal a report built for that period's days alone.
       const starts = rows.map((r) => r.start);
       assert.deepEqual(starts, [...starts].sort().reverse(), 'newest first');
@@ -183,7 +184,10 @@ describe('report page: click to filter, group by week and month (headless Chromi
     const model = expected(THIRTY);
     const rows = await page.locator('#sessions tbody tr').count();
     assert.equal(rows, model.sessions!.length);
-    const shown = await page.locator('#sessions tbody tr').first().evaluate((tr) => [...tr.children].map((c) => c.textContent!));
+    const shown = await page
+      .locator('#sessions tbody tr')
+      .first()
+      .evaluate((tr) => [...tr.children].map((c) => c.textContent!));
     const s = model.sessions![0]!;
     assert.equal(shown[0], s.agent);
     assert.equal(shown[1], s.model + (s.modelCount > 1 ? ` +${s.modelCount - 1}` : ''));
@@ -260,7 +264,11 @@ describe('standalone report: grouping without a host', function () {
       assert.ok((await page.locator('#periods tbody tr').count()) >= 9);
       await page.locator('button[data-group="month"]').click();
       await rendered(page, 2);
-      assert.deepEqual(await page.locator('#periods tbody tr').evaluateAll((trs) => trs.map((t) => (t as HTMLElement).dataset.row)), ['2026-06-01', '2026-05-01', '2026-04-01']);
+      assert.deepEqual(await page.locator('#periods tbody tr').evaluateAll((trs) => trs.map((t) => (t as HTMLElement).dataset.row)), [
+        '2026-06-01',
+        '2026-05-01',
+        '2026-04-01',
+      ]);
       assert.equal(await page.locator('button.link').count(), 0, 'no row or chart filters in a file without a host');
       assert.equal(await page.locator('.plot[data-pick]').count(), 0);
       assert.deepEqual([problems.console, problems.csp], [[], []]);

@@ -40,7 +40,9 @@ describe('report page in the webview host (headless Chromium)', function () {
   }
 
   async function headline(): Promise<Map<string, string>> {
-    const cards = await page.locator('[data-headline]').evaluateAll((els) => els.map((e) => [(e as HTMLElement).dataset.headline!, e.querySelector('.card-value')!.textContent!] as const));
+    const cards = await page
+      .locator('[data-headline]')
+      .evaluateAll((els) => els.map((e) => [(e as HTMLElement).dataset.headline!, e.querySelector('.card-value')!.textContent!] as const));
     return new Map(cards);
   }
 
@@ -65,7 +67,8 @@ describe('report page in the webview host (headless Chromium)', function () {
   });
   beforeEach(async () => open());
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await page.screenshot({ path: artifact(`failed-webview-${this.currentTest.title.replace(/\W+/g, '-')}.png`), fullPage: true }).catch(() => {});
+    if (this.currentTest?.state === 'failed')
+      await page.screenshot({ path: artifact(`failed-webview-${this.currentTest.title.replace(/\W+/g, '-')}.png`), fullPage: true }).catch(() => {});
     await context.close();
     assert.deepEqual(problems.csp, [], 'CSP violations');
     assert.deepEqual(problems.console, [], 'console errors');
@@ -88,7 +91,7 @@ describe('report page in the webview host (headless Chromium)', function () {
     assert.equal(rows.length, model.models.length);
     model.models.forEach((m, i) => {
       const r = rows[i]!;
-      assert.equal(r[0], m.editorUnknown ? 'editor (model unknown)' : m.model ?? '(unknown model)');
+      assert.equal(r[0], m.editorUnknown ? 'editor (model unknown)' : (m.model ?? '(unknown model)'));
       sameNumber(r[1]!, m.requests, 'model requests');
       sameNumber(r[3]!, m.totalTokens, 'model tokens');
       sameNumber(r[5]!, m.costUsd, 'model cost');
@@ -171,7 +174,10 @@ describe('report page in the webview host (headless Chromium)', function () {
       sameNumber(pearson[i]!, check.r, `Pearson check of row ${i}`);
       assert.equal(ns[i]!.split(' ')[0], String(row.n));
     });
-    assert.deepEqual(await cells('reading'), tested.map((r) => r.reading));
+    assert.deepEqual(
+      await cells('reading'),
+      tested.map((r) => r.reading),
+    );
     assert.equal(await page.locator('#corr-summary').textContent(), `${c.summary}.`);
     assert.match(c.summary, /working days of 30 .*Spearman.*Benjamini–Hochberg over \d+ tests/);
     const untested = await page.locator('#corr-untested li').allTextContents();
@@ -183,7 +189,10 @@ describe('report page in the webview host (headless Chromium)', function () {
     await page.locator('[data-sort="r"]').click();
     assert.equal(await header.getAttribute('aria-sort'), 'ascending');
     const asc = (await cells('r')).map((t) => Number(t.replace('−', '-')));
-    assert.deepEqual(asc, [...asc].sort((a, b) => a - b));
+    assert.deepEqual(
+      asc,
+      [...asc].sort((a, b) => a - b),
+    );
 
     // Keyboard: the header button keeps focus across the re-render; Enter flips the direction.
     await page.locator('[data-sort="r"]').focus();
@@ -191,7 +200,10 @@ describe('report page in the webview host (headless Chromium)', function () {
     assert.equal(await header.getAttribute('aria-sort'), 'descending');
     assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.sort), 'r');
     const desc = (await cells('r')).map((t) => Number(t.replace('−', '-')));
-    assert.deepEqual(desc, [...desc].sort((a, b) => b - a));
+    assert.deepEqual(
+      desc,
+      [...desc].sort((a, b) => b - a),
+    );
   });
 
   it('reaches the filters, charts and table headers with Tab, with a visible focus ring', async () => {
@@ -201,7 +213,10 @@ describe('report page in the webview host (headless Chromium)', function () {
       const f = await page.evaluate(() => {
         const el = document.activeElement as HTMLElement;
         const s = getComputedStyle(el);
-        return { key: el.dataset.focusKey ?? (el.dataset.chart ? `chart-${el.dataset.chart}` : el.tagName), outline: s.outlineStyle !== 'none' && s.outlineWidth !== '0px' };
+        return {
+          key: el.dataset.focusKey ?? (el.dataset.chart ? `chart-${el.dataset.chart}` : el.tagName),
+          outline: s.outlineStyle !== 'none' && s.outlineWidth !== '0px',
+        };
       });
       if (['period-7', 'filter-repo', 'chart-tokens-cost', 'sort-check', 'sort-p'].includes(f.key)) {
         assert.ok(f.outline, `${f.key} shows a focus ring`);
@@ -243,7 +258,15 @@ describe('report page in the webview host (headless Chromium)', function () {
     await page.reload();
     await rendered(page);
     const ready = host.received.filter((m) => m.type === 'ready').at(-1)!;
-    assert.deepEqual(ready.type === 'ready' && ready.filter, { period: '90', since: null, until: null, repo: 'acme/web', developer: 'ben@example.com', source: 'editor', model: null });
+    assert.deepEqual(ready.type === 'ready' && ready.filter, {
+      period: '90',
+      since: null,
+      until: null,
+      repo: 'acme/web',
+      developer: 'ben@example.com',
+      source: 'editor',
+      model: null,
+    });
     assert.equal(await page.locator('[data-period="90"]').getAttribute('aria-pressed'), 'true');
     assert.equal(await page.locator('#filter-repo').inputValue(), JSON.stringify('acme/web'));
     await assertHeadline(all);
@@ -262,7 +285,10 @@ describe('report page in the webview host (headless Chromium)', function () {
       const commits = (m: ReportModel) => m.headline.find((h) => h.key === 'commits')!.value!;
       assert.ok(commits(personal) > 0 && commits(team) > commits(personal), 'the fixture has commits by several authors');
       await assertHeadline(personal);
-      assert.match((await page.locator('#attribution').textContent())!, new RegExp(`Personal view: AI use against your commits \\(${personal.attribution!.commitsMine} of ${personal.attribution!.commitsAll}\\)`));
+      assert.match(
+        (await page.locator('#attribution').textContent())!,
+        new RegExp(`Personal view: AI use against your commits \\(${personal.attribution!.commitsMine} of ${personal.attribution!.commitsAll}\\)`),
+      );
       await page.locator('#filter-all-developers').check();
       await rendered(page, n + 2);
       assert.deepEqual(host.built.at(-1), { ...range, repo: null, developer: null, source: null, scope: 'all' });
@@ -276,7 +302,9 @@ describe('report page in the webview host (headless Chromium)', function () {
   it('updates in place when new events arrive, keeping the open dead-letter details', async () => {
     await page.locator('#dead-letters summary').click();
     const before = (await headline()).get('requests')!;
-    const events = Array.from({ length: 25 }, (_, k) => event({ id: `live-${k}`, source: 'claude-code-otel', time: `${LAST}T11:${String(k).padStart(2, '0')}:00Z`, repo_slug: 'acme/api' }));
+    const events = Array.from({ length: 25 }, (_, k) =>
+      event({ id: `live-${k}`, source: 'claude-code-otel', time: `${LAST}T11:${String(k).padStart(2, '0')}:00Z`, repo_slug: 'acme/api' }),
+    );
     await store.ingest(batchOf(events));
     const n = await renders();
     await host.controller.refresh();
@@ -292,10 +320,19 @@ describe('report page in the webview host (headless Chromium)', function () {
     const model = host.lastModel();
     await page.locator('#dead-letters summary').click();
     const reasons = await page.locator('#dead-letters table tbody tr th').allTextContents();
-    assert.deepEqual(reasons, model.health.deadLetters.byReason.map((r) => r.reason));
+    assert.deepEqual(
+      reasons,
+      model.health.deadLetters.byReason.map((r) => r.reason),
+    );
     const details = await page.locator('#dead-letters .letter-detail').allTextContents();
-    assert.deepEqual(details, model.health.deadLetters.recent.map((d) => d.detail));
-    assert.ok(details.every((d) => /^\d+ bytes · sha256 [0-9a-f]{16}/.test(d)), details.join('\n'));
+    assert.deepEqual(
+      details,
+      model.health.deadLetters.recent.map((d) => d.detail),
+    );
+    assert.ok(
+      details.every((d) => /^\d+ bytes · sha256 [0-9a-f]{16}/.test(d)),
+      details.join('\n'),
+    );
     const text = await page.locator('#dead-letters').textContent();
     assert.ok(!text!.includes('stringValue') && !text!.includes('</script>'), 'no input text in the report');
   });
@@ -312,10 +349,19 @@ describe('report page in the webview host (headless Chromium)', function () {
     });
     assert.equal(ran, null);
     await page.waitForTimeout(100);
-    assert.ok(problems.csp.some((v) => v.startsWith('script-src')), problems.csp.join('\n'));
-    assert.ok(problems.csp.some((v) => v.startsWith('style-src')), problems.csp.join('\n'));
+    assert.ok(
+      problems.csp.some((v) => v.startsWith('script-src')),
+      problems.csp.join('\n'),
+    );
+    assert.ok(
+      problems.csp.some((v) => v.startsWith('style-src')),
+      problems.csp.join('\n'),
+    );
     // The page tells its host too, so the extension's log shows violations from users' machines.
-    assert.ok(host.controller.pageProblems.some((p) => p.startsWith('csp: script-src')), host.controller.pageProblems.join('\n'));
+    assert.ok(
+      host.controller.pageProblems.some((p) => p.startsWith('csp: script-src')),
+      host.controller.pageProblems.join('\n'),
+    );
     problems.csp.length = 0;
     problems.console.length = 0;
     host.controller.pageProblems.length = 0;
@@ -329,8 +375,22 @@ describe('report page in the webview host (headless Chromium)', function () {
         assert.ok(ratio >= 4.5, `${theme}: ${sel} contrast ${ratio.toFixed(2)} < 4.5`);
       }
       const hc = theme.startsWith('hc');
-      assert.equal(await page.locator('.card').first().evaluate((e) => getComputedStyle(e).borderTopStyle), 'solid');
-      if (hc) assert.notEqual(await page.locator('.card').first().evaluate((e) => getComputedStyle(e).borderTopColor), 'rgba(0, 0, 0, 0)', 'cards are outlined in high contrast');
+      assert.equal(
+        await page
+          .locator('.card')
+          .first()
+          .evaluate((e) => getComputedStyle(e).borderTopStyle),
+        'solid',
+      );
+      if (hc)
+        assert.notEqual(
+          await page
+            .locator('.card')
+            .first()
+            .evaluate((e) => getComputedStyle(e).borderTopColor),
+          'rgba(0, 0, 0, 0)',
+          'cards are outlined in high contrast',
+        );
       await page.screenshot({ path: artifact(`webview-${theme}.png`), fullPage: true });
     }
   });

@@ -70,7 +70,8 @@ describe('standalone HTML report (prodlens report --html)', function () {
   });
   beforeEach(async () => open(file));
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await page.screenshot({ path: artifact(`failed-standalone-${this.currentTest.title.replace(/\W+/g, '-')}.png`), fullPage: true }).catch(() => {});
+    if (this.currentTest?.state === 'failed')
+      await page.screenshot({ path: artifact(`failed-standalone-${this.currentTest.title.replace(/\W+/g, '-')}.png`), fullPage: true }).catch(() => {});
     await context.close();
     assert.deepEqual(problems.csp, [], 'CSP violations');
     assert.deepEqual(problems.console, [], 'console errors');
@@ -91,7 +92,10 @@ describe('standalone HTML report (prodlens report --html)', function () {
 
   it('switches among the embedded periods without a host, matching report --json for each', async () => {
     const db = path.join(tmp.dir, 'prodlens.sqlite');
-    for (const [preset, days] of [['7', 7], ['90', 90]] as const) {
+    for (const [preset, days] of [
+      ['7', 7],
+      ['90', 90],
+    ] as const) {
       const n = await page.evaluate(() => Number(document.body.dataset.renders));
       await page.locator(`[data-period="${preset}"]`).click();
       await rendered(page, n + 1);
@@ -130,8 +134,14 @@ describe('standalone HTML report (prodlens report --html)', function () {
     });
     assert.equal(injected, null);
     await page.waitForTimeout(100);
-    assert.ok(problems.csp.some((v) => v.startsWith('script-src')), problems.csp.join('\n'));
-    assert.ok(problems.csp.some((v) => v.startsWith('img-src') || v.startsWith('default-src')), problems.csp.join('\n'));
+    assert.ok(
+      problems.csp.some((v) => v.startsWith('script-src')),
+      problems.csp.join('\n'),
+    );
+    assert.ok(
+      problems.csp.some((v) => v.startsWith('img-src') || v.startsWith('default-src')),
+      problems.csp.join('\n'),
+    );
     problems.csp.length = 0;
     problems.console.length = 0;
   });

@@ -9,7 +9,9 @@ import { batchOf, event, sqlLoader, tempDir } from '../../unit/helpers/events';
 import { claudeApiRequests, postJson } from '../../unit/collector/harness';
 
 function startChild(dbPath: string, mode: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'torn-child.ts'), dbPath, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'torn-child.ts'), dbPath, mode], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stderr!.on('data', (d) => (out += d));
   return new Promise((resolve, reject) => {
@@ -77,7 +79,10 @@ describe('Journal durability', function () {
     assert.equal(s2.openReport.unreadableJournalLines, 2);
     assert.ok(existsSync(`${seg}.bad`), 'set aside');
     assert.equal(readFileSync(`${seg}.bad`, 'utf8').trim().split('\n').length, 2);
-    assert.ok(warnings.some((w) => w.includes('set 2 unreadable journal record(s) aside')), warnings.join('\n'));
+    assert.ok(
+      warnings.some((w) => w.includes('set 2 unreadable journal record(s) aside')),
+      warnings.join('\n'),
+    );
     await s2.close();
     await s1.close().catch(() => undefined);
   });
@@ -102,7 +107,10 @@ describe('Journal durability', function () {
     writeFileSync(seg, Buffer.concat(lines));
     const r = readSegment(seg);
     assert.equal(r.unreadable, 0);
-    assert.equal(r.batches.reduce((n, b) => n + b.events.length, 0), 9000);
+    assert.equal(
+      r.batches.reduce((n, b) => n + b.events.length, 0),
+      9000,
+    );
     assert.ok(Buffer.concat(lines).length > 4 * 1024 * 1024, 'larger than one read chunk');
   });
 });

@@ -21,7 +21,9 @@ function staleLock(dbPath: string, round: number): void {
 }
 
 function runChild(dir: string, me: string, rival: string): Promise<{ lines: string[]; kill: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'lock-child.ts'), dir, me, rival, String(ROUNDS)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'lock-child.ts'), dir, me, rival, String(ROUNDS)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
@@ -29,10 +31,14 @@ function runChild(dir: string, me: string, rival: string): Promise<{ lines: stri
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (d) => {
       out += d;
-      if (out.includes('done\n')) resolve({ lines: out.trim().split('\n'), kill: async () => {
+      if (out.includes('done\n'))
+        resolve({
+          lines: out.trim().split('\n'),
+          kill: async () => {
             child.kill('SIGKILL');
             await exited;
-          } });
+          },
+        });
     });
     child.once('exit', (code) => reject(new Error(`child exited ${code}: ${out}${err}`)));
   });

@@ -32,7 +32,14 @@ async function main() {
   }
   const store = await Store.open({ path: dbPath!, sql: await sqlLoader.load(), snapshotDelayMs: 60_000 });
   const prices = new BundledPriceTable();
-  const server = new CollectorServer({ token: TOKEN, port: 0, store: async () => store, normalizers: defaultNormalizers(), prices: () => prices, version: 'test' });
+  const server = new CollectorServer({
+    token: TOKEN,
+    port: 0,
+    store: async () => store,
+    normalizers: defaultNormalizers(),
+    prices: () => prices,
+    version: 'test',
+  });
   const port = await server.start();
   process.stdout.write(`listening http://127.0.0.1:${port}\n`);
   setInterval(() => {}, 1000);

@@ -72,7 +72,11 @@ describe('prodlens team (a simulated pilot exported by prodlens export)', functi
     for (const d of withEffect.developers) {
       const id = d.pseudonymized ? p.pseudonym(d.email) : d.email;
       const row = r.daily.developers.find((x) => x.name === id)!;
-      assert.equal(row.totals.commits, d.sim.series.commits.reduce<number>((a, b) => a + (b ?? 0), 0), id);
+      assert.equal(
+        row.totals.commits,
+        d.sim.series.commits.reduce<number>((a, b) => a + (b ?? 0), 0),
+        id,
+      );
     }
     // The same device exported twice: one copy read, the other reported.
     const dup = r.health.exports.filter((e) => e.deviceId === truth.deviceIds['laptop-1']);
@@ -111,7 +115,8 @@ describe('prodlens team (a simulated pilot exported by prodlens export)', functi
     assert.equal(r.period.days, 3);
     assert.deepEqual(r.daily.periods, ['2026-01-06', '2026-01-07', '2026-01-08']);
     let requests = 0;
-    for (const d of withEffect.developers) d.sim.days.forEach((day, i) => (requests += day >= '2026-01-06' && day <= '2026-01-08' ? (d.sim.series.requests[i] ?? 0) : 0));
+    for (const d of withEffect.developers)
+      d.sim.days.forEach((day, i) => (requests += day >= '2026-01-06' && day <= '2026-01-08' ? (d.sim.series.requests[i] ?? 0) : 0));
     assert.equal(r.totals.requests, requests);
     assert.equal(r.correlations.status, 'not-enough-data');
     assert.ok(r.correlations.rows.every((x) => x.pAdjusted === null && x.r === null));
@@ -171,7 +176,10 @@ describe('prodlens team (a simulated pilot exported by prodlens export)', functi
         await page.waitForSelector('#correlations');
         assert.deepEqual(await page.locator('#headline li').allTextContents(), main.headline);
         const cards = await page.locator('#totals .card').allTextContents();
-        assert.ok(cards.some((t) => t.replace(/,/g, '').startsWith(`${main.totals.commits}commits`)), cards.join(' | '));
+        assert.ok(
+          cards.some((t) => t.replace(/,/g, '').startsWith(`${main.totals.commits}commits`)),
+          cards.join(' | '),
+        );
         const row = main.correlations.rows.find((x) => x.ai === 'requests' && x.outcome === 'commits' && x.lag === 0)!;
         const cells = await page.locator('#correlations tr[data-ai="requests"][data-outcome="commits"][data-lag="0"] td').allTextContents();
         assert.equal(cells[5], row.r!.toFixed(2));

@@ -32,7 +32,10 @@ describe('Copilot CLI OpenTelemetry export', () => {
       [SESSION],
     )[0]!.values;
     // 2026-01-05: 12 calls of process 1; 2026-01-06: 14 calls of process 2 + 2 of the running process 3.
-    assert.deepEqual(rows, [['2026-01-05', 12, 12, 12], ['2026-01-06', 16, 14, 14]]);
+    assert.deepEqual(rows, [
+      ['2026-01-05', 12, 12, 12],
+      ['2026-01-06', 16, 14, 14],
+    ]);
     // Each call points at its own process's row of the same model: the first shutdown at or after it.
     const wrong = count(
       store,
@@ -43,7 +46,9 @@ describe('Copilot CLI OpenTelemetry export', () => {
     assert.equal(wrong, 0);
     // Spans without usage, agent summaries and metrics are counted as skipped, not stored.
     assert.equal(count(store, "SELECT COUNT(*) FROM sessions WHERE source = 'copilot-cli-otel' AND kind <> 'request'"), 0);
-    const one = JSON.parse(store.db.exec("SELECT attrs FROM sessions WHERE source = 'copilot-cli-otel' ORDER BY ts_ms LIMIT 1")[0]!.values[0]![0] as string) as Record<string, unknown>;
+    const one = JSON.parse(
+      store.db.exec("SELECT attrs FROM sessions WHERE source = 'copilot-cli-otel' ORDER BY ts_ms LIMIT 1")[0]!.values[0]![0] as string,
+    ) as Record<string, unknown>;
     assert.equal(one.premium_requests, 1);
     assert.equal(one.agent_version, '1.0.84-4');
     const text = JSON.stringify(store.db.exec('SELECT * FROM sessions'));
@@ -65,7 +70,10 @@ describe('Copilot CLI OpenTelemetry export', () => {
       const firstShutdown = full.findIndex((l) => l.includes('"session.shutdown"'));
       writeFileSync(state, full.slice(0, firstShutdown + 1).join('\n') + '\n');
       await scanHistories([path.join(home, '.copilot')], store, { prices, workspaceFolders: null });
-      assert.equal(count(store, `SELECT COUNT(*) FROM sessions WHERE source = 'copilot-cli-otel' AND session_id = '${SESSION}' AND duplicate_of IS NOT NULL`), 12);
+      assert.equal(
+        count(store, `SELECT COUNT(*) FROM sessions WHERE source = 'copilot-cli-otel' AND session_id = '${SESSION}' AND duplicate_of IS NOT NULL`),
+        12,
+      );
       // The rest of the log, with the second shutdown.
       writeFileSync(state, full.join('\n') + '\n');
       const s = await scanHistories([path.join(home, '.copilot')], store, { prices, workspaceFolders: null });
@@ -124,9 +132,12 @@ describe('Copilot CLI OpenTelemetry export', () => {
       },
     });
     assert.deepEqual([...new Set(seen)].sort(), ['/home/dev/acme-api', '/home/dev/other-proj']);
-    const attributed = other.db.exec("SELECT DISTINCT repo_slug, branch, developer_id FROM sessions WHERE source = 'copilot-cli-otel' AND session_id = ?", [SESSION])[0]!.values;
+    const attributed = other.db.exec("SELECT DISTINCT repo_slug, branch, developer_id FROM sessions WHERE source = 'copilot-cli-otel' AND session_id = ?", [
+      SESSION,
+    ])[0]!.values;
     assert.deepEqual(attributed, [['acme/other', 'main', 'dev@acme.example']], 'the export says nothing, the hook fills all');
-    const logRow = other.db.exec("SELECT DISTINCT repo_slug, branch FROM sessions WHERE source = 'copilot-cli-session' AND session_id = ?", [SESSION])[0]!.values;
+    const logRow = other.db.exec("SELECT DISTINCT repo_slug, branch FROM sessions WHERE source = 'copilot-cli-session' AND session_id = ?", [SESSION])[0]!
+      .values;
     assert.deepEqual(logRow, [['acme/api', 'feature/limits']], 'what the session log says wins');
     await store.close();
     await other.close();

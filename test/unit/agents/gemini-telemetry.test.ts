@@ -14,7 +14,9 @@ const ctx = { prices, receivedAt: '2026-02-01T00:00:00.000Z' };
 
 type Row = Record<string, string | number | null>;
 function rows(store: Awaited<ReturnType<typeof memoryStore>>, where: string): Row[] {
-  const r = store.db.exec(`SELECT source, kind, model, tokens_in, tokens_out, cache_read_tokens, reasoning_tokens, latency_ms, status_code, lines_added, lines_removed, accepted_flag, duplicate_of, event_date FROM sessions WHERE ${where} ORDER BY ts_ms, source`)[0];
+  const r = store.db.exec(
+    `SELECT source, kind, model, tokens_in, tokens_out, cache_read_tokens, reasoning_tokens, latency_ms, status_code, lines_added, lines_removed, accepted_flag, duplicate_of, event_date FROM sessions WHERE ${where} ORDER BY ts_ms, source`,
+  )[0];
   return (r?.values ?? []).map((v) => Object.fromEntries(r!.columns.map((c, i) => [c, v[i] as string | number | null])));
 }
 
@@ -42,7 +44,11 @@ describe('Gemini CLI telemetry outfile', () => {
       ],
     );
     const tool = rows(store, "source = 'gemini-cli-otel' AND kind = 'tool'");
-    assert.deepEqual(tool.map((r) => [r.lines_added, r.lines_removed, r.accepted_flag]), [[2, 1, 1]], 'diffStat from the metadata JSON text');
+    assert.deepEqual(
+      tool.map((r) => [r.lines_added, r.lines_removed, r.accepted_flag]),
+      [[2, 1, 1]],
+      'diffStat from the metadata JSON text',
+    );
     const text = JSON.stringify(store.db.exec('SELECT * FROM sessions'));
     for (const secret of ['Refactor the token refresh', 'refreshToken', 'auth.ts', 'b7a1c2d3']) assert.ok(!text.includes(secret), secret);
     await store.close();
@@ -53,12 +59,15 @@ describe('Gemini CLI telemetry outfile', () => {
     const s = await importPaths(store, [GEMINI], { prices });
     assert.equal(s.deadLettered, 0);
     const copies = rows(store, `source = 'gemini-cli-otel' AND duplicate_of IS NOT NULL`);
-    assert.deepEqual(copies.map((r) => [r.kind, r.model, r.event_date]), [
-      ['request', 'gemini-2.5-pro', '2026-01-05'],
-      ['tool', null, '2026-01-05'],
-      ['request', 'gemini-2.5-pro', '2026-01-05'],
-      ['request', 'gemini-2.5-flash', '2026-01-06'],
-    ]);
+    assert.deepEqual(
+      copies.map((r) => [r.kind, r.model, r.event_date]),
+      [
+        ['request', 'gemini-2.5-pro', '2026-01-05'],
+        ['tool', null, '2026-01-05'],
+        ['request', 'gemini-2.5-pro', '2026-01-05'],
+        ['request', 'gemini-2.5-flash', '2026-01-06'],
+      ],
+    );
     // Each copy points at the chat row of the same call.
     const pairs = store.db.exec(
       `SELECT o.kind, t.kind, t.source, o.tokens_in + IFNULL(o.cache_read_tokens, 0) = t.tokens_in + IFNULL(t.cache_read_tokens, 0), o.tokens_out IS t.tokens_out
@@ -71,7 +80,11 @@ describe('Gemini CLI telemetry outfile', () => {
       ['request', 'request', 'gemini-cli-chat', 1, 1],
     ]);
     // Totals no longer double: counted = the chat's calls + the calls only the telemetry saw (the router's).
-    const counted = (src: string) => count(store, `SELECT SUM(tokens_in + IFNULL(cache_read_tokens, 0) + tokens_out) FROM sessions WHERE source = '${src}' AND kind = 'request' AND duplicate_of IS NULL AND session_id = '${SESSION}'`);
+    const counted = (src: string) =>
+      count(
+        store,
+        `SELECT SUM(tokens_in + IFNULL(cache_read_tokens, 0) + tokens_out) FROM sessions WHERE source = '${src}' AND kind = 'request' AND duplicate_of IS NULL AND session_id = '${SESSION}'`,
+      );
     assert.equal(counted('gemini-cli-otel'), 812 + 14);
     assert.equal(count(store, `SELECT COUNT(*) FROM sessions WHERE source = 'gemini-cli-chat' AND duplicate_of IS NOT NULL`), 0);
     // Importing again changes nothing.
@@ -88,7 +101,10 @@ describe('Gemini CLI telemetry outfile', () => {
       mkdirSync(path.join(home, '.gemini'), { recursive: true });
       mkdirSync(path.join(project, '.gemini'), { recursive: true });
       writeFileSync(path.join(home, '.gemini/settings.json'), JSON.stringify({ telemetry: { enabled: true, outfile: '/var/log/gemini.log' } }));
-      writeFileSync(path.join(project, '.gemini/settings.json'), JSON.stringify({ telemetry: { enabled: true, target: 'local', outfile: '.gemini/telemetry.log' } }));
+      writeFileSync(
+        path.join(project, '.gemini/settings.json'),
+        JSON.stringify({ telemetry: { enabled: true, target: 'local', outfile: '.gemini/telemetry.log' } }),
+      );
       const files = geminiTelemetryFiles({ home, env: { GEMINI_TELEMETRY_OUTFILE: '~/tele.log' }, projectFolders: [project] });
       assert.deepEqual(files.sort(), ['/var/log/gemini.log', path.join(home, 'tele.log'), path.join(project, '.gemini/telemetry.log')].sort());
       assert.deepEqual(geminiTelemetryFiles({ home, env: {}, projectFolders: [] }), ['/var/log/gemini.log']);
@@ -117,7 +133,10 @@ describe('Gemini CLI telemetry outfile', () => {
       const first = before.slice(0, before.indexOf('\n}\n') + 3);
       const next = first
         .replace('"gemini_cli.config"', '"gemini_cli.api_response"')
-        .replace('"event.timestamp": "2026-01-05T09:58:10.500Z"', '"event.timestamp": "2026-01-06T08:00:00.000Z", "input_token_count": 100, "output_token_count": 5')
+        .replace(
+          '"event.timestamp": "2026-01-05T09:58:10.500Z"',
+          '"event.timestamp": "2026-01-06T08:00:00.000Z", "input_token_count": 100, "output_token_count": 5',
+        )
         .replace(/"_hrTime": \[\s*1767607090,/, '"_hrTime": [ 1767686400,');
       appendFileSync(outfile, next + next.slice(0, 40));
       const tail = await scanHistories(null, store, { prices, workspaceFolders: ['/home/dev/acme-api'], locations });
@@ -130,7 +149,11 @@ describe('Gemini CLI telemetry outfile', () => {
   });
 
   it('older SDK serializations (public hrTime/body, resource attributes as an object) read the same', () => {
-    const modern = JSON.parse(readFileSync(OUTFILE, 'utf8').split('\n}\n').find((o) => o.includes('"gemini_cli.api_response"') && o.includes('15327'))! + '\n}') as Record<string, unknown>;
+    const modern = JSON.parse(
+      readFileSync(OUTFILE, 'utf8')
+        .split('\n}\n')
+        .find((o) => o.includes('"gemini_cli.api_response"') && o.includes('15327'))! + '\n}',
+    ) as Record<string, unknown>;
     const old = {
       hrTime: modern._hrTime,
       hrTimeObserved: modern._hrTimeObserved,
@@ -142,6 +165,9 @@ describe('Gemini CLI telemetry outfile', () => {
     const a = readGeminiTelemetryObject(modern, ctx).events[0]!;
     const b = readGeminiTelemetryObject(old, ctx).events[0]!;
     assert.equal(a.trace_hash, b.trace_hash);
-    assert.deepEqual([b.tokens_in, b.tokens_out, b.cache_read_tokens, b.timestamp], [a.tokens_in, a.tokens_out, a.cache_read_tokens, '2026-01-05T09:58:19.601Z']);
+    assert.deepEqual(
+      [b.tokens_in, b.tokens_out, b.cache_read_tokens, b.timestamp],
+      [a.tokens_in, a.tokens_out, a.cache_read_tokens, '2026-01-05T09:58:19.601Z'],
+    );
   });
 });

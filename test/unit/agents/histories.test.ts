@@ -48,10 +48,17 @@ describe('agent histories: Cline, Roo Code, Kilo Code', () => {
     }
     assert.equal(all.filter((r) => r.kind === 'request').length, 4, 'the request still streaming has no usage and is not counted');
     const edits = all.filter((r) => r.kind === 'edit');
-    assert.deepEqual(edits.map((e) => [e.lines_added, e.lines_removed]), [[4, 3], [3, 0]]);
+    assert.deepEqual(
+      edits.map((e) => [e.lines_added, e.lines_removed]),
+      [
+        [4, 3],
+        [3, 0],
+      ],
+    );
     assert.equal(all.find((r) => r.kind === 'request' && r.session_id === '1767603600000')!.model, 'claude-sonnet-4-5-20250929');
     const text = JSON.stringify(store.db.exec('SELECT * FROM sessions'));
-    for (const secret of ['Refactor the auth middleware', 'sessionStore()', 'src/auth.ts', 'Current Working Directory']) assert.ok(!text.includes(secret), `no ${secret}`);
+    for (const secret of ['Refactor the auth middleware', 'sessionStore()', 'src/auth.ts', 'Current Working Directory'])
+      assert.ok(!text.includes(secret), `no ${secret}`);
     await store.close();
   });
 
@@ -65,7 +72,11 @@ describe('agent histories: Cline, Roo Code, Kilo Code', () => {
     assert.equal(sum(req, 'cache_read_tokens'), t!.cacheReads);
     assert.equal(sum(req, 'cache_write_tokens'), t!.cacheWrites);
     assert.ok(Math.abs(sum(req, 'cost_usd') - t!.totalCost) < 1e-9);
-    assert.deepEqual(req.map((r) => r.kind), ['request', 'request', 'error'], 'a streaming failure is an error with its usage');
+    assert.deepEqual(
+      req.map((r) => r.kind),
+      ['request', 'request', 'error'],
+      'a streaming failure is an error with its usage',
+    );
     const edit = rows(store, 'roo-code-history').find((r) => r.kind === 'edit')!;
     assert.deepEqual([edit.lines_added, edit.lines_removed], [1, 1]);
     await store.close();
@@ -76,14 +87,29 @@ describe('agent histories: Cline, Roo Code, Kilo Code', () => {
     await scanHistories([path.join(GS, 'kilocode.kilo-code')], store, { prices, workspaceFolders: ['/home/dev/acme-api'] });
     const all = rows(store, 'kilo-code-history');
     // Kilo's own tally (Roo's getApiMetrics): the sums of the api_req_finished usage.
-    const ui = JSON.parse(readFileSync(path.join(GS, 'kilocode.kilo-code/tasks/7c9e6679-7425-40de-944b-e07fc1f90ae7/ui_messages.json'), 'utf8')) as Array<{ say?: string; text?: string }>;
+    const ui = JSON.parse(readFileSync(path.join(GS, 'kilocode.kilo-code/tasks/7c9e6679-7425-40de-944b-e07fc1f90ae7/ui_messages.json'), 'utf8')) as Array<{
+      say?: string;
+      text?: string;
+    }>;
     const fin = ui.filter((m) => m.say === 'api_req_finished').map((m) => JSON.parse(m.text!) as Record<string, number>);
     const req = all.filter((r) => r.kind === 'request');
     assert.equal(req.length, fin.length);
-    for (const [col, key] of [['tokens_in', 'tokensIn'], ['tokens_out', 'tokensOut'], ['cache_read_tokens', 'cacheReads'], ['cache_write_tokens', 'cacheWrites']] as const) {
-      assert.equal(sum(req, col), fin.reduce((a, f) => a + f[key]!, 0), col);
+    for (const [col, key] of [
+      ['tokens_in', 'tokensIn'],
+      ['tokens_out', 'tokensOut'],
+      ['cache_read_tokens', 'cacheReads'],
+      ['cache_write_tokens', 'cacheWrites'],
+    ] as const) {
+      assert.equal(
+        sum(req, col),
+        fin.reduce((a, f) => a + f[key]!, 0),
+        col,
+      );
     }
-    assert.deepEqual(all.filter((r) => r.kind === 'edit').map((e) => [e.lines_added, e.lines_removed]), [[4, 1]]);
+    assert.deepEqual(
+      all.filter((r) => r.kind === 'edit').map((e) => [e.lines_added, e.lines_removed]),
+      [[4, 1]],
+    );
     await store.close();
   });
 
@@ -106,7 +132,10 @@ describe('agent histories: Gemini CLI chats', () => {
     assert.equal(s.files, 5, 'four chat files and the telemetry outfile settings.json names');
     assert.equal(s.filesExcluded, 1, 'other-proj');
     const edits = rows(store, 'gemini-cli-chat').filter((r) => r.kind === 'edit');
-    assert.deepEqual(edits.map((e) => [e.lines_added, e.lines_removed]), [[2, 1]]);
+    assert.deepEqual(
+      edits.map((e) => [e.lines_added, e.lines_removed]),
+      [[2, 1]],
+    );
     assert.equal(count(store, "SELECT count(DISTINCT session_id) FROM sessions WHERE source = 'gemini-cli-chat'"), 3, 'main, subagent and legacy sessions');
     const text = JSON.stringify(store.db.exec('SELECT * FROM sessions'));
     for (const secret of ['token refresh', 'refreshToken', 'Read auth.ts']) assert.ok(!text.includes(secret));
@@ -123,15 +152,27 @@ describe('agent histories: Copilot CLI session logs', () => {
     assert.equal(s.historyFiles, 7, 'two session logs and five OpenTelemetry export files');
     assert.equal(s.deadLettered, 0);
     const req = rows(store, 'copilot-cli-session').filter((r) => r.kind === 'request');
-    const lines = readFileSync(path.join(COPILOT, 'session-state/5b1c2d3e-4f5a-4b6c-9d7e-8f9a0b1c2d3e/events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; data: Record<string, unknown> });
-    const lines2 = readFileSync(path.join(COPILOT, 'session-state/9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; data: Record<string, unknown> });
+    const lines = readFileSync(path.join(COPILOT, 'session-state/5b1c2d3e-4f5a-4b6c-9d7e-8f9a0b1c2d3e/events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; data: Record<string, unknown> });
+    const lines2 = readFileSync(path.join(COPILOT, 'session-state/9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; data: Record<string, unknown> });
     // A resumed session's shutdown repeats the earlier processes' counts (cumulative): each file's last
     // shutdown holds the session's totals, and a model whose counts did not grow gets no new row.
     const last = (ls: typeof lines) => ls.filter((e) => e.type === 'session.shutdown').at(-1)!;
-    const usage = [last(lines), last(lines2)].flatMap((e) => Object.values(e.data.modelMetrics as Record<string, { usage: Record<string, number> }>).map((m) => m.usage));
+    const usage = [last(lines), last(lines2)].flatMap((e) =>
+      Object.values(e.data.modelMetrics as Record<string, { usage: Record<string, number> }>).map((m) => m.usage),
+    );
     assert.equal(req.length, 4, 'process 1: two models; process 2: one model grew; the flat file: one');
     const total = (k: string) => usage.reduce((a, u) => a + (u[k] ?? 0), 0);
-    assert.equal(sum(req, 'tokens_in') + sum(req, 'cache_read_tokens') + sum(req, 'cache_write_tokens'), total('inputTokens'), 'inputTokens includes both cache counts');
+    assert.equal(
+      sum(req, 'tokens_in') + sum(req, 'cache_read_tokens') + sum(req, 'cache_write_tokens'),
+      total('inputTokens'),
+      'inputTokens includes both cache counts',
+    );
     assert.equal(sum(req, 'tokens_out'), total('outputTokens'));
     assert.equal(sum(req, 'cache_read_tokens'), total('cacheReadTokens'));
     assert.equal(sum(req, 'cache_write_tokens'), total('cacheWriteTokens'));
@@ -140,7 +181,14 @@ describe('agent histories: Copilot CLI session logs', () => {
     assert.equal(first.branch, 'feature/limits');
     assert.equal(JSON.parse(first.attrs as string).requests, 10);
     const edits = rows(store, 'copilot-cli-session').filter((r) => r.kind === 'edit');
-    assert.deepEqual(edits.map((e) => [e.event_date, e.lines_added, e.lines_removed]), [['2026-01-05', 24, 3], ['2026-01-06', 40, 0], ['2026-01-07', 0, 0]]);
+    assert.deepEqual(
+      edits.map((e) => [e.event_date, e.lines_added, e.lines_removed]),
+      [
+        ['2026-01-05', 24, 3],
+        ['2026-01-06', 40, 0],
+        ['2026-01-07', 0, 0],
+      ],
+    );
     assert.ok(!JSON.stringify(store.db.exec('SELECT * FROM sessions')).includes('limit.ts'), 'no file paths');
     await store.close();
   });

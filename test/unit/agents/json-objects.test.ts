@@ -25,8 +25,14 @@ describe('scanJsonObjects (telemetry files: pretty-printed or one object a line)
     const b = JSON.stringify({ s: 'ünïcödé ✓ {', nested: { deep: [1, { x: '}' }] } }, null, 2);
     const p = write('a.log', `${a}\n${b}\n`);
     const { got, r } = scan(p);
-    assert.deepEqual(got.map(([t]) => JSON.parse(t)), [JSON.parse(a), JSON.parse(b)]);
-    assert.deepEqual(got.map(([, l]) => l), [1, a.split('\n').length + 1]);
+    assert.deepEqual(
+      got.map(([t]) => JSON.parse(t)),
+      [JSON.parse(a), JSON.parse(b)],
+    );
+    assert.deepEqual(
+      got.map(([, l]) => l),
+      [1, a.split('\n').length + 1],
+    );
     assert.equal(r.offset, Buffer.byteLength(`${a}\n${b}\n`));
     assert.deepEqual(r.junkLines, []);
   });
@@ -45,7 +51,10 @@ describe('scanJsonObjects (telemetry files: pretty-printed or one object a line)
   it('reports text outside objects by line and skips oversized objects without losing the rest', () => {
     const p = write('c.log', `garbage line\n{"big":"${'x'.repeat(5000)}"}\n{"ok":true}\n`);
     const { got, r } = scan(p, 0, 1, Infinity, 1024);
-    assert.deepEqual(got.map(([t]) => t), ['{"ok":true}']);
+    assert.deepEqual(
+      got.map(([t]) => t),
+      ['{"ok":true}'],
+    );
     assert.deepEqual(r.junkLines, [1]);
     assert.deepEqual(r.oversized, [2]);
   });
@@ -56,7 +65,10 @@ describe('scanJsonObjects (telemetry files: pretty-printed or one object a line)
         const text = objs.map((o) => JSON.stringify(o, null, pretty ? 2 : 0)).join('\n') + '\n';
         const p = write('p.log', text);
         const { got } = scan(p);
-        assert.deepEqual(got.map(([t]) => JSON.parse(t) as unknown), objs.map((o) => JSON.parse(JSON.stringify(o)) as unknown));
+        assert.deepEqual(
+          got.map(([t]) => JSON.parse(t) as unknown),
+          objs.map((o) => JSON.parse(JSON.stringify(o)) as unknown),
+        );
       }),
       { numRuns: 150 },
     );

@@ -16,13 +16,35 @@ const ctx = { prices, receivedAt: '2026-02-01T00:00:00.000Z' };
 const read = (rel: string) => readFileSync(path.join(AGENTS, rel), 'utf8');
 
 const READERS: Array<[string, string, (raw: string) => HistoryRead]> = [
-  ['cline', read('vscode/User/globalStorage/saoudrizwan.claude-dev/tasks/1767603600000/ui_messages.json'), (r) => readClineTask('cline', '/x/tasks/1/ui_messages.json', r, ctx, undefined, r)],
-  ['roo', read('vscode/User/globalStorage/rooveterinaryinc.roo-cline/tasks/0199f3c2-6a1b-7c4d-9e2f-3a4b5c6d7e8f/ui_messages.json'), (r) => readClineTask('roo-code', '/x/tasks/1/ui_messages.json', r, ctx, undefined, null)],
+  [
+    'cline',
+    read('vscode/User/globalStorage/saoudrizwan.claude-dev/tasks/1767603600000/ui_messages.json'),
+    (r) => readClineTask('cline', '/x/tasks/1/ui_messages.json', r, ctx, undefined, r),
+  ],
+  [
+    'roo',
+    read('vscode/User/globalStorage/rooveterinaryinc.roo-cline/tasks/0199f3c2-6a1b-7c4d-9e2f-3a4b5c6d7e8f/ui_messages.json'),
+    (r) => readClineTask('roo-code', '/x/tasks/1/ui_messages.json', r, ctx, undefined, null),
+  ],
   ['gemini jsonl', read('gemini/.gemini/tmp/acme-api/chats/session-2026-01-05T09-58-3f2a9c1e.jsonl'), (r) => readGeminiChat('/x/chats/a.jsonl', r, ctx, null)],
-  ['gemini json', read('gemini/.gemini/tmp/6689668a49dc648b376787d8cde1d55e418968e916b4efa79d849fba7fb28a1f/chats/session-2026-01-06T10-15-c4d5e6f7.json'), (r) => readGeminiChat('/x/chats/a.json', r, ctx, null)],
+  [
+    'gemini json',
+    read('gemini/.gemini/tmp/6689668a49dc648b376787d8cde1d55e418968e916b4efa79d849fba7fb28a1f/chats/session-2026-01-06T10-15-c4d5e6f7.json'),
+    (r) => readGeminiChat('/x/chats/a.json', r, ctx, null),
+  ],
   ['copilot', read('copilot/.copilot/session-state/5b1c2d3e-4f5a-4b6c-9d7e-8f9a0b1c2d3e/events.jsonl'), (r) => readCopilotSession('/x/events.jsonl', r, ctx)],
-  ['copilot otel line', read('copilot/.copilot/otel/copilot-otel-20260107-140000.jsonl').split('\n')[0]!, (r) => objectReader(r, (o, b) => void readCopilotOtelObject(o, ctx, b))],
-  ['gemini telemetry record', read('gemini/.gemini/telemetry.log').split('\n}\n').find((o) => o.includes('gemini_cli.tool_call'))! + '\n}', (r) => objectReader(r, (o, b) => void readGeminiTelemetryObject(o, ctx, b))],
+  [
+    'copilot otel line',
+    read('copilot/.copilot/otel/copilot-otel-20260107-140000.jsonl').split('\n')[0]!,
+    (r) => objectReader(r, (o, b) => void readCopilotOtelObject(o, ctx, b)),
+  ],
+  [
+    'gemini telemetry record',
+    read('gemini/.gemini/telemetry.log')
+      .split('\n}\n')
+      .find((o) => o.includes('gemini_cli.tool_call'))! + '\n}',
+    (r) => objectReader(r, (o, b) => void readGeminiTelemetryObject(o, ctx, b)),
+  ],
 ];
 
 /** One telemetry object through a reader, as a HistoryRead (unparseable text reads as nothing). */
@@ -65,7 +87,10 @@ function mutateJson(raw: string, seed: number, replacement: unknown): string {
 describe('agent history readers never throw', () => {
   for (const [name, raw, fn] of READERS) {
     it(`${name}: on any text and on fixtures with one value replaced`, () => {
-      fc.assert(fc.property(fc.string({ maxLength: 300 }), (s) => check(fn(s), s)), { numRuns: 200 });
+      fc.assert(
+        fc.property(fc.string({ maxLength: 300 }), (s) => check(fn(s), s)),
+        { numRuns: 200 },
+      );
       fc.assert(
         fc.property(fc.nat(), fc.jsonValue({ maxDepth: 2 }), (seed, v) => {
           const text = mutateJson(raw, seed, v);
@@ -73,7 +98,10 @@ describe('agent history readers never throw', () => {
         }),
         { numRuns: 300 },
       );
-      fc.assert(fc.property(fc.nat({ max: raw.length }), (cut) => check(fn(raw.slice(0, cut)), raw.slice(0, cut))), { numRuns: 100 });
+      fc.assert(
+        fc.property(fc.nat({ max: raw.length }), (cut) => check(fn(raw.slice(0, cut)), raw.slice(0, cut))),
+        { numRuns: 100 },
+      );
     });
   }
 });

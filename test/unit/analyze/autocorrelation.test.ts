@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
-import { autocorrelations, averageRanks, correlation, correlationPValue, effectiveSampleSize, serialCorrelation, tTestP, workingEffect } from '../../../src/core/analyze';
+import {
+  autocorrelations,
+  averageRanks,
+  correlation,
+  correlationPValue,
+  effectiveSampleSize,
+  serialCorrelation,
+  tTestP,
+  workingEffect,
+} from '../../../src/core/analyze';
 import { Rng } from '../../support/sim';
 
 function ar1(rng: Rng, n: number, phi: number): number[] {
@@ -27,7 +36,12 @@ describe('analyze/autocorrelation', () => {
   });
 
   it('the t test with a fractional n agrees with the SciPy-checked p at integer n', () => {
-    for (const [r, n] of [[0.3, 20], [-0.12, 250], [0.9, 7]] as const) assert.ok(Math.abs(tTestP(r, n) - correlationPValue(r, n)) < 1e-15);
+    for (const [r, n] of [
+      [0.3, 20],
+      [-0.12, 250],
+      [0.9, 7],
+    ] as const)
+      assert.ok(Math.abs(tTestP(r, n) - correlationPValue(r, n)) < 1e-15);
     assert.ok(tTestP(0.3, 20.5) < tTestP(0.3, 20) && tTestP(0.3, 19.5) > tTestP(0.3, 20));
   });
 

@@ -15,7 +15,10 @@ describe('analyze/calendar: working days from evidence', () => {
     const quietAi = ai.map((v, i) => (i === 2 ? 0 : v));
     const cal = workingCalendar({ days, presence, aiActivity: [quietAi], outcomeActivity: [quietCommits] });
     assert.equal(cal.basis, 'presence');
-    assert.deepEqual(cal.working.map((i) => days[i]), days.filter((_, i) => worked[i]));
+    assert.deepEqual(
+      cal.working.map((i) => days[i]),
+      days.filter((_, i) => worked[i]),
+    );
     assert.ok(cal.working.includes(2), 'present without AI use or commits is a working day');
     assert.ok(cal.sameDay.every(Boolean), 'presence confirms every working day for same-day pairs');
   });
@@ -36,7 +39,11 @@ describe('analyze/calendar: working days from evidence', () => {
       const cal = workingCalendar({ days, presence: noPresence, aiActivity: [ai], outcomeActivity: [commits] });
       assert.equal(cal.basis, 'activity');
       assert.equal(cal.presenceDays, 0);
-      assert.deepEqual(cal.working.map((i) => days[i]), days.filter((_, i) => worked[i]), 'every worked day had AI use');
+      assert.deepEqual(
+        cal.working.map((i) => days[i]),
+        days.filter((_, i) => worked[i]),
+        'every worked day had AI use',
+      );
     }
   });
 
@@ -59,7 +66,17 @@ describe('analyze/calendar: working days from evidence', () => {
 
   it('the analysis reports days, basis, family size and untested rows from the calendar', () => {
     const a = analyzeWorkingDays(
-      { days, ai: [{ key: 'requests', values: ai }], outcomes: [{ key: 'commits', values: commits }, { key: 'merged_prs', values: days.map(() => 0) }], presence, aiEvidence: [ai], outcomeEvidence: [commits] },
+      {
+        days,
+        ai: [{ key: 'requests', values: ai }],
+        outcomes: [
+          { key: 'commits', values: commits },
+          { key: 'merged_prs', values: days.map(() => 0) },
+        ],
+        presence,
+        aiEvidence: [ai],
+        outcomeEvidence: [commits],
+      },
       { lags: [0, 1], minPairs: 6 },
     );
     assert.deepEqual([a.calendar.days, a.calendar.workingDays, a.calendar.basis], [14, 9, 'presence']);

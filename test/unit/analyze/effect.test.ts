@@ -21,7 +21,10 @@ describe('analyze/effect: high- vs low-AI days', () => {
     const out = [3, 1, 5, 2, 8, 4, 2, 7];
     const order = [5, 2, 7, 0, 3, 6, 1, 4];
     assert.deepEqual(
-      highLowEffect(order.map((i) => ai[i] as number), order.map((i) => out[i] as number)),
+      highLowEffect(
+        order.map((i) => ai[i] as number),
+        order.map((i) => out[i] as number),
+      ),
       highLowEffect(ai, out),
     );
   });

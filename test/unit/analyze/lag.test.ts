@@ -99,10 +99,7 @@ describe('analyze/lag: alignment of AI day t with outcome day t + k', () => {
   it('rejects series that are not dense, have bad days or NaN, with a clear reason', () => {
     const gap = validateSeries({ days: ['2025-01-01', '2025-01-03'], values: [1, 2] }, 'AI series');
     assert.deepEqual(gap, { ok: false, reason: 'AI series: days must be consecutive; 2025-01-01 is followed by 2025-01-03' });
-    assert.match(
-      (validateSeries({ days: ['2025-01-01'], values: [NaN] }, 'x') as { reason: string }).reason,
-      /use null for "not measured"/,
-    );
+    assert.match((validateSeries({ days: ['2025-01-01'], values: [NaN] }, 'x') as { reason: string }).reason, /use null for "not measured"/);
     assert.equal(validateSeries({ days: ['2025-13-01'], values: [1] }, 'x').ok, false);
     assert.equal(validateSeries({ days: ['2025-01-01', '2025-01-02'], values: [1] }, 'x').ok, false);
     const res = correlate({ days: ['2025-01-02', '2025-01-01'], values: [1, 2] }, { days: [], values: [] });
@@ -110,7 +107,11 @@ describe('analyze/lag: alignment of AI day t with outcome day t + k', () => {
   });
 
   it('accepts consecutive days across month ends, leap days and year ends, and rejects calendar gaps', () => {
-    for (const [start, n] of [['2023-12-20', 500], ['2099-12-01', 120], ['1999-12-25', 80]] as const) {
+    for (const [start, n] of [
+      ['2023-12-20', 500],
+      ['2099-12-01', 120],
+      ['1999-12-25', 80],
+    ] as const) {
       const d = days(start, n);
       assert.equal(validateSeries({ days: d, values: d.map(() => null) }, 'x').ok, true, `${start} + ${n} days`);
     }
@@ -122,7 +123,16 @@ describe('analyze/lag: alignment of AI day t with outcome day t + k', () => {
 
   it('rejects invalid options instead of throwing', () => {
     const s: DailySeries = { days: days('2025-01-01', 8), values: [1, 2, 3, 4, 5, 6, 7, 8] };
-    for (const opts of [{ lags: [-1] }, { lags: [1.5] }, { lags: [] }, { lags: [1, 1] }, { minPairs: 2 }, { methods: [] }, { methods: ['kendall' as 'pearson'] }, { alpha: 0 }]) {
+    for (const opts of [
+      { lags: [-1] },
+      { lags: [1.5] },
+      { lags: [] },
+      { lags: [1, 1] },
+      { minPairs: 2 },
+      { methods: [] },
+      { methods: ['kendall' as 'pearson'] },
+      { alpha: 0 },
+    ]) {
       const res = correlate(s, s, opts);
       assert.equal(res.ok, false, JSON.stringify(opts));
     }

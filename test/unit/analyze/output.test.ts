@@ -22,12 +22,24 @@ const noisy = ramp.map((i) => Math.round(20 + 10 * Math.sin(i * 2.3) + i * 0.4))
 const awkward: Record<string, DailySeries> = {
   ramp: series('2025-05-01', ramp),
   noisy: series('2025-05-01', noisy),
-  constant: series('2025-05-01', ramp.map(() => 7)),
-  allNull: series('2025-05-01', ramp.map(() => null)),
-  sparse: series('2025-05-01', ramp.map((i) => (i % 9 === 0 ? i : null))),
+  constant: series(
+    '2025-05-01',
+    ramp.map(() => 7),
+  ),
+  allNull: series(
+    '2025-05-01',
+    ramp.map(() => null),
+  ),
+  sparse: series(
+    '2025-05-01',
+    ramp.map((i) => (i % 9 === 0 ? i : null)),
+  ),
   tiny: series('2025-05-01', [1, 2, 3]),
   empty: { days: [], values: [] },
-  zeros: series('2025-05-01', ramp.map((i) => (i < 38 ? 0 : 5))),
+  zeros: series(
+    '2025-05-01',
+    ramp.map((i) => (i < 38 ? 0 : 5)),
+  ),
 };
 
 describe('analyze/index: JSON-safe results and the BH family', () => {
@@ -78,7 +90,10 @@ describe('analyze/index: JSON-safe results and the BH family', () => {
     for (const method of ['pearson', 'spearman'] as const) {
       const fam: PairCorrelation[] = res.value.filter((r) => r.method === method);
       const expected = benjaminiHochberg(fam.map((r) => r.p));
-      assert.deepEqual(fam.map((r) => r.pAdjusted), expected);
+      assert.deepEqual(
+        fam.map((r) => r.pAdjusted),
+        expected,
+      );
       for (const r of fam) assert.equal(r.familySize, r.p === null ? null : 8, `${r.ai}×${r.outcome} lag ${r.lag}`);
     }
     assert.deepEqual(
@@ -97,7 +112,10 @@ describe('analyze/index: JSON-safe results and the BH family', () => {
     const b = correlate(awkward.noisy as DailySeries, awkward.zeros as DailySeries, { methods: ['pearson'] });
     assert.ok(a.ok && b.ok);
     const all = adjustFamily([...a.value, ...b.value]);
-    assert.deepEqual(all.map((r) => r.pAdjusted), benjaminiHochberg([...a.value, ...b.value].map((r) => r.p)));
+    assert.deepEqual(
+      all.map((r) => r.pAdjusted),
+      benjaminiHochberg([...a.value, ...b.value].map((r) => r.p)),
+    );
     assert.ok(all.every((r) => r.familySize === 8));
     assert.ok(all.every((r, i) => r.reading.length > 0 && r.p === [...a.value, ...b.value][i]?.p));
   });

@@ -19,14 +19,20 @@ describe('analyze/pooled: primitives for the team report', () => {
     assert.ok(Math.abs(measured.reduce((a, b) => a + b, 0)) < 1e-9 * measured.length, 'mean 0 over measured working days');
     const notMeasured = cal.working.map((i) => d.series.requests[i] === null);
     assert.ok(notMeasured.filter(Boolean).length >= 15, 'the first working days had no AI measurement');
-    assert.deepEqual(c.values.map((v) => v === null), notMeasured, 'not measured stays null, never 0');
+    assert.deepEqual(
+      c.values.map((v) => v === null),
+      notMeasured,
+      'not measured stays null, never 0',
+    );
     const raw = cal.working.map((i) => d.series.requests[i]).filter((v): v is number => v !== null);
     assert.ok(Math.abs(c.mean! - raw.reduce((a, b) => a + b, 0) / raw.length) < 1e-9);
   });
 
   it("equals the report's row for the same developer, pair and lag", () => {
     const d = randomDeveloper(5);
-    const row = analyzeReportSeries(d.days, d.series).correlations.rows.find((r) => r.role === 'test' && r.ai === 'requests' && r.outcome === 'commits' && r.lag === 2)!;
+    const row = analyzeReportSeries(d.days, d.series).correlations.rows.find(
+      (r) => r.role === 'test' && r.ai === 'requests' && r.outcome === 'commits' && r.lag === 2,
+    )!;
     const dc = developerCorrelation({ ...evidence(d), ai: d.series.requests, outcome: d.series.commits }, { lag: 2 });
     assert.deepEqual([dc.n, dc.r, dc.nEffective], [row.n, row.r, row.nEffective]);
     assert.equal(dc.z, Math.atanh(dc.r!));

@@ -7,10 +7,18 @@ function ok(r: number, p: number): CorrelationOk {
 
 describe('analyze/reading: plain language for a lead', () => {
   it('strength bands by |r| at 0.1, 0.3 and 0.5', () => {
-    assert.deepEqual(
-      [0, 0.0999, 0.1, 0.2999, 0.3, -0.4999, -0.5, 0.99, 1, -1].map(strengthOf),
-      ['negligible', 'negligible', 'weak', 'weak', 'moderate', 'moderate', 'strong', 'strong', 'perfect', 'perfect'],
-    );
+    assert.deepEqual([0, 0.0999, 0.1, 0.2999, 0.3, -0.4999, -0.5, 0.99, 1, -1].map(strengthOf), [
+      'negligible',
+      'negligible',
+      'weak',
+      'weak',
+      'moderate',
+      'moderate',
+      'strong',
+      'strong',
+      'perfect',
+      'perfect',
+    ]);
   });
 
   it('effect bands by |d| at 0.2, 0.5 and 0.8', () => {
@@ -43,7 +51,14 @@ describe('analyze/reading: plain language for a lead', () => {
     );
     assert.equal(
       readEffect(
-        { ...base, high: { n: 15, mean: 1.5 }, low: { n: 15, mean: 0 }, d: 0.6, percentChange: null, percentReason: 'zero low-group mean: a percentage change is undefined' },
+        {
+          ...base,
+          high: { n: 15, mean: 1.5 },
+          low: { n: 15, mean: 0 },
+          d: 0.6,
+          percentChange: null,
+          percentReason: 'zero low-group mean: a percentage change is undefined',
+        },
         'reopened PRs',
       ),
       '+1.50 reopened PRs per day on high-AI days (medium effect, d = 0.60; zero low-group mean: a percentage change is undefined)',

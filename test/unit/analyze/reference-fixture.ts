@@ -93,7 +93,10 @@ export function nearRel(actual: number | null | undefined, expected: number, rel
   assert.equal(typeof actual, 'number', `${what}: expected a number, got ${String(actual)}`);
   const a = actual as number;
   const diff = Math.abs(a - expected);
-  assert.ok(diff <= rel * Math.max(Math.abs(a), Math.abs(expected)), `${what}: ${a} vs ${expected} (relative ${diff / Math.max(Math.abs(a), Math.abs(expected))} > ${rel})`);
+  assert.ok(
+    diff <= rel * Math.max(Math.abs(a), Math.abs(expected)),
+    `${what}: ${a} vs ${expected} (relative ${diff / Math.max(Math.abs(a), Math.abs(expected))} > ${rel})`,
+  );
 }
 
 /** Every number anywhere in `value` is finite, and nothing is `undefined` (it would vanish from JSON). */

@@ -1,12 +1,5 @@
 import assert from 'node:assert/strict';
-import {
-  benjaminiHochberg,
-  correlate,
-  correlation,
-  CORRELATION_METHODS,
-  highLowEffect,
-  type CorrelationStat,
-} from '../../../src/core/analyze';
+import { benjaminiHochberg, correlate, correlation, CORRELATION_METHODS, highLowEffect, type CorrelationStat } from '../../../src/core/analyze';
 import { loadReference, near, nearRel, type RefStat } from './reference-fixture';
 
 const ref = loadReference();
@@ -41,9 +34,18 @@ describe('analyze: agreement with SciPy reference values', () => {
     assert.ok(ref.correlations.length >= 20, 'at least 20 series pairs');
     const ns = new Set(ref.correlations.map((c) => c.pearson.n));
     for (const n of [6, 7, 30, 365]) assert.ok(ns.has(n), `a case with n = ${n}`);
-    assert.ok(ref.correlations.some((c) => c.pearson.status === 'undefined'), 'a constant series');
-    assert.ok(ref.correlations.some((c) => Math.abs(c.pearson.r ?? 0) === 1), 'a perfect correlation');
-    assert.ok(ref.correlations.some((c) => c.x.includes(null)), 'missing values');
+    assert.ok(
+      ref.correlations.some((c) => c.pearson.status === 'undefined'),
+      'a constant series',
+    );
+    assert.ok(
+      ref.correlations.some((c) => Math.abs(c.pearson.r ?? 0) === 1),
+      'a perfect correlation',
+    );
+    assert.ok(
+      ref.correlations.some((c) => c.x.includes(null)),
+      'missing values',
+    );
     assert.ok(ref.correlations.some((c) => (c.pearson.r ?? 0) < -0.2) && ref.correlations.some((c) => (c.pearson.r ?? 0) > 0.2));
   });
 

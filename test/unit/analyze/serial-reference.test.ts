@@ -11,7 +11,10 @@ describe('analyze: autocorrelation-aware inference against statsmodels/SciPy', (
 
   it('the fixture covers white noise, strong autocorrelation, ties and a short series', () => {
     assert.ok(ref.serial.length >= 6);
-    assert.ok(ref.serial.some((c) => c.spearman.nEffective < 0.6 * c.x.length), 'a case where n* is well below n');
+    assert.ok(
+      ref.serial.some((c) => c.spearman.nEffective < 0.6 * c.x.length),
+      'a case where n* is well below n',
+    );
     assert.ok(ref.serial.some((c) => c.x.length < 20));
   });
 

@@ -58,7 +58,8 @@ function copyTranscripts(dest: string, cwd: string, from = TRANSCRIPTS): string 
     for (const name of readdirSync(dir)) {
       const p = path.join(dir, name);
       if (statSync(p).isDirectory()) walk(p);
-      else if (p.endsWith('.jsonl') || p.endsWith('.json')) writeFileSync(p, readFileSync(p, 'utf8').split(JSON.stringify(RECORDED_CWD).slice(1, -1)).join(JSON.stringify(cwd).slice(1, -1)));
+      else if (p.endsWith('.jsonl') || p.endsWith('.json'))
+        writeFileSync(p, readFileSync(p, 'utf8').split(JSON.stringify(RECORDED_CWD).slice(1, -1)).join(JSON.stringify(cwd).slice(1, -1)));
     }
   };
   walk(dest);
@@ -88,7 +89,11 @@ describe('attribution of transcript rows and the personal report', () => {
   it('gives Claude and Codex rows the developer, repository and branch of the folder the session ran in', async () => {
     const copy = copyTranscripts(path.join(tmp.dir, 'transcripts'), team.repo.dir);
     const attributor = new FolderAttributor({ git });
-    await scanTranscripts([path.join(copy, 'claude/projects'), path.join(copy, 'codex/sessions')], store, { prices, workspaceFolders: null, attribute: attributor.hook });
+    await scanTranscripts([path.join(copy, 'claude/projects'), path.join(copy, 'codex/sessions')], store, {
+      prices,
+      workspaceFolders: null,
+      attribute: attributor.hook,
+    });
     const inRepo = rows(store, `SELECT source, developer_id, repo_slug, branch, COUNT(*) AS n FROM sessions WHERE repo_slug = 'acme/api' GROUP BY 1, 2, 3, 4`);
     const sources = new Set(inRepo.map((r) => r.source));
     assert.ok(sources.has('claude-code-transcript') && sources.has('codex-transcript'), JSON.stringify(inRepo));
@@ -102,27 +107,46 @@ describe('attribution of transcript rows and the personal report', () => {
     for (const r of elsewhere) assert.deepEqual(r, { developer_id: null, repo_slug: null });
     // The report says how many events have no developer.
     const m = buildReport(store, { since: '2026-01-01', until: '2026-01-10' }, { prices, nowMs: Date.parse('2026-01-10T12:00:00Z') });
-    const without = rows(store, `SELECT COUNT(*) AS n FROM sessions WHERE developer_id IS NULL AND duplicate_of IS NULL AND kind IN ('request', 'error', 'edit') AND event_date BETWEEN '2026-01-01' AND '2026-01-10'`)[0]!.n as number;
+    const without = rows(
+      store,
+      `SELECT COUNT(*) AS n FROM sessions WHERE developer_id IS NULL AND duplicate_of IS NULL AND kind IN ('request', 'error', 'edit') AND event_date BETWEEN '2026-01-01' AND '2026-01-10'`,
+    )[0]!.n as number;
     assert.ok(without > 0);
     assert.equal(m.attribution!.eventsWithoutDeveloper, without);
-    assert.ok(m.attribution!.notes.some((n) => n.startsWith(`${without} AI event(s) in this period without a developer`)), JSON.stringify(m.attribution!.notes));
+    assert.ok(
+      m.attribution!.notes.some((n) => n.startsWith(`${without} AI event(s) in this period without a developer`)),
+      JSON.stringify(m.attribution!.notes),
+    );
   });
 
   it('gives Cline and Roo Code history rows the developer and repository of the task’s folder', async () => {
     const gs = copyTranscripts(path.join(tmp.dir, 'globalStorage'), team.repo.dir, path.resolve(__dirname, '../../fixtures/agents/vscode/User/globalStorage'));
-    await scanHistories([path.join(gs, 'saoudrizwan.claude-dev'), path.join(gs, 'rooveterinaryinc.roo-cline')], store, { prices, workspaceFolders: null, attribute: new FolderAttributor({ git }).hook });
+    await scanHistories([path.join(gs, 'saoudrizwan.claude-dev'), path.join(gs, 'rooveterinaryinc.roo-cline')], store, {
+      prices,
+      workspaceFolders: null,
+      attribute: new FolderAttributor({ git }).hook,
+    });
     const bySource = rows(store, `SELECT source, developer_id, repo_slug, COUNT(*) AS n FROM sessions GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`);
     for (const source of ['cline-history', 'roo-code-history']) {
-      assert.ok(bySource.some((r) => r.source === source && r.developer_id === ME.email && r.repo_slug === 'acme/api'), `${source}: ${JSON.stringify(bySource)}`);
+      assert.ok(
+        bySource.some((r) => r.source === source && r.developer_id === ME.email && r.repo_slug === 'acme/api'),
+        `${source}: ${JSON.stringify(bySource)}`,
+      );
     }
     // The Cline task in /home/dev/other-proj (absent here) stays without.
-    assert.ok(bySource.some((r) => r.source === 'cline-history' && r.developer_id === null && r.repo_slug === null), JSON.stringify(bySource));
+    assert.ok(
+      bySource.some((r) => r.source === 'cline-history' && r.developer_id === null && r.repo_slug === null),
+      JSON.stringify(bySource),
+    );
   });
 
   it('takes the override over user.email, the fallback folder for folders without one, and runs no git when untrusted', async () => {
     const gone = path.join(tmp.dir, 'deleted-project');
     const over = new FolderAttributor({ git, developerOverride: 'Mia.Work@Example.com' });
-    assert.deepEqual({ ...(await over.resolve(team.repo.dir)), readAt: 0 }, { repo_slug: 'acme/api', branch: 'feature/x', developer_id: 'mia.work@example.com', readAt: 0 });
+    assert.deepEqual(
+      { ...(await over.resolve(team.repo.dir)), readAt: 0 },
+      { repo_slug: 'acme/api', branch: 'feature/x', developer_id: 'mia.work@example.com', readAt: 0 },
+    );
     const fallback = new FolderAttributor({ git, fallbackFolder: team.repo.dir });
     assert.deepEqual({ ...(await fallback.resolve(gone)), readAt: 0 }, { repo_slug: null, branch: null, developer_id: ME.email, readAt: 0 });
     assert.equal((await new FolderAttributor({ git }).resolve(gone)).developer_id, null);
@@ -136,11 +160,18 @@ describe('attribution of transcript rows and the personal report', () => {
 
   it('gives the current branch only to rows near the time it was read, never over the row’s own', () => {
     const at = Date.parse('2026-03-02T10:00:00Z');
-    const ev = (time: string, branch: string | null) => ({ timestamp: time, branch, repo_slug: null, developer_id: null }) as unknown as Parameters<typeof applyAttribution>[0][number];
+    const ev = (time: string, branch: string | null) =>
+      ({ timestamp: time, branch, repo_slug: null, developer_id: null }) as unknown as Parameters<typeof applyAttribution>[0][number];
     const evs = [ev('2026-03-02T09:55:00Z', null), ev('2026-03-01T09:55:00Z', null), ev('2026-03-02T09:59:00Z', 'main')];
     applyAttribution(evs, { repo_slug: 'acme/api', branch: 'feature/x', developer_id: 'me@example.com', readAt: at });
-    assert.deepEqual(evs.map((e) => e.branch), ['feature/x', null, 'main']);
-    assert.deepEqual(evs.map((e) => e.repo_slug), ['acme/api', 'acme/api', 'acme/api']);
+    assert.deepEqual(
+      evs.map((e) => e.branch),
+      ['feature/x', null, 'main'],
+    );
+    assert.deepEqual(
+      evs.map((e) => e.repo_slug),
+      ['acme/api', 'acme/api', 'acme/api'],
+    );
   });
 
   it('the personal report counts only the developer’s own commits (.mailmap honoured); all developers count every author', async () => {
@@ -178,7 +209,10 @@ describe('attribution of transcript rows and the personal report', () => {
       assert.ok((await syncGitRepo(store, git, anon.dir)).ok);
       const m = buildReport(store, { since: '2026-01-01', until: '2026-01-10' }, { prices, nowMs: Date.parse('2026-01-10T12:00:00Z') });
       assert.equal(m.attribution!.commits, 'all');
-      assert.equal(m.series.commits.reduce<number>((a, x) => a + (x ?? 0), 0), 2);
+      assert.equal(
+        m.series.commits.reduce<number>((a, x) => a + (x ?? 0), 0),
+        2,
+      );
       assert.match(m.attribution!.notes.join('\n'), /Commits: every author's — no commit was synced with your identity/);
     } finally {
       anon.cleanup();
@@ -207,10 +241,16 @@ describe('attribution of transcript rows and the personal report', () => {
     assert.ok(pm.options.developers.includes('mia.me@example.com'), JSON.stringify(pm.options.developers));
     assert.ok(!pm.options.developers.includes(ME.email));
     // The bundled binary: the same contract (series.commits = the commits the analysis uses).
-    const team_ = await binary(['report', '--json', '--all-developers', '--since', '2026-01-01', '--until', '2026-01-10', '--db', db], { cwd: team.repo.dir, env: env as NodeJS.ProcessEnv });
+    const team_ = await binary(['report', '--json', '--all-developers', '--since', '2026-01-01', '--until', '2026-01-10', '--db', db], {
+      cwd: team.repo.dir,
+      env: env as NodeJS.ProcessEnv,
+    });
     assert.equal(team_.code, 0, team_.stderr);
     assert.equal(sum(JSON.parse(team_.stdout).series.commits), team.all);
-    const mineBin = await binary(['report', '--json', '--since', '2026-01-01', '--until', '2026-01-10', '--db', db], { cwd: team.repo.dir, env: env as NodeJS.ProcessEnv });
+    const mineBin = await binary(['report', '--json', '--since', '2026-01-01', '--until', '2026-01-10', '--db', db], {
+      cwd: team.repo.dir,
+      env: env as NodeJS.ProcessEnv,
+    });
     assert.equal(sum(JSON.parse(mineBin.stdout).series.commits), team.mine);
     const text = await run(['report', '--since', '2026-01-01', '--until', '2026-01-10']);
     assert.match(text.stdout, new RegExp(`Personal view for ${ME.email.replace('.', '\\.')}: AI use against your commits \\(${team.mine} of ${team.all}\\)`));
@@ -221,13 +261,18 @@ describe('attribution of transcript rows and the personal report', () => {
     const s3 = await Store.open({ path: db3, sql: await sqlLoader.load() });
     try {
       assert.deepEqual(rows(s3, `SELECT DISTINCT developer_id FROM sessions WHERE repo_slug = 'acme/api'`), [{ developer_id: ME.email }]);
-      assert.deepEqual(rows(s3, `SELECT DISTINCT developer_id FROM sessions WHERE session_id = 'c0ffee00-1234-4abc-9def-0123456789ab'`), [{ developer_id: null }]);
+      assert.deepEqual(rows(s3, `SELECT DISTINCT developer_id FROM sessions WHERE session_id = 'c0ffee00-1234-4abc-9def-0123456789ab'`), [
+        { developer_id: null },
+      ]);
     } finally {
       await s3.close();
     }
     // $PRODLENS_DEVELOPER is the flag's stand-in.
     const db2 = path.join(tmp.dir, 'env.sqlite');
-    const scan2 = await cli(['scan-transcripts', path.join(copy, 'claude/projects'), '--db', db2], { cwd: team.repo.dir, env: { ...env, PRODLENS_DEVELOPER: 'env-dev@example.com' } });
+    const scan2 = await cli(['scan-transcripts', path.join(copy, 'claude/projects'), '--db', db2], {
+      cwd: team.repo.dir,
+      env: { ...env, PRODLENS_DEVELOPER: 'env-dev@example.com' },
+    });
     assert.equal(scan2.code, 0, scan2.stderr);
     const s2 = await Store.open({ path: db2, sql: await sqlLoader.load() });
     try {
@@ -262,7 +307,11 @@ describe('personal pull requests: the GitHub login ProdLens syncs as', () => {
     const personal = buildReport(store, range, opts);
     const all = buildReport(store, { ...range, scope: 'all' }, opts);
     const merged = (login: string | null) =>
-      rows(store, `SELECT COUNT(*) AS n FROM pull_requests WHERE merged_at IS NOT NULL AND substr(merged_at, 1, 10) BETWEEN ? AND ?${login ? ' AND author = ?' : ''}`, [range.since, range.until, ...(login ? [login] : [])])[0]!.n as number;
+      rows(
+        store,
+        `SELECT COUNT(*) AS n FROM pull_requests WHERE merged_at IS NOT NULL AND substr(merged_at, 1, 10) BETWEEN ? AND ?${login ? ' AND author = ?' : ''}`,
+        [range.since, range.until, ...(login ? [login] : [])],
+      )[0]!.n as number;
     const sum = (v: Array<number | null>) => v.reduce<number>((a, x) => a + (x ?? 0), 0);
     assert.ok(merged('mia-me') > 0 && merged(null) > merged('mia-me'), 'the fixture has merged PRs by several authors');
     assert.equal(sum(personal.series.merged_prs), merged('mia-me'));
@@ -281,17 +330,23 @@ describe('editor insertions: model and agent from the agent edit they match', ()
 
   /** The model of the assistant message whose tool call produced each Edit result in the recorded session. */
   function recordedEditModels(file: string): Array<{ at: number; file: string; model: string }> {
-    const lines = readFileSync(file, 'utf8').split('\n').flatMap((l) => {
-      try {
-        return [JSON.parse(l) as Record<string, any>];
-      } catch {
-        return [];
-      }
-    });
+    const lines = readFileSync(file, 'utf8')
+      .split('\n')
+      .flatMap((l) => {
+        try {
+          return [JSON.parse(l) as Record<string, any>];
+        } catch {
+          return [];
+        }
+      });
     const byUuid = new Map(lines.map((l) => [l.uuid, l]));
     return lines
       .filter((l) => l.toolUseResult && typeof l.toolUseResult === 'object' && 'structuredPatch' in l.toolUseResult)
-      .map((l) => ({ at: Date.parse(l.timestamp), file: path.relative(RECORDED_CWD, l.toolUseResult.filePath), model: byUuid.get(l.parentUuid)!.message.model }));
+      .map((l) => ({
+        at: Date.parse(l.timestamp),
+        file: path.relative(RECORDED_CWD, l.toolUseResult.filePath),
+        model: byUuid.get(l.parentUuid)!.message.model,
+      }));
   }
 
   it('takes the model of the request that made the edit (also after a model switch), and the Models table shows unmatched insertions apart', async () => {
@@ -309,8 +364,32 @@ describe('editor insertions: model and agent from the agent edit they match', ()
     // Insertions: one matched (model known), one not; plus a request whose source named no model.
     await store.ingest({
       events: [
-        event({ id: 'ins-known', source: 'editor', kind: 'edit', model: edits[0]!.model, tokens_in: null, tokens_out: null, latency_ms: null, status_code: null, accepted_flag: true, lines_added: 4, accepted_lines: 4 }),
-        event({ id: 'ins-unknown', source: 'editor', kind: 'edit', model: null, tokens_in: null, tokens_out: null, latency_ms: null, status_code: null, accepted_flag: true, lines_added: 3, accepted_lines: 2 }),
+        event({
+          id: 'ins-known',
+          source: 'editor',
+          kind: 'edit',
+          model: edits[0]!.model,
+          tokens_in: null,
+          tokens_out: null,
+          latency_ms: null,
+          status_code: null,
+          accepted_flag: true,
+          lines_added: 4,
+          accepted_lines: 4,
+        }),
+        event({
+          id: 'ins-unknown',
+          source: 'editor',
+          kind: 'edit',
+          model: null,
+          tokens_in: null,
+          tokens_out: null,
+          latency_ms: null,
+          status_code: null,
+          accepted_flag: true,
+          lines_added: 3,
+          accepted_lines: 2,
+        }),
         event({ id: 'req-unknown', model: null }),
       ],
       metrics: [],
@@ -321,7 +400,10 @@ describe('editor insertions: model and agent from the agent edit they match', ()
     assert.equal(editor.length, 1);
     assert.deepEqual([editor[0]!.insertions, editor[0]!.acceptedLines, editor[0]!.requests], [1, 2, 0]);
     const unknown = m.models.filter((r) => r.model === null && !r.editorUnknown);
-    assert.deepEqual(unknown.map((r) => [r.requests, r.insertions]), [[1, 0]]);
+    assert.deepEqual(
+      unknown.map((r) => [r.requests, r.insertions]),
+      [[1, 0]],
+    );
     assert.equal(m.models.find((r) => r.model === edits[0]!.model)!.insertions, 1);
   });
 });

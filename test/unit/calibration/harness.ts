@@ -24,7 +24,12 @@ export function significantRows(c: ReportModel['correlations']): ReportModel['co
 export function oldMethodSignificant(dev: SimulatedDeveloper): boolean {
   const series = dev.series as unknown as Record<string, Array<number | null>>;
   const pairs: SeriesPair[] = CORRELATED_AI.flatMap((ai) =>
-    CORRELATED_OUTCOMES.map((outcome) => ({ ai, outcome, aiSeries: { days: dev.days, values: series[ai]! }, outcomeSeries: { days: dev.days, values: series[outcome]! } })),
+    CORRELATED_OUTCOMES.map((outcome) => ({
+      ai,
+      outcome,
+      aiSeries: { days: dev.days, values: series[ai]! },
+      outcomeSeries: { days: dev.days, values: series[outcome]! },
+    })),
   );
   const res = correlateMany(pairs, { lags: [0, 1, 2, 3], minPairs: 6 });
   if (!res.ok) throw new Error(res.reason);

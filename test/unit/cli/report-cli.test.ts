@@ -36,7 +36,10 @@ describe('prodlens report next to VS Code', () => {
     try {
       // In the journal only: the report must replay it.
       await owner.ingest(batchOf([event({ id: 'w1', time: '2026-01-05T10:00:00Z' }), event({ id: 'w2', time: '2026-01-05T11:00:00Z' })]));
-      const r = await cli(['report', '--workspace', folder, '--user-data-dir', userData, '--json', '--since', '2026-01-05', '--until', '2026-01-05', '--verbose'], { cwd: tmp.dir });
+      const r = await cli(
+        ['report', '--workspace', folder, '--user-data-dir', userData, '--json', '--since', '2026-01-05', '--until', '2026-01-05', '--verbose'],
+        { cwd: tmp.dir },
+      );
       assert.equal(r.code, 0, r.stderr);
       assert.equal(JSON.parse(r.stdout).headline.find((h: { key: string }) => h.key === 'requests').value, 2);
       assert.match(r.stderr, new RegExp(`reading ${dbPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} read-only`));
@@ -89,7 +92,10 @@ describe('prodlens report next to VS Code', () => {
     writeFileSync(path.join(mine, 'prodlens.prodlens', 'workspace-folders.json'), JSON.stringify({ folders: [folder], workspaceFile: null }));
     writeFileSync(path.join(other, 'prodlens.prodlens', 'workspace-folders.json'), JSON.stringify({ folders: ['/elsewhere/api'], workspaceFile: null }));
     const found = findWorkspaceDatabases(folder, [server]);
-    assert.deepEqual(found.map((f) => [f.dbPath, f.match]), [[path.join(mine, 'prodlens.prodlens', 'prodlens.sqlite'), 'marker']]);
+    assert.deepEqual(
+      found.map((f) => [f.dbPath, f.match]),
+      [[path.join(mine, 'prodlens.prodlens', 'prodlens.sqlite'), 'marker']],
+    );
   });
 
   it('picks the newest database when a folder was opened by several VS Codes', async () => {
@@ -102,7 +108,10 @@ describe('prodlens report next to VS Code', () => {
     const { utimesSync } = await import('node:fs');
     utimesSync(older, new Date('2026-01-01'), new Date('2026-01-01'));
     const found = findWorkspaceDatabases(folder, [path.join(tmp.dir, 'code'), path.join(tmp.dir, 'insiders')]);
-    assert.deepEqual(found.map((f) => f.dbPath), [newer, older]);
+    assert.deepEqual(
+      found.map((f) => f.dbPath),
+      [newer, older],
+    );
   });
 
   it('checks budgets with --budget, in JSON and text', async () => {

@@ -20,7 +20,12 @@ async function cli(argv: string[], env: NodeJS.ProcessEnv, cwd: string) {
 describe('prodlens sync-git / sync-github', () => {
   let tmp: ReturnType<typeof tempDir>;
   let db: string;
-  const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', ...extra });
+  const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+    PATH: process.env.PATH,
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_CONFIG_NOSYSTEM: '1',
+    ...extra,
+  });
 
   beforeEach(() => {
     tmp = tempDir();
@@ -68,13 +73,21 @@ describe('prodlens sync-git / sync-github', () => {
     const server = new FakeGitHub();
     const api = await server.start();
     try {
-      const r = await cli(['sync-github', '--repo', 'acme/widgets', '--api-url', api, '--since', '2025-12-01', '--db', db, '--json'], env({ GITHUB_TOKEN: server.token }), tmp.dir);
+      const r = await cli(
+        ['sync-github', '--repo', 'acme/widgets', '--api-url', api, '--since', '2025-12-01', '--db', db, '--json'],
+        env({ GITHUB_TOKEN: server.token }),
+        tmp.dir,
+      );
       assert.equal(r.code, 0, r.stderr);
       const s = JSON.parse(r.stdout);
       assert.deepEqual([s.repo_slug, s.pulls_inserted, s.reopen_events, s.commits_inserted], ['acme/widgets', 6, 3, 5]);
       assert.deepEqual(await table('SELECT SUM(merged_pr_count), SUM(reopened_pr_count) FROM daily_github_metrics'), [[3, 3]]);
 
-      const again = await cli(['sync-github', '--repo', 'https://github.com/acme/widgets', '--api-url', api, '--db', db], env({ GITHUB_TOKEN: server.token }), tmp.dir);
+      const again = await cli(
+        ['sync-github', '--repo', 'https://github.com/acme/widgets', '--api-url', api, '--db', db],
+        env({ GITHUB_TOKEN: server.token }),
+        tmp.dir,
+      );
       assert.equal(again.code, 0, again.stderr);
       assert.match(again.stdout, /0 pull request\(s\) changed.*\n.*2 request\(s\), 2 answered 304 \(free\)/);
     } finally {
@@ -97,7 +110,13 @@ describe('prodlens sync-git / sync-github', () => {
       await server.stop();
     }
 
-    for (const args of [['--repo', 'not a repo'], [], ['--repo', 'acme/widgets', '--api-url', 'ftp://x'], ['--repo', 'acme/widgets', '--since', '2026-13-01'], ['--repo', 'acme/widgets', '--bogus']]) {
+    for (const args of [
+      ['--repo', 'not a repo'],
+      [],
+      ['--repo', 'acme/widgets', '--api-url', 'ftp://x'],
+      ['--repo', 'acme/widgets', '--since', '2026-13-01'],
+      ['--repo', 'acme/widgets', '--bogus'],
+    ]) {
       const r = await cli(['sync-github', ...args, '--db', db], env({ GITHUB_TOKEN: 't' }), tmp.dir);
       assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
     }

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { auth, claudeApiRequests, postJson, request, startCollector, type Running } from './harness';
 
-const good = (i: number) => JSON.stringify({ timestamp: '2026-01-05T10:00:00.000Z', kind: 'request', event_id: `ev-${i}`, session_id: 's-1', model: 'claude-sonnet-4-5', tokens_in: 10, tokens_out: 5 });
+const good = (i: number) =>
+  JSON.stringify({
+    timestamp: '2026-01-05T10:00:00.000Z',
+    kind: 'request',
+    event_id: `ev-${i}`,
+    session_id: 's-1',
+    model: 'claude-sonnet-4-5',
+    tokens_in: 10,
+    tokens_out: 5,
+  });
 
 describe('collector caps per request', function () {
   this.timeout(120_000);
@@ -43,8 +52,12 @@ describe('collector caps per request', function () {
     c = await startCollector({ limits: { offThreadParseBytes: 1000, ingestSliceRecords: 40 } });
     const r = await postJson(c.url, '/v1/logs', claudeApiRequests(333));
     assert.equal(r.status, 200, r.body.toString());
-    assert.deepEqual(await c.rows('SELECT count(*), count(DISTINCT session_id) FROM sessions'), (await reference(333)));
-    const bad = await request(c.url, { path: '/v1/logs', headers: { ...auth, 'Content-Type': 'application/json' }, body: `{"resourceLogs": [${'{"x":1},'.repeat(500)}` });
+    assert.deepEqual(await c.rows('SELECT count(*), count(DISTINCT session_id) FROM sessions'), await reference(333));
+    const bad = await request(c.url, {
+      path: '/v1/logs',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: `{"resourceLogs": [${'{"x":1},'.repeat(500)}`,
+    });
     assert.equal(bad.status, 400);
     assert.match(bad.json().message, /^invalid JSON/);
   });

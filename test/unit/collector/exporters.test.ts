@@ -17,11 +17,16 @@ type Any = any;
 /** Plain attributes of an OTLP/JSON list (the values the SDK is given). */
 function plain(list: Any[]): Attributes {
   const o: Attributes = {};
-  for (const { key, value } of list ?? []) o[key] = value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : value.doubleValue ?? value.boolValue);
+  for (const { key, value } of list ?? [])
+    o[key] = value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : (value.doubleValue ?? value.boolValue));
   return o;
 }
 
-for (const [protocol, gzip] of [['http/json', false], ['http/protobuf', false], ['http/protobuf', true]] as Array<[Protocol, boolean]>) {
+for (const [protocol, gzip] of [
+  ['http/json', false],
+  ['http/protobuf', false],
+  ['http/protobuf', true],
+] as Array<[Protocol, boolean]>) {
   describe(`official OpenTelemetry JS exporters → collector → store (${protocol}${gzip ? ', gzip' : ''})`, function () {
     this.timeout(30_000);
     let c: Running;
@@ -31,7 +36,11 @@ for (const [protocol, gzip] of [['http/json', false], ['http/protobuf', false], 
     afterEach(async () => c.close());
     const client = () => ({ endpoint: c.url, token: TOKEN, protocol, gzip });
 
-    for (const [file, source] of [['claude-code-logs-js.json', 'claude-code-otel'], ['codex-logs.json', 'codex-otel'], ['gemini-logs.json', 'gemini-cli-otel']]) {
+    for (const [file, source] of [
+      ['claude-code-logs-js.json', 'claude-code-otel'],
+      ['codex-logs.json', 'codex-otel'],
+      ['gemini-logs.json', 'gemini-cli-otel'],
+    ]) {
       it(`stores ${source} events from ${file} exactly as normalizing the document directly would`, async () => {
         const doc = fixture(file!);
         const expected = normalizeOtlpLogs(doc, ctx);
@@ -39,7 +48,10 @@ for (const [protocol, gzip] of [['http/json', false], ['http/protobuf', false], 
         assert.ok(allSucceeded(await sendLogs(doc, client())), 'the exporter reported success');
         const stored = await c.rows(`SELECT trace_hash, source, tokens_in, tokens_out, repo_slug FROM sessions ORDER BY trace_hash`);
         const want = expected.events.map((e) => [e.trace_hash, e.source, e.tokens_in, e.tokens_out]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
-        assert.deepEqual(stored.map((r) => r.slice(0, 4)), want);
+        assert.deepEqual(
+          stored.map((r) => r.slice(0, 4)),
+          want,
+        );
         assert.ok(stored.every((r) => r[1] === source));
         // Records that named their repository keep it; the others get the workspace's.
         for (const e of expected.events) {
@@ -55,7 +67,9 @@ for (const [protocol, gzip] of [['http/json', false], ['http/protobuf', false], 
         const expected = normalizeOtlpSpans(doc, ctx);
         assert.ok(expected.events.length > 0);
         assert.ok(allSucceeded(await sendSpans(doc, client())));
-        const stored = await c.rows('SELECT source, model, tokens_in, tokens_out, cache_read_tokens, session_id FROM sessions ORDER BY IFNULL(model, \'\'), IFNULL(tokens_in, -1)');
+        const stored = await c.rows(
+          "SELECT source, model, tokens_in, tokens_out, cache_read_tokens, session_id FROM sessions ORDER BY IFNULL(model, ''), IFNULL(tokens_in, -1)",
+        );
         const want = expected.events
           .map((e) => [e.source, e.model, e.tokens_in, e.tokens_out, e.cache_read_tokens, e.session_id])
           .sort((a, b) => String(a[1] ?? '').localeCompare(String(b[1] ?? '')) || Number(a[2] ?? -1) - Number(b[2] ?? -1));
@@ -69,7 +83,8 @@ for (const [protocol, gzip] of [['http/json', false], ['http/protobuf', false], 
       const points: Array<{ name: string; unit?: string; kind: 'counter'; value: number; attributes: Attributes }> = [];
       for (const sm of rm.scopeMetrics) {
         for (const m of sm.metrics) {
-          for (const p of m.sum?.dataPoints ?? []) points.push({ name: m.name, unit: m.unit, kind: 'counter', value: Number(p.asDouble ?? p.asInt), attributes: plain(p.attributes) });
+          for (const p of m.sum?.dataPoints ?? [])
+            points.push({ name: m.name, unit: m.unit, kind: 'counter', value: Number(p.asDouble ?? p.asInt), attributes: plain(p.attributes) });
         }
       }
       assert.ok(points.length >= 3);
@@ -81,7 +96,10 @@ for (const [protocol, gzip] of [['http/json', false], ['http/protobuf', false], 
         stored.map((r) => [r[0], Math.round(Number(r[1]) * 1e6) / 1e6]),
         [...want].sort(([a], [b]) => a.localeCompare(b)).map(([n, v]) => [n, Math.round(v * 1e6) / 1e6]),
       );
-      assert.ok(stored.every((r) => r[2] === 'acme/api'), 'the resource VCS attributes name the repository');
+      assert.ok(
+        stored.every((r) => r[2] === 'acme/api'),
+        'the resource VCS attributes name the repository',
+      );
     });
   });
 }

@@ -73,7 +73,10 @@ export async function sendLogs(doc: Any, o: ClientOptions): Promise<ExportResult
   for (const rl of doc.resourceLogs) {
     const raw: LogRecordExporter = o.protocol === 'http/json' ? new LogsJson(exporterConfig(o, 'logs')) : new LogsProto(exporterConfig(o, 'logs'));
     const exporter = recording(raw, results);
-    const provider = new LoggerProvider({ resource: resourceFromAttributes(attrs(rl.resource?.attributes)), processors: [new BatchLogRecordProcessor({ exporter, maxExportBatchSize: 512, scheduledDelayMillis: 60_000 })] });
+    const provider = new LoggerProvider({
+      resource: resourceFromAttributes(attrs(rl.resource?.attributes)),
+      processors: [new BatchLogRecordProcessor({ exporter, maxExportBatchSize: 512, scheduledDelayMillis: 60_000 })],
+    });
     for (const sl of rl.scopeLogs) {
       const logger = provider.getLogger(sl.scope?.name ?? 'unknown', sl.scope?.version);
       for (const r of sl.logRecords) {
@@ -99,14 +102,21 @@ export async function sendSpans(doc: Any, o: ClientOptions): Promise<ExportResul
   for (const rs of doc.resourceSpans) {
     const raw: SpanExporter = o.protocol === 'http/json' ? new TracesJson(exporterConfig(o, 'traces')) : new TracesProto(exporterConfig(o, 'traces'));
     const exporter = recording(raw, results);
-    const provider = new BasicTracerProvider({ resource: resourceFromAttributes(attrs(rs.resource?.attributes)), spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 60_000 })] });
+    const provider = new BasicTracerProvider({
+      resource: resourceFromAttributes(attrs(rs.resource?.attributes)),
+      spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 60_000 })],
+    });
     const byId = new Map<string, Any>();
     for (const ss of rs.scopeSpans) {
       const tracer = provider.getTracer(ss.scope?.name ?? 'unknown', ss.scope?.version);
       for (const s of ss.spans) {
         const parent = s.parentSpanId ? byId.get(s.parentSpanId) : undefined;
         const ctx = parent ? trace.setSpan(context.active(), parent) : context.active();
-        const span = tracer.startSpan(s.name, { kind: Math.max(0, (s.kind ?? 1) - 1), attributes: attrs(s.attributes), startTime: hr(s.startTimeUnixNano) }, ctx);
+        const span = tracer.startSpan(
+          s.name,
+          { kind: Math.max(0, (s.kind ?? 1) - 1), attributes: attrs(s.attributes), startTime: hr(s.startTimeUnixNano) },
+          ctx,
+        );
         if (s.status?.code) span.setStatus({ code: s.status.code, message: s.status.message });
         byId.set(s.spanId, span);
         span.end(hr(s.endTimeUnixNano));
@@ -149,4 +159,3 @@ export async function sendMetrics(
 export function allSucceeded(results: ExportResult[]): boolean {
   return results.length > 0 && results.every((r) => r.code === ExportResultCode.SUCCESS);
 }
-

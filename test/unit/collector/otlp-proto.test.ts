@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { context, trace } from '@opentelemetry/api';
-import { JsonLogsSerializer, JsonMetricsSerializer, JsonTraceSerializer, ProtobufLogsSerializer, ProtobufMetricsSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import {
+  JsonLogsSerializer,
+  JsonMetricsSerializer,
+  JsonTraceSerializer,
+  ProtobufLogsSerializer,
+  ProtobufMetricsSerializer,
+  ProtobufTraceSerializer,
+} from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
@@ -34,7 +41,22 @@ describe('OTLP protobuf decoding (schema written from the spec) against the offi
     const mem = new InMemoryLogRecordExporter();
     const lp = new LoggerProvider({ resource, processors: [new SimpleLogRecordProcessor({ exporter: mem })] });
     const logger = lp.getLogger('com.anthropic.claude_code.events', '2.0.76');
-    logger.emit({ body: 'claude_code.api_request', severityNumber: 9, severityText: 'INFO', timestamp: [1767607200, 123456789], attributes: { 'event.name': 'api_request', input_tokens: 1234, cost_usd: 0.0123, big: 2 ** 53 - 1, neg: -7, ok: false, nested: { a: 1 } as Any, arr: [1, 2] } });
+    logger.emit({
+      body: 'claude_code.api_request',
+      severityNumber: 9,
+      severityText: 'INFO',
+      timestamp: [1767607200, 123456789],
+      attributes: {
+        'event.name': 'api_request',
+        input_tokens: 1234,
+        cost_usd: 0.0123,
+        big: 2 ** 53 - 1,
+        neg: -7,
+        ok: false,
+        nested: { a: 1 } as Any,
+        arr: [1, 2],
+      },
+    });
     logger.emit({ body: { structured: 'body', n: 3 } as Any, attributes: { bytes: new Uint8Array([0, 1, 254, 255]) as Any } });
     await lp.forceFlush();
     const recs = mem.getFinishedLogRecords();
@@ -52,7 +74,11 @@ describe('OTLP protobuf decoding (schema written from the spec) against the offi
     const tp = new BasicTracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor(mem)] });
     const tracer = tp.getTracer('openinference.instrumentation.openai', '0.1.30');
     const parent = tracer.startSpan('agent.run');
-    const s = tracer.startSpan('ChatCompletion', { kind: 2, attributes: { 'openinference.span.kind': 'LLM', 'llm.token_count.prompt': 2048 } }, trace.setSpan(context.active(), parent));
+    const s = tracer.startSpan(
+      'ChatCompletion',
+      { kind: 2, attributes: { 'openinference.span.kind': 'LLM', 'llm.token_count.prompt': 2048 } },
+      trace.setSpan(context.active(), parent),
+    );
     s.addEvent('first_token', { at: 5 });
     s.setStatus({ code: 2, message: 'rate limited' });
     s.end();

@@ -54,7 +54,13 @@ describe('collector routes: ProdLens events, LiteLLM, OTLP/JSON at /', function 
       const body = text(file);
       const r = await request(c.url, { path: '/v1/litellm', headers: { ...auth, 'Content-Type': 'application/json' }, body });
       assert.equal(r.status, 200, r.body.toString());
-      const docs = name === 'ndjson' ? body.trim().split('\n').map((l) => JSON.parse(l)) : [JSON.parse(body)];
+      const docs =
+        name === 'ndjson'
+          ? body
+              .trim()
+              .split('\n')
+              .map((l) => JSON.parse(l))
+          : [JSON.parse(body)];
       const want = docs.flatMap((d) => hashes(normalizeLiteLlm(d, ctx))).sort();
       assert.ok(want.length > 0);
       assert.deepEqual(await stored(), want);
@@ -77,6 +83,6 @@ describe('collector routes: ProdLens events, LiteLLM, OTLP/JSON at /', function 
   it('rejects a whole body that is not JSON on the events route with 400 and a dead letter', async () => {
     const r = await request(c.url, { path: '/v1/events', headers: { ...auth, 'Content-Type': 'application/json' }, body: 'not json at all' });
     assert.equal(r.status, 400);
-    assert.deepEqual(await c.rows("SELECT source FROM dead_letter"), [['prodlens-events']]);
+    assert.deepEqual(await c.rows('SELECT source FROM dead_letter'), [['prodlens-events']]);
   });
 });

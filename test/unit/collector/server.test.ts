@@ -37,7 +37,11 @@ describe('collector server: refusals leave it answering and lose nothing', funct
   after(async () => c.close());
 
   it('answers 401 with WWW-Authenticate without a token', async () => {
-    const r = await request(c.url, { path: '/v1/logs', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(claudeApiRequests(1, { offset: 900 })) });
+    const r = await request(c.url, {
+      path: '/v1/logs',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(claudeApiRequests(1, { offset: 900 })),
+    });
     assert.equal(r.status, 401);
     assert.match(String(r.headers['www-authenticate']), /^Bearer realm=/);
     assert.equal(r.json().code, 16);
@@ -70,7 +74,11 @@ describe('collector server: refusals leave it answering and lose nothing', funct
 
   it('answers 400 to a truncated gzip body and keeps a dead letter', async () => {
     const gz = zlib.gzipSync(JSON.stringify(claudeApiRequests(5, { offset: 500 })));
-    const r = await request(c.url, { path: '/v1/logs', headers: { ...auth, 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }, body: gz.subarray(0, gz.length - 20) });
+    const r = await request(c.url, {
+      path: '/v1/logs',
+      headers: { ...auth, 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
+      body: gz.subarray(0, gz.length - 20),
+    });
     assert.equal(r.status, 400);
     assert.match(r.json().message, /decompress/);
     const letters = await c.rows("SELECT reason FROM dead_letter WHERE source = 'otlp-logs' AND reason LIKE '%decompress%'");
@@ -79,8 +87,15 @@ describe('collector server: refusals leave it answering and lose nothing', funct
   });
 
   it('accepts gzip and deflate bodies', async () => {
-    for (const [enc, f] of [['gzip', zlib.gzipSync], ['deflate', zlib.deflateSync]] as const) {
-      const r = await request(c.url, { path: '/v1/logs', headers: { ...auth, 'Content-Type': 'application/json', 'Content-Encoding': enc }, body: f(JSON.stringify(claudeApiRequests(2, { offset }))) });
+    for (const [enc, f] of [
+      ['gzip', zlib.gzipSync],
+      ['deflate', zlib.deflateSync],
+    ] as const) {
+      const r = await request(c.url, {
+        path: '/v1/logs',
+        headers: { ...auth, 'Content-Type': 'application/json', 'Content-Encoding': enc },
+        body: f(JSON.stringify(claudeApiRequests(2, { offset }))),
+      });
       assert.equal(r.status, 200, enc);
       sent += 2;
       offset += 2;
@@ -90,7 +105,11 @@ describe('collector server: refusals leave it answering and lose nothing', funct
 
   it('answers 400 with the parser reason to invalid JSON and keeps a dead letter', async () => {
     const prompt = 'please refactor the payment module so that it never double-charges a returning customer';
-    const r = await request(c.url, { path: '/v1/logs', headers: { ...auth, 'Content-Type': 'application/json' }, body: `{"resourceLogs": [{"prompt": "${prompt}"` });
+    const r = await request(c.url, {
+      path: '/v1/logs',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: `{"resourceLogs": [{"prompt": "${prompt}"`,
+    });
     assert.equal(r.status, 400);
     assert.match(r.json().message, /^invalid JSON: /);
     const body = `{"resourceLogs": [{"prompt": "${prompt}"`;
@@ -106,7 +125,11 @@ describe('collector server: refusals leave it answering and lose nothing', funct
   });
 
   it('answers 400 in protobuf (google.rpc.Status) to an invalid protobuf body', async () => {
-    const r = await request(c.url, { path: '/v1/logs', headers: { ...auth, 'Content-Type': 'application/x-protobuf' }, body: Buffer.from([0x0a, 0xff, 0xff, 0x01, 0x02]) });
+    const r = await request(c.url, {
+      path: '/v1/logs',
+      headers: { ...auth, 'Content-Type': 'application/x-protobuf' },
+      body: Buffer.from([0x0a, 0xff, 0xff, 0x01, 0x02]),
+    });
     assert.equal(r.status, 400);
     assert.equal(r.headers['content-type'], 'application/x-protobuf');
     const status = RpcStatus.toObject(RpcStatus.decode(r.body)) as { code: number; message: string };
@@ -116,7 +139,11 @@ describe('collector server: refusals leave it answering and lose nothing', funct
   });
 
   it('answers 415 to a content type the route does not take', async () => {
-    for (const [p, ct] of [['/v1/logs', 'text/html'], ['/v1/logs', 'application/x-ndjson'], ['/v1/events', 'application/x-protobuf']]) {
+    for (const [p, ct] of [
+      ['/v1/logs', 'text/html'],
+      ['/v1/logs', 'application/x-ndjson'],
+      ['/v1/events', 'application/x-protobuf'],
+    ]) {
       const r = await request(c.url, { path: p!, headers: { ...auth, 'Content-Type': ct! }, body: '{}' });
       assert.equal(r.status, 415, `${p} ${ct}`);
     }
@@ -148,7 +175,9 @@ describe('collector server: refusals leave it answering and lose nothing', funct
   it('cuts off a client that sends headers and then stalls, while serving others', async () => {
     const socket = net.connect(c.port, '127.0.0.1');
     await new Promise((r) => socket.once('connect', r));
-    socket.write(`POST /v1/logs HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"resourceLogs":`);
+    socket.write(
+      `POST /v1/logs HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"resourceLogs":`,
+    );
     let answer = '';
     socket.on('data', (d) => (answer += d));
     const ended = new Promise<void>((r) => socket.once('close', () => r()));

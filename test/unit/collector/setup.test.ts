@@ -2,13 +2,25 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { envDetector } from '@opentelemetry/resources';
 import { repoSlugFromUrl } from '../../../src/core/normalize/repo';
-import { agentEnvironment, canonicalRepoUrl, codexConfigToml, liteLlmSnippet, redactRemoteUrl, resourceAttributes, shellExports } from '../../../src/collector/setup';
+import {
+  agentEnvironment,
+  canonicalRepoUrl,
+  codexConfigToml,
+  liteLlmSnippet,
+  redactRemoteUrl,
+  resourceAttributes,
+  shellExports,
+} from '../../../src/collector/setup';
 
 const input = { endpoint: 'http://127.0.0.1:14318', token: 'tok_abcdefghijklmnop-XYZ' };
 
 describe('collector setup texts', () => {
-  it('percent-encodes VCS resource attributes and keeps the user\'s own in front', () => {
-    const v = resourceAttributes({ repoUrl: 'https://github.com/acme/api.git', branch: 'feat/a,b=c ü', existingResourceAttributes: 'team=core, vcs.ref.head.name=old' });
+  it("percent-encodes VCS resource attributes and keeps the user's own in front", () => {
+    const v = resourceAttributes({
+      repoUrl: 'https://github.com/acme/api.git',
+      branch: 'feat/a,b=c ü',
+      existingResourceAttributes: 'team=core, vcs.ref.head.name=old',
+    });
     assert.equal(v, 'team=core,vcs.repository.url.full=https://github.com/acme/api,vcs.ref.head.name=feat/a%2Cb%3Dc%20%C3%BC');
     // The OpenTelemetry JS SDK's own parser (what Claude Code and Gemini CLI run) reads the originals back.
     const saved = process.env.OTEL_RESOURCE_ATTRIBUTES;

@@ -18,14 +18,23 @@ import {
 /** The local date of an instant as Intl prints it: an independent reference for DayZone.dayOf. */
 function intlDay(ms: number, timeZone: string): string {
   const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
-      .formatToParts(new Date(ms))
-      .map((x) => [x.type, x.value]),
+    new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(ms)).map((x) => [x.type, x.value]),
   );
   return `${p.year}-${p.month}-${p.day}`;
 }
 
-const ZONES = ['UTC', 'America/Los_Angeles', 'Europe/Berlin', 'Asia/Kolkata', 'Asia/Kathmandu', 'Pacific/Chatham', 'Australia/Lord_Howe', 'America/Santiago', 'Pacific/Kiritimati', 'Pacific/Pago_Pago'];
+const ZONES = [
+  'UTC',
+  'America/Los_Angeles',
+  'Europe/Berlin',
+  'Asia/Kolkata',
+  'Asia/Kathmandu',
+  'Pacific/Chatham',
+  'Australia/Lord_Howe',
+  'America/Santiago',
+  'Pacific/Kiritimati',
+  'Pacific/Pago_Pago',
+];
 
 describe('day module', () => {
   it('day numbers round-trip and agree with Date for every day from 1900 to 2200', () => {
@@ -73,7 +82,10 @@ describe('day module', () => {
   for (const zone of ZONES) {
     it(`dayOf agrees with Intl in ${zone} at random instants`, () => {
       const z = new DayZone(zone);
-      fc.assert(fc.property(fc.integer({ min: Date.UTC(1980, 0, 1), max: Date.UTC(2040, 0, 1) }), (ms) => z.dayOf(ms) === intlDay(ms, zone)), { numRuns: 2000 });
+      fc.assert(
+        fc.property(fc.integer({ min: Date.UTC(1980, 0, 1), max: Date.UTC(2040, 0, 1) }), (ms) => z.dayOf(ms) === intlDay(ms, zone)),
+        { numRuns: 2000 },
+      );
     });
 
     it(`every local day of 2026 in ${zone} starts where the previous one ends, without a gap or a double`, () => {
@@ -101,7 +113,15 @@ describe('day module', () => {
       const d = la.dayOf(ms);
       counts.set(d, (counts.get(d) ?? 0) + 1);
     }
-    assert.deepEqual([...counts], [['2026-10-30', 24], ['2026-10-31', 24], ['2026-11-01', 25], ['2026-11-02', 24]]);
+    assert.deepEqual(
+      [...counts],
+      [
+        ['2026-10-30', 24],
+        ['2026-10-31', 24],
+        ['2026-11-01', 25],
+        ['2026-11-02', 24],
+      ],
+    );
   });
 
   it('a skipped midnight (Chile starts summer time at 24:00) starts the day at 01:00', () => {

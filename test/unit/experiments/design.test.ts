@@ -23,24 +23,37 @@ describe('experiments/design: the schedule', () => {
     const b = makeSchedule(JSON.parse(JSON.stringify(spec())) as ExperimentSpec);
     assert.deepEqual(a.schedule, b.schedule);
     const others = new Set<string>();
-    for (let seed = 1; seed <= 20; seed++) others.add(makeSchedule(spec({ seed })).schedule.map((u) => u.arm).join(''));
+    for (let seed = 1; seed <= 20; seed++)
+      others.add(
+        makeSchedule(spec({ seed }))
+          .schedule.map((u) => u.arm)
+          .join(''),
+      );
     assert.ok(others.size >= 10, `20 seeds gave ${others.size} distinct schedules`);
   });
 
   it('keeps the schedule of a recorded seed stable across versions (the seed is the record)', () => {
     // Recorded when the generator was introduced: a change here breaks every experiment already running.
-    assert.equal(makeSchedule(spec({ units: 12, seed: 7 })).schedule.map((u) => u.arm).join(''), 'ABBABAABBABA');
+    assert.equal(
+      makeSchedule(spec({ units: 12, seed: 7 }))
+        .schedule.map((u) => u.arm)
+        .join(''),
+      'ABBABAABBABA',
+    );
   });
 
   it('uses working days only, balances every block, and pairs morning and afternoon for half-days', () => {
     const d = makeSchedule(spec({ units: 10 }));
     assert.equal(d.schedule.length, 10);
-    assert.ok(d.schedule.every((u) => isoWeekday(u.day) <= 5), 'no weekend day');
+    assert.ok(
+      d.schedule.every((u) => isoWeekday(u.day) <= 5),
+      'no weekend day',
+    );
     assert.equal(d.schedule[0]!.day, '2026-03-04');
     assert.equal(d.schedule[9]!.day, '2026-03-17', 'ten working days from Wednesday 4 March end on Tuesday 17 March');
     for (const block of blocksOf(d)) {
       const a = block.filter((i) => d.schedule[i]!.arm === 'A').length;
-      assert.ok(Math.abs(block.length - 2 * a) <= (block.length % 2), `block of ${block.length} has ${a} A units`);
+      assert.ok(Math.abs(block.length - 2 * a) <= block.length % 2, `block of ${block.length} has ${a} A units`);
     }
     const h = makeSchedule(spec({ unit: 'half-day', units: 20 }));
     assert.equal(h.blockSize, 2);
@@ -69,7 +82,12 @@ describe('experiments/design: the schedule', () => {
 });
 
 describe('experiments/adherence', () => {
-  const usage = (o: Partial<{ agentRequests: number; editorInsertions: number; models: Record<string, number> }> = {}) => ({ agentRequests: 0, editorInsertions: 0, models: {}, ...o });
+  const usage = (o: Partial<{ agentRequests: number; editorInsertions: number; models: Record<string, number> }> = {}) => ({
+    agentRequests: 0,
+    editorInsertions: 0,
+    models: {},
+    ...o,
+  });
   it('flags AI use on an "off" unit and nothing on an "on" unit', () => {
     const d = spec();
     assert.equal(adherenceOf(d, 'B', usage({ editorInsertions: 3 })).adherent, false);
@@ -92,12 +110,23 @@ describe('experiments/randomization: the exact test', () => {
     assert.equal(blockPatterns(2).length, 2);
     assert.equal(blockPatterns(4).length, 6);
     assert.equal(blockPatterns(3).length, 6, 'an odd block: 3 with one A plus 3 with two');
-    assert.equal(assignmentCount([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]), 72);
+    assert.equal(
+      assignmentCount([
+        [0, 1, 2, 3],
+        [4, 5, 6, 7],
+        [8, 9],
+      ]),
+      72,
+    );
   });
 
   it('gives the exact p by hand: three pairs, every A above its B', () => {
     // 2^3 = 8 equally likely assignments; only the observed one and its mirror are as extreme: p = 2/8.
-    const blocks = [[0, 1], [2, 3], [4, 5]];
+    const blocks = [
+      [0, 1],
+      [2, 3],
+      [4, 5],
+    ];
     const r = randomizationTest(blocks, [true, false, false, true, true, false], [10, 1, 2, 11, 12, 3]);
     assert.equal(r.exact, true);
     assert.equal(r.assignments, 8);
@@ -107,16 +136,22 @@ describe('experiments/randomization: the exact test', () => {
   });
 
   it('agrees with a brute-force enumeration written independently', () => {
-    const blocks = [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]];
+    const blocks = [
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9, 10, 11],
+    ];
     const arms = [true, false, true, false, false, true, true, false, true, true, false, false];
     const y = [5, 3, 6, 2, 4, 7, 9, 1, 8, 6, 2, 5];
     const r = randomizationTest(blocks, arms, y);
     const stat = (a: boolean[]) => {
-      const A = y.filter((_, i) => a[i]), B = y.filter((_, i) => !a[i]);
+      const A = y.filter((_, i) => a[i]),
+        B = y.filter((_, i) => !a[i]);
       return A.reduce((s, v) => s + v, 0) / A.length - B.reduce((s, v) => s + v, 0) / B.length;
     };
     const obs = Math.abs(stat(arms));
-    let hits = 0, total = 0;
+    let hits = 0,
+      total = 0;
     for (let m = 0; m < 1 << 12; m++) {
       const a = Array.from({ length: 12 }, (_, i) => ((m >> i) & 1) === 1);
       if (blocks.some((b) => b.filter((i) => a[i]).length !== 2)) continue;

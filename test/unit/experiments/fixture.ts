@@ -11,10 +11,21 @@ import { batchOf, event } from '../helpers/events';
 
 export const ZONE = 'Europe/Berlin';
 
-export async function experimentStore(dbPath: string | null = null): Promise<{ store: Store; design: ExperimentDesign; sds: ReturnType<typeof historicalSpread>; offDays: ExperimentDesign['schedule'] }> {
+export async function experimentStore(
+  dbPath: string | null = null,
+): Promise<{ store: Store; design: ExperimentDesign; sds: ReturnType<typeof historicalSpread>; offDays: ExperimentDesign['schedule'] }> {
   const store = await memoryStore(dbPath);
   const zone = new DayZone(ZONE);
-  const design = makeSchedule({ treatment: 'inline-completions', arms: { A: 'on', B: 'off' }, unit: 'day', units: 10, startDay: asDayKey('2026-03-02'), timeZone: ZONE, outcomes: ['commits', 'accepted_lines'], seed: 99 });
+  const design = makeSchedule({
+    treatment: 'inline-completions',
+    arms: { A: 'on', B: 'off' },
+    unit: 'day',
+    units: 10,
+    startDay: asDayKey('2026-03-02'),
+    timeZone: ZONE,
+    outcomes: ['commits', 'accepted_lines'],
+    seed: 99,
+  });
   // History before the start: 20 working days with 2–6 commits each, for the assumed SD.
   let sha = 0;
   const commitAt = (ms: number) =>
@@ -42,15 +53,54 @@ export async function experimentStore(dbPath: string | null = null): Promise<{ s
     const at = startMs + 10 * 3_600_000;
     for (let k = 0; k < (u.arm === 'A' ? 4 : 2); k++) commitAt(at + k * 60_000);
     if (u.arm === 'A' || u === offDays[2]) {
-      events.push(event({ id: `ins-${u.index}`, source: 'editor', kind: 'edit', time: new Date(at).toISOString(), model: null, tokens_in: null, tokens_out: null, accepted_flag: true, accepted_lines: 12, lines_added: 12, session_id: null }));
+      events.push(
+        event({
+          id: `ins-${u.index}`,
+          source: 'editor',
+          kind: 'edit',
+          time: new Date(at).toISOString(),
+          model: null,
+          tokens_in: null,
+          tokens_out: null,
+          accepted_flag: true,
+          accepted_lines: 12,
+          lines_added: 12,
+          session_id: null,
+        }),
+      );
     }
-    events.push(event({ id: `req-${u.index}`, source: 'claude-code-otel', time: new Date(at + 30 * 60_000).toISOString(), session_id: `agent-${u.index}`, tokens_out: 500 }));
+    events.push(
+      event({
+        id: `req-${u.index}`,
+        source: 'claude-code-otel',
+        time: new Date(at + 30 * 60_000).toISOString(),
+        session_id: `agent-${u.index}`,
+        tokens_out: 500,
+      }),
+    );
   }
   await store.ingest(batchOf(events));
   // Two survey answers about agent sessions.
-  for (const [i, rating] of [[0, 4], [1, 2]] as const) {
+  for (const [i, rating] of [
+    [0, 4],
+    [1, 2],
+  ] as const) {
     const { startMs } = unitInterval(design, design.schedule[i]!, zone);
-    await store.ingest(batchOf([surveyEvent({ atMs: startMs + 11 * 3_600_000, trigger: 'agent-session-end', key: `agent-${i}`, sessionId: `agent-${i}`, agent: 'claude-code', repoSlug: 'acme/api', developerId: null, productivity: rating, fasterWithoutAi: 'no' })]));
+    await store.ingest(
+      batchOf([
+        surveyEvent({
+          atMs: startMs + 11 * 3_600_000,
+          trigger: 'agent-session-end',
+          key: `agent-${i}`,
+          sessionId: `agent-${i}`,
+          agent: 'claude-code',
+          repoSlug: 'acme/api',
+          developerId: null,
+          productivity: rating,
+          fasterWithoutAi: 'no',
+        }),
+      ]),
+    );
   }
 
   return { store, design, sds, offDays };

@@ -17,12 +17,27 @@ const WEEKLY: ExperimentOutcomeOptions = { mean: 6, sd: 2, weekday: { 1: 1.5, 5:
 
 function run(unit: 'day' | 'half-day', units: number, reps: number, outcome: ExperimentOutcomeOptions, seed: number, interval = false) {
   const rng = new Rng(seed);
-  let rejected = 0, covered = 0;
+  let rejected = 0,
+    covered = 0;
   for (let r = 0; r < reps; r++) {
-    const spec: ExperimentSpec = { treatment: 'agent', arms: { A: 'on', B: 'off' }, unit, units, startDay: asDayKey('2026-01-05'), timeZone: 'UTC', outcomes: ['commits'], seed: 1000 + r + seed * 7919 };
+    const spec: ExperimentSpec = {
+      treatment: 'agent',
+      arms: { A: 'on', B: 'off' },
+      unit,
+      units,
+      startDay: asDayKey('2026-01-05'),
+      timeZone: 'UTC',
+      outcomes: ['commits'],
+      seed: 1000 + r + seed * 7919,
+    };
     const d = makeSchedule(spec);
     const y = simulateExperimentOutcomes(rng.fork(), d.schedule, outcome);
-    const res = randomizationTest(blocksOf(d), d.schedule.map((u) => u.arm === 'A'), y, { draws: 400, seed: r + 1, interval });
+    const res = randomizationTest(
+      blocksOf(d),
+      d.schedule.map((u) => u.arm === 'A'),
+      y,
+      { draws: 400, seed: r + 1, interval },
+    );
     if (res.p! <= 0.05) rejected++;
     const tau = outcome.effect ?? 0;
     if (interval && res.ciLow !== null && res.ciHigh !== null && res.ciLow <= tau && tau <= res.ciHigh) covered++;
@@ -65,12 +80,23 @@ describe('experiments: a team pooling the same design', function () {
 
   it('keeps the false-positive rate near 5% with five developers of different baselines, and finds a shared effect more often than one developer does', () => {
     const rng = new Rng(11);
-    let nullRejections = 0, pooledHits = 0, singleHits = 0;
+    let nullRejections = 0,
+      pooledHits = 0,
+      singleHits = 0;
     const reps = 300;
     for (let r = 0; r < reps; r++) {
       const team = (effect: number) =>
         Array.from({ length: 5 }, (_, k) => {
-          const d = makeSchedule({ treatment: 'agent', arms: { A: 'on', B: 'off' }, unit: 'day', units: 12, startDay: asDayKey('2026-01-05'), timeZone: 'UTC', outcomes: ['commits'], seed: 50_000 + r * 10 + k });
+          const d = makeSchedule({
+            treatment: 'agent',
+            arms: { A: 'on', B: 'off' },
+            unit: 'day',
+            units: 12,
+            startDay: asDayKey('2026-01-05'),
+            timeZone: 'UTC',
+            outcomes: ['commits'],
+            seed: 50_000 + r * 10 + k,
+          });
           const y = simulateExperimentOutcomes(rng.fork(), d.schedule, { ...WEEKLY, mean: 2 + 3 * k, effect });
           return { blocks: blocksOf(d), armsA: d.schedule.map((u) => u.arm === 'A'), y };
         });

@@ -16,7 +16,6 @@ import { duck } from '../export/fixtures';
 import { experimentStore } from './fixture';
 import { prices, tempDir } from '../helpers/events';
 
-
 describe('experiments in the store, the report and the export', function () {
   this.timeout(60_000);
 
@@ -32,7 +31,10 @@ describe('experiments in the store, the report and the export', function () {
     assert.equal(summary.unitsAnalysed, 10);
     assert.equal(summary.adherence.deviations, 1);
     const deviating = summary.schedule.filter((u) => u.adherent === false);
-    assert.deepEqual(deviating.map((u) => u.index), [offDays[2]!.index]);
+    assert.deepEqual(
+      deviating.map((u) => u.index),
+      [offDays[2]!.index],
+    );
     assert.match(deviating[0]!.deviation!, /1 AI insertion/);
     const commits = summary.results.find((r) => r.outcome === 'commits')!;
     assert.equal(commits.itt.estimate, 2, 'four commits on "on" days, two on "off" days');
@@ -48,7 +50,13 @@ describe('experiments in the store, the report and the export', function () {
     const model = buildReport(store, { since: '2026-03-02', until: '2026-03-13' }, { prices, nowMs: now });
     assert.equal(model.experiment?.id, 'exp-1');
     assert.equal(model.perceived?.answers.length, 2);
-    assert.deepEqual(model.perceived!.answers.map((a) => [a.productivity, a.measured?.requests]), [[4, 1], [2, 1]]);
+    assert.deepEqual(
+      model.perceived!.answers.map((a) => [a.productivity, a.measured?.requests]),
+      [
+        [4, 1],
+        [2, 1],
+      ],
+    );
     assert.equal(model.perceived!.fasterWithoutAi.no, 2);
     const requests = model.headline.find((h) => h.key === 'requests')!.value;
     assert.equal(requests, 10, 'ten agent requests; the two answers are not requests');
@@ -61,11 +69,21 @@ describe('experiments in the store, the report and the export', function () {
     const db = await duck();
     try {
       await exportParquet(store, { outDir: tmp.dir, exporterVersion: 't', parquet: new ParquetWasmLoader() });
-      const units = await db.all(`SELECT unit_index, arm, arm_label, day::VARCHAR, seed, status FROM read_parquet('${path.join(tmp.dir, 'experiment_units')}/*.parquet') ORDER BY unit_index`);
-      assert.deepEqual(units.map((r) => [Number(r[0]), r[1], r[2], r[3]]), design.schedule.map((u) => [u.index, u.arm, design.arms[u.arm], u.day]));
+      const units = await db.all(
+        `SELECT unit_index, arm, arm_label, day::VARCHAR, seed, status FROM read_parquet('${path.join(tmp.dir, 'experiment_units')}/*.parquet') ORDER BY unit_index`,
+      );
+      assert.deepEqual(
+        units.map((r) => [Number(r[0]), r[1], r[2], r[3]]),
+        design.schedule.map((u) => [u.index, u.arm, design.arms[u.arm], u.day]),
+      );
       assert.equal(Number(units[0]![4]), 99);
-      const answers = await db.all(`SELECT session_id, json_extract(attrs, '$.productivity')::INT FROM read_parquet('${tmp.dir}/sessions/**/*.parquet', hive_partitioning = true) WHERE kind = 'survey' ORDER BY 1`);
-      assert.deepEqual(answers, [['agent-0', 4], ['agent-1', 2]]);
+      const answers = await db.all(
+        `SELECT session_id, json_extract(attrs, '$.productivity')::INT FROM read_parquet('${tmp.dir}/sessions/**/*.parquet', hive_partitioning = true) WHERE kind = 'survey' ORDER BY 1`,
+      );
+      assert.deepEqual(answers, [
+        ['agent-0', 4],
+        ['agent-1', 2],
+      ]);
       // Stopping changes the exported status.
       assert.equal(stopExperiment(store, 'exp-1', '2026-03-14T13:00:00.000Z'), true);
       await exportParquet(store, { outDir: tmp.dir, exporterVersion: 't', parquet: new ParquetWasmLoader() });

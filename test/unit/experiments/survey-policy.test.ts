@@ -5,7 +5,14 @@ import { surveyEvent } from '../../../src/core/survey/answer';
 
 const zone = new DayZone('Europe/Berlin');
 const at = (iso: string) => Date.parse(iso);
-const trigger = (o: Partial<SurveyTrigger> = {}): SurveyTrigger => ({ kind: 'agent-session-end', sessionId: 's1', key: 's1', atMs: at('2026-03-04T09:50:00Z'), agent: 'claude-code', ...o });
+const trigger = (o: Partial<SurveyTrigger> = {}): SurveyTrigger => ({
+  kind: 'agent-session-end',
+  sessionId: 's1',
+  key: 's1',
+  atMs: at('2026-03-04T09:50:00Z'),
+  agent: 'claude-code',
+  ...o,
+});
 const none: SurveyHistory = { askedMs: [], askedKeys: new Set(), snoozedUntilMs: null };
 const now = at('2026-03-04T10:00:00Z'); // 11:00 in Berlin
 
@@ -25,7 +32,11 @@ describe('survey/policy: when to ask', () => {
     const snoozed = decideSurvey(trigger(), s, { ...none, snoozedUntilMs: now + 60_000 }, now, null, zone);
     assert.deepEqual(snoozed, { ask: false, reason: 'snoozed', retryAtMs: now + 60_000 });
     // 10:30–12:00 Berlin covers 11:00 Berlin = 10:00 UTC; retry at 12:00 Berlin = 11:00 UTC.
-    assert.deepEqual(decideSurvey(trigger(), { ...s, quietHours: '10:30-12:00' }, none, now, null, zone), { ask: false, reason: 'quiet-hours', retryAtMs: at('2026-03-04T11:00:00Z') });
+    assert.deepEqual(decideSurvey(trigger(), { ...s, quietHours: '10:30-12:00' }, none, now, null, zone), {
+      ask: false,
+      reason: 'quiet-hours',
+      retryAtMs: at('2026-03-04T11:00:00Z'),
+    });
     assert.equal(inQuietHours(at('2026-03-04T22:30:00Z'), '22:00-07:00', zone), true, '23:30 Berlin');
     assert.equal(inQuietHours(at('2026-03-05T05:30:00Z'), '22:00-07:00', zone), true, '06:30 Berlin');
     assert.equal(inQuietHours(at('2026-03-05T06:30:00Z'), '22:00-07:00', zone), false, '07:30 Berlin');
@@ -54,12 +65,26 @@ describe('survey/policy: when to ask', () => {
 
 describe('survey/answer: the stored event', () => {
   it('holds answers only, tied to the session, with one hash per moment', () => {
-    const base = { atMs: now, trigger: 'agent-session-end' as const, key: 's1', sessionId: 's1', agent: 'codex', repoSlug: null, developerId: null, productivity: 3, fasterWithoutAi: 'same' as const };
+    const base = {
+      atMs: now,
+      trigger: 'agent-session-end' as const,
+      key: 's1',
+      sessionId: 's1',
+      agent: 'codex',
+      repoSlug: null,
+      developerId: null,
+      productivity: 3,
+      fasterWithoutAi: 'same' as const,
+    };
     const e = surveyEvent(base);
     assert.equal(e.kind, 'survey');
     assert.equal(e.session_id, 's1');
     assert.deepEqual(Object.keys(e.attrs!).sort(), ['faster_without_ai', 'key', 'productivity', 'survey', 'trigger']);
-    assert.equal(surveyEvent({ ...base, atMs: now + 5000, productivity: 5 }).trace_hash, e.trace_hash, 'a second answer about the same moment replaces nothing');
+    assert.equal(
+      surveyEvent({ ...base, atMs: now + 5000, productivity: 5 }).trace_hash,
+      e.trace_hash,
+      'a second answer about the same moment replaces nothing',
+    );
     assert.throws(() => surveyEvent({ ...base, productivity: 7 }), /1–5/);
   });
 });

@@ -28,8 +28,19 @@ describe('exported correlations', () => {
       assert.ok(viewed.correlations.rows.length > 0);
       const cachedRows = store.db.exec('SELECT COUNT(*) FROM correlation_cache')[0]!.values[0]![0];
       const out = path.join(tmp.dir, 'export');
-      await exportParquet(store, { outDir: out, exporterVersion: 't', parquet: new ParquetWasmLoader(), durable: false, filter: { since }, clock: { now: () => nowMs } });
-      assert.equal(store.db.exec('SELECT COUNT(*) FROM correlation_cache')[0]!.values[0]![0], cachedRows, 'the export neither reads nor fills the report cache');
+      await exportParquet(store, {
+        outDir: out,
+        exporterVersion: 't',
+        parquet: new ParquetWasmLoader(),
+        durable: false,
+        filter: { since },
+        clock: { now: () => nowMs },
+      });
+      assert.equal(
+        store.db.exec('SELECT COUNT(*) FROM correlation_cache')[0]!.values[0]![0],
+        cachedRows,
+        'the export neither reads nor fills the report cache',
+      );
 
       const exported = await db.all(
         `SELECT x_series, y_series, method, lag_days, n, r, p_value, p_adjusted, ci_low, ci_high, status,
@@ -39,13 +50,21 @@ describe('exported correlations', () => {
       // The report's analysis of the same scope, computed independently of the export.
       const scope = buildReport(store, { since, until: lastDay, repo: null, developer: null, source: null }, { prices, nowMs }).correlations;
       const key = (r: unknown[]) => JSON.stringify(r, (_, v) => (typeof v === 'bigint' ? Number(v) : v));
-      const want = scope.rows.map((c) => key([c.ai, c.outcome, c.method, c.lag, c.n, c.r, c.p, c.pAdjusted, c.ciLow, c.ciHigh, c.status, since, lastDay, null]));
+      const want = scope.rows.map((c) =>
+        key([c.ai, c.outcome, c.method, c.lag, c.n, c.r, c.p, c.pAdjusted, c.ciLow, c.ciHigh, c.status, since, lastDay, null]),
+      );
       assert.equal(exported.length, scope.rows.length);
       assert.deepEqual(exported.map(key).sort(), want.sort());
-      assert.ok(scope.rows.some((r) => r.status === 'ok' && r.n >= 20), 'a real analysis of weeks of working days');
+      assert.ok(
+        scope.rows.some((r) => r.status === 'ok' && r.n >= 20),
+        'a real analysis of weeks of working days',
+      );
       // Not the cached analysis of the viewed filter.
       const cachedN = new Set(viewed.correlations.rows.map((r) => r.n));
-      assert.ok(exported.some((r) => !cachedN.has(Number(r[4]))), 'exported n differ from the cached two-week analysis');
+      assert.ok(
+        exported.some((r) => !cachedN.has(Number(r[4]))),
+        'exported n differ from the cached two-week analysis',
+      );
     } finally {
       db.close();
       await store.close();

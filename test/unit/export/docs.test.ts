@@ -22,7 +22,12 @@ function columnTable(md: string, dataset: string): string[][] {
   return section
     .split('\n')
     .filter((l) => l.startsWith('| `'))
-    .map((l) => l.split('|').slice(1, 5).map((c) => c.trim().replace(/`/g, '')));
+    .map((l) =>
+      l
+        .split('|')
+        .slice(1, 5)
+        .map((c) => c.trim().replace(/`/g, '')),
+    );
 }
 
 describe('docs/export.md', () => {
@@ -41,8 +46,12 @@ describe('docs/export.md', () => {
     const parquet = new ParquetWasmLoader();
     try {
       const root = path.join(tmp.dir, 'exports');
-      const stores = [await populatedStore({ developer: 'ana@example.com', idPrefix: 'a' }), await populatedStore({ developer: 'bo@example.com', idPrefix: 'b' })];
-      for (const [i, s] of stores.entries()) await exportParquet(s, { outDir: path.join(root, ['ana-laptop', 'bo-desktop'][i]!), exporterVersion: 't', parquet });
+      const stores = [
+        await populatedStore({ developer: 'ana@example.com', idPrefix: 'a' }),
+        await populatedStore({ developer: 'bo@example.com', idPrefix: 'b' }),
+      ];
+      for (const [i, s] of stores.entries())
+        await exportParquet(s, { outDir: path.join(root, ['ana-laptop', 'bo-desktop'][i]!), exporterVersion: 't', parquet });
       const results: unknown[][][] = [];
       for (const sql of blocks) {
         const rows = await db.all(sql.replaceAll("'exports/", `'${root}/`));
@@ -50,10 +59,22 @@ describe('docs/export.md', () => {
         results.push(rows);
       }
       const events = results[0]!.reduce((n, r) => n + Number(r[1]), 0);
-      assert.equal(events, stores.reduce((n, s) => n + scalar(s, 'SELECT count(*) FROM sessions WHERE duplicate_of IS NULL'), 0));
-      assert.ok(results[0]!.every((r) => Number(r[2]) === 2), 'both devices on every day');
+      assert.equal(
+        events,
+        stores.reduce((n, s) => n + scalar(s, 'SELECT count(*) FROM sessions WHERE duplicate_of IS NULL'), 0),
+      );
+      assert.ok(
+        results[0]!.every((r) => Number(r[2]) === 2),
+        'both devices on every day',
+      );
       // Both devices exported the same commits and pull requests: each is counted once.
-      assert.deepEqual(results[2]!.map((r) => [r[0], r[1], r[3]]), [['acme/api', 1n, 1n], ['acme/web', 0n, null]]);
+      assert.deepEqual(
+        results[2]!.map((r) => [r[0], r[1], r[3]]),
+        [
+          ['acme/api', 1n, 1n],
+          ['acme/web', 0n, null],
+        ],
+      );
       const manifests = results[results.length - 1]!;
       assert.equal(manifests.length, 2);
       for (const s of stores) await s.close();

@@ -69,7 +69,10 @@ function expected(r: unknown[], day: string) {
 
 describe('Arrow IPC encoding of partitions', () => {
   it('round-trips every column type, null pattern and non-ASCII string through apache-arrow and parquet-wasm', async () => {
-    const enc = new BatchEncoder(spec, 'this-device', { pseudonym: (v: string) => `P(${v})`, scrubText: (v: string) => v, keyId: 'k' } as never, [null, ['request', 'error']]);
+    const enc = new BatchEncoder(spec, 'this-device', { pseudonym: (v: string) => `P(${v})`, scrubText: (v: string) => v, keyId: 'k' } as never, [
+      null,
+      ['request', 'error'],
+    ]);
     const tmp = tempDir('prodlens-ipc-');
     const db = await duck();
     try {

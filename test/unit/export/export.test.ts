@@ -47,25 +47,43 @@ describe('Parquet export', () => {
     assert.ok(files.includes('_manifest.json'));
     assert.ok(!files.some((f) => f.includes('.tmp')), 'no temp files left');
 
-    const [count, tokens, cost, cache] = (await db.all(`SELECT count(*), sum(total_tokens), sum(cost_usd), sum(cache_read_tokens) FROM ${read(out, 'sessions')}`))[0]!;
+    const [count, tokens, cost, cache] = (
+      await db.all(`SELECT count(*), sum(total_tokens), sum(cost_usd), sum(cache_read_tokens) FROM ${read(out, 'sessions')}`)
+    )[0]!;
     const s = store.db.exec('SELECT count(*), sum(total_tokens), sum(cost_usd), sum(cache_read_tokens) FROM sessions')[0]!.values[0]!;
     assert.equal(Number(count), s[0]);
     assert.equal(Number(tokens), s[1]);
     assert.ok(Math.abs(Number(cost) - (s[2] as number)) < 1e-12, `${cost} vs ${s[2]}`);
     assert.equal(Number(cache), s[3]);
-    for (const [ds, table] of [['metric_points', 'metric_points'], ['commits', 'commits'], ['pull_requests', 'pull_requests']] as const) {
+    for (const [ds, table] of [
+      ['metric_points', 'metric_points'],
+      ['commits', 'commits'],
+      ['pull_requests', 'pull_requests'],
+    ] as const) {
       assert.equal(Number(await db.one(`SELECT count(*) FROM ${read(out, ds)}`)), scalar(store, `SELECT count(*) FROM ${table}`), ds);
     }
-    assert.equal(Number(await db.one(`SELECT count(*) FROM ${read(out, '_aggregates/daily_session_metrics')}`)), scalar(store, 'SELECT count(*) FROM daily_session_metrics'));
+    assert.equal(
+      Number(await db.one(`SELECT count(*) FROM ${read(out, '_aggregates/daily_session_metrics')}`)),
+      scalar(store, 'SELECT count(*) FROM daily_session_metrics'),
+    );
     assert.equal(Number(await db.one(`SELECT sum(total_tokens) FROM ${read(out, '_aggregates/daily_session_metrics')}`)), s[1]);
     // Correlations: computed when the export ran, for its scope (all data through the export's day), the
     // same rows as the report's analysis of that scope.
-    const scope = buildReport(store, { since: '2026-01-05', until: '2026-01-08', repo: null, developer: null, source: null }, { prices, nowMs: EXPORT_NOW, analysis: { minPairs: 3 } }).correlations.rows;
-    const exported = await db.all(`SELECT x_series, y_series, method, lag_days, n, r, p_value, p_adjusted, status, strftime(since, '%Y-%m-%d'), strftime(until, '%Y-%m-%d') FROM read_parquet('${out}/_aggregates/correlations/*.parquet') ORDER BY ALL`);
+    const scope = buildReport(
+      store,
+      { since: '2026-01-05', until: '2026-01-08', repo: null, developer: null, source: null },
+      { prices, nowMs: EXPORT_NOW, analysis: { minPairs: 3 } },
+    ).correlations.rows;
+    const exported = await db.all(
+      `SELECT x_series, y_series, method, lag_days, n, r, p_value, p_adjusted, status, strftime(since, '%Y-%m-%d'), strftime(until, '%Y-%m-%d') FROM read_parquet('${out}/_aggregates/correlations/*.parquet') ORDER BY ALL`,
+    );
     const key = (r: unknown[]) => JSON.stringify(r, (_, v) => (typeof v === 'bigint' ? Number(v) : v));
     assert.ok(scope.length >= 40, `${scope.length} correlations`);
     assert.equal(exported.length, scope.length);
-    assert.deepEqual(new Set(exported.map(key)), new Set(scope.map((c) => key([c.ai, c.outcome, c.method, c.lag, c.n, c.r, c.p, c.pAdjusted, c.status, '2026-01-05', '2026-01-08']))));
+    assert.deepEqual(
+      new Set(exported.map(key)),
+      new Set(scope.map((c) => key([c.ai, c.outcome, c.method, c.lag, c.n, c.r, c.p, c.pAdjusted, c.status, '2026-01-05', '2026-01-08']))),
+    );
 
     // Partition columns and types as the contract says; the rows' own day and repository agree with them.
     const types = Object.fromEntries((await db.all(`DESCRIBE SELECT * FROM ${read(out, 'sessions')}`)).map((r) => [r[0], r[1]]));
@@ -76,16 +94,18 @@ describe('Parquet export', () => {
     assert.equal(types.cost_usd, 'DOUBLE');
     assert.equal(types.accepted_flag, 'BOOLEAN');
     assert.equal(types.device_id, 'VARCHAR');
-    const byPartition = await db.all(`SELECT strftime(event_date, '%Y-%m-%d'), repo, repo_slug, count(*) FROM ${read(out, 'sessions')} GROUP BY ALL ORDER BY ALL`);
+    const byPartition = await db.all(
+      `SELECT strftime(event_date, '%Y-%m-%d'), repo, repo_slug, count(*) FROM ${read(out, 'sessions')} GROUP BY ALL ORDER BY ALL`,
+    );
     const fromStore = store.db.exec(
       `SELECT event_date, CASE WHEN repo_slug IS NULL THEN NULL ELSE replace(repo_slug, '/', '__') END, repo_slug, count(*) FROM sessions GROUP BY 1, 2, 3 ORDER BY 1, 2 NULLS LAST`,
     )[0]!.values;
-    assert.deepEqual(byPartition.map((r) => [r[0], r[1], r[2], Number(r[3])]), fromStore);
-    // Timestamps keep their milliseconds, in UTC.
-    assert.equal(
-      Number(await db.one(`SELECT epoch_ms(min(timestamp)) FROM ${read(out, 'sessions')}`)),
-      scalar(store, 'SELECT min(ts_ms) FROM sessions'),
+    assert.deepEqual(
+      byPartition.map((r) => [r[0], r[1], r[2], Number(r[3])]),
+      fromStore,
     );
+    // Timestamps keep their milliseconds, in UTC.
+    assert.equal(Number(await db.one(`SELECT epoch_ms(min(timestamp)) FROM ${read(out, 'sessions')}`)), scalar(store, 'SELECT min(ts_ms) FROM sessions'));
     assert.equal(Number(await db.one(`SELECT count(DISTINCT device_id) FROM ${read(out, 'sessions')} WHERE device_id = '${store.deviceId}'`)), 1);
 
     // The manifest lists exactly the files, with their row counts and content hashes.
@@ -93,7 +113,10 @@ describe('Parquet export', () => {
     assert.equal(m.deviceId, store.deviceId);
     assert.equal(m.schemaVersion, 2);
     assert.deepEqual(m.timeRange, { from: '2026-01-05', until: '2026-01-07' });
-    assert.deepEqual(m.files.map((f) => f.path).sort(), files.filter((f) => f.endsWith('.parquet')));
+    assert.deepEqual(
+      m.files.map((f) => f.path).sort(),
+      files.filter((f) => f.endsWith('.parquet')),
+    );
     for (const f of m.files) {
       const bytes = readFileSync(path.join(out, f.path));
       assert.equal(f.bytes, bytes.length);
@@ -121,7 +144,10 @@ describe('Parquet export', () => {
 
     await store.ingest(batchOf([event({ id: 'late', time: '2026-01-06T20:00:00Z', repo_slug: 'acme/web', tokens_in: 5000 })]));
     const third = await run(store, out);
-    const rewritten = manifestOf(out).files.filter((f) => statSync(path.join(out, f.path)).mtimeMs !== before.get(f.path)).map((f) => f.path).sort();
+    const rewritten = manifestOf(out)
+      .files.filter((f) => statSync(path.join(out, f.path)).mtimeMs !== before.get(f.path))
+      .map((f) => f.path)
+      .sort();
     assert.deepEqual(
       rewritten.map((p) => p.replace(/\/part-.*$/, '')),
       ['_aggregates/daily_session_metrics/event_date=2026-01-06', 'sessions/event_date=2026-01-06/repo=acme__web'],
@@ -131,7 +157,22 @@ describe('Parquet export', () => {
 
     // An event changed in place (a later editor checkpoint) and a partition emptied by deletes: only those
     // move, and the emptied partition's file goes away.
-    const changed = await store.ingest(batchOf([event({ id: 'edit', time: '2026-01-07T09:30:00Z', kind: 'edit', repo_slug: 'acme/api', accepted_flag: true, accepted_lines: 3, diff_ratio: 0.5, tokens_in: null, tokens_out: null, model: null })]));
+    const changed = await store.ingest(
+      batchOf([
+        event({
+          id: 'edit',
+          time: '2026-01-07T09:30:00Z',
+          kind: 'edit',
+          repo_slug: 'acme/api',
+          accepted_flag: true,
+          accepted_lines: 3,
+          diff_ratio: 0.5,
+          tokens_in: null,
+          tokens_out: null,
+          model: null,
+        }),
+      ]),
+    );
     assert.equal(changed.updated, 1);
     store.db.run("DELETE FROM sessions WHERE event_date = '2026-01-05' AND repo_slug = 'tools/cli'");
     store.markDirty(['2026-01-05']);
@@ -151,7 +192,9 @@ describe('Parquet export', () => {
     const root = path.join(tmp.dir, 'team');
     await run(a, path.join(root, 'laptop-ana'));
     await run(b, path.join(root, 'laptop-bo'));
-    const [rows, tokens, devices] = (await db.all(`SELECT count(*), sum(total_tokens), count(DISTINCT device_id) FROM read_parquet('${root}/*/sessions/**/*.parquet', ${HIVE})`))[0]!;
+    const [rows, tokens, devices] = (
+      await db.all(`SELECT count(*), sum(total_tokens), count(DISTINCT device_id) FROM read_parquet('${root}/*/sessions/**/*.parquet', ${HIVE})`)
+    )[0]!;
     assert.equal(Number(rows), scalar(a, 'SELECT count(*) FROM sessions') + scalar(b, 'SELECT count(*) FROM sessions'));
     assert.equal(Number(tokens), scalar(a, 'SELECT sum(total_tokens) FROM sessions') + scalar(b, 'SELECT sum(total_tokens) FROM sessions'));
     assert.equal(Number(devices), 2);
@@ -164,15 +207,32 @@ describe('Parquet export', () => {
 
   it('keeps hostile repository names inside the output folder and their true values in the rows', async () => {
     const store = await populatedStore();
-    const hostile = ['../../etc', 'a/b\\c', 'CON', '%2e%2e/%2e%2e', '\uff0e\uff0e\uff0f\uff0e\uff0e/x', 'x\u0000y/z', '.hidden/..', `long/${'n'.repeat(300)}`, 'ok/../../../../tmp/pwned', '/abs/olute', 'a/__HIVE_DEFAULT_PARTITION__'];
+    const hostile = [
+      '../../etc',
+      'a/b\\c',
+      'CON',
+      '%2e%2e/%2e%2e',
+      '\uff0e\uff0e\uff0f\uff0e\uff0e/x',
+      'x\u0000y/z',
+      '.hidden/..',
+      `long/${'n'.repeat(300)}`,
+      'ok/../../../../tmp/pwned',
+      '/abs/olute',
+      'a/__HIVE_DEFAULT_PARTITION__',
+    ];
     await store.ingest(batchOf(hostile.map((r, i) => event({ id: `hostile-${i}`, time: '2026-01-05T12:00:00Z', repo_slug: r }))));
     const sentinel = path.join(tmp.dir, 'outside');
     mkdirSync(sentinel);
     const out = path.join(tmp.dir, 'nested', 'export');
     await run(store, out);
     assert.deepEqual(listFiles(sentinel), []);
-    assert.deepEqual(listFiles(tmp.dir).filter((f) => !f.startsWith('nested/export/')), []);
-    const repoDirs = listFiles(out).filter((f) => f.startsWith('sessions/event_date=2026-01-05/')).map((f) => f.split('/')[2]!);
+    assert.deepEqual(
+      listFiles(tmp.dir).filter((f) => !f.startsWith('nested/export/')),
+      [],
+    );
+    const repoDirs = listFiles(out)
+      .filter((f) => f.startsWith('sessions/event_date=2026-01-05/'))
+      .map((f) => f.split('/')[2]!);
     for (const d of repoDirs) {
       assert.match(d, /^repo=[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/, d);
       assert.ok(!/^repo=(con|prn|aux|nul)(\.|$)/i.test(d), d);
@@ -190,7 +250,13 @@ describe('Parquet export', () => {
     const previous = readFileSync(path.join(out, MANIFEST_FILE), 'utf8');
     const previousRows = Number(await db.one(`SELECT count(*) FROM ${read(out, 'sessions')}`));
     // Change every partition, then fail after three files are staged.
-    await store.ingest(batchOf([0, 1, 2].flatMap((d) => ['acme/api', 'acme/web', 'tools/cli'].map((r) => event({ id: `new-${d}-${r}`, time: `2026-01-0${5 + d}T23:00:00Z`, repo_slug: r })))));
+    await store.ingest(
+      batchOf(
+        [0, 1, 2].flatMap((d) =>
+          ['acme/api', 'acme/web', 'tools/cli'].map((r) => event({ id: `new-${d}-${r}`, time: `2026-01-0${5 + d}T23:00:00Z`, repo_slug: r })),
+        ),
+      ),
+    );
     await assert.rejects(
       run(store, out, {
         onFileStaged: (n) => {
@@ -202,8 +268,18 @@ describe('Parquet export', () => {
     const check = async () => {
       assert.equal(readFileSync(path.join(out, MANIFEST_FILE), 'utf8'), previous);
       const m = JSON.parse(previous) as Manifest;
-      for (const f of m.files) assert.equal(createHash('sha256').update(readFileSync(path.join(out, f.path))).digest('hex'), f.sha256, f.path);
-      assert.deepEqual(listFiles(out).filter((f) => f.endsWith('.parquet')), m.files.map((f) => f.path).sort());
+      for (const f of m.files)
+        assert.equal(
+          createHash('sha256')
+            .update(readFileSync(path.join(out, f.path)))
+            .digest('hex'),
+          f.sha256,
+          f.path,
+        );
+      assert.deepEqual(
+        listFiles(out).filter((f) => f.endsWith('.parquet')),
+        m.files.map((f) => f.path).sort(),
+      );
       assert.equal(Number(await db.one(`SELECT count(*) FROM ${read(out, 'sessions')}`)), previousRows);
     };
     await check();
@@ -235,14 +311,22 @@ describe('Parquet export', () => {
     const changed = newManifest.files.find((f) => f.path.startsWith('sessions/event_date=2026-01-05/repo=acme__api/'))!;
     const staged = changed.path.replace(/\/(part-[^/]+)$/, '/.$1.tmp');
     renameSync(path.join(out, changed.path), path.join(out, staged));
-    writeFileSync(path.join(out, '.prodlens-commit.json'), JSON.stringify({ version: 1, renames: [[staged, changed.path]], deletes: [], manifest: newManifest }));
+    writeFileSync(
+      path.join(out, '.prodlens-commit.json'),
+      JSON.stringify({ version: 1, renames: [[staged, changed.path]], deletes: [], manifest: newManifest }),
+    );
     writeFileSync(path.join(out, MANIFEST_FILE), oldManifest);
 
     const next = await run(store, out);
     assert.equal(next.recovered, true);
     assert.equal(next.filesWritten, 0, 'the recovered commit already holds the current data');
     assert.ok(!existsSync(path.join(out, '.prodlens-commit.json')));
-    assert.equal(createHash('sha256').update(readFileSync(path.join(out, changed.path))).digest('hex'), changed.sha256);
+    assert.equal(
+      createHash('sha256')
+        .update(readFileSync(path.join(out, changed.path)))
+        .digest('hex'),
+      changed.sha256,
+    );
     assert.equal(manifestOf(out).totals.rows, newManifest.totals.rows);
     await store.close();
   });
@@ -257,7 +341,10 @@ describe('Parquet export', () => {
     assert.deepEqual(Object.keys(m.datasets).sort(), ['commits', 'daily_github_metrics', 'metric_points', 'pull_requests', 'sessions']);
     assert.deepEqual([...new Set(m.files.map((f) => `${f.partition.event_date}/${f.partition.repo}`))], ['2026-01-06/acme__api']);
     assert.ok(narrowed.filesRemoved > 0);
-    assert.deepEqual(listFiles(out).filter((f) => f.endsWith('.parquet')), m.files.map((f) => f.path).sort());
+    assert.deepEqual(
+      listFiles(out).filter((f) => f.endsWith('.parquet')),
+      m.files.map((f) => f.path).sort(),
+    );
     assert.equal(
       Number(await db.one(`SELECT count(*) FROM ${read(out, 'sessions')}`)),
       scalar(store, "SELECT count(*) FROM sessions WHERE event_date = '2026-01-06' AND repo_slug = 'acme/api'"),

@@ -41,7 +41,20 @@ export async function populatedStore(opts: { developer?: string; idPrefix?: stri
     }
   }
   events.push(event({ id: `${p}no-repo`, time: '2026-01-06T09:00:00Z', repo_slug: null, developer_id: dev }));
-  events.push(event({ id: `${p}edit`, time: '2026-01-07T09:30:00Z', kind: 'edit', repo_slug: 'acme/api', accepted_flag: true, accepted_lines: 7, diff_ratio: 0.85, tokens_in: null, tokens_out: null, model: null }));
+  events.push(
+    event({
+      id: `${p}edit`,
+      time: '2026-01-07T09:30:00Z',
+      kind: 'edit',
+      repo_slug: 'acme/api',
+      accepted_flag: true,
+      accepted_lines: 7,
+      diff_ratio: 0.85,
+      tokens_in: null,
+      tokens_out: null,
+      model: null,
+    }),
+  );
   await store.ingest({ events, metrics: [metric(`${p}m1`, 'acme/api'), metric(`${p}m2`, null)], rejects: [] });
   store.db.run(
     `INSERT INTO commits (sha, repo_slug, author, author_name, author_email, timestamp, committed_at, event_date, lines_added, lines_removed, files_changed, is_merge, is_mine, source)
@@ -89,7 +102,12 @@ export function metric(id: string, repo: string | null, day = '2026-01-05'): Met
 }
 
 /** A DuckDB connection for reading exports back (closed by `close`). */
-export async function duck(): Promise<{ con: DuckDBConnection; all: (sql: string) => Promise<unknown[][]>; one: (sql: string) => Promise<unknown>; close: () => void }> {
+export async function duck(): Promise<{
+  con: DuckDBConnection;
+  all: (sql: string) => Promise<unknown[][]>;
+  one: (sql: string) => Promise<unknown>;
+  close: () => void;
+}> {
   const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
   const con = await instance.connect();
   const all = async (sql: string) => (await con.runAndReadAll(sql)).getRows() as unknown[][];

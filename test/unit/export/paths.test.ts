@@ -51,6 +51,11 @@ describe('export path components', () => {
   it('refuses unsafe components and manifest paths instead of repairing them', () => {
     for (const c of ['..', '.', 'a/b', 'a\\b', '', 'a\u0000b']) assert.throws(() => safeJoin('/tmp/x', c), /refusing/, JSON.stringify(c));
     for (const p of ['../x.parquet', 'sessions/../../x', '/etc/passwd', 'C:/x', 'a//b', 'sessions\\x']) assert.equal(manifestPathComponents(p), null, p);
-    assert.deepEqual(manifestPathComponents('sessions/event_date=2026-01-05/repo=a__b/part-d-0.parquet'), ['sessions', 'event_date=2026-01-05', 'repo=a__b', 'part-d-0.parquet']);
+    assert.deepEqual(manifestPathComponents('sessions/event_date=2026-01-05/repo=a__b/part-d-0.parquet'), [
+      'sessions',
+      'event_date=2026-01-05',
+      'repo=a__b',
+      'part-d-0.parquet',
+    ]);
   });
 });

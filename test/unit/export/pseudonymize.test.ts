@@ -35,7 +35,8 @@ describe('Parquet export --pseudonymize', () => {
     await exportParquet(other, { outDir: export3, exporterVersion: 't', parquet, pseudonymizer: new Pseudonymizer('another-secret-0123456789') });
 
     const expected = createHmac('sha256', SECRET).update('ana@example.com').digest('hex').slice(0, 32);
-    const devs = async (dir: string) => (await db.all(`SELECT DISTINCT developer_id FROM read_parquet('${dir}/sessions/**/*.parquet', ${HIVE}) ORDER BY 1`)).map((r) => r[0]);
+    const devs = async (dir: string) =>
+      (await db.all(`SELECT DISTINCT developer_id FROM read_parquet('${dir}/sessions/**/*.parquet', ${HIVE}) ORDER BY 1`)).map((r) => r[0]);
     const one = await devs(export1);
     assert.ok(one.includes(expected), `${one} has the HMAC of the lower-cased email`);
     assert.deepEqual(await devs(export2), one, 'same secret, same pseudonyms on another machine');
@@ -48,8 +49,12 @@ describe('Parquet export --pseudonymize', () => {
     assert.match(String(authors[0]![2]), /^[0-9a-f]{32}$/);
     // Nothing that looks like an email survives in any string column of any dataset (attrs included).
     for (const ds of ['sessions', 'metric_points', 'commits', 'pull_requests']) {
-      const cols = (await db.all(`SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet('${export1}/${ds}/**/*.parquet', ${HIVE})) WHERE column_type = 'VARCHAR'`)).map((r) => r[0]);
-      const hits = await db.one(`SELECT count(*) FROM read_parquet('${export1}/${ds}/**/*.parquet', ${HIVE}) WHERE ${cols.map((c) => `contains(coalesce("${c}", ''), '@')`).join(' OR ')}`);
+      const cols = (
+        await db.all(`SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet('${export1}/${ds}/**/*.parquet', ${HIVE})) WHERE column_type = 'VARCHAR'`)
+      ).map((r) => r[0]);
+      const hits = await db.one(
+        `SELECT count(*) FROM read_parquet('${export1}/${ds}/**/*.parquet', ${HIVE}) WHERE ${cols.map((c) => `contains(coalesce("${c}", ''), '@')`).join(' OR ')}`,
+      );
       assert.equal(Number(hits), 0, ds);
     }
     const manifest = JSON.parse(require('node:fs').readFileSync(path.join(export1, '_manifest.json'), 'utf8'));

@@ -127,7 +127,13 @@ describe('git sync', () => {
     const third = await sync(store, r.dir);
     assert.deepEqual([third.read, third.inserted], [1, 1]);
     assert.ok(commits(store).has(c3));
-    assert.deepEqual(daily(store, 'acme/widgets').map((d) => [d.event_date, d.commit_count]), [['2026-01-05', 2], ['2026-01-06', 1]]);
+    assert.deepEqual(
+      daily(store, 'acme/widgets').map((d) => [d.event_date, d.commit_count]),
+      [
+        ['2026-01-05', 2],
+        ['2026-01-06', 1],
+      ],
+    );
   });
 
   it('an amended commit replaces the original in the counts', async () => {
@@ -144,9 +150,15 @@ describe('git sync', () => {
     assert.ok(stored.get(before)!.unreachable_at, 'the amended-away commit is kept but marked');
     assert.equal(stored.get(after)!.unreachable_at, null);
     assert.equal(stored.get(after)!.event_date, '2026-01-08', 'amend keeps the author date');
-    assert.deepEqual(daily(store, 'acme/widgets').find((d) => d.event_date === '2026-01-08'), {
-      event_date: '2026-01-08', commit_count: 1, lines_added: 6, lines_removed: 0,
-    });
+    assert.deepEqual(
+      daily(store, 'acme/widgets').find((d) => d.event_date === '2026-01-08'),
+      {
+        event_date: '2026-01-08',
+        commit_count: 1,
+        lines_added: 6,
+        lines_removed: 0,
+      },
+    );
   });
 
   it('a rebased branch counts its commits once, under their unchanged author days', async () => {
@@ -172,9 +184,15 @@ describe('git sync', () => {
       assert.equal(stored.get(sha)!.event_date, '2026-01-09');
       assert.equal(stored.get(sha)!.committed_at, '2026-01-10T08:00:00.000Z');
     }
-    assert.deepEqual(daily(store, 'acme/widgets').find((d) => d.event_date === '2026-01-09'), {
-      event_date: '2026-01-09', commit_count: 3, lines_added: 6, lines_removed: 0,
-    });
+    assert.deepEqual(
+      daily(store, 'acme/widgets').find((d) => d.event_date === '2026-01-09'),
+      {
+        event_date: '2026-01-09',
+        commit_count: 3,
+        lines_added: 6,
+        lines_removed: 0,
+      },
+    );
   });
 
   it('falls back to a full check when the checkpoint commit was garbage-collected', async () => {
@@ -194,10 +212,13 @@ describe('git sync', () => {
     assert.equal(stored.get(keep)!.unreachable_at, null);
     assert.ok(stored.get(lost)!.unreachable_at);
     assert.equal(stored.get(amended)!.unreachable_at, null);
-    assert.deepEqual(daily(store, 'acme/widgets').map((d) => [d.event_date, d.commit_count, d.lines_added]), [
-      ['2026-01-05', 1, 3],
-      ['2026-01-06', 1, 5],
-    ]);
+    assert.deepEqual(
+      daily(store, 'acme/widgets').map((d) => [d.event_date, d.commit_count, d.lines_added]),
+      [
+        ['2026-01-05', 1, 3],
+        ['2026-01-06', 1, 5],
+      ],
+    );
   });
 
   it('a commit that becomes reachable again counts again', async () => {
@@ -207,7 +228,10 @@ describe('git sync', () => {
     await sync(store, r.dir);
     r.git(['reset', '-q', '--hard', 'HEAD~1']);
     assert.equal((await sync(store, r.dir)).unreachable, 1);
-    assert.equal(daily(store, 'acme/widgets').some((d) => d.event_date === '2026-01-06'), false);
+    assert.equal(
+      daily(store, 'acme/widgets').some((d) => d.event_date === '2026-01-06'),
+      false,
+    );
 
     r.git(['reset', '-q', '--hard', y]);
     const s = await sync(store, r.dir);
@@ -227,8 +251,14 @@ describe('git sync', () => {
     const sb = await sync(store, b.dir);
     assert.equal(sa.repo_slug, 'acme/api');
     assert.equal(sb.repo_slug, 'scratch-pad');
-    assert.deepEqual(daily(store, 'acme/api').map((d) => d.lines_added), [1]);
-    assert.deepEqual(daily(store, 'scratch-pad').map((d) => d.lines_added), [2]);
+    assert.deepEqual(
+      daily(store, 'acme/api').map((d) => d.lines_added),
+      [1],
+    );
+    assert.deepEqual(
+      daily(store, 'scratch-pad').map((d) => d.lines_added),
+      [2],
+    );
     assert.ok(!JSON.stringify(store.db.exec('SELECT * FROM etl_runs')).includes('secret'));
 
     // Without user.email (the machine's global config is ignored here) "mine" is unknown, not false.

@@ -10,7 +10,10 @@ describe('GitRunner', () => {
 
   it('says so when git is not installed', async () => {
     const missing = new GitRunner('/nonexistent/git-binary');
-    await assert.rejects(missing.run(['--version'], { cwd: process.cwd() }), (err: unknown) => err instanceof GitError && err.notFound && /install git/.test(err.message));
+    await assert.rejects(
+      missing.run(['--version'], { cwd: process.cwd() }),
+      (err: unknown) => err instanceof GitError && err.notFound && /install git/.test(err.message),
+    );
   });
 
   it('passes a consumer failure through untouched and stops git', async () => {
@@ -29,6 +32,9 @@ describe('GitRunner', () => {
   it('reports a failing git command with its exit code and message', async () => {
     const repo = TestRepo.init();
     repos.push(repo);
-    await assert.rejects(new GitRunner().run(['rev-parse', '--verify', 'no-such-ref'], { cwd: repo.dir }), (err: unknown) => err instanceof GitError && err.exitCode === 128 && /rev-parse failed \(exit 128\)/.test(err.message));
+    await assert.rejects(
+      new GitRunner().run(['rev-parse', '--verify', 'no-such-ref'], { cwd: repo.dir }),
+      (err: unknown) => err instanceof GitError && err.exitCode === 128 && /rev-parse failed \(exit 128\)/.test(err.message),
+    );
   });
 });

@@ -66,8 +66,14 @@ describe('GitHub sync (real Octokit against a local GitHub stand-in)', () => {
     assert.equal(first[0]!.headers.authorization, `token ${server.token}`);
     assert.equal(first[0]!.headers['if-none-match'], undefined, 'nothing to be conditional on yet');
     // Pages 2..4 come from the Link header (GitHub points them at /repositories/{id}/…); #7 (Nov 2025) ends the walk.
-    assert.deepEqual(server.requestsTo('/repositories/734219845/pulls').map((r) => r.query.get('page')), ['2', '3', '4']);
-    assert.deepEqual(server.requestsTo('/repositories/734219845/issues/4/events').map((r) => r.query.get('page')), ['2', '3']);
+    assert.deepEqual(
+      server.requestsTo('/repositories/734219845/pulls').map((r) => r.query.get('page')),
+      ['2', '3', '4'],
+    );
+    assert.deepEqual(
+      server.requestsTo('/repositories/734219845/issues/4/events').map((r) => r.query.get('page')),
+      ['2', '3'],
+    );
     assert.equal(server.requestsTo('/repos/acme/widgets/pulls/7').length, 0);
 
     assert.equal(s.pulls_changed, 6);
@@ -75,8 +81,18 @@ describe('GitHub sync (real Octokit against a local GitHub stand-in)', () => {
     assert.equal(s.reopen_events, 3);
     assert.equal(s.rejected, 0);
 
-    const prs = new Map(rows<{ number: number; state: string; reopened: number; merged_at: string | null; closed_at: string | null; additions: number; deletions: number; author: string }>(
-      store, 'SELECT * FROM pull_requests').map((p) => [p.number, p]));
+    const prs = new Map(
+      rows<{
+        number: number;
+        state: string;
+        reopened: number;
+        merged_at: string | null;
+        closed_at: string | null;
+        additions: number;
+        deletions: number;
+        author: string;
+      }>(store, 'SELECT * FROM pull_requests').map((p) => [p.number, p]),
+    );
     assert.deepEqual([...prs.keys()].sort(), [1, 2, 3, 4, 5, 6]);
     // Reopened, then merged after the reopen.
     assert.deepEqual([prs.get(2)!.reopened, prs.get(2)!.merged_at, prs.get(2)!.additions, prs.get(2)!.deletions], [1, '2026-01-08T12:00:00.000Z', 40, 12]);
@@ -87,17 +103,64 @@ describe('GitHub sync (real Octokit against a local GitHub stand-in)', () => {
     assert.equal(prs.get(6)!.author, 'dependabot[bot]');
 
     const kept = rows<{ number: number; event: string; event_date: string }>(store, 'SELECT number, event, event_date FROM pr_events ORDER BY event_id');
-    assert.ok(kept.every((e) => ['reopened', 'closed', 'merged'].includes(e.event)), 'labels, references and review requests are not kept');
+    assert.ok(
+      kept.every((e) => ['reopened', 'closed', 'merged'].includes(e.event)),
+      'labels, references and review requests are not kept',
+    );
 
     assert.deepEqual(rows(store, 'SELECT * FROM daily_github_metrics ORDER BY event_date'), [
-      { event_date: '2026-01-05', repo_slug: 'acme/widgets', merged_pr_count: 0, commit_count: 1, reopened_pr_count: 0, avg_merge_hours: null, lines_added: 0, lines_removed: 0 },
+      {
+        event_date: '2026-01-05',
+        repo_slug: 'acme/widgets',
+        merged_pr_count: 0,
+        commit_count: 1,
+        reopened_pr_count: 0,
+        avg_merge_hours: null,
+        lines_added: 0,
+        lines_removed: 0,
+      },
       // #1 (09:00 Jan 5 → 15:00 Jan 6) and #6 (00:00 → 06:00); the merge commit of #6 does not count as a commit.
-      { event_date: '2026-01-06', repo_slug: 'acme/widgets', merged_pr_count: 2, commit_count: 1, reopened_pr_count: 0,
-        avg_merge_hours: (hours('2026-01-05T09:00:00Z', '2026-01-06T15:00:00Z') + hours('2026-01-06T00:00:00Z', '2026-01-06T06:00:00Z')) / 2, lines_added: 0, lines_removed: 0 },
-      { event_date: '2026-01-07', repo_slug: 'acme/widgets', merged_pr_count: 0, commit_count: 1, reopened_pr_count: 1, avg_merge_hours: null, lines_added: 0, lines_removed: 0 },
+      {
+        event_date: '2026-01-06',
+        repo_slug: 'acme/widgets',
+        merged_pr_count: 2,
+        commit_count: 1,
+        reopened_pr_count: 0,
+        avg_merge_hours: (hours('2026-01-05T09:00:00Z', '2026-01-06T15:00:00Z') + hours('2026-01-06T00:00:00Z', '2026-01-06T06:00:00Z')) / 2,
+        lines_added: 0,
+        lines_removed: 0,
+      },
+      {
+        event_date: '2026-01-07',
+        repo_slug: 'acme/widgets',
+        merged_pr_count: 0,
+        commit_count: 1,
+        reopened_pr_count: 1,
+        avg_merge_hours: null,
+        lines_added: 0,
+        lines_removed: 0,
+      },
       // #2 merged after its reopen: hours count from creation, not from the reopen.
-      { event_date: '2026-01-08', repo_slug: 'acme/widgets', merged_pr_count: 1, commit_count: 0, reopened_pr_count: 1, avg_merge_hours: hours('2026-01-05T10:00:00Z', '2026-01-08T12:00:00Z'), lines_added: 0, lines_removed: 0 },
-      { event_date: '2026-01-09', repo_slug: 'acme/widgets', merged_pr_count: 0, commit_count: 0, reopened_pr_count: 1, avg_merge_hours: null, lines_added: 0, lines_removed: 0 },
+      {
+        event_date: '2026-01-08',
+        repo_slug: 'acme/widgets',
+        merged_pr_count: 1,
+        commit_count: 0,
+        reopened_pr_count: 1,
+        avg_merge_hours: hours('2026-01-05T10:00:00Z', '2026-01-08T12:00:00Z'),
+        lines_added: 0,
+        lines_removed: 0,
+      },
+      {
+        event_date: '2026-01-09',
+        repo_slug: 'acme/widgets',
+        merged_pr_count: 0,
+        commit_count: 0,
+        reopened_pr_count: 1,
+        avg_merge_hours: null,
+        lines_added: 0,
+        lines_removed: 0,
+      },
     ]);
 
     const commits = rows<{ is_merge: number; source: string; lines_added: number | null; author: string }>(store, 'SELECT * FROM commits');
@@ -115,7 +178,10 @@ describe('GitHub sync (real Octokit against a local GitHub stand-in)', () => {
 
     const s = await sync();
     const second = server.seen.slice(from);
-    assert.deepEqual(second.map((r) => r.path), ['/repos/acme/widgets/pulls', '/repos/acme/widgets/commits']);
+    assert.deepEqual(
+      second.map((r) => r.path),
+      ['/repos/acme/widgets/pulls', '/repos/acme/widgets/commits'],
+    );
     for (const r of second) {
       assert.match(String(r.headers['if-none-match']), /^W\/"[0-9a-f]{64}"$/);
       assert.equal(r.status, 304);
@@ -128,13 +194,18 @@ describe('GitHub sync (real Octokit against a local GitHub stand-in)', () => {
   it('a later reopen and merge of a closed-unmerged PR lands on their own days; unchanged PRs answer 304', async () => {
     await sync();
     const pr3 = { updated_at: '2026-01-10T15:00:03Z', state: 'closed', closed_at: '2026-01-10T15:00:00Z', merged_at: '2026-01-10T15:00:00Z' };
-    Object.assign(server.data.pulls.find((p) => p.number === 3)!, pr3);
-    Object.assign(server.data.details.get(3)!, pr3, { merged: true });
-    server.data.events.get(3)!.push(
-      { ...server.data.events.get(3)![0]!, id: 15001000100, event: 'reopened', created_at: '2026-01-10T09:00:00Z', commit_id: null, commit_url: null },
-      { ...server.data.events.get(3)![0]!, id: 15001000101, event: 'merged', created_at: '2026-01-10T15:00:00Z' },
-      { ...server.data.events.get(3)![0]!, id: 15001000102, event: 'closed', created_at: '2026-01-10T15:00:00Z' },
+    Object.assign(
+      server.data.pulls.find((p) => p.number === 3)!,
+      pr3,
     );
+    Object.assign(server.data.details.get(3)!, pr3, { merged: true });
+    server.data.events
+      .get(3)!
+      .push(
+        { ...server.data.events.get(3)![0]!, id: 15001000100, event: 'reopened', created_at: '2026-01-10T09:00:00Z', commit_id: null, commit_url: null },
+        { ...server.data.events.get(3)![0]!, id: 15001000101, event: 'merged', created_at: '2026-01-10T15:00:00Z' },
+        { ...server.data.events.get(3)![0]!, id: 15001000102, event: 'closed', created_at: '2026-01-10T15:00:00Z' },
+      );
     const from = server.seen.length;
 
     const s = await sync();
@@ -155,8 +226,14 @@ describe('GitHub sync (real Octokit against a local GitHub stand-in)', () => {
     server.faults.push(secondaryRateLimit('/repos/acme/widgets/pulls/2', 1), badGateway('/repos/acme/widgets/issues/4/events'));
     const s = await sync();
 
-    assert.deepEqual(server.requestsTo('/repos/acme/widgets/pulls/2').map((r) => r.status), [403, 200]);
-    assert.deepEqual(server.requestsTo('/repos/acme/widgets/issues/4/events').map((r) => r.status), [502, 200]);
+    assert.deepEqual(
+      server.requestsTo('/repos/acme/widgets/pulls/2').map((r) => r.status),
+      [403, 200],
+    );
+    assert.deepEqual(
+      server.requestsTo('/repos/acme/widgets/issues/4/events').map((r) => r.status),
+      [502, 200],
+    );
     assert.deepEqual(waits, [1000, 1000]);
     assert.deepEqual([s.retries, s.waited_ms], [2, 2000]);
     const [pr2] = rows(store, 'SELECT additions, reopened FROM pull_requests WHERE number = 2');
@@ -172,7 +249,12 @@ describe('GitHub sync (real Octokit against a local GitHub stand-in)', () => {
       times: 1,
       status: 403,
       headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
-      body: JSON.stringify({ message: 'API rate limit exceeded for user ID 5301001. If you reach out to GitHub Support for help, please include the request ID C2A4:3B1F:1E0B6A7:1F5D2C8:65A0F1B2.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api', status: '403' }),
+      body: JSON.stringify({
+        message:
+          'API rate limit exceeded for user ID 5301001. If you reach out to GitHub Support for help, please include the request ID C2A4:3B1F:1E0B6A7:1F5D2C8:65A0F1B2.',
+        documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+        status: '403',
+      }),
     });
     await sync();
     // The fault's own x-ratelimit-remaining header wins over the server's default one.
@@ -188,7 +270,10 @@ describe('GitHub sync (real Octokit against a local GitHub stand-in)', () => {
       headers: { 'retry-after': '3600' },
       body: JSON.stringify({ message: 'You have exceeded a secondary rate limit.', documentation_url: 'https://docs.github.com/rest', status: '429' }),
     });
-    await assert.rejects(sync(client({ maxTotalWaitMs: 60_000 })), (err: unknown) => err instanceof RetryBudgetError && /try again after 2026-01-10T01:00:00/.test(err.message));
+    await assert.rejects(
+      sync(client({ maxTotalWaitMs: 60_000 })),
+      (err: unknown) => err instanceof RetryBudgetError && /try again after 2026-01-10T01:00:00/.test(err.message),
+    );
     assert.deepEqual(waits, []);
     const job = githubJobName(baseUrl, 'acme/widgets');
     assert.equal(store.getLastCheckpoint(job), null);
@@ -198,7 +283,10 @@ describe('GitHub sync (real Octokit against a local GitHub stand-in)', () => {
     const s = await sync();
     const redo = server.seen.slice(from).filter((r) => /\/pulls\/\d+$/.test(r.path));
     assert.equal(redo.length, 6);
-    assert.ok(redo.every((r) => r.status === 304), 'PRs stored before the failure are not downloaded again');
+    assert.ok(
+      redo.every((r) => r.status === 304),
+      'PRs stored before the failure are not downloaded again',
+    );
     assert.equal(s.commits_inserted, 5);
     assert.equal(store.getLastCheckpoint(job), '2026-01-09T10:00:00.000Z');
   });

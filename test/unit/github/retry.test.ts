@@ -43,7 +43,8 @@ describe('GitHub retry rules', () => {
   });
 
   it('finds rel="next" in a GitHub Link header', () => {
-    const link = '<https://api.github.com/repositories/1300192/pulls?state=all&page=1>; rel="prev", <https://api.github.com/repositories/1300192/pulls?state=all&page=3>; rel="next", <https://api.github.com/repositories/1300192/pulls?state=all&page=9>; rel="last"';
+    const link =
+      '<https://api.github.com/repositories/1300192/pulls?state=all&page=1>; rel="prev", <https://api.github.com/repositories/1300192/pulls?state=all&page=3>; rel="next", <https://api.github.com/repositories/1300192/pulls?state=all&page=9>; rel="last"';
     assert.equal(nextLink(link), 'https://api.github.com/repositories/1300192/pulls?state=all&page=3');
     assert.equal(nextLink('<https://api.github.com/x?page=1>; rel="first"'), null);
     assert.equal(nextLink(undefined), null);

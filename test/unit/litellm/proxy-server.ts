@@ -30,7 +30,10 @@ export const recorded: Script = (req) => {
   if (req.auth !== `Bearer ${GOOD_KEY}`) return { status: 401, body: fixture('error-401.json') };
   if (req.path === '/spend/logs/v2') {
     if (!/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(req.query.start_date ?? '') || !/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(req.query.end_date ?? '')) {
-      return { status: 400, body: JSON.stringify({ error: { message: 'Start date and end date are required', type: 'bad_request', param: 'None', code: '400' } }) };
+      return {
+        status: 400,
+        body: JSON.stringify({ error: { message: 'Start date and end date are required', type: 'bad_request', param: 'None', code: '400' } }),
+      };
     }
     if (Number(req.query.page_size) > 100) return { status: 422, body: JSON.stringify({ detail: [{ type: 'less_than_equal', loc: ['query', 'page_size'] }] }) };
     const page = Number(req.query.page ?? 1);

@@ -23,20 +23,36 @@ describe('LiteLLM proxy pull (/spend/logs/v2 from a stand-in proxy on 127.0.0.1)
   it('reads every page into rows idempotent by request_id; a re-run asks from the checkpoint minus the overlap and adds nothing', async () => {
     const store = await memoryStore();
     const progress: string[] = [];
-    const first = await syncLiteLlmProxy(store, { url, key: GOOD_KEY, prices, pageSize: 3, since: '2026-01-01', clock: fixed('2026-01-13T08:00:00Z'), onProgress: (p) => progress.push(`${p.page}/${p.pages}`) });
+    const first = await syncLiteLlmProxy(store, {
+      url,
+      key: GOOD_KEY,
+      prices,
+      pageSize: 3,
+      since: '2026-01-01',
+      clock: fixed('2026-01-13T08:00:00Z'),
+      onProgress: (p) => progress.push(`${p.page}/${p.pages}`),
+    });
     assert.deepEqual([first.endpoint, first.pages, first.rows, first.inserted, first.duplicates, first.deadLettered], ['/spend/logs/v2', 3, 7, 7, 0, 0]);
     assert.deepEqual(progress, ['1/3', '2/3', '3/3']);
-    assert.deepEqual(proxy.seen.map((r) => [r.query.page, r.query.page_size, r.query.start_date, r.query.end_date]), [
-      ['1', '3', '2026-01-01 00:00:00', '2026-01-13 08:05:00'],
-      ['2', '3', '2026-01-01 00:00:00', '2026-01-13 08:05:00'],
-      ['3', '3', '2026-01-01 00:00:00', '2026-01-13 08:05:00'],
-    ]);
+    assert.deepEqual(
+      proxy.seen.map((r) => [r.query.page, r.query.page_size, r.query.start_date, r.query.end_date]),
+      [
+        ['1', '3', '2026-01-01 00:00:00', '2026-01-13 08:05:00'],
+        ['2', '3', '2026-01-01 00:00:00', '2026-01-13 08:05:00'],
+        ['3', '3', '2026-01-01 00:00:00', '2026-01-13 08:05:00'],
+      ],
+    );
     assert.ok(proxy.seen.every((r) => r.auth === `Bearer ${GOOD_KEY}`));
     // The rows as the normalizer reads them: tokens without the cache, spend as reported cost, developer.
-    const r = store.db.exec("SELECT trace_hash, tokens_in, cache_read_tokens, cache_write_tokens, cost_usd, developer_id, kind, repo_slug FROM sessions WHERE source = 'litellm-spend-logs' ORDER BY ts_ms")[0]!.values;
+    const r = store.db.exec(
+      "SELECT trace_hash, tokens_in, cache_read_tokens, cache_write_tokens, cost_usd, developer_id, kind, repo_slug FROM sessions WHERE source = 'litellm-spend-logs' ORDER BY ts_ms",
+    )[0]!.values;
     assert.equal(r.length, 7);
     assert.deepEqual(r[0]!.slice(1), [33200 - 30000 - 2000, 30000, 2000, 0.0214575, 'ana@example.com', 'request', 'acme/api']);
-    assert.deepEqual(r.map((x) => x[6]), ['request', 'request', 'request', 'error', 'request', 'request', 'request']);
+    assert.deepEqual(
+      r.map((x) => x[6]),
+      ['request', 'request', 'request', 'error', 'request', 'request', 'request'],
+    );
     assert.equal(r[2]![5], 'ci-bot', 'the key alias when the key has no user');
     assert.equal(count(store, "SELECT COUNT(*) FROM etl_runs WHERE job LIKE 'litellm-proxy:%' AND checkpoint = '2026-01-13T08:00:00.000Z'"), 1);
 
@@ -63,7 +79,10 @@ describe('LiteLLM proxy pull (/spend/logs/v2 from a stand-in proxy on 127.0.0.1)
     const s = await syncLiteLlmProxy(store, { url, key: GOOD_KEY, prices, pageSize: 3, since: '2026-01-01' });
     assert.deepEqual([s.inserted, s.retries, s.waitedMs, s.requests], [7, 1, 1000, 4]);
     assert.ok(Date.now() - started >= 1000, 'it really waited');
-    assert.deepEqual(proxy.seen.map((r) => r.query.page), ['1', '2', '2', '3']);
+    assert.deepEqual(
+      proxy.seen.map((r) => r.query.page),
+      ['1', '2', '2', '3'],
+    );
     await store.close();
   });
 
@@ -71,7 +90,12 @@ describe('LiteLLM proxy pull (/spend/logs/v2 from a stand-in proxy on 127.0.0.1)
     const store = await memoryStore();
     await assert.rejects(
       syncLiteLlmProxy(store, { url, key: 'sk-wrong', prices, keyHint: 'LITELLM_API_KEY' }),
-      (err: unknown) => err instanceof LiteLlmProxyError && err.kind === 'auth' && /rejected the key \(HTTP 401\): check the key \(LITELLM_API_KEY\)/.test(err.message) && !err.message.includes('sk-wrong') && !err.message.includes('WxYz'),
+      (err: unknown) =>
+        err instanceof LiteLlmProxyError &&
+        err.kind === 'auth' &&
+        /rejected the key \(HTTP 401\): check the key \(LITELLM_API_KEY\)/.test(err.message) &&
+        !err.message.includes('sk-wrong') &&
+        !err.message.includes('WxYz'),
     );
     assert.equal(proxy.seen.length, 1, 'a rejected key is not retried');
     assert.equal(count(store, 'SELECT COUNT(*) FROM sessions'), 0);
@@ -103,7 +127,10 @@ describe('LiteLLM proxy pull (/spend/logs/v2 from a stand-in proxy on 127.0.0.1)
       if (req.query.page === '2') controller.abort();
       return recorded(req, 0);
     };
-    await assert.rejects(syncLiteLlmProxy(store, { url, key: GOOD_KEY, prices, pageSize: 3, since: '2026-01-01', signal: controller.signal }), (e: unknown) => e instanceof LiteLlmProxyError && e.kind === 'cancelled');
+    await assert.rejects(
+      syncLiteLlmProxy(store, { url, key: GOOD_KEY, prices, pageSize: 3, since: '2026-01-01', signal: controller.signal }),
+      (e: unknown) => e instanceof LiteLlmProxyError && e.kind === 'cancelled',
+    );
     assert.equal(count(store, "SELECT COUNT(*) FROM etl_runs WHERE job LIKE 'litellm-proxy:%' AND checkpoint IS NOT NULL"), 0);
     await store.close();
   });

@@ -27,7 +27,13 @@ describe('document detection', () => {
   });
 
   it('reads a mixed array element by element and dead-letters what it cannot recognise', () => {
-    const mixed = [...(fixture('litellm/payloads-json-array.json') as unknown[]).slice(0, 1), (fixture('prodlens/events.json') as unknown[])[0], { hello: 'world' }, 42, [1]];
+    const mixed = [
+      ...(fixture('litellm/payloads-json-array.json') as unknown[]).slice(0, 1),
+      (fixture('prodlens/events.json') as unknown[])[0],
+      { hello: 'world' },
+      42,
+      [1],
+    ];
     const b = normalizeDocument(mixed, ctx());
     assert.equal(b.events.length, 2);
     assert.equal(b.rejects.length, 3);
@@ -58,7 +64,13 @@ describe('document detection', () => {
         return b;
       },
     };
-    const throwing: DocumentDetector = { name: 'broken', matches: () => { throw new Error('boom'); }, normalize: () => emptyBatch() };
+    const throwing: DocumentDetector = {
+      name: 'broken',
+      matches: () => {
+        throw new Error('boom');
+      },
+      normalize: () => emptyBatch(),
+    };
     const b = normalizeDocument({ type: 'user', sessionId: 's1' }, ctx({ detectors: [throwing, transcript] }));
     assert.equal(seen.length, 1);
     assert.deepEqual(b.skipped, { 'transcript line seen': 1 });

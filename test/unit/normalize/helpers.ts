@@ -38,7 +38,8 @@ type KV = { key: string; value: Record<string, unknown> };
 
 /** The attribute list of the n-th log record of the first scope of the first resource. */
 export function logRecords(doc: unknown): Array<Record<string, unknown> & { attributes: KV[] }> {
-  return (doc as { resourceLogs: Array<{ scopeLogs: Array<{ logRecords: Array<Record<string, unknown> & { attributes: KV[] }> }> }> }).resourceLogs[0]!.scopeLogs[0]!.logRecords;
+  return (doc as { resourceLogs: Array<{ scopeLogs: Array<{ logRecords: Array<Record<string, unknown> & { attributes: KV[] }> }> }> }).resourceLogs[0]!
+    .scopeLogs[0]!.logRecords;
 }
 
 /** Reads an attribute's AnyValue from a raw KeyValue list. */

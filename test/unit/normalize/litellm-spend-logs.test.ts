@@ -28,7 +28,10 @@ describe('LiteLLM proxy spend logs (LiteLLM_SpendLogs rows)', () => {
     assert.equal(e.branch, 'main');
     assert.equal(e.attrs?.team_alias, 'platform');
     assert.equal(e.attrs?.cache_hit, undefined, '"None" is unknown, not false');
-    const keyHash = createHash('sha256').update(rows[0]!.api_key as string).digest('hex').slice(0, 16);
+    const keyHash = createHash('sha256')
+      .update(rows[0]!.api_key as string)
+      .digest('hex')
+      .slice(0, 16);
     assert.equal(e.attrs?.api_key_hash, keyHash);
     assert.ok(!JSON.stringify(e).includes(rows[0]!.api_key as string), 'the key hash as stored by the proxy is not kept');
   });
@@ -47,7 +50,13 @@ describe('LiteLLM proxy spend logs (LiteLLM_SpendLogs rows)', () => {
     const row = clone(rows[1]!);
     (row.metadata as Row).user_api_key_alias = null;
     const e = normalizeSpendLogs(row, ctx()).events[0]!;
-    assert.equal(e.developer_id, `key:${createHash('sha256').update(row.api_key as string).digest('hex').slice(0, 16)}`);
+    assert.equal(
+      e.developer_id,
+      `key:${createHash('sha256')
+        .update(row.api_key as string)
+        .digest('hex')
+        .slice(0, 16)}`,
+    );
   });
 
   it('a failed call is an error event with its status code', () => {
@@ -63,7 +72,10 @@ describe('LiteLLM proxy spend logs (LiteLLM_SpendLogs rows)', () => {
     const changed = clone(rows);
     changed[0]!.spend = 0.03;
     const b = normalizeSpendLogs({ data: changed, total: 3, page: 1, page_size: 50, total_pages: 1 }, ctx()).events;
-    assert.deepEqual(a.map((e) => e.trace_hash), b.map((e) => e.trace_hash));
+    assert.deepEqual(
+      a.map((e) => e.trace_hash),
+      b.map((e) => e.trace_hash),
+    );
     assert.equal(b[0]!.cost_usd, 0.03);
   });
 

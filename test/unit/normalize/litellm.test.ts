@@ -10,7 +10,10 @@ describe('LiteLLM StandardLoggingPayload', () => {
 
   it('reads a JSON array, NDJSON lines and a single payload to the same events', () => {
     const fromArray = normalizeLiteLlm(array, ctx());
-    const fromLines = fixtureText('litellm/payloads.ndjson').trim().split('\n').flatMap((l) => normalizeLiteLlm(JSON.parse(l), ctx()).events);
+    const fromLines = fixtureText('litellm/payloads.ndjson')
+      .trim()
+      .split('\n')
+      .flatMap((l) => normalizeLiteLlm(JSON.parse(l), ctx()).events);
     assert.equal(fromArray.rejects.length, 0);
     assert.deepEqual(fromLines, fromArray.events);
     const single = normalizeDocument(fixture('litellm/single.json'), ctx()).events;

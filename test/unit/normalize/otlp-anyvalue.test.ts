@@ -14,7 +14,17 @@ describe('OTLP AnyValue decoding', () => {
       { key: 'b', value: { boolValue: false } },
       { key: 'arr', value: { arrayValue: { values: [{ stringValue: 'a' }, { intValue: '1' }] } } },
       { key: 'bytes', value: { bytesValue: 'AQID' } },
-      { key: 'meta', value: { kvlistValue: { values: [{ key: 'x', value: { intValue: 1 } }, { key: 'y', value: { kvlistValue: { values: [{ key: 'z', value: { boolValue: true } }] } } }] } } },
+      {
+        key: 'meta',
+        value: {
+          kvlistValue: {
+            values: [
+              { key: 'x', value: { intValue: 1 } },
+              { key: 'y', value: { kvlistValue: { values: [{ key: 'z', value: { boolValue: true } }] } } },
+            ],
+          },
+        },
+      },
       { key: 'empty', value: {} },
       { value: { stringValue: 'no key' } },
       null,
@@ -41,7 +51,10 @@ describe('OTLP AnyValue decoding', () => {
     let deep: unknown = { stringValue: 'bottom' };
     for (let i = 0; i < 50; i++) deep = { kvlistValue: { values: [{ key: 'k', value: deep }] } };
     const m = flattenAttributes([{ key: 'root', value: deep }]);
-    assert.ok([...m.keys()].every((k) => k.split('.').length < 12), 'flattening stops at the depth limit');
+    assert.ok(
+      [...m.keys()].every((k) => k.split('.').length < 12),
+      'flattening stops at the depth limit',
+    );
   });
 
   it('reads booleans sent as text', () => {

@@ -10,14 +10,17 @@ describe('OTLP log events', () => {
   it('maps every Claude Code event to its kind, with decisions on tool_decision only', () => {
     const b = normalizeOtlpLogs(fixture('otlp/claude-code-logs-js.json'), ctx());
     assert.equal(b.rejects.length, 0);
-    assert.deepEqual(b.events.map((e) => [e.attrs?.event, e.kind]), [
-      ['user_prompt', 'prompt'],
-      ['api_request', 'request'],
-      ['api_request', 'request'],
-      ['tool_decision', 'tool'],
-      ['tool_result', 'tool'],
-      ['api_error', 'error'],
-    ]);
+    assert.deepEqual(
+      b.events.map((e) => [e.attrs?.event, e.kind]),
+      [
+        ['user_prompt', 'prompt'],
+        ['api_request', 'request'],
+        ['api_request', 'request'],
+        ['tool_decision', 'tool'],
+        ['tool_result', 'tool'],
+        ['api_error', 'error'],
+      ],
+    );
     for (const e of b.events) {
       assert.equal(e.source, 'claude-code-otel');
       assert.equal(e.agent, 'claude-code');
@@ -70,7 +73,10 @@ describe('OTLP log events', () => {
       'codex.turn_ttft (telemetry noise)': 1,
       'unsupported event codex.some_future_event': 1,
     });
-    assert.deepEqual(b.events.map((e) => e.kind), ['session', 'prompt', 'request', 'tool', 'tool', 'error']);
+    assert.deepEqual(
+      b.events.map((e) => e.kind),
+      ['session', 'prompt', 'request', 'tool', 'tool', 'error'],
+    );
     const start = only(b, (e) => e.kind === 'session', 'conversation_starts');
     assert.equal(start.model, 'gpt-5-codex');
     assert.equal(start.attrs?.reasoning_effort, 'medium');
@@ -96,14 +102,20 @@ describe('OTLP log events', () => {
     assert.equal(tool.attrs?.user_added_lines, 1);
     const err = only(b, (e) => e.kind === 'error', 'api_error');
     assert.equal(err.status_code, 429);
-    assert.equal(b.skipped?.['GenAI semantic-convention log event (the agent event carries the same data)'], 1, 'the semantic duplicate of api_response is not a second request');
+    assert.equal(
+      b.skipped?.['GenAI semantic-convention log event (the agent event carries the same data)'],
+      1,
+      'the semantic duplicate of api_response is not a second request',
+    );
     assert.equal(b.events.filter((e) => e.kind === 'request').length, 1);
   });
 
   it('accepts the older nested diffStat metadata and a rejected tool call', () => {
     const doc = clone(fixture('otlp/gemini-logs.json'));
     const rec = logRecords(doc).find((r) => r.attributes.some((a) => a.key === 'function_name'))!;
-    setAttr(rec.attributes, 'metadata', { kvlistValue: { values: [{ key: 'diffStat', value: { kvlistValue: { values: [{ key: 'model_added_lines', value: { intValue: '5' } }] } } }] } });
+    setAttr(rec.attributes, 'metadata', {
+      kvlistValue: { values: [{ key: 'diffStat', value: { kvlistValue: { values: [{ key: 'model_added_lines', value: { intValue: '5' } }] } } }] },
+    });
     setAttr(rec.attributes, 'decision', { stringValue: 'reject' });
     const tool = only(normalizeOtlpLogs(doc, ctx()), (e) => e.kind === 'tool', 'tool_call');
     assert.equal(tool.lines_added, 5);

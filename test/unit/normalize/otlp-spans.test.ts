@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { normalizeOtlpSpans } from '../../../src/core/normalize/otlp-spans';
 import { clone, ctx, fixture, only } from './helpers';
 
-type SpanDoc = { resourceSpans: Array<{ resource: { attributes: Array<{ key: string; value: Record<string, unknown> }> }; scopeSpans: Array<{ spans: Array<Record<string, unknown>> }> }> };
+type SpanDoc = {
+  resourceSpans: Array<{
+    resource: { attributes: Array<{ key: string; value: Record<string, unknown> }> };
+    scopeSpans: Array<{ spans: Array<Record<string, unknown>> }>;
+  }>;
+};
 
 describe('OTLP spans', () => {
   it('turns OpenInference LLM spans into requests and errors, and counts other span kinds as skipped', () => {

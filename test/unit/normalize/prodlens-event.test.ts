@@ -5,7 +5,10 @@ import { ctx, fixture, fixtureText } from './helpers';
 describe('ProdLens event JSON', () => {
   it('reads the documented example files (NDJSON and array) alike', () => {
     const arr = normalizeProdLensEvents(fixture('prodlens/events.json'), ctx());
-    const lines = fixtureText('prodlens/events.ndjson').trim().split('\n').flatMap((l) => normalizeProdLensEvents(JSON.parse(l), ctx()).events);
+    const lines = fixtureText('prodlens/events.ndjson')
+      .trim()
+      .split('\n')
+      .flatMap((l) => normalizeProdLensEvents(JSON.parse(l), ctx()).events);
     assert.equal(arr.rejects.length, 0, JSON.stringify(arr.rejects));
     assert.deepEqual(lines, arr.events);
     const edit = arr.events.find((e) => e.kind === 'edit')!;
@@ -38,7 +41,19 @@ describe('ProdLens event JSON', () => {
   });
 
   it('accepts the derived columns of an exported row and recomputes them', () => {
-    const b = normalizeProdLensEvents({ timestamp: '2026-01-05T23:30:00-02:00', kind: 'request', event_date: '1999-01-01', trace_hash: 'abc', cost_source: 'reported', tokens_in: 1, tokens_out: 1, model: 'gpt-4o' }, ctx());
+    const b = normalizeProdLensEvents(
+      {
+        timestamp: '2026-01-05T23:30:00-02:00',
+        kind: 'request',
+        event_date: '1999-01-01',
+        trace_hash: 'abc',
+        cost_source: 'reported',
+        tokens_in: 1,
+        tokens_out: 1,
+        model: 'gpt-4o',
+      },
+      ctx(),
+    );
     assert.equal(b.rejects.length, 0);
     assert.equal(b.events[0]!.event_date, '2026-01-06');
     assert.equal(b.events[0]!.cost_source, 'estimated');

@@ -51,7 +51,17 @@ function checkBatch(b: Batch): void {
     assert.match(e.trace_hash, /^[0-9a-f]{32}$/);
     assert.ok((SOURCES as readonly string[]).includes(e.source));
     assert.ok((EVENT_KINDS as readonly string[]).includes(e.kind));
-    for (const k of ['tokens_in', 'tokens_out', 'total_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens', 'accepted_lines', 'lines_added', 'lines_removed'] as const) {
+    for (const k of [
+      'tokens_in',
+      'tokens_out',
+      'total_tokens',
+      'cache_read_tokens',
+      'cache_write_tokens',
+      'reasoning_tokens',
+      'accepted_lines',
+      'lines_added',
+      'lines_removed',
+    ] as const) {
       const v = e[k];
       assert.ok(v === null || (Number.isSafeInteger(v) && v >= 0), `${k} = ${v}`);
     }
@@ -114,18 +124,14 @@ describe('normalizers never throw (property-based)', function () {
 
   it('on arbitrary mutations of valid fixtures (values replaced with awkward ones, keys removed)', () => {
     fc.assert(
-      fc.property(
-        fc.nat(FIXTURES.length - 1),
-        fc.array(fc.tuple(fc.nat(), awkward, fc.boolean()), { minLength: 1, maxLength: 6 }),
-        (fi, edits) => {
-          let doc = clone(FIXTURES[fi]);
-          for (const [pi, value, remove] of edits) {
-            const ps = paths(doc);
-            doc = mutate(doc, ps[pi % ps.length]!, value, remove);
-          }
-          for (const fn of Object.values(NORMALIZERS)) checkBatch(fn(doc));
-        },
-      ),
+      fc.property(fc.nat(FIXTURES.length - 1), fc.array(fc.tuple(fc.nat(), awkward, fc.boolean()), { minLength: 1, maxLength: 6 }), (fi, edits) => {
+        let doc = clone(FIXTURES[fi]);
+        for (const [pi, value, remove] of edits) {
+          const ps = paths(doc);
+          doc = mutate(doc, ps[pi % ps.length]!, value, remove);
+        }
+        for (const fn of Object.values(NORMALIZERS)) checkBatch(fn(doc));
+      }),
       { numRuns: 400 },
     );
   });
@@ -136,7 +142,23 @@ describe('normalizers never throw (property-based)', function () {
     const hostile = [
       { resourceLogs: [{ scopeLogs: [{ logRecords: [{ attributes: [{ key: 'event.name', value: deep }] }] }] }] },
       { resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: { stringValue: 'x'.repeat(1_000_000) }, attributes: [] }] }] }] },
-      { resourceSpans: [{ scopeSpans: [{ spans: [{ name: 'chat', attributes: [{ key: 'gen_ai.request.model', value: { stringValue: 'y'.repeat(100_000) } }], startTimeUnixNano: '1767607200000000000' }] }] }] },
+      {
+        resourceSpans: [
+          {
+            scopeSpans: [
+              {
+                spans: [
+                  {
+                    name: 'chat',
+                    attributes: [{ key: 'gen_ai.request.model', value: { stringValue: 'y'.repeat(100_000) } }],
+                    startTimeUnixNano: '1767607200000000000',
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      },
       Array.from({ length: 3 }, () => Object.create(null) as object),
       { call_type: 'x', startTime: 1767607200, metadata: { __proto__: { polluted: true } } },
       new Uint8Array([1, 2, 3]),

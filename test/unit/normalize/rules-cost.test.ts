@@ -13,7 +13,10 @@ const AT = Date.UTC(2026, 0, 5, 10);
 /** Cost rules: reported wins; else an estimate from the dated table (with its version); unknown model → unknown. */
 describe('cost rules', () => {
   it('bundles the price package version that pricing.ts names', () => {
-    const pkg = JSON.parse(readFileSync(require.resolve('@pydantic/genai-prices').replace(/dist[/\\]index\.c?js$/, 'package.json'), 'utf8')) as { name: string; version: string };
+    const pkg = JSON.parse(readFileSync(require.resolve('@pydantic/genai-prices').replace(/dist[/\\]index\.c?js$/, 'package.json'), 'utf8')) as {
+      name: string;
+      version: string;
+    };
     assert.equal(pkg.name, BUNDLED_PRICES.package);
     assert.equal(pkg.version, BUNDLED_PRICES.version, 'update BUNDLED_PRICES (version and publication date) with the dependency');
   });
@@ -37,7 +40,12 @@ describe('cost rules', () => {
     assert.equal(e.price_version, BUNDLED_PRICE_VERSION);
     // Against the package itself: genai-prices counts cache tokens inside input_tokens.
     const want = calcPrice(
-      { input_tokens: e.tokens_in! + e.cache_read_tokens! + e.cache_write_tokens!, output_tokens: e.tokens_out!, cache_read_tokens: e.cache_read_tokens!, cache_write_tokens: e.cache_write_tokens! },
+      {
+        input_tokens: e.tokens_in! + e.cache_read_tokens! + e.cache_write_tokens!,
+        output_tokens: e.tokens_out!,
+        cache_read_tokens: e.cache_read_tokens!,
+        cache_write_tokens: e.cache_write_tokens!,
+      },
       e.model!,
       { timestamp: new Date(e.ts_ms) },
     )!.total_price;
@@ -61,7 +69,9 @@ describe('cost rules', () => {
     assert.ok(above.cost_usd / 251_000 > perTokBelow * 1.5, 'the long-context tier must raise the rate');
     // Cache reads count towards the tier threshold too.
     const viaCache = t.estimate('claude-sonnet-4-5', { tokens_in: 150_000, tokens_out: 1000, cache_read_tokens: 100_000, cache_write_tokens: 0 }, AT)!;
-    const want = calcPrice({ input_tokens: 250_000, output_tokens: 1000, cache_read_tokens: 100_000 }, 'claude-sonnet-4-5', { timestamp: new Date(AT) })!.total_price;
+    const want = calcPrice({ input_tokens: 250_000, output_tokens: 1000, cache_read_tokens: 100_000 }, 'claude-sonnet-4-5', {
+      timestamp: new Date(AT),
+    })!.total_price;
     assert.ok(Math.abs(viaCache.cost_usd - want) <= 1e-12 * want);
   });
 
@@ -75,14 +85,29 @@ describe('cost rules', () => {
     const t = new BundledPriceTable();
     const models = ['claude-sonnet-4-5', 'claude-opus-4-1', 'gpt-4o', 'gpt-4o-mini', 'gemini-2.5-pro', 'gemini-2.5-flash', 'deepseek-chat'];
     fc.assert(
-      fc.property(fc.constantFrom(...models), fc.nat(400_000), fc.nat(50_000), fc.nat(300_000), fc.nat(20_000), fc.integer({ min: 0, max: 86_400_000 * 30 }), (m, i, o, r, w, dt) => {
-        const at = AT + dt;
-        const usage = { tokens_in: i, tokens_out: o, cache_read_tokens: r, cache_write_tokens: m.startsWith('claude') ? w : 0 };
-        const got = t.estimate(m, usage, at);
-        const want = calcPrice({ input_tokens: i + r + usage.cache_write_tokens, output_tokens: o, cache_read_tokens: r, cache_write_tokens: usage.cache_write_tokens }, m, { timestamp: new Date(at) });
-        assert.ok(got && want);
-        assert.ok(Math.abs(got.cost_usd - want.total_price) <= 1e-9 * Math.max(want.total_price, 1e-9), `${m} ${JSON.stringify(usage)}: ${got.cost_usd} vs ${want.total_price}`);
-      }),
+      fc.property(
+        fc.constantFrom(...models),
+        fc.nat(400_000),
+        fc.nat(50_000),
+        fc.nat(300_000),
+        fc.nat(20_000),
+        fc.integer({ min: 0, max: 86_400_000 * 30 }),
+        (m, i, o, r, w, dt) => {
+          const at = AT + dt;
+          const usage = { tokens_in: i, tokens_out: o, cache_read_tokens: r, cache_write_tokens: m.startsWith('claude') ? w : 0 };
+          const got = t.estimate(m, usage, at);
+          const want = calcPrice(
+            { input_tokens: i + r + usage.cache_write_tokens, output_tokens: o, cache_read_tokens: r, cache_write_tokens: usage.cache_write_tokens },
+            m,
+            { timestamp: new Date(at) },
+          );
+          assert.ok(got && want);
+          assert.ok(
+            Math.abs(got.cost_usd - want.total_price) <= 1e-9 * Math.max(want.total_price, 1e-9),
+            `${m} ${JSON.stringify(usage)}: ${got.cost_usd} vs ${want.total_price}`,
+          );
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -91,7 +116,9 @@ describe('cost rules', () => {
     const t = new BundledPriceTable();
     for (const total of [199_999, 200_000, 200_001, 200_002]) {
       const usage = { tokens_in: total - 150_000, tokens_out: 10, cache_read_tokens: 100_000, cache_write_tokens: 50_000 };
-      const want = calcPrice({ input_tokens: total, output_tokens: 10, cache_read_tokens: 100_000, cache_write_tokens: 50_000 }, 'claude-sonnet-4-5', { timestamp: new Date(AT) })!;
+      const want = calcPrice({ input_tokens: total, output_tokens: 10, cache_read_tokens: 100_000, cache_write_tokens: 50_000 }, 'claude-sonnet-4-5', {
+        timestamp: new Date(AT),
+      })!;
       const got = t.estimate('claude-sonnet-4-5', usage, AT)!;
       assert.ok(Math.abs(got.cost_usd - want.total_price) <= 1e-12, `${total}: ${got.cost_usd} vs ${want.total_price}`);
     }
@@ -99,7 +126,10 @@ describe('cost rules', () => {
 
   it('uses an override before the bundled table, labelled as such', () => {
     const t = new BundledPriceTable({ 'acme-internal-*': { input_mtok: 1, output_mtok: 2 } }, 'prices.json');
-    const r = buildEvent({ source: 'prodlens', kind: 'request', time: AT, identity: ['x'], model: 'acme-internal-coder-7b', tokens_in: 1_000_000, tokens_out: 500_000 }, { prices: t });
+    const r = buildEvent(
+      { source: 'prodlens', kind: 'request', time: AT, identity: ['x'], model: 'acme-internal-coder-7b', tokens_in: 1_000_000, tokens_out: 500_000 },
+      { prices: t },
+    );
     assert.ok(r.ok);
     assert.equal(r.value.cost_usd, 2);
     assert.equal(r.value.cost_source, 'estimated');

@@ -64,8 +64,10 @@ describe('record identity (trace_hash)', () => {
   });
 
   it('lets a ProdLens sender update an event by re-sending its event_id', () => {
-    const first = normalizeDocument({ timestamp: '2026-01-05T10:00:00Z', kind: 'edit', source: 'editor', event_id: 'ed-1', accepted_lines: 3 }, ctx()).events[0]!;
-    const later = normalizeDocument({ timestamp: '2026-01-05T10:00:00Z', kind: 'edit', source: 'editor', event_id: 'ed-1', accepted_lines: 2 }, ctx()).events[0]!;
+    const first = normalizeDocument({ timestamp: '2026-01-05T10:00:00Z', kind: 'edit', source: 'editor', event_id: 'ed-1', accepted_lines: 3 }, ctx())
+      .events[0]!;
+    const later = normalizeDocument({ timestamp: '2026-01-05T10:00:00Z', kind: 'edit', source: 'editor', event_id: 'ed-1', accepted_lines: 2 }, ctx())
+      .events[0]!;
     assert.equal(later.trace_hash, first.trace_hash);
     assert.notEqual(later.accepted_lines, first.accepted_lines);
   });

@@ -27,7 +27,10 @@ describe('id rules', () => {
     dropAttr(rec.attributes, 'user.email');
     dropAttr(rec.attributes, 'user.account_uuid');
     dropAttr(rec.attributes, 'user.id');
-    doc.resourceLogs[0]!.resource.attributes.push({ key: 'session.id', value: { stringValue: 'from-resource-session' } }, { key: 'enduser.id', value: { stringValue: 'res-user' } });
+    doc.resourceLogs[0]!.resource.attributes.push(
+      { key: 'session.id', value: { stringValue: 'from-resource-session' } },
+      { key: 'enduser.id', value: { stringValue: 'res-user' } },
+    );
     setAttr(rec.attributes, 'vcs.repository.name', { stringValue: 'acme/override' });
     setAttr(rec.attributes, 'vcs.repository.url.full', { stringValue: 'https://github.com/acme/override.git' });
     const b = normalizeOtlpLogs(doc, ctx());

@@ -114,6 +114,7 @@ describe('isoUtc', () => {
       }),
       { numRuns: 2000 },
     );
-    for (const ms of [0, Date.UTC(2000, 1, 29, 23, 59, 59, 999), Date.UTC(2100, 0, 1), Date.UTC(2026, 11, 31, 23, 59, 59, 999)]) assert.equal(isoUtc(ms), new Date(ms).toISOString());
+    for (const ms of [0, Date.UTC(2000, 1, 29, 23, 59, 59, 999), Date.UTC(2100, 0, 1), Date.UTC(2026, 11, 31, 23, 59, 59, 999)])
+      assert.equal(isoUtc(ms), new Date(ms).toISOString());
   });
 });

@@ -74,7 +74,9 @@ describe('token rules', () => {
     assert.equal(codex.total_tokens, codex.tokens_in! + codex.tokens_out!);
 
     const gem = only(normalizeOtlpLogs(fixture('otlp/gemini-logs.json'), ctx()), (e) => e.kind === 'request', 'gemini response');
-    const grec = logRecords(fixture('otlp/gemini-logs.json')).find((r) => r.attributes.some((a) => a.key === 'event.name' && a.value.stringValue === 'gemini_cli.api_response'))!;
+    const grec = logRecords(fixture('otlp/gemini-logs.json')).find((r) =>
+      r.attributes.some((a) => a.key === 'event.name' && a.value.stringValue === 'gemini_cli.api_response'),
+    )!;
     const g = (k: string) => Number(rawAttr(grec.attributes, k));
     assert.equal(gem.tokens_in, g('input_token_count') - g('cached_content_token_count') + g('tool_token_count'));
     assert.equal(gem.tokens_out, g('output_token_count') + g('thoughts_token_count'), 'thoughts count as output');

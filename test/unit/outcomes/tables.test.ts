@@ -10,9 +10,21 @@ const SHA = 'a'.repeat(40);
 
 function commit(over: Partial<CommitRecord>): CommitRecord {
   return {
-    sha: SHA, repo_slug: 'acme/widgets', author: 'mia-me', author_name: 'Mia Me', author_email: 'me@example.com',
-    timestamp: '2026-01-05T09:00:00.000Z', committed_at: '2026-01-05T09:05:00.000Z', event_date: '2026-01-05',
-    lines_added: null, lines_removed: null, files_changed: null, is_merge: false, is_mine: null, source: 'github', ...over,
+    sha: SHA,
+    repo_slug: 'acme/widgets',
+    author: 'mia-me',
+    author_name: 'Mia Me',
+    author_email: 'me@example.com',
+    timestamp: '2026-01-05T09:00:00.000Z',
+    committed_at: '2026-01-05T09:05:00.000Z',
+    event_date: '2026-01-05',
+    lines_added: null,
+    lines_removed: null,
+    files_changed: null,
+    is_merge: false,
+    is_mine: null,
+    source: 'github',
+    ...over,
   };
 }
 
@@ -55,15 +67,36 @@ describe('outcome tables', () => {
   it('merged-PR days, reopen days and empty days', () => {
     const days = new RepoDaySet();
     transaction(store.db, () => {
-      upsertPull(store.db, {
-        repo_slug: 'acme/widgets', number: 9, id: 9, title: 't', author: 'ann', state: 'closed', created_at: '2026-01-05T22:00:00.000Z',
-        merged_at: '2026-01-06T01:30:00.000Z', closed_at: '2026-01-06T01:30:00.000Z', updated_at: '2026-01-06T01:30:00.000Z', additions: 1, deletions: 1,
-      }, false, days);
-      replacePrEvents(store.db, 'acme/widgets', 9, [
-        { event_id: 1, event: 'reopened', actor: 'ann', created_at: '2026-01-05T23:00:00.000Z' },
-        { event_id: 2, event: 'reopened', actor: 'ann', created_at: '2026-01-05T23:30:00.000Z' },
-        { event_id: 3, event: 'labeled', actor: 'ann', created_at: '2026-01-05T23:40:00.000Z' },
-      ], days);
+      upsertPull(
+        store.db,
+        {
+          repo_slug: 'acme/widgets',
+          number: 9,
+          id: 9,
+          title: 't',
+          author: 'ann',
+          state: 'closed',
+          created_at: '2026-01-05T22:00:00.000Z',
+          merged_at: '2026-01-06T01:30:00.000Z',
+          closed_at: '2026-01-06T01:30:00.000Z',
+          updated_at: '2026-01-06T01:30:00.000Z',
+          additions: 1,
+          deletions: 1,
+        },
+        false,
+        days,
+      );
+      replacePrEvents(
+        store.db,
+        'acme/widgets',
+        9,
+        [
+          { event_id: 1, event: 'reopened', actor: 'ann', created_at: '2026-01-05T23:00:00.000Z' },
+          { event_id: 2, event: 'reopened', actor: 'ann', created_at: '2026-01-05T23:30:00.000Z' },
+          { event_id: 3, event: 'labeled', actor: 'ann', created_at: '2026-01-05T23:40:00.000Z' },
+        ],
+        days,
+      );
       recomputeDailyGithubMetrics(store.db, days.values());
     });
     assert.deepEqual(store.db.exec('SELECT event_date, merged_pr_count, reopened_pr_count, avg_merge_hours FROM daily_github_metrics ORDER BY 1')[0]!.values, [

@@ -34,7 +34,8 @@ describe('workspace outcome sync', () => {
       calls.n++;
       return token;
     },
-    client: (t, signal) => new GitHubClient({ token: t, baseUrl: api, signal, sleep: async () => {}, clock: { now: () => Date.parse('2026-01-10T00:00:00Z') } }),
+    client: (t, signal) =>
+      new GitHubClient({ token: t, baseUrl: api, signal, sleep: async () => {}, clock: { now: () => Date.parse('2026-01-10T00:00:00Z') } }),
   });
 
   it('syncs git for every repository once and GitHub only for repositories on the API host', async () => {
@@ -57,7 +58,10 @@ describe('workspace outcome sync', () => {
     });
     assert.deepEqual(r.errors, []);
     assert.deepEqual(r.git.map((g) => g.repo_slug).sort(), ['acme/tools', 'acme/widgets']);
-    assert.deepEqual(r.github.map((g) => g.repo_slug), ['acme/widgets']);
+    assert.deepEqual(
+      r.github.map((g) => g.repo_slug),
+      ['acme/widgets'],
+    );
     assert.equal(calls.n, 1);
     assert.ok(r.skipped.some((s) => s.startsWith(`${plain.dir}: not a git repository`)));
     assert.ok(r.skipped.some((s) => s.startsWith('acme/tools: origin is not on 127.0.0.1')));

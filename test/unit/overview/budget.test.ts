@@ -4,7 +4,15 @@ import { asDayKey } from '../../../src/core/day';
 import type { UsageTotals } from '../../../src/core/store/usage-reader';
 
 const usage = (costUsd: number, totalTokens = 0, unpricedRequests = 0): UsageTotals => ({
-  requests: 0, errors: 0, totalTokens, cacheTokens: 0, costUsd, unpricedRequests, insertions: 0, acceptedInsertions: 0, acceptedLines: 0,
+  requests: 0,
+  errors: 0,
+  totalTokens,
+  cacheTokens: 0,
+  costUsd,
+  unpricedRequests,
+  insertions: 0,
+  acceptedInsertions: 0,
+  acceptedLines: 0,
 });
 
 describe('budgets', () => {
@@ -50,14 +58,25 @@ describe('budgets', () => {
   it('warns once per period and threshold, the highest one when two are crossed at once', () => {
     const [day] = evaluateBudgets([{ period: 'daily', unit: 'usd', limit: 5 }], asDayKey('2026-03-04'), () => usage(4.2));
     const first = dueWarnings([day!], new Set());
-    assert.deepEqual(first.map((w) => [w.threshold, w.keys]), [[0.8, ['daily:2026-03-04:usd:80']]]);
+    assert.deepEqual(
+      first.map((w) => [w.threshold, w.keys]),
+      [[0.8, ['daily:2026-03-04:usd:80']]],
+    );
     const shown = new Set(first.flatMap((w) => w.keys));
     assert.deepEqual(dueWarnings([day!], shown), [], 'not again in the same day');
     const [over] = evaluateBudgets([{ period: 'daily', unit: 'usd', limit: 5 }], asDayKey('2026-03-04'), () => usage(5.5));
-    assert.deepEqual(dueWarnings([over!], shown).map((w) => w.threshold), [1], '100 % is a new warning');
+    assert.deepEqual(
+      dueWarnings([over!], shown).map((w) => w.threshold),
+      [1],
+      '100 % is a new warning',
+    );
     const [jump] = evaluateBudgets([{ period: 'daily', unit: 'usd', limit: 5 }], asDayKey('2026-03-05'), () => usage(6));
     const due = dueWarnings([jump!], shown);
-    assert.deepEqual(due.map((w) => [w.threshold, w.keys]), [[1, ['daily:2026-03-05:usd:80', 'daily:2026-03-05:usd:100']]], 'a new day starts over; 80 % is not announced after 100 %');
+    assert.deepEqual(
+      due.map((w) => [w.threshold, w.keys]),
+      [[1, ['daily:2026-03-05:usd:80', 'daily:2026-03-05:usd:100']]],
+      'a new day starts over; 80 % is not announced after 100 %',
+    );
     assert.equal(warningKey({ period: 'weekly', since: asDayKey('2026-03-02'), unit: 'tokens' }, 1), 'weekly:2026-03-02:tokens:100');
   });
 

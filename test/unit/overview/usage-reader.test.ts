@@ -23,8 +23,30 @@ describe('usage reader (the ProdLens view, status bar and budgets)', () => {
         event({ id: 'late-5th', time: '2026-01-06T07:59:00Z', tokens_in: 100, tokens_out: 10, cost_usd: 1 }),
         event({ id: 'early-6th', time: '2026-01-06T08:01:00Z', tokens_in: 200, tokens_out: 20, cost_usd: 2 }),
         event({ id: 'err-6th', kind: 'error', time: '2026-01-06T20:00:00Z', status_code: 529, tokens_in: 0, tokens_out: 0 }),
-        event({ id: 'edit-6th', source: 'editor', kind: 'edit', time: '2026-01-06T21:00:00Z', accepted_flag: true, accepted_lines: 7, lines_added: 9, tokens_in: null, tokens_out: null, model: null }),
-        event({ id: 'edit-6th-rejected', source: 'editor', kind: 'edit', time: '2026-01-06T21:30:00Z', accepted_flag: false, accepted_lines: 1, lines_added: 9, tokens_in: null, tokens_out: null, model: null }),
+        event({
+          id: 'edit-6th',
+          source: 'editor',
+          kind: 'edit',
+          time: '2026-01-06T21:00:00Z',
+          accepted_flag: true,
+          accepted_lines: 7,
+          lines_added: 9,
+          tokens_in: null,
+          tokens_out: null,
+          model: null,
+        }),
+        event({
+          id: 'edit-6th-rejected',
+          source: 'editor',
+          kind: 'edit',
+          time: '2026-01-06T21:30:00Z',
+          accepted_flag: false,
+          accepted_lines: 1,
+          lines_added: 9,
+          tokens_in: null,
+          tokens_out: null,
+          model: null,
+        }),
         event({ id: 'next-day', time: '2026-01-07T08:00:00Z', tokens_in: 400, tokens_out: 40 }),
       ]),
     );
@@ -47,7 +69,9 @@ describe('usage reader (the ProdLens view, status bar and budgets)', () => {
   });
 
   it('counts an unknown model’s requests as unpriced rather than free', async () => {
-    await store.ingest(batchOf([event({ id: 'u', model: 'acme-internal-7b', time: '2026-01-06T10:00:00Z' }), event({ id: 'k', time: '2026-01-06T11:00:00Z' })]));
+    await store.ingest(
+      batchOf([event({ id: 'u', model: 'acme-internal-7b', time: '2026-01-06T10:00:00Z' }), event({ id: 'k', time: '2026-01-06T11:00:00Z' })]),
+    );
     const t = usageBetween(store, { startMs: Date.parse('2026-01-06T00:00:00Z'), endMs: Date.parse('2026-01-07T00:00:00Z') });
     assert.equal(t.requests, 2);
     assert.equal(t.unpricedRequests, 1);
@@ -57,10 +81,46 @@ describe('usage reader (the ProdLens view, status bar and budgets)', () => {
     await store.ingest(
       batchOf([
         // Session A: Claude Code transcript, two models, edits measured by the editor under its id.
-        event({ id: 'a1', source: 'claude-code-transcript', agent: 'claude-code', session_id: 'A', model: 'claude-sonnet-4-5', time: '2026-01-05T09:00:00Z', repo_slug: 'acme/api' }),
-        event({ id: 'a2', source: 'claude-code-transcript', agent: 'claude-code', session_id: 'A', model: 'claude-sonnet-4-5', time: '2026-01-05T09:20:00Z', repo_slug: 'acme/api' }),
-        event({ id: 'a3', source: 'claude-code-transcript', agent: 'claude-code', session_id: 'A', model: 'claude-haiku-4-5', time: '2026-01-05T09:30:00Z', repo_slug: 'acme/api' }),
-        event({ id: 'a-edit', source: 'editor', kind: 'edit', agent: 'claude-code', session_id: 'A', time: '2026-01-05T09:45:00Z', accepted_flag: true, accepted_lines: 4, tokens_in: null, tokens_out: null, model: null }),
+        event({
+          id: 'a1',
+          source: 'claude-code-transcript',
+          agent: 'claude-code',
+          session_id: 'A',
+          model: 'claude-sonnet-4-5',
+          time: '2026-01-05T09:00:00Z',
+          repo_slug: 'acme/api',
+        }),
+        event({
+          id: 'a2',
+          source: 'claude-code-transcript',
+          agent: 'claude-code',
+          session_id: 'A',
+          model: 'claude-sonnet-4-5',
+          time: '2026-01-05T09:20:00Z',
+          repo_slug: 'acme/api',
+        }),
+        event({
+          id: 'a3',
+          source: 'claude-code-transcript',
+          agent: 'claude-code',
+          session_id: 'A',
+          model: 'claude-haiku-4-5',
+          time: '2026-01-05T09:30:00Z',
+          repo_slug: 'acme/api',
+        }),
+        event({
+          id: 'a-edit',
+          source: 'editor',
+          kind: 'edit',
+          agent: 'claude-code',
+          session_id: 'A',
+          time: '2026-01-05T09:45:00Z',
+          accepted_flag: true,
+          accepted_lines: 4,
+          tokens_in: null,
+          tokens_out: null,
+          model: null,
+        }),
         // Session B: Codex through telemetry, later.
         event({ id: 'b1', source: 'codex-otel', session_id: 'B', model: 'gpt-5', time: '2026-01-06T15:00:00Z', repo_slug: 'acme/web' }),
         // Session C: only editor edits — not an agent session.
@@ -83,10 +143,19 @@ describe('usage reader (the ProdLens view, status bar and budgets)', () => {
     assert.equal(a.startMs, Date.parse('2026-01-05T09:00:00Z'));
     assert.equal(a.endMs, Date.parse('2026-01-05T09:45:00Z'), 'the session lasts until its last event, edits included');
     assert.equal(a.totalTokens, 3 * 150);
-    assert.deepEqual(recentSessions(store, { limit: 1, windowDays: 14 }).map((s) => s.sessionId), ['B']);
+    assert.deepEqual(
+      recentSessions(store, { limit: 1, windowDays: 14 }).map((s) => s.sessionId),
+      ['B'],
+    );
     // Fewer sessions than asked for in the window: it widens until it has them, however old.
-    assert.deepEqual(recentSessions(store, { limit: 3, windowDays: 14 }).map((s) => s.sessionId), ['B', 'A', 'D']);
-    assert.deepEqual(recentSessions(store, { limit: 10, windowDays: 14 }).map((s) => s.sessionId), ['B', 'A', 'D', 'E']);
+    assert.deepEqual(
+      recentSessions(store, { limit: 3, windowDays: 14 }).map((s) => s.sessionId),
+      ['B', 'A', 'D'],
+    );
+    assert.deepEqual(
+      recentSessions(store, { limit: 10, windowDays: 14 }).map((s) => s.sessionId),
+      ['B', 'A', 'D', 'E'],
+    );
   });
 
   it('names the agent behind a source', () => {

@@ -20,7 +20,9 @@ describe('the prodlens-cli package (npm run pack:cli)', () => {
   });
 
   it('depends on exactly those, at the versions the root package.json gives', () => {
-    const m = cliManifest({ version: '9.9.9', devDependencies: { '@duckdb/node-api': '^1.5.6' }, dependencies: { valibot: '^1' } }, template, ['@duckdb/node-api']);
+    const m = cliManifest({ version: '9.9.9', devDependencies: { '@duckdb/node-api': '^1.5.6' }, dependencies: { valibot: '^1' } }, template, [
+      '@duckdb/node-api',
+    ]);
     assert.deepEqual(m.dependencies, { '@duckdb/node-api': '^1.5.6' });
     assert.equal(m.version, '9.9.9');
     assert.equal(cliManifest(rootPkg, template, []).dependencies, undefined, 'a bundle without externals needs nothing installed');

@@ -77,10 +77,11 @@ describe('what the VSIX shows', () => {
       }
       for (const views of Object.values<any[]>(c.views)) for (const v of views) key(v.name, v.id);
       for (const w of c.viewsWelcome) key(w.contents, w.view);
-      for (const w of c.walkthroughs) for (const s of [w, ...w.steps]) {
-        key(s.title, s.id);
-        key(s.description, s.id);
-      }
+      for (const w of c.walkthroughs)
+        for (const s of [w, ...w.steps]) {
+          key(s.title, s.id);
+          key(s.description, s.id);
+        }
       assert.deepEqual(literal, [], 'user-facing manifest strings that are not localizable');
       // A broken reference is caught, and so is an orphaned key.
       const broken = structuredClone(manifest);
@@ -100,13 +101,29 @@ describe('what the VSIX shows', () => {
     });
 
     it('refuses placeholders, SVG icons and missing gallery fields', () => {
-      const broken: Record<string, any> = { ...manifest, icon: 'media/icons/prodlens.svg', repository: { type: 'git', url: 'https://example.invalid/prodlens.git' } };
+      const broken: Record<string, any> = {
+        ...manifest,
+        icon: 'media/icons/prodlens.svg',
+        repository: { type: 'git', url: 'https://example.invalid/prodlens.git' },
+      };
       delete broken.galleryBanner;
       const problems = manifestProblems(broken, entries);
-      assert.ok(problems.some((p) => /must be a PNG/.test(p)), problems.join('; '));
-      assert.ok(problems.some((p) => /placeholder https:\/\/example\.invalid/.test(p)), problems.join('; '));
-      assert.ok(problems.some((p) => /galleryBanner/.test(p)), problems.join('; '));
-      assert.ok(problems.some((p) => /not in the VSIX/.test(p)), problems.join('; '));
+      assert.ok(
+        problems.some((p) => /must be a PNG/.test(p)),
+        problems.join('; '),
+      );
+      assert.ok(
+        problems.some((p) => /placeholder https:\/\/example\.invalid/.test(p)),
+        problems.join('; '),
+      );
+      assert.ok(
+        problems.some((p) => /galleryBanner/.test(p)),
+        problems.join('; '),
+      );
+      assert.ok(
+        problems.some((p) => /not in the VSIX/.test(p)),
+        problems.join('; '),
+      );
     });
 
     it('says in its untrusted-workspace description what is off there', () => {
@@ -115,7 +132,10 @@ describe('what the VSIX shows', () => {
       assert.match(description, /editor insertions/);
       // Every restricted setting exists.
       const settings = Object.keys(manifest.contributes.configuration.properties);
-      assert.deepEqual(restrictedConfigurations.filter((s: string) => !settings.includes(s)), []);
+      assert.deepEqual(
+        restrictedConfigurations.filter((s: string) => !settings.includes(s)),
+        [],
+      );
     });
   });
 

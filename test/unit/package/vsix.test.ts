@@ -47,19 +47,37 @@ describe('VSIX check run by npm run package', () => {
 
   it('rejects a VSIX that lacks either WASM file', () => {
     for (const wasm of ['extension/dist/sql-wasm.wasm', 'extension/dist/parquet_wasm_bg.wasm']) {
-      assert.deepEqual(vsixProblems(shipped.filter((entry) => entry !== wasm), size), [`lacks ${wasm}`]);
+      assert.deepEqual(
+        vsixProblems(
+          shipped.filter((entry) => entry !== wasm),
+          size,
+        ),
+        [`lacks ${wasm}`],
+      );
     }
   });
 
   it('rejects a VSIX without the report page bundle or its stylesheet', () => {
     for (const file of ['extension/dist/webview.js', 'extension/dist/webview.css']) {
-      assert.deepEqual(vsixProblems(shipped.filter((entry) => entry !== file), size), [`lacks ${file}`]);
+      assert.deepEqual(
+        vsixProblems(
+          shipped.filter((entry) => entry !== file),
+          size,
+        ),
+        [`lacks ${file}`],
+      );
     }
   });
 
   it('rejects a VSIX without the icon or the README', () => {
     for (const file of ['extension/media/icon.png', 'extension/readme.md']) {
-      assert.deepEqual(vsixProblems(shipped.filter((entry) => entry !== file), size), [`lacks ${file}`]);
+      assert.deepEqual(
+        vsixProblems(
+          shipped.filter((entry) => entry !== file),
+          size,
+        ),
+        [`lacks ${file}`],
+      );
     }
   });
 

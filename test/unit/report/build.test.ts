@@ -11,7 +11,9 @@ const NOW = Date.parse('2026-04-30T12:00:00Z');
 async function fixtureStore() {
   const store = await Store.open({ path: null, sql: await sqlLoader.load() });
   const events = [];
-  const commit = store.db.prepare('INSERT INTO commits (sha, repo_slug, author_email, timestamp, event_date, lines_added, lines_removed, is_merge) VALUES (?, ?, ?, ?, ?, 1, 1, 0)');
+  const commit = store.db.prepare(
+    'INSERT INTO commits (sha, repo_slug, author_email, timestamp, event_date, lines_added, lines_removed, is_merge) VALUES (?, ?, ?, ?, ?, 1, 1, 0)',
+  );
   for (let t = 0; t < 30; t++) {
     const day = shiftDay(DAY0, t);
     const n = 1 + ((t * 7) % 5);
@@ -55,7 +57,10 @@ describe('buildReport', () => {
     assert.ok(effect.nHigh > 0 && effect.nLow > 0);
     assert.ok(effect.difference! > 0 && effect.differenceLow! > 0, 'next-day commits are higher after high-AI days, interval above 0');
     assert.equal(model.effects.length, model.correlations.rows.length / 2, 'one effect per pair and lag');
-    assert.equal(model.headline.find((h) => h.key === 'requests')!.value, model.series.requests.reduce((a: number, v) => a + (v ?? 0), 0));
+    assert.equal(
+      model.headline.find((h) => h.key === 'requests')!.value,
+      model.series.requests.reduce((a: number, v) => a + (v ?? 0), 0),
+    );
     assert.equal(model.headline.find((h) => h.key === 'sessions')!.value, 30);
     await store.close();
   });

@@ -196,9 +196,24 @@ export async function fixtureStore(opts: FixtureOptions): Promise<Store> {
   store.markDirty();
 
   const rejects: DeadLetter[] = [
-    { received_at: shiftDay(opts.lastDay, -3) + 'T10:00:00.000Z', source: 'claude-code-otel', reason: 'timestamp: not a time ("yesterday")', excerpt: '{"timeUnixNano":"yesterday","attributes":[]}' },
-    { received_at: shiftDay(opts.lastDay, -1) + 'T11:00:00.000Z', source: 'claude-code-otel', reason: 'timestamp: not a time ("yesterday")', excerpt: '{"timeUnixNano":"yesterday","body":{"stringValue":"</script><b>x</b>"}}' },
-    { received_at: `${opts.lastDay}T08:00:00.000Z`, source: 'codex-transcript', reason: 'tokens_in: negative (-5)', excerpt: '{"type":"event_msg","payload":{"type":"token_count"}}' },
+    {
+      received_at: shiftDay(opts.lastDay, -3) + 'T10:00:00.000Z',
+      source: 'claude-code-otel',
+      reason: 'timestamp: not a time ("yesterday")',
+      excerpt: '{"timeUnixNano":"yesterday","attributes":[]}',
+    },
+    {
+      received_at: shiftDay(opts.lastDay, -1) + 'T11:00:00.000Z',
+      source: 'claude-code-otel',
+      reason: 'timestamp: not a time ("yesterday")',
+      excerpt: '{"timeUnixNano":"yesterday","body":{"stringValue":"</script><b>x</b>"}}',
+    },
+    {
+      received_at: `${opts.lastDay}T08:00:00.000Z`,
+      source: 'codex-transcript',
+      reason: 'tokens_in: negative (-5)',
+      excerpt: '{"type":"event_msg","payload":{"type":"token_count"}}',
+    },
   ];
   // Ingest in chunks of about a month, like a source importing history.
   for (let i = 0; i < events.length; i += 5000) await store.ingest(batchOf(events.slice(i, i + 5000)));

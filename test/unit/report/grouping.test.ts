@@ -38,7 +38,11 @@ describe('report grouping, model filter and sessions', function () {
       const m = report({ since: FIRST, until: LAST });
       const g = groupSeries(m.days, m.series, group);
       assert.ok(g.periods.length >= (group === 'week' ? 14 : 4));
-      assert.equal(g.periods.reduce((a, p) => a + p.days, 0), m.days.length, 'every day in exactly one period');
+      assert.equal(
+        g.periods.reduce((a, p) => a + p.days, 0),
+        m.days.length,
+        'every day in exactly one period',
+      );
       for (const [i, p] of g.periods.entries()) {
         const alone = report({ since: p.since, until: p.until });
         for (const [series, headline] of [
@@ -59,7 +63,11 @@ describe('report grouping, model filter and sessions', function () {
       assert.equal(g.periods[0]!.partial, true);
       assert.equal(g.periods.at(-1)!.partial, true);
       assert.ok(g.periods.slice(1, -1).every((p) => !p.partial && p.days === (group === 'week' ? 7 : p.days)));
-      if (group === 'week') assert.ok(g.periods.every((p) => new Date(`${p.start}T00:00:00Z`).getUTCDay() === 1), 'weeks start on Monday');
+      if (group === 'week')
+        assert.ok(
+          g.periods.every((p) => new Date(`${p.start}T00:00:00Z`).getUTCDay() === 1),
+          'weeks start on Monday',
+        );
       else assert.ok(g.periods.every((p) => p.start.endsWith('-01')));
     });
   }
@@ -80,15 +88,26 @@ describe('report grouping, model filter and sessions', function () {
     for (const row of all.models) {
       const m = report({ since, until: LAST, model: row.model ?? '' });
       assert.equal(m.filter.model, row.model ?? '');
-      assert.deepEqual(m.models.map((r) => r.model), [row.model], 'the model table keeps only the model');
+      assert.deepEqual(
+        m.models.map((r) => r.model),
+        [row.model],
+        'the model table keeps only the model',
+      );
       assert.equal(head(m, 'requests'), row.requests, `${row.model} requests`);
       assert.equal(head(m, 'total_tokens'), row.totalTokens, `${row.model} tokens`);
       assert.ok(Math.abs(head(m, 'cost_usd')! - row.costUsd) < 1e-6, `${row.model} cost`);
-      assert.equal(m.byRepo.reduce((a, r) => a + r.requests, 0), row.requests, 'repositories split the model’s requests');
+      assert.equal(
+        m.byRepo.reduce((a, r) => a + r.requests, 0),
+        row.requests,
+        'repositories split the model’s requests',
+      );
       // Every listed session used the model; their requests add up to the model's (a week: under the list's limit).
       const week = report({ since: shiftDay(LAST, -6), until: LAST, model: row.model ?? '' });
       assert.ok(week.sessionsTotal! <= week.sessions!.length);
-      assert.equal(week.sessions!.reduce((a, s) => a + s.requests, 0), head(week, 'requests'));
+      assert.equal(
+        week.sessions!.reduce((a, s) => a + s.requests, 0),
+        head(week, 'requests'),
+      );
     }
   });
 
@@ -99,7 +118,10 @@ describe('report grouping, model filter and sessions', function () {
     assert.ok(rows.length > 5 && rows.length <= 100);
     assert.ok(m.sessionsTotal! >= rows.length, 'every session of the week is listed (the total also counts sessions without a request)');
     // Every request of the fixture belongs to a session.
-    assert.equal(rows.reduce((a, s) => a + s.requests, 0), head(m, 'requests'));
+    assert.equal(
+      rows.reduce((a, s) => a + s.requests, 0),
+      head(m, 'requests'),
+    );
     for (const s of rows) {
       assert.ok(s.day >= since && s.day <= LAST);
       assert.equal(s.day, s.start.slice(0, 10));
@@ -114,7 +136,10 @@ describe('report grouping, model filter and sessions', function () {
     );
     const repo = report({ since, until: LAST, repo: 'acme/web' });
     assert.ok(repo.sessions!.every((s) => s.repo === 'acme/web'));
-    assert.equal(repo.sessions!.reduce((a, s) => a + s.requests, 0), head(repo, 'requests'));
+    assert.equal(
+      repo.sessions!.reduce((a, s) => a + s.requests, 0),
+      head(repo, 'requests'),
+    );
   });
 
   it('lists the newest sessions of a long range by reading its last days first, completing sessions that began earlier', async () => {
@@ -124,10 +149,14 @@ describe('report grouping, model filter and sessions', function () {
       const events = [];
       for (let t = 0; t < 60; t++) {
         const day = shiftDay(day0, t);
-        for (let k = 0; k < 3; k++) for (let r = 0; r < 2; r++) events.push(event({ id: `${t}-${k}-${r}`, time: `${day}T1${k}:0${r}:00Z`, session_id: `s-${day}-${k}` }));
+        for (let k = 0; k < 3; k++)
+          for (let r = 0; r < 2; r++) events.push(event({ id: `${t}-${k}-${r}`, time: `${day}T1${k}:0${r}:00Z`, session_id: `s-${day}-${k}` }));
       }
       // One session active on the first and the last day: it began first, whatever the window read.
-      events.push(event({ id: 'long-a', time: `${day0}T08:00:00Z`, session_id: 'long' }), event({ id: 'long-b', time: `${shiftDay(day0, 59)}T23:00:00Z`, session_id: 'long' }));
+      events.push(
+        event({ id: 'long-a', time: `${day0}T08:00:00Z`, session_id: 'long' }),
+        event({ id: 'long-b', time: `${shiftDay(day0, 59)}T23:00:00Z`, session_id: 'long' }),
+      );
       await small.ingest(batchOf(events));
       const until = shiftDay(day0, 59);
       const top = sessionsInRange(small, day0, until, {}, 10);
@@ -159,7 +188,10 @@ describe('report grouping, model filter and sessions', function () {
       const json = await cli(['report', '--json', '--group', 'month', ...range]);
       assert.equal(json.code, 0, json.stderr);
       const m = JSON.parse(json.stdout) as ReportModel;
-      assert.deepEqual(m.grouped!.periods.map((p) => p.start), ['2026-05-01', '2026-06-01']);
+      assert.deepEqual(
+        m.grouped!.periods.map((p) => p.start),
+        ['2026-05-01', '2026-06-01'],
+      );
       assert.deepEqual(m.grouped, JSON.parse(JSON.stringify(groupSeries(m.days, m.series, 'month'))));
       const text = await cli(['report', '--group', 'week', ...range]);
       assert.equal(text.code, 0, text.stderr);
@@ -167,7 +199,10 @@ describe('report grouping, model filter and sessions', function () {
       assert.match(text.stdout, /\n {2}2026-06-29 \(2 days\)/, 'the last week, cut by the range, says so');
       assert.match(text.stdout, /Sessions \(newest 10 of \d+\)/);
       const model = await cli(['report', '--json', '--model', 'gpt-5-codex', ...range]);
-      assert.deepEqual((JSON.parse(model.stdout) as ReportModel).models.map((r) => r.model), ['gpt-5-codex']);
+      assert.deepEqual(
+        (JSON.parse(model.stdout) as ReportModel).models.map((r) => r.model),
+        ['gpt-5-codex'],
+      );
       const bad = await cli(['report', '--group', 'year', ...range]);
       assert.equal(bad.code, 1);
       assert.match(bad.stderr, /--group must be day, week or month/);

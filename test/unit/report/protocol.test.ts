@@ -81,7 +81,13 @@ describe('report controller (host side of the protocol)', () => {
     assert.equal(posted.length, 0, 'nothing is pushed before the page is ready');
     await c.handle({ type: 'ready', requestId: 1, filter: base });
     await c.handle({ type: 'setFilter', requestId: 2, filter: { ...base, period: '7', repo: 'acme/api' } });
-    assert.deepEqual(posted.map((m) => [m.type, m.type === 'report' ? m.requestId : null]), [['report', 1], ['report', 2]]);
+    assert.deepEqual(
+      posted.map((m) => [m.type, m.type === 'report' ? m.requestId : null]),
+      [
+        ['report', 1],
+        ['report', 2],
+      ],
+    );
     const second = posted[1]!;
     const m = second.type === 'report' ? second.model : null;
     assert.deepEqual(m!.filter, { since: shiftDay(LAST, -6), until: LAST, repo: 'acme/api', developer: null, source: null });
@@ -120,7 +126,10 @@ describe('report controller (host side of the protocol)', () => {
     await c.handle({ type: 'setFilter', requestId: 2, filter: { ...base, period: '7' } });
     release();
     await slow;
-    assert.deepEqual(posted.map((m) => (m.type === 'report' ? m.requestId : m.type)), [1, 2]);
+    assert.deepEqual(
+      posted.map((m) => (m.type === 'report' ? m.requestId : m.type)),
+      [1, 2],
+    );
   });
 });
 
@@ -135,7 +144,11 @@ describe('correlation table rows', () => {
     const untested = model.correlations.untested.reduce((a, u) => a + u.count, 0);
     assert.equal(untested + tested.length, model.correlations.rows.length / 2, 'every test row is either in the table or in an untested line');
     const rows = correlationRows(model, { sortKey: null, sortDir: 'asc' });
-    assert.deepEqual(rows.map((r) => r.index), tested.map((r) => model.correlations.rows.indexOf(r)), 'model order by default');
+    assert.deepEqual(
+      rows.map((r) => r.index),
+      tested.map((r) => model.correlations.rows.indexOf(r)),
+      'model order by default',
+    );
     for (const r of rows) {
       assert.equal(r.method, 'spearman');
       assert.ok(r.check && r.check.method === 'pearson' && r.check.ai === r.ai && r.check.outcome === r.outcome && r.check.lag === r.lag);
@@ -146,10 +159,20 @@ describe('correlation table rows', () => {
       const width = byCi.map((r) => (r.ciLow === null || r.ciHigh === null ? null : r.ciHigh - r.ciLow));
       const firstNull = width.indexOf(null);
       const known = (firstNull < 0 ? width : width.slice(0, firstNull)) as number[];
-      if (firstNull >= 0) assert.ok(width.slice(firstNull).every((w) => w === null), 'rows without an interval sort last');
-      assert.deepEqual(known, [...known].sort((a, b) => (sortDir === 'asc' ? a - b : b - a)));
+      if (firstNull >= 0)
+        assert.ok(
+          width.slice(firstNull).every((w) => w === null),
+          'rows without an interval sort last',
+        );
+      assert.deepEqual(
+        known,
+        [...known].sort((a, b) => (sortDir === 'asc' ? a - b : b - a)),
+      );
       const byP = correlationRows(model, { sortKey: 'pAdjusted', sortDir }).map((r) => r.pAdjusted!);
-      assert.deepEqual(byP, [...byP].sort((a, b) => (sortDir === 'asc' ? a - b : b - a)));
+      assert.deepEqual(
+        byP,
+        [...byP].sort((a, b) => (sortDir === 'asc' ? a - b : b - a)),
+      );
     }
   });
 

@@ -4,7 +4,20 @@ import { classifyEvent, looksCopied, looksPasted, type EventFacts } from '../../
 const FN = 'function add(a, b) {\n  return a + b;\n}\n';
 
 function facts(over: Partial<EventFacts>): EventFacts {
-  return { changes: [], reason: null, active: true, cursors: [10], sinceTyping: Infinity, saving: false, gitBusy: false, bulk: false, reload: false, revert: false, minChars: 8, ...over };
+  return {
+    changes: [],
+    reason: null,
+    active: true,
+    cursors: [10],
+    sinceTyping: Infinity,
+    saving: false,
+    gitBusy: false,
+    bulk: false,
+    reload: false,
+    revert: false,
+    minChars: 8,
+    ...over,
+  };
 }
 
 describe('retention: detection rules', () => {
@@ -42,13 +55,19 @@ describe('retention: detection rules', () => {
     const fmt = Array.from({ length: 8 }, (_, i) => ({ rangeOffset: 100 - i * 10, rangeLength: 1, text: '  ' }));
     fmt.push({ rangeOffset: 5, rangeLength: 0, text: 'const value = compute();' });
     assert.equal(classifyEvent(facts({ changes: fmt, active: true, sinceTyping: 10_000 })).rejected, 'format');
-    const rename = [{ rangeOffset: 40, rangeLength: 3, text: 'totalAmountInCents' }, { rangeOffset: 4, rangeLength: 3, text: 'totalAmountInCents' }];
+    const rename = [
+      { rangeOffset: 40, rangeLength: 3, text: 'totalAmountInCents' },
+      { rangeOffset: 4, rangeLength: 3, text: 'totalAmountInCents' },
+    ];
     assert.equal(classifyEvent(facts({ changes: rename, active: false })).rejected, 'small');
   });
 
   it('an edit applied to a document that is not the active editor is a workspace (chat/agent) edit', () => {
     const c = classifyEvent(facts({ changes: [{ rangeOffset: 0, rangeLength: 0, text: FN }], active: false, cursors: [] }));
-    assert.deepEqual(c.candidates.map((x) => [x.detection, x.confidence, x.needsCursorAtEnd]), [['workspace-edit', 0.6, false]]);
+    assert.deepEqual(
+      c.candidates.map((x) => [x.detection, x.confidence, x.needsCursorAtEnd]),
+      [['workspace-edit', 0.6, false]],
+    );
   });
 
   it('an edit away from the cursor of the active document: AI when the user is idle, the user when typing', () => {
@@ -59,7 +78,10 @@ describe('retention: detection rules', () => {
 
   it('a reload from disk (clean before and after) is an on-disk edit, one candidate per substantial change', () => {
     const c = classifyEvent(facts({ changes: [{ rangeOffset: 0, rangeLength: 30, text: FN }], reload: true }));
-    assert.deepEqual(c.candidates.map((x) => [x.detection, x.offset, x.length]), [['disk', 0, FN.length]]);
+    assert.deepEqual(
+      c.candidates.map((x) => [x.detection, x.offset, x.length]),
+      [['disk', 0, FN.length]],
+    );
   });
 
   it('inserts below the minimum size are ignored', () => {

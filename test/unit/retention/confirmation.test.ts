@@ -13,7 +13,11 @@ function probe(answers: Partial<{ dirty: boolean; cursor: boolean; git: boolean;
   };
 }
 
-async function decide(needsCursorAtEnd: boolean, reading: 'edit' | 'reload' | null, answers: Parameters<typeof probe>[0]): Promise<{ verdict: Verdict; asked: string[] }> {
+async function decide(
+  needsCursorAtEnd: boolean,
+  reading: 'edit' | 'reload' | null,
+  answers: Parameters<typeof probe>[0],
+): Promise<{ verdict: Verdict; asked: string[] }> {
   const asked: string[] = [];
   const verdict = await confirmInsertion({ needsCursorAtEnd }, reading, probe(answers, asked));
   return { verdict, asked };

@@ -39,9 +39,22 @@ describe('diff_ratio', () => {
     const prefix = '// utils\n';
     // The document holds a comment line; the AI inserts the function after it (an accepted inline completion).
     e.applyEvent(DOC, [{ rangeOffset: 0, rangeLength: 0, text: prefix }], T0 - 60_000);
-    const [id] = e.applyEvent(DOC, [{ rangeOffset: prefix.length, rangeLength: 0, text: INSERTED }], T0, [{ id: 'ins', changeIndex: 0, offset: 0, length: INSERTED.length }]);
+    const [id] = e.applyEvent(DOC, [{ rangeOffset: prefix.length, rangeLength: 0, text: INSERTED }], T0, [
+      { id: 'ins', changeIndex: 0, offset: 0, length: INSERTED.length },
+    ]);
     assert.equal(id, 'ins');
-    e.confirm('ins', { detection: 'inline', agent: 'copilot', confidence: 0.8, language: 'typescript', ext: 'ts', pathHash: pathHash('src/sum.ts'), sessionId: null, matchedTrace: null, repoSlug: 'acme/api', branch: 'main' });
+    e.confirm('ins', {
+      detection: 'inline',
+      agent: 'copilot',
+      confidence: 0.8,
+      language: 'typescript',
+      ext: 'ts',
+      pathHash: pathHash('src/sum.ts'),
+      sessionId: null,
+      matchedTrace: null,
+      repoSlug: 'acme/api',
+      branch: 'main',
+    });
     // The developer then: renames `total` to `acc` in its first use (typed over it), and deletes the loop line.
     let text = prefix + INSERTED;
     const replace = (from: string, to: string, at: number) => {
@@ -82,7 +95,9 @@ describe('diff_ratio', () => {
     const col = DATASETS.find((d) => d.name === 'sessions')!.columns.find((c) => c.name === 'diff_ratio')!;
     assert.equal(col.description, DIFF_RATIO_DEFINITION);
     for (const doc of ['docs/events.md', 'docs/export.md']) {
-      const row = readFileSync(path.resolve(doc), 'utf8').split('\n').find((l) => l.startsWith('| `diff_ratio`'));
+      const row = readFileSync(path.resolve(doc), 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith('| `diff_ratio`'));
       assert.ok(row?.includes(DIFF_RATIO_DEFINITION), `${doc}: ${row}`);
     }
     assert.match(DIFF_RATIO_DEFINITION, /1 = unchanged, 0 = deleted/);

@@ -87,13 +87,31 @@ describe('retention: checkpoints and events', () => {
     insert(e, 'c', T0, 'file:///other/c.ts');
     e.drain(T0);
     e.checkpoint('save', 'file:///w/a.ts');
-    assert.deepEqual(e.drain(T0 + 1).map((o) => [o.id, o.checkpoints]), [['a', ['save']]]);
+    assert.deepEqual(
+      e.drain(T0 + 1).map((o) => [o.id, o.checkpoints]),
+      [['a', ['save']]],
+    );
     e.checkpoint('commit', (d) => d.startsWith('file:///w/'));
-    assert.deepEqual(e.drain(T0 + 2).map((o) => o.id).sort(), ['a', 'b']);
+    assert.deepEqual(
+      e
+        .drain(T0 + 2)
+        .map((o) => o.id)
+        .sort(),
+      ['a', 'b'],
+    );
     e.closeDoc('file:///w/b.ts');
     const obs = e.drain(T0 + 3);
-    assert.deepEqual(obs.map((o) => [o.id, o.checkpoints, o.final]), [['b', ['close'], true]]);
-    assert.deepEqual(e.regions().map((r) => r.id).sort(), ['a', 'c']);
+    assert.deepEqual(
+      obs.map((o) => [o.id, o.checkpoints, o.final]),
+      [['b', ['close'], true]],
+    );
+    assert.deepEqual(
+      e
+        .regions()
+        .map((r) => r.id)
+        .sort(),
+      ['a', 'c'],
+    );
   });
 
   it('a tentative region is not measured, and is dropped when discarded or never confirmed', () => {
@@ -114,21 +132,39 @@ describe('retention: checkpoints and events', () => {
     e.drain(T0 + 600_000); // 'old' is settled
     insert(e, 'mid', T0 + 700_000);
     insert(e, 'new', T0 + 800_000); // over the per-document cap: 'old' (settled) goes silently
-    assert.deepEqual(e.regions().map((r) => r.id).sort(), ['mid', 'new']);
+    assert.deepEqual(
+      e
+        .regions()
+        .map((r) => r.id)
+        .sort(),
+      ['mid', 'new'],
+    );
     e.drain(T0 + 800_000);
     insert(e, 'newer', T0 + 900_000); // no settled left: the oldest active ('mid') is evicted and measured
     const obs = e.drain(T0 + 900_000);
     const evicted = obs.find((o) => o.id === 'mid')!;
     assert.deepEqual(evicted.checkpoints, ['evicted']);
     assert.equal(evicted.final, true);
-    assert.deepEqual(e.regions().map((r) => r.id).sort(), ['new', 'newer']);
+    assert.deepEqual(
+      e
+        .regions()
+        .map((r) => r.id)
+        .sort(),
+      ['new', 'newer'],
+    );
   });
 
   it('the total cap applies across documents', () => {
     const e = new RetentionEngine({ maxRegionsPerDoc: 10, maxRegions: 3 });
     for (let i = 0; i < 5; i++) insert(e, `r${i}`, T0 + i, `file:///w/${i}.ts`);
     assert.equal(e.size, 3);
-    assert.deepEqual(e.regions().map((r) => r.id).sort(), ['r2', 'r3', 'r4']);
+    assert.deepEqual(
+      e
+        .regions()
+        .map((r) => r.id)
+        .sort(),
+      ['r2', 'r3', 'r4'],
+    );
   });
 
   it('insertions above the size limit are not tracked', () => {
@@ -167,10 +203,15 @@ describe('retention: checkpoints and events', () => {
       const second = await store.ingest(toBatch(T0 + 30_000));
       assert.equal(second.updated, 1);
       assert.equal(second.inserted, 0);
-      const rows = store.db.exec("SELECT source, kind, accepted_flag, diff_ratio, accepted_lines, lines_added, language, agent, timestamp, attrs FROM sessions");
+      const rows = store.db.exec(
+        'SELECT source, kind, accepted_flag, diff_ratio, accepted_lines, lines_added, language, agent, timestamp, attrs FROM sessions',
+      );
       assert.equal(rows[0]!.values.length, 1);
       const [source, kind, flag, ratio, lines, added, lang, agent, ts, attrs] = rows[0]!.values[0]!;
-      assert.deepEqual([source, kind, flag, ratio, lines, added, lang, agent, ts], ['editor', 'edit', 1, 1, 2, 2, 'typescript', 'copilot', '2026-01-05T10:00:00.000Z']);
+      assert.deepEqual(
+        [source, kind, flag, ratio, lines, added, lang, agent, ts],
+        ['editor', 'edit', 1, 1, 2, 2, 'typescript', 'copilot', '2026-01-05T10:00:00.000Z'],
+      );
       const a = JSON.parse(attrs as string) as Record<string, unknown>;
       assert.equal(a.checkpoint, '30s');
       assert.equal(a.ratio_30s, 1);
@@ -191,9 +232,33 @@ describe('retention: matching agent edit events', () => {
       const at = T0 + 5_000;
       await store.ingest(
         batchOf([
-          event({ id: 'far', source: 'claude-code-transcript', kind: 'edit', time: new Date(at - 600_000).toISOString(), agent: 'claude-code', session_id: 's-old', attrs: { path_hash: pathHash('src/a.ts') } }),
-          event({ id: 'near', source: 'claude-code-transcript', kind: 'edit', time: new Date(at - 2_000).toISOString(), agent: 'claude-code', session_id: 's-1', attrs: { file: transcriptFileHash('src/a.ts') } }),
-          event({ id: 'other-file', source: 'claude-code-transcript', kind: 'edit', time: new Date(at - 1_000).toISOString(), agent: 'claude-code', session_id: 's-2', attrs: { path_hash: pathHash('src/b.ts') } }),
+          event({
+            id: 'far',
+            source: 'claude-code-transcript',
+            kind: 'edit',
+            time: new Date(at - 600_000).toISOString(),
+            agent: 'claude-code',
+            session_id: 's-old',
+            attrs: { path_hash: pathHash('src/a.ts') },
+          }),
+          event({
+            id: 'near',
+            source: 'claude-code-transcript',
+            kind: 'edit',
+            time: new Date(at - 2_000).toISOString(),
+            agent: 'claude-code',
+            session_id: 's-1',
+            attrs: { file: transcriptFileHash('src/a.ts') },
+          }),
+          event({
+            id: 'other-file',
+            source: 'claude-code-transcript',
+            kind: 'edit',
+            time: new Date(at - 1_000).toISOString(),
+            agent: 'claude-code',
+            session_id: 's-2',
+            attrs: { path_hash: pathHash('src/b.ts') },
+          }),
         ]),
       );
       const m = findAgentEdit(store.db, { pathHash: pathHash('src/a.ts'), fileHash: transcriptFileHash('src/a.ts') }, at);

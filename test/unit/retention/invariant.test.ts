@@ -17,7 +17,13 @@ describe('retention: tracker invariant over random edit sequences', () => {
   it('a region that is not deleted always holds exactly the document text at its offsets', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.array(fc.constantFrom(...ALPHABET), { maxLength: 4 })), { minLength: 1, maxLength: 3 }), fc.boolean()), { maxLength: 40 }),
+        fc.array(
+          fc.tuple(
+            fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.array(fc.constantFrom(...ALPHABET), { maxLength: 4 })), { minLength: 1, maxLength: 3 }),
+            fc.boolean(),
+          ),
+          { maxLength: 40 },
+        ),
         (steps) => {
           const d = new SimDoc('head\nlet x = 1;\nmiddle\nlet y = 2;\ntail\n');
           const r1 = d.insertAi(5, 'AI one\nAI two\n', 'a');

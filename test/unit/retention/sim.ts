@@ -30,7 +30,9 @@ export class SimDoc {
   /** Inserts `text` at `offset` as an AI insertion and returns its region. */
   insertAi(offset: number, text: string, id = 'r1'): Region {
     this.text = this.text.slice(0, offset) + text + this.text.slice(offset);
-    const [r] = this.tracker.applyEvent(this.uri, [{ rangeOffset: offset, rangeLength: 0, text }], this.now, [{ id, changeIndex: 0, offset: 0, length: text.length }]);
+    const [r] = this.tracker.applyEvent(this.uri, [{ rangeOffset: offset, rangeLength: 0, text }], this.now, [
+      { id, changeIndex: 0, offset: 0, length: text.length },
+    ]);
     return r!;
   }
 

@@ -50,7 +50,10 @@ describe('file import', () => {
     const file = join(dir, 'otel-export.json');
     await writeFile(file, text);
     const { total } = await readAll(file);
-    const want = text.trim().split('\n').reduce((b, l) => normalizeDocument(JSON.parse(l), ctx(), b), emptyBatch());
+    const want = text
+      .trim()
+      .split('\n')
+      .reduce((b, l) => normalizeDocument(JSON.parse(l), ctx(), b), emptyBatch());
     assert.deepEqual(total, want);
     assert.ok(total.events.length > 0 && total.metrics.length > 0);
   });
@@ -67,7 +70,16 @@ describe('file import', () => {
   });
 
   it('streams a large top-level array in bounded batches, dead-lettering an oversized or broken element', async () => {
-    const one = (i: number) => JSON.stringify({ timestamp: 1767607200 + i, kind: 'request', event_id: `e${i}`, model: 'gpt-4o', tokens_in: i, tokens_out: 1, attrs: { note: 'x]},{"y":"' } });
+    const one = (i: number) =>
+      JSON.stringify({
+        timestamp: 1767607200 + i,
+        kind: 'request',
+        event_id: `e${i}`,
+        model: 'gpt-4o',
+        tokens_in: i,
+        tokens_out: 1,
+        attrs: { note: 'x]},{"y":"' },
+      });
     const items = Array.from({ length: 2500 }, (_, i) => one(i));
     items[10] = JSON.stringify({ timestamp: 1767607200, kind: 'request', attrs: { big: 'z'.repeat(5000) } });
     items[20] = '{"timestamp": 1767607200, "kind": tru}';
@@ -89,7 +101,10 @@ describe('file import', () => {
     await writeFile(file, gz);
     assert.equal((await readAll(file)).total.events.length, text.trim().split('\n').length);
 
-    const big = Array.from({ length: 2000 }, (_, i) => `{"timestamp":${1767607200 + i},"kind":"request","event_id":"g${i}","attrs":{"pad":"${'p'.repeat(200)}${i}"}}`).join('\n');
+    const big = Array.from(
+      { length: 2000 },
+      (_, i) => `{"timestamp":${1767607200 + i},"kind":"request","event_id":"g${i}","attrs":{"pad":"${'p'.repeat(200)}${i}"}}`,
+    ).join('\n');
     const cut = join(dir, 'cut.jsonl.gz');
     const full = gzipSync(Buffer.from(big));
     await writeFile(cut, full.subarray(0, Math.floor(full.length / 2)));
@@ -124,10 +139,18 @@ describe('file import', () => {
   it('lists folders recursively, keeping import extensions, skipping hidden folders, keeping named files', async () => {
     await mkdir(join(dir, 'a', 'b'), { recursive: true });
     await mkdir(join(dir, '.git'));
-    for (const f of ['a/x.json', 'a/b/y.jsonl', 'a/b/z.ndjson.gz', 'a/b/w.json.gz', 'a/readme.md', '.git/h.json', 'top.ndjson', 'named.txt']) await writeFile(join(dir, f), '');
+    for (const f of ['a/x.json', 'a/b/y.jsonl', 'a/b/z.ndjson.gz', 'a/b/w.json.gz', 'a/readme.md', '.git/h.json', 'top.ndjson', 'named.txt'])
+      await writeFile(join(dir, f), '');
     await symlink(join(dir, 'a'), join(dir, 'loop'));
     const files = await listImportFiles([dir, join(dir, 'named.txt'), join(dir, 'top.ndjson')]);
-    assert.deepEqual(files, [join(dir, 'a', 'b', 'w.json.gz'), join(dir, 'a', 'b', 'y.jsonl'), join(dir, 'a', 'b', 'z.ndjson.gz'), join(dir, 'a', 'x.json'), join(dir, 'top.ndjson'), join(dir, 'named.txt')]);
+    assert.deepEqual(files, [
+      join(dir, 'a', 'b', 'w.json.gz'),
+      join(dir, 'a', 'b', 'y.jsonl'),
+      join(dir, 'a', 'b', 'z.ndjson.gz'),
+      join(dir, 'a', 'x.json'),
+      join(dir, 'top.ndjson'),
+      join(dir, 'named.txt'),
+    ]);
     await assert.rejects(listImportFiles([join(dir, 'missing')]), /cannot read .*missing: no such file or folder/);
   });
 });

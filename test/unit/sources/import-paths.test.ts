@@ -24,7 +24,11 @@ describe('importPaths with agent transcripts', function () {
       const store = await Store.open({ path: db, sql: await sqlLoader.load() });
       let summary;
       try {
-        summary = await within(10_000, 'the import', importPaths(store, [path.join(FIXTURES, 'transcripts', 'claude'), path.join(FIXTURES, 'litellm', 'payloads.ndjson')], { prices, journal }));
+        summary = await within(
+          10_000,
+          'the import',
+          importPaths(store, [path.join(FIXTURES, 'transcripts', 'claude'), path.join(FIXTURES, 'litellm', 'payloads.ndjson')], { prices, journal }),
+        );
         assert.ok(summary.transcriptFiles > 0);
       } finally {
         await store.close();

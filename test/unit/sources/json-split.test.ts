@@ -56,13 +56,24 @@ describe('JSON splitters', () => {
 
   it('LineSplitter yields each non-blank line with its number, however the text is chunked', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(tricky.map((t) => JSON.stringify(t)), fc.constant(''), fc.constant('  \r')), { maxLength: 20 }), fc.array(fc.nat(), { maxLength: 10 }), (lines, cuts) => {
-        const text = lines.join('\n');
-        const got: Piece[] = [];
-        run(new LineSplitter((p) => got.push(p), 1 << 20), chunks(text, cuts));
-        const want = lines.map((l, i) => ({ text: l.trim(), line: i + 1 })).filter((p) => p.text);
-        assert.deepEqual(got, want);
-      }),
+      fc.property(
+        fc.array(
+          fc.oneof(
+            tricky.map((t) => JSON.stringify(t)),
+            fc.constant(''),
+            fc.constant('  \r'),
+          ),
+          { maxLength: 20 },
+        ),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        (lines, cuts) => {
+          const text = lines.join('\n');
+          const got: Piece[] = [];
+          run(new LineSplitter((p) => got.push(p), 1 << 20), chunks(text, cuts));
+          const want = lines.map((l, i) => ({ text: l.trim(), line: i + 1 })).filter((p) => p.text);
+          assert.deepEqual(got, want);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -70,7 +81,10 @@ describe('JSON splitters', () => {
   it('reports a value left open at the end of the text as truncated', () => {
     const got: Piece[] = [];
     run(new ValueSplitter((p) => got.push(p), 1 << 20), ['[{"a":1},\n{"b":']);
-    assert.deepEqual(got.map((p) => p.text ?? p.problem), ['{"a":1}', 'truncated JSON: the file ends inside a value']);
+    assert.deepEqual(
+      got.map((p) => p.text ?? p.problem),
+      ['{"a":1}', 'truncated JSON: the file ends inside a value'],
+    );
     assert.equal(got[1]!.line, 2);
   });
 });

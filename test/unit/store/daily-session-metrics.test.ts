@@ -20,8 +20,29 @@ describe('daily_session_metrics', () => {
         event({ id: '2', time: '2026-01-05T10:00:00Z', latency_ms: 300, session_id: 's1', cost_usd: 0.25 }),
         event({ id: '3', time: '2026-01-05T11:00:00Z', latency_ms: 100, session_id: 's2', cost_usd: 0.25 }),
         event({ id: '4', time: '2026-01-05T12:00:00Z', latency_ms: 200, session_id: 's2', cost_usd: 0.25 }),
-        event({ id: '5', time: '2026-01-05T12:00:00Z', latency_ms: 1000, session_id: 's2', kind: 'error', status_code: 529, tokens_in: null, tokens_out: null, model: null }),
-        event({ id: '6', time: '2026-01-05T13:00:00Z', latency_ms: null, session_id: null, kind: 'edit', accepted_flag: true, accepted_lines: 5, tokens_in: null, tokens_out: null, model: null }),
+        event({
+          id: '5',
+          time: '2026-01-05T12:00:00Z',
+          latency_ms: 1000,
+          session_id: 's2',
+          kind: 'error',
+          status_code: 529,
+          tokens_in: null,
+          tokens_out: null,
+          model: null,
+        }),
+        event({
+          id: '6',
+          time: '2026-01-05T13:00:00Z',
+          latency_ms: null,
+          session_id: null,
+          kind: 'edit',
+          accepted_flag: true,
+          accepted_lines: 5,
+          tokens_in: null,
+          tokens_out: null,
+          model: null,
+        }),
         event({ id: '7', time: '2026-01-05T13:00:00Z', latency_ms: 50, session_id: 's9', developer_id: null, cost_usd: 1 }),
       ]),
     );
@@ -41,7 +62,11 @@ describe('daily_session_metrics', () => {
     await store.ingest(batchOf([event({ id: '8', time: '2026-01-06T08:00:00Z', latency_ms: 300, session_id: 's3' })]));
     assert.deepEqual(changed, [['2026-01-06']]);
     assert.deepEqual(store.pendingDays(), []);
-    assert.deepEqual(rows(store).filter((r) => r[0] !== '2026-01-06'), before.filter((r) => r[0] !== '2026-01-06'), 'other days untouched');
+    assert.deepEqual(
+      rows(store).filter((r) => r[0] !== '2026-01-06'),
+      before.filter((r) => r[0] !== '2026-01-06'),
+      'other days untouched',
+    );
     const day6 = rows(store).filter((r) => r[0] === '2026-01-06');
     assert.equal(day6.length, 1);
     assert.equal(day6[0]![2], 2, 'two sessions');

@@ -53,7 +53,8 @@ function events(seed: number, n: number, idPrefix: string): AiEvent[] {
 }
 
 const TABLES: Record<string, string> = {
-  daily_session_metrics: 'event_date, developer_id, session_count, request_count, total_tokens, accepted_count, error_count, median_latency_ms, round(cost_usd, 9)',
+  daily_session_metrics:
+    'event_date, developer_id, session_count, request_count, total_tokens, accepted_count, error_count, median_latency_ms, round(cost_usd, 9)',
   daily_activity: `event_date, developer_id, repo_slug, source, sessions, requests, errors, tokens_in, tokens_out, total_tokens, cache_read_tokens,
     cache_write_tokens, round(cost_usd, 9), unpriced_requests, insertions, accepted_insertions, inserted_lines, accepted_lines, agent_edits,
     agent_lines_added, latency_count, hex(latency_hist)`,
@@ -91,7 +92,10 @@ describe('day tables kept by the store', () => {
     assert.deepEqual(store.pendingDays(), []);
     const incremental = dump(store);
     assert.ok(incremental.daily_activity!.length > 50, 'the data covers many grains');
-    assert.ok(incremental.daily_totals!.some((r) => r[14] !== 0), 'editor insertions present');
+    assert.ok(
+      incremental.daily_totals!.some((r) => r[14] !== 0),
+      'editor insertions present',
+    );
     assert.deepEqual(incremental, recomputed(store));
     await store.close();
   });
@@ -155,7 +159,10 @@ function expectedDsm(db: Database): unknown[][] {
   const rows = db.exec(
     `SELECT event_date, developer_id, session_id, kind, status_code, accepted_flag, total_tokens, cost_usd, latency_ms FROM sessions WHERE duplicate_of IS NULL`,
   )[0]!.values;
-  const g = new Map<string, { day: string; dev: unknown; sessions: Set<unknown>; req: number; tok: number; acc: number; err: number; lat: number[]; cost: number }>();
+  const g = new Map<
+    string,
+    { day: string; dev: unknown; sessions: Set<unknown>; req: number; tok: number; acc: number; err: number; lat: number[]; cost: number }
+  >();
   for (const [day, dev, sid, kind, status, accepted, tokens, cost, lat] of rows) {
     const k = `${day}|${dev}`;
     let x = g.get(k);
@@ -182,9 +189,23 @@ function expectedDsm(db: Database): unknown[][] {
 
 function toProdlensEvent(e: AiEvent): Record<string, unknown> {
   return {
-    event_id: e.trace_hash, source: e.source, timestamp: e.timestamp, kind: e.kind, session_id: e.session_id, developer_id: e.developer_id, repo_slug: e.repo_slug,
-    model: e.model, tokens_in: e.tokens_in, tokens_out: e.tokens_out, cache_read_tokens: e.cache_read_tokens, cache_write_tokens: e.cache_write_tokens,
-    latency_ms: e.latency_ms, status_code: e.status_code, cost_usd: e.cost_usd, accepted_flag: e.accepted_flag, lines_added: e.lines_added,
+    event_id: e.trace_hash,
+    source: e.source,
+    timestamp: e.timestamp,
+    kind: e.kind,
+    session_id: e.session_id,
+    developer_id: e.developer_id,
+    repo_slug: e.repo_slug,
+    model: e.model,
+    tokens_in: e.tokens_in,
+    tokens_out: e.tokens_out,
+    cache_read_tokens: e.cache_read_tokens,
+    cache_write_tokens: e.cache_write_tokens,
+    latency_ms: e.latency_ms,
+    status_code: e.status_code,
+    cost_usd: e.cost_usd,
+    accepted_flag: e.accepted_flag,
+    lines_added: e.lines_added,
     accepted_lines: e.accepted_lines,
   };
 }

@@ -41,7 +41,9 @@ describe('Dead letters keep no input text', () => {
     assert.equal(rows[1]![2], createHash('sha256').update(raw).digest('hex'));
     assert.deepEqual([rows[0]![4], rows[1]![4]], ['', '']);
     // Nor in the journal on disk.
-    const journal = listSegments(path.join(tmp.dir, 'p.sqlite')).map((s) => readFileSync(s.path, 'utf8')).join('');
+    const journal = listSegments(path.join(tmp.dir, 'p.sqlite'))
+      .map((s) => readFileSync(s.path, 'utf8'))
+      .join('');
     assert.ok(!journal.includes('billing') && !journal.includes(SECRET.slice(0, 20)), 'the journal holds no input text either');
     const report = buildReport(store, { since: '2026-01-01', until: '2026-01-05' }, { prices, nowMs: Date.parse('2026-01-06T00:00:00Z') });
     const shown = JSON.stringify(report.health.deadLetters);
@@ -59,7 +61,10 @@ describe('Dead letters keep no input text', () => {
     const db = new SQL.Database();
     for (let v = 0; v < mine; v++) db.exec(MIGRATIONS[v]!);
     db.exec(`PRAGMA user_version = ${mine}`);
-    db.run("INSERT INTO dead_letter (received_at, source, reason, excerpt, event_date, letter_hash) VALUES ('2026-01-05T00:00:00Z', 'litellm', 'bad', ?, '2026-01-05', 'h')", [SECRET]);
+    db.run(
+      "INSERT INTO dead_letter (received_at, source, reason, excerpt, event_date, letter_hash) VALUES ('2026-01-05T00:00:00Z', 'litellm', 'bad', ?, '2026-01-05', 'h')",
+      [SECRET],
+    );
     writeFileSync(file, db.export());
     db.close();
     const again = await Store.open({ path: file, sql: SQL });

@@ -34,7 +34,10 @@ describe('Large files and retention', function () {
     assert.equal(again.openReport.loadedFrom, 'backup');
     assert.equal(again.openReport.movedAside.length, 1);
     assert.ok(existsSync(again.openReport.movedAside[0]!.movedTo) && !existsSync(dbPath), 'the large file is kept aside');
-    assert.ok(warnings.some((w) => w.includes('more than sql.js can load')), warnings.join('\n'));
+    assert.ok(
+      warnings.some((w) => w.includes('more than sql.js can load')),
+      warnings.join('\n'),
+    );
     await again.close();
     assert.ok(existsSync(backupPath(dbPath)) || existsSync(dbPath));
   });

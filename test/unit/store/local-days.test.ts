@@ -84,8 +84,20 @@ describe('local days', () => {
   });
 
   for (const [zone, transitions] of [
-    ['America/Los_Angeles', [['2026-03-08', 23], ['2026-11-01', 25]]],
-    ['Europe/Berlin', [['2026-03-29', 23], ['2026-10-25', 25]]],
+    [
+      'America/Los_Angeles',
+      [
+        ['2026-03-08', 23],
+        ['2026-11-01', 25],
+      ],
+    ],
+    [
+      'Europe/Berlin',
+      [
+        ['2026-03-29', 23],
+        ['2026-10-25', 25],
+      ],
+    ],
   ] as const) {
     it(`${zone}: days around both DST transitions are each there once, with their own hours of events`, async () => {
       const z = new DayZone(zone);
@@ -98,12 +110,19 @@ describe('local days', () => {
         await store.ingest(batchOf(hourly(new Date(z.startOf(first)).toISOString(), new Date(to).toISOString())));
         const m = buildReport(store, { since: first, until: last, repo: null, developer: null, source: null }, { prices, nowMs: to });
         assert.deepEqual(m.days, dayRange(first, last), 'dense local days, none missing or repeated');
-        assert.deepEqual(m.series.requests, m.days.map((d) => (d === day ? hours : 24)), `${day} has ${hours} hours, the others 24`);
+        assert.deepEqual(
+          m.series.requests,
+          m.days.map((d) => (d === day ? hours : 24)),
+          `${day} has ${hours} hours, the others 24`,
+        );
         assert.equal(z.hoursIn(day), hours);
         // Every event is on exactly one local day and one UTC day.
-        const total = (column(store, 'SELECT COUNT(*) FROM sessions')[0]![0]) as number;
+        const total = column(store, 'SELECT COUNT(*) FROM sessions')[0]![0] as number;
         const local = column(store, 'SELECT local_date, COUNT(*) FROM sessions GROUP BY 1');
-        assert.equal(local.reduce((a, r) => a + (r[1] as number), 0), total);
+        assert.equal(
+          local.reduce((a, r) => a + (r[1] as number), 0),
+          total,
+        );
         for (const r of column(store, 'SELECT event_date, COUNT(*) FROM sessions GROUP BY 1 ORDER BY 1').slice(1, -1)) assert.equal(r[1], 24, `UTC ${r[0]}`);
         await store.close();
       }
@@ -152,7 +171,10 @@ describe('local days', () => {
       await store.ingest(batchOf([event({ id: 'pm', time: '2026-01-06T01:00:00Z' })]));
       await store.close();
       const env = { ...process.env, PRODLENS_DB: undefined, PRODLENS_TIMEZONE: undefined };
-      const json = await cli(['report', '--db', db, '--json', '--since', '2026-01-05', '--until', '2026-01-06', '--timezone', 'America/Los_Angeles'], { cwd: dir, env });
+      const json = await cli(['report', '--db', db, '--json', '--since', '2026-01-05', '--until', '2026-01-06', '--timezone', 'America/Los_Angeles'], {
+        cwd: dir,
+        env,
+      });
       assert.equal(json.code, 0, json.stderr);
       const m = JSON.parse(json.stdout);
       assert.equal(m.timeZone, 'America/Los_Angeles');

@@ -32,7 +32,8 @@ describe('a simulated developer through the store', () => {
       const start = zone.startOf(day);
       const requests = dev.series.requests[i] ?? 0;
       // Requests spread over 9 am – 7 pm local time.
-      for (let k = 0; k < requests; k++) events.push(event({ id: `r${i}-${k}`, time: new Date(start + 9 * HOUR + Math.floor((k * 10 * HOUR) / requests)).toISOString(), session_id: `s${i}` }));
+      for (let k = 0; k < requests; k++)
+        events.push(event({ id: `r${i}-${k}`, time: new Date(start + 9 * HOUR + Math.floor((k * 10 * HOUR) / requests)).toISOString(), session_id: `s${i}` }));
       const commits = dev.series.commits[i] ?? 0;
       for (let k = 0; k < commits; k++) {
         const at = start + 10 * HOUR + Math.floor((k * 9 * HOUR) / commits);
@@ -49,9 +50,16 @@ describe('a simulated developer through the store', () => {
     // The git sync ran at the end of the last day: commits are measured through it.
     store.setCheckpoint('git:acme/api', null);
     store.db.run("UPDATE etl_runs SET last_run_at = ? WHERE job = 'git:acme/api'", [new Date(zone.startOf(last) + 23 * HOUR).toISOString()]);
-    assert.ok(store.db.exec('SELECT COUNT(*) FROM sessions WHERE event_date <> local_date')[0]!.values[0]![0]! as number > 0, 'some evenings are on the next UTC day');
+    assert.ok(
+      (store.db.exec('SELECT COUNT(*) FROM sessions WHERE event_date <> local_date')[0]!.values[0]![0]! as number) > 0,
+      'some evenings are on the next UTC day',
+    );
 
-    const m = buildReport(store, { since: first, until: last, repo: null, developer: null, source: null }, { prices: new BundledPriceTable(), nowMs: zone.startOf(last) + 23 * HOUR });
+    const m = buildReport(
+      store,
+      { since: first, until: last, repo: null, developer: null, source: null },
+      { prices: new BundledPriceTable(), nowMs: zone.startOf(last) + 23 * HOUR },
+    );
     assert.deepEqual(m.days, dev.days);
     // The store measures AI use from its first day with requests, commits from the first commit.
     const from = (s: Array<number | null>) => s.findIndex((v) => (v ?? 0) > 0);
@@ -69,7 +77,8 @@ describe('a simulated developer through the store', () => {
     const expected = analyzeReportSeries(dev.days, { requests, commits, active_minutes: active }).correlations;
     assert.equal(m.correlations.calendar?.workingDays, expected.calendar?.workingDays);
     assert.equal(m.correlations.calendar?.basis, 'presence');
-    const pick = (rows: typeof expected.rows) => rows.filter((r) => r.ai === 'requests' && r.outcome === 'commits').map((r) => [r.method, r.lag, r.n, r.nEffective, r.r, r.p]);
+    const pick = (rows: typeof expected.rows) =>
+      rows.filter((r) => r.ai === 'requests' && r.outcome === 'commits').map((r) => [r.method, r.lag, r.n, r.nEffective, r.r, r.p]);
     const got = pick(m.correlations.rows);
     assert.equal(got.length, 8, 'Spearman and Pearson at lags 0–3');
     assert.deepEqual(got, pick(expected.rows));

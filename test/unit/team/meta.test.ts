@@ -9,14 +9,27 @@ import { simulatePilot, type Pilot } from '../../support/sim';
  * gives τ² = 0.3088, estimate −0.7141, SE 0.1787 (normal); we check the DerSimonian–Laird parts.
  */
 const BCG = [
-  [4, 119, 11, 128], [6, 300, 29, 274], [3, 228, 11, 209], [62, 13536, 248, 12619], [33, 5036, 47, 5761],
-  [180, 1361, 372, 1079], [8, 2537, 10, 619], [505, 87886, 499, 87892], [29, 7470, 45, 7232],
-  [17, 1699, 65, 1600], [186, 50448, 141, 27197], [5, 2493, 3, 2338], [27, 16886, 29, 17825],
+  [4, 119, 11, 128],
+  [6, 300, 29, 274],
+  [3, 228, 11, 209],
+  [62, 13536, 248, 12619],
+  [33, 5036, 47, 5761],
+  [180, 1361, 372, 1079],
+  [8, 2537, 10, 619],
+  [505, 87886, 499, 87892],
+  [29, 7470, 45, 7232],
+  [17, 1699, 65, 1600],
+  [186, 50448, 141, 27197],
+  [5, 2493, 3, 2338],
+  [27, 16886, 29, 17825],
 ] as const;
 
 describe('team: random-effects pooling', () => {
   it('matches metafor DerSimonian–Laird on the BCG trials', () => {
-    const studies = BCG.map(([tp, tn, cp, cn]) => ({ z: Math.log(tp / (tp + tn) / (cp / (cp + cn))), variance: 1 / tp - 1 / (tp + tn) + 1 / cp - 1 / (cp + cn) }));
+    const studies = BCG.map(([tp, tn, cp, cn]) => ({
+      z: Math.log(tp / (tp + tn) / (cp / (cp + cn))),
+      variance: 1 / tp - 1 / (tp + tn) + 1 / cp - 1 / (cp + cn),
+    }));
     const m = randomEffects(studies);
     assert.ok(Math.abs(m.tau2 - 0.3088) < 5e-4, `tau2 ${m.tau2}`);
     assert.ok(Math.abs(m.mu - -0.7141) < 5e-4, `mu ${m.mu}`);
@@ -42,8 +55,23 @@ function rows(p: Pilot): { ai: AiDailyRow[]; commits: CommitDailyRow[] } {
     const s = d.sim.series;
     d.sim.days.forEach((day, i) => {
       const requests = s.requests[i] ?? 0;
-      if (requests > 0) ai.push({ day, device_id: d.devices[0]!, developer_id: d.email, repo_slug: d.repo, model: 'm', requests, total_tokens: s.total_tokens[i] ?? 0, cost_usd: 0, accepted_lines: s.accepted_lines[i] ?? 0, suggestions: 0, accepted: 0, events: requests });
-      if ((s.commits[i] ?? 0) > 0) commits.push({ day, repo_slug: d.repo, author_key: d.email, commits: s.commits[i]!, lines_changed: s.lines_changed[i] ?? 0, duplicate_rows: 0 });
+      if (requests > 0)
+        ai.push({
+          day,
+          device_id: d.devices[0]!,
+          developer_id: d.email,
+          repo_slug: d.repo,
+          model: 'm',
+          requests,
+          total_tokens: s.total_tokens[i] ?? 0,
+          cost_usd: 0,
+          accepted_lines: s.accepted_lines[i] ?? 0,
+          suggestions: 0,
+          accepted: 0,
+          events: requests,
+        });
+      if ((s.commits[i] ?? 0) > 0)
+        commits.push({ day, repo_slug: d.repo, author_key: d.email, commits: s.commits[i]!, lines_changed: s.lines_changed[i] ?? 0, duplicate_rows: 0 });
     });
   }
   return { ai, commits };
@@ -57,7 +85,16 @@ function rows(p: Pilot): { ai: AiDailyRow[]; commits: CommitDailyRow[] } {
 describe('team: calibration on simulated pilots', function () {
   this.timeout(300_000);
   const pilot = (seed: number, size: number) =>
-    simulatePilot({ seed, developers: 8, start: '2026-01-05', days: 21, repos: ['acme/api'], confound: true, effect: size ? { lag: 0, size } : null, developer: { aiZeroProb: 0.05, commitZeroProb: 0.05, dispersion: 4 } });
+    simulatePilot({
+      seed,
+      developers: 8,
+      start: '2026-01-05',
+      days: 21,
+      repos: ['acme/api'],
+      confound: true,
+      effect: size ? { lag: 0, size } : null,
+      developer: { aiZeroProb: 0.05, commitZeroProb: 0.05, dispersion: 4 },
+    });
   const analyse = (p: Pilot) => buildTeamReport({ lakes: [], exports: [], ...rows(p), prs: [], since: null, until: null, nowMs: 0 }).correlations;
 
   it('keeps false positives at or below 5% (one row) and the family below 10%, and finds a planted effect', () => {

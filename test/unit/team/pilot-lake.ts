@@ -56,7 +56,20 @@ function eventsOf(d: PilotDeveloper, device: number): AiEvent[] {
     }
     const accepted = s.accepted_lines[i] ?? 0;
     if (accepted > 0) {
-      out.push(event({ id: `${d.email}-${day}-edit`, time: `${day}T17:00:00Z`, kind: 'edit', developer_id: d.email, repo_slug: d.repo, accepted_flag: true, accepted_lines: accepted, tokens_in: null, tokens_out: null, model: null }));
+      out.push(
+        event({
+          id: `${d.email}-${day}-edit`,
+          time: `${day}T17:00:00Z`,
+          kind: 'edit',
+          developer_id: d.email,
+          repo_slug: d.repo,
+          accepted_flag: true,
+          accepted_lines: accepted,
+          tokens_in: null,
+          tokens_out: null,
+          model: null,
+        }),
+      );
     }
   });
   return out;
@@ -74,7 +87,17 @@ function delivery(pilot: Pilot, repo: string) {
       const c = s.commits[i] ?? 0;
       for (let k = 0; k < c; k++) {
         const added = Math.round((s.lines_added[i] ?? 0) / c);
-        commits.push([createHash('sha1').update(`${d.email}/${day}/${k}`).digest('hex'), repo, d.email, d.email, d.email, `${day}T1${k % 10}:00:00Z`, day, added, Math.round((s.lines_removed[i] ?? 0) / c)]);
+        commits.push([
+          createHash('sha1').update(`${d.email}/${day}/${k}`).digest('hex'),
+          repo,
+          d.email,
+          d.email,
+          d.email,
+          `${day}T1${k % 10}:00:00Z`,
+          day,
+          added,
+          Math.round((s.lines_removed[i] ?? 0) / c),
+        ]);
       }
       const m = s.merged_prs[i] ?? 0;
       for (let k = 0; k < m; k++) {
@@ -82,7 +105,17 @@ function delivery(pilot: Pilot, repo: string) {
         const hours = Math.round(s.merge_hours[i] ?? 20);
         const merged = Date.parse(`${day}T16:00:00Z`);
         const created = new Date(merged - hours * 3600_000).toISOString();
-        prs.push([number, repo, number, `PR ${number}`, d.email, created, new Date(merged).toISOString(), new Date(merged).toISOString(), new Date(merged).toISOString()]);
+        prs.push([
+          number,
+          repo,
+          number,
+          `PR ${number}`,
+          d.email,
+          created,
+          new Date(merged).toISOString(),
+          new Date(merged).toISOString(),
+          new Date(merged).toISOString(),
+        ]);
       }
     });
   }

@@ -16,7 +16,11 @@ describe('prodlens scan-transcripts', () => {
     try {
       const db = path.join(tmp.dir, 'db.sqlite');
       const a = io(tmp.dir);
-      assert.equal(await runCli(['scan-transcripts', '--json', '--db', db, path.join(FIXTURES, 'claude'), path.join(FIXTURES, 'codex')], a.io), 0, a.err.join(''));
+      assert.equal(
+        await runCli(['scan-transcripts', '--json', '--db', db, path.join(FIXTURES, 'claude'), path.join(FIXTURES, 'codex')], a.io),
+        0,
+        a.err.join(''),
+      );
       const first = JSON.parse(a.out.join('')) as { inserted: number; deadLettered: number; filesRead: number };
       assert.equal(first.inserted, 19); // 11 Claude requests, 1 error, 3 edits, 4 Codex turns
       assert.equal(first.deadLettered, 1);

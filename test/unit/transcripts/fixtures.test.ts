@@ -47,14 +47,17 @@ describe('transcripts: fixture trees', () => {
     await scanTranscripts([CLAUDE], store, { prices, workspaceFolders: null });
     const err = store.db.exec("SELECT status_code, attrs, event_date FROM sessions WHERE kind = 'error'")[0]!.values;
     assert.deepEqual(err, [[429, '{"error":"rate_limit"}', '2026-01-05']]);
-    const edits = store.db.exec("SELECT tool_name, lines_added, lines_removed, language, json_extract(attrs, '$.user_modified') FROM sessions WHERE kind = 'edit' ORDER BY ts_ms")[0]!.values;
+    const edits = store.db.exec(
+      "SELECT tool_name, lines_added, lines_removed, language, json_extract(attrs, '$.user_modified') FROM sessions WHERE kind = 'edit' ORDER BY ts_ms",
+    )[0]!.values;
     assert.deepEqual(edits, [
       ['Edit', 2, 1, 'ts', 0],
       ['Write', 3, 0, 'ts', null],
       ['MultiEdit', 3, 2, 'ts', 1],
     ]);
     const all = JSON.stringify(store.db.exec('SELECT * FROM sessions')[0]!.values) + JSON.stringify(store.db.exec('SELECT * FROM dead_letter')[0]!.values);
-    for (const secret of ['redirect', 'login.ts', 'export const', 'fix the login', 'Rate limit reached']) assert.ok(!all.includes(secret), `stored text: ${secret}`);
+    for (const secret of ['redirect', 'login.ts', 'export const', 'fix the login', 'Rate limit reached'])
+      assert.ok(!all.includes(secret), `stored text: ${secret}`);
     const [reason] = store.db.exec('SELECT reason FROM dead_letter')[0]!.values[0] as [string];
     assert.match(reason, /7f3c2a10-5b1e-4c8d-9a2f-3e4d5c6b7a81\.jsonl:13: invalid JSON/);
     await store.close();
@@ -75,7 +78,10 @@ describe('transcripts: fixture trees', () => {
     assert.equal(s.filesExcluded, 2);
     assert.deepEqual(dayTotals(store, 'claude-code-transcript')['2026-01-06'], { input: 504, output: 770, cacheRead: 31500, cacheWrite: 2000 });
     assert.deepEqual(dayTotals(store, 'codex-transcript')['2026-01-06'], { input: 2000, output: 600, cacheRead: 6000, cacheWrite: 0 });
-    assert.equal(count(store, "SELECT count(*) FROM sessions WHERE session_id IN ('c0ffee00-1234-4abc-9def-0123456789ab', '0199b2c3-d4e5-7f60-9a1b-2c3d4e5f6a7b')"), 0);
+    assert.equal(
+      count(store, "SELECT count(*) FROM sessions WHERE session_id IN ('c0ffee00-1234-4abc-9def-0123456789ab', '0199b2c3-d4e5-7f60-9a1b-2c3d4e5f6a7b')"),
+      0,
+    );
     // Switching to all projects later takes the excluded sessions without re-reading the others.
     const s2 = await scanTranscripts([CLAUDE, CODEX], store, { prices, workspaceFolders: null });
     assert.equal(s2.filesRead, 2);

@@ -11,9 +11,24 @@ const ROLLOUT = 'codex/sessions/2026/01/05/rollout-2026-01-05T14-00-00-0199a1b2-
 
 function assistant(id: string, ts: string, out: number): string {
   return `${JSON.stringify({
-    parentUuid: null, isSidechain: false, cwd: '/home/dev/acme-api', sessionId: '7f3c2a10-5b1e-4c8d-9a2f-3e4d5c6b7a81', version: '2.0.14', gitBranch: 'main',
-    message: { id, type: 'message', role: 'assistant', model: 'claude-sonnet-4-5-20250929', content: [{ type: 'text', text: 'ok' }], usage: { input_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 100, output_tokens: out } },
-    requestId: `req_${id}`, type: 'assistant', uuid: `u-${id}-${out}`, timestamp: ts,
+    parentUuid: null,
+    isSidechain: false,
+    cwd: '/home/dev/acme-api',
+    sessionId: '7f3c2a10-5b1e-4c8d-9a2f-3e4d5c6b7a81',
+    version: '2.0.14',
+    gitBranch: 'main',
+    message: {
+      id,
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-sonnet-4-5-20250929',
+      content: [{ type: 'text', text: 'ok' }],
+      usage: { input_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 100, output_tokens: out },
+    },
+    requestId: `req_${id}`,
+    type: 'assistant',
+    uuid: `u-${id}-${out}`,
+    timestamp: ts,
   })}\n`;
 }
 
@@ -35,7 +50,8 @@ describe('transcripts: incremental tailing', () => {
     assert.ok(halfLen > 0);
 
     // Finish the half-written line, then append two more requests.
-    const tail = ',"output_tokens":3},"type":"message","role":"assistant","model":"claude-sonnet-4-5-20250929","content":[]},"requestId":"req_half","type":"assistant","uuid":"a-0017","timestamp":"2026-01-06T00:01:00.000Z"}\n';
+    const tail =
+      ',"output_tokens":3},"type":"message","role":"assistant","model":"claude-sonnet-4-5-20250929","content":[]},"requestId":"req_half","type":"assistant","uuid":"a-0017","timestamp":"2026-01-06T00:01:00.000Z"}\n';
     const more = assistant('msg_other', '2026-01-06T00:01:02.000Z', 1) + assistant('msg_new', '2026-01-06T00:02:00.000Z', 40);
     appendFileSync(file, tail + more);
     const second = await scanTranscripts([file], store, { prices, workspaceFolders: null });
@@ -48,7 +64,10 @@ describe('transcripts: incremental tailing', () => {
     appendFileSync(file, assistant('msg_new', '2026-01-06T00:02:05.000Z', 400));
     const third = await scanTranscripts([file], store, { prices, workspaceFolders: null });
     assert.equal(third.updated, 1);
-    assert.equal(count(store, "SELECT tokens_out FROM sessions WHERE trace_hash IN (SELECT trace_hash FROM sessions WHERE session_id IS NOT NULL AND tokens_out = 400)"), 400);
+    assert.equal(
+      count(store, 'SELECT tokens_out FROM sessions WHERE trace_hash IN (SELECT trace_hash FROM sessions WHERE session_id IS NOT NULL AND tokens_out = 400)'),
+      400,
+    );
     assert.equal(count(store, "SELECT count(*) FROM sessions WHERE kind = 'request'"), before + 3);
     await store.close();
   });
@@ -102,7 +121,11 @@ describe('transcripts: incremental tailing', () => {
       '2026-01-06': { input: 2000, output: 600, cacheRead: 6000, cacheWrite: 0 },
     });
     const models = store.db.exec("SELECT model, reasoning_tokens FROM sessions WHERE source = 'codex-transcript' ORDER BY ts_ms")[0]!.values;
-    assert.deepEqual(models, [['gpt-5-codex', 256], ['gpt-5', 244], ['gpt-5', 200]]);
+    assert.deepEqual(models, [
+      ['gpt-5-codex', 256],
+      ['gpt-5', 244],
+      ['gpt-5', 200],
+    ]);
     await store.close();
   });
 });

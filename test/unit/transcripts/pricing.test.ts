@@ -7,8 +7,20 @@ import { memoryStore } from './helpers';
 
 function line(id: string, model: string, input: number, output: number, cacheRead: number): string {
   return `${JSON.stringify({
-    cwd: '/w', sessionId: 's-price', version: '2.0.14', type: 'assistant', uuid: `u-${id}`, timestamp: '2026-01-05T10:00:00.000Z', requestId: `req-${id}`,
-    message: { id, model, role: 'assistant', content: [], usage: { input_tokens: input, output_tokens: output, cache_read_input_tokens: cacheRead, cache_creation_input_tokens: 0 } },
+    cwd: '/w',
+    sessionId: 's-price',
+    version: '2.0.14',
+    type: 'assistant',
+    uuid: `u-${id}`,
+    timestamp: '2026-01-05T10:00:00.000Z',
+    requestId: `req-${id}`,
+    message: {
+      id,
+      model,
+      role: 'assistant',
+      content: [],
+      usage: { input_tokens: input, output_tokens: output, cache_read_input_tokens: cacheRead, cache_creation_input_tokens: 0 },
+    },
   })}\n`;
 }
 
@@ -18,11 +30,18 @@ describe('transcripts: cost', () => {
     try {
       const file = path.join(tmp.dir, 'session.jsonl');
       // Sonnet 4.5: $3/$15 per Mtok up to 200k input tokens, $6/$22.50 above (cache reads $0.30 / $0.60).
-      writeFileSync(file, line('small', 'claude-sonnet-4-5-20250929', 100_000, 1_000, 0) + line('large', 'claude-sonnet-4-5-20250929', 50_000, 1_000, 200_000) + line('mystery', 'acme-model-9', 10, 10, 0));
+      writeFileSync(
+        file,
+        line('small', 'claude-sonnet-4-5-20250929', 100_000, 1_000, 0) +
+          line('large', 'claude-sonnet-4-5-20250929', 50_000, 1_000, 200_000) +
+          line('mystery', 'acme-model-9', 10, 10, 0),
+      );
       const store = await memoryStore();
       await scanTranscripts([file], store, { prices, workspaceFolders: null });
       const rows = Object.fromEntries(
-        (store.db.exec("SELECT json_extract(attrs, '$.x'), model, tokens_in, cost_usd, cost_source FROM sessions ORDER BY tokens_in DESC")[0]!.values).map((r) => [r[2] as number, r]),
+        store.db
+          .exec("SELECT json_extract(attrs, '$.x'), model, tokens_in, cost_usd, cost_source FROM sessions ORDER BY tokens_in DESC")[0]!
+          .values.map((r) => [r[2] as number, r]),
       );
       const small = rows[100_000]!;
       const large = rows[50_000]!;

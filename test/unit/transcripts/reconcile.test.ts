@@ -4,7 +4,8 @@ import { reconcileOtelCopies, RECONCILE_WINDOW_MS } from '../../../src/sources/t
 import { count, memoryStore } from './helpers';
 
 const usage = { model: 'claude-sonnet-4-5-20250929', tokens_in: 6, tokens_out: 150, cache_read_tokens: 17000, cache_write_tokens: 800, session_id: 'sess-r' };
-const transcript = (id: string, time: string, extra = {}) => event({ id, source: 'claude-code-transcript', time, identity: [id, `req-${id}`], latency_ms: null, status_code: null, ...usage, ...extra });
+const transcript = (id: string, time: string, extra = {}) =>
+  event({ id, source: 'claude-code-transcript', time, identity: [id, `req-${id}`], latency_ms: null, status_code: null, ...usage, ...extra });
 const otel = (id: string, time: string, extra = {}) => event({ id, source: 'claude-code-otel', time, identity: [id], latency_ms: 4200, ...usage, ...extra });
 
 function dupOf(store: Awaited<ReturnType<typeof memoryStore>>, hash: string): string | null {
