@@ -1,4 +1,5 @@
-import type { AiEvent, Attrs } from '../model';
+import { emptyBatch, type AiEvent, type Attrs, type Batch } from '../model';
+import { excerpt } from '../normalize/result';
 import { buildEvent, type BuildContext } from '../normalize/event';
 import type { Result } from '../normalize/result';
 import type { Observation } from './engine';
@@ -59,4 +60,19 @@ export function buildEditEvent(o: Observation, ctx: BuildContext): Result<AiEven
 function round(x: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
+}
+
+/**
+ * The editor's observations as a batch for the store: an `edit` event each, and for an observation whose
+ * event is rejected a dead letter like every other rejected record (the reason, and the size and hash of the
+ * region's metadata — never text).
+ */
+export function buildEditBatch(observations: readonly Observation[], ctx: BuildContext, receivedAt: string): Batch {
+  const batch = emptyBatch();
+  for (const o of observations) {
+    const built = buildEditEvent(o, ctx);
+    if (built.ok) batch.events.push(built.value);
+    else batch.rejects.push({ received_at: receivedAt, source: 'editor', reason: `edit event: ${built.reason}`, excerpt: excerpt(o.meta) });
+  }
+  return batch;
 }

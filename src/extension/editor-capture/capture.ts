@@ -6,12 +6,10 @@ import type { Logger } from '../../core/ports';
 import { findAgentEdit } from '../../core/retention/agent-match';
 import { classifyEvent, looksCopied, looksPasted, type Candidate, type EventFacts } from '../../core/retention/classify';
 import { confirmInsertion, type Reading } from '../../core/retention/confirmation';
-import { buildEditEvent } from '../../core/retention/edit-event';
+import { buildEditBatch } from '../../core/retention/edit-event';
 import { RetentionEngine, type Observation, type RegionInfo, type RegionMeta } from '../../core/retention/engine';
 import { eolOffsetMapper } from '../../core/retention/eol';
 import { fileExtension, pathHash, transcriptFileHash } from '../../core/retention/path-hash';
-import type { AiEvent, DeadLetter } from '../../core/model';
-import { excerpt } from '../../core/normalize/result';
 import { readConfig, type EditorCaptureConfig } from '../config';
 import { Disposable, toDisposable } from '../lifecycle';
 import type { ProdLensServices } from '../services';
@@ -392,21 +390,14 @@ export class EditorCapture extends Disposable {
     } while (budgetMs === Number.POSITIVE_INFINITY && this.engine.pendingWork);
     if (!obs.length) return;
     const store = await this.services.store();
-    const events: AiEvent[] = [];
-    const rejects: DeadLetter[] = [];
     for (const o of obs) {
       this.match(store.db, o);
-      const built = buildEditEvent(o, { prices: this.services.prices });
-      if (built.ok) events.push(built.value);
-      else {
-        // Like every rejected record: a dead letter with the reason (and the size and hash of the region's metadata, never text).
-        this.log.warn(`edit event rejected: ${built.reason}`);
-        rejects.push({ received_at: new Date(now).toISOString(), source: 'editor', reason: `edit event: ${built.reason}`, excerpt: excerpt(o.meta) });
-      }
       if (o.final) this.fileHashes.delete(o.id);
     }
-    const r = await store.ingest({ events, metrics: [], rejects });
-    this.log.debug(`wrote ${events.length} edit event(s): ${r.inserted} new, ${r.updated} updated`);
+    const batch = buildEditBatch(obs, { prices: this.services.prices }, new Date(now).toISOString());
+    for (const d of batch.rejects) this.log.warn(`${d.reason} (kept as a dead letter)`);
+    const r = await store.ingest(batch);
+    this.log.debug(`wrote ${batch.events.length} edit event(s): ${r.inserted} new, ${r.updated} updated`);
   }
 
   /** Names the agent session behind a chat/agent/disk insertion once its own edit event is in the store. */
