@@ -15,7 +15,7 @@ describe('team SQL: one portable text for DuckDB, Spark SQL and Trino', () => {
 
   it('reads named tables on Spark/Trino and the files inline on DuckDB', () => {
     assert.match(queries[0]!, /FROM sessions AS sessions/);
-    const src = duckdbSources({ sessions: ["/lake/a'b/sessions/**/*.parquet"], commits: [], pull_requests: [] });
+    const src = duckdbSources({ sessions: ["/lake/a'b/sessions/**/*.parquet"], commits: [], pull_requests: [], experiment_units: [] });
     assert.match(src.sessions, /^read_parquet\(\['\/lake\/a''b\/sessions\/\*\*\/\*\.parquet'\], hive_partitioning = true/);
     assert.match(src.commits, /^\(SELECT .* WHERE FALSE\)$/s);
   });
