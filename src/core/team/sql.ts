@@ -48,7 +48,10 @@ export function duckdbSources(paths: Record<Dataset, readonly string[]>): Source
   const one = (ds: Dataset) => {
     const list = paths[ds];
     if (list.length === 0) return `(${EMPTY[ds]})`;
-    return `read_parquet([${list.map(sqlString).join(', ')}], hive_partitioning = true, hive_types = {'event_date': DATE, 'repo': VARCHAR}, union_by_name = true)`;
+    const files = list.map(sqlString).join(', ');
+    // experiment_units is not partitioned (one file per device).
+    if (ds === 'experiment_units') return `read_parquet([${files}], hive_partitioning = false, union_by_name = true)`;
+    return `read_parquet([${files}], hive_partitioning = true, hive_types = {'event_date': DATE, 'repo': VARCHAR}, union_by_name = true)`;
   };
   return { sessions: one('sessions'), commits: one('commits'), pull_requests: one('pull_requests'), experiment_units: one('experiment_units') };
 }
@@ -148,11 +151,13 @@ const UNITS = (src: Sources) => `SELECT device_id, experiment_id, treatment, uni
  * recorded in it, as the personal analysis measures it (src/core/store/experiments-repo.ts): AI use for
  * adherence (agent requests: every source but the editor; editor insertions), the outcomes (accepted AI
  * lines of editor edits, AI cost, the device's own non-merge reachable commits and their lines), and whether
- * the unit had ended by `now` (ISO 8601 UTC). Events and commits are matched to a unit by device and time
+ * the unit had ended by `now` (ISO 8601 UTC; compared as a TIMESTAMP literal in the session's time zone, which
+ * must be UTC). Events and commits are matched to a unit by device and time
  * (start inclusive, end exclusive); the developer is the one the unit's events name.
  */
 export function experimentUnitsSql(src: Sources, now: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(now)) throw new RangeError(`not a UTC time: ${now}`);
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(\.\d+)?Z$/.exec(now);
+  if (!m) throw new RangeError(`not a UTC time: ${now}`);
   return `WITH u AS (${UNITS(src)}),
 s AS (
   SELECT u.device_id, u.experiment_id, u.unit_index,
@@ -180,7 +185,7 @@ c AS (
 )
 SELECT u.device_id, u.experiment_id, u.treatment, u.unit_kind, u.status, u.unit_index, u.block, u.arm, u.arm_label,
        CAST(u.day AS VARCHAR) AS day,
-       CASE WHEN u.end_time <= CAST('${now}' AS TIMESTAMP WITH TIME ZONE) THEN TRUE ELSE FALSE END AS ended,
+       CASE WHEN u.end_time <= TIMESTAMP '${m[1]} ${m[2]}' THEN TRUE ELSE FALSE END AS ended,
        coalesce(s.events, 0) AS events, coalesce(s.agent_requests, 0) AS agent_requests,
        coalesce(s.editor_insertions, 0) AS editor_insertions, coalesce(s.accepted_lines, 0) AS accepted_lines,
        coalesce(s.cost_usd, 0) AS cost_usd, s.developer_id,
