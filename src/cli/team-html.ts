@@ -121,7 +121,7 @@ function correlationTable(rows: PooledRow[], alpha: number): string {
 }
 
 function effectCells(e: EffectEstimate): string {
-  const f = (v: number | null) => (v === null ? '—' : v.toPrecision(3));
+  const f = (v: number | null) => (v === null ? '—' : v.toFixed(Math.abs(v) >= 100 ? 0 : 2));
   return `<td>${esc(e.label)}</td><td>${e.nA} + ${e.nB}</td><td>${f(e.estimate)}</td><td>${e.ciLow === null || e.ciHigh === null ? '—' : `${f(e.ciLow)} to ${f(e.ciHigh)}`}</td><td>${e.p === null ? '—' : e.p.toPrecision(2)}</td>`;
 }
 

@@ -98,10 +98,14 @@ export function teamText(r: TeamReport): string {
   return lines.join('\n');
 }
 
+function fmtEffect(x: number): string {
+  return x.toFixed(Math.abs(x) >= 100 ? 0 : 2);
+}
+
 function effectText(e: EffectEstimate): string {
   if (e.estimate === null || e.p === null) return `${e.label}: not enough units with a value in both arms`;
-  const ci = e.ciLow !== null && e.ciHigh !== null ? `95% CI ${e.ciLow.toPrecision(3)} to ${e.ciHigh.toPrecision(3)}` : 'too few units for an interval';
-  return `${e.label}: ${e.estimate >= 0 ? '+' : ''}${e.estimate.toPrecision(3)} per unit, ${ci}, p = ${e.p.toPrecision(2)} (n ${e.nA}+${e.nB})`;
+  const ci = e.ciLow !== null && e.ciHigh !== null ? `95% CI ${fmtEffect(e.ciLow)} to ${fmtEffect(e.ciHigh)}` : 'too few units for an interval';
+  return `${e.label}: ${e.estimate >= 0 ? '+' : ''}${fmtEffect(e.estimate)} per unit, ${ci}, p = ${e.p.toPrecision(2)} (n ${e.nA}+${e.nB})`;
 }
 
 export function experimentsText(x: TeamExperiments): string[] {
