@@ -10,6 +10,8 @@ import type { AiEvent } from '../../../src/core/model';
 import { saveExperiment } from '../../../src/core/store/experiments-repo';
 import { Store } from '../../../src/core/store/store';
 import type { TeamReport } from '../../../src/core/team/build';
+import { buildTeamExperiments } from '../../../src/core/team/experiments';
+import type { ExperimentModelRow, ExperimentUnitRow } from '../../../src/core/team/sql';
 import { event, sqlLoader, tempDir } from '../helpers/events';
 import { cliIo } from './pilot-lake';
 
@@ -177,5 +179,69 @@ describe('prodlens team: self-experiments pooled across developers', function ()
     const r = await team(lake, tmp.dir);
     assert.equal(r.experiments, undefined);
     assert.ok(r.totals.commits! > 0);
+  });
+});
+
+describe('team experiments model (buildTeamExperiments)', () => {
+  const unit = (device: string, experiment: string, i: number, arm: 'A' | 'B', labels: { A: string; B: string }, y: number): ExperimentUnitRow => ({
+    device_id: device,
+    experiment_id: experiment,
+    treatment: 'model',
+    unit_kind: 'half-day',
+    status: 'stopped',
+    unit_index: i,
+    block: Math.floor(i / 2),
+    arm,
+    arm_label: labels[arm],
+    day: `2026-04-0${1 + Math.floor(i / 2)}`,
+    ended: true,
+    events: 3,
+    agent_requests: 3,
+    editor_insertions: 0,
+    accepted_lines: 0,
+    cost_usd: 0.5,
+    developer_id: 'sam@example.com',
+    commits: y,
+    lines_changed: 10 * y,
+  });
+  const labels = { A: 'opus', B: 'sonnet' };
+  const arms: Array<'A' | 'B'> = ['A', 'B', 'B', 'A', 'A', 'B', 'B', 'A'];
+  // One developer on two devices (two experiments of the same design).
+  const rows = [
+    ...arms.map((a, i) => unit('laptop', 'e1', i, a, labels, a === 'A' ? 3 : 1)),
+    ...arms.map((a, i) => unit('desktop', 'e2', i, a, labels, a === 'A' ? 2 : 2)),
+  ];
+
+  it('is null without experiment units', () => {
+    assert.equal(buildTeamExperiments([], []), null);
+  });
+
+  it('counts developers, not devices, for pooling, and reads model adherence from the requests per model', () => {
+    const models: ExperimentModelRow[] = [
+      { device_id: 'laptop', experiment_id: 'e1', unit_index: 0, model: 'claude-opus-4-1', requests: 3 },
+      { device_id: 'laptop', experiment_id: 'e1', unit_index: 1, model: 'claude-opus-4-1', requests: 1 },
+    ];
+    const x = buildTeamExperiments(rows, models)!;
+    assert.equal(x.designs.length, 1);
+    const d = x.designs[0]!;
+    assert.deepEqual([d.treatment, d.arms, d.unit, d.developers, d.runs.length, d.pooled], ['model', labels, 'half-day', 1, 2, null]);
+    const laptop = d.runs.find((r) => r.device === 'laptop')!;
+    // Unit 1 is a sonnet unit with an opus request: a deviation.
+    assert.deepEqual(laptop.adherence, { checked: 8, adherent: 7, rate: 7 / 8 });
+    assert.equal(laptop.results.find((e) => e.outcome === 'commits')!.estimate, 2);
+  });
+
+  it('pools once a second developer runs the design; units not ended or with nothing recorded are left out', () => {
+    const other = rows
+      .slice(8)
+      .map((r, i) => ({ ...r, developer_id: 'kim@example.com', ended: i < 6, events: i === 0 ? 0 : r.events, commits: i === 0 ? 0 : r.commits }));
+    const x = buildTeamExperiments([...rows.slice(0, 8), ...other], [])!;
+    const d = x.designs[0]!;
+    assert.equal(d.developers, 2);
+    const kim = d.runs.find((r) => r.developer === 'kim@example.com')!;
+    assert.deepEqual([kim.units, kim.unitsAnalysed], [8, 5]);
+    const pooled = d.pooled!.find((e) => e.outcome === 'commits')!;
+    assert.equal(pooled.nA + pooled.nB, 13);
+    assert.ok(pooled.estimate! > 0 && pooled.p !== null);
   });
 });
