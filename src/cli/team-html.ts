@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { standaloneThemeCss } from '../webview/shared/default-theme';
 import { escapeAttr } from '../webview/shared/page-html';
 import type { Breakdown, MetricSeries, PooledRow, TeamReport } from '../core/team/build';
+import type { EffectEstimate, TeamExperiments } from '../core/team/experiments';
 import { scriptSafeJson } from './report-html';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -119,6 +120,33 @@ function correlationTable(rows: PooledRow[], alpha: number): string {
   return `<table id="correlations"><thead><tr><th>AI</th><th>outcome</th><th>lag (working days)</th><th>developers</th><th>pairs</th><th>r</th><th>95% CI</th><th>p</th><th>p adjusted</th><th>I²</th><th>reading</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
+function effectCells(e: EffectEstimate): string {
+  const f = (v: number | null) => (v === null ? '—' : v.toFixed(Math.abs(v) >= 100 ? 0 : 2));
+  return `<td>${esc(e.label)}</td><td>${e.nA} + ${e.nB}</td><td>${f(e.estimate)}</td><td>${e.ciLow === null || e.ciHigh === null ? '—' : `${f(e.ciLow)} to ${f(e.ciHigh)}`}</td><td>${e.p === null ? '—' : e.p.toPrecision(2)}</td>`;
+}
+
+function experimentsHtml(x: TeamExperiments): string {
+  const head = '<th>outcome</th><th>units (A + B)</th><th>A − B per unit</th><th>95% CI</th><th>p</th>';
+  const designs = x.designs
+    .map((d, i) => {
+      const title = `${d.treatment}: ${d.arms.A} (A) vs ${d.arms.B} (B), per ${d.unit} — ${d.developers} developer(s)`;
+      const pooled = d.pooled
+        ? `<table id="experiment-${i}-pooled"><caption>Pooled over ${d.developers} developers</caption><thead><tr>${head}</tr></thead><tbody>${d.pooled.map((e) => `<tr>${effectCells(e)}</tr>`).join('')}</tbody></table>`
+        : `<p class="muted">Not pooled: ${esc(d.reason ?? '')}.</p>`;
+      const runs = `<table id="experiment-${i}-developers"><thead><tr><th>developer</th><th>days</th><th>status</th><th>units analysed</th><th>adherence</th>${head}</tr></thead><tbody>${d.runs
+        .map(
+          (run) =>
+            `<tr><td>${esc(run.developer)}</td><td>${esc(`${run.firstDay} – ${run.lastDay}`)}</td><td>${esc(run.status)}</td><td>${run.unitsAnalysed} / ${run.units}</td><td>${run.adherence.rate === null ? '—' : `${Math.round(run.adherence.rate * 100)}%`}</td>${effectCells(run.results[0]!)}</tr>`,
+        )
+        .join('')}</tbody></table>`;
+      return `<h3>${esc(title)}</h3>${pooled}${runs}`;
+    })
+    .join('\n');
+  return `<h2>Self-experiments</h2>
+<p class="muted">${esc(x.method)}. Arm A minus arm B per unit; the per-developer rows show the first outcome. α = ${x.alpha}. Causal for these developers and weeks: the arm was assigned at random; it says nothing of other people or code.</p>
+<div id="experiments">${designs}</div>`;
+}
+
 export function teamHtml(report: TeamReport): string {
   const r = report;
   const t = r.totals;
@@ -184,6 +212,7 @@ ${c.status === 'ok' ? correlationTable(c.rows, c.alpha) : `<p id="correlations-n
 <h3>Between developers (descriptive, not tested)</h3>
 <p class="muted">Developers' average daily AI use against their average daily outcome. Differences between people (role, seniority, kind of work) drive this; it is not an effect of AI.</p>
 <table id="between"><thead><tr><th>AI</th><th>outcome</th><th>developers</th><th>Spearman r</th></tr></thead><tbody>${c.between.map((b) => `<tr><td>${esc(b.ai)}</td><td>${esc(b.outcome)}</td><td>${b.developers}</td><td>${b.r === null ? '—' : b.r.toFixed(2)}</td></tr>`).join('')}</tbody></table>
+${r.experiments ? experimentsHtml(r.experiments) : ''}
 <h2>Data health</h2>
 ${r.health.warnings.length ? `<ul class="warn" id="warnings">${r.health.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : '<p id="warnings">No problems found.</p>'}
 <p>Schema versions: ${esc(

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TeamReport } from '../../core/team/build';
+import type { EffectEstimate, TeamExperiments } from '../../core/team/experiments';
 import { LakeError } from '../../core/team/lake';
 import { runTeamReport } from '../../core/team/run';
 import { parseCommandArgs, parseDay, type CliIO, type Command } from '../context';
@@ -16,8 +17,9 @@ export const teamCommand: Command = {
     'Reads the exports many devices wrote (prodlens export; one export per folder, or a folder with one',
     'subfolder per device) with DuckDB and prints the team report: totals, daily and weekly series for the team,',
     'per developer, repository and model, adoption per week, the within-developer association of AI use with',
-    'delivery pooled across developers, and data health (devices × days, schema versions, duplicates). Commits',
-    'and pull requests several devices exported count once. See docs/team.md.',
+    'delivery pooled across developers, self-experiments by design (pooled when 2 or more developers ran one),',
+    'and data health (devices × days, schema versions, duplicates). Commits and pull requests several devices',
+    'exported count once. See docs/team.md.',
     '',
     '  --since/--until   inclusive UTC days (default: the days in the lake)',
     '  --json            print the report model as JSON',
@@ -88,10 +90,35 @@ export function teamText(r: TeamReport): string {
       );
     }
   }
+  if (r.experiments) lines.push('', ...experimentsText(r.experiments));
   lines.push('', 'Adoption (developers using AI / active):');
   for (const a of r.adoption) lines.push(`  ${a.week}  ${a.aiDevelopers}/${a.activeDevelopers}${a.share === null ? '' : `  ${Math.round(a.share * 100)}%`}`);
   lines.push('', `Data health: ${r.health.exports.length} export(s), ${r.devices.length} device(s)`);
   for (const w of r.health.warnings) lines.push(`  ! ${w}`);
   lines.push('');
   return lines.join('\n');
+}
+
+function fmtEffect(x: number): string {
+  return x.toFixed(Math.abs(x) >= 100 ? 0 : 2);
+}
+
+function effectText(e: EffectEstimate): string {
+  if (e.estimate === null || e.p === null) return `${e.label}: not enough units with a value in both arms`;
+  const ci = e.ciLow !== null && e.ciHigh !== null ? `95% CI ${fmtEffect(e.ciLow)} to ${fmtEffect(e.ciHigh)}` : 'too few units for an interval';
+  return `${e.label}: ${e.estimate >= 0 ? '+' : ''}${fmtEffect(e.estimate)} per unit, ${ci}, p = ${e.p.toPrecision(2)} (n ${e.nA}+${e.nB})`;
+}
+
+export function experimentsText(x: TeamExperiments): string[] {
+  const lines = [`Self-experiments (A − B per unit, intention-to-treat randomization test; pooled when ≥ ${x.minDevelopers} developers ran a design):`];
+  for (const d of x.designs) {
+    lines.push(`  ${d.treatment} ${d.arms.A} vs ${d.arms.B}, per ${d.unit}: ${d.developers} developer(s)${d.pooled ? ', pooled' : ` (${d.reason})`}`);
+    if (d.pooled) for (const e of d.pooled) lines.push(`    pooled  ${effectText(e)}`);
+    for (const run of d.runs) {
+      const adh = run.adherence.rate === null ? '—' : `${Math.round(run.adherence.rate * 100)}%`;
+      lines.push(`    ${run.developer}: ${run.unitsAnalysed}/${run.units} units analysed, adherence ${adh} (${run.firstDay} – ${run.lastDay}, ${run.status})`);
+      lines.push(`      ${effectText(run.results[0]!)}`);
+    }
+  }
+  return lines;
 }

@@ -15,6 +15,7 @@ import { workingCalendar } from '../analyze/calendar';
 import { developerCorrelation } from '../analyze/pooled';
 import { DEFAULT_ALPHA, strengthOf } from '../analyze/reading';
 import { dayRange, isWeekend, weekStart } from '../day';
+import type { TeamExperiments } from './experiments';
 import type { LakeExport } from './lake';
 import { randomEffects, type MetaResult } from './meta';
 import type { AiDailyRow, CommitDailyRow, PrDailyRow } from './sql';
@@ -165,6 +166,8 @@ export interface TeamReport {
     between: BetweenRow[];
   };
   health: TeamHealth;
+  /** Self-experiments in the lake by design, pooled across developers (experiments.ts); absent without any. */
+  experiments?: TeamExperiments;
 }
 
 export interface TeamInput {
@@ -176,6 +179,7 @@ export interface TeamInput {
   since: string | null;
   until: string | null;
   nowMs: number;
+  experiments?: TeamExperiments | null;
 }
 
 const UNKNOWN = '(unknown)';
@@ -412,6 +416,7 @@ export function buildTeamReport(input: TeamInput): TeamReport {
     adoption,
     correlations,
     health,
+    ...(input.experiments ? { experiments: input.experiments } : {}),
   };
   report.headline = headline(report);
   return report;

@@ -11,7 +11,7 @@ import { EXPORT_SCHEMA_VERSION } from '../export/datasets';
 import { MANIFEST_FILE, MANIFEST_FORMAT, type Manifest } from '../export/manifest';
 import type { Dataset } from './sql';
 
-export const TEAM_DATASETS: readonly Dataset[] = ['sessions', 'commits', 'pull_requests'];
+export const TEAM_DATASETS: readonly Dataset[] = ['sessions', 'commits', 'pull_requests', 'experiment_units'];
 
 export interface LakeExport {
   /** The export folder. */

@@ -3,17 +3,22 @@
  * report runs: it is a dependency of the CLI package, not of the VS Code extension).
  */
 import { buildTeamReport, type TeamReport } from './build';
+import { buildTeamExperiments } from './experiments';
 import { readLake, TEAM_DATASETS, type LakeExport } from './lake';
 import {
   aiDailySql,
   commitsDailySql,
   CREATE_DEVELOPERS,
   duckdbSources,
+  experimentModelsSql,
+  experimentUnitsSql,
   mergedPrsDailySql,
   sqlString,
   type AiDailyRow,
   type CommitDailyRow,
   type Dataset,
+  type ExperimentModelRow,
+  type ExperimentUnitRow,
   type PrDailyRow,
 } from './sql';
 
@@ -26,6 +31,8 @@ export interface TeamOptions {
   /** DuckDB memory limit, e.g. '2GB'. */
   memoryLimit?: string;
   nowMs?: number;
+  /** Sampled assignments of the experiments' randomization tests (default 10,000). */
+  experimentDraws?: number;
 }
 
 export interface TeamRun {
@@ -63,7 +70,9 @@ export async function runTeamReport(options: TeamOptions): Promise<TeamRun> {
     const all = async (sql: string) => plain((await con.runAndReadAll(sql)).getRowObjectsJS() as Row[]);
     // Days of timestamps (merge day of a PR) are UTC days, as everywhere in ProdLens.
     await con.run("SET TimeZone = 'UTC'");
-    const src = duckdbSources(viewPaths(exports));
+    const paths = viewPaths(exports);
+    const src = duckdbSources(paths);
+    const nowMs = options.nowMs ?? Date.now();
     const ai = (await all(aiDailySql(src, since, until))) as unknown as AiDailyRow[];
     lap('ai');
     await con.run(CREATE_DEVELOPERS);
@@ -80,7 +89,15 @@ export async function runTeamReport(options: TeamOptions): Promise<TeamRun> {
     lap('commits');
     const prs = (await all(mergedPrsDailySql(src, since, until))) as unknown as PrDailyRow[];
     lap('prs');
-    const report = buildTeamReport({ lakes: options.lakes, exports, ai, commits, prs, since, until, nowMs: options.nowMs ?? Date.now() });
+    // Self-experiments: whole designs, whatever --since/--until say (a unit outside the period still belongs to its schedule).
+    let experiments = null;
+    if (paths.experiment_units.length) {
+      const units = (await all(experimentUnitsSql(src, new Date(nowMs).toISOString()))) as unknown as ExperimentUnitRow[];
+      const models = (await all(experimentModelsSql(src))) as unknown as ExperimentModelRow[];
+      experiments = buildTeamExperiments(units, models, { draws: options.experimentDraws });
+      lap('experiments');
+    }
+    const report = buildTeamReport({ lakes: options.lakes, exports, ai, commits, prs, since, until, nowMs, experiments });
     lap('model');
     return { report, timings };
   } finally {

@@ -12,7 +12,7 @@
  * repository and model series, so the lake is scanned once per dataset.
  */
 
-export type Dataset = 'sessions' | 'commits' | 'pull_requests';
+export type Dataset = 'sessions' | 'commits' | 'pull_requests' | 'experiment_units';
 
 /** A day filter as an SQL condition on an expression (inclusive days; both optional). */
 export function dayCondition(expr: string, since: string | null, until: string | null): string {
@@ -36,7 +36,7 @@ export function sqlString(s: string): string {
 export type Sources = Record<Dataset, string>;
 
 /** Spark SQL / Trino: the datasets as tables or views of the same names. */
-export const NAMED_SOURCES: Sources = { sessions: 'sessions', commits: 'commits', pull_requests: 'pull_requests' };
+export const NAMED_SOURCES: Sources = { sessions: 'sessions', commits: 'commits', pull_requests: 'pull_requests', experiment_units: 'experiment_units' };
 
 /**
  * DuckDB: each dataset read straight from its Parquet files (globs or file paths) inside the query — not
@@ -48,9 +48,12 @@ export function duckdbSources(paths: Record<Dataset, readonly string[]>): Source
   const one = (ds: Dataset) => {
     const list = paths[ds];
     if (list.length === 0) return `(${EMPTY[ds]})`;
-    return `read_parquet([${list.map(sqlString).join(', ')}], hive_partitioning = true, hive_types = {'event_date': DATE, 'repo': VARCHAR}, union_by_name = true)`;
+    const files = list.map(sqlString).join(', ');
+    // experiment_units is not partitioned (one file per device).
+    if (ds === 'experiment_units') return `read_parquet([${files}], hive_partitioning = false, union_by_name = true)`;
+    return `read_parquet([${files}], hive_partitioning = true, hive_types = {'event_date': DATE, 'repo': VARCHAR}, union_by_name = true)`;
   };
-  return { sessions: one('sessions'), commits: one('commits'), pull_requests: one('pull_requests') };
+  return { sessions: one('sessions'), commits: one('commits'), pull_requests: one('pull_requests'), experiment_units: one('experiment_units') };
 }
 
 /** The columns the queries use, typed, with no rows: a lake without commits still answers. */
@@ -66,6 +69,10 @@ const EMPTY: Record<Dataset, string> = {
   pull_requests: `SELECT CAST(NULL AS VARCHAR) AS repo_slug, CAST(NULL AS BIGINT) AS number, CAST(NULL AS VARCHAR) AS author,
     CAST(NULL AS TIMESTAMPTZ) AS created_at, CAST(NULL AS TIMESTAMPTZ) AS merged_at, CAST(NULL AS TIMESTAMPTZ) AS updated_at,
     CAST(NULL AS VARCHAR) AS device_id WHERE FALSE`,
+  experiment_units: `SELECT CAST(NULL AS VARCHAR) AS experiment_id, CAST(NULL AS VARCHAR) AS treatment, CAST(NULL AS VARCHAR) AS unit_kind,
+    CAST(NULL AS VARCHAR) AS status, CAST(NULL AS INTEGER) AS unit_index, CAST(NULL AS DATE) AS day, CAST(NULL AS INTEGER) AS block,
+    CAST(NULL AS VARCHAR) AS arm, CAST(NULL AS VARCHAR) AS arm_label, CAST(NULL AS TIMESTAMPTZ) AS start_time,
+    CAST(NULL AS TIMESTAMPTZ) AS end_time, CAST(NULL AS VARCHAR) AS device_id WHERE FALSE`,
 };
 
 /** AI use per day, device, developer, repository and model (copies through a second channel left out). */
@@ -133,6 +140,102 @@ SELECT CAST(CAST(merged_at AS DATE) AS VARCHAR) AS day, repo_slug, author_key,
 FROM p
 WHERE copy = 1 AND merged_at IS NOT NULL AND created_at IS NOT NULL AND ${dayCondition('CAST(merged_at AS DATE)', since, until)}
 GROUP BY CAST(merged_at AS DATE), repo_slug, author_key`;
+}
+
+/** The units of every exported self-experiment (one row per device × experiment × unit). */
+const UNITS = (src: Sources) => `SELECT device_id, experiment_id, treatment, unit_kind, status, unit_index, block, arm, arm_label, day, start_time, end_time
+  FROM ${src.experiment_units} AS experiment_units`;
+
+/**
+ * Self-experiments (docs/experiments.md): every unit of every exported experiment with what its device
+ * recorded in it, as the personal analysis measures it (src/core/store/experiments-repo.ts): AI use for
+ * adherence (agent requests: every source but the editor; editor insertions), the outcomes (accepted AI
+ * lines of editor edits, AI cost, the device's own non-merge reachable commits and their lines), and whether
+ * the unit had ended by `now` (ISO 8601 UTC; compared as a TIMESTAMP literal in the session's time zone, which
+ * must be UTC). Events and commits are matched to a unit by device and time
+ * (start inclusive, end exclusive); the developer is the one the unit's events name.
+ */
+export function experimentUnitsSql(src: Sources, now: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(\.\d+)?Z$/.exec(now);
+  if (!m) throw new RangeError(`not a UTC time: ${now}`);
+  return `WITH u AS (${UNITS(src)}),
+s AS (
+  SELECT u.device_id, u.experiment_id, u.unit_index,
+         count(*) AS events,
+         sum(CASE WHEN sessions.kind = 'request' AND sessions.source <> 'editor' THEN 1 ELSE 0 END) AS agent_requests,
+         sum(CASE WHEN sessions.kind = 'edit' AND sessions.source = 'editor' THEN 1 ELSE 0 END) AS editor_insertions,
+         sum(CASE WHEN sessions.kind = 'edit' AND sessions.source = 'editor' THEN coalesce(sessions.accepted_lines, 0) ELSE 0 END) AS accepted_lines,
+         sum(coalesce(sessions.cost_usd, 0)) AS cost_usd,
+         max(sessions.developer_id) AS developer_id
+  FROM u
+  JOIN ${src.sessions} AS sessions
+    ON sessions.device_id = u.device_id AND sessions.timestamp >= u.start_time AND sessions.timestamp < u.end_time
+  WHERE sessions.duplicate_of IS NULL AND sessions.kind <> 'survey'
+  GROUP BY u.device_id, u.experiment_id, u.unit_index
+),
+c AS (
+  SELECT u.device_id, u.experiment_id, u.unit_index,
+         count(*) AS commits,
+         sum(coalesce(commits.lines_added, 0) + coalesce(commits.lines_removed, 0)) AS lines_changed
+  FROM u
+  JOIN ${src.commits} AS commits
+    ON commits.device_id = u.device_id AND commits.timestamp >= u.start_time AND commits.timestamp < u.end_time
+  WHERE commits.is_merge = FALSE AND commits.unreachable_at IS NULL AND (commits.is_mine IS NULL OR commits.is_mine = TRUE)
+  GROUP BY u.device_id, u.experiment_id, u.unit_index
+)
+SELECT u.device_id, u.experiment_id, u.treatment, u.unit_kind, u.status, u.unit_index, u.block, u.arm, u.arm_label,
+       CAST(u.day AS VARCHAR) AS day,
+       CASE WHEN u.end_time <= TIMESTAMP '${m[1]} ${m[2]}' THEN TRUE ELSE FALSE END AS ended,
+       coalesce(s.events, 0) AS events, coalesce(s.agent_requests, 0) AS agent_requests,
+       coalesce(s.editor_insertions, 0) AS editor_insertions, coalesce(s.accepted_lines, 0) AS accepted_lines,
+       coalesce(s.cost_usd, 0) AS cost_usd, s.developer_id,
+       coalesce(c.commits, 0) AS commits, coalesce(c.lines_changed, 0) AS lines_changed
+FROM u
+LEFT JOIN s ON s.device_id = u.device_id AND s.experiment_id = u.experiment_id AND s.unit_index = u.unit_index
+LEFT JOIN c ON c.device_id = u.device_id AND c.experiment_id = u.experiment_id AND c.unit_index = u.unit_index
+ORDER BY u.device_id, u.experiment_id, u.unit_index`;
+}
+
+/** Agent requests per unit and model, for the adherence of model comparisons. */
+export function experimentModelsSql(src: Sources): string {
+  return `WITH u AS (${UNITS(src)})
+SELECT u.device_id, u.experiment_id, u.unit_index, sessions.model, count(*) AS requests
+FROM u
+JOIN ${src.sessions} AS sessions
+  ON sessions.device_id = u.device_id AND sessions.timestamp >= u.start_time AND sessions.timestamp < u.end_time
+WHERE u.treatment = 'model' AND sessions.duplicate_of IS NULL AND sessions.kind = 'request' AND sessions.source <> 'editor'
+  AND sessions.model IS NOT NULL
+GROUP BY u.device_id, u.experiment_id, u.unit_index, sessions.model`;
+}
+
+export interface ExperimentUnitRow {
+  device_id: string;
+  experiment_id: string;
+  treatment: string;
+  unit_kind: string;
+  status: string;
+  unit_index: number;
+  block: number;
+  arm: string;
+  arm_label: string;
+  day: string;
+  ended: boolean;
+  events: number;
+  agent_requests: number;
+  editor_insertions: number;
+  accepted_lines: number;
+  cost_usd: number;
+  developer_id: string | null;
+  commits: number;
+  lines_changed: number;
+}
+
+export interface ExperimentModelRow {
+  device_id: string;
+  experiment_id: string;
+  unit_index: number;
+  model: string;
+  requests: number;
 }
 
 export interface AiDailyRow {

@@ -3,6 +3,7 @@ import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../../../src/cli/main';
 import { Pseudonymizer } from '../../../src/core/export/pseudonymize';
+import { EXPORT_SCHEMA_VERSION } from '../../../src/core/export/datasets';
 import type { TeamReport } from '../../../src/core/team/build';
 import { simulatePilot, type PilotOptions } from '../../support/sim';
 import { tempDir } from '../../unit/helpers/events';
@@ -83,7 +84,9 @@ describe('prodlens team (a simulated pilot exported by prodlens export)', functi
     assert.deepEqual(dup.map((e) => e.status).sort(), ['duplicate', 'used']);
     assert.ok(r.health.warnings.some((w) => /also exported/.test(w)));
     assert.ok(r.health.warnings.some((w) => /2 different pseudonymizations/.test(w)));
-    assert.deepEqual(Object.keys(r.health.schemaVersions), ['1']);
+    assert.deepEqual(Object.keys(r.health.schemaVersions), [String(EXPORT_SCHEMA_VERSION)]);
+    // No device ran a self-experiment: no experiments section.
+    assert.equal(r.experiments, undefined);
     assert.equal(r.health.coverage.devices.length, r.devices.length);
     assert.ok(r.adoption.length >= 3 && r.adoption.every((w) => w.share === null || (w.share > 0 && w.share <= 1)));
   });
