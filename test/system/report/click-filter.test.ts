@@ -227,7 +227,7 @@ describe('report page in VS Code’s display language', function () {
       assert.match(shownCost, /^\d+,\d{2}\s\$$/);
       assert.ok(Math.abs(Number(shownCost.replace(/\s\$$/, '').replace(',', '.')) - cost) <= 0.005);
       assert.match(await card('error_rate'), /^\d+,\d\s%$/);
-      assert.equal((await page.locator('#range').textContent())!.replace(/\s+/g, ' '), '26. Mai 2026 – 24. Juni 2026 (UTC days)');
+      assert.equal((await page.locator('#range').textContent())!.replace(/\s+/g, ' '), `26. Mai 2026 – 24. Juni 2026 (local days, ${model.timeZone ?? 'UTC'})`);
       assert.deepEqual([problems.console, problems.csp], [[], []]);
     } finally {
       await browser.close();
