@@ -91,14 +91,11 @@ describe('experiments and experience sampling', () => {
 
   it('asks about an agent session that just ended, in a non-modal notification, and stores the answers as a survey event', async function () {
     this.timeout(120_000);
-    const c = vscode.workspace.getConfiguration('prodlens');
-    await c.update('survey.enabled', true, vscode.ConfigurationTarget.Workspace);
-    await c.update('survey.sessionIdleMinutes', 0, vscode.ConfigurationTarget.Workspace);
     const now = Date.now();
     const session = `survey-e2e-${now}`;
     const lines = [0, 1, 2].map((k) =>
       JSON.stringify({
-        timestamp: new Date(now - 120_000 + k * 10_000).toISOString(),
+        timestamp: new Date(now - 30_000 + k * 10_000).toISOString(),
         kind: 'request',
         event_id: `${session}-${k}`,
         session_id: session,
@@ -111,6 +108,11 @@ describe('experiments and experience sampling', () => {
     const file = path.join(dir, 'session.ndjson');
     writeFileSync(file, `${lines.join('\n')}\n`);
     await vscode.commands.executeCommand('prodlens.importEvents', vscode.Uri.file(file));
+    // Turned on only now, so the first check sees this session as the newest that ended (sessions other tests
+    // left in the workspace are older and would otherwise take the one question the minimum gap allows).
+    const c = vscode.workspace.getConfiguration('prodlens');
+    await c.update('survey.sessionIdleMinutes', 0, vscode.ConfigurationTarget.Workspace);
+    await c.update('survey.enabled', true, vscode.ConfigurationTarget.Workspace);
 
     await api.survey.checkNow();
     const shown = await waitFor(
