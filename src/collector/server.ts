@@ -4,6 +4,7 @@ import { emptyBatch, mergeBatch, type Batch, type DeadLetter } from '../core/mod
 import { parseLogsOffThread } from './offthread-json';
 import { describeInput, excerpt } from '../core/normalize/result';
 import { scoped, silentLogger, systemClock, type Clock, type Logger } from '../core/ports';
+import { collectorLastIngested } from '../core/store/source-status-repo';
 import type { Store } from '../core/store/store';
 import { ActivityTracker } from './activity';
 import { checkBearer, MIN_TOKEN_LENGTH } from './auth';
@@ -328,14 +329,7 @@ export class CollectorServer {
   /** After a restart, the status bar should still know when each source last sent data. */
   private seedActivity(store: Store): void {
     try {
-      const rows: Array<{ source: string; lastEventAt?: number; lastMetricAt?: number }> = [];
-      const ev = store.db.exec(
-        "SELECT source, MAX(ingested_at) FROM sessions WHERE source LIKE '%-otel' OR source IN ('litellm', 'openinference', 'prodlens') GROUP BY source",
-      );
-      for (const [s, t] of ev[0]?.values ?? []) rows.push({ source: String(s), lastEventAt: Date.parse(String(t)) });
-      const mp = store.db.exec('SELECT source, MAX(ingested_at) FROM metric_points GROUP BY source');
-      for (const [s, t] of mp[0]?.values ?? []) rows.push({ source: String(s), lastMetricAt: Date.parse(String(t)) });
-      this.activity.seed(rows);
+      this.activity.seed(collectorLastIngested(store));
     } catch (err) {
       this.logger.debug(`cannot read last-seen times: ${(err as Error).message}`);
     }

@@ -24,3 +24,18 @@ export function sourcesLastSeen(store: Store, sources: readonly string[]): Sourc
     records: v[3] as number,
   }));
 }
+
+/**
+ * When each collector source last stored an event or a metric point (epoch ms of `ingested_at`), for the
+ * collector's activity tracker after a restart.
+ */
+export function collectorLastIngested(store: Store): Array<{ source: string; lastEventAt?: number; lastMetricAt?: number }> {
+  const rows: Array<{ source: string; lastEventAt?: number; lastMetricAt?: number }> = [];
+  const ev = store.db.exec(
+    "SELECT source, MAX(ingested_at) FROM sessions WHERE source LIKE '%-otel' OR source IN ('litellm', 'openinference', 'prodlens') GROUP BY source",
+  );
+  for (const [s, t] of ev[0]?.values ?? []) rows.push({ source: String(s), lastEventAt: Date.parse(String(t)) });
+  const mp = store.db.exec('SELECT source, MAX(ingested_at) FROM metric_points GROUP BY source');
+  for (const [s, t] of mp[0]?.values ?? []) rows.push({ source: String(s), lastMetricAt: Date.parse(String(t)) });
+  return rows;
+}
