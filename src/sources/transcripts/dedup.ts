@@ -1,6 +1,6 @@
-import type { SqlValue } from 'sql.js';
 import type { AiEvent } from '../../core/model';
 import type { Store } from '../../core/store/store';
+import { markDuplicateDays, messageIndexWriter, storedMessages, storedRequestTotals } from '../../core/store/transcript-state-repo';
 import type { ParsedEvent } from './parser';
 
 /**
@@ -27,8 +27,6 @@ interface Existing {
   sidechain: boolean;
 }
 
-const IN_CHUNK = 500;
-
 function better(c: { total: number; sidechain: boolean }, e: Existing): boolean {
   if (c.sidechain !== e.sidechain) return e.sidechain;
   return c.total > e.total;
@@ -48,9 +46,7 @@ export function resolveClaudeDuplicates(store: Store, items: ParsedEvent[]): Ded
   let dropped = items.length - out.length - best.size;
   if (!best.size) return { events: out, dropped, markedDays: [] };
 
-  const stored = selectIn(store, 'SELECT trace_hash, tokens_in, tokens_out, cache_read_tokens, cache_write_tokens, attrs FROM sessions WHERE trace_hash IN', [
-    ...best.keys(),
-  ]);
+  const stored = storedRequestTotals(store, [...best.keys()]);
   const existing = new Map<string, Existing>();
   for (const r of stored) {
     existing.set(r[0] as string, {
@@ -59,16 +55,11 @@ export function resolveClaudeDuplicates(store: Store, items: ParsedEvent[]): Ded
     });
   }
   const messages = new Map<string, { hash: string; sidechain: boolean }>();
-  for (const r of selectIn(store, 'SELECT message_id, trace_hash, sidechain FROM transcript_messages WHERE message_id IN', [
-    ...new Set([...best.values()].map((b) => b.claude!.messageId)),
-  ])) {
+  for (const r of storedMessages(store, [...new Set([...best.values()].map((b) => b.claude!.messageId))])) {
     messages.set(r[0] as string, { hash: r[1] as string, sidechain: r[2] === 1 });
   }
 
-  const upsertMsg = store.db.prepare(
-    'INSERT INTO transcript_messages (message_id, trace_hash, sidechain) VALUES (?, ?, ?) ON CONFLICT(message_id) DO UPDATE SET trace_hash = excluded.trace_hash, sidechain = excluded.sidechain',
-  );
-  const markDup = store.db.prepare('UPDATE sessions SET duplicate_of = ? WHERE trace_hash = ? AND duplicate_of IS NULL RETURNING event_date');
+  const index = messageIndexWriter(store);
   const markedDays = new Set<string>();
   try {
     // Main-chain requests first, so a replay in the same batch meets its parent and is dropped.
@@ -91,33 +82,17 @@ export function resolveClaudeDuplicates(store: Store, items: ParsedEvent[]): Ded
           continue;
         }
         // The stored copy was a replay of this main-chain request.
-        markDup.bind([hash, m.hash]);
-        while (markDup.step()) markedDays.add(markDup.get()[0] as string);
-        markDup.reset();
+        for (const d of index.markReplay(hash, m.hash)) markedDays.add(d);
       }
       if (!m || m.hash !== hash || m.sidechain !== c.sidechain) {
-        upsertMsg.run([c.messageId, hash, c.sidechain ? 1 : 0]);
+        index.upsertMessage(c.messageId, hash, c.sidechain);
         messages.set(c.messageId, { hash, sidechain: c.sidechain });
       }
       out.push(it.event);
     }
   } finally {
-    upsertMsg.free();
-    markDup.free();
+    index.free();
   }
-  if (markedDays.size) {
-    for (const d of markedDays) store.db.run('INSERT OR IGNORE INTO dirty_days (event_date) VALUES (?)', [d]);
-    store.markDirty([...markedDays]);
-  }
+  if (markedDays.size) markDuplicateDays(store, [...markedDays]);
   return { events: out, dropped, markedDays: [...markedDays] };
-}
-
-function selectIn(store: Store, sqlPrefix: string, keys: string[]): SqlValue[][] {
-  const rows: SqlValue[][] = [];
-  for (let i = 0; i < keys.length; i += IN_CHUNK) {
-    const part = keys.slice(i, i + IN_CHUNK);
-    const r = store.db.exec(`${sqlPrefix} (${part.map(() => '?').join(',')})`, part);
-    if (r[0]) rows.push(...r[0].values);
-  }
-  return rows;
 }
