@@ -1,4 +1,5 @@
 import type { Database } from 'sql.js';
+import type { Store } from './store';
 import { shiftDay } from '../day';
 
 /** A (repository, UTC day) whose `daily_github_metrics` row must be recomputed. */
@@ -42,7 +43,8 @@ export class RepoDaySet {
  *   day counts once that day; reopened on two days, once on each).
  * A day with nothing to count has no row.
  */
-export function recomputeDailyGithubMetrics(db: Database, days: Iterable<RepoDay>): number {
+export function recomputeDailyGithubMetrics(store: Store, days: Iterable<RepoDay>): number {
+  const db = store.db;
   const commits = db.prepare(
     `SELECT COUNT(*), COALESCE(SUM(lines_added), 0), COALESCE(SUM(lines_removed), 0) FROM commits
       WHERE repo_slug = ? AND event_date = ? AND is_merge = 0 AND unreachable_at IS NULL`,

@@ -1,4 +1,5 @@
 import type { Database } from 'sql.js';
+import type { Store } from './store';
 
 /**
  * Runs `fn` atomically. Savepoints nest, so this works on its own (it then commits) and inside an open
@@ -17,4 +18,9 @@ export function transaction<T>(db: Database, fn: () => T): T {
     db.run('RELEASE tx');
     throw err;
   }
+}
+
+/** `transaction` on a store's database, for callers outside src/core/store. */
+export function storeTransaction<T>(store: Store, fn: () => T): T {
+  return transaction(store.db, fn);
 }

@@ -96,11 +96,11 @@ export async function syncGitRepo(store: Store, git: GitRunner, dir: string, opt
     const flush = (batch: CommitRecord[]) => {
       if (!batch.length) return;
       const days = new RepoDaySet();
-      transaction(store.db, () => {
-        const c = writeCommits(store.db, batch, days);
+      transaction(store, () => {
+        const c = writeCommits(store, batch, days);
         summary.inserted += c.inserted;
         summary.updated += c.updated;
-        summary.days_refreshed += recomputeDailyGithubMetrics(store.db, days.values());
+        summary.days_refreshed += recomputeDailyGithubMetrics(store, days.values());
       });
       allDays.addAll(days);
       batch.length = 0;
@@ -132,14 +132,14 @@ export async function syncGitRepo(store: Store, git: GitRunner, dir: string, opt
     let gone: string[];
     if (summary.full_check) {
       const reachable = new Set(tips.length ? await revList(git, info.root, tips, [], signal) : []);
-      gone = reachableGitShas(store.db, info.slug).filter((s) => !reachable.has(s));
+      gone = reachableGitShas(store, info.slug).filter((s) => !reachable.has(s));
     } else {
       gone = kept.length ? await revList(git, info.root, kept, tips, signal) : [];
     }
     const days = new RepoDaySet();
-    transaction(store.db, () => {
-      summary.unreachable = markUnreachable(store.db, info.slug, gone, new Date(clock.now()).toISOString(), days);
-      summary.days_refreshed += recomputeDailyGithubMetrics(store.db, days.values());
+    transaction(store, () => {
+      summary.unreachable = markUnreachable(store, info.slug, gone, new Date(clock.now()).toISOString(), days);
+      summary.days_refreshed += recomputeDailyGithubMetrics(store, days.values());
       store.setCheckpoint(job, tips[0] ?? null, { slug: info.slug, tips } satisfies GitJobState);
     });
     allDays.addAll(days);

@@ -80,7 +80,7 @@ export async function syncGitHubRepo(store: Store, gh: GitHubClient, opts: GitHu
   const { owner, repo, perPage = 100, commitLookbackMs = 7 * DAY_MS, clock = systemClock, logger = silentLogger } = opts;
   const slug = `${owner}/${repo}`;
   const job = githubJobName(gh.baseUrl, slug);
-  const etags = new EtagTable(store.db);
+  const etags = new EtagTable(store);
   const now = () => new Date(clock.now()).toISOString();
   const before = { ...gh.stats };
   const summary: GitHubSyncSummary = {
@@ -110,9 +110,9 @@ export async function syncGitHubRepo(store: Store, gh: GitHubClient, opts: GitHu
   /** Writes in one transaction and recomputes the days it touched. */
   const write = (fn: (days: RepoDaySet) => void) => {
     const days = new RepoDaySet();
-    transaction(store.db, () => {
+    transaction(store, () => {
       fn(days);
-      summary.days_refreshed += recomputeDailyGithubMetrics(store.db, days.values());
+      summary.days_refreshed += recomputeDailyGithubMetrics(store, days.values());
     });
     touched.addAll(days);
   };
@@ -163,10 +163,10 @@ export async function syncGitHubRepo(store: Store, gh: GitHubClient, opts: GitHu
           additions: d?.additions ?? null,
           deletions: d?.deletions ?? null,
         };
-        const r = upsertPull(store.db, record, !d, days);
+        const r = upsertPull(store, record, !d, days);
         if (r === 'inserted') summary.pulls_inserted++;
         if (r === 'updated') summary.pulls_updated++;
-        if (events) summary.reopen_events += replacePrEvents(store.db, slug, pr.number, events, days);
+        if (events) summary.reopen_events += replacePrEvents(store, slug, pr.number, events, days);
         // ETags only for data stored: an unparseable detail must be fetched again next time.
         if (detail.status === 200 && d) etags.put(detailUrl, detail.etag, now());
         if (first.status === 200 && events) etags.put(eventsUrl, first.etag, now());
@@ -201,7 +201,7 @@ export async function syncGitHubRepo(store: Store, gh: GitHubClient, opts: GitHu
         if (!newestCommit || committed > newestCommit) newestCommit = committed;
       }
       write((days) => {
-        const w = writeCommits(store.db, rows, days);
+        const w = writeCommits(store, rows, days);
         summary.commits_inserted += w.inserted;
         summary.commits_updated += w.updated;
       });

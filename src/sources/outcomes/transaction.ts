@@ -1,1 +1,1 @@
-export { transaction } from '../../core/store/transaction';
+export { storeTransaction as transaction } from '../../core/store/transaction';

@@ -37,9 +37,9 @@ describe('outcome tables', () => {
 
   const write = (rows: CommitRecord[]) => {
     const days = new RepoDaySet();
-    const counts = transaction(store.db, () => {
-      const c = writeCommits(store.db, rows, days);
-      recomputeDailyGithubMetrics(store.db, days.values());
+    const counts = transaction(store, () => {
+      const c = writeCommits(store, rows, days);
+      recomputeDailyGithubMetrics(store, days.values());
       return c;
     });
     return { counts, days: days.values() };
@@ -66,9 +66,9 @@ describe('outcome tables', () => {
 
   it('merged-PR days, reopen days and empty days', () => {
     const days = new RepoDaySet();
-    transaction(store.db, () => {
+    transaction(store, () => {
       upsertPull(
-        store.db,
+        store,
         {
           repo_slug: 'acme/widgets',
           number: 9,
@@ -87,7 +87,7 @@ describe('outcome tables', () => {
         days,
       );
       replacePrEvents(
-        store.db,
+        store,
         'acme/widgets',
         9,
         [
@@ -97,7 +97,7 @@ describe('outcome tables', () => {
         ],
         days,
       );
-      recomputeDailyGithubMetrics(store.db, days.values());
+      recomputeDailyGithubMetrics(store, days.values());
     });
     assert.deepEqual(store.db.exec('SELECT event_date, merged_pr_count, reopened_pr_count, avg_merge_hours FROM daily_github_metrics ORDER BY 1')[0]!.values, [
       ['2026-01-05', 0, 1, null], // two reopens of one PR on one day: one reopened PR that day
@@ -107,9 +107,9 @@ describe('outcome tables', () => {
 
     // The events disappear (e.g. GitHub lists none any more): their day empties and its row goes.
     const later = new RepoDaySet();
-    transaction(store.db, () => {
-      replacePrEvents(store.db, 'acme/widgets', 9, [], later);
-      recomputeDailyGithubMetrics(store.db, later.values());
+    transaction(store, () => {
+      replacePrEvents(store, 'acme/widgets', 9, [], later);
+      recomputeDailyGithubMetrics(store, later.values());
     });
     assert.deepEqual(store.db.exec('SELECT event_date FROM daily_github_metrics')[0]!.values, [['2026-01-06']]);
   });
