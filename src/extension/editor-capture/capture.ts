@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { Database } from 'sql.js';
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/ports';
 import { findAgentEdit } from '../../core/retention/agent-match';
+import type { Store } from '../../core/store/store';
 import { classifyEvent, looksCopied, looksPasted, type Candidate, type EventFacts } from '../../core/retention/classify';
 import { confirmInsertion, type Reading } from '../../core/retention/confirmation';
 import { buildEditBatch } from '../../core/retention/edit-event';
@@ -391,7 +391,7 @@ export class EditorCapture extends Disposable {
     if (!obs.length) return;
     const store = await this.services.store();
     for (const o of obs) {
-      this.match(store.db, o);
+      this.match(store, o);
       if (o.final) this.fileHashes.delete(o.id);
     }
     const batch = buildEditBatch(obs, { prices: this.services.prices }, new Date(now).toISOString());
@@ -401,9 +401,9 @@ export class EditorCapture extends Disposable {
   }
 
   /** Names the agent session behind a chat/agent/disk insertion once its own edit event is in the store. */
-  private match(db: Database, o: Observation): void {
+  private match(store: Store, o: Observation): void {
     if (o.meta.detection === 'inline' || o.meta.matchedTrace || !o.meta.pathHash) return;
-    const m = findAgentEdit(db, { pathHash: o.meta.pathHash, fileHash: this.fileHashes.get(o.id), lines: o.insertedLines }, o.insertedAt);
+    const m = findAgentEdit(store, { pathHash: o.meta.pathHash, fileHash: this.fileHashes.get(o.id), lines: o.insertedLines }, o.insertedAt);
     if (!m) return;
     const patch: Partial<RegionMeta> = {
       agent: m.agent,

@@ -355,7 +355,7 @@ describe('editor insertions: model and agent from the agent edit they match', ()
     const edits = recordedEditModels(session);
     assert.ok(new Set(edits.map((e) => e.model)).size > 1, 'the session switches models between edits');
     for (const e of edits) {
-      const m = findAgentEdit(store.db, { pathHash: pathHash(e.file) }, e.at + 2_000);
+      const m = findAgentEdit(store, { pathHash: pathHash(e.file) }, e.at + 2_000);
       assert.ok(m, `no match for ${e.file} at ${new Date(e.at).toISOString()}`);
       assert.equal(m.agent, 'claude-code');
       assert.equal(m.model, e.model);

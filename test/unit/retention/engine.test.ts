@@ -261,10 +261,10 @@ describe('retention: matching agent edit events', () => {
           }),
         ]),
       );
-      const m = findAgentEdit(store.db, { pathHash: pathHash('src/a.ts'), fileHash: transcriptFileHash('src/a.ts') }, at);
+      const m = findAgentEdit(store, { pathHash: pathHash('src/a.ts'), fileHash: transcriptFileHash('src/a.ts') }, at);
       assert.equal(m?.sessionId, 's-1');
       assert.equal(m?.agent, 'claude-code');
-      assert.equal(findAgentEdit(store.db, { pathHash: pathHash('src/c.ts') }, at), null);
+      assert.equal(findAgentEdit(store, { pathHash: pathHash('src/c.ts') }, at), null);
     } finally {
       await store.close();
     }
