@@ -85,7 +85,7 @@ export class Experiments extends Disposable implements ExperimentsApi {
   async active(): Promise<StoredExperiment | null> {
     const store = await this.services.store();
     const zone = configuredZone();
-    return activeExperiment(store.db, zone.dayOf(Date.now()));
+    return activeExperiment(store, zone.dayOf(Date.now()));
   }
 
   private async start(args: StartArgs): Promise<StoredExperiment | undefined> {
@@ -109,7 +109,7 @@ export class Experiments extends Disposable implements ExperimentsApi {
     }
     const design = makeSchedule(spec);
     const store = await this.services.store();
-    const sds = historicalSpread(store.db, {
+    const sds = historicalSpread(store, {
       startDay: design.startDay,
       unit: design.unit,
       timeZone: design.timeZone,
@@ -296,13 +296,13 @@ export class Experiments extends Disposable implements ExperimentsApi {
   private async show(): Promise<void> {
     const store = await this.services.store();
     const zone = configuredZone();
-    const latest = activeExperiment(store.db, zone.dayOf(Date.now())) ?? listExperiments(store.db)[0] ?? null;
+    const latest = activeExperiment(store, zone.dayOf(Date.now())) ?? listExperiments(store)[0] ?? null;
     if (!latest) {
       const p = await vscode.window.showInformationMessage('ProdLens: no experiment yet.', 'Start an Experiment');
       if (p) await vscode.commands.executeCommand(START_COMMAND);
       return;
     }
-    const s = summarizeExperiment(store.db, latest, Date.now());
+    const s = summarizeExperiment(store, latest, Date.now());
     await vscode.commands.executeCommand('prodlens.showReportForPeriod', { since: s.startDay, until: s.endDay });
   }
 }

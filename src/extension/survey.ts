@@ -85,7 +85,7 @@ export class SurveyMonitor extends Disposable implements SurveyApi {
     try {
       const store = await this.services.store();
       const now = Date.now();
-      const candidates = surveyCandidates(store.db, {
+      const candidates = surveyCandidates(store, {
         sinceMs: now - LOOKBACK_MS,
         nowMs: now,
         idleMs: cfg.sessionIdleMinutes * 60_000,

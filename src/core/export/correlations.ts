@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { buildDailySeries } from '../analyze/series';
-import { firstDataDay } from '../report/build';
+import { buildDailySeries } from '../store/series-reader';
+import { firstDataDay } from '../store/report-reader';
 import { analyzeReportSeries, PRESENCE_SERIES, type AnalysisOptions } from '../report/correlations';
 import { presenceByDay } from '../store/presence-repo';
 import type { Store } from '../store/store';
@@ -54,10 +54,10 @@ export function scopeCorrelationSource(options: AnalysisOptions = {}): Correlati
     rows(store, scope) {
       const zone = store.zone;
       const until = scope.until ?? zone.dayOf(scope.nowMs);
-      const since = scope.since ?? firstDataDay(store.db, zone) ?? until;
+      const since = scope.since ?? firstDataDay(store, zone) ?? until;
       if (since > until) return [];
-      const current = buildDailySeries(store.db, { since, until, zone });
-      const activeMinutes = presenceByDay(store.db, zone, since, until);
+      const current = buildDailySeries(store, { since, until, zone });
+      const activeMinutes = presenceByDay(store, zone, since, until);
       const lags = options.lags ?? [0, 1, 2, 3];
       const minPairs = options.minPairs ?? 6;
       const { correlations } = analyzeReportSeries(current.days, { ...current.series, [PRESENCE_SERIES]: activeMinutes }, { lags, minPairs });

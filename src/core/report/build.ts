@@ -1,6 +1,6 @@
-import type { Database, SqlValue } from 'sql.js';
-import { buildDailySeries, type SeriesFilter } from '../analyze/series';
-import { daysBetween, shiftDay, type DayZone } from '../day';
+import type { SqlValue } from 'sql.js';
+import type { SeriesFilter } from '../analyze/series';
+import { daysBetween, shiftDay } from '../day';
 import type { PriceTable } from '../pricing';
 import type { Store } from '../store/store';
 import { presenceByDay } from '../store/presence-repo';
@@ -16,7 +16,9 @@ import { modelDays, modelNames, modelSessions, modelWhere } from '../store/model
 import { sessionsInRange } from '../store/usage-reader';
 import { SESSIONS_LISTED, type SessionRow } from './model';
 import { distinctSessions } from '../store/model-series';
-import { breakdown, deadLetters, efficiency, headline, models, periodTotals, sessionCount, sourceHealth, type Where } from './sections';
+import { breakdown, efficiency, headline, models, periodTotals } from './sections';
+import { deadLetters, filterOptions, firstDataDay, sessionCount, sourceHealth, totalRecordsReceived, type Where } from '../store/report-reader';
+import { buildDailySeries } from '../store/series-reader';
 
 export interface ReportOptions {
   prices: PriceTable;
@@ -32,26 +34,25 @@ export interface ReportOptions {
  * developer's local days in the store's zone (`store.zone`; `Store.setTimeZone` changes it).
  */
 export function buildReport(store: Store, filter: ReportFilter, opts: ReportOptions): ReportModel {
-  const db = store.db;
   const zone = store.zone;
   const today = zone.dayOf(opts.nowMs);
   const until = filter.until ?? today;
-  const since = filter.since ?? firstDataDay(db, zone) ?? until;
+  const since = filter.since ?? firstDataDay(store, zone) ?? until;
   const days = daysBetween(since, until) + 1;
   const prevUntil = shiftDay(since, -1);
   const prevSince = shiftDay(since, -days);
   const dims = { repo: filter.repo ?? null, developer: filter.developer ?? null, source: filter.source ?? null };
-  const who = attributionScope(db, filter.scope ?? 'mine', dims.developer !== null);
+  const who = attributionScope(store, filter.scope ?? 'mine', dims.developer !== null);
   const f: SeriesFilter = { since, until, ...dims, zone, mineOnly: who.commits === 'mine', prAuthors: who.pullRequests === 'mine' ? who.logins : null };
 
   // A model filter (a click on a model row) narrows the AI numbers to that model's share.
   const model = filter.model ?? null;
   const forModel = (s: string, u: string) => ({ ...f, since: s, until: u, model: model! });
   const series = (s: string, u: string) => {
-    const set = buildDailySeries(db, { ...f, since: s, until: u });
-    return model === null ? set : applyModelSeries(set, modelDays(db, forModel(s, u)), modelSessions(db, forModel(s, u)).perDay);
+    const set = buildDailySeries(store, { ...f, since: s, until: u });
+    return model === null ? set : applyModelSeries(set, modelDays(store, forModel(s, u)), modelSessions(store, forModel(s, u)).perDay);
   };
-  const sessionsOf = (s: string, u: string) => (model === null ? sessionCount(db, s, u, dims) : modelSessions(db, forModel(s, u)).total);
+  const sessionsOf = (s: string, u: string) => (model === null ? sessionCount(store, s, u, dims) : modelSessions(store, forModel(s, u)).total);
   const current = series(since, until);
   const previous = series(prevSince, prevUntil);
   // Sessions are "not measured" (null), not 0, for a period ProdLens saw no AI activity in at all.
@@ -71,12 +72,12 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
     by: 'value',
     where: { sql: 'dim = ? AND event_date >= ? AND event_date <= ?', params: [dim, since, until] },
   });
-  const totalEvents = (db.exec('SELECT COALESCE(SUM(records_received), 0) FROM source_status')[0]?.values[0]?.[0] as number) ?? 0;
-  const sources = sourceHealth(db, today);
+  const totalEvents = totalRecordsReceived(store);
+  const sources = sourceHealth(store, today);
   // Editor presence marks working days (the working calendar); null before the tracker first ran.
-  const activeMinutes = presenceByDay(db, zone, since, until, dims.developer);
+  const activeMinutes = presenceByDay(store, zone, since, until, dims.developer);
   const stats = correlationsSection(
-    db,
+    store,
     { since, until, ...dims, scope: model === null ? who.key : `${who.key}:model:${model}`, timeZone: zone.timeZone },
     current.days,
     { ...current.series, [PRESENCE_SERIES]: activeMinutes },
@@ -92,7 +93,7 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
     previousPeriod: { since: prevSince, until: prevUntil },
     timeZone: zone.timeZone,
     priceTable: opts.prices.version,
-    options: { ...filterOptions(db), models: modelNames(db) },
+    options: { ...filterOptions(store), models: modelNames(store) },
     empty: totalEvents === 0 && !current.coverage.commits && !current.coverage.pullRequests,
     headline: headline(curTotals, prevTotals),
     days: current.days,
@@ -104,25 +105,25 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
     effects: stats.effects,
     efficiency: efficiency(curTotals, prevTotals),
     models: models(
-      db,
+      store,
       unfiltered ? { sql: 'event_date >= ? AND event_date <= ?', params: [since, until] } : w,
       unfiltered ? 'daily_model_totals' : 'daily_model',
     ),
     byRepo: breakdown(
-      db,
+      store,
       unfiltered ? coarse('repo') : { table: model === null ? 'daily_activity' : 'daily_model', by: 'repo_slug', where: w },
       who.commits === 'mine' ? { sql: `${commitW.sql} AND is_mine = 1`, params: commitW.params } : commitW,
       'repo_slug',
     ),
     byDeveloper: breakdown(
-      db,
+      store,
       unfiltered ? coarse('developer') : { table: model === null ? 'daily_activity' : 'daily_model', by: 'developer_id', where: w },
       commitW,
       'author_email',
     ),
     health: {
       sources,
-      deadLetters: deadLetters(db),
+      deadLetters: deadLetters(store),
       priceTable: opts.prices.version,
       eventsToday: sources.reduce((a, s) => a + s.eventsToday, 0),
       totalEvents,
@@ -133,11 +134,11 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
       since,
       until,
       { ...dims, model },
-      model === null ? distinctSessions(db, since, until, dims) : modelSessions(db, forModel(since, until)).total,
+      model === null ? distinctSessions(store, since, until, dims) : modelSessions(store, forModel(since, until)).total,
     ),
-    perceived: perceivedSection(surveyAnswers(db, since, until)),
-    experiment: experimentSection(db, since, until, opts.nowMs),
-    attribution: attributionSection(db, since, until, filter.scope ?? 'mine', opts.developer ?? null, who),
+    perceived: perceivedSection(surveyAnswers(store, since, until)),
+    experiment: experimentSection(store, since, until, opts.nowMs),
+    attribution: attributionSection(store, since, until, filter.scope ?? 'mine', opts.developer ?? null, who),
   };
 }
 
@@ -154,25 +155,25 @@ interface Who {
  * some commit was synced with the developer's identity (`is_mine` not null), PRs only when the GitHub login is
  * known; otherwise it falls back to every author and the attribution notes say so.
  */
-function attributionScope(db: Database, scope: 'mine' | 'all', developerFilter: boolean): Who {
+function attributionScope(store: Store, scope: 'mine' | 'all', developerFilter: boolean): Who {
   if (developerFilter) return { commits: 'developer', pullRequests: 'none', logins: [], key: 'developer' };
   if (scope === 'all') return { commits: 'all', pullRequests: 'all', logins: [], key: 'all' };
-  const logins = githubLogins(db);
-  const commits = hasOwnCommitIdentity(db) ? 'mine' : 'all';
+  const logins = githubLogins(store);
+  const commits = hasOwnCommitIdentity(store) ? 'mine' : 'all';
   const pullRequests = logins.length ? 'mine' : 'all';
   return { commits, pullRequests, logins, key: `mine:${commits}:${pullRequests}:${logins.join(',')}` };
 }
 
-function attributionSection(db: Database, since: string, until: string, scope: 'mine' | 'all', developer: string | null, who: Who): Attribution {
-  const ev = attributionCounts(db, since, until);
-  const c = commitCounts(db, since, until);
+function attributionSection(store: Store, since: string, until: string, scope: 'mine' | 'all', developer: string | null, who: Who): Attribution {
+  const ev = attributionCounts(store, since, until);
+  const c = commitCounts(store, since, until);
   const notes: string[] = [];
   if (scope === 'mine' && who.commits === 'all') {
     notes.push(
       "Commits: every author's — no commit was synced with your identity yet (set git user.email or prodlens.developerId / --developer, then sync git again).",
     );
   }
-  if (scope === 'mine' && who.pullRequests === 'all' && hasPullRequests(db)) {
+  if (scope === 'mine' && who.pullRequests === 'all' && hasPullRequests(store)) {
     notes.push("Pull requests: every author's — the GitHub login ProdLens syncs as is not known yet (sync GitHub once).");
   }
   if (ev.withoutDeveloper) notes.push(`${ev.withoutDeveloper} AI event(s) in this period without a developer (no identity was known when they were recorded).`);
@@ -182,7 +183,7 @@ function attributionSection(db: Database, since: string, until: string, scope: '
     developer,
     commits: who.commits,
     pullRequests: who.pullRequests,
-    githubLogins: who.logins.length ? who.logins : githubLogins(db),
+    githubLogins: who.logins.length ? who.logins : githubLogins(store),
     commitsMine: c.mine,
     commitsAll: c.all,
     events: ev.events,
@@ -221,18 +222,6 @@ function sessionsSection(
   return { sessions: rows, sessionsTotal: total };
 }
 
-/** The first local day with AI activity, a commit or a pull request; null for an empty store. */
-export function firstDataDay(db: Database, zone: DayZone): string | null {
-  const r = db.exec(
-    `SELECT (SELECT MIN(event_date) FROM daily_totals WHERE dim = 'all'), (SELECT MIN(timestamp) FROM commits), (SELECT MIN(created_at) FROM pull_requests)`,
-  );
-  const [ai, commit, pr] = (r[0]?.values[0] ?? []) as Array<string | null>;
-  const local = [ai ?? null, ...[commit, pr].map((iso) => (iso && Number.isFinite(Date.parse(iso)) ? zone.dayOf(Date.parse(iso)) : null))].filter(
-    (d): d is string => !!d,
-  );
-  return local.length ? local.sort()[0]! : null;
-}
-
 /** Filter on the rollups' day column, or (`instants`, ISO UTC [from, to)) on commits' author time. */
 function whereOf(f: SeriesFilter, devColumn = 'developer_id', instants?: [string, string]): Where {
   const parts = instants ? ['timestamp >= ?', 'timestamp < ?'] : ['event_date >= ?', 'event_date <= ?'];
@@ -250,24 +239,4 @@ function whereOf(f: SeriesFilter, devColumn = 'developer_id', instants?: [string
     params.push(f.source);
   }
   return { sql: parts.join(' AND '), params };
-}
-
-function filterOptions(db: Database): ReportModel['options'] {
-  const col = (sql: string) => (db.exec(sql)[0]?.values ?? []).map((v) => v[0] as string | null);
-  const values = (dim: string) => col(`SELECT DISTINCT value FROM daily_totals WHERE dim = '${dim}'`);
-  const repos = new Set([...values('repo'), ...col('SELECT DISTINCT repo_slug FROM commits')].map((r) => r || null));
-  return {
-    repos: [...repos].sort(nullLast),
-    developers: values('developer').sort(nullLast),
-    sources: values('source')
-      .filter((s): s is string => !!s)
-      .sort(),
-  };
-}
-
-function nullLast(a: string | null, b: string | null): number {
-  if (a === b) return 0;
-  if (a === null) return 1;
-  if (b === null) return -1;
-  return a < b ? -1 : 1;
 }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { Database } from 'sql.js';
 import { analyzeWorkingDays, CHECK_METHOD, TEST_METHOD, type NamedSeries, type WorkingAnalysis } from '../analyze/working-analysis';
 import type { AiSeriesKey, OutcomeSeriesKey } from '../analyze/series';
 import type { CorrelationRow, EffectRow, ReportModel } from './model';
 import { readCorrelationCache, writeCorrelationCache } from '../store/correlation-cache-repo';
+import type { Store } from '../store/store';
 
 /** Which AI series are tested against which outcomes (every combination, every lag). */
 export const CORRELATED_AI: readonly AiSeriesKey[] = ['requests', 'total_tokens', 'accepted_lines', 'acceptance_rate'];
@@ -138,7 +138,7 @@ function signed(v: number, digits = 2): string {
  * data on a covered day changes the fingerprint and so recomputes.
  */
 export function correlationsSection(
-  db: Database,
+  store: Store,
   cacheKey: unknown,
   days: string[],
   series: AnySeries,
@@ -152,13 +152,18 @@ export function correlationsSection(
   const fingerprint = createHash('sha256')
     .update(JSON.stringify([days, ...inputs.map((k) => series[k] ?? null)]))
     .digest('hex');
-  const hit = readCorrelationCache(db, key, fingerprint);
+  const hit = readCorrelationCache(store, key, fingerprint);
   if (hit !== null) {
     const cached = JSON.parse(hit) as { correlations: ReportModel['correlations']; effects: EffectRow[] };
     return { correlations: { ...cached.correlations, cached: true }, effects: cached.effects, cacheWrite: false };
   }
   const { correlations, effects } = analyzeReportSeries(days, series, { lags, minPairs });
   // Entries of an older analysis (another result shape, calendar-day statistics) are never read again.
-  writeCorrelationCache(db, { key, fingerprint, computedAt: nowIso, result: JSON.stringify({ correlations, effects }) }, `{"v":${CACHE_VERSION},`, CACHE_LIMIT);
+  writeCorrelationCache(
+    store,
+    { key, fingerprint, computedAt: nowIso, result: JSON.stringify({ correlations, effects }) },
+    `{"v":${CACHE_VERSION},`,
+    CACHE_LIMIT,
+  );
   return { correlations, effects, cacheWrite: true };
 }

@@ -4,7 +4,7 @@
  * disagree for good reasons — a long session that solved a hard problem — so agreement is shown, not judged.
  */
 import { correlation } from '../analyze/correlation';
-import type { SurveyAnswerRow } from '../store/survey-reader';
+import type { SurveyAnswerRow } from '../store/survey-rows';
 
 export interface AgreementRow {
   measure: 'aiLines' | 'minutes' | 'costUsd' | 'requests';

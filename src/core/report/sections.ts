@@ -1,6 +1,7 @@
-import type { Database, SqlValue } from 'sql.js';
 import type { Series } from '../analyze/series';
-import type { BreakdownRow, DeadLetterSummary, Efficiency, Headline, ModelRow, SourceHealth, Unit } from './model';
+import { breakdownTotals, modelTotals, type Where } from '../store/report-reader';
+import type { Store } from '../store/store';
+import type { BreakdownRow, Efficiency, Headline, ModelRow, Unit } from './model';
 
 /** Sum of a series' non-null values, or null when nothing was measured. */
 export function sum(values: ReadonlyArray<number | null>): number | null {
@@ -120,56 +121,20 @@ export function efficiency(cur: PeriodTotals, prev: PeriodTotals): Efficiency {
   };
 }
 
-export interface Where {
-  sql: string;
-  params: SqlValue[];
-}
-
-/** Distinct sessions active in the period (first seen ≤ until and last seen ≥ since). */
-export function sessionCount(
-  db: Database,
-  since: string,
-  until: string,
-  w: { repo?: string | null; developer?: string | null; source?: string | null },
-): number | null {
-  const parts = ['first_day <= ?', 'last_day >= ?'];
-  const params: SqlValue[] = [until, since];
-  if (w.repo !== undefined && w.repo !== null) {
-    parts.push('repo_slug IS ?');
-    params.push(w.repo || null);
-  }
-  if (w.developer !== undefined && w.developer !== null) {
-    parts.push('developer_id IS ?');
-    params.push(w.developer || null);
-  }
-  if (w.source) {
-    parts.push('source = ?');
-    params.push(w.source);
-  }
-  const r = db.exec(`SELECT COUNT(*) FROM session_index WHERE ${parts.join(' AND ')}`, params);
-  return (r[0]?.values[0]?.[0] as number) ?? 0;
-}
-
-export function models(db: Database, w: Where, table: 'daily_model' | 'daily_model_totals'): ModelRow[] {
-  const r = db.exec(
-    `SELECT model, SUM(requests), SUM(errors), SUM(total_tokens), SUM(tokens_out), SUM(cache_read_tokens) + SUM(cache_write_tokens),
-            SUM(cost_usd), SUM(unpriced_requests), SUM(insertions), SUM(accepted_insertions), SUM(accepted_lines)
-       FROM ${table} WHERE ${w.sql} GROUP BY model ORDER BY SUM(cost_usd) DESC, SUM(requests) DESC`,
-    w.params,
-  );
-  const rows: ModelRow[] = (r[0]?.values ?? []).map((v) => ({
-    model: v[0] as string | null,
-    requests: v[1] as number,
-    errors: v[2] as number,
-    totalTokens: v[3] as number,
-    outputTokens: v[4] as number,
-    cacheTokens: v[5] as number,
-    costUsd: v[6] as number,
-    unpricedRequests: v[7] as number,
-    insertions: v[8] as number,
-    acceptedInsertions: v[9] as number,
-    acceptanceRate: ratio(v[9] as number, v[8] as number),
-    acceptedLines: v[10] as number,
+export function models(store: Store, w: Where, table: 'daily_model' | 'daily_model_totals'): ModelRow[] {
+  const rows: ModelRow[] = modelTotals(store, w, table).map((v) => ({
+    model: v.model,
+    requests: v.requests,
+    errors: v.errors,
+    totalTokens: v.totalTokens,
+    outputTokens: v.outputTokens,
+    cacheTokens: v.cacheTokens,
+    costUsd: v.costUsd,
+    unpricedRequests: v.unpricedRequests,
+    insertions: v.insertions,
+    acceptedInsertions: v.acceptedInsertions,
+    acceptanceRate: ratio(v.acceptedInsertions, v.insertions),
+    acceptedLines: v.acceptedLines,
   }));
   return splitEditorUnknown(rows);
 }
@@ -204,72 +169,15 @@ export function splitEditorUnknown(rows: ModelRow[]): ModelRow[] {
 
 /** Totals per repository or developer for the period (commits by repo / by author email). */
 export function breakdown(
-  db: Database,
+  store: Store,
   src: { table: string; by: string; where: Where },
   commitWhere: Where,
   commitKey: 'repo_slug' | 'author_email',
 ): BreakdownRow[] {
-  const r = db.exec(
-    `SELECT ${src.by}, SUM(requests), SUM(total_tokens), SUM(cost_usd), SUM(insertions), SUM(accepted_lines)
-       FROM ${src.table} WHERE ${src.where.sql} GROUP BY ${src.by} ORDER BY SUM(total_tokens) DESC LIMIT 50`,
-    src.where.params,
-  );
-  const c = db.exec(
-    `SELECT ${commitKey}, COUNT(*) FROM commits WHERE ${commitWhere.sql} AND is_merge = 0 AND unreachable_at IS NULL GROUP BY ${commitKey}`,
-    commitWhere.params,
-  );
-  const commits = new Map((c[0]?.values ?? []).map((v) => [(v[0] as string | null) ?? null, v[1] as number]));
-  const rows: BreakdownRow[] = (r[0]?.values ?? []).map((v) => ({
-    key: v[0] as string | null,
-    requests: v[1] as number,
-    totalTokens: v[2] as number,
-    costUsd: v[3] as number,
-    insertions: v[4] as number,
-    acceptedLines: v[5] as number,
-    commits: commits.get(v[0] as string | null) ?? (commits.size ? 0 : null),
-  }));
+  const { totals, commits } = breakdownTotals(store, src, commitWhere, commitKey);
+  const rows: BreakdownRow[] = totals.map((t) => ({ ...t, commits: commits.get(t.key) ?? (commits.size ? 0 : null) }));
   for (const [key, n] of commits) {
     if (!rows.some((row) => row.key === key)) rows.push({ key, requests: 0, totalTokens: 0, costUsd: 0, insertions: 0, acceptedLines: 0, commits: n });
   }
   return rows;
-}
-
-export function sourceHealth(db: Database, today: string): SourceHealth[] {
-  const r = db.exec('SELECT source, last_event_ms, last_received_at, records_received, dead_letters FROM source_status ORDER BY source');
-  const todayCounts = db.exec("SELECT value, requests + errors + insertions + agent_edits FROM daily_totals WHERE dim = 'source' AND event_date = ?", [today]);
-  const counts = new Map((todayCounts[0]?.values ?? []).map((v) => [v[0] as string, v[1] as number]));
-  return (r[0]?.values ?? []).map((v) => ({
-    source: v[0] as string,
-    lastEventAt: v[1] === null ? null : new Date(v[1] as number).toISOString(),
-    lastReceivedAt: v[2] as string,
-    recordsReceived: v[3] as number,
-    eventsToday: counts.get(v[0] as string) ?? 0,
-    deadLetters: v[4] as number,
-  }));
-}
-
-export function deadLetters(db: Database): DeadLetterSummary {
-  const total = (db.exec('SELECT COUNT(*) FROM dead_letter')[0]?.values[0]?.[0] as number) ?? 0;
-  const by = db.exec('SELECT reason, COUNT(*) FROM dead_letter GROUP BY reason ORDER BY COUNT(*) DESC LIMIT 20');
-  // Never the input itself: its size, hash and where it failed (issue 14).
-  const recent = db.exec('SELECT received_at, source, reason, input_bytes, input_hash, json_path, count FROM dead_letter ORDER BY id DESC LIMIT 50');
-  return {
-    total,
-    byReason: (by[0]?.values ?? []).map((v) => ({ reason: v[0] as string, count: v[1] as number })),
-    recent: (recent[0]?.values ?? []).map((v) => {
-      const bytes = v[3] as number | null;
-      const hash = (v[4] as string | null)?.slice(0, 16) ?? null;
-      const path = v[5] as string | null;
-      const count = (v[6] as number | null) ?? 1;
-      const detail = [
-        bytes === null ? 'input not recorded' : `${bytes} bytes`,
-        hash ? `sha256 ${hash}` : '',
-        path ? `at ${path}` : '',
-        count > 1 ? `${count} records` : '',
-      ]
-        .filter(Boolean)
-        .join(' · ');
-      return { receivedAt: v[0] as string, source: v[1] as string, reason: v[2] as string, bytes, hash, path, count, detail };
-    }),
-  };
 }

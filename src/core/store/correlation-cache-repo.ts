@@ -1,7 +1,8 @@
-import type { Database } from 'sql.js';
+import type { Store } from './store';
 
 /** The cached result of a key if its fingerprint (a digest of the inputs) still matches, else null. */
-export function readCorrelationCache(db: Database, key: string, fingerprint: string): string | null {
+export function readCorrelationCache(store: Store, key: string, fingerprint: string): string | null {
+  const db = store.db;
   const hit = db.exec('SELECT fingerprint, result FROM correlation_cache WHERE key = ?', [key])[0]?.values[0];
   return hit && hit[0] === fingerprint ? (hit[1] as string) : null;
 }
@@ -11,11 +12,12 @@ export function readCorrelationCache(db: Database, key: string, fingerprint: str
  * again) and all but the `limit` most recent.
  */
 export function writeCorrelationCache(
-  db: Database,
+  store: Store,
   entry: { key: string; fingerprint: string; computedAt: string; result: string },
   keepPrefix: string,
   limit: number,
 ): void {
+  const db = store.db;
   db.run(
     `INSERT INTO correlation_cache (key, fingerprint, computed_at, result) VALUES (?, ?, ?, ?)
      ON CONFLICT(key) DO UPDATE SET fingerprint = excluded.fingerprint, computed_at = excluded.computed_at, result = excluded.result`,

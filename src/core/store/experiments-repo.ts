@@ -3,7 +3,7 @@
  * commits show per unit (AI use for adherence, outcome measures for the analysis). Every statement about
  * experiments lives here.
  */
-import type { Database, SqlValue } from 'sql.js';
+import type { SqlValue } from 'sql.js';
 import { DayZone, shiftDay, isoWeekday, type DayKey } from '../day';
 import type { ExperimentDesign, OutcomeKey, UnitKind } from '../experiments/design';
 import { unitInterval } from '../experiments/design';
@@ -70,18 +70,21 @@ function rowToExperiment(r: SqlValue[]): StoredExperiment {
 const SELECT = 'SELECT id, created_at, status, stopped_at, design, power FROM experiments';
 
 /** All experiments, newest first. */
-export function listExperiments(db: Database): StoredExperiment[] {
+export function listExperiments(store: Store): StoredExperiment[] {
+  const db = store.db;
   return (db.exec(`${SELECT} ORDER BY created_at DESC, id DESC`)[0]?.values ?? []).map(rowToExperiment);
 }
 
 /** The experiment that is active (not stopped) and not yet over on `today`, if any. */
-export function activeExperiment(db: Database, today: string): StoredExperiment | null {
+export function activeExperiment(store: Store, today: string): StoredExperiment | null {
+  const db = store.db;
   const r = db.exec(`${SELECT} WHERE status = 'active' AND end_day >= ? ORDER BY created_at DESC LIMIT 1`, [today])[0]?.values[0];
   return r ? rowToExperiment(r) : null;
 }
 
 /** The newest experiment overlapping [since, until] (for the report), if any. */
-export function experimentOverlapping(db: Database, since: string, until: string): StoredExperiment | null {
+export function experimentOverlapping(store: Store, since: string, until: string): StoredExperiment | null {
+  const db = store.db;
   const r = db.exec(`${SELECT} WHERE start_day <= ? AND end_day >= ? ORDER BY created_at DESC LIMIT 1`, [until, since])[0]?.values[0];
   return r ? rowToExperiment(r) : null;
 }
@@ -94,7 +97,8 @@ export function stopExperiment(store: Store, id: string, atIso: string): boolean
 }
 
 /** What one time range holds: AI use and outcome measures. */
-export function observeInterval(db: Database, startMs: number, endMs: number): Omit<UnitObservation, 'index'> {
+export function observeInterval(store: Store, startMs: number, endMs: number): Omit<UnitObservation, 'index'> {
+  const db = store.db;
   const usage = { agentRequests: 0, editorInsertions: 0, models: {} as Record<string, number> };
   let events = 0;
   let acceptedLines = 0;
@@ -144,13 +148,13 @@ export function observeInterval(db: Database, startMs: number, endMs: number): O
 }
 
 /** Observations of the design's units with index < `upTo` (past and current units). */
-export function observeUnits(db: Database, design: ExperimentDesign, upTo: number): UnitObservation[] {
+export function observeUnits(store: Store, design: ExperimentDesign, upTo: number): UnitObservation[] {
   const zone = new DayZone(design.timeZone);
   return design.schedule
     .filter((u) => u.index < upTo)
     .map((u) => {
       const { startMs, endMs } = unitInterval(design, u, zone);
-      return { index: u.index, ...observeInterval(db, startMs, endMs) };
+      return { index: u.index, ...observeInterval(store, startMs, endMs) };
     });
 }
 
@@ -159,7 +163,7 @@ export function observeUnits(db: Database, design: ExperimentDesign, upTo: numbe
  * unit kind, worked units only): the assumed SD behind the minimum detectable effect.
  */
 export function historicalSpread(
-  db: Database,
+  store: Store,
   o: { startDay: DayKey; unit: UnitKind; timeZone: string; workWeekdays?: number[]; outcomes: readonly OutcomeKey[]; count?: number },
 ): Record<string, { sd: number | null; basis: string }> {
   const zone = new DayZone(o.timeZone);
@@ -172,7 +176,7 @@ export function historicalSpread(
     const halves = o.unit === 'day' ? [null] : (['am', 'pm'] as const);
     for (const half of halves) {
       const { startMs, endMs } = unitInterval({ timeZone: o.timeZone }, { day, half }, zone);
-      const obs = observeInterval(db, startMs, endMs);
+      const obs = observeInterval(store, startMs, endMs);
       if (!obs.active) continue;
       units++;
       for (const k of o.outcomes) {

@@ -4,7 +4,8 @@
  * `daily_model` has no session, input-token, inserted-line, agent-edit or latency columns, so under a
  * model filter those series are not measured (null) except sessions, which are counted from the events.
  */
-import type { Database, SqlValue } from 'sql.js';
+import type { SqlValue } from 'sql.js';
+import type { Store } from './store';
 
 export interface ModelFilter {
   since: string;
@@ -50,7 +51,8 @@ export function modelWhere(f: ModelFilter, devColumn = 'developer_id'): { sql: s
 }
 
 /** One row per day with activity of the model (days without are absent). */
-export function modelDays(db: Database, f: ModelFilter): ModelDay[] {
+export function modelDays(store: Store, f: ModelFilter): ModelDay[] {
+  const db = store.db;
   const w = modelWhere(f);
   const r = db.exec(
     `SELECT event_date, SUM(requests), SUM(errors), SUM(tokens_out), SUM(total_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens),
@@ -74,7 +76,8 @@ export function modelDays(db: Database, f: ModelFilter): ModelDay[] {
 }
 
 /** Distinct sessions per day that made a request to the model, and over the whole period. */
-export function modelSessions(db: Database, f: ModelFilter): { perDay: Map<string, number>; total: number } {
+export function modelSessions(store: Store, f: ModelFilter): { perDay: Map<string, number>; total: number } {
+  const db = store.db;
   const w = modelWhere(f);
   const base = `FROM sessions WHERE ${w.sql} AND kind = 'request' AND session_id IS NOT NULL AND duplicate_of IS NULL`;
   const perDay = new Map(
@@ -88,17 +91,19 @@ export function modelSessions(db: Database, f: ModelFilter): { perDay: Map<strin
 }
 
 /** Every model name in the rollups (null for requests naming none), for the filter control. */
-export function modelNames(db: Database): Array<string | null> {
+export function modelNames(store: Store): Array<string | null> {
+  const db = store.db;
   return (db.exec('SELECT DISTINCT model FROM daily_model_totals ORDER BY model IS NULL, model')[0]?.values ?? []).map((v) => v[0] as string | null);
 }
 
 /** Distinct sessions active in a period (each once, whatever its sources), from the session index. */
 export function distinctSessions(
-  db: Database,
+  store: Store,
   since: string,
   until: string,
   f: { repo?: string | null; developer?: string | null; source?: string | null },
 ): number {
+  const db = store.db;
   const parts = ['first_day <= ?', 'last_day >= ?'];
   const params: SqlValue[] = [until, since];
   if (f.repo !== undefined && f.repo !== null) {

@@ -1,4 +1,3 @@
-import type { Database } from 'sql.js';
 import { dayRange, shiftDay, type DayZone } from '../day';
 import type { Store } from './store';
 
@@ -44,7 +43,8 @@ export function recordPresence(store: Store, instants: Iterable<number>, develop
  * and a day after it with nothing recorded is 0. With `developer` (a report's developer filter), only
  * minutes recorded under that identity count; null means every identity.
  */
-export function presenceByDay(db: Database, zone: DayZone, since: string, until: string, developer: string | null = null): Array<number | null> {
+export function presenceByDay(store: Store, zone: DayZone, since: string, until: string, developer: string | null = null): Array<number | null> {
+  const db = store.db;
   const days = dayRange(since, until);
   const dev = developer === null ? { sql: '', params: [] } : { sql: ' AND developer_id = ?', params: [developer] };
   const first = db.exec(`SELECT MIN(slot_ms) FROM editor_presence WHERE 1 = 1${dev.sql}`, dev.params)[0]?.values[0]?.[0] as number | null | undefined;

@@ -2,29 +2,12 @@
  * Survey answers (events of kind 'survey') in a period, each next to what ProdLens measured in the session
  * it is about: requests, AI lines (accepted in the editor, or written by the agent), active minutes and cost.
  */
-import type { Database } from 'sql.js';
 import { utcDay } from '../day';
+import type { Store } from './store';
+import type { SurveyAnswerRow, SurveyMeasured } from './survey-rows';
 
-export interface SurveyMeasured {
-  requests: number;
-  /** Editor insertions of the session still present (accepted_lines) plus lines the agent's edits added. */
-  aiLines: number;
-  /** First to last event of the session, in minutes. */
-  minutes: number;
-  costUsd: number;
-}
-
-export interface SurveyAnswerRow {
-  at: string;
-  sessionId: string | null;
-  agent: string | null;
-  trigger: string | null;
-  productivity: number | null;
-  fasterWithoutAi: string | null;
-  measured: SurveyMeasured | null;
-}
-
-export function surveyAnswers(db: Database, since: string, until: string): SurveyAnswerRow[] {
+export function surveyAnswers(store: Store, since: string, until: string): SurveyAnswerRow[] {
+  const db = store.db;
   const rows =
     db.exec(
       `SELECT timestamp, session_id, agent, json_extract(attrs, '$.trigger'), json_extract(attrs, '$.productivity'), json_extract(attrs, '$.faster_without_ai')
@@ -83,9 +66,10 @@ export interface SurveyCandidate {
  * moments already answered are left out. Oldest first.
  */
 export function surveyCandidates(
-  db: Database,
+  store: Store,
   o: { sinceMs: number; nowMs: number; idleMs: number; minRequests: number; minLines: number },
 ): SurveyCandidate[] {
+  const db = store.db;
   const sinceDay = utcDay(o.sinceMs - 86_400_000);
   const out: SurveyCandidate[] = [];
   const answered = `SELECT json_extract(attrs, '$.key') FROM sessions WHERE kind = 'survey' AND event_date >= $day`;

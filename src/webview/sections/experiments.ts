@@ -2,7 +2,7 @@
 import type { ExperimentSummary, OutcomeResult } from '../../core/experiments/analysis';
 import type { AgreementRow } from '../../core/report/perceived';
 import type { ReportModel } from '../../core/report/model';
-import type { SurveyAnswerRow } from '../../core/store/survey-reader';
+import type { SurveyAnswerRow } from '../../core/store/survey-rows';
 import { h } from '../dom';
 import { formatCount, formatP, formatSigned, formatValue } from '../shared/format';
 import { dataTable, section, type Column } from './section';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { buildDailySeries, dayRange } from '../../../src/core/analyze/series';
+import { dayRange } from '../../../src/core/analyze/series';
+import { buildDailySeries } from '../../../src/core/store/series-reader';
 import { Store } from '../../../src/core/store/store';
 import { batchOf, event, sqlLoader } from '../helpers/events';
 
@@ -71,7 +72,7 @@ describe('daily series', () => {
   it('is zero inside the measured span, missing outside it, and has no rate without a denominator', async () => {
     const store = await storeWith();
     store.refreshDailyMetrics();
-    const { days, series, coverage } = buildDailySeries(store.db, { since: '2026-03-01', until: '2026-03-06' });
+    const { days, series, coverage } = buildDailySeries(store, { since: '2026-03-01', until: '2026-03-06' });
     assert.deepEqual(days, ['2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06']);
     assert.deepEqual(coverage.ai, { first: '2026-03-03', last: '2026-03-05' });
     assert.deepEqual(series.requests, [null, null, 2, 0, 0, null]);
@@ -91,14 +92,14 @@ describe('daily series', () => {
   it('narrows by repository, developer and source', async () => {
     const store = await storeWith();
     store.refreshDailyMetrics();
-    const byRepo = buildDailySeries(store.db, { since: '2026-03-03', until: '2026-03-05', repo: 'acme/web' });
+    const byRepo = buildDailySeries(store, { since: '2026-03-03', until: '2026-03-05', repo: 'acme/web' });
     assert.deepEqual(byRepo.series.requests, [0, 0, 0]);
     assert.deepEqual(byRepo.series.insertions, [0, 0, 2]);
     assert.deepEqual(byRepo.series.commits, [0, 0, null], 'no commits in acme/web, inside the commit span');
-    const byDev = buildDailySeries(store.db, { since: '2026-03-03', until: '2026-03-05', developer: 'other@example.com' });
+    const byDev = buildDailySeries(store, { since: '2026-03-03', until: '2026-03-05', developer: 'other@example.com' });
     assert.deepEqual(byDev.series.requests, [1, 0, 0]);
     assert.deepEqual(byDev.series.commits, [0, 1, null], "the developer's own commits by author email");
-    const bySource = buildDailySeries(store.db, { since: '2026-03-03', until: '2026-03-05', source: 'editor' });
+    const bySource = buildDailySeries(store, { since: '2026-03-03', until: '2026-03-05', source: 'editor' });
     assert.deepEqual(bySource.series.requests, [0, 0, 0]);
     assert.deepEqual(bySource.series.insertions, [0, 0, 2]);
     await store.close();

@@ -39,7 +39,7 @@ export async function experimentStore(
     worked++;
     for (let k = 0; k < 2 + (worked % 5); k++) commitAt(day.getTime() + k * 60_000);
   }
-  const sds = historicalSpread(store.db, { startDay: design.startDay, unit: 'day', timeZone: ZONE, outcomes: design.outcomes });
+  const sds = historicalSpread(store, { startDay: design.startDay, unit: 'day', timeZone: ZONE, outcomes: design.outcomes });
   const power = designPower(design, sds);
   const stored: StoredExperiment = { id: 'exp-1', createdAt: '2026-03-01T18:00:00.000Z', status: 'active', stoppedAt: null, design, power };
   saveExperiment(store, stored);

@@ -24,9 +24,9 @@ describe('experiments in the store, the report and the export', function () {
     assert.ok(sds.commits!.sd! > 1 && sds.commits!.sd! < 2, `SD of 2–6 commits a day: ${sds.commits!.sd}`);
     assert.equal(sds.accepted_lines!.sd, 0, 'no AI lines before: zero spread, which the basis says');
     const now = Date.parse('2026-03-14T12:00:00Z'); // the Saturday after the tenth working day
-    assert.equal(activeExperiment(store.db, '2026-03-13')?.id, 'exp-1');
-    assert.equal(activeExperiment(store.db, '2026-03-14'), null, 'over after its last day');
-    const summary = summarizeExperiment(store.db, listExperiments(store.db)[0]!, now);
+    assert.equal(activeExperiment(store, '2026-03-13')?.id, 'exp-1');
+    assert.equal(activeExperiment(store, '2026-03-14'), null, 'over after its last day');
+    const summary = summarizeExperiment(store, listExperiments(store)[0]!, now);
     assert.equal(summary.status, 'finished');
     assert.equal(summary.unitsAnalysed, 10);
     assert.equal(summary.adherence.deviations, 1);

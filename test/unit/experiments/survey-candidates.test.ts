@@ -62,7 +62,7 @@ describe('survey moments found in the store', () => {
       }),
     ];
     await store.ingest(batchOf(events));
-    const find = () => surveyCandidates(store.db, { sinceMs: now - 2 * 3_600_000, nowMs: now, idleMs: 5 * 60_000, minRequests: 3, minLines: 20 });
+    const find = () => surveyCandidates(store, { sinceMs: now - 2 * 3_600_000, nowMs: now, idleMs: 5 * 60_000, minRequests: 3, minLines: 20 });
     const found = find();
     assert.deepEqual(
       found.map((c) => [c.kind, c.sessionId, c.lines]),

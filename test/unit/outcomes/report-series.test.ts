@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { buildDailySeries } from '../../../src/core/analyze/series';
+import { buildDailySeries } from '../../../src/core/store/series-reader';
 import { Store } from '../../../src/core/store/store';
 import { syncGitRepo } from '../../../src/sources/git/git-sync';
 import { GitRunner } from '../../../src/sources/git/node-git';
@@ -19,9 +19,9 @@ describe('outcomes in the report series', () => {
       const r = await syncGitRepo(store, git, repo.dir);
       assert.ok(r.ok && r.value.unreachable === 1);
 
-      const all = buildDailySeries(store.db, { since: '2026-01-05', until: '2026-01-05' });
+      const all = buildDailySeries(store, { since: '2026-01-05', until: '2026-01-05' });
       assert.deepEqual([all.series.commits[0], all.series.lines_added[0]], [1, 4]);
-      const mine = buildDailySeries(store.db, { since: '2026-01-05', until: '2026-01-05', developer: ME.email });
+      const mine = buildDailySeries(store, { since: '2026-01-05', until: '2026-01-05', developer: ME.email });
       assert.equal(mine.series.commits[0], 1);
     } finally {
       await store.close();

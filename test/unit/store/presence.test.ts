@@ -17,9 +17,9 @@ describe('editor presence', () => {
     assert.equal(recordPresence(store, beats, 'dev@example.com'), 5);
     recordPresence(store, beats, 'dev@example.com');
     recordPresence(store, [midnight + 60_000], null);
-    assert.deepEqual(presenceByDay(store.db, z, '2026-01-04', '2026-01-07'), [null, 3, 2, 0]);
-    assert.deepEqual(presenceByDay(store.db, z, '2026-01-05', '2026-01-06', 'dev@example.com'), [3, 2]);
-    assert.deepEqual(presenceByDay(store.db, z, '2026-01-05', '2026-01-06', 'other@example.com'), [null, null]);
+    assert.deepEqual(presenceByDay(store, z, '2026-01-04', '2026-01-07'), [null, 3, 2, 0]);
+    assert.deepEqual(presenceByDay(store, z, '2026-01-05', '2026-01-06', 'dev@example.com'), [3, 2]);
+    assert.deepEqual(presenceByDay(store, z, '2026-01-05', '2026-01-06', 'other@example.com'), [null, null]);
     // Nothing but minutes is stored.
     const cols = store.db.exec('SELECT * FROM editor_presence')[0]!.columns;
     assert.deepEqual(cols, ['slot_ms', 'developer_id', 'minutes_mask']);
