@@ -17,7 +17,7 @@ import { dataset } from '../src/core/export/datasets';
 import { exportParquet } from '../src/core/export/exporter';
 import { ParquetWasmLoader } from '../src/core/export/node-parquet';
 import { selectionOf, planDataset, specDigest } from '../src/core/export/plan';
-import { readPartitions, resolveKnown, type RowSink } from '../src/core/export/reader';
+import { readPartitions, resolveKnown, type RowSink } from '../src/core/store/export-reader';
 import { SqlJsLoader } from '../src/core/store/node-sqljs';
 import { Store } from '../src/core/store/store';
 import { REPOS, syntheticEvents } from './synthetic';
@@ -103,13 +103,13 @@ async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ value: T; peakMiB
 /** Cumulative stages of the sessions pipeline, each measured alone: where the time goes. */
 async function stages(store: Store): Promise<Record<string, Sample>> {
   const spec = dataset('sessions');
-  const plan = planDataset(store.db, spec, {}, specDigest(spec, 'bench'), [], () => null);
+  const plan = planDataset(store, spec, {}, specDigest(spec, 'bench'), [], () => null);
   const selection = selectionOf(plan.write);
-  const known = resolveKnown(store.db, spec);
+  const known = resolveKnown(store, spec);
   const encoder = new BatchEncoder(spec, store.deviceId, undefined, known);
   const parquet = await new ParquetWasmLoader().load();
   const read = <S extends RowSink>(newSink: (day: string | null, capacity: number) => S) =>
-    readPartitions(store.db, spec, selection, { deviceId: store.deviceId, maxRowsPerFile: 250_000, known, newSink });
+    readPartitions(store, spec, selection, { deviceId: store.deviceId, maxRowsPerFile: 250_000, known, newSink });
   const counting = (): RowSink => ({
     rows: 0,
     add() {

@@ -3,7 +3,7 @@ import { arrowField, columnBuilder, constantColumn, type ColumnBuilder, type Str
 import type { DatasetSpec } from './datasets';
 import { IpcStreamWriter, type ColumnData } from './ipc';
 import type { Pseudonymizer } from './pseudonymize';
-import { selectedColumns } from './reader';
+import { selectedColumns } from '../store/export-reader';
 
 /** Columns whose Parquet chunks are written without dictionary encoding or without compression. */
 export interface ColumnEncodings {

@@ -13,7 +13,7 @@ import { ParquetWasmLoader } from './node-parquet';
 import { fileToken, NULL_PARTITION } from './paths';
 import { appendOnlyFingerprint, partitionDir, planDataset, selectionOf, specDigest, type DatasetPlan, type ExportFilter } from './plan';
 import type { Pseudonymizer } from './pseudonymize';
-import { readPartitions, resolveKnown, type PartitionBatch } from './reader';
+import { readPartitions, resolveKnown, type PartitionBatch } from '../store/export-reader';
 
 export interface ExportOptions {
   outDir: string;
@@ -125,7 +125,7 @@ export async function exportParquet(store: Store, options: ExportOptions): Promi
         plans.push(
           planCorrelations(store, spec, digest, source, { since: filter.since, until: filter.until, nowMs: started }, reusable, size, correlationRows),
         );
-      } else plans.push(planDataset(store.db, spec, filter, digest, reusable, size));
+      } else plans.push(planDataset(store, spec, filter, digest, reusable, size));
     }
     // A re-read day of an append-only dataset counts as the partitions it had (it may rewrite fewer).
     const partitionsToWrite = plans.reduce(
@@ -153,12 +153,12 @@ export async function exportParquet(store: Store, options: ExportOptions): Promi
         if (!plan.write.length) continue;
         progress.dataset = plan.spec.name;
         const byDir = new Map(plan.write.map((p) => [p.dir, p]));
-        const known = plan.spec.name === 'correlations' ? [] : resolveKnown(store.db, plan.spec);
+        const known = plan.spec.name === 'correlations' ? [] : resolveKnown(store, plan.spec);
         const builder = new BatchEncoder(plan.spec, store.deviceId, options.pseudonymizer, known);
         const batches: Iterable<PartitionBatch<PartitionColumns>> =
           plan.spec.name === 'correlations'
             ? correlationBatches(builder, correlationRows)
-            : readPartitions(store.db, plan.spec, selectionOf(plan.write), {
+            : readPartitions(store, plan.spec, selectionOf(plan.write), {
                 deviceId: store.deviceId,
                 repoSlug: filter.repo,
                 maxRowsPerFile: options.maxRowsPerFile ?? DEFAULT_MAX_ROWS,

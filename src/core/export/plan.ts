@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { Database } from 'sql.js';
 import { EXPORT_SCHEMA_VERSION, type DatasetSpec } from './datasets';
 import type { ManifestFile } from './manifest';
 import { dayPartitionValue, NULL_PARTITION, partitionValue } from './paths';
-import type { Selection } from './reader';
+import { daySignatures, partitionVersions, type Selection } from '../store/export-reader';
+import type { Store } from '../store/store';
 
 /** Rows the export covers: inclusive UTC days and one repository (raw `owner/name`). */
 export interface ExportFilter {
@@ -59,26 +59,6 @@ function hash(value: unknown, length = 32): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, length);
 }
 
-/** The partition version counters of a dataset (export_partitions, maintained by triggers), filtered. */
-function versionRows(db: Database, spec: DatasetSpec, filter: ExportFilter): Array<[string, string, number]> {
-  const where = ['dataset = $dataset'];
-  const params: Record<string, string> = { $dataset: spec.name };
-  if (filter.since) {
-    where.push('event_date >= $since');
-    params.$since = filter.since;
-  }
-  if (filter.until) {
-    where.push('event_date <= $until');
-    params.$until = filter.until;
-  }
-  if (filter.repo !== undefined) {
-    where.push('repo_slug = $repo');
-    params.$repo = filter.repo;
-  }
-  const res = db.exec(`SELECT event_date, repo_slug, version FROM export_partitions WHERE ${where.join(' AND ')} ORDER BY event_date, repo_slug`, params);
-  return (res[0]?.values ?? []) as Array<[string, string, number]>;
-}
-
 function byDirOf(spec: DatasetSpec, files: ManifestFile[]): Map<string, ManifestFile[]> {
   const m = new Map<string, ManifestFile[]>();
   for (const f of files) {
@@ -97,16 +77,16 @@ const fresh = (old: ManifestFile[], fileSize: (relPath: string) => number | null
  * files is missing or has another size on disk.
  */
 export function planDataset(
-  db: Database,
+  store: Store,
   spec: DatasetSpec,
   filter: ExportFilter,
   digest: string,
   previous: ManifestFile[],
   fileSize: (relPath: string) => number | null,
 ): DatasetPlan {
-  if (spec.read === 'range') return planAppendOnly(db, spec, filter, digest, previous, fileSize);
+  if (spec.read === 'range') return planAppendOnly(store, spec, filter, digest, previous, fileSize);
   const byDir = new Map<string, { dayKey: string | null; repoKey: string | null; entries: Array<[string, string, number]>; rawDays: Set<string> }>();
-  for (const [rawDay, rawRepo, version] of versionRows(db, spec, filter)) {
+  for (const [rawDay, rawRepo, version] of partitionVersions(store, spec, filter)) {
     const dayKey = spec.dayExpr ? dayPartitionValue(rawDay) : null;
     const repoKey = spec.repoExpr ? partitionValue(rawRepo) : null;
     const dir = partitionDir(spec, dayKey, repoKey);
@@ -135,27 +115,13 @@ export function planDataset(
  * Rowids only grow, so new rows always move the max rowid of their partition.
  */
 function planAppendOnly(
-  db: Database,
+  store: Store,
   spec: DatasetSpec,
   filter: ExportFilter,
   digest: string,
   previous: ManifestFile[],
   fileSize: (relPath: string) => number | null,
 ): DatasetPlan {
-  const where: string[] = [];
-  const params: Record<string, string> = {};
-  if (filter.since) {
-    where.push(`${spec.dayExpr} >= $since`);
-    params.$since = filter.since;
-  }
-  if (filter.until) {
-    where.push(`${spec.dayExpr} <= $until`);
-    params.$until = filter.until;
-  }
-  const res = db.exec(
-    `SELECT ${spec.dayExpr}, max(rowid), count(*) FROM ${spec.table} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY 1`,
-    params,
-  );
   const days = new Map<string | null, { rawDays: Set<string>; entries: unknown[] }>();
   const dayOf = (rawDay: string) => {
     const dayKey = dayPartitionValue(rawDay);
@@ -164,9 +130,9 @@ function planAppendOnly(
     d.rawDays.add(rawDay);
     return d;
   };
-  for (const [rawDay, maxId, count] of (res[0]?.values ?? []) as Array<[string, number, number]>) dayOf(rawDay).entries.push([rawDay, maxId, count]);
+  for (const [rawDay, maxId, count] of daySignatures(store, spec, filter)) dayOf(rawDay).entries.push([rawDay, maxId, count]);
   const versions = new Map<string, Array<[string, string, number]>>();
-  for (const row of versionRows(db, spec, { ...filter, repo: undefined })) {
+  for (const row of partitionVersions(store, spec, { ...filter, repo: undefined })) {
     const [rawDay, rawRepo] = row;
     dayOf(rawDay).entries.push(row);
     const dir = partitionDir(spec, dayPartitionValue(rawDay), partitionValue(rawRepo));

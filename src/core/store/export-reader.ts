@@ -1,6 +1,8 @@
-import type { Database, SqlValue, Statement } from 'sql.js';
-import type { DatasetSpec } from './datasets';
-import { dayPartitionValue, partitionValue } from './paths';
+import type { SqlValue, Statement } from 'sql.js';
+import type { DatasetSpec } from '../export/datasets';
+import { dayPartitionValue, partitionValue } from '../export/paths';
+import type { ExportFilter } from '../export/plan';
+import type { Store } from './store';
 
 /** Receives a partition's rows (row arrays as sql.js returns them, laid out by `selectList`). */
 export interface RowSink {
@@ -39,7 +41,8 @@ const MAX_KNOWN = 64;
 const MAX_CAPACITY_HINT = 8192;
 
 /** Resolves each column's `known` values for this export (null: none, or too many to be worth it). */
-export function resolveKnown(db: Database, spec: DatasetSpec): Array<readonly string[] | null> {
+export function resolveKnown(store: Store, spec: DatasetSpec): Array<readonly string[] | null> {
+  const db = store.db;
   return spec.columns.map((c) => {
     if (!c.known) return null;
     if (typeof c.known !== 'string') return c.known;
@@ -88,7 +91,8 @@ export function selectedColumns(spec: DatasetSpec): number[] {
  * read by scanning the rowid range of each day (sequential, ~2x cheaper than a lookup per row through the
  * day index); when a day's rows are scattered (late imports of old history) the day index is used instead.
  */
-export function* readPartitions<S extends RowSink>(db: Database, spec: DatasetSpec, selection: Selection, opts: ReadOptions<S>): Generator<PartitionBatch<S>> {
+export function* readPartitions<S extends RowSink>(store: Store, spec: DatasetSpec, selection: Selection, opts: ReadOptions<S>): Generator<PartitionBatch<S>> {
+  const db = store.db;
   const { exprs, index } = selectList(spec);
   // Known values come back as their index: `CASE e WHEN $k3_0 THEN 0 … ELSE e END`.
   const knownAt: Array<readonly string[] | null> = exprs.map(() => null);
@@ -224,4 +228,43 @@ function compareNullable(a: string | null, b: string | null): number {
 
 function compareBatches(a: PartitionBatch<RowSink>, b: PartitionBatch<RowSink>): number {
   return compareNullable(a.dayKey, b.dayKey) || compareNullable(a.repoKey, b.repoKey) || a.part - b.part;
+}
+
+/** The partition version counters of a dataset (export_partitions, maintained by triggers), filtered. */
+export function partitionVersions(store: Store, spec: DatasetSpec, filter: ExportFilter): Array<[string, string, number]> {
+  const where = ['dataset = $dataset'];
+  const params: Record<string, string> = { $dataset: spec.name };
+  if (filter.since) {
+    where.push('event_date >= $since');
+    params.$since = filter.since;
+  }
+  if (filter.until) {
+    where.push('event_date <= $until');
+    params.$until = filter.until;
+  }
+  if (filter.repo !== undefined) {
+    where.push('repo_slug = $repo');
+    params.$repo = filter.repo;
+  }
+  const res = store.db.exec(`SELECT event_date, repo_slug, version FROM export_partitions WHERE ${where.join(' AND ')} ORDER BY event_date, repo_slug`, params);
+  return (res[0]?.values ?? []) as Array<[string, string, number]>;
+}
+
+/** Per raw day of an append-only dataset in the filter's days: its max rowid and row count (from the day index). */
+export function daySignatures(store: Store, spec: DatasetSpec, filter: ExportFilter): Array<[string, number, number]> {
+  const where: string[] = [];
+  const params: Record<string, string> = {};
+  if (filter.since) {
+    where.push(`${spec.dayExpr} >= $since`);
+    params.$since = filter.since;
+  }
+  if (filter.until) {
+    where.push(`${spec.dayExpr} <= $until`);
+    params.$until = filter.until;
+  }
+  const res = store.db.exec(
+    `SELECT ${spec.dayExpr}, max(rowid), count(*) FROM ${spec.table} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY 1`,
+    params,
+  );
+  return (res[0]?.values ?? []) as Array<[string, number, number]>;
 }
