@@ -1,4 +1,3 @@
-import type { SqlValue } from 'sql.js';
 import type { SeriesFilter } from '../analyze/series';
 import { daysBetween, shiftDay } from '../day';
 import type { PriceTable } from '../pricing';
@@ -17,7 +16,18 @@ import { sessionsInRange } from '../store/usage-reader';
 import { SESSIONS_LISTED, type SessionRow } from './model';
 import { distinctSessions } from '../store/model-series';
 import { breakdown, efficiency, headline, models, periodTotals } from './sections';
-import { deadLetters, filterOptions, firstDataDay, sessionCount, sourceHealth, totalRecordsReceived, type Where } from '../store/report-reader';
+import {
+  coarseWhere,
+  daysWhere,
+  deadLetters,
+  filterOptions,
+  firstDataDay,
+  mineOnly,
+  sessionCount,
+  sourceHealth,
+  totalRecordsReceived,
+  whereOf,
+} from '../store/report-reader';
 import { buildDailySeries } from '../store/series-reader';
 
 export interface ReportOptions {
@@ -67,11 +77,7 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
   ]);
   // Without filters the per-model and per-repo/developer tables come from the coarse rollups.
   const unfiltered = dims.repo === null && dims.developer === null && !dims.source && model === null;
-  const coarse = (dim: 'repo' | 'developer') => ({
-    table: 'daily_totals',
-    by: 'value',
-    where: { sql: 'dim = ? AND event_date >= ? AND event_date <= ?', params: [dim, since, until] },
-  });
+  const coarse = (dim: 'repo' | 'developer') => ({ table: 'daily_totals', by: 'value', where: coarseWhere(dim, since, until) });
   const totalEvents = totalRecordsReceived(store);
   const sources = sourceHealth(store, today);
   // Editor presence marks working days (the working calendar); null before the tracker first ran.
@@ -104,15 +110,11 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
     correlations: stats.correlations,
     effects: stats.effects,
     efficiency: efficiency(curTotals, prevTotals),
-    models: models(
-      store,
-      unfiltered ? { sql: 'event_date >= ? AND event_date <= ?', params: [since, until] } : w,
-      unfiltered ? 'daily_model_totals' : 'daily_model',
-    ),
+    models: models(store, unfiltered ? daysWhere(since, until) : w, unfiltered ? 'daily_model_totals' : 'daily_model'),
     byRepo: breakdown(
       store,
       unfiltered ? coarse('repo') : { table: model === null ? 'daily_activity' : 'daily_model', by: 'repo_slug', where: w },
-      who.commits === 'mine' ? { sql: `${commitW.sql} AND is_mine = 1`, params: commitW.params } : commitW,
+      who.commits === 'mine' ? mineOnly(commitW) : commitW,
       'repo_slug',
     ),
     byDeveloper: breakdown(
@@ -220,23 +222,4 @@ function sessionsSection(
     unpricedRequests: s.unpricedRequests,
   }));
   return { sessions: rows, sessionsTotal: total };
-}
-
-/** Filter on the rollups' day column, or (`instants`, ISO UTC [from, to)) on commits' author time. */
-function whereOf(f: SeriesFilter, devColumn = 'developer_id', instants?: [string, string]): Where {
-  const parts = instants ? ['timestamp >= ?', 'timestamp < ?'] : ['event_date >= ?', 'event_date <= ?'];
-  const params: SqlValue[] = instants ? [...instants] : [f.since, f.until];
-  if (f.repo !== undefined && f.repo !== null) {
-    parts.push('repo_slug IS ?');
-    params.push(f.repo || null);
-  }
-  if (f.developer !== undefined && f.developer !== null) {
-    parts.push(`${devColumn} IS ?`);
-    params.push(f.developer || null);
-  }
-  if (f.source) {
-    parts.push('source = ?');
-    params.push(f.source);
-  }
-  return { sql: parts.join(' AND '), params };
 }

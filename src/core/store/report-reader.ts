@@ -1,4 +1,5 @@
 import type { SqlValue } from 'sql.js';
+import type { SeriesFilter } from '../analyze/series';
 import type { DayZone } from '../day';
 import type { BreakdownRow, DeadLetterSummary, ReportModel, SourceHealth } from '../report/model';
 import type { Store } from './store';
@@ -182,4 +183,38 @@ function nullLast(a: string | null, b: string | null): number {
   if (a === null) return 1;
   if (b === null) return -1;
   return a < b ? -1 : 1;
+}
+
+/** Filter on the rollups' day column, or (`instants`, ISO UTC [from, to)) on commits' author time. */
+export function whereOf(f: SeriesFilter, devColumn = 'developer_id', instants?: [string, string]): Where {
+  const parts = instants ? ['timestamp >= ?', 'timestamp < ?'] : ['event_date >= ?', 'event_date <= ?'];
+  const params: SqlValue[] = instants ? [...instants] : [f.since, f.until];
+  if (f.repo !== undefined && f.repo !== null) {
+    parts.push('repo_slug IS ?');
+    params.push(f.repo || null);
+  }
+  if (f.developer !== undefined && f.developer !== null) {
+    parts.push(`${devColumn} IS ?`);
+    params.push(f.developer || null);
+  }
+  if (f.source) {
+    parts.push('source = ?');
+    params.push(f.source);
+  }
+  return { sql: parts.join(' AND '), params };
+}
+
+/** A coarse rollup's rows of one dimension (`daily_totals`) in a period. */
+export function coarseWhere(dim: 'repo' | 'developer', since: string, until: string): Where {
+  return { sql: 'dim = ? AND event_date >= ? AND event_date <= ?', params: [dim, since, until] };
+}
+
+/** A period on the rollups' day column, no other filter. */
+export function daysWhere(since: string, until: string): Where {
+  return { sql: 'event_date >= ? AND event_date <= ?', params: [since, until] };
+}
+
+/** Commits of the developer running ProdLens only. */
+export function mineOnly(w: Where): Where {
+  return { sql: `${w.sql} AND is_mine = 1`, params: w.params };
 }
