@@ -21,6 +21,7 @@ import { readPartitions, resolveKnown, type RowSink } from '../src/core/store/ex
 import { SqlJsLoader } from '../src/core/store/node-sqljs';
 import { Store } from '../src/core/store/store';
 import { REPOS, syntheticEvents } from './synthetic';
+import { rawDatabaseForTests } from '../src/core/store/database-of';
 
 const { values: args } = parseArgs({
   options: {
@@ -163,7 +164,7 @@ async function duckdbReference(exportDir: string, threads: string): Promise<{ sa
 
 async function main(): Promise<void> {
   const store = await openStore();
-  const events = store.db.exec('SELECT count(*) FROM sessions')[0]!.values[0]![0] as number;
+  const events = rawDatabaseForTests(store).exec('SELECT count(*) FROM sessions')[0]!.values[0]![0] as number;
   console.log(`store: ${events} events, device ${store.deviceId}`);
 
   // The first export of a process pays for compiling parquet-wasm and for V8 optimizing the hot loops;

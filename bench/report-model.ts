@@ -14,6 +14,7 @@ import { buildReport } from '../src/core/report/build';
 import { SqlJsLoader } from '../src/core/store/node-sqljs';
 import { Store } from '../src/core/store/store';
 import { median, writeResult } from './util';
+import { rawDatabaseForTests } from '../src/core/store/database-of';
 
 const { values } = parseArgs({ options: { events: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '7' } } });
 const N = Number(values.events);
@@ -74,10 +75,10 @@ async function main() {
       }
     }
     store.ingestUnjournaled({ events: batch, metrics: [], rejects: [] });
-    const commit = store.db.prepare(
+    const commit = rawDatabaseForTests(store).prepare(
       'INSERT INTO commits (sha, repo_slug, author_email, timestamp, event_date, lines_added, lines_removed, is_merge) VALUES (?, ?, ?, ?, ?, ?, ?, 0)',
     );
-    const gh = store.db.prepare(
+    const gh = rawDatabaseForTests(store).prepare(
       'INSERT INTO daily_github_metrics (event_date, repo_slug, merged_pr_count, commit_count, reopened_pr_count, avg_merge_hours) VALUES (?, ?, ?, ?, ?, ?)',
     );
     for (let d = 0; d < 365; d++) {
@@ -99,7 +100,7 @@ async function main() {
     }
     commit.free();
     gh.free();
-    store.db.run(
+    rawDatabaseForTests(store).run(
       `INSERT INTO pull_requests (id, repo_slug, number, state, created_at, updated_at) VALUES (1, 'acme/api', 1, 'open', '2025-12-01T00:00:00Z', '2026-11-30T00:00:00Z')`,
     );
   });
@@ -126,7 +127,7 @@ async function main() {
       const m = buildReport(store, filter, opts);
       cached.push(performance.now() - t);
       if (!m.correlations.cached) throw new Error('expected a cache hit');
-      store.db.run('DELETE FROM correlation_cache');
+      rawDatabaseForTests(store).run('DELETE FROM correlation_cache');
       t = performance.now();
       buildReport(store, filter, opts);
       uncached.push(performance.now() - t);

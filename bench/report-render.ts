@@ -24,6 +24,7 @@ import { prices, tempDir } from '../test/unit/helpers/events';
 import { launch, watch } from '../test/system/report/browser';
 import { fixtureNow, fixtureStore } from '../test/unit/report/fixture';
 import { attachHost, startPageServer } from '../test/system/report/harness';
+import { rawDatabaseForTests } from '../src/core/store/database-of';
 
 const RUNS = Number(process.argv[2] ?? 5);
 const LAST = '2026-06-30';
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
   let t = performance.now();
   const store = await fixtureStore({ lastDay: LAST, days: DAYS, quietEvery: 17 });
   const fixtureMs = performance.now() - t;
-  const events = store.db.exec('SELECT COUNT(*) FROM sessions')[0]!.values[0]![0] as number;
+  const events = rawDatabaseForTests(store).exec('SELECT COUNT(*) FROM sessions')[0]!.values[0]![0] as number;
 
   t = performance.now();
   buildReport(store, FILTER, { prices, nowMs: NOW });
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
   const cold: number[] = [];
   const warm: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    store.db.run('DELETE FROM correlation_cache');
+    rawDatabaseForTests(store).run('DELETE FROM correlation_cache');
     t = performance.now();
     buildReport(store, FILTER, { prices, nowMs: NOW });
     cold.push(performance.now() - t);
@@ -108,7 +109,7 @@ async function main(): Promise<void> {
     );
     webviewCold.push(
       await paint(server.url, async (p) => {
-        store.db.run('DELETE FROM correlation_cache');
+        rawDatabaseForTests(store).run('DELETE FROM correlation_cache');
         await attachHost(p, store, NOW, {}, 'dark');
       }),
     );

@@ -3,6 +3,7 @@ import type { Database } from 'sql.js';
 import * as vscode from 'vscode';
 import type { EditorCaptureApi } from '../../src/extension/editor-capture';
 import { activateProdLens, editRowCount, editRows, placeCursor, resetEditors, typeChars, writeWorkspaceFile } from './support/editor';
+import { rawDatabaseForTests } from '../../src/core/store/database-of';
 
 /**
  * Editor capture (issue 5), after the insertion: survival measured through later edits and checkpoints, undo/redo,
@@ -24,7 +25,7 @@ describe('editor capture: survival, undo/redo and what is never captured', funct
   before(async () => {
     const api = await activateProdLens();
     capture = api.editorCapture;
-    db = (await api.services.store()).db;
+    db = rawDatabaseForTests(await api.services.store());
   });
 
   beforeEach(resetEditors);

@@ -15,6 +15,7 @@ import {
   workspaceGit,
   writeWorkspaceFile,
 } from './support/editor';
+import { rawDatabaseForTests } from '../../src/core/store/database-of';
 
 /**
  * Editor capture (issue 5) against real editor operations in code-server's extension host: which insertions are
@@ -35,7 +36,7 @@ describe('editor capture: what is recorded as AI', function () {
   before(async () => {
     const api = await activateProdLens();
     capture = api.editorCapture;
-    db = (await api.services.store()).db;
+    db = rawDatabaseForTests(await api.services.store());
     assert.equal(capture.enabled, true, 'capture is on by default in the (trusted) fixture workspace');
     // Written up front: the file watcher folds a write that follows a file's creation closely into the creation.
     const seed: Record<string, string> = {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ProdLensApi } from '../../src/extension/extension';
 import { prodlens, waitFor, workspaceFolder, type RunningStore } from './support/prodlens-api';
+import { rawDatabaseForTests } from '../../src/core/store/database-of';
 
 /**
  * An agent run for the first time after VS Code started creates its folder then: Copilot CLI's
@@ -76,7 +77,7 @@ describe('history folders created after activation', () => {
     const row = await waitFor(
       'the Copilot call from the export',
       () => {
-        const r = store.db.exec(
+        const r = rawDatabaseForTests(store).exec(
           "SELECT tokens_in, tokens_out, cache_read_tokens, cache_write_tokens FROM sessions WHERE source = 'copilot-cli-otel' AND session_id = ?",
           [session],
         )[0]?.values[0];

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { placeCursor, resetEditors, typeChars, writeWorkspaceFile } from './support/editor';
 import { prodlens, rows } from './support/prodlens-api';
+import { rawDatabaseForTests } from '../../src/core/store/database-of';
 
 /**
  * Editor presence (issue 13 §3) in a real extension host: typing in an editor marks the minute active in
@@ -29,7 +30,7 @@ describe('editor presence', function () {
     const minutes = [];
     for (let m = Math.floor(started / 60_000); m <= Math.floor(Date.now() / 60_000); m++) minutes.push(m);
     assert.ok(minutes.some(marked), `rows ${JSON.stringify(found)}; minutes ${minutes.join(', ')}`);
-    const cols = store.db.exec('SELECT * FROM editor_presence LIMIT 1')[0]!.columns;
+    const cols = rawDatabaseForTests(store).exec('SELECT * FROM editor_presence LIMIT 1')[0]!.columns;
     assert.deepEqual(cols, ['slot_ms', 'developer_id', 'minutes_mask']);
     assert.ok(
       found.every((r) => !String(r[1]).includes('notes')),

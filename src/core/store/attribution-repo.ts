@@ -1,12 +1,13 @@
 import type { Store } from './store';
 import type { SqlValue } from 'sql.js';
+import { databaseOf } from './database-of';
 
 /** `meta` key prefix of the GitHub login a sync ran as, per API root (`github_login:https://api.github.com`). */
 export const GITHUB_LOGIN_META = 'github_login:';
 
 /** The GitHub logins ProdLens synced as (one per API host), sorted. */
 export function githubLogins(store: Store): string[] {
-  const db = store.db;
+  const db = databaseOf(store);
   const r = db.exec('SELECT DISTINCT value FROM meta WHERE key LIKE ? ORDER BY value', [`${GITHUB_LOGIN_META}%`]);
   return (r[0]?.values ?? []).map((v) => v[0] as string);
 }
@@ -16,7 +17,7 @@ export function githubLogins(store: Store): string[] {
  * repository, read from the fine rollup (`daily_activity`), so the report can say how many it could not attribute.
  */
 export function attributionCounts(store: Store, since: string, until: string): { events: number; withoutDeveloper: number; withoutRepo: number } {
-  const db = store.db;
+  const db = databaseOf(store);
   const params: SqlValue[] = [since, until];
   const r = db.exec(
     `SELECT COALESCE(SUM(n), 0), COALESCE(SUM(CASE WHEN developer_id IS NULL THEN n END), 0), COALESCE(SUM(CASE WHEN repo_slug IS NULL THEN n END), 0)
@@ -29,7 +30,7 @@ export function attributionCounts(store: Store, since: string, until: string): {
 
 /** Commits of the period (merges excluded, reachable) that are the developer's own, and all of them. */
 export function commitCounts(store: Store, since: string, until: string): { mine: number; all: number; unknown: number } {
-  const db = store.db;
+  const db = databaseOf(store);
   const r = db.exec(
     `SELECT COUNT(*), COALESCE(SUM(is_mine = 1), 0), COALESCE(SUM(is_mine IS NULL), 0) FROM commits
       WHERE event_date >= ? AND event_date <= ? AND is_merge = 0 AND unreachable_at IS NULL`,
@@ -41,11 +42,11 @@ export function commitCounts(store: Store, since: string, until: string): { mine
 
 /** Whether any commit was synced knowing the developer's identity (`is_mine` set, true or false). */
 export function hasOwnCommitIdentity(store: Store): boolean {
-  const db = store.db;
+  const db = databaseOf(store);
   return !!db.exec('SELECT 1 FROM commits WHERE is_mine IS NOT NULL LIMIT 1')[0]?.values.length;
 }
 
 export function hasPullRequests(store: Store): boolean {
-  const db = store.db;
+  const db = databaseOf(store);
   return !!db.exec('SELECT 1 FROM pull_requests LIMIT 1')[0]?.values.length;
 }

@@ -1,8 +1,9 @@
 import type { Store } from './store';
+import { databaseOf } from './database-of';
 
 /** The cached result of a key if its fingerprint (a digest of the inputs) still matches, else null. */
 export function readCorrelationCache(store: Store, key: string, fingerprint: string): string | null {
-  const db = store.db;
+  const db = databaseOf(store);
   const hit = db.exec('SELECT fingerprint, result FROM correlation_cache WHERE key = ?', [key])[0]?.values[0];
   return hit && hit[0] === fingerprint ? (hit[1] as string) : null;
 }
@@ -17,7 +18,7 @@ export function writeCorrelationCache(
   keepPrefix: string,
   limit: number,
 ): void {
-  const db = store.db;
+  const db = databaseOf(store);
   db.run(
     `INSERT INTO correlation_cache (key, fingerprint, computed_at, result) VALUES (?, ?, ?, ?)
      ON CONFLICT(key) DO UPDATE SET fingerprint = excluded.fingerprint, computed_at = excluded.computed_at, result = excluded.result`,

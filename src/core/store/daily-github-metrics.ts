@@ -1,6 +1,7 @@
 import type { Database } from 'sql.js';
 import type { Store } from './store';
 import { shiftDay } from '../day';
+import { databaseOf } from './database-of';
 
 /** A (repository, UTC day) whose `daily_github_metrics` row must be recomputed. */
 export interface RepoDay {
@@ -44,7 +45,7 @@ export class RepoDaySet {
  * A day with nothing to count has no row.
  */
 export function recomputeDailyGithubMetrics(store: Store, days: Iterable<RepoDay>): number {
-  const db = store.db;
+  const db = databaseOf(store);
   const commits = db.prepare(
     `SELECT COUNT(*), COALESCE(SUM(lines_added), 0), COALESCE(SUM(lines_removed), 0) FROM commits
       WHERE repo_slug = ? AND event_date = ? AND is_merge = 0 AND unreachable_at IS NULL`,

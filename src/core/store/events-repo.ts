@@ -2,6 +2,7 @@
 
 import { utcDay } from '../normalize/time';
 import type { Store } from './store';
+import { databaseOf } from './database-of';
 
 /** An agent's own edit event that an editor insertion was matched to. */
 export interface AgentEditMatch {
@@ -43,7 +44,7 @@ export function findAgentEdit(
 ): AgentEditMatch | null {
   const from = atMs - window.beforeMs;
   const to = atMs + window.afterMs;
-  const db = store.db;
+  const db = databaseOf(store);
   const rows = db.exec(
     `SELECT trace_hash, session_id, agent, ts_ms, model, developer_id, repo_slug FROM sessions
      WHERE event_date BETWEEN ? AND ? AND kind = 'edit' AND source <> 'editor' AND agent IS NOT NULL

@@ -11,6 +11,7 @@ import type { UnitObservation } from '../experiments/analysis';
 import type { DesignPower } from '../experiments/power';
 import type { Store } from './store';
 import { transaction } from './transaction';
+import { databaseOf } from './database-of';
 
 export interface StoredExperiment {
   id: string;
@@ -23,8 +24,8 @@ export interface StoredExperiment {
 
 export function saveExperiment(store: Store, e: StoredExperiment): void {
   const zone = new DayZone(e.design.timeZone);
-  transaction(store.db, () => {
-    store.db.run(
+  transaction(databaseOf(store), () => {
+    databaseOf(store).run(
       `INSERT INTO experiments (id, created_at, status, stopped_at, treatment, unit, seed, start_day, end_day, design, power)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
@@ -41,7 +42,7 @@ export function saveExperiment(store: Store, e: StoredExperiment): void {
         JSON.stringify(e.power),
       ],
     );
-    const stmt = store.db.prepare(
+    const stmt = databaseOf(store).prepare(
       'INSERT INTO experiment_units (experiment_id, unit_index, day, half, block, arm, arm_label, start_ms, end_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     try {
@@ -71,34 +72,34 @@ const SELECT = 'SELECT id, created_at, status, stopped_at, design, power FROM ex
 
 /** All experiments, newest first. */
 export function listExperiments(store: Store): StoredExperiment[] {
-  const db = store.db;
+  const db = databaseOf(store);
   return (db.exec(`${SELECT} ORDER BY created_at DESC, id DESC`)[0]?.values ?? []).map(rowToExperiment);
 }
 
 /** The experiment that is active (not stopped) and not yet over on `today`, if any. */
 export function activeExperiment(store: Store, today: string): StoredExperiment | null {
-  const db = store.db;
+  const db = databaseOf(store);
   const r = db.exec(`${SELECT} WHERE status = 'active' AND end_day >= ? ORDER BY created_at DESC LIMIT 1`, [today])[0]?.values[0];
   return r ? rowToExperiment(r) : null;
 }
 
 /** The newest experiment overlapping [since, until] (for the report), if any. */
 export function experimentOverlapping(store: Store, since: string, until: string): StoredExperiment | null {
-  const db = store.db;
+  const db = databaseOf(store);
   const r = db.exec(`${SELECT} WHERE start_day <= ? AND end_day >= ? ORDER BY created_at DESC LIMIT 1`, [until, since])[0]?.values[0];
   return r ? rowToExperiment(r) : null;
 }
 
 export function stopExperiment(store: Store, id: string, atIso: string): boolean {
-  store.db.run("UPDATE experiments SET status = 'stopped', stopped_at = ? WHERE id = ? AND status = 'active'", [atIso, id]);
-  const changed = store.db.getRowsModified() > 0;
+  databaseOf(store).run("UPDATE experiments SET status = 'stopped', stopped_at = ? WHERE id = ? AND status = 'active'", [atIso, id]);
+  const changed = databaseOf(store).getRowsModified() > 0;
   if (changed) store.markDirty();
   return changed;
 }
 
 /** What one time range holds: AI use and outcome measures. */
 export function observeInterval(store: Store, startMs: number, endMs: number): Omit<UnitObservation, 'index'> {
-  const db = store.db;
+  const db = databaseOf(store);
   const usage = { agentRequests: 0, editorInsertions: 0, models: {} as Record<string, number> };
   let events = 0;
   let acceptedLines = 0;

@@ -3,6 +3,7 @@ import type { DatasetSpec } from '../export/datasets';
 import { dayPartitionValue, partitionValue } from '../export/paths';
 import type { ExportFilter } from '../export/plan';
 import type { Store } from './store';
+import { databaseOf } from './database-of';
 
 /** Receives a partition's rows (row arrays as sql.js returns them, laid out by `selectList`). */
 export interface RowSink {
@@ -42,7 +43,7 @@ const MAX_CAPACITY_HINT = 8192;
 
 /** Resolves each column's `known` values for this export (null: none, or too many to be worth it). */
 export function resolveKnown(store: Store, spec: DatasetSpec): Array<readonly string[] | null> {
-  const db = store.db;
+  const db = databaseOf(store);
   return spec.columns.map((c) => {
     if (!c.known) return null;
     if (typeof c.known !== 'string') return c.known;
@@ -92,7 +93,7 @@ export function selectedColumns(spec: DatasetSpec): number[] {
  * day index); when a day's rows are scattered (late imports of old history) the day index is used instead.
  */
 export function* readPartitions<S extends RowSink>(store: Store, spec: DatasetSpec, selection: Selection, opts: ReadOptions<S>): Generator<PartitionBatch<S>> {
-  const db = store.db;
+  const db = databaseOf(store);
   const { exprs, index } = selectList(spec);
   // Known values come back as their index: `CASE e WHEN $k3_0 THEN 0 … ELSE e END`.
   const knownAt: Array<readonly string[] | null> = exprs.map(() => null);
@@ -246,7 +247,10 @@ export function partitionVersions(store: Store, spec: DatasetSpec, filter: Expor
     where.push('repo_slug = $repo');
     params.$repo = filter.repo;
   }
-  const res = store.db.exec(`SELECT event_date, repo_slug, version FROM export_partitions WHERE ${where.join(' AND ')} ORDER BY event_date, repo_slug`, params);
+  const res = databaseOf(store).exec(
+    `SELECT event_date, repo_slug, version FROM export_partitions WHERE ${where.join(' AND ')} ORDER BY event_date, repo_slug`,
+    params,
+  );
   return (res[0]?.values ?? []) as Array<[string, string, number]>;
 }
 
@@ -262,7 +266,7 @@ export function daySignatures(store: Store, spec: DatasetSpec, filter: ExportFil
     where.push(`${spec.dayExpr} <= $until`);
     params.$until = filter.until;
   }
-  const res = store.db.exec(
+  const res = databaseOf(store).exec(
     `SELECT ${spec.dayExpr}, max(rowid), count(*) FROM ${spec.table} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY 1`,
     params,
   );

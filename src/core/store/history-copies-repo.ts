@@ -1,5 +1,6 @@
 import type { Store } from './store';
 import { transaction } from './transaction';
+import { databaseOf } from './database-of';
 
 /**
  * The same model call can reach ProdLens through two files an agent writes: Gemini CLI's chat recording
@@ -31,7 +32,7 @@ export interface GeminiCopyCandidate {
 export function geminiCopyCandidates(store: Store, days?: readonly string[]): GeminiCopyCandidate[] {
   if (days && !days.length) return [];
   const dayClause = days ? `AND event_date IN (${days.map(() => '?').join(',')})` : '';
-  const r = store.db.exec(
+  const r = databaseOf(store).exec(
     `SELECT trace_hash, session_id, kind, model, IFNULL(tokens_in, 0) + IFNULL(cache_read_tokens, 0) + IFNULL(cache_write_tokens, 0),
             tokens_out, tool_name, lines_added, lines_removed, ts_ms, event_date
        FROM sessions
@@ -68,12 +69,12 @@ export class GeminiChatMatcher {
   private readonly tool;
 
   constructor(private readonly store: Store) {
-    this.request = store.db.prepare(
+    this.request = databaseOf(store).prepare(
       `SELECT trace_hash, ts_ms, model FROM sessions
         WHERE session_id = ? AND ts_ms BETWEEN ? AND ? AND source = 'gemini-cli-chat' AND kind = 'request' AND duplicate_of IS NULL
           AND model IS ? AND IFNULL(tokens_in, 0) + IFNULL(cache_read_tokens, 0) + IFNULL(cache_write_tokens, 0) = ? AND tokens_out IS ?`,
     );
-    this.tool = store.db.prepare(
+    this.tool = databaseOf(store).prepare(
       `SELECT trace_hash, ts_ms, model FROM sessions
         WHERE session_id = ? AND ts_ms BETWEEN ? AND ? AND source = 'gemini-cli-chat' AND kind = 'edit' AND duplicate_of IS NULL
           AND tool_name IS ? AND lines_added IS ? AND lines_removed IS ?`,
@@ -108,7 +109,9 @@ export class GeminiChatMatcher {
 /** Canonical rows already absorbing a copy from `source` (each absorbs at most one). */
 export function claimedCanonicalRows(store: Store, source: string): Set<string> {
   return new Set(
-    (store.db.exec('SELECT duplicate_of FROM sessions WHERE source = ? AND duplicate_of IS NOT NULL', [source])[0]?.values ?? []).map((r) => r[0] as string),
+    (databaseOf(store).exec('SELECT duplicate_of FROM sessions WHERE source = ? AND duplicate_of IS NOT NULL', [source])[0]?.values ?? []).map(
+      (r) => r[0] as string,
+    ),
   );
 }
 
@@ -122,7 +125,7 @@ export interface CopilotCopyCandidate {
 }
 
 export function copilotCopyCandidates(store: Store): CopilotCopyCandidate[] {
-  const r = store.db.exec(
+  const r = databaseOf(store).exec(
     `SELECT o.trace_hash, o.session_id, o.model, o.ts_ms, o.event_date FROM sessions o
       WHERE o.source = 'copilot-cli-otel' AND o.kind IN ('request', 'error') AND o.duplicate_of IS NULL AND o.session_id IS NOT NULL
         AND EXISTS (SELECT 1 FROM sessions t WHERE t.session_id = o.session_id AND t.source = 'copilot-cli-session' AND t.kind = 'request')
@@ -142,7 +145,7 @@ export function copilotCopyCandidates(store: Store): CopilotCopyCandidate[] {
  * earliest first: one query, however many calls.
  */
 export function copilotShutdownRows(store: Store): Map<string, CanonicalRow[]> {
-  const r = store.db.exec(
+  const r = databaseOf(store).exec(
     `SELECT session_id, trace_hash, ts_ms, model FROM sessions
       WHERE source = 'copilot-cli-session' AND kind = 'request' AND duplicate_of IS NULL
         AND session_id IN (SELECT session_id FROM sessions WHERE source = 'copilot-cli-otel' AND duplicate_of IS NULL AND session_id IS NOT NULL)
@@ -160,15 +163,15 @@ export function copilotShutdownRows(store: Store): Map<string, CanonicalRow[]> {
 /** Marks rows `duplicate_of` their canonical copies (pairs of [copy, canonical]); dirties their days. */
 export function markCopies(store: Store, pairs: ReadonlyArray<{ copy: string; canonical: string; day: string }>): void {
   if (!pairs.length) return;
-  const mark = store.db.prepare('UPDATE sessions SET duplicate_of = ? WHERE trace_hash = ?');
+  const mark = databaseOf(store).prepare('UPDATE sessions SET duplicate_of = ? WHERE trace_hash = ?');
   const days = new Set<string>();
   try {
-    transaction(store.db, () => {
+    transaction(databaseOf(store), () => {
       for (const p of pairs) {
         mark.run([p.canonical, p.copy]);
         days.add(p.day);
       }
-      for (const d of days) store.db.run('INSERT OR IGNORE INTO dirty_days (event_date) VALUES (?)', [d]);
+      for (const d of days) databaseOf(store).run('INSERT OR IGNORE INTO dirty_days (event_date) VALUES (?)', [d]);
     });
   } finally {
     mark.free();

@@ -1,4 +1,5 @@
 import type { Store } from './store';
+import { databaseOf } from './database-of';
 
 /**
  * The parser states kept in the checkpoints of one agent's history files (table transcript_files), for
@@ -6,7 +7,7 @@ import type { Store } from './store';
  * which the session's own history file recorded (src/sources/agents/session-folders.ts).
  */
 export function historyFileStates(store: Store, agent: string): unknown[] {
-  const r = store.db.exec('SELECT state FROM transcript_files WHERE agent = ? AND state IS NOT NULL', [agent])[0];
+  const r = databaseOf(store).exec('SELECT state FROM transcript_files WHERE agent = ? AND state IS NOT NULL', [agent])[0];
   const out: unknown[] = [];
   for (const [s] of r?.values ?? []) {
     try {

@@ -6,6 +6,7 @@
  */
 import type { SqlValue } from 'sql.js';
 import type { Store } from './store';
+import { databaseOf } from './database-of';
 
 export interface ModelFilter {
   since: string;
@@ -52,7 +53,7 @@ export function modelWhere(f: ModelFilter, devColumn = 'developer_id'): { sql: s
 
 /** One row per day with activity of the model (days without are absent). */
 export function modelDays(store: Store, f: ModelFilter): ModelDay[] {
-  const db = store.db;
+  const db = databaseOf(store);
   const w = modelWhere(f);
   const r = db.exec(
     `SELECT event_date, SUM(requests), SUM(errors), SUM(tokens_out), SUM(total_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens),
@@ -77,7 +78,7 @@ export function modelDays(store: Store, f: ModelFilter): ModelDay[] {
 
 /** Distinct sessions per day that made a request to the model, and over the whole period. */
 export function modelSessions(store: Store, f: ModelFilter): { perDay: Map<string, number>; total: number } {
-  const db = store.db;
+  const db = databaseOf(store);
   const w = modelWhere(f);
   const base = `FROM sessions WHERE ${w.sql} AND kind = 'request' AND session_id IS NOT NULL AND duplicate_of IS NULL`;
   const perDay = new Map(
@@ -92,7 +93,7 @@ export function modelSessions(store: Store, f: ModelFilter): { perDay: Map<strin
 
 /** Every model name in the rollups (null for requests naming none), for the filter control. */
 export function modelNames(store: Store): Array<string | null> {
-  const db = store.db;
+  const db = databaseOf(store);
   return (db.exec('SELECT DISTINCT model FROM daily_model_totals ORDER BY model IS NULL, model')[0]?.values ?? []).map((v) => v[0] as string | null);
 }
 
@@ -103,7 +104,7 @@ export function distinctSessions(
   until: string,
   f: { repo?: string | null; developer?: string | null; source?: string | null },
 ): number {
-  const db = store.db;
+  const db = databaseOf(store);
   const parts = ['first_day <= ?', 'last_day >= ?'];
   const params: SqlValue[] = [until, since];
   if (f.repo !== undefined && f.repo !== null) {

@@ -1,5 +1,6 @@
 import type { RepoDaySet } from './daily-github-metrics';
 import type { Store } from './store';
+import { databaseOf } from './database-of';
 
 /* Outcome tables: commits (git and GitHub), pull requests, their timeline events, and GitHub ETags. */
 
@@ -98,7 +99,7 @@ const UPDATE_FROM_GITHUB = `UPDATE commits SET author = :author, author_name = :
  * `daily_github_metrics` must be recomputed.
  */
 export function writeCommits(store: Store, rows: readonly CommitRecord[], days: RepoDaySet): CommitWriteCounts {
-  const db = store.db;
+  const db = databaseOf(store);
   const counts: CommitWriteCounts = { inserted: 0, updated: 0 };
   if (!rows.length) return counts;
   const ins = db.prepare(INSERT);
@@ -132,7 +133,9 @@ export function writeCommits(store: Store, rows: readonly CommitRecord[], days: 
 
 /** Marks stored commits of a repository as no longer reachable; returns how many changed. */
 export function markUnreachable(store: Store, repoSlug: string, shas: Iterable<string>, at: string, days: RepoDaySet): number {
-  const upd = store.db.prepare(`UPDATE commits SET unreachable_at = ? WHERE repo_slug = ? AND sha = ? AND unreachable_at IS NULL RETURNING event_date`);
+  const upd = databaseOf(store).prepare(
+    `UPDATE commits SET unreachable_at = ? WHERE repo_slug = ? AND sha = ? AND unreachable_at IS NULL RETURNING event_date`,
+  );
   let n = 0;
   try {
     for (const sha of shas) {
@@ -151,7 +154,7 @@ export function markUnreachable(store: Store, repoSlug: string, shas: Iterable<s
 
 /** SHAs the git sync stored for a repository that still count as reachable. */
 export function reachableGitShas(store: Store, repoSlug: string): string[] {
-  const r = store.db.exec(`SELECT sha FROM commits WHERE repo_slug = ? AND source = 'git' AND unreachable_at IS NULL`, [repoSlug]);
+  const r = databaseOf(store).exec(`SELECT sha FROM commits WHERE repo_slug = ? AND source = 'git' AND unreachable_at IS NULL`, [repoSlug]);
   return (r[0]?.values ?? []).map((row) => row[0] as string);
 }
 
@@ -193,7 +196,7 @@ const FIELDS = ['id', 'title', 'author', 'state', 'created_at', 'merged_at', 'cl
  * after to `days`. Returns what happened to the row.
  */
 export function upsertPull(store: Store, p: PullRecord, keepSize: boolean, days: RepoDaySet): 'inserted' | 'updated' | 'unchanged' {
-  const db = store.db;
+  const db = databaseOf(store);
   const old = db.exec(`SELECT ${FIELDS.join(', ')} FROM pull_requests WHERE repo_slug = ? AND number = ?`, [p.repo_slug, p.number])[0];
   const before = old ? (Object.fromEntries(old.columns.map((c, i) => [c, old.values[0]![i]])) as Record<string, unknown>) : null;
   const next: PullRecord = keepSize && before ? { ...p, additions: before.additions as number | null, deletions: before.deletions as number | null } : p;
@@ -214,7 +217,7 @@ export function upsertPull(store: Store, p: PullRecord, keepSize: boolean, days:
  * after to `days`. Returns the number of reopen events.
  */
 export function replacePrEvents(store: Store, repoSlug: string, number: number, events: readonly PrEventRecord[], days: RepoDaySet): number {
-  const db = store.db;
+  const db = databaseOf(store);
   const oldDays = db.exec(`SELECT DISTINCT event_date FROM pr_events WHERE repo_slug = ? AND number = ? AND event = 'reopened'`, [repoSlug, number]);
   for (const row of oldDays[0]?.values ?? []) days.add(repoSlug, row[0] as string);
   db.run('DELETE FROM pr_events WHERE repo_slug = ? AND number = ?', [repoSlug, number]);
@@ -247,16 +250,16 @@ export class EtagTable {
   constructor(private readonly store: Store) {}
 
   get(url: string): string | null {
-    const r = this.store.db.exec('SELECT etag FROM etag_state WHERE url = ?', [url]);
+    const r = databaseOf(this.store).exec('SELECT etag FROM etag_state WHERE url = ?', [url]);
     return (r[0]?.values[0]?.[0] as string | null | undefined) ?? null;
   }
 
   put(url: string, etag: string | null, at: string): void {
     if (!etag) {
-      this.store.db.run('DELETE FROM etag_state WHERE url = ?', [url]);
+      databaseOf(this.store).run('DELETE FROM etag_state WHERE url = ?', [url]);
       return;
     }
-    this.store.db.run(
+    databaseOf(this.store).run(
       `INSERT INTO etag_state (url, etag, updated_at) VALUES (?, ?, ?)
        ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, updated_at = excluded.updated_at`,
       [url, etag, at],

@@ -1,5 +1,6 @@
 import { dayRange, shiftDay, type DayZone } from '../day';
 import type { Store } from './store';
+import { databaseOf } from './database-of';
 
 /**
  * Editor presence (issue 13 §3), WakaTime-style: the minutes in which the editor saw the developer at work
@@ -24,7 +25,7 @@ export function recordPresence(store: Store, instants: Iterable<number>, develop
     slots.set(slot, (slots.get(slot) ?? 0) | (1 << (minute % 15)));
   }
   if (!slots.size) return 0;
-  const stmt = store.db.prepare(
+  const stmt = databaseOf(store).prepare(
     `INSERT INTO editor_presence (slot_ms, developer_id, minutes_mask) VALUES (?, ?, ?)
      ON CONFLICT (slot_ms, developer_id) DO UPDATE SET minutes_mask = minutes_mask | excluded.minutes_mask`,
   );
@@ -44,7 +45,7 @@ export function recordPresence(store: Store, instants: Iterable<number>, develop
  * minutes recorded under that identity count; null means every identity.
  */
 export function presenceByDay(store: Store, zone: DayZone, since: string, until: string, developer: string | null = null): Array<number | null> {
-  const db = store.db;
+  const db = databaseOf(store);
   const days = dayRange(since, until);
   const dev = developer === null ? { sql: '', params: [] } : { sql: ' AND developer_id = ?', params: [developer] };
   const first = db.exec(`SELECT MIN(slot_ms) FROM editor_presence WHERE 1 = 1${dev.sql}`, dev.params)[0]?.values[0]?.[0] as number | null | undefined;

@@ -3,6 +3,7 @@ import type { SeriesFilter } from '../analyze/series';
 import type { DayZone } from '../day';
 import type { BreakdownRow, DeadLetterSummary, ReportModel, SourceHealth } from '../report/model';
 import type { Store } from './store';
+import { databaseOf } from './database-of';
 
 /*
  * The report's reads beyond the daily series (src/core/store/series-reader.ts): sessions, models,
@@ -35,7 +36,7 @@ export function sessionCount(
     parts.push('source = ?');
     params.push(w.source);
   }
-  const r = store.db.exec(`SELECT COUNT(*) FROM session_index WHERE ${parts.join(' AND ')}`, params);
+  const r = databaseOf(store).exec(`SELECT COUNT(*) FROM session_index WHERE ${parts.join(' AND ')}`, params);
   return (r[0]?.values[0]?.[0] as number) ?? 0;
 }
 
@@ -55,7 +56,7 @@ export interface ModelTotals {
 }
 
 export function modelTotals(store: Store, w: Where, table: 'daily_model' | 'daily_model_totals'): ModelTotals[] {
-  const r = store.db.exec(
+  const r = databaseOf(store).exec(
     `SELECT model, SUM(requests), SUM(errors), SUM(total_tokens), SUM(tokens_out), SUM(cache_read_tokens) + SUM(cache_write_tokens),
             SUM(cost_usd), SUM(unpriced_requests), SUM(insertions), SUM(accepted_insertions), SUM(accepted_lines)
        FROM ${table} WHERE ${w.sql} GROUP BY model ORDER BY SUM(cost_usd) DESC, SUM(requests) DESC`,
@@ -83,7 +84,7 @@ export function breakdownTotals(
   commitWhere: Where,
   commitKey: 'repo_slug' | 'author_email',
 ): { totals: Array<Omit<BreakdownRow, 'commits'>>; commits: Map<string | null, number> } {
-  const db = store.db;
+  const db = databaseOf(store);
   const r = db.exec(
     `SELECT ${src.by}, SUM(requests), SUM(total_tokens), SUM(cost_usd), SUM(insertions), SUM(accepted_lines)
        FROM ${src.table} WHERE ${src.where.sql} GROUP BY ${src.by} ORDER BY SUM(total_tokens) DESC LIMIT 50`,
@@ -106,7 +107,7 @@ export function breakdownTotals(
 }
 
 export function sourceHealth(store: Store, today: string): SourceHealth[] {
-  const db = store.db;
+  const db = databaseOf(store);
   const r = db.exec('SELECT source, last_event_ms, last_received_at, records_received, dead_letters FROM source_status ORDER BY source');
   const todayCounts = db.exec("SELECT value, requests + errors + insertions + agent_edits FROM daily_totals WHERE dim = 'source' AND event_date = ?", [today]);
   const counts = new Map((todayCounts[0]?.values ?? []).map((v) => [v[0] as string, v[1] as number]));
@@ -121,7 +122,7 @@ export function sourceHealth(store: Store, today: string): SourceHealth[] {
 }
 
 export function deadLetters(store: Store): DeadLetterSummary {
-  const db = store.db;
+  const db = databaseOf(store);
   const total = (db.exec('SELECT COUNT(*) FROM dead_letter')[0]?.values[0]?.[0] as number) ?? 0;
   const by = db.exec('SELECT reason, COUNT(*) FROM dead_letter GROUP BY reason ORDER BY COUNT(*) DESC LIMIT 20');
   // Never the input itself: its size, hash and where it failed (issue 14).
@@ -149,12 +150,12 @@ export function deadLetters(store: Store): DeadLetterSummary {
 
 /** Records received from every source (the report's "total events"). */
 export function totalRecordsReceived(store: Store): number {
-  return (store.db.exec('SELECT COALESCE(SUM(records_received), 0) FROM source_status')[0]?.values[0]?.[0] as number) ?? 0;
+  return (databaseOf(store).exec('SELECT COALESCE(SUM(records_received), 0) FROM source_status')[0]?.values[0]?.[0] as number) ?? 0;
 }
 
 /** The first local day with AI activity, a commit or a pull request; null for an empty store. */
 export function firstDataDay(store: Store, zone: DayZone): string | null {
-  const r = store.db.exec(
+  const r = databaseOf(store).exec(
     `SELECT (SELECT MIN(event_date) FROM daily_totals WHERE dim = 'all'), (SELECT MIN(timestamp) FROM commits), (SELECT MIN(created_at) FROM pull_requests)`,
   );
   const [ai, commit, pr] = (r[0]?.values[0] ?? []) as Array<string | null>;
@@ -166,7 +167,7 @@ export function firstDataDay(store: Store, zone: DayZone): string | null {
 
 /** The values the report's filters offer: repositories (rollups and commits), developers, sources. */
 export function filterOptions(store: Store): ReportModel['options'] {
-  const col = (sql: string) => (store.db.exec(sql)[0]?.values ?? []).map((v) => v[0] as string | null);
+  const col = (sql: string) => (databaseOf(store).exec(sql)[0]?.values ?? []).map((v) => v[0] as string | null);
   const values = (dim: string) => col(`SELECT DISTINCT value FROM daily_totals WHERE dim = '${dim}'`);
   const repos = new Set([...values('repo'), ...col('SELECT DISTINCT repo_slug FROM commits')].map((r) => r || null));
   return {

@@ -2,6 +2,7 @@ import type { Database } from 'sql.js';
 import { shiftDay, type DayKey } from '../day';
 import type { Store } from './store';
 import { transaction } from './transaction';
+import { databaseOf } from './database-of';
 
 /** Tables never pruned by day: bookkeeping, not records (export_partitions records the deletions). */
 const KEEP = new Set(['dirty_days', 'export_partitions']);
@@ -27,7 +28,7 @@ export interface PruneResult {
  * the space back.
  */
 export function pruneBefore(store: Store, keepFrom: DayKey): PruneResult {
-  const db = store.db;
+  const db = databaseOf(store);
   const deleted: Record<string, number> = {};
   transaction(db, () => {
     for (const t of dayTables(db)) {
@@ -52,12 +53,12 @@ export function pruneToRetention(store: Store, days: number, today: DayKey): Pru
 /** Rewrites the database without free pages (SQLite VACUUM); the next snapshot is smaller. */
 export function compact(store: Store): { before: number; after: number } {
   const size = () => {
-    const pages = store.db.exec('PRAGMA page_count')[0]!.values[0]![0] as number;
-    const pageSize = store.db.exec('PRAGMA page_size')[0]!.values[0]![0] as number;
+    const pages = databaseOf(store).exec('PRAGMA page_count')[0]!.values[0]![0] as number;
+    const pageSize = databaseOf(store).exec('PRAGMA page_size')[0]!.values[0]![0] as number;
     return pages * pageSize;
   };
   const before = size();
-  store.db.exec('VACUUM');
+  databaseOf(store).exec('VACUUM');
   store.markDirty();
   return { before, after: size() };
 }

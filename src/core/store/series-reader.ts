@@ -3,6 +3,7 @@ import { HistogramAccumulator } from '../analyze/latency-histogram';
 import { AI_SERIES, dayRange, shiftDay, UTC_ZONE, type DailySeriesSet, type Series, type SeriesFilter, type Span } from '../analyze/series';
 import type { DayZone } from '../day';
 import type { Store } from './store';
+import { databaseOf } from './database-of';
 
 /* The daily series of src/core/analyze/series.ts, read from the day-level rollups and the outcome tables. */
 
@@ -45,7 +46,7 @@ function one(db: Database, sql: string, params: SqlValue[] = []): SqlValue[] | u
 
 /** The spans each family was measured in, over all data (filters narrow who/where, not when). */
 export function coverage(store: Store, zone: DayZone = UTC_ZONE): DailySeriesSet['coverage'] {
-  const db = store.db;
+  const db = databaseOf(store);
   // Separate MIN and MAX queries: SQLite answers each from the index, but not both in one query.
   const ai = [
     one(db, "SELECT MIN(event_date) FROM daily_totals WHERE dim = 'all'")?.[0] ?? null,
@@ -64,7 +65,7 @@ export function coverage(store: Store, zone: DayZone = UTC_ZONE): DailySeriesSet
 }
 
 export function buildDailySeries(store: Store, f: SeriesFilter): DailySeriesSet {
-  const db = store.db;
+  const db = databaseOf(store);
   const days = dayRange(f.since, f.until);
   const index = new Map(days.map((d, i) => [d, i]));
   const cov = coverage(store, f.zone);

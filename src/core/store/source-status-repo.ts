@@ -1,4 +1,5 @@
 import type { Store } from './store';
+import { databaseOf } from './database-of';
 
 /** When a source last delivered data (table source_status), for the status bar and data health. */
 export interface SourceLastSeen {
@@ -13,7 +14,7 @@ export interface SourceLastSeen {
 /** The given sources' rows of source_status (sources never seen are absent). */
 export function sourcesLastSeen(store: Store, sources: readonly string[]): SourceLastSeen[] {
   if (!sources.length) return [];
-  const r = store.db.exec(
+  const r = databaseOf(store).exec(
     `SELECT source, last_event_ms, last_received_at, records_received FROM source_status WHERE source IN (${sources.map(() => '?').join(', ')}) ORDER BY source`,
     [...sources],
   );
@@ -31,11 +32,11 @@ export function sourcesLastSeen(store: Store, sources: readonly string[]): Sourc
  */
 export function collectorLastIngested(store: Store): Array<{ source: string; lastEventAt?: number; lastMetricAt?: number }> {
   const rows: Array<{ source: string; lastEventAt?: number; lastMetricAt?: number }> = [];
-  const ev = store.db.exec(
+  const ev = databaseOf(store).exec(
     "SELECT source, MAX(ingested_at) FROM sessions WHERE source LIKE '%-otel' OR source IN ('litellm', 'openinference', 'prodlens') GROUP BY source",
   );
   for (const [s, t] of ev[0]?.values ?? []) rows.push({ source: String(s), lastEventAt: Date.parse(String(t)) });
-  const mp = store.db.exec('SELECT source, MAX(ingested_at) FROM metric_points GROUP BY source');
+  const mp = databaseOf(store).exec('SELECT source, MAX(ingested_at) FROM metric_points GROUP BY source');
   for (const [s, t] of mp[0]?.values ?? []) rows.push({ source: String(s), lastMetricAt: Date.parse(String(t)) });
   return rows;
 }

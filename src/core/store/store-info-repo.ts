@@ -1,4 +1,5 @@
 import type { Store } from './store';
+import { databaseOf } from './database-of';
 
 /** Tables `prodlens info` counts. */
 export const INFO_TABLES = ['sessions', 'metric_points', 'dead_letter', 'commits', 'pull_requests', 'daily_session_metrics', 'daily_github_metrics'] as const;
@@ -13,7 +14,7 @@ export interface SourceStatusRow {
 
 /** What `prodlens info` shows about an open database: schema version, row counts, every source's status. */
 export function storeInfo(store: Store): { schemaVersion: number; rows: Record<string, number>; sources: SourceStatusRow[] } {
-  const db = store.db;
+  const db = databaseOf(store);
   const count = (t: string) => db.exec(`SELECT COUNT(*) FROM ${t}`)[0]!.values[0]![0] as number;
   const sources = (
     db.exec('SELECT source, last_event_ms, last_received_at, records_received, dead_letters FROM source_status ORDER BY source')[0]?.values ?? []

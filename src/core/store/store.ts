@@ -65,7 +65,8 @@ export type ChangeListener = (change: { days: string[] }) => void;
  * previous one plus the journal are used instead.
  */
 export class Store {
-  readonly db: Database;
+  /** Private: repositories in src/core/store reach it through `databaseOf` (database-of.ts). */
+  private readonly db: Database;
   readonly openReport: OpenReport;
   private readonly writer: EventWriter;
   private readonly rollups: DayRollups;

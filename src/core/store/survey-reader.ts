@@ -5,9 +5,10 @@
 import { utcDay } from '../day';
 import type { Store } from './store';
 import type { SurveyAnswerRow, SurveyMeasured } from './survey-rows';
+import { databaseOf } from './database-of';
 
 export function surveyAnswers(store: Store, since: string, until: string): SurveyAnswerRow[] {
-  const db = store.db;
+  const db = databaseOf(store);
   const rows =
     db.exec(
       `SELECT timestamp, session_id, agent, json_extract(attrs, '$.trigger'), json_extract(attrs, '$.productivity'), json_extract(attrs, '$.faster_without_ai')
@@ -69,7 +70,7 @@ export function surveyCandidates(
   store: Store,
   o: { sinceMs: number; nowMs: number; idleMs: number; minRequests: number; minLines: number },
 ): SurveyCandidate[] {
-  const db = store.db;
+  const db = databaseOf(store);
   const sinceDay = utcDay(o.sinceMs - 86_400_000);
   const out: SurveyCandidate[] = [];
   const answered = `SELECT json_extract(attrs, '$.key') FROM sessions WHERE kind = 'survey' AND event_date >= $day`;

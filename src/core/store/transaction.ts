@@ -1,5 +1,6 @@
 import type { Database } from 'sql.js';
 import type { Store } from './store';
+import { databaseOf } from './database-of';
 
 /**
  * Runs `fn` atomically. Savepoints nest, so this works on its own (it then commits) and inside an open
@@ -22,5 +23,5 @@ export function transaction<T>(db: Database, fn: () => T): T {
 
 /** `transaction` on a store's database, for callers outside src/core/store. */
 export function storeTransaction<T>(store: Store, fn: () => T): T {
-  return transaction(store.db, fn);
+  return transaction(databaseOf(store), fn);
 }

@@ -1,6 +1,7 @@
 import type { SqlValue, Statement } from 'sql.js';
 import type { Store } from './store';
 import { transaction } from './transaction';
+import { databaseOf } from './database-of';
 
 /*
  * Transcript state: per-file checkpoints (transcript_files), the Claude message index
@@ -31,7 +32,7 @@ export class CheckpointTable {
   constructor(private readonly store: Store) {}
 
   get(path: string): FileCheckpoint | null {
-    const s = (this.get_ ??= this.store.db.prepare(
+    const s = (this.get_ ??= databaseOf(this.store).prepare(
       'SELECT agent, size, mtime_ms, ino, offset, line_no, head_hash, state, included FROM transcript_files WHERE path = ?',
     ));
     try {
@@ -66,7 +67,7 @@ export class CheckpointTable {
   }
 
   put(cp: FileCheckpoint, nowIso: string): void {
-    const s = (this.put_ ??= this.store.db.prepare(
+    const s = (this.put_ ??= databaseOf(this.store).prepare(
       `INSERT INTO transcript_files (path, agent, size, mtime_ms, ino, offset, line_no, head_hash, state, included, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(path) DO UPDATE SET agent = excluded.agent, size = excluded.size, mtime_ms = excluded.mtime_ms,
@@ -90,7 +91,7 @@ export class CheckpointTable {
 
   /** Number of files with a checkpoint. */
   count(): number {
-    return (this.store.db.exec('SELECT count(*) FROM transcript_files')[0]?.values[0]?.[0] as number) ?? 0;
+    return (databaseOf(this.store).exec('SELECT count(*) FROM transcript_files')[0]?.values[0]?.[0] as number) ?? 0;
   }
 
   dispose(): void {
@@ -106,7 +107,7 @@ function selectIn(store: Store, sqlPrefix: string, keys: string[]): SqlValue[][]
   const rows: SqlValue[][] = [];
   for (let i = 0; i < keys.length; i += IN_CHUNK) {
     const part = keys.slice(i, i + IN_CHUNK);
-    const r = store.db.exec(`${sqlPrefix} (${part.map(() => '?').join(',')})`, part);
+    const r = databaseOf(store).exec(`${sqlPrefix} (${part.map(() => '?').join(',')})`, part);
     if (r[0]) rows.push(...r[0].values);
   }
   return rows;
@@ -131,10 +132,10 @@ export interface MessageIndexWriter {
 }
 
 export function messageIndexWriter(store: Store): MessageIndexWriter {
-  const upsertMsg = store.db.prepare(
+  const upsertMsg = databaseOf(store).prepare(
     'INSERT INTO transcript_messages (message_id, trace_hash, sidechain) VALUES (?, ?, ?) ON CONFLICT(message_id) DO UPDATE SET trace_hash = excluded.trace_hash, sidechain = excluded.sidechain',
   );
-  const markDup = store.db.prepare('UPDATE sessions SET duplicate_of = ? WHERE trace_hash = ? AND duplicate_of IS NULL RETURNING event_date');
+  const markDup = databaseOf(store).prepare('UPDATE sessions SET duplicate_of = ? WHERE trace_hash = ? AND duplicate_of IS NULL RETURNING event_date');
   return {
     markReplay(hash, replayHash) {
       const days: string[] = [];
@@ -155,7 +156,7 @@ export function messageIndexWriter(store: Store): MessageIndexWriter {
 
 /** Days whose rows were marked duplicates: left dirty for the day tables, and the change announced. */
 export function markDuplicateDays(store: Store, days: string[]): void {
-  for (const d of days) store.db.run('INSERT OR IGNORE INTO dirty_days (event_date) VALUES (?)', [d]);
+  for (const d of days) databaseOf(store).run('INSERT OR IGNORE INTO dirty_days (event_date) VALUES (?)', [d]);
   store.markDirty(days);
 }
 
@@ -184,7 +185,7 @@ export interface ReconcileOptions {
 
 /** Marks OTel copies of transcript requests; returns how many were marked. */
 export function reconcileOtelCopies(store: Store, options: ReconcileOptions = {}): number {
-  const db = store.db;
+  const db = databaseOf(store);
   const days = options.days;
   if (days && !days.length) return 0;
   // Only sessions with transcript requests can hold a copy: one scan for them first, so an import of OTel

@@ -8,6 +8,7 @@ import type { SqlValue } from 'sql.js';
 import { daysBetween, shiftDay, utcDay } from '../day';
 import { eachRow } from './day-aggregate';
 import type { Store } from './store';
+import { databaseOf } from './database-of';
 
 /** Totals of the events in a time range, with the report's definitions (src/core/store/day-rollups.ts). */
 export interface UsageTotals {
@@ -47,7 +48,7 @@ export function usageBetween(store: Store, range: TimeRange): UsageTotals {
     acceptedLines: 0,
   };
   if (range.endMs <= range.startMs) return totals;
-  const r = store.db.exec(
+  const r = databaseOf(store).exec(
     `SELECT COALESCE(SUM(kind = 'request'), 0), COALESCE(SUM(kind = 'error' OR status_code >= 400), 0),
             COALESCE(SUM(total_tokens), 0), COALESCE(SUM(COALESCE(cache_read_tokens, 0) + COALESCE(cache_write_tokens, 0)), 0),
             COALESCE(SUM(cost_usd), 0), COALESCE(SUM(kind = 'request' AND cost_source = 'unknown'), 0),
@@ -108,7 +109,7 @@ export interface RecentSessionsOptions {
 
 /** The newest agent sessions: sessions with at least one model request. */
 export function recentSessions(store: Store, o: RecentSessionsOptions): SessionSummary[] {
-  const db = store.db;
+  const db = databaseOf(store);
   const last = db.exec(
     "SELECT event_date FROM sessions WHERE kind = 'request' AND session_id IS NOT NULL AND duplicate_of IS NULL ORDER BY event_date DESC LIMIT 1",
   )[0]?.values[0]?.[0] as string | undefined;
@@ -196,7 +197,7 @@ function sessionsBetween(
 ): Fold[] {
   const byId = new Map<string, Fold>();
   eachRow(
-    store.db,
+    databaseOf(store),
     `SELECT session_id, source, agent, model, developer_id, repo_slug, MIN(ts_ms), MAX(ts_ms), SUM(kind = 'request'),
             SUM(kind = 'error' OR status_code >= 400), COALESCE(SUM(total_tokens), 0),
             COALESCE(SUM(COALESCE(cache_read_tokens, 0) + COALESCE(cache_write_tokens, 0)), 0), COALESCE(SUM(cost_usd), 0),
@@ -321,7 +322,8 @@ export interface SourceStatus {
 
 export function sourceStatuses(store: Store): SourceStatus[] {
   const rows =
-    store.db.exec('SELECT source, last_event_ms, last_received_at, records_received, dead_letters FROM source_status ORDER BY source')[0]?.values ?? [];
+    databaseOf(store).exec('SELECT source, last_event_ms, last_received_at, records_received, dead_letters FROM source_status ORDER BY source')[0]?.values ??
+    [];
   return rows.map((v) => {
     const received = typeof v[2] === 'string' ? Date.parse(v[2]) : NaN;
     return {

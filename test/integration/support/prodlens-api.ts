@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as vscode from 'vscode';
 import type { ProdLensApi } from '../../../src/extension/extension';
 import { extensionId } from './manifest';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 /** The store as the tests use it: the same object the running extension writes to (one extension host). */
 export type RunningStore = Awaited<ReturnType<ProdLensApi['services']['store']>>;
@@ -15,7 +16,7 @@ export async function prodlens(): Promise<ProdLensApi> {
 
 /** Runs a query on the running extension's database; rows as arrays. */
 export function rows(store: RunningStore, sql: string, params: Array<string | number> = []): unknown[][] {
-  return store.db.exec(sql, params)[0]?.values ?? [];
+  return rawDatabaseForTests(store).exec(sql, params)[0]?.values ?? [];
 }
 
 /** The single value of a one-row, one-column query. */

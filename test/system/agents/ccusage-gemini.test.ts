@@ -4,6 +4,7 @@ import path from 'node:path';
 import { importPaths } from '../../../src/sources/import-paths';
 import { prices, tempDir } from '../../unit/helpers/events';
 import { memoryStore } from '../../unit/transcripts/helpers';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 const AGENTS = path.resolve(__dirname, '../../fixtures/agents');
 const CCUSAGE = path.resolve(__dirname, '../../../node_modules/.bin/ccusage');
@@ -28,7 +29,7 @@ describe('Gemini CLI chats next to ccusage', () => {
     assert.ok(cc.length >= 3, 'ccusage found the fixture days');
     const store = await memoryStore();
     await importPaths(store, [GEMINI], { prices });
-    const r = store.db.exec(
+    const r = rawDatabaseForTests(store).exec(
       "SELECT event_date, SUM(tokens_in), SUM(tokens_out), SUM(cache_read_tokens), SUM(IFNULL(cache_write_tokens, 0)) FROM sessions WHERE source = 'gemini-cli-chat' AND kind = 'request' GROUP BY event_date ORDER BY event_date",
     )[0]!.values;
     // ccusage keeps thoughts out of outputTokens but in totalTokens; ProdLens bills them as output.

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Store } from '../../../src/core/store/store';
 import { binary, FIXTURES } from '../../unit/helpers/cli';
 import { sqlLoader, tempDir } from '../../unit/helpers/events';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 /**
  * The contract for outside checks: `prodlens import PATH` takes each tool's storage folder as it lies on
@@ -48,7 +49,10 @@ describe('prodlens import: agent history folders and files (bundled binary)', fu
       const counts = async (file: string) => {
         const store = await Store.open({ path: file, sql: await sqlLoader.load() });
         try {
-          return Object.fromEntries(store.db.exec('SELECT source, COUNT(*) FROM sessions GROUP BY source')[0]!.values) as Record<string, number>;
+          return Object.fromEntries(rawDatabaseForTests(store).exec('SELECT source, COUNT(*) FROM sessions GROUP BY source')[0]!.values) as Record<
+            string,
+            number
+          >;
         } finally {
           await store.close();
         }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Store } from '../../../src/core/store/store';
 import { sqlLoader, tempDir } from '../../unit/helpers/events';
 import { claudeApiRequests, postJson, request, TOKEN } from '../../unit/collector/harness';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 const MAIN = path.join(__dirname, '..', '..', '..', 'src', 'cli', 'main.ts');
 
@@ -34,7 +35,7 @@ async function count(dbPath: string): Promise<{ n: unknown; loadedFrom: string; 
   const store = await Store.open({ path: dbPath, sql: await sqlLoader.load() });
   try {
     return {
-      n: store.db.exec('SELECT count(*) FROM sessions')[0]!.values[0]![0],
+      n: rawDatabaseForTests(store).exec('SELECT count(*) FROM sessions')[0]!.values[0]![0],
       loadedFrom: store.openReport.loadedFrom,
       replayed: store.openReport.replayedBatches > 0,
     };

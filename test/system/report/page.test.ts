@@ -13,6 +13,7 @@ import { batchOf, event, prices } from '../../unit/helpers/events';
 import { applyTheme, artifact, buildPage, contrastOf, launch, rendered, sameNumber, watch, type PageProblems } from './browser';
 import { emptyStore, fixtureNow, fixtureStore } from '../../unit/report/fixture';
 import { attachHost, startPageServer, type HarnessHost } from './harness';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 const LAST = '2026-06-30';
 const NOW = fixtureNow(LAST);
@@ -274,7 +275,7 @@ describe('report page in the webview host (headless Chromium)', function () {
 
   it('personal by default; the team toggle counts every author’s commits, and Data health says whose', async () => {
     // ana's commits are "mine" (as sync-git marks them when ana is the git user.email).
-    store.db.run("UPDATE commits SET is_mine = (author_email = 'ana@example.com')");
+    rawDatabaseForTests(store).run("UPDATE commits SET is_mine = (author_email = 'ana@example.com')");
     try {
       const range = { since: shiftDay(LAST, -29), until: LAST };
       const n = await renders();
@@ -295,7 +296,7 @@ describe('report page in the webview host (headless Chromium)', function () {
       await assertHeadline(team);
       assert.match((await page.locator('#attribution').textContent())!, /All developers: AI use against every author's commits/);
     } finally {
-      store.db.run('UPDATE commits SET is_mine = NULL');
+      rawDatabaseForTests(store).run('UPDATE commits SET is_mine = NULL');
     }
   });
 

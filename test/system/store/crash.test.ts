@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Store } from '../../../src/core/store/store';
 import { sqlLoader, tempDir } from '../../unit/helpers/events';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 /** Runs the child until it acknowledges, then SIGKILLs it. */
 function ingestThenKill(dbPath: string, n: number, prefix = 'k'): Promise<void> {
@@ -27,14 +28,14 @@ describe('Store crash safety', function () {
       const dbPath = path.join(tmp.dir, 'prodlens.sqlite');
       await ingestThenKill(dbPath, 1000);
       const store = await Store.open({ path: dbPath, sql: await sqlLoader.load() });
-      assert.equal(store.db.exec('SELECT count(*) FROM sessions')[0]!.values[0]![0], 1000);
+      assert.equal(rawDatabaseForTests(store).exec('SELECT count(*) FROM sessions')[0]!.values[0]![0], 1000);
       assert.equal(store.openReport.loadedFrom, 'empty', 'no snapshot had been written');
       // A second crash after the replay loses nothing either.
       await store.close();
       await ingestThenKill(dbPath, 300, 'second-');
       const again = await Store.open({ path: dbPath, sql: await sqlLoader.load() });
       assert.equal(again.openReport.loadedFrom, 'snapshot');
-      assert.equal(again.db.exec('SELECT count(*) FROM sessions')[0]!.values[0]![0], 1300);
+      assert.equal(rawDatabaseForTests(again).exec('SELECT count(*) FROM sessions')[0]!.values[0]![0], 1300);
       await again.close();
     } finally {
       tmp.cleanup();

@@ -7,6 +7,7 @@ import { frameRecord, listSegments, readSegment, segmentPath } from '../../../sr
 import { lockPath } from '../../../src/core/store/lock';
 import { batchOf, event, sqlLoader, tempDir } from '../../unit/helpers/events';
 import { claudeApiRequests, postJson } from '../../unit/collector/harness';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 function startChild(dbPath: string, mode: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'torn-child.ts'), dbPath, mode], {
@@ -27,7 +28,7 @@ function startChild(dbPath: string, mode: string): Promise<{ child: ChildProcess
 async function sessions(dbPath: string): Promise<string[]> {
   const store = await Store.open({ path: dbPath, sql: await sqlLoader.load() });
   try {
-    return (store.db.exec('SELECT session_id FROM sessions ORDER BY session_id')[0]?.values ?? []).map((r) => String(r[0]));
+    return (rawDatabaseForTests(store).exec('SELECT session_id FROM sessions ORDER BY session_id')[0]?.values ?? []).map((r) => String(r[0]));
   } finally {
     await store.close();
   }
@@ -75,7 +76,7 @@ describe('Journal durability', function () {
     const warnings: string[] = [];
     const logger = { debug() {}, info() {}, warn: (m: string) => warnings.push(m), error: (m: string) => warnings.push(m) };
     const s2 = await Store.open({ path: dbPath, sql: await sqlLoader.load(), logger });
-    assert.equal(s2.db.exec('SELECT count(*) FROM sessions')[0]!.values[0]![0], 2, 'a and c replayed');
+    assert.equal(rawDatabaseForTests(s2).exec('SELECT count(*) FROM sessions')[0]!.values[0]![0], 2, 'a and c replayed');
     assert.equal(s2.openReport.unreadableJournalLines, 2);
     assert.ok(existsSync(`${seg}.bad`), 'set aside');
     assert.equal(readFileSync(`${seg}.bad`, 'utf8').trim().split('\n').length, 2);

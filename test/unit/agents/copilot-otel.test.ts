@@ -5,6 +5,7 @@ import { scanHistories } from '../../../src/sources/agents';
 import { importPaths } from '../../../src/sources/import-paths';
 import { prices, tempDir } from '../helpers/events';
 import { count, memoryStore } from '../transcripts/helpers';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 const COPILOT = path.resolve(__dirname, '../../fixtures/agents/copilot/.copilot');
 const SESSION = '5b1c2d3e-4f5a-4b6c-9d7e-8f9a0b1c2d3e';
@@ -25,7 +26,7 @@ describe('Copilot CLI OpenTelemetry export', () => {
   it('a call made by a process whose shutdown is in the session log is that shutdown’s duplicate; later calls count', async () => {
     const store = await memoryStore();
     await importPaths(store, [COPILOT], { prices });
-    const rows = store.db.exec(
+    const rows = rawDatabaseForTests(store).exec(
       `SELECT o.event_date, COUNT(*), SUM(o.duplicate_of IS NOT NULL), SUM(t.source = 'copilot-cli-session')
          FROM sessions o LEFT JOIN sessions t ON t.trace_hash = o.duplicate_of
         WHERE o.source = 'copilot-cli-otel' AND o.session_id = ? GROUP BY o.event_date ORDER BY 1`,
@@ -47,11 +48,11 @@ describe('Copilot CLI OpenTelemetry export', () => {
     // Spans without usage, agent summaries and metrics are counted as skipped, not stored.
     assert.equal(count(store, "SELECT COUNT(*) FROM sessions WHERE source = 'copilot-cli-otel' AND kind <> 'request'"), 0);
     const one = JSON.parse(
-      store.db.exec("SELECT attrs FROM sessions WHERE source = 'copilot-cli-otel' ORDER BY ts_ms LIMIT 1")[0]!.values[0]![0] as string,
+      rawDatabaseForTests(store).exec("SELECT attrs FROM sessions WHERE source = 'copilot-cli-otel' ORDER BY ts_ms LIMIT 1")[0]!.values[0]![0] as string,
     ) as Record<string, unknown>;
     assert.equal(one.premium_requests, 1);
     assert.equal(one.agent_version, '1.0.84-4');
-    const text = JSON.stringify(store.db.exec('SELECT * FROM sessions'));
+    const text = JSON.stringify(rawDatabaseForTests(store).exec('SELECT * FROM sessions'));
     for (const secret of ['tool_calls', 'web_fetch', 'toolu_', 'now document it']) assert.ok(!text.includes(secret), secret);
     await store.close();
   });
@@ -119,7 +120,7 @@ describe('Copilot CLI OpenTelemetry export', () => {
     const s = await scanHistories([COPILOT], store, { prices, workspaceFolders: ['/home/dev/acme-api'] });
     assert.equal(s.deadLettered, 0);
     // Session 5b1c… ran in /home/dev/acme-api; the pruned sessions have no log naming a folder.
-    assert.deepEqual(store.db.exec("SELECT DISTINCT session_id FROM sessions WHERE source = 'copilot-cli-otel'")[0]!.values, [[SESSION]]);
+    assert.deepEqual(rawDatabaseForTests(store).exec("SELECT DISTINCT session_id FROM sessions WHERE source = 'copilot-cli-otel'")[0]!.values, [[SESSION]]);
     // Attribution: the resolver hook fills what the files do not say, from the session's working folder.
     const other = await memoryStore();
     const seen: string[] = [];
@@ -132,12 +133,14 @@ describe('Copilot CLI OpenTelemetry export', () => {
       },
     });
     assert.deepEqual([...new Set(seen)].sort(), ['/home/dev/acme-api', '/home/dev/other-proj']);
-    const attributed = other.db.exec("SELECT DISTINCT repo_slug, branch, developer_id FROM sessions WHERE source = 'copilot-cli-otel' AND session_id = ?", [
+    const attributed = rawDatabaseForTests(other).exec(
+      "SELECT DISTINCT repo_slug, branch, developer_id FROM sessions WHERE source = 'copilot-cli-otel' AND session_id = ?",
+      [SESSION],
+    )[0]!.values;
+    assert.deepEqual(attributed, [['acme/other', 'main', 'dev@acme.example']], 'the export says nothing, the hook fills all');
+    const logRow = rawDatabaseForTests(other).exec("SELECT DISTINCT repo_slug, branch FROM sessions WHERE source = 'copilot-cli-session' AND session_id = ?", [
       SESSION,
     ])[0]!.values;
-    assert.deepEqual(attributed, [['acme/other', 'main', 'dev@acme.example']], 'the export says nothing, the hook fills all');
-    const logRow = other.db.exec("SELECT DISTINCT repo_slug, branch FROM sessions WHERE source = 'copilot-cli-session' AND session_id = ?", [SESSION])[0]!
-      .values;
     assert.deepEqual(logRow, [['acme/api', 'feature/limits']], 'what the session log says wins');
     await store.close();
     await other.close();

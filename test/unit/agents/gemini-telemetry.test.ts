@@ -6,6 +6,7 @@ import { readGeminiTelemetryObject } from '../../../src/sources/agents/gemini-te
 import { importPaths } from '../../../src/sources/import-paths';
 import { prices, tempDir } from '../helpers/events';
 import { count, memoryStore } from '../transcripts/helpers';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 const GEMINI = path.resolve(__dirname, '../../fixtures/agents/gemini/.gemini');
 const OUTFILE = path.join(GEMINI, 'telemetry.log');
@@ -14,7 +15,7 @@ const ctx = { prices, receivedAt: '2026-02-01T00:00:00.000Z' };
 
 type Row = Record<string, string | number | null>;
 function rows(store: Awaited<ReturnType<typeof memoryStore>>, where: string): Row[] {
-  const r = store.db.exec(
+  const r = rawDatabaseForTests(store).exec(
     `SELECT source, kind, model, tokens_in, tokens_out, cache_read_tokens, reasoning_tokens, latency_ms, status_code, lines_added, lines_removed, accepted_flag, duplicate_of, event_date FROM sessions WHERE ${where} ORDER BY ts_ms, source`,
   )[0];
   return (r?.values ?? []).map((v) => Object.fromEntries(r!.columns.map((c, i) => [c, v[i] as string | number | null])));
@@ -49,7 +50,7 @@ describe('Gemini CLI telemetry outfile', () => {
       [[2, 1, 1]],
       'diffStat from the metadata JSON text',
     );
-    const text = JSON.stringify(store.db.exec('SELECT * FROM sessions'));
+    const text = JSON.stringify(rawDatabaseForTests(store).exec('SELECT * FROM sessions'));
     for (const secret of ['Refactor the token refresh', 'refreshToken', 'auth.ts', 'b7a1c2d3']) assert.ok(!text.includes(secret), secret);
     await store.close();
   });
@@ -69,7 +70,7 @@ describe('Gemini CLI telemetry outfile', () => {
       ],
     );
     // Each copy points at the chat row of the same call.
-    const pairs = store.db.exec(
+    const pairs = rawDatabaseForTests(store).exec(
       `SELECT o.kind, t.kind, t.source, o.tokens_in + IFNULL(o.cache_read_tokens, 0) = t.tokens_in + IFNULL(t.cache_read_tokens, 0), o.tokens_out IS t.tokens_out
          FROM sessions o JOIN sessions t ON t.trace_hash = o.duplicate_of WHERE o.source = 'gemini-cli-otel'`,
     )[0]!.values;

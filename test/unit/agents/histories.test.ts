@@ -5,6 +5,7 @@ import { scanHistories } from '../../../src/sources/agents';
 import { importPaths } from '../../../src/sources/import-paths';
 import { prices, tempDir } from '../helpers/events';
 import { count, memoryStore } from '../transcripts/helpers';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 const AGENTS = path.resolve(__dirname, '../../fixtures/agents');
 const GS = path.join(AGENTS, 'vscode/User/globalStorage');
@@ -12,7 +13,7 @@ const GS = path.join(AGENTS, 'vscode/User/globalStorage');
 type Row = Record<string, number | string | null>;
 
 function rows(store: Awaited<ReturnType<typeof memoryStore>>, source: string): Row[] {
-  const r = store.db.exec(
+  const r = rawDatabaseForTests(store).exec(
     `SELECT session_id, kind, event_date, tokens_in, tokens_out, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_usd, model, lines_added, lines_removed, repo_slug, branch, attrs
        FROM sessions WHERE source = ? ORDER BY ts_ms, trace_hash`,
     [source],
@@ -56,7 +57,7 @@ describe('agent histories: Cline, Roo Code, Kilo Code', () => {
       ],
     );
     assert.equal(all.find((r) => r.kind === 'request' && r.session_id === '1767603600000')!.model, 'claude-sonnet-4-5-20250929');
-    const text = JSON.stringify(store.db.exec('SELECT * FROM sessions'));
+    const text = JSON.stringify(rawDatabaseForTests(store).exec('SELECT * FROM sessions'));
     for (const secret of ['Refactor the auth middleware', 'sessionStore()', 'src/auth.ts', 'Current Working Directory'])
       assert.ok(!text.includes(secret), `no ${secret}`);
     await store.close();
@@ -137,7 +138,7 @@ describe('agent histories: Gemini CLI chats', () => {
       [[2, 1]],
     );
     assert.equal(count(store, "SELECT count(DISTINCT session_id) FROM sessions WHERE source = 'gemini-cli-chat'"), 3, 'main, subagent and legacy sessions');
-    const text = JSON.stringify(store.db.exec('SELECT * FROM sessions'));
+    const text = JSON.stringify(rawDatabaseForTests(store).exec('SELECT * FROM sessions'));
     for (const secret of ['token refresh', 'refreshToken', 'Read auth.ts']) assert.ok(!text.includes(secret));
     await store.close();
   });
@@ -189,7 +190,7 @@ describe('agent histories: Copilot CLI session logs', () => {
         ['2026-01-07', 0, 0],
       ],
     );
-    assert.ok(!JSON.stringify(store.db.exec('SELECT * FROM sessions')).includes('limit.ts'), 'no file paths');
+    assert.ok(!JSON.stringify(rawDatabaseForTests(store).exec('SELECT * FROM sessions')).includes('limit.ts'), 'no file paths');
     await store.close();
   });
 });

@@ -3,6 +3,7 @@ import { dayRange } from '../../../src/core/analyze/series';
 import { buildDailySeries } from '../../../src/core/store/series-reader';
 import { Store } from '../../../src/core/store/store';
 import { batchOf, event, sqlLoader } from '../helpers/events';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 async function storeWith() {
   const store = await Store.open({ path: null, sql: await sqlLoader.load() });
@@ -54,7 +55,7 @@ async function storeWith() {
     ]),
   );
   // Commits synced for the 2nd..4th (a merge on the 4th does not count).
-  const c = store.db.prepare(
+  const c = rawDatabaseForTests(store).prepare(
     'INSERT INTO commits (sha, repo_slug, author, author_email, timestamp, event_date, lines_added, lines_removed, is_merge) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   c.run(['a1', 'acme/api', 'Dev', 'dev@example.com', '2026-03-02T10:00:00Z', '2026-03-02', 5, 1, 0]);

@@ -18,6 +18,7 @@ import { binary, cli } from '../helpers/cli';
 import { event, prices, sqlLoader, tempDir } from '../helpers/events';
 import { ANN, ME, TestRepo, type Person } from '../git/repo';
 import { FakeGitHub } from '../github/fake-github';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 /** git isolated from the machine's configuration (no global user.email leaks into "never invented"). */
 const ISOLATED = { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
@@ -67,7 +68,7 @@ function copyTranscripts(dest: string, cwd: string, from = TRANSCRIPTS): string 
 }
 
 function rows(store: Store, sql: string, params: Array<string | number> = []): Array<Record<string, unknown>> {
-  const r = store.db.exec(sql, params)[0];
+  const r = rawDatabaseForTests(store).exec(sql, params)[0];
   return (r?.values ?? []).map((v) => Object.fromEntries(r!.columns.map((c, i) => [c, v[i]])));
 }
 

@@ -7,6 +7,7 @@ import { Store } from '../../../src/core/store/store';
 import { tempDir } from '../helpers/events';
 import { FakeGitHub } from '../github/fake-github';
 import { ANN, lines, ME, TestRepo } from '../git/repo';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 /** Runs the CLI in-process and captures its output. */
 async function cli(argv: string[], env: NodeJS.ProcessEnv, cwd: string) {
@@ -36,7 +37,7 @@ describe('prodlens sync-git / sync-github', () => {
   async function table(sql: string): Promise<unknown[][]> {
     const store = await Store.open({ path: db, sql: await new SqlJsLoader().load(), journal: false });
     try {
-      return store.db.exec(sql)[0]?.values ?? [];
+      return rawDatabaseForTests(store).exec(sql)[0]?.values ?? [];
     } finally {
       await store.close();
     }

@@ -6,6 +6,7 @@ import { defaultNormalizers } from '../../../src/collector/normalizers';
 import { BundledPriceTable } from '../../../src/core/pricing';
 import { Store } from '../../../src/core/store/store';
 import { sqlLoader, tempDir } from '../helpers/events';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 export const TOKEN = 'test-token-0123456789abcdef';
 
@@ -47,7 +48,7 @@ export async function startCollector(
     store,
     dbPath,
     async rows(sql) {
-      const r = (await store()).db.exec(sql);
+      const r = rawDatabaseForTests(await store()).exec(sql);
       return r[0]?.values ?? [];
     },
     async close() {

@@ -5,6 +5,7 @@ import { claudeProjectSlug, createFixtureWorkspace } from '../../../scripts/e2e/
 import { Store } from '../../../src/core/store/store';
 import { scanTranscripts } from '../../../src/sources/transcripts/scan';
 import { prices, sqlLoader, tempDir } from '../helpers/events';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 /**
  * The fixture workspace of the real-VS-Code suite: its sample transcripts must land where Claude Code would
@@ -45,7 +46,9 @@ describe('e2e fixture workspace', function () {
     try {
       const scan = await scanTranscripts(null, store, { prices, workspaceFolders: [workspace], locations: { home, env: {} } });
       assert.equal(scan.deadLettered, 0);
-      const sessions = store.db.exec('SELECT DISTINCT session_id FROM sessions ORDER BY 1')[0]!.values.map((r) => r[0]);
+      const sessions = rawDatabaseForTests(store)
+        .exec('SELECT DISTINCT session_id FROM sessions ORDER BY 1')[0]!
+        .values.map((r) => r[0]);
       // The root session (with its subagent) and the session started in src/; not the other project's.
       assert.equal(sessions.length, 2);
       assert.ok(!sessions.includes('c0ffee00-1234-4abc-9def-0123456789ab'));

@@ -8,6 +8,7 @@ import type { Store } from '../../../src/core/store/store';
 import { surveyEvent } from '../../../src/core/survey/answer';
 import { memoryStore } from '../export/fixtures';
 import { batchOf, event } from '../helpers/events';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 export const ZONE = 'Europe/Berlin';
 
@@ -29,7 +30,7 @@ export async function experimentStore(
   // History before the start: 20 working days with 2–6 commits each, for the assumed SD.
   let sha = 0;
   const commitAt = (ms: number) =>
-    store.db.run(
+    rawDatabaseForTests(store).run(
       `INSERT INTO commits (sha, repo_slug, author, author_email, timestamp, event_date, lines_added, lines_removed, is_merge, is_mine, source) VALUES (?, 'acme/api', 'me@example.com', 'me@example.com', ?, ?, 5, 1, 0, 1, 'git')`,
       [`c${sha++}`, new Date(ms).toISOString(), new Date(ms).toISOString().slice(0, 10)],
     );

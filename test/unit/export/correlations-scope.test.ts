@@ -7,6 +7,7 @@ import { buildReport } from '../../../src/core/report/build';
 import { prices, tempDir } from '../helpers/events';
 import { fixtureNow, fixtureStore } from '../report/fixture';
 import { duck } from './fixtures';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 /**
  * Exported correlations are computed for the export's own scope when it runs (issue 13 §5), not copied from
@@ -26,7 +27,7 @@ describe('exported correlations', () => {
       // The report last looked at one repository over two weeks: that is what the cache holds.
       const viewed = buildReport(store, { since: shiftDay(lastDay, -13), until: lastDay, repo: 'acme/api', developer: null, source: null }, { prices, nowMs });
       assert.ok(viewed.correlations.rows.length > 0);
-      const cachedRows = store.db.exec('SELECT COUNT(*) FROM correlation_cache')[0]!.values[0]![0];
+      const cachedRows = rawDatabaseForTests(store).exec('SELECT COUNT(*) FROM correlation_cache')[0]!.values[0]![0];
       const out = path.join(tmp.dir, 'export');
       await exportParquet(store, {
         outDir: out,
@@ -37,7 +38,7 @@ describe('exported correlations', () => {
         clock: { now: () => nowMs },
       });
       assert.equal(
-        store.db.exec('SELECT COUNT(*) FROM correlation_cache')[0]!.values[0]![0],
+        rawDatabaseForTests(store).exec('SELECT COUNT(*) FROM correlation_cache')[0]!.values[0]![0],
         cachedRows,
         'the export neither reads nor fills the report cache',
       );

@@ -9,6 +9,7 @@ import type { Store } from '../../../src/core/store/store';
 import { buildReport } from '../../../src/core/report/build';
 import { prices, tempDir } from '../helpers/events';
 import { batchOf, duck, event, HIVE, listFiles, populatedStore, scalar } from './fixtures';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 const parquet = new ParquetWasmLoader();
 /** The export's clock in the tests that look at its correlations: the day after the fixture's last. */
@@ -50,7 +51,7 @@ describe('Parquet export', () => {
     const [count, tokens, cost, cache] = (
       await db.all(`SELECT count(*), sum(total_tokens), sum(cost_usd), sum(cache_read_tokens) FROM ${read(out, 'sessions')}`)
     )[0]!;
-    const s = store.db.exec('SELECT count(*), sum(total_tokens), sum(cost_usd), sum(cache_read_tokens) FROM sessions')[0]!.values[0]!;
+    const s = rawDatabaseForTests(store).exec('SELECT count(*), sum(total_tokens), sum(cost_usd), sum(cache_read_tokens) FROM sessions')[0]!.values[0]!;
     assert.equal(Number(count), s[0]);
     assert.equal(Number(tokens), s[1]);
     assert.ok(Math.abs(Number(cost) - (s[2] as number)) < 1e-12, `${cost} vs ${s[2]}`);
@@ -97,7 +98,7 @@ describe('Parquet export', () => {
     const byPartition = await db.all(
       `SELECT strftime(event_date, '%Y-%m-%d'), repo, repo_slug, count(*) FROM ${read(out, 'sessions')} GROUP BY ALL ORDER BY ALL`,
     );
-    const fromStore = store.db.exec(
+    const fromStore = rawDatabaseForTests(store).exec(
       `SELECT event_date, CASE WHEN repo_slug IS NULL THEN NULL ELSE replace(repo_slug, '/', '__') END, repo_slug, count(*) FROM sessions GROUP BY 1, 2, 3 ORDER BY 1, 2 NULLS LAST`,
     )[0]!.values;
     assert.deepEqual(
@@ -174,7 +175,7 @@ describe('Parquet export', () => {
       ]),
     );
     assert.equal(changed.updated, 1);
-    store.db.run("DELETE FROM sessions WHERE event_date = '2026-01-05' AND repo_slug = 'tools/cli'");
+    rawDatabaseForTests(store).run("DELETE FROM sessions WHERE event_date = '2026-01-05' AND repo_slug = 'tools/cli'");
     store.markDirty(['2026-01-05']);
     const fourth = await run(store, out);
     const dirs = manifestOf(out).files.map((f) => f.path.replace(/\/part-.*$/, ''));
@@ -283,7 +284,10 @@ describe('Parquet export', () => {
       assert.equal(Number(await db.one(`SELECT count(*) FROM ${read(out, 'sessions')}`)), previousRows);
     };
     await check();
-    assert.match(store.db.exec("SELECT last_status, last_error FROM etl_runs WHERE job LIKE 'export:%'")[0]!.values[0]!.join(' '), /error disk unplugged/);
+    assert.match(
+      rawDatabaseForTests(store).exec("SELECT last_status, last_error FROM etl_runs WHERE job LIKE 'export:%'")[0]!.values[0]!.join(' '),
+      /error disk unplugged/,
+    );
 
     // Cancelled through the signal after two files: same guarantee.
     const controller = new AbortController();

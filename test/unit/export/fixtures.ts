@@ -6,6 +6,7 @@ import { stableHash } from '../../../src/core/normalize/hash';
 import { Store } from '../../../src/core/store/store';
 import { buildReport } from '../../../src/core/report/build';
 import { batchOf, event, prices, sqlLoader } from '../helpers/events';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 export const HIVE = "hive_partitioning = true, hive_types = {'event_date': DATE, 'repo': VARCHAR}";
 
@@ -56,19 +57,19 @@ export async function populatedStore(opts: { developer?: string; idPrefix?: stri
     }),
   );
   await store.ingest({ events, metrics: [metric(`${p}m1`, 'acme/api'), metric(`${p}m2`, null)], rejects: [] });
-  store.db.run(
+  rawDatabaseForTests(store).run(
     `INSERT INTO commits (sha, repo_slug, author, author_name, author_email, timestamp, committed_at, event_date, lines_added, lines_removed, files_changed, is_merge, is_mine, source)
      VALUES (?, 'acme/api', 'ana@example.com', 'Ana Lopez', 'ana@example.com', '2026-01-05T10:00:00Z', '2026-01-05T10:05:00Z', '2026-01-05', 10, 2, 1, 0, 1, 'git'),
             (?, 'acme/web', 'bo@example.com', 'Bo', 'bo@example.com', '2026-01-06T11:00:00.500Z', NULL, '2026-01-06', 3, 0, 2, 1, 0, 'git')`,
     // The same commits on every device: they describe the shared repositories.
     ['sha1', 'sha2'],
   );
-  store.db.run(
+  rawDatabaseForTests(store).run(
     `INSERT INTO pull_requests (id, repo_slug, number, title, author, state, created_at, merged_at, closed_at, updated_at, reopened, additions, deletions)
      VALUES (101, 'acme/api', 1, 'Add export', 'ana', 'merged', '2026-01-05T09:00:00Z', '2026-01-06T15:00:00Z', '2026-01-06T15:00:00Z', '2026-01-06T15:00:00Z', 1, 120, 4),
             (102, 'acme/api', 2, 'WIP', 'bo', 'open', '2026-01-07T09:00:00Z', NULL, NULL, '2026-01-07T10:00:00Z', 0, 5, 0)`,
   );
-  store.db.run(
+  rawDatabaseForTests(store).run(
     `INSERT INTO daily_github_metrics (event_date, repo_slug, merged_pr_count, commit_count, reopened_pr_count, avg_merge_hours, lines_added, lines_removed)
      VALUES ('2026-01-05', 'acme/api', 0, 1, 0, NULL, 10, 2), ('2026-01-06', 'acme/api', 1, 0, 0, 30, 0, 0)`,
   );
@@ -131,7 +132,7 @@ export function listFiles(dir: string): string[] {
 }
 
 export function scalar(store: Store, sql: string): number {
-  return store.db.exec(sql)[0]!.values[0]![0] as number;
+  return rawDatabaseForTests(store).exec(sql)[0]!.values[0]![0] as number;
 }
 
 export { batchOf, event };

@@ -5,6 +5,7 @@ import { syncGitRepo, type GitSyncSummary } from '../../../src/sources/git/git-s
 import { GitRunner } from '../../../src/sources/git/node-git';
 import { sqlLoader, tempDir } from '../helpers/events';
 import { ANN, lines, ME, TestRepo } from './repo';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 /** The sync's git, isolated from this machine's global and system git configuration. */
 const git = new GitRunner('git', { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' });
@@ -27,7 +28,7 @@ interface CommitRow {
 }
 
 function rows<T>(store: Store, sql: string, params: (string | number)[] = []): T[] {
-  const r = store.db.exec(sql, params)[0];
+  const r = rawDatabaseForTests(store).exec(sql, params)[0];
   if (!r) return [];
   return r.values.map((v) => Object.fromEntries(r.columns.map((c, i) => [c, v[i]])) as T);
 }
@@ -259,7 +260,7 @@ describe('git sync', () => {
       daily(store, 'scratch-pad').map((d) => d.lines_added),
       [2],
     );
-    assert.ok(!JSON.stringify(store.db.exec('SELECT * FROM etl_runs')).includes('secret'));
+    assert.ok(!JSON.stringify(rawDatabaseForTests(store).exec('SELECT * FROM etl_runs')).includes('secret'));
 
     // Without user.email (the machine's global config is ignored here) "mine" is unknown, not false.
     const sc = await sync(store, c.dir);

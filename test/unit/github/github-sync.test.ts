@@ -5,12 +5,13 @@ import { githubJobName, syncGitHubRepo, type GitHubSyncSummary } from '../../../
 import { RetryBudgetError } from '../../../src/sources/github/retry';
 import { sqlLoader } from '../helpers/events';
 import { badGateway, FakeGitHub, secondaryRateLimit } from './fake-github';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 const NOW = Date.parse('2026-01-10T00:00:00Z');
 const SINCE = '2025-12-01T00:00:00Z';
 
 function rows<T = Record<string, unknown>>(store: Store, sql: string, params: (string | number)[] = []): T[] {
-  const r = store.db.exec(sql, params)[0];
+  const r = rawDatabaseForTests(store).exec(sql, params)[0];
   if (!r) return [];
   return r.values.map((v) => Object.fromEntries(r.columns.map((c, i) => [c, v[i]])) as T);
 }
@@ -19,7 +20,7 @@ function rows<T = Record<string, unknown>>(store: Store, sql: string, params: (s
 function outcomeTables(store: Store): string {
   return JSON.stringify(
     ['pull_requests', 'pr_events', 'commits', 'daily_github_metrics', 'etag_state', 'dead_letter'].map((t) =>
-      store.db.exec(`SELECT * FROM ${t} ORDER BY 1, 2`),
+      rawDatabaseForTests(store).exec(`SELECT * FROM ${t} ORDER BY 1, 2`),
     ),
   );
 }

@@ -7,6 +7,7 @@ import { DEFAULT_OVERLAP_MS, syncLiteLlmProxy } from '../../../src/sources/litel
 import { prices } from '../helpers/events';
 import { count, memoryStore } from '../transcripts/helpers';
 import { fixture, GOOD_KEY, PROXY_FIXTURES, recorded, StandInProxy } from './proxy-server';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 const ROWS = JSON.parse(readFileSync(path.join(PROXY_FIXTURES, 'spend-logs.json'), 'utf8')) as Array<Record<string, unknown>>;
 const fixed = (iso: string) => ({ now: () => Date.parse(iso) });
@@ -44,7 +45,7 @@ describe('LiteLLM proxy pull (/spend/logs/v2 from a stand-in proxy on 127.0.0.1)
     );
     assert.ok(proxy.seen.every((r) => r.auth === `Bearer ${GOOD_KEY}`));
     // The rows as the normalizer reads them: tokens without the cache, spend as reported cost, developer.
-    const r = store.db.exec(
+    const r = rawDatabaseForTests(store).exec(
       "SELECT trace_hash, tokens_in, cache_read_tokens, cache_write_tokens, cost_usd, developer_id, kind, repo_slug FROM sessions WHERE source = 'litellm-spend-logs' ORDER BY ts_ms",
     )[0]!.values;
     assert.equal(r.length, 7);

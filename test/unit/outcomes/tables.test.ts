@@ -5,6 +5,7 @@ import { writeCommits, type CommitRecord } from '../../../src/sources/outcomes/c
 import { replacePrEvents, upsertPull } from '../../../src/sources/outcomes/pulls-table';
 import { transaction } from '../../../src/sources/outcomes/transaction';
 import { sqlLoader } from '../helpers/events';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 const SHA = 'a'.repeat(40);
 
@@ -44,8 +45,8 @@ describe('outcome tables', () => {
     });
     return { counts, days: days.values() };
   };
-  const stored = () => store.db.exec('SELECT source, author, lines_added, is_mine FROM commits')[0]!.values;
-  const dayRow = () => store.db.exec('SELECT commit_count, lines_added FROM daily_github_metrics')[0]?.values ?? [];
+  const stored = () => rawDatabaseForTests(store).exec('SELECT source, author, lines_added, is_mine FROM commits')[0]!.values;
+  const dayRow = () => rawDatabaseForTests(store).exec('SELECT commit_count, lines_added FROM daily_github_metrics')[0]?.values ?? [];
 
   it('the git sync takes over a commit first seen through GitHub; GitHub never overwrites what git measured', () => {
     assert.deepEqual(write([commit({})]).counts, { inserted: 1, updated: 0 });
@@ -99,11 +100,14 @@ describe('outcome tables', () => {
       );
       recomputeDailyGithubMetrics(store, days.values());
     });
-    assert.deepEqual(store.db.exec('SELECT event_date, merged_pr_count, reopened_pr_count, avg_merge_hours FROM daily_github_metrics ORDER BY 1')[0]!.values, [
-      ['2026-01-05', 0, 1, null], // two reopens of one PR on one day: one reopened PR that day
-      ['2026-01-06', 1, 0, 3.5],
-    ]);
-    assert.deepEqual(store.db.exec('SELECT reopened FROM pull_requests')[0]!.values, [[2]]);
+    assert.deepEqual(
+      rawDatabaseForTests(store).exec('SELECT event_date, merged_pr_count, reopened_pr_count, avg_merge_hours FROM daily_github_metrics ORDER BY 1')[0]!.values,
+      [
+        ['2026-01-05', 0, 1, null], // two reopens of one PR on one day: one reopened PR that day
+        ['2026-01-06', 1, 0, 3.5],
+      ],
+    );
+    assert.deepEqual(rawDatabaseForTests(store).exec('SELECT reopened FROM pull_requests')[0]!.values, [[2]]);
 
     // The events disappear (e.g. GitHub lists none any more): their day empties and its row goes.
     const later = new RepoDaySet();
@@ -111,6 +115,6 @@ describe('outcome tables', () => {
       replacePrEvents(store, 'acme/widgets', 9, [], later);
       recomputeDailyGithubMetrics(store, later.values());
     });
-    assert.deepEqual(store.db.exec('SELECT event_date FROM daily_github_metrics')[0]!.values, [['2026-01-06']]);
+    assert.deepEqual(rawDatabaseForTests(store).exec('SELECT event_date FROM daily_github_metrics')[0]!.values, [['2026-01-06']]);
   });
 });

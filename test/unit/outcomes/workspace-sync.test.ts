@@ -7,6 +7,7 @@ import { syncWorkspace, webHost, type GitHubAccess } from '../../../src/sources/
 import { sqlLoader, tempDir } from '../helpers/events';
 import { FakeGitHub } from '../github/fake-github';
 import { lines, ME, TestRepo } from '../git/repo';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 const git = new GitRunner('git', { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' });
 
@@ -67,7 +68,9 @@ describe('workspace outcome sync', () => {
     assert.ok(r.skipped.some((s) => s.startsWith('acme/tools: origin is not on 127.0.0.1')));
     assert.deepEqual(progress, ['git: acme/widgets', 'git: acme/tools', 'GitHub: acme/widgets']);
     // The local commits and GitHub's share the repository's daily rows.
-    const jan5 = store.db.exec(`SELECT commit_count FROM daily_github_metrics WHERE repo_slug = 'acme/widgets' AND event_date = '2026-01-05'`)[0]!.values;
+    const jan5 = rawDatabaseForTests(store).exec(
+      `SELECT commit_count FROM daily_github_metrics WHERE repo_slug = 'acme/widgets' AND event_date = '2026-01-05'`,
+    )[0]!.values;
     assert.deepEqual(jan5, [[3]]);
   });
 

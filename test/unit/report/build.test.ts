@@ -3,6 +3,7 @@ import { shiftDay } from '../../../src/core/analyze/series';
 import { buildReport } from '../../../src/core/report/build';
 import { Store } from '../../../src/core/store/store';
 import { batchOf, event, prices, sqlLoader } from '../helpers/events';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 const DAY0 = '2026-04-01';
 const NOW = Date.parse('2026-04-30T12:00:00Z');
@@ -11,7 +12,7 @@ const NOW = Date.parse('2026-04-30T12:00:00Z');
 async function fixtureStore() {
   const store = await Store.open({ path: null, sql: await sqlLoader.load() });
   const events = [];
-  const commit = store.db.prepare(
+  const commit = rawDatabaseForTests(store).prepare(
     'INSERT INTO commits (sha, repo_slug, author_email, timestamp, event_date, lines_added, lines_removed, is_merge) VALUES (?, ?, ?, ?, ?, 1, 1, 0)',
   );
   for (let t = 0; t < 30; t++) {

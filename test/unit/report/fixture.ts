@@ -9,6 +9,7 @@ import { shiftDay } from '../../../src/core/analyze/series';
 import type { AiEvent, DeadLetter } from '../../../src/core/model';
 import { Store } from '../../../src/core/store/store';
 import { batchOf, event, sqlLoader } from '../helpers/events';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 export interface FixtureOptions {
   /** Last day with data (UTC). */
@@ -46,11 +47,11 @@ export async function fixtureStore(opts: FixtureOptions): Promise<Store> {
   const rnd = lcg(opts.seed ?? 7);
   const first = shiftDay(opts.lastDay, -(opts.days - 1));
   const events: AiEvent[] = [];
-  const commit = store.db.prepare(
+  const commit = rawDatabaseForTests(store).prepare(
     `INSERT INTO commits (sha, repo_slug, author, author_email, timestamp, event_date, lines_added, lines_removed, files_changed, is_merge)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const pr = store.db.prepare(
+  const pr = rawDatabaseForTests(store).prepare(
     `INSERT INTO pull_requests (id, repo_slug, number, title, author, state, created_at, merged_at, updated_at, reopened)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
@@ -179,7 +180,7 @@ export async function fixtureStore(opts: FixtureOptions): Promise<Store> {
   }
   commit.free();
   pr.free();
-  const ins = store.db.prepare(
+  const ins = rawDatabaseForTests(store).prepare(
     `INSERT INTO daily_github_metrics (event_date, repo_slug, merged_pr_count, commit_count, reopened_pr_count, avg_merge_hours, lines_added, lines_removed)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
@@ -190,8 +191,16 @@ export async function fixtureStore(opts: FixtureOptions): Promise<Store> {
   ins.free();
   const syncedAt = new Date(now).toISOString();
   for (const repo of REPOS) {
-    store.db.run(`INSERT INTO etl_runs (job, checkpoint, runs, last_run_at, last_status) VALUES (?, ?, 1, ?, 'ok')`, [`git:${repo}`, syncedAt, syncedAt]);
-    store.db.run(`INSERT INTO etl_runs (job, checkpoint, runs, last_run_at, last_status) VALUES (?, ?, 1, ?, 'ok')`, [`github:${repo}`, syncedAt, syncedAt]);
+    rawDatabaseForTests(store).run(`INSERT INTO etl_runs (job, checkpoint, runs, last_run_at, last_status) VALUES (?, ?, 1, ?, 'ok')`, [
+      `git:${repo}`,
+      syncedAt,
+      syncedAt,
+    ]);
+    rawDatabaseForTests(store).run(`INSERT INTO etl_runs (job, checkpoint, runs, last_run_at, last_status) VALUES (?, ?, 1, ?, 'ok')`, [
+      `github:${repo}`,
+      syncedAt,
+      syncedAt,
+    ]);
   }
   store.markDirty();
 

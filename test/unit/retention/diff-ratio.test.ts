@@ -8,6 +8,7 @@ import { pathHash } from '../../../src/core/retention/path-hash';
 import { DIFF_RATIO_DEFINITION } from '../../../src/core/retention/similarity';
 import { Store } from '../../../src/core/store/store';
 import { batchOf, prices, sqlLoader } from '../helpers/events';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 /**
  * One meaning of `diff_ratio` (issue 13 §4): the similarity of an AI insertion's current text to what was
@@ -76,7 +77,10 @@ describe('diff_ratio', () => {
       const built = buildEditEvent(obs!, { prices });
       assert.ok(built.ok);
       await store.ingest(batchOf([built.value]));
-      const [ratio, flag] = store.db.exec("SELECT diff_ratio, accepted_flag FROM sessions WHERE kind = 'edit'")[0]!.values[0]! as [number, number];
+      const [ratio, flag] = rawDatabaseForTests(store).exec("SELECT diff_ratio, accepted_flag FROM sessions WHERE kind = 'edit'")[0]!.values[0]! as [
+        number,
+        number,
+      ];
       assert.ok(Math.abs(ratio - expected) < 1e-12, `diff_ratio ${ratio}, expected 2·LCS/T = ${expected}`);
       assert.equal(flag, ratio >= 0.7 ? 1 : 0, 'accepted_flag = diff_ratio ≥ 0.7');
     } finally {

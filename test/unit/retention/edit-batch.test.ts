@@ -4,6 +4,7 @@ import { RetentionEngine } from '../../../src/core/retention/engine';
 import { pathHash } from '../../../src/core/retention/path-hash';
 import { Store } from '../../../src/core/store/store';
 import { prices, sqlLoader } from '../helpers/events';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 const DOC = 'file:///w/src/secret-plans.ts';
 const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
@@ -42,13 +43,16 @@ describe('editor capture: a rejected edit event is a dead letter', () => {
     try {
       const r = await store.ingest(batch);
       assert.equal(r.inserted, 1);
-      const letters = store.db.exec('SELECT source, reason, input_bytes, input_hash FROM dead_letter')[0]!.values;
+      const letters = rawDatabaseForTests(store).exec('SELECT source, reason, input_bytes, input_hash FROM dead_letter')[0]!.values;
       assert.equal(letters.length, 1);
       const [source, reason, bytes, hash] = letters[0]!;
       assert.equal(source, 'editor');
       assert.match(reason as string, /^edit event: /);
       assert.ok((bytes as number) > 0 && /^[0-9a-f]{64}$/.test(hash as string), 'size and hash of what was rejected');
-      const everything = JSON.stringify([store.db.exec('SELECT * FROM dead_letter'), store.db.exec('SELECT * FROM sessions')]);
+      const everything = JSON.stringify([
+        rawDatabaseForTests(store).exec('SELECT * FROM dead_letter'),
+        rawDatabaseForTests(store).exec('SELECT * FROM sessions'),
+      ]);
       for (const secret of ['sk-live-123', 'apiKey', 'secret-plans']) assert.ok(!everything.includes(secret), secret);
     } finally {
       await store.close();

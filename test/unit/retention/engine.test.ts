@@ -5,6 +5,7 @@ import { findAgentEdit } from '../../../src/core/retention/agent-match';
 import { pathHash, transcriptFileHash } from '../../../src/core/retention/path-hash';
 import { Store } from '../../../src/core/store/store';
 import { batchOf, event, prices, sqlLoader } from '../helpers/events';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 const DOC = 'file:///w/src/a.ts';
 const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
@@ -203,7 +204,7 @@ describe('retention: checkpoints and events', () => {
       const second = await store.ingest(toBatch(T0 + 30_000));
       assert.equal(second.updated, 1);
       assert.equal(second.inserted, 0);
-      const rows = store.db.exec(
+      const rows = rawDatabaseForTests(store).exec(
         'SELECT source, kind, accepted_flag, diff_ratio, accepted_lines, lines_added, language, agent, timestamp, attrs FROM sessions',
       );
       assert.equal(rows[0]!.values.length, 1);

@@ -4,6 +4,7 @@ import { Store } from '../../../src/core/store/store';
 import { importPaths } from '../../../src/sources/import-paths';
 import { FIXTURES } from '../helpers/cli';
 import { prices, sqlLoader, tempDir } from '../helpers/events';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 /** Fails instead of hanging when a promise never settles (a deadlock would otherwise end the process quietly). */
 function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
@@ -35,7 +36,7 @@ describe('importPaths with agent transcripts', function () {
       }
       const reopened = await Store.open({ path: db, sql: await sqlLoader.load(), journal: false });
       try {
-        const bySource = Object.fromEntries(reopened.db.exec('SELECT source, COUNT(*) FROM sessions GROUP BY source')[0]!.values);
+        const bySource = Object.fromEntries(rawDatabaseForTests(reopened).exec('SELECT source, COUNT(*) FROM sessions GROUP BY source')[0]!.values);
         assert.ok(Number(bySource['claude-code-transcript']) > 0, `stored: ${JSON.stringify(bySource)}`);
         assert.ok(Number(bySource.litellm) > 0, `stored: ${JSON.stringify(bySource)}`);
         assert.equal(Number(bySource['claude-code-transcript']) + Number(bySource.litellm), summary.inserted);

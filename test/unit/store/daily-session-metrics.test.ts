@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { Store } from '../../../src/core/store/store';
 import { batchOf, event, sqlLoader } from '../helpers/events';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 type Row = [string, string | null, number, number, number, number, number, number | null, number];
 
 function rows(store: Store): Row[] {
-  return (store.db.exec(
+  return (rawDatabaseForTests(store).exec(
     `SELECT event_date, developer_id, session_count, request_count, total_tokens, accepted_count, error_count,
             median_latency_ms, round(cost_usd, 9) FROM daily_session_metrics ORDER BY event_date, developer_id`,
   )[0]?.values ?? []) as Row[];

@@ -6,6 +6,7 @@ import type { AiEvent } from '../../../src/core/model';
 import { Store } from '../../../src/core/store/store';
 import { binary } from '../helpers/cli';
 import { batchOf, event, sqlLoader, tempDir } from '../helpers/events';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 /** Deterministic pseudo-random numbers (mulberry32). */
 function rng(seed: number): () => number {
@@ -72,15 +73,15 @@ const TABLES: Record<string, string> = {
 function dump(store: Store): Record<string, unknown[][]> {
   const out: Record<string, unknown[][]> = {};
   for (const [t, cols] of Object.entries(TABLES)) {
-    out[t] = (store.db.exec(`SELECT ${cols} FROM ${t} ORDER BY ${cols}`)[0]?.values ?? []) as unknown[][];
+    out[t] = (rawDatabaseForTests(store).exec(`SELECT ${cols} FROM ${t} ORDER BY ${cols}`)[0]?.values ?? []) as unknown[][];
   }
   return out;
 }
 
 /** Recomputes every day from the events (the path changed days take) and returns the tables. */
 function recomputed(store: Store): Record<string, unknown[][]> {
-  store.db.run('INSERT OR IGNORE INTO dirty_days (event_date) SELECT DISTINCT event_date FROM sessions');
-  store.db.run('DELETE FROM session_index');
+  rawDatabaseForTests(store).run('INSERT OR IGNORE INTO dirty_days (event_date) SELECT DISTINCT event_date FROM sessions');
+  rawDatabaseForTests(store).run('DELETE FROM session_index');
   store.refreshDailyMetrics();
   return dump(store);
 }
@@ -114,8 +115,8 @@ describe('day tables kept by the store', () => {
     await store.ingest(batchOf(events(3, 120, 'c')));
     const changed = { ...first[0]!, tokens_out: (first[0]!.tokens_out ?? 0) + 7, total_tokens: (first[0]!.total_tokens ?? 0) + 7 };
     assert.equal((await store.ingest(batchOf([changed]))).updated, 1);
-    store.db.run('UPDATE sessions SET duplicate_of = ? WHERE trace_hash = ?', [first[1]!.trace_hash, first[2]!.trace_hash]);
-    store.db.run('INSERT OR IGNORE INTO dirty_days (event_date) VALUES (?)', [first[2]!.event_date]);
+    rawDatabaseForTests(store).run('UPDATE sessions SET duplicate_of = ? WHERE trace_hash = ?', [first[1]!.trace_hash, first[2]!.trace_hash]);
+    rawDatabaseForTests(store).run('INSERT OR IGNORE INTO dirty_days (event_date) VALUES (?)', [first[2]!.event_date]);
     store.markDirty([first[2]!.event_date]);
     assert.deepEqual(store.pendingDays(), []);
     const live = dump(store);

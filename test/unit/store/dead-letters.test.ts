@@ -9,6 +9,7 @@ import { listSegments } from '../../../src/core/store/journal';
 import { MIGRATIONS } from '../../../src/core/store/schema';
 import { Store } from '../../../src/core/store/store';
 import { prices, sqlLoader, tempDir } from '../helpers/events';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 const SECRET = 'sk-ant-api03-THIS-IS-A-SECRET-KEY-0123456789';
 const PROMPT = 'please rewrite the billing module for the acquisition';
@@ -32,9 +33,9 @@ describe('Dead letters keep no input text', () => {
     // An older caller that still puts the raw input in `excerpt`, with the parser's message as the reason.
     batch.rejects.push({ received_at: '2026-01-05T10:00:01.000Z', source: 'otlp-logs', reason: `invalid JSON: ${parseMessage}`, excerpt: raw });
     await store.ingest(batch);
-    const dump = JSON.stringify(store.db.exec('SELECT * FROM dead_letter'));
+    const dump = JSON.stringify(rawDatabaseForTests(store).exec('SELECT * FROM dead_letter'));
     for (const s of [SECRET.slice(0, 20), 'billing', 'acquisition']) assert.ok(!dump.includes(s), `${s} is not stored: ${dump}`);
-    const rows = store.db.exec('SELECT source, input_bytes, input_hash, json_path, excerpt FROM dead_letter ORDER BY id')[0]!.values;
+    const rows = rawDatabaseForTests(store).exec('SELECT source, input_bytes, input_hash, json_path, excerpt FROM dead_letter ORDER BY id')[0]!.values;
     assert.deepEqual(rows[0]!.slice(0, 1), ['litellm']);
     assert.equal(rows[0]![3], '$.usage.tokens');
     assert.equal(rows[1]![1], Buffer.byteLength(raw));
@@ -68,7 +69,7 @@ describe('Dead letters keep no input text', () => {
     writeFileSync(file, db.export());
     db.close();
     const again = await Store.open({ path: file, sql: SQL });
-    assert.deepEqual(again.db.exec('SELECT excerpt, count FROM dead_letter')[0]!.values, [['', 1]]);
+    assert.deepEqual(rawDatabaseForTests(again).exec('SELECT excerpt, count FROM dead_letter')[0]!.values, [['', 1]]);
     await again.close();
   });
 });

@@ -6,6 +6,7 @@ import { utcDay, shiftDay } from '../../../src/core/day';
 import { backupPath, MAX_SNAPSHOT_BYTES, readSnapshot } from '../../../src/core/store/snapshot';
 import { Store } from '../../../src/core/store/store';
 import { batchOf, event, sqlLoader, tempDir } from '../helpers/events';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 describe('Large files and retention', function () {
   this.timeout(60_000);
@@ -60,8 +61,8 @@ describe('Large files and retention', function () {
     assert.ok(out.deleted.daily_activity > 0, 'rollups of pruned days go too');
     assert.ok(out.bytesAfter < out.bytesBefore, `compacted ${out.bytesBefore} → ${out.bytesAfter}`);
     const again = await Store.open({ path: dbPath, sql: await sqlLoader.load() });
-    assert.deepEqual(again.db.exec('SELECT count(*), min(event_date) FROM sessions')[0]!.values[0], [500, shiftDay(today, -9)]);
-    assert.equal(again.db.exec('SELECT count(*) FROM daily_activity WHERE event_date < ?', [shiftDay(today, -9)])[0]!.values[0]![0], 0);
+    assert.deepEqual(rawDatabaseForTests(again).exec('SELECT count(*), min(event_date) FROM sessions')[0]!.values[0], [500, shiftDay(today, -9)]);
+    assert.equal(rawDatabaseForTests(again).exec('SELECT count(*) FROM daily_activity WHERE event_date < ?', [shiftDay(today, -9)])[0]!.values[0]![0], 0);
     await again.close();
     assert.equal((await cli(['prune', '--keep-days', '0', '--db', dbPath])).code, 1);
     const c = await cli(['compact', '--json', '--db', dbPath]);

@@ -6,6 +6,7 @@ import { buildReport } from '../../../src/core/report/build';
 import { Store } from '../../../src/core/store/store';
 import { cli } from '../helpers/cli';
 import { batchOf, event, sqlLoader, tempDir } from '../helpers/events';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 /**
  * The developer's local days (issue 13 §2): `event_date` stays the UTC day, `local_date` is the day in the
@@ -20,7 +21,7 @@ async function openStore(timeZone: string): Promise<Store> {
 }
 
 function insertCommit(store: Store, sha: string, iso: string): void {
-  store.db.run(
+  rawDatabaseForTests(store).run(
     'INSERT INTO commits (sha, repo_slug, author, author_email, timestamp, event_date, lines_added, lines_removed, is_merge) VALUES (?, ?, ?, ?, ?, ?, 1, 0, 0)',
     [sha, 'acme/api', 'dev@example.com', 'dev@example.com', iso, utcDay(Date.parse(iso))],
   );
@@ -34,7 +35,7 @@ function hourly(fromIso: string, toIso: string) {
 }
 
 function column(store: Store, sql: string): unknown[][] {
-  return store.db.exec(sql)[0]?.values ?? [];
+  return rawDatabaseForTests(store).exec(sql)[0]?.values ?? [];
 }
 
 describe('local days', () => {
@@ -77,7 +78,7 @@ describe('local days', () => {
     const totals = () => column(store, "SELECT event_date, requests, sessions FROM daily_totals WHERE dim = 'all' ORDER BY 1");
     const incremental = totals();
     // Everything rebuilt from scratch gives the same day tables.
-    store.db.run('INSERT OR IGNORE INTO dirty_days (event_date) SELECT DISTINCT event_date FROM sessions');
+    rawDatabaseForTests(store).run('INSERT OR IGNORE INTO dirty_days (event_date) SELECT DISTINCT event_date FROM sessions');
     store.refreshDailyMetrics();
     assert.deepEqual(totals(), incremental);
     await store.close();

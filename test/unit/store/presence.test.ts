@@ -5,6 +5,7 @@ import { buildReport } from '../../../src/core/report/build';
 import { presenceByDay, recordPresence } from '../../../src/core/store/presence-repo';
 import { Store } from '../../../src/core/store/store';
 import { batchOf, event, sqlLoader } from '../helpers/events';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 /** Editor presence: active minutes per local day, counts only, idempotent, and evidence of working days. */
 describe('editor presence', () => {
@@ -21,7 +22,7 @@ describe('editor presence', () => {
     assert.deepEqual(presenceByDay(store, z, '2026-01-05', '2026-01-06', 'dev@example.com'), [3, 2]);
     assert.deepEqual(presenceByDay(store, z, '2026-01-05', '2026-01-06', 'other@example.com'), [null, null]);
     // Nothing but minutes is stored.
-    const cols = store.db.exec('SELECT * FROM editor_presence')[0]!.columns;
+    const cols = rawDatabaseForTests(store).exec('SELECT * FROM editor_presence')[0]!.columns;
     assert.deepEqual(cols, ['slot_ms', 'developer_id', 'minutes_mask']);
     await store.close();
   });

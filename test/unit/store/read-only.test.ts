@@ -5,6 +5,7 @@ import { buildReport } from '../../../src/core/report/build';
 import { StoreBusyError } from '../../../src/core/store/lock';
 import { Store } from '../../../src/core/store/store';
 import { batchOf, event, prices, sqlLoader, tempDir } from '../helpers/events';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 /** Every file of a folder with its size, modification time and content hash (to prove nothing changed). */
 function folderState(dir: string): string {
@@ -17,7 +18,7 @@ function folderState(dir: string): string {
     .join('\n');
 }
 
-const count = (store: Store) => store.db.exec('SELECT COUNT(*) FROM sessions')[0]!.values[0]![0] as number;
+const count = (store: Store) => rawDatabaseForTests(store).exec('SELECT COUNT(*) FROM sessions')[0]!.values[0]![0] as number;
 
 describe('Store opened read-only (prodlens report --workspace, beside a running VS Code)', () => {
   let tmp: ReturnType<typeof tempDir>;

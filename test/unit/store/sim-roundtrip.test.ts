@@ -8,6 +8,7 @@ import { recordPresence } from '../../../src/core/store/presence-repo';
 import { Store } from '../../../src/core/store/store';
 import { simulateDeveloper } from '../../support/sim';
 import { batchOf, event, sqlLoader } from '../helpers/events';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 /**
  * The calibration (test/unit/calibration) runs the report's analysis on simulated daily series. This checks
@@ -24,7 +25,7 @@ describe('a simulated developer through the store', () => {
     const store = await Store.open({ path: null, sql: await sqlLoader.load(), timeZone: zone.timeZone });
     const HOUR = 3_600_000;
     const events: AiEvent[] = [];
-    const commit = store.db.prepare(
+    const commit = rawDatabaseForTests(store).prepare(
       'INSERT INTO commits (sha, repo_slug, author, author_email, timestamp, event_date, lines_added, lines_removed, is_merge) VALUES (?, ?, ?, ?, ?, ?, 1, 0, 0)',
     );
     const minutes: number[] = [];
@@ -49,9 +50,9 @@ describe('a simulated developer through the store', () => {
     const last = dev.days.at(-1)!;
     // The git sync ran at the end of the last day: commits are measured through it.
     store.setCheckpoint('git:acme/api', null);
-    store.db.run("UPDATE etl_runs SET last_run_at = ? WHERE job = 'git:acme/api'", [new Date(zone.startOf(last) + 23 * HOUR).toISOString()]);
+    rawDatabaseForTests(store).run("UPDATE etl_runs SET last_run_at = ? WHERE job = 'git:acme/api'", [new Date(zone.startOf(last) + 23 * HOUR).toISOString()]);
     assert.ok(
-      (store.db.exec('SELECT COUNT(*) FROM sessions WHERE event_date <> local_date')[0]!.values[0]![0]! as number) > 0,
+      (rawDatabaseForTests(store).exec('SELECT COUNT(*) FROM sessions WHERE event_date <> local_date')[0]!.values[0]![0]! as number) > 0,
       'some evenings are on the next UTC day',
     );
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Store } from '../../../src/core/store/store';
 import { batchOf, event, sqlLoader, tempDir } from '../helpers/events';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 describe('Snapshot policy', function () {
   this.timeout(30_000);
@@ -29,7 +30,7 @@ describe('Snapshot policy', function () {
     await store.close();
     const again = await Store.open({ path: dbPath, sql: await sqlLoader.load() });
     assert.equal(again.openReport.replayedBatches, 0, 'close wrote the snapshot');
-    assert.equal(again.db.exec('SELECT count(*) FROM sessions')[0]!.values[0]![0], 13);
+    assert.equal(rawDatabaseForTests(again).exec('SELECT count(*) FROM sessions')[0]!.values[0]![0], 13);
     await again.close();
   });
 

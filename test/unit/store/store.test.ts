@@ -5,13 +5,14 @@ import { Store } from '../../../src/core/store/store';
 import { StoreBusyError, lockPath } from '../../../src/core/store/lock';
 import { SCHEMA_VERSION } from '../../../src/core/store/schema';
 import { batchOf, event, sqlLoader, tempDir } from '../helpers/events';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 async function openAt(dbPath: string, journal = true) {
   return Store.open({ path: dbPath, sql: await sqlLoader.load(), journal });
 }
 
 function count(store: Store, sql = 'SELECT count(*) FROM sessions'): number {
-  return store.db.exec(sql)[0]!.values[0]![0] as number;
+  return rawDatabaseForTests(store).exec(sql)[0]!.values[0]![0] as number;
 }
 
 describe('Store', () => {
@@ -25,7 +26,7 @@ describe('Store', () => {
 
   it('creates the schema at the current version and keeps rows across close and reopen', async () => {
     const store = await openAt(dbPath);
-    assert.equal(store.db.exec('PRAGMA user_version')[0]!.values[0]![0], SCHEMA_VERSION);
+    assert.equal(rawDatabaseForTests(store).exec('PRAGMA user_version')[0]!.values[0]![0], SCHEMA_VERSION);
     await store.ingest(batchOf([event({ id: 'a' }), event({ id: 'b' })]));
     const device = store.deviceId;
     await store.close();
@@ -33,7 +34,7 @@ describe('Store', () => {
     const again = await openAt(dbPath);
     assert.equal(count(again), 2);
     assert.equal(again.deviceId, device, 'device id is stable per database');
-    assert.equal(again.db.exec('SELECT DISTINCT device_id FROM sessions')[0]!.values[0]![0], device);
+    assert.equal(rawDatabaseForTests(again).exec('SELECT DISTINCT device_id FROM sessions')[0]!.values[0]![0], device);
     await again.close();
   });
 
@@ -48,7 +49,7 @@ describe('Store', () => {
     assert.equal(changed.inserted, 1);
     const upd = await store.ingest(batchOf([event({ id: 'a', tokens_out: 99 })]));
     assert.deepEqual([upd.inserted, upd.duplicates, upd.updated], [0, 0, 1]);
-    assert.equal(store.db.exec("SELECT tokens_out FROM sessions WHERE kind = 'request' ORDER BY id LIMIT 1")[0]!.values[0]![0], 99);
+    assert.equal(rawDatabaseForTests(store).exec("SELECT tokens_out FROM sessions WHERE kind = 'request' ORDER BY id LIMIT 1")[0]!.values[0]![0], 99);
     await store.close();
   });
 
@@ -63,7 +64,7 @@ describe('Store', () => {
     assert.equal(again.getLastCheckpoint('git:repo-a'), '2026-01-02T00:00:00Z');
     assert.equal(again.getLastCheckpoint('github:acme/api'), '2026-02-01T00:00:00Z');
     assert.deepEqual(again.getJobState('github:acme/api'), { etagCount: 3 });
-    assert.equal(again.db.exec("SELECT runs FROM etl_runs WHERE job = 'git:repo-a'")[0]!.values[0]![0], 2);
+    assert.equal(rawDatabaseForTests(again).exec("SELECT runs FROM etl_runs WHERE job = 'git:repo-a'")[0]!.values[0]![0], 2);
     await again.close();
   });
 
@@ -123,7 +124,7 @@ describe('Store', () => {
 
   it('refuses a database written by a newer schema', async () => {
     const store = await openAt(dbPath);
-    store.db.run(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
+    rawDatabaseForTests(store).run(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
     store.markDirty();
     await store.close();
     await assert.rejects(openAt(dbPath), /newer ProdLens/);

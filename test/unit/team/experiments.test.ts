@@ -14,6 +14,7 @@ import { buildTeamExperiments } from '../../../src/core/team/experiments';
 import type { ExperimentModelRow, ExperimentUnitRow } from '../../../src/core/team/sql';
 import { event, sqlLoader, tempDir } from '../helpers/events';
 import { cliIo } from './pilot-lake';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 /**
  * Four simulated developers each run the same design (inline completions on vs off, day units, 12 units in
@@ -60,7 +61,7 @@ async function writeDevice(d: Dev, i: number, lake: string, work: string, withEx
     const on = u.arm === 'A';
     const commits = d.base + (on ? EFFECT : 0) + Math.floor(rng.next() * 3);
     for (let k = 0; k < commits; k++) {
-      store.db.run(
+      rawDatabaseForTests(store).run(
         `INSERT INTO commits (sha, repo_slug, author, author_email, timestamp, event_date, lines_added, lines_removed, is_merge, is_mine, source)
          VALUES (?, 'acme/api', ?, ?, ?, ?, 5, 1, 0, 1, 'git')`,
         [`${i}-${sha++}`, d.email, d.email, new Date(at + k * 60_000).toISOString(), new Date(at).toISOString().slice(0, 10)],

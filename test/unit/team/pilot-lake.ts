@@ -13,6 +13,7 @@ import type { AiEvent } from '../../../src/core/model';
 import { Store } from '../../../src/core/store/store';
 import { event, sqlLoader } from '../helpers/events';
 import type { Pilot, PilotDeveloper } from '../../support/sim';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 export const TEAM_SECRET = 'pilot-team-secret-0123456789';
 
@@ -143,14 +144,14 @@ export async function writePilotLake(pilot: Pilot, lake: string, work: string, o
       await store.ingest({ events, metrics: [], rejects: [] });
       const { commits, prs } = byRepo.get(d.repo)!;
       for (const c of commits) {
-        store.db.run(
+        rawDatabaseForTests(store).run(
           `INSERT INTO commits (sha, repo_slug, author, author_name, author_email, timestamp, committed_at, event_date, lines_added, lines_removed, files_changed, is_merge, is_mine, source)
            VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, 1, 0, 0, 'git')`,
           c as (string | number)[],
         );
       }
       for (const p of prs) {
-        store.db.run(
+        rawDatabaseForTests(store).run(
           `INSERT INTO pull_requests (id, repo_slug, number, title, author, state, created_at, merged_at, closed_at, updated_at, reopened, additions, deletions)
            VALUES (?, ?, ?, ?, ?, 'merged', ?, ?, ?, ?, 0, 10, 2)`,
           p as (string | number)[],

@@ -4,6 +4,7 @@ import { prices } from '../helpers/events';
 import { scanTranscripts } from '../../../src/sources/transcripts';
 import { isTranscriptPath } from '../../../src/sources/transcripts/locations';
 import { count, dayTotals, FIXTURES, memoryStore, WORKSPACE } from './helpers';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 const CLAUDE = path.join(FIXTURES, 'claude');
 const CODEX = path.join(FIXTURES, 'codex');
@@ -45,9 +46,9 @@ describe('transcripts: fixture trees', () => {
   it('stores API errors, edits with line counts and no text, and a dead letter naming file and line', async () => {
     const store = await memoryStore();
     await scanTranscripts([CLAUDE], store, { prices, workspaceFolders: null });
-    const err = store.db.exec("SELECT status_code, attrs, event_date FROM sessions WHERE kind = 'error'")[0]!.values;
+    const err = rawDatabaseForTests(store).exec("SELECT status_code, attrs, event_date FROM sessions WHERE kind = 'error'")[0]!.values;
     assert.deepEqual(err, [[429, '{"error":"rate_limit"}', '2026-01-05']]);
-    const edits = store.db.exec(
+    const edits = rawDatabaseForTests(store).exec(
       "SELECT tool_name, lines_added, lines_removed, language, json_extract(attrs, '$.user_modified') FROM sessions WHERE kind = 'edit' ORDER BY ts_ms",
     )[0]!.values;
     assert.deepEqual(edits, [
@@ -55,10 +56,12 @@ describe('transcripts: fixture trees', () => {
       ['Write', 3, 0, 'ts', null],
       ['MultiEdit', 3, 2, 'ts', 1],
     ]);
-    const all = JSON.stringify(store.db.exec('SELECT * FROM sessions')[0]!.values) + JSON.stringify(store.db.exec('SELECT * FROM dead_letter')[0]!.values);
+    const all =
+      JSON.stringify(rawDatabaseForTests(store).exec('SELECT * FROM sessions')[0]!.values) +
+      JSON.stringify(rawDatabaseForTests(store).exec('SELECT * FROM dead_letter')[0]!.values);
     for (const secret of ['redirect', 'login.ts', 'export const', 'fix the login', 'Rate limit reached'])
       assert.ok(!all.includes(secret), `stored text: ${secret}`);
-    const [reason] = store.db.exec('SELECT reason FROM dead_letter')[0]!.values[0] as [string];
+    const [reason] = rawDatabaseForTests(store).exec('SELECT reason FROM dead_letter')[0]!.values[0] as [string];
     assert.match(reason, /7f3c2a10-5b1e-4c8d-9a2f-3e4d5c6b7a81\.jsonl:13: invalid JSON/);
     await store.close();
   });
@@ -66,7 +69,9 @@ describe('transcripts: fixture trees', () => {
   it('uses the transcript cost where present, else the price table', async () => {
     const store = await memoryStore();
     await scanTranscripts([CLAUDE], store, { prices, workspaceFolders: null });
-    const rows = store.db.exec("SELECT model, cost_source, cost_usd FROM sessions WHERE kind = 'request' AND model = 'claude-sonnet-4-20250514'")[0]!.values;
+    const rows = rawDatabaseForTests(store).exec(
+      "SELECT model, cost_source, cost_usd FROM sessions WHERE kind = 'request' AND model = 'claude-sonnet-4-20250514'",
+    )[0]!.values;
     assert.deepEqual(rows, [['claude-sonnet-4-20250514', 'reported', 0.01234]]);
     assert.equal(count(store, "SELECT count(*) FROM sessions WHERE kind = 'request' AND cost_source = 'estimated' AND cost_usd > 0"), 10);
     await store.close();
@@ -95,7 +100,7 @@ describe('transcripts: fixture trees', () => {
     const again = await scanTranscripts([CLAUDE, CODEX], store, { prices, workspaceFolders: null });
     assert.equal(again.filesRead, 0);
     assert.equal(again.bytesRead, 0);
-    store.db.run('DELETE FROM transcript_files');
+    rawDatabaseForTests(store).run('DELETE FROM transcript_files');
     const full = await scanTranscripts([CLAUDE, CODEX], store, { prices, workspaceFolders: null });
     assert.equal(full.filesRead, 9);
     assert.equal(full.inserted, 0);

@@ -2,6 +2,7 @@ import { cpSync } from 'node:fs';
 import path from 'node:path';
 import { Store } from '../../../src/core/store/store';
 import { sqlLoader } from '../helpers/events';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 export const FIXTURES = path.resolve(__dirname, '../../fixtures/transcripts');
 export const WORKSPACE = '/home/dev/acme-api';
@@ -20,7 +21,7 @@ export async function memoryStore(): Promise<Store> {
 /** Per-day token totals of one source's counted (not duplicate_of) rows. */
 export function dayTotals(store: Store, source: string): Record<string, DayTotals> {
   const rows =
-    store.db.exec(
+    rawDatabaseForTests(store).exec(
       `SELECT event_date, SUM(IFNULL(tokens_in, 0)), SUM(IFNULL(tokens_out, 0)), SUM(IFNULL(cache_read_tokens, 0)), SUM(IFNULL(cache_write_tokens, 0))
          FROM sessions WHERE source = ? AND kind IN ('request', 'error') AND duplicate_of IS NULL GROUP BY event_date ORDER BY event_date`,
       [source],
@@ -38,5 +39,5 @@ export function copyFixture(rel: string, dest: string): string {
 }
 
 export function count(store: Store, sql: string, params: Array<string | number> = []): number {
-  return (store.db.exec(sql, params)[0]?.values[0]?.[0] as number) ?? 0;
+  return (rawDatabaseForTests(store).exec(sql, params)[0]?.values[0]?.[0] as number) ?? 0;
 }

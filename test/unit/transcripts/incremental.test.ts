@@ -5,6 +5,7 @@ import { prices, tempDir } from '../helpers/events';
 import { scanTranscripts } from '../../../src/sources/transcripts';
 import { HEAD_BYTES } from '../../../src/sources/transcripts/tail';
 import { copyFixture, count, dayTotals, memoryStore } from './helpers';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 const SESSION = 'claude/projects/-home-dev-acme-api/7f3c2a10-5b1e-4c8d-9a2f-3e4d5c6b7a81.jsonl';
 const ROLLOUT = 'codex/sessions/2026/01/05/rollout-2026-01-05T14-00-00-0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b.jsonl';
@@ -120,7 +121,7 @@ describe('transcripts: incremental tailing', () => {
       '2026-01-05': { input: 3000, output: 900, cacheRead: 9000, cacheWrite: 0 },
       '2026-01-06': { input: 2000, output: 600, cacheRead: 6000, cacheWrite: 0 },
     });
-    const models = store.db.exec("SELECT model, reasoning_tokens FROM sessions WHERE source = 'codex-transcript' ORDER BY ts_ms")[0]!.values;
+    const models = rawDatabaseForTests(store).exec("SELECT model, reasoning_tokens FROM sessions WHERE source = 'codex-transcript' ORDER BY ts_ms")[0]!.values;
     assert.deepEqual(models, [
       ['gpt-5-codex', 256],
       ['gpt-5', 244],

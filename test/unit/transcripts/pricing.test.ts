@@ -4,6 +4,7 @@ import path from 'node:path';
 import { prices, tempDir } from '../helpers/events';
 import { scanTranscripts } from '../../../src/sources/transcripts';
 import { memoryStore } from './helpers';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 function line(id: string, model: string, input: number, output: number, cacheRead: number): string {
   return `${JSON.stringify({
@@ -39,7 +40,7 @@ describe('transcripts: cost', () => {
       const store = await memoryStore();
       await scanTranscripts([file], store, { prices, workspaceFolders: null });
       const rows = Object.fromEntries(
-        store.db
+        rawDatabaseForTests(store)
           .exec("SELECT json_extract(attrs, '$.x'), model, tokens_in, cost_usd, cost_source FROM sessions ORDER BY tokens_in DESC")[0]!
           .values.map((r) => [r[2] as number, r]),
       );

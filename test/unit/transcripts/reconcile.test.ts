@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { batchOf, event } from '../helpers/events';
 import { reconcileOtelCopies, RECONCILE_WINDOW_MS } from '../../../src/sources/transcripts';
 import { count, memoryStore } from './helpers';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 const usage = { model: 'claude-sonnet-4-5-20250929', tokens_in: 6, tokens_out: 150, cache_read_tokens: 17000, cache_write_tokens: 800, session_id: 'sess-r' };
 const transcript = (id: string, time: string, extra = {}) =>
@@ -9,7 +10,7 @@ const transcript = (id: string, time: string, extra = {}) =>
 const otel = (id: string, time: string, extra = {}) => event({ id, source: 'claude-code-otel', time, identity: [id], latency_ms: 4200, ...usage, ...extra });
 
 function dupOf(store: Awaited<ReturnType<typeof memoryStore>>, hash: string): string | null {
-  return (store.db.exec('SELECT duplicate_of FROM sessions WHERE trace_hash = ?', [hash])[0]?.values[0]?.[0] as string | null) ?? null;
+  return (rawDatabaseForTests(store).exec('SELECT duplicate_of FROM sessions WHERE trace_hash = ?', [hash])[0]?.values[0]?.[0] as string | null) ?? null;
 }
 
 describe('transcripts: reconciling OpenTelemetry copies of transcript requests', () => {
