@@ -3,7 +3,7 @@ import type { Database } from 'sql.js';
 import * as vscode from 'vscode';
 import type { EditorCaptureApi } from '../../src/extension/editor-capture';
 import { activateProdLens, editRowCount, editRows, placeCursor, resetEditors, typeChars, writeWorkspaceFile } from './support/editor';
-import { rawDatabaseForTests } from '../../src/core/store/database-of';
+import { rawDatabaseForTests } from './support/prodlens-api';
 
 /**
  * Editor capture (issue 5), after the insertion: survival measured through later edits and checkpoints, undo/redo,

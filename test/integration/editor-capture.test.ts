@@ -15,7 +15,7 @@ import {
   workspaceGit,
   writeWorkspaceFile,
 } from './support/editor';
-import { rawDatabaseForTests } from '../../src/core/store/database-of';
+import { rawDatabaseForTests } from './support/prodlens-api';
 
 /**
  * Editor capture (issue 5) against real editor operations in code-server's extension host: which insertions are

@@ -3,8 +3,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ProdLensApi } from '../../src/extension/extension';
-import { prodlens, waitFor, workspaceFolder, type RunningStore } from './support/prodlens-api';
-import { rawDatabaseForTests } from '../../src/core/store/database-of';
+import { prodlens, waitFor, workspaceFolder, type RunningStore, rawDatabaseForTests } from './support/prodlens-api';
 
 /**
  * An agent run for the first time after VS Code started creates its folder then: Copilot CLI's

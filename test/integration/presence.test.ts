@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { placeCursor, resetEditors, typeChars, writeWorkspaceFile } from './support/editor';
-import { prodlens, rows } from './support/prodlens-api';
-import { rawDatabaseForTests } from '../../src/core/store/database-of';
+import { prodlens, rows, rawDatabaseForTests } from './support/prodlens-api';
 
 /**
  * Editor presence (issue 13 §3) in a real extension host: typing in an editor marks the minute active in

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as vscode from 'vscode';
+import type { Database } from 'sql.js';
 import type { ProdLensApi } from '../../../src/extension/extension';
 import { extensionId } from './manifest';
-import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 
 /** The store as the tests use it: the same object the running extension writes to (one extension host). */
 export type RunningStore = Awaited<ReturnType<ProdLensApi['services']['store']>>;
@@ -12,6 +12,15 @@ export async function prodlens(): Promise<ProdLensApi> {
   const extension = vscode.extensions.getExtension<ProdLensApi>(extensionId());
   if (!extension) throw new Error(`${extensionId()} is not installed in this VS Code`);
   return extension.activate();
+}
+
+/**
+ * The running extension's database, for the tests' own queries. `Store.db` is private to src/core/store; this
+ * suite is compiled file by file (no bundling), so it cannot import `rawDatabaseForTests` from src/ and reads
+ * the field itself.
+ */
+export function rawDatabaseForTests(store: RunningStore): Database {
+  return (store as unknown as { db: Database }).db;
 }
 
 /** Runs a query on the running extension's database; rows as arrays. */
