@@ -10,7 +10,7 @@ import { DATASETS, EXPORT_SCHEMA_VERSION, type DatasetName, type DatasetSpec } f
 import { describeDataset, isCurrentSchema, MANIFEST_FILE, MANIFEST_FORMAT, readManifest, type Manifest, type ManifestFile } from './manifest';
 import { ExportFolder, LOCK_BASE } from './node-files';
 import { ParquetWasmLoader } from './node-parquet';
-import { ParquetPool } from './parquet-pool';
+import { ParquetPool, workerScript } from './parquet-pool';
 import { fileToken, NULL_PARTITION } from './paths';
 import { appendOnlyFingerprint, partitionDir, planDataset, selectionOf, specDigest, type DatasetPlan, type ExportFilter } from './plan';
 import type { Pseudonymizer } from './pseudonymize';
@@ -161,7 +161,7 @@ export async function exportParquet(store: Store, options: ExportOptions): Promi
     const reused: ManifestFile[] = [];
     if (partitionsToWrite) {
       const workers = Math.min(Math.max(0, Math.floor(options.threads ?? 1) - 1), MAX_WORKERS);
-      pool = workers > 0 && partitionsToWrite >= MIN_PARTITIONS_FOR_WORKERS ? new ParquetPool(workers) : undefined;
+      pool = workers > 0 && partitionsToWrite >= MIN_PARTITIONS_FOR_WORKERS && workerScript() ? new ParquetPool(workers) : undefined;
       const encoder = pool ? undefined : await (options.parquet ?? new ParquetWasmLoader()).load();
       // Staged files are flushed to disk while the next ones are encoded (fsync before the commit).
       syncer = (options.durable ?? true) ? folder.syncer() : undefined;

@@ -19,6 +19,7 @@ export class ParquetPool {
 
   constructor(size: number, wasmPath = defaultWasmPath('parquet_wasm_bg.wasm', 'parquet-wasm/esm/parquet_wasm_bg.wasm')) {
     const script = workerScript();
+    if (!script) throw new Error('the Parquet worker script is missing');
     for (let i = 0; i < size; i++) {
       const w = script.endsWith('.ts')
         ? // Running from source (tests, benchmarks under tsx): the worker loads the TypeScript through tsx.
@@ -78,9 +79,14 @@ export class ParquetPool {
   }
 }
 
-/** dist/parquet-worker.js beside the bundle, else (running from source) the TypeScript file. */
-function workerScript(): string {
-  const bundled = path.join(__dirname, 'parquet-worker.js');
-  if (existsSync(bundled)) return bundled;
-  return path.join(__dirname, 'parquet-worker.ts');
+/**
+ * dist/parquet-worker.js beside the bundle, else (running from source) the TypeScript file; null when
+ * neither is there (a bundle shipped without its worker): the exporter then encodes on its own thread.
+ */
+export function workerScript(): string | null {
+  for (const f of ['parquet-worker.js', 'parquet-worker.ts']) {
+    const p = path.join(__dirname, f);
+    if (existsSync(p)) return p;
+  }
+  return null;
 }
