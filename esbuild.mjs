@@ -88,6 +88,8 @@ const entries = [
     external: [...nodeCommon.external, ...CLI_EXTERNAL],
     banner: { js: '#!/usr/bin/env node' },
   },
+  // The Parquet encoding worker of `prodlens export --threads N` (src/core/export/parquet-pool.ts).
+  { ...nodeCommon, entryPoints: { 'parquet-worker': 'src/core/export/parquet-worker.ts' }, outdir },
 ];
 /**
  * The report page: one IIFE (dist/webview.js) and, from the CSS it imports (media/report.css, uPlot's),

@@ -4,17 +4,22 @@
  * (event_date, repo), COMPRESSION zstd)`. Reports medians of `--runs` runs (CPU time as well as wall time:
  * the machine is shared, CPU time moves less), where the time goes, and peak memory.
  *
- *   npm run bench:export -- [--rows 1000000] [--runs 3] [--duckdb-threads 1]
+ * Issue 15: first the whole `node dist/cli.js export` process against DuckDB's COPY at 1 and 2 threads
+ * (`--threads 1,2`); `--stages` adds the in-process runs and the per-stage breakdown.
+ *
+ *   npm run build && npm run bench:export -- [--rows 1000000] [--runs 3] [--threads 1,2] [--stages] [--duckdb-threads 1]
  *
  * The store is built once and kept in bench/out/ (building 1M events takes about a minute).
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { BatchEncoder } from '../src/core/export/batch-encoder';
 import { dataset } from '../src/core/export/datasets';
-import { exportParquet } from '../src/core/export/exporter';
+import { exportParquet, type ExportSummary } from '../src/core/export/exporter';
 import { ParquetWasmLoader } from '../src/core/export/node-parquet';
 import { selectionOf, planDataset, specDigest } from '../src/core/export/plan';
 import { readPartitions, resolveKnown, type RowSink } from '../src/core/store/export-reader';
@@ -29,9 +34,14 @@ const { values: args } = parseArgs({
     days: { type: 'string', default: '365' },
     runs: { type: 'string', default: '3' },
     'duckdb-threads': { type: 'string', default: '1' },
+    /** Thread counts of the whole-process comparison (prodlens export --threads N vs DuckDB threads=N). */
+    threads: { type: 'string', default: '1,2' },
+    /** Also the in-process runs and the per-stage breakdown (slower). */
+    stages: { type: 'boolean', default: false },
   },
 });
 const ROWS = Number(args.rows);
+const THREADS = args.threads!.split(',').map(Number);
 const DAYS = Number(args.days);
 const RUNS = Number(args.runs);
 const OUT = path.join(__dirname, 'out');
@@ -162,8 +172,113 @@ async function duckdbReference(exportDir: string, threads: string): Promise<{ sa
   return { samples, bytes, rows };
 }
 
+/** Runs a whole process; wall time, CPU time (user + system, from /usr/bin/time) and peak RSS. */
+function timed(cmd: string, argv: string[]): { wallMs: number; cpuMs: number; rssMiB: number; stdout: string } {
+  const stats = path.join(OUT, `time-${process.pid}.txt`);
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M', '-o', stats, cmd, ...argv], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    env: { ...process.env, TZ: 'UTC' },
+  });
+  const wallMs = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} exited with ${r.status ?? r.signal}: ${r.stderr}`);
+  const [user, sys, maxKb] = readFileSync(stats, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+  rmSync(stats, { force: true });
+  return { wallMs, cpuMs: (user! + sys!) * 1000, rssMiB: maxKb! / 1024, stdout: r.stdout };
+}
+
+/**
+ * Issue 15: `node dist/cli.js export` as a whole process (start, open the database, export every dataset,
+ * exit) into a fresh folder, against DuckDB's COPY of the same sessions rows with the same partitioning and
+ * codec, at each thread count (`--threads N` for ProdLens, `threads = N` for DuckDB), interleaved so both
+ * see the same machine load.
+ */
+async function wholeProcesses(store: string): Promise<Record<string, unknown>> {
+  const cli = path.resolve(__dirname, '../dist/cli.js');
+  if (!existsSync(cli)) throw new Error('dist/cli.js is missing: npm run build first');
+  const db = path.join(OUT, 'export-bench-whole.sqlite');
+  const out = path.join(OUT, 'export-whole');
+  const fresh = () => {
+    for (const f of [db, `${db}.journal`, `${db}.bak`]) rmSync(f, { force: true });
+    copyFileSync(store, db);
+    rmSync(out, { recursive: true, force: true });
+  };
+  // The reference's table: the exported sessions rows, read back (the same rows and columns).
+  fresh();
+  const first = JSON.parse(timed(process.execPath, [cli, 'export', '--out', out, '--db', db, '--json']).stdout) as ExportSummary;
+  const refs = new Map<number, { con: DuckDBConnection; rows: number }>();
+  for (const t of THREADS) {
+    const instance = await DuckDBInstance.create(':memory:', { threads: String(t) });
+    const con = await instance.connect();
+    await con.run(
+      `CREATE TABLE t AS SELECT * FROM read_parquet('${out}/sessions/**/*.parquet', hive_partitioning = true, hive_types = {'event_date': DATE, 'repo': VARCHAR})`,
+    );
+    refs.set(t, { con, rows: Number((await con.runAndReadAll('SELECT count(*) FROM t')).getRows()[0]![0] as bigint) });
+  }
+  const samples = new Map<number, Array<{ prodlensMs: number; prodlensCpuMs: number; rssMiB: number; duckMs: number; duckCpuMs: number }>>();
+  const target = path.join(OUT, 'duckdb-copy');
+  let duckBytes = 0;
+  let summary = first;
+  for (let i = 0; i < RUNS; i++) {
+    for (const t of THREADS) {
+      fresh();
+      const p = timed(process.execPath, [cli, 'export', '--out', out, '--db', db, '--json', '--threads', String(t)]);
+      summary = JSON.parse(p.stdout) as ExportSummary;
+      rmSync(target, { recursive: true, force: true });
+      const d = await measure(() => refs.get(t)!.con.run(`COPY t TO '${target}' (FORMAT parquet, PARTITION_BY (event_date, repo), COMPRESSION zstd)`));
+      duckBytes = dirBytes(target);
+      const row = { prodlensMs: p.wallMs, prodlensCpuMs: p.cpuMs, rssMiB: p.rssMiB, duckMs: d.wallMs, duckCpuMs: d.cpuMs };
+      samples.set(t, [...(samples.get(t) ?? []), row]);
+      console.log(
+        `run ${i + 1}, ${t} thread(s): prodlens export ${p.wallMs.toFixed(0)} ms wall / ${p.cpuMs.toFixed(0)} ms CPU (peak RSS ${p.rssMiB.toFixed(0)} MiB); ` +
+          `DuckDB COPY ${d.wallMs.toFixed(0)} ms wall / ${d.cpuMs.toFixed(0)} ms CPU; ratio ${(p.wallMs / d.wallMs).toFixed(2)}; load ${os.loadavg()[0]!.toFixed(1)}`,
+      );
+    }
+  }
+  for (const r of refs.values()) r.con.closeSync();
+  const sessions = summary.datasets.sessions!;
+  const result: Record<string, unknown> = {
+    what: 'whole process: node dist/cli.js export --out DIR --threads N (fresh folder, every dataset) vs DuckDB COPY of the sessions rows, threads = N',
+    sessionsRows: sessions.rows,
+    sessionsFiles: sessions.files,
+    allRows: summary.rows,
+    allFiles: summary.files,
+    prodlensMiB: +(summary.bytes / 2 ** 20).toFixed(1),
+    duckdbMiB: +(duckBytes / 2 ** 20).toFixed(1),
+    loadAverage: +os.loadavg()[0]!.toFixed(1),
+  };
+  for (const t of THREADS) {
+    const xs = samples.get(t)!;
+    if (refs.get(t)!.rows !== sessions.rows) throw new Error(`DuckDB table has ${refs.get(t)!.rows} rows, sessions ${sessions.rows}`);
+    const pm = median(xs.map((x) => x.prodlensMs));
+    const dm = median(xs.map((x) => x.duckMs));
+    result[`threads${t}`] = {
+      prodlensWallMs: Math.round(pm),
+      prodlensCpuMs: Math.round(median(xs.map((x) => x.prodlensCpuMs))),
+      prodlensSessionsRowsPerSecond: Math.round(sessions.rows / (pm / 1000)),
+      peakRssMiB: Math.round(median(xs.map((x) => x.rssMiB))),
+      duckdbWallMs: Math.round(dm),
+      duckdbCpuMs: Math.round(median(xs.map((x) => x.duckCpuMs))),
+      duckdbRowsPerSecond: Math.round(sessions.rows / (dm / 1000)),
+      ratioOfMedians: +(pm / dm).toFixed(2),
+      ratioPerRun: xs.map((x) => +(x.prodlensMs / x.duckMs).toFixed(2)),
+    };
+  }
+  return result;
+}
+
 async function main(): Promise<void> {
   const store = await openStore();
+  const whole = await wholeProcesses(STORE);
+  console.log(JSON.stringify(whole, null, 2));
+  mkdirSync(OUT, { recursive: true });
+  writeFileSync(path.join(OUT, `export-whole-${ROWS}.json`), `${JSON.stringify(whole, null, 2)}\n`);
+  if (!args.stages) {
+    writeFileSync(path.join(OUT, 'export.json'), `${JSON.stringify({ rows: ROWS, days: DAYS, runs: RUNS, whole }, null, 2)}\n`);
+    await store.close();
+    return;
+  }
   const events = rawDatabaseForTests(store).exec('SELECT count(*) FROM sessions')[0]!.values[0]![0] as number;
   console.log(`store: ${events} events, device ${store.deviceId}`);
 
@@ -272,6 +387,7 @@ async function main(): Promise<void> {
   );
   console.log(JSON.stringify(results, null, 2));
   writeFileSync(path.join(OUT, `export-results-${ROWS}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(path.join(OUT, 'export.json'), `${JSON.stringify({ ...results, whole }, null, 2)}\n`);
   await store.close();
 }
 

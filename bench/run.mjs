@@ -21,12 +21,20 @@ const BENCHES = {
     [...tsx, 'bench/collector.ts', '--runs', '1', '--sustain', '10', '--records', '10000', '--json', 'bench/out/collector.json'],
     'prodlens import of the same records (issue 3)',
   ],
-  transcripts: [[...tsx, 'bench/transcripts.ts'], [...tsx, 'bench/transcripts.ts', '--mb', '50', '--runs', '1'], 'ccusage daily (issue 4)'],
+  transcripts: [
+    [...tsx, 'bench/transcripts.ts'],
+    [...tsx, 'bench/transcripts.ts', '--mb', '50', '--runs', '1'],
+    'ccusage daily, whole processes (issues 4, 15)',
+  ],
   tracker: [['--expose-gc', ...tsx, 'bench/tracker.ts'], ['--expose-gc', ...tsx, 'bench/tracker.ts', '3'], 'goal < 5 µs per change (issue 5)'],
   stats: [[...tsx, 'bench/stats.ts'], [...tsx, 'bench/stats.ts', '5'], 'correlations for a year (issue 7)'],
   'report-model': [[...tsx, 'bench/report-model.ts'], [...tsx, 'bench/report-model.ts', '--events', '100000', '--runs', '3'], 'goal < 300 ms warm (issue 7)'],
   'report-render': [[...tsx, 'bench/report-render.ts'], [...tsx, 'bench/report-render.ts', '3'], 'goal < 1 s to painted charts (issue 8)'],
-  export: [[...tsx, 'bench/export.ts'], [...tsx, 'bench/export.ts', '--events', '100000', '--runs', '1'], 'DuckDB COPY … PARTITION_BY (issue 9)'],
+  export: [
+    [...tsx, 'bench/export.ts'],
+    [...tsx, 'bench/export.ts', '--rows', '100000', '--runs', '1'],
+    'DuckDB COPY … PARTITION_BY, 1 and 2 threads, whole process (issues 9, 15)',
+  ],
   reliability: [
     [...tsx, 'bench/reliability.ts'],
     [...tsx, 'bench/reliability.ts', '--events', '100000', '--seconds', '20', '--batch-mib', '19.5'],

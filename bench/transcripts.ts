@@ -1,20 +1,41 @@
 /**
- * Transcript scan benchmark: generates a ~500 MB Claude Code transcript tree (realistic line sizes: repeated
- * content-block lines, large tool results, subagents), then per run: a cold scan into a fresh database, a
- * re-scan after a small append, and `ccusage claude daily --json` (native binary) on the same tree.
- * Reports medians of the runs (machines are shared). Usage: npm run bench:transcripts [-- --mb 500 --runs 3]
+ * Transcript scan benchmark (issue 15: whole processes): generates a ~500 MB Claude Code transcript tree
+ * (realistic line sizes: repeated content-block lines, large tool results, subagents), then per run: a cold
+ * `node dist/cli.js scan-transcripts TREE` into a fresh database, the same after a small append (re-scan),
+ * and `ccusage claude daily --json` (native binary) on the same tree, each a whole process timed start to
+ * exit. Reports medians of the runs (machines are shared).
+ * Usage: npm run build && npm run bench:transcripts [-- --mb 500 --runs 3 --tree /work/data/transcripts]
  */
-import { execFileSync } from 'node:child_process';
-import { appendFileSync, closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { BundledPriceTable } from '../src/core/pricing';
-import { SqlJsLoader } from '../src/core/store/node-sqljs';
-import { Store } from '../src/core/store/store';
-import { scanTranscripts } from '../src/sources/transcripts';
 
-const { values } = parseArgs({ options: { mb: { type: 'string', default: '500' }, runs: { type: 'string', default: '3' }, keep: { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: {
+    mb: { type: 'string', default: '500' },
+    runs: { type: 'string', default: '3' },
+    keep: { type: 'boolean' },
+    /** Generate the tree here (or reuse it when it is already there) instead of a temporary folder. */
+    tree: { type: 'string' },
+    /** Only generate the tree (with --tree) and exit. */
+    'generate-only': { type: 'boolean' },
+  },
+});
 const TARGET = Number(values.mb) * 1e6;
 const RUNS = Number(values.runs);
 
@@ -149,27 +170,71 @@ function generate(root: string): { bytes: number; files: number; requests: numbe
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+interface Generated {
+  bytes: number;
+  files: number;
+  requests: number;
+  lastFile: string;
+  lastFileSize: number;
+}
+
+/** The tree: generated into `--tree` once and reused (its description kept beside it), else into `dir`. */
+function tree(dir: string): { root: string; gen: Generated } {
+  const root = values.tree ? path.resolve(values.tree) : path.join(dir, 'claude');
+  const meta = `${root}.json`;
+  if (values.tree && existsSync(meta)) {
+    const gen = JSON.parse(readFileSync(meta, 'utf8')) as Generated;
+    // A re-scan step of an earlier run appended to the last file: take it back to its generated size.
+    truncateSync(gen.lastFile, gen.lastFileSize);
+    console.log(`reusing ${root}: ${(gen.bytes / 1e6).toFixed(0)} MB, ${gen.files} files, ${gen.requests} requests`);
+    return { root, gen };
+  }
+  rmSync(root, { recursive: true, force: true });
+  const g0 = Date.now();
+  const g = generate(root);
+  const gen = { ...g, lastFileSize: statSync(g.lastFile).size };
+  if (values.tree) writeFileSync(meta, JSON.stringify(gen));
+  console.log(`generated ${(gen.bytes / 1e6).toFixed(0)} MB, ${gen.files} files, ${gen.requests} requests in ${((Date.now() - g0) / 1000).toFixed(1)} s`);
+  return { root, gen };
+}
+
+/** Runs a whole process; wall time, CPU time (user + system, from /usr/bin/time) and peak RSS. */
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): { wallS: number; cpuS: number; rssMb: number; stdout: string } {
+  const stats = path.join(os.tmpdir(), `prodlens-bench-time-${process.pid}.txt`);
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M', '-o', stats, cmd, ...args], { env, maxBuffer: 64 << 20, encoding: 'utf8' });
+  const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status ?? r.signal}: ${r.stderr}`);
+  const [user, sys, maxKb] = readFileSync(stats, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+  rmSync(stats, { force: true });
+  return { wallS, cpuS: user! + sys!, rssMb: (maxKb! * 1024) / 1e6, stdout: r.stdout };
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'prodlens-bench-transcripts-'));
-  const tree = path.join(dir, 'claude');
   try {
-    const g0 = Date.now();
-    const gen = generate(tree);
-    console.log(`generated ${(gen.bytes / 1e6).toFixed(0)} MB, ${gen.files} files, ${gen.requests} requests in ${((Date.now() - g0) / 1000).toFixed(1)} s`);
+    const { root, gen } = tree(dir);
+    if (values['generate-only']) return;
     const ccusageBin = path.resolve(__dirname, '../node_modules/.bin/ccusage');
-    const sql = await new SqlJsLoader().load();
-    const prices = new BundledPriceTable();
-    const rows: Array<{ cold_s: number; rss_mb: number; rescan_ms: number; rescan_bytes: number; ccusage_s: number }> = [];
+    const cli = path.resolve(__dirname, '../dist/cli.js');
+    if (!existsSync(cli)) throw new Error('dist/cli.js is missing: npm run build first');
+    // Both read only the tree: a home folder of their own, no git identity lookups (--developer).
+    const env = { PATH: process.env.PATH ?? '', HOME: dir, TZ: 'UTC', NO_COLOR: '1' };
+    const rows: Array<{
+      cold_s: number;
+      cold_cpu_s: number;
+      rss_mb: number;
+      rescan_s: number;
+      rescan_bytes: number;
+      ccusage_s: number;
+      ccusage_cpu_s: number;
+      ccusage_rss_mb: number;
+    }> = [];
     for (let run = 0; run < RUNS; run++) {
       const dbPath = path.join(dir, `run-${run}.sqlite`);
-      const store = await Store.open({ path: dbPath, sql, journal: false });
-      let peak = process.memoryUsage().rss;
-      const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-      const t0 = process.hrtime.bigint();
-      const cold = await scanTranscripts([tree], store, { prices, workspaceFolders: null });
-      const coldS = Number(process.hrtime.bigint() - t0) / 1e9;
-      clearInterval(timer);
-      peak = Math.max(peak, process.memoryUsage().rss);
+      const scan = ['scan-transcripts', '--json', '--developer', 'bench@example.com', '--db', dbPath, root];
+      const cold = timed(process.execPath, [cli, ...scan], env);
+      const coldSummary = JSON.parse(cold.stdout) as { inserted: number; bytesRead: number };
       // A small append: one more request (three content-block lines) to the last session.
       const line = (i: number, out: number) =>
         JSON.stringify({
@@ -191,44 +256,56 @@ async function main(): Promise<void> {
           },
         }) + '\n';
       appendFileSync(gen.lastFile, line(0, 3) + line(1, 3) + line(2, 250));
-      const t1 = process.hrtime.bigint();
-      const re = await scanTranscripts([tree], store, { prices, workspaceFolders: null });
-      const rescanMs = Number(process.hrtime.bigint() - t1) / 1e6;
-      if (re.inserted !== 1) throw new Error(`re-scan stored ${re.inserted} events, expected 1`);
-      await store.close();
+      const re = timed(process.execPath, [cli, ...scan], env);
+      const reSummary = JSON.parse(re.stdout) as { inserted: number; bytesRead: number };
+      if (reSummary.inserted !== 1) throw new Error(`re-scan stored ${reSummary.inserted} events, expected 1`);
+      truncateSync(gen.lastFile, gen.lastFileSize);
       rmSync(dbPath, { force: true });
       rmSync(`${dbPath}.bak`, { force: true });
-      const t2 = process.hrtime.bigint();
-      const out = execFileSync(ccusageBin, ['claude', 'daily', '--json', '--offline', '--timezone', 'UTC'], {
-        env: { PATH: process.env.PATH ?? '', HOME: dir, CLAUDE_CONFIG_DIR: tree, NO_COLOR: '1' },
-        maxBuffer: 64 << 20,
-        encoding: 'utf8',
-      });
-      const ccusageS = Number(process.hrtime.bigint() - t2) / 1e9;
+      const cc = timed(ccusageBin, ['claude', 'daily', '--json', '--offline', '--timezone', 'UTC'], { ...env, CLAUDE_CONFIG_DIR: root });
       if (run === 0) {
-        const days = (JSON.parse(out) as { daily: Array<{ inputTokens: number; outputTokens: number }> }).daily;
+        const days = (JSON.parse(cc.stdout) as { daily: Array<{ inputTokens: number; outputTokens: number }> }).daily;
         const ccIn = days.reduce((a, d) => a + d.inputTokens, 0);
-        console.log(`cold scan: ${cold.inserted} events, ${(cold.bytesRead / 1e6).toFixed(0)} MB read; ccusage input tokens over all days ${ccIn}`);
+        console.log(
+          `cold scan: ${coldSummary.inserted} events, ${(coldSummary.bytesRead / 1e6).toFixed(0)} MB read; ccusage input tokens over all days ${ccIn}`,
+        );
       }
-      rows.push({ cold_s: coldS, rss_mb: peak / 1e6, rescan_ms: rescanMs, rescan_bytes: re.bytesRead, ccusage_s: ccusageS });
+      rows.push({
+        cold_s: cold.wallS,
+        cold_cpu_s: cold.cpuS,
+        rss_mb: cold.rssMb,
+        rescan_s: re.wallS,
+        rescan_bytes: reSummary.bytesRead,
+        ccusage_s: cc.wallS,
+        ccusage_cpu_s: cc.cpuS,
+        ccusage_rss_mb: cc.rssMb,
+      });
       console.log(
-        `run ${run + 1}: cold ${coldS.toFixed(2)} s (${(gen.bytes / 1e6 / coldS).toFixed(0)} MB/s, peak RSS ${(peak / 1e6).toFixed(0)} MB), re-scan ${rescanMs.toFixed(0)} ms reading ${re.bytesRead} bytes, ccusage ${ccusageS.toFixed(2)} s`,
+        `run ${run + 1}: prodlens scan-transcripts cold ${cold.wallS.toFixed(2)} s wall / ${cold.cpuS.toFixed(2)} s CPU (peak RSS ${cold.rssMb.toFixed(0)} MB), ` +
+          `re-scan ${re.wallS.toFixed(2)} s reading ${reSummary.bytesRead} bytes; ccusage ${cc.wallS.toFixed(2)} s wall / ${cc.cpuS.toFixed(2)} s CPU; load ${os.loadavg()[0]!.toFixed(1)}`,
       );
     }
     const cold = median(rows.map((r) => r.cold_s));
+    const coldCpu = median(rows.map((r) => r.cold_cpu_s));
     const cc = median(rows.map((r) => r.ccusage_s));
+    const ccCpu = median(rows.map((r) => r.ccusage_cpu_s));
     const summary = {
+      what: 'whole processes: node dist/cli.js scan-transcripts TREE (fresh database) vs ccusage claude daily --json',
       tree_mb: +(gen.bytes / 1e6).toFixed(1),
       files: gen.files,
       requests: gen.requests,
       runs: RUNS,
       cold_scan_s: +cold.toFixed(2),
+      cold_scan_cpu_s: +coldCpu.toFixed(2),
       cold_scan_mb_per_s: +(gen.bytes / 1e6 / cold).toFixed(0),
       peak_rss_mb: +median(rows.map((r) => r.rss_mb)).toFixed(0),
-      rescan_after_append_ms: +median(rows.map((r) => r.rescan_ms)).toFixed(0),
+      rescan_after_append_s: +median(rows.map((r) => r.rescan_s)).toFixed(2),
       rescan_bytes_read: median(rows.map((r) => r.rescan_bytes)),
       ccusage_daily_s: +cc.toFixed(2),
+      ccusage_daily_cpu_s: +ccCpu.toFixed(2),
       cold_scan_vs_ccusage: +(cold / cc).toFixed(2),
+      cold_scan_vs_ccusage_cpu: +(coldCpu / ccCpu).toFixed(2),
+      load_average: +os.loadavg()[0]!.toFixed(1),
       node: process.version,
     };
     console.log(JSON.stringify(summary, null, 2));

@@ -56,6 +56,7 @@ describe('the prodlens-cli tarball installed into an empty prefix', function () 
       'package/LICENSE',
       'package/README.md',
       'package/dist/cli.js',
+      'package/dist/parquet-worker.js',
       'package/dist/parquet_wasm_bg.wasm',
       'package/dist/sql-wasm.wasm',
       'package/dist/webview.css',

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { version as PRODLENS_VERSION } from '../../../package.json';
 import { ExportCancelledError, exportParquet, type ExportSummary } from '../../core/export/exporter';
@@ -13,7 +14,7 @@ export const exportCommand: Command = {
   summary: 'export the store as hive-partitioned Parquet for the central team (--out DIR)',
   help: [
     'Usage: prodlens export --out DIR [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--repo OWNER/NAME]',
-    '                       [--timezone ZONE] [--pseudonymize] [--json] [--db FILE]',
+    '                       [--timezone ZONE] [--pseudonymize] [--threads N] [--json] [--db FILE]',
     '',
     'Writes sessions, metric_points, commits, pull_requests and _aggregates/… as Parquet (ZSTD) under DIR,',
     'partitioned by event_date and repo, plus DIR/_manifest.json (layout and schema: docs/export.md).',
@@ -26,6 +27,8 @@ export const exportCommand: Command = {
     '  --repo            only this repository (daily_session_metrics and correlations are then left out)',
     `  --pseudonymize    replace developer ids and author names/emails by an HMAC keyed with $${SECRET_ENV}`,
     `                    (the team's shared secret, at least ${MIN_SECRET_LENGTH} characters)`,
+    '  --threads N       threads encoding Parquet (default: the number of CPUs); 1 encodes on the main',
+    '                    thread, N > 1 adds N - 1 worker threads',
     '  --json            print the summary as JSON',
   ].join('\n'),
   async run(args: string[], io: CliIO): Promise<number> {
@@ -37,7 +40,11 @@ export const exportCommand: Command = {
       pseudonymize: { type: 'boolean' },
       json: { type: 'boolean' },
       timezone: { type: 'string' },
+      threads: { type: 'string' },
     });
+    const threads = values.threads === undefined ? availableParallelism() : Number(values.threads);
+    if (!Number.isInteger(threads) || threads < 1 || threads > 64)
+      throw usageError(`--threads must be a whole number from 1 to 64, got ${JSON.stringify(values.threads)}`);
     const timeZone = cliTimeZone(values.timezone, io);
     if (!values.out) throw usageError('--out DIR is required');
     const since = parseDay(values.since, '--since');
@@ -64,6 +71,7 @@ export const exportCommand: Command = {
         signal: io.signal,
         logger: scoped(logger, 'export'),
         exporterVersion: PRODLENS_VERSION,
+        threads,
         onProgress: values.verbose ? (p) => p.phase !== 'writing' && logger.info(`[export] ${p.phase} (${p.filesStaged} files staged)`) : undefined,
       });
     } catch (err) {

@@ -40,8 +40,11 @@ export const scanTranscriptsCommand: Command = {
       // Named paths go to the reader that recognises them; the history readers claim theirs first.
       const historyPaths = paths?.filter((p) => resolveHistoryPath(p) !== null) ?? null;
       const transcriptPaths = paths?.filter((p) => !historyPaths!.includes(p)) ?? null;
-      summary = await scanTranscripts(transcriptPaths, store, { prices, workspaceFolders, logger, signal: io.signal, locations, flush: false, attribute });
-      histories = await scanHistories(historyPaths, store, { prices, workspaceFolders, logger, signal: io.signal, locations, attribute });
+      // One transaction for the whole scan, the day tables written once at its end (not per batch).
+      ({ summary, histories } = await store.bulk(async () => ({
+        summary: await scanTranscripts(transcriptPaths, store, { prices, workspaceFolders, logger, signal: io.signal, locations, flush: false, attribute }),
+        histories: await scanHistories(historyPaths, store, { prices, workspaceFolders, logger, signal: io.signal, locations, attribute }),
+      })));
       await store.flush();
     } finally {
       await store.close();

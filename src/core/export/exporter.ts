@@ -10,6 +10,7 @@ import { DATASETS, EXPORT_SCHEMA_VERSION, type DatasetName, type DatasetSpec } f
 import { describeDataset, isCurrentSchema, MANIFEST_FILE, MANIFEST_FORMAT, readManifest, type Manifest, type ManifestFile } from './manifest';
 import { ExportFolder, LOCK_BASE } from './node-files';
 import { ParquetWasmLoader } from './node-parquet';
+import { ParquetPool, workerScript } from './parquet-pool';
 import { fileToken, NULL_PARTITION } from './paths';
 import { appendOnlyFingerprint, partitionDir, planDataset, selectionOf, specDigest, type DatasetPlan, type ExportFilter } from './plan';
 import type { Pseudonymizer } from './pseudonymize';
@@ -32,6 +33,11 @@ export interface ExportOptions {
   parquet?: ParquetWasmLoader;
   /** Rows per file at most (bounds WASM memory, which never shrinks); larger partitions get several files. */
   maxRowsPerFile?: number;
+  /**
+   * Threads encoding Parquet (default 1: all on the calling thread). N > 1 starts N - 1 worker threads, each
+   * with its own parquet-wasm, which encode while this thread reads rows and builds the Arrow data.
+   */
+  threads?: number;
   /** fsync every file before the commit (default true). */
   durable?: boolean;
   /** Called after each file is staged; an exception thrown here stops the export there (tests). */
@@ -76,6 +82,10 @@ export interface ExportSummary {
 export class ExportCancelledError extends Error {}
 
 const DEFAULT_MAX_ROWS = 250_000;
+/** Worker threads at most (each holds a parquet-wasm instance whose memory never shrinks). */
+const MAX_WORKERS = 8;
+/** Starting workers costs ~100 ms each (a thread and a WASM instance): not worth it for a few files. */
+const MIN_PARTITIONS_FOR_WORKERS = 16;
 /** The export yields to the event loop this often (ms), so an extension host stays responsive. */
 const YIELD_EVERY_MS = 25;
 
@@ -102,6 +112,11 @@ export async function exportParquet(store: Store, options: ExportOptions): Promi
     throw err;
   }
   const staged: Array<[string, string]> = [];
+  let pool: ParquetPool | undefined;
+  let syncer: ReturnType<ExportFolder['syncer']> | undefined;
+  /** Files being encoded by the pool's workers, and the first error one of them met. */
+  const inflight = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
   try {
     const recovered = folder.recover();
     if (recovered) logger.info(`finished the commit of an interrupted export in ${folder.root}`);
@@ -145,7 +160,11 @@ export async function exportParquet(store: Store, options: ExportOptions): Promi
     /** Previous files of re-read days whose partitions turned out unchanged. */
     const reused: ManifestFile[] = [];
     if (partitionsToWrite) {
-      const encoder = await (options.parquet ?? new ParquetWasmLoader()).load();
+      const workers = Math.min(Math.max(0, Math.floor(options.threads ?? 1) - 1), MAX_WORKERS);
+      pool = workers > 0 && partitionsToWrite >= MIN_PARTITIONS_FOR_WORKERS && workerScript() ? new ParquetPool(workers) : undefined;
+      const encoder = pool ? undefined : await (options.parquet ?? new ParquetWasmLoader()).load();
+      // Staged files are flushed to disk while the next ones are encoded (fsync before the commit).
+      syncer = (options.durable ?? true) ? folder.syncer() : undefined;
       const ensured = new Set<string>();
       let lastYield = performance.now();
       progress.phase = 'writing';
@@ -183,30 +202,59 @@ export async function exportParquet(store: Store, options: ExportOptions): Promi
               }
             }
           } else fingerprint = byDir.get(dir)!.fingerprint;
-          const bytes = encoder.encode(builder.encode(batch.sink), {
+          const ipc = builder.encode(batch.sink);
+          const encodeOptions = {
             ...builder.encodings,
             metadata: { 'prodlens.dataset': plan.spec.name, 'prodlens.schema_version': String(EXPORT_SCHEMA_VERSION) },
-          });
+          };
           if (!ensured.has(dir)) {
             folder.ensureDir(dir);
             ensured.add(dir);
           }
-          const rel = `${dir}/part-${token}-${batch.part}.parquet`;
-          const tmp = `${dir}/.part-${token}-${batch.part}.parquet.tmp`;
-          staged.push([tmp, rel]);
-          folder.stage(tmp, bytes);
-          written.push(manifestEntry(plan.spec, batch.dayKey, batch.repoKey, fingerprint, rel, rows, bytes));
-          progress.filesStaged += 1;
-          progress.rowsStaged += rows;
-          options.onFileStaged?.(progress.filesStaged);
-          options.onProgress?.({ ...progress });
+          const spec = plan.spec;
+          const { dayKey, repoKey, part } = batch;
+          const stage = (bytes: Uint8Array) => {
+            const rel = `${dir}/part-${token}-${part}.parquet`;
+            const tmp = `${dir}/.part-${token}-${part}.parquet.tmp`;
+            staged.push([tmp, rel]);
+            folder.stage(tmp, bytes);
+            syncer?.add(tmp);
+            written.push(manifestEntry(spec, dayKey, repoKey, fingerprint, rel, rows, bytes));
+            progress.filesStaged += 1;
+            progress.rowsStaged += rows;
+            options.onFileStaged?.(progress.filesStaged);
+            options.onProgress?.({ ...progress });
+          };
+          if (pool) {
+            // Files are staged as their workers finish them (the manifest is sorted at the end); a few
+            // wait per worker so none idles while this thread reads the next partition.
+            while (inflight.size >= pool.size * 3) await Promise.race(inflight);
+            if (failure) throw failure.error;
+            const task: Promise<void> = pool.encode(ipc, encodeOptions).then(
+              (bytes) => {
+                inflight.delete(task);
+                try {
+                  stage(bytes);
+                } catch (err) {
+                  failure ??= { error: err };
+                }
+              },
+              (err: unknown) => {
+                inflight.delete(task);
+                failure ??= { error: err };
+              },
+            );
+            inflight.add(task);
+          } else stage(encoder!.encode(ipc, encodeOptions));
           if (performance.now() - lastYield > YIELD_EVERY_MS) {
             await new Promise((resolve) => setImmediate(resolve));
             lastYield = performance.now();
           }
         }
       }
-      if (options.durable ?? true) await folder.sync(staged.map(([tmp]) => tmp));
+      await Promise.all(inflight);
+      if (failure) throw failure.error;
+      await syncer?.done();
     }
     if (options.signal?.aborted) throw new ExportCancelledError('export cancelled; the previous export is unchanged');
 
@@ -247,10 +295,14 @@ export async function exportParquet(store: Store, options: ExportOptions): Promi
     options.onProgress?.({ ...progress });
     return summary;
   } catch (err) {
+    // Files still being encoded are staged when they finish, and flushed: wait, then remove them all.
+    await Promise.all(inflight);
+    await syncer?.done().catch(() => undefined);
     for (const [tmp] of staged) folder.removeQuietly(tmp);
     store.recordJobError(job, (err as Error).message);
     throw err;
   } finally {
+    await pool?.close();
     releaseLock(lockBase);
   }
 }

@@ -97,10 +97,15 @@ export class ExportFolder {
     writeFileSync(this.resolve(relTemp), bytes);
   }
 
-  /** Flushes staged files to disk before the commit names them, a few at a time on the thread pool. */
-  async sync(relPaths: string[], concurrency = 4): Promise<void> {
-    const queue = [...relPaths];
-    const worker = async () => {
+  /**
+   * Flushes staged files to disk in the background as they are staged (a few at a time on the thread
+   * pool), so the disk works while the next files are encoded; `done` waits for all of them.
+   */
+  syncer(concurrency = 4): { add(relPath: string): void; done(): Promise<void> } {
+    const queue: string[] = [];
+    const running = new Set<Promise<void>>();
+    let failure: { error: unknown } | undefined;
+    const run = async () => {
       for (let rel = queue.shift(); rel !== undefined; rel = queue.shift()) {
         const fh = await open(this.resolve(rel), 'r+');
         try {
@@ -110,7 +115,26 @@ export class ExportFolder {
         }
       }
     };
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    const start = () => {
+      const p: Promise<void> = run().then(
+        () => void running.delete(p),
+        (err: unknown) => {
+          running.delete(p);
+          failure ??= { error: err };
+        },
+      );
+      running.add(p);
+    };
+    return {
+      add(relPath) {
+        queue.push(relPath);
+        if (running.size < concurrency) start();
+      },
+      async done() {
+        while (running.size) await Promise.all(running);
+        if (failure) throw failure.error;
+      },
+    };
   }
 
   /** Removes a file of the export; never through a symlinked folder that leads outside it. */

@@ -4,6 +4,7 @@ import { pathHash } from '../../core/retention/path-hash';
 import { buildEvent, type EventDraft } from '../../core/normalize/event';
 import { Marker, stringField } from './tail';
 import { lineReject, looksWhole, obj, parseLine, text, type FileParser, type ParserContext } from './parser';
+import { pick, type PickSpec } from './pick';
 
 /**
  * Claude Code transcripts (FORMATS.md §3): one JSON object a line. What becomes an event:
@@ -28,6 +29,37 @@ const USAGE = '"usage":{';
 const PATCH = '"structuredPatch":';
 const API_ERROR = '"isApiErrorMessage":true';
 const ERROR_CODE_RE = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** Lines at least this long are picked from rather than parsed whole. */
+export const PICK_FROM_BYTES = 32 * 1024;
+
+/** The line fields `request`, `error` and `edit` read (they read nothing else of the line). */
+const ENTRY = {
+  cwd: true,
+  timestamp: true,
+  uuid: true,
+  sessionId: true,
+  gitBranch: true,
+  version: true,
+  isSidechain: true,
+  requestId: true,
+  costUSD: true,
+  isApiErrorMessage: true,
+  error: true,
+  apiErrorStatus: true,
+} as const satisfies PickSpec;
+const MESSAGE = { id: true, model: true, usage: true } as const satisfies PickSpec;
+const REQUEST_FIELDS: PickSpec = {
+  ...ENTRY,
+  message: MESSAGE,
+  // Subagent progress lines: data.message is the subagent's line.
+  data: { message: { ...ENTRY, message: MESSAGE } },
+};
+const EDIT_FIELDS: PickSpec = {
+  ...REQUEST_FIELDS,
+  message: { ...MESSAGE, content: true },
+  toolUseResult: { structuredPatch: true, filePath: true, edits: true, type: true, content: true, userModified: true },
+};
 
 interface Held {
   draft: EventDraft;
@@ -72,12 +104,18 @@ export class ClaudeParser implements FileParser {
       else if (this.cwd === null) this.cwd = stringField(buf, start, end, 'cwd');
       return;
     }
-    const parsed = parseLine(buf, start, end);
-    if ('error' in parsed) {
-      this.reject(lineNo, parsed.error, buf, start, end);
-      return;
+    // A long line (a large tool result or file beside the usage or patch): only the fields read below, not
+    // the text around them; a line the picker finds malformed is parsed in full (which reports it). Short
+    // lines go straight to JSON.parse, which is faster than walking them in JS.
+    let o = end - start >= PICK_FROM_BYTES ? pick(buf, start, end, hasPatch ? EDIT_FIELDS : REQUEST_FIELDS) : null;
+    if (o === null) {
+      const parsed = parseLine(buf, start, end);
+      if ('error' in parsed) {
+        this.reject(lineNo, parsed.error, buf, start, end);
+        return;
+      }
+      o = parsed.value;
     }
-    const o = parsed.value;
     if (this.cwd === null) this.cwd = text(o.cwd);
     if (o.isApiErrorMessage === true) this.error(o, lineNo, buf, start, end);
     else if (hasUsage) this.request(o, lineNo, buf, start, end);

@@ -64,10 +64,10 @@ describe('prodlens export', () => {
     assert.match(c.stderr(), /not empty and holds no ProdLens export/);
   });
 
-  it('works as the bundled CLI, loading parquet-wasm from beside the bundle', async () => {
+  it('works as the bundled CLI, loading parquet-wasm from beside the bundle (and on its worker threads)', async () => {
     const dist = path.join(tmp.dir, 'dist');
     await esbuild.build({
-      entryPoints: { cli: path.resolve('src/cli/main.ts') },
+      entryPoints: { cli: path.resolve('src/cli/main.ts'), 'parquet-worker': path.resolve('src/core/export/parquet-worker.ts') },
       outdir: dist,
       bundle: true,
       platform: 'node',
@@ -81,7 +81,7 @@ describe('prodlens export', () => {
     copyFileSync(require.resolve('parquet-wasm/esm/parquet_wasm_bg.wasm'), path.join(dist, 'parquet_wasm_bg.wasm'));
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      [path.join(dist, 'cli.js'), 'export', '--out', path.join(tmp.dir, 'bundled'), '--db', dbPath, '--json'],
+      [path.join(dist, 'cli.js'), 'export', '--out', path.join(tmp.dir, 'bundled'), '--db', dbPath, '--json', '--threads', '3'],
       { cwd: tmp.dir },
     );
     const summary = JSON.parse(stdout);

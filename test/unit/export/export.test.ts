@@ -302,6 +302,49 @@ describe('Parquet export', () => {
     await store.close();
   });
 
+  it('encodes on worker threads into the same files as on one thread, and cleans up when a file fails', async () => {
+    const store = await populatedStore();
+    const one = path.join(tmp.dir, 'one');
+    const three = path.join(tmp.dir, 'three');
+    const a = await run(store, one, { clock: { now: () => EXPORT_NOW } });
+    assert.ok(a.filesWritten >= 16, `enough files for the workers to start (${a.filesWritten})`);
+    const b = await run(store, three, { clock: { now: () => EXPORT_NOW }, threads: 3, durable: true });
+    assert.equal(b.filesWritten, a.filesWritten);
+    // The same files and rows (not the same bytes: parquet-wasm writes the footer's key-value metadata in
+    // a per-instance hash order).
+    const files = (dir: string) => manifestOf(dir).files.map((f) => [f.path, f.rows, f.fingerprint]);
+    assert.deepEqual(files(three), files(one));
+    for (const f of manifestOf(three).files)
+      assert.equal(
+        createHash('sha256')
+          .update(readFileSync(path.join(three, f.path)))
+          .digest('hex'),
+        f.sha256,
+      );
+    for (const ds of ['sessions', 'metric_points', 'commits']) {
+      const [x, y] = [read(one, ds), read(three, ds)];
+      assert.equal(Number(await db.one(`SELECT count(*) FROM (SELECT * FROM ${x} EXCEPT ALL SELECT * FROM ${y})`)), 0, ds);
+      assert.equal(Number(await db.one(`SELECT count(*) FROM (SELECT * FROM ${y} EXCEPT ALL SELECT * FROM ${x})`)), 0, ds);
+    }
+    assert.equal(Number(await db.one(`SELECT count(*) FROM ${read(three, 'sessions')}`)), scalar(store, 'SELECT count(*) FROM sessions'));
+
+    const failed = path.join(tmp.dir, 'failed');
+    await assert.rejects(
+      run(store, failed, {
+        threads: 2,
+        onFileStaged: (n) => {
+          if (n === 3) throw new Error('disk unplugged');
+        },
+      }),
+      /disk unplugged/,
+    );
+    assert.deepEqual(
+      listFiles(failed).filter((f) => f.endsWith('.parquet') || f.includes('.tmp') || f === MANIFEST_FILE),
+      [],
+    );
+    await store.close();
+  });
+
   it('rolls forward a commit that was interrupted between its renames', async () => {
     const store = await populatedStore();
     const out = path.join(tmp.dir, 'export');
