@@ -329,6 +329,14 @@ export class Store {
     return this.settle();
   }
 
+  /**
+   * Day-table work since open (bench, tests): days recomputed from their events, days updated by deltas
+   * (live ingest into days that had events), days written from the rows inserted into them (new days).
+   */
+  get dayTableStats(): { recomputedDays: number; incrementalDays: number; freshDays: number } {
+    return { ...this.rollups.stats };
+  }
+
   /** Days with changed events whose day tables are not written yet (empty whenever no write is running). */
   pendingDays(): string[] {
     const dirty = (this.db.exec('SELECT event_date FROM dirty_days ORDER BY event_date')[0]?.values ?? []).map((r) => r[0] as string);
