@@ -51,7 +51,7 @@ async function main() {
   // Start of the measured window: event-loop and snapshot statistics from here on.
   process.on('SIGUSR2', () => {
     h.reset();
-    Object.assign(store.snapshotStats, { count: 0, bytes: 0 });
+    Object.assign(store.snapshotStats, { started: 0, count: 0, bytes: 0, maxExportMs: 0 });
   });
 }
 main().catch((err) => {

@@ -260,6 +260,7 @@ async function main() {
       perHourXdb: +(perHourNew / dbBytes).toFixed(2),
       loopP99Ms: fresh.loopDelayP99Ms,
       loopMaxMs: fresh.loopDelayMaxMs,
+      exportMaxMs: fresh.snapshots?.maxExportMs,
     });
     let perHourOld = NaN;
     if (!args['skip-reference']) {
@@ -281,9 +282,21 @@ async function main() {
     console.log(
       `   snapshot interval ${scaledInterval} ms in the window (60 min in use): ${fresh.snapshots?.count} snapshot(s), ${(perSnapshot / 1048576).toFixed(0)} MiB each, ` +
         `journal and other writes ${((fresh.written - snapBytes) / 1048576).toFixed(2)} MiB in ${Math.round(fresh.windowMs / 1000)} s; ` +
-        `per hour = 1 snapshot + 3600 s of journal. Bytes per hour new / before: ${(perHourNew / perHourOld).toFixed(3)}; last snapshot took ${fresh.snapshots?.lastMs} ms`,
+        `per hour = 1 snapshot + 3600 s of journal. Bytes per hour new / before: ${(perHourNew / perHourOld).toFixed(3)}; ` +
+        `db.export() blocked the event loop up to ${fresh.snapshots?.maxExportMs} ms; the last snapshot's file write took ${fresh.snapshots?.lastMs} ms (async)`,
     );
-    const result = { batch, trickle: { events, dbBytes, seconds, runs } };
+    const result = {
+      batch,
+      trickle: {
+        events,
+        dbBytes,
+        seconds,
+        scaledIntervalMs: scaledInterval,
+        bytesPerSnapshot: perSnapshot,
+        journalAndOtherBytes: fresh.written - snapBytes,
+        runs,
+      },
+    };
     writeResult('reliability', result);
     if (args.json) writeResult(path.basename(args.json, '.json'), result);
   } finally {

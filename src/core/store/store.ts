@@ -78,8 +78,14 @@ export class Store {
   private lastSnapshotAt = 0;
   private lastSnapshotBytes = 0;
   private sizeWarned = false;
-  /** Snapshots written and their bytes since open (bench, diagnostics). */
-  readonly snapshotStats = { count: 0, bytes: 0, lastMs: 0 };
+  /**
+   * Snapshots since open (bench, diagnostics): started, written and their bytes; how long the last one
+   * blocked the event loop serialising the database (`db.export()`) and took in all (with the file write).
+   */
+  readonly snapshotStats = { started: 0, count: 0, bytes: 0, lastMs: 0, lastExportMs: 0, maxExportMs: 0 };
+  /** Sliced ingests (collector requests) running: a snapshot due meanwhile waits until they end. */
+  private slicedIngests = 0;
+  private snapshotWaiting = false;
   private timer: NodeJS.Timeout | undefined;
   private snapshotting: Promise<void> | undefined;
   /** Journal generation covered by the snapshot currently on disk. */
@@ -268,6 +274,21 @@ export class Store {
   async ingestSliced(batch: Batch, sliceRecords = 500): Promise<IngestResult> {
     const total = batch.events.length + batch.metrics.length + batch.rejects.length;
     if (total <= sliceRecords) return this.ingest(batch);
+    // No snapshot in the middle of a request: serialising the database blocks the event loop, and a large
+    // request's journal would otherwise trigger one by size half way through.
+    this.slicedIngests += 1;
+    try {
+      return await this.ingestSlices(batch, sliceRecords);
+    } finally {
+      this.slicedIngests -= 1;
+      if (!this.slicedIngests && this.snapshotWaiting) {
+        this.snapshotWaiting = false;
+        this.scheduleSnapshot();
+      }
+    }
+  }
+
+  private async ingestSlices(batch: Batch, sliceRecords: number): Promise<IngestResult> {
     const result = emptyIngestResult();
     const pending: Array<Promise<IngestResult>> = [];
     for (let i = 0; i < batch.events.length; i += sliceRecords) {
@@ -553,39 +574,44 @@ export class Store {
       const due = this.lastSnapshotAt + this.opts.snapshotIntervalMs - this.opts.clock.now();
       if (journalBytes >= threshold || due <= 0) {
         if (this.timer) clearTimeout(this.timer);
-        this.timer = setTimeout(() => {
-          this.timer = undefined;
-          this.flush().catch((err: Error) => this.opts.logger.error(`snapshot failed: ${err.message}`));
-        }, 0);
+        this.timer = setTimeout(() => this.snapshotDue(), 0);
         this.timer.unref?.();
         return;
       }
       if (this.timer) return; // already scheduled by time
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.flush().catch((err: Error) => this.opts.logger.error(`snapshot failed: ${err.message}`));
-      }, due);
+      this.timer = setTimeout(() => this.snapshotDue(), due);
       this.timer.unref?.();
       return;
     }
     const waited = this.opts.clock.now() - this.firstDirtyAt;
     const delay = Math.max(0, Math.min(this.opts.snapshotDelayMs, this.opts.snapshotMaxDelayMs - waited));
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.flush().catch((err: Error) => this.opts.logger.error(`snapshot failed: ${err.message}`));
-    }, delay);
+    this.timer = setTimeout(() => this.snapshotDue(), delay);
     this.timer.unref?.();
   }
 
+  /** A scheduled snapshot's time has come: written now, or once the sliced ingests running end. */
+  private snapshotDue(): void {
+    this.timer = undefined;
+    if (this.slicedIngests) {
+      this.snapshotWaiting = true;
+      return;
+    }
+    this.flush().catch((err: Error) => this.opts.logger.error(`snapshot failed: ${err.message}`));
+  }
+
   private async snapshot(): Promise<void> {
+    this.snapshotStats.started += 1;
     const p = this.opts.path!;
     // Never a snapshot with day tables behind its events (a no-op after every store method).
     this.settle();
     // Everything applied so far is in the database, so the snapshot covers the journal up to `gen`.
     const gen = this.journal ? this.journal.rotate() : this.coveredGen;
     this.db.run("INSERT INTO meta (key, value) VALUES ('journal_gen', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [String(gen)]);
+    const exportStarted = performance.now();
     const bytes = this.db.export();
+    this.snapshotStats.lastExportMs = Math.round(performance.now() - exportStarted);
+    this.snapshotStats.maxExportMs = Math.max(this.snapshotStats.maxExportMs, this.snapshotStats.lastExportMs);
     this.dirty = false;
     const wasUnjournaled = this.unjournaled;
     this.unjournaled = false;

@@ -43,4 +43,25 @@ describe('Snapshot policy', function () {
     assert.notEqual(statSync(dbPath).ino, first, 'a snapshot once the journal passed the threshold');
     await store.close();
   });
+
+  it('never snapshots in the middle of a sliced ingest (a collector request): the snapshot due by journal size waits for its end', async () => {
+    const dbPath = path.join(tmp.dir, 'p.sqlite');
+    const store = await Store.open({ path: dbPath, sql: await sqlLoader.load(), snapshotIntervalMs: 60_000, snapshotJournalBytes: 4_000 });
+    await store.flush();
+    const before = store.snapshotStats.started;
+    const evs = Array.from({ length: 400 }, (_, i) => event({ id: `s${i}`, time: 1767607200000 + i * 1000 }));
+    let done = false;
+    const ingest = store.ingestSliced(batchOf(evs), 10).finally(() => (done = true));
+    const startedDuring: number[] = [];
+    while (!done) {
+      startedDuring.push(store.snapshotStats.started - before);
+      await sleep(1);
+    }
+    assert.equal((await ingest).inserted, 400);
+    assert.ok(startedDuring.length > 3, 'the ingest yielded to the event loop between slices');
+    assert.deepEqual(new Set(startedDuring), new Set([0]), 'no snapshot started while the request was being ingested');
+    await sleep(300);
+    assert.ok(store.snapshotStats.started > before, 'the snapshot due by journal size was written after it');
+    await store.close();
+  });
 });
