@@ -21,6 +21,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SqlJsLoader } from '../src/core/store/node-sqljs';
 import { Store } from '../src/core/store/store';
+import type { AiEvent } from '../src/core/model';
 import { syntheticEvents } from './synthetic';
 import { writeResult } from './util';
 
@@ -36,6 +37,8 @@ const { values: args } = parseArgs({
     'keep-db': { type: 'string' },
     /** Skip the reference run (a snapshot every 30 s) of the trickle. */
     'skip-reference': { type: 'boolean' },
+    /** Events in the day that part 3 writes into (0 skips it). */
+    'day-events': { type: 'string', default: '10000' },
   },
 });
 
@@ -211,9 +214,56 @@ async function trickle(db: string, seconds: number, extra: string[]): Promise<Re
   }
 }
 
+/**
+ * 3. A live ingest (one event, as the collector or the editor sends it) into a day that already has
+ * `dayEvents` events: the day tables updated by deltas, against the same store recomputing the day from its
+ * events (an upsert that moves a row to another developer takes that path) in the same run, alternating.
+ */
+async function liveIntoLargeDay(dayEvents: number, runs = 15) {
+  const store = await Store.open({ path: null, sql: await new SqlJsLoader().load() });
+  try {
+    const opts = { days: 1, startDay: '2026-01-05', batch: 5000 };
+    const stored: AiEvent[] = [];
+    for (const b of syntheticEvents(dayEvents, opts)) {
+      store.ingestUnjournaled({ events: b, metrics: [], rejects: [] });
+      stored.push(...b.slice(0, 50));
+    }
+    store.refreshDailyMetrics();
+    const fresh = [...syntheticEvents(runs, { ...opts, device: 'live', seed: 7 })].flat();
+    const delta: number[] = [];
+    const recompute: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      let t = performance.now();
+      await store.ingest({ events: [fresh[i]!], metrics: [], rejects: [] });
+      delta.push(performance.now() - t);
+      const moved = { ...stored[i]!, developer_id: `moved-${i}@example.com` };
+      t = performance.now();
+      await store.ingest({ events: [moved], metrics: [], rejects: [] });
+      recompute.push(performance.now() - t);
+    }
+    const stats = store.dayTableStats;
+    return {
+      dayEvents,
+      runs,
+      deltaMedianMs: pct(delta, 50),
+      recomputeMedianMs: pct(recompute, 50),
+      ratio: +(pct(recompute, 50) / pct(delta, 50)).toFixed(1),
+      stats,
+    };
+  } finally {
+    await store.close();
+  }
+}
+
 async function main() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'prodlens-reliability-'));
   try {
+    const dayEvents = Number(args['day-events']);
+    const live = dayEvents ? await liveIntoLargeDay(dayEvents) : undefined;
+    if (live) {
+      console.log(`3. one live event into a day of ${dayEvents} events (median of ${live.runs}, alternating)`);
+      console.table([{ 'day tables by deltas (ms)': live.deltaMedianMs, 'day recomputed from its events (ms)': live.recomputeMedianMs, ratio: live.ratio }]);
+    }
     console.log(`1. /health during a ${args['batch-mib']} MiB OTLP/JSON batch`);
     const batch = args['skip-batch'] ? { idle: {}, duringIngest: {}, bodyMiB: 0, records: 0, ingestMs: 0, status: 0 } : await healthDuringBatch(dir);
     if (!args['skip-batch'])
@@ -225,7 +275,7 @@ async function main() {
     const events = Number(args.events);
     const seconds = Number(args.seconds);
     if (!events) {
-      writeResult('reliability', { batch });
+      writeResult('reliability', { batch, live });
       return;
     }
     const db = path.join(dir, 'large.sqlite');

@@ -73,6 +73,7 @@ export class DayRollups {
    * `local_date`.
    */
   noteLiveInsert(row: readonly SqlValue[], localDate: string): void {
+    this.live.zone ??= this.zone().timeZone;
     this.live.add(row, this.rollupDay(row, localDate), 1, true);
   }
 
@@ -106,6 +107,7 @@ export class DayRollups {
     if (oldDay !== newDay) return false;
     for (const c of GRAIN_COLS) if (before[c] !== row[c]) return false;
     if ((before[COL.kind] === 'survey') !== (row[COL.kind] === 'survey')) return false;
+    this.live.zone ??= this.zone().timeZone;
     this.live.add(before, oldDay, -1, false);
     this.live.add(row, newDay, 1, false);
     return true;
@@ -134,8 +136,10 @@ export class DayRollups {
     const dirtySet = new Set(dirtyIn);
     // A day with many changed rows in one unit (a bulk import into existing days) is cheaper to recompute
     // in one pass than to apply row by row.
+    // Deltas keyed by the local days of another zone (the zone changed while they were pending): recomputed.
+    const stale = this.live.zone !== undefined && this.live.zone !== this.zone().timeZone;
     for (const [d, n] of this.live.utcDays) {
-      if (n > LIVE_MAX_ROWS && !dirtySet.has(d)) {
+      if ((stale || n > LIVE_MAX_ROWS) && !dirtySet.has(d)) {
         dirtySet.add(d);
         this.db.run('INSERT OR IGNORE INTO dirty_days (event_date) VALUES (?)', [d]);
       }
@@ -158,7 +162,7 @@ export class DayRollups {
     const rollupDirty = isUtcZone(zone) ? dirtySet : localDaysOf(dirty, zone);
     const live = this.live;
     const liveDays = [...live.utcDays.keys()].filter((d) => !dirtySet.has(d));
-    if (live.utcDays.size)
+    if (live.utcDays.size && !stale)
       live.apply(
         this.db,
         (d) => !rollupDirty.has(d),
@@ -808,6 +812,8 @@ interface LiveDsm {
 class LiveDelta {
   /** Rows changed per UTC day. */
   readonly utcDays = new Map<string, number>();
+  /** The zone whose local days key the rollup deltas (set by the first row). */
+  zone: string | undefined;
   private readonly act = new Map<string, LiveActivity>();
   private readonly model = new Map<string, LiveModel>();
   private readonly dsm = new Map<string, LiveDsm>();

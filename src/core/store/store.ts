@@ -231,6 +231,9 @@ export class Store {
       this.db.create_function('prodlens_local_day', (ms: number) => zone.dayOf(ms));
       this.db.run('UPDATE sessions SET local_date = prodlens_local_day(ts_ms) WHERE local_date IS NOT prodlens_local_day(ts_ms)');
       this.db.run('INSERT OR IGNORE INTO dirty_days (event_date) SELECT DISTINCT event_date FROM sessions');
+      // The report's rollups are keyed by local days: rows of the old zone's days would otherwise outlive the
+      // rebuild (a day with events in the old zone only), so they are rebuilt from nothing.
+      this.db.exec('DELETE FROM daily_activity; DELETE FROM daily_model; DELETE FROM daily_totals; DELETE FROM daily_model_totals; DELETE FROM session_index;');
       this.db.run("INSERT INTO meta (key, value) VALUES ('time_zone', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [zone.timeZone]);
     });
     // The day tables stay current (the store's protocol): rebuilt now in the new local days.

@@ -173,6 +173,23 @@ describe('day tables updated incrementally on live writes', () => {
     await store.close();
   });
 
+  it('recomputes pending deltas when the zone changes before they are applied (keyed by the old local days)', async () => {
+    const store = await Store.open({ path: null, sql: await sqlLoader.load(), timeZone: 'Pacific/Kiritimati' });
+    await store.ingest(batchOf([event({ id: 'k1', time: '2026-03-01T20:00:00Z', session_id: 'k' })]));
+    await store.bulk(async () => {
+      // Local day 2026-03-02 in Kiritimati (UTC+14), UTC day 2026-03-01: a live delta, pending until the bulk ends.
+      store.ingestUnjournaled(batchOf([event({ id: 'k2', time: '2026-03-01T21:00:00Z', session_id: 'k' })]));
+      store.setTimeZone('UTC');
+    });
+    const live = dump(store);
+    assert.deepEqual(
+      live.daily_activity!.map((r) => r[0]),
+      ['2026-03-01'],
+    );
+    assert.deepEqual(live, recomputed(store));
+    await store.close();
+  });
+
   for (const zone of ['UTC', 'Asia/Kolkata', 'America/Los_Angeles']) {
     it(`equals a full recompute after random sequences of inserts, duplicates, upserts and marked duplicates (${zone})`, async function () {
       this.timeout(120000);
