@@ -39,6 +39,8 @@ const { values: args } = parseArgs({
     'skip-reference': { type: 'boolean' },
     /** Events in the day that part 3 writes into (0 skips it). */
     'day-events': { type: 'string', default: '10000' },
+    /** The collector's ingest slice (records) for part 1; default the collector's own. */
+    slice: { type: 'string' },
   },
 });
 
@@ -171,7 +173,7 @@ async function healthDuringBatch(dir: string) {
   let body = Buffer.from(JSON.stringify(logsRequest(0, n)));
   n = Math.floor((n * target) / body.length);
   body = Buffer.from(JSON.stringify(logsRequest(0, n)));
-  const host = await startHost(path.join(dir, 'batch.sqlite'));
+  const host = await startHost(path.join(dir, 'batch.sqlite'), args.slice ? ['--slice', args.slice] : []);
   try {
     await req(host.port, 'POST', '/v1/logs', Buffer.from(JSON.stringify(logsRequest(10_000_000, 1)))); // open the store
     const idle = await pollHealth(host.port, new Promise((r) => setTimeout(r, 2000)));

@@ -134,9 +134,9 @@ export class DayRollups {
    */
   refresh(dirtyIn: readonly string[]): string[] {
     const dirtySet = new Set(dirtyIn);
-    // A day with many changed rows in one unit (a bulk import into existing days) is cheaper to recompute
-    // in one pass than to apply row by row.
-    // Deltas keyed by the local days of another zone (the zone changed while they were pending): recomputed.
+    // Recomputed instead of applied: a day with many changed rows in one unit (a bulk import into existing
+    // days: one pass is cheaper than row by row), and deltas keyed by the local days of another zone (the
+    // zone changed while they were pending).
     const stale = this.live.zone !== undefined && this.live.zone !== this.zone().timeZone;
     for (const [d, n] of this.live.utcDays) {
       if ((stale || n > LIVE_MAX_ROWS) && !dirtySet.has(d)) {
@@ -193,7 +193,8 @@ export class DayRollups {
   }
 
   private sessionStatement(): Statement {
-    // Rows per grain of one session (served by idx_sessions_session_ts): how many rows each grain has now.
+    // Rows per grain of one session: how many rows each grain has now. Served by idx_sessions_session_ts
+    // (session_id, ts_ms); without that index this would scan the table once per session touched.
     const day = isUtcZone(this.zone()) ? 'event_date' : 'COALESCE(local_date, event_date)';
     this.sessionCounts?.free();
     this.sessionCounts = this.db.prepare(

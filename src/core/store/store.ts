@@ -606,6 +606,10 @@ export class Store {
   private async snapshot(): Promise<void> {
     this.snapshotStats.started += 1;
     const p = this.opts.path!;
+    // The interval runs from the start of this snapshot: events journaled while it is written (at 1M events
+    // that takes seconds) must not make the next one due at once, back to back.
+    const previousAt = this.lastSnapshotAt;
+    this.lastSnapshotAt = this.opts.clock.now();
     // Never a snapshot with day tables behind its events (a no-op after every store method).
     this.settle();
     // Everything applied so far is in the database, so the snapshot covers the journal up to `gen`.
@@ -624,9 +628,9 @@ export class Store {
     } catch (err) {
       this.dirty = true;
       this.unjournaled ||= wasUnjournaled;
+      this.lastSnapshotAt = previousAt;
       throw err;
     }
-    this.lastSnapshotAt = this.opts.clock.now();
     this.lastSnapshotBytes = bytes.length;
     this.snapshotStats.count += 1;
     this.snapshotStats.bytes += bytes.length;
