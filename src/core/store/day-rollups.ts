@@ -137,7 +137,9 @@ export class DayRollups {
     // Recomputed instead of applied: a day with many changed rows in one unit (a bulk import into existing
     // days: one pass is cheaper than row by row), and deltas keyed by the local days of another zone (the
     // zone changed while they were pending).
-    const stale = this.live.zone !== undefined && this.live.zone !== this.zone().timeZone;
+    // Many days at once (a bulk import into existing days, a store in another zone where no day is fresh)
+    // are also recomputed: one pass over them beats a lookup per day, session and developer.
+    const stale = (this.live.zone !== undefined && this.live.zone !== this.zone().timeZone) || this.live.utcDays.size > LIVE_MAX_DAYS;
     for (const [d, n] of this.live.utcDays) {
       if ((stale || n > LIVE_MAX_ROWS) && !dirtySet.has(d)) {
         dirtySet.add(d);
@@ -768,6 +770,8 @@ function isUtcZone(zone: DayZone): boolean {
 
 /** More changed rows than this in one UTC day within one write unit: the day is recomputed instead. */
 const LIVE_MAX_ROWS = 5000;
+/** More UTC days than this with changed rows in one write unit: all of them are recomputed instead. */
+const LIVE_MAX_DAYS = 31;
 /** Columns whose change moves a row to other grains (an update of one is recomputed, not applied as a delta). */
 const GRAIN_COLS = [COL.event_date, COL.developer_id, COL.repo_slug, COL.source, COL.model, COL.session_id];
 
