@@ -2,7 +2,7 @@
  * The collector as the extension host runs it: Store and CollectorServer in one Node process, measuring its
  * own event-loop delay (perf_hooks.monitorEventLoopDelay, 10 ms resolution). Prints `listening <port>`;
  * on SIGTERM closes (writing the snapshot) and prints one JSON line of statistics.
- * Usage: tsx bench/reliability-host.ts DB [--interval-ms N] [--max-delay-ms N]
+ * Usage: tsx bench/reliability-host.ts DB [--interval-ms N] [--max-delay-ms N] [--slice RECORDS]
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -12,7 +12,10 @@ import { BundledPriceTable } from '../src/core/pricing';
 import { SqlJsLoader } from '../src/core/store/node-sqljs';
 import { Store } from '../src/core/store/store';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'interval-ms': { type: 'string' }, 'max-delay-ms': { type: 'string' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { 'interval-ms': { type: 'string' }, 'max-delay-ms': { type: 'string' }, slice: { type: 'string' } },
+});
 
 async function main() {
   const store = await Store.open({
@@ -29,6 +32,7 @@ async function main() {
     normalizers: defaultNormalizers(),
     prices: () => prices,
     version: 'bench',
+    limits: values.slice ? { ingestSliceRecords: Number(values.slice) } : undefined,
   });
   const port = await server.start();
   const h = monitorEventLoopDelay({ resolution: 10 });
@@ -51,7 +55,7 @@ async function main() {
   // Start of the measured window: event-loop and snapshot statistics from here on.
   process.on('SIGUSR2', () => {
     h.reset();
-    Object.assign(store.snapshotStats, { count: 0, bytes: 0 });
+    Object.assign(store.snapshotStats, { started: 0, count: 0, bytes: 0, maxExportMs: 0 });
   });
 }
 main().catch((err) => {

@@ -14,13 +14,14 @@
  * Usage: tsx bench/reliability.ts [--events 1000000] [--seconds 60] [--batch-mib 19.5] [--json out.json]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SqlJsLoader } from '../src/core/store/node-sqljs';
 import { Store } from '../src/core/store/store';
+import type { AiEvent } from '../src/core/model';
 import { syntheticEvents } from './synthetic';
 import { writeResult } from './util';
 
@@ -32,6 +33,14 @@ const { values: args } = parseArgs({
     'batch-mib': { type: 'string', default: '19.5' },
     json: { type: 'string' },
     'skip-batch': { type: 'boolean' },
+    /** Reuse (or build once, then keep) the large database here: building 1M events takes minutes. */
+    'keep-db': { type: 'string' },
+    /** Skip the reference run (a snapshot every 30 s) of the trickle. */
+    'skip-reference': { type: 'boolean' },
+    /** Events in the day that part 3 writes into (0 skips it). */
+    'day-events': { type: 'string', default: '10000' },
+    /** The collector's ingest slice (records) for part 1; default the collector's own. */
+    slice: { type: 'string' },
   },
 });
 
@@ -80,9 +89,20 @@ interface Host {
   stop(): Promise<Record<string, any>>;
 }
 async function startHost(db: string, extra: string[] = []): Promise<Host> {
-  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'reliability-host.ts'), db, ...extra], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.HOST_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.HOST_PROF] : []),
+      '--require',
+      require.resolve('tsx/cjs'),
+      path.join(__dirname, 'reliability-host.ts'),
+      db,
+      ...extra,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stderr!.on('data', (d) => (out += d));
   const port = await new Promise<number>((resolve, reject) => {
@@ -153,7 +173,7 @@ async function healthDuringBatch(dir: string) {
   let body = Buffer.from(JSON.stringify(logsRequest(0, n)));
   n = Math.floor((n * target) / body.length);
   body = Buffer.from(JSON.stringify(logsRequest(0, n)));
-  const host = await startHost(path.join(dir, 'batch.sqlite'));
+  const host = await startHost(path.join(dir, 'batch.sqlite'), args.slice ? ['--slice', args.slice] : []);
   try {
     await req(host.port, 'POST', '/v1/logs', Buffer.from(JSON.stringify(logsRequest(10_000_000, 1)))); // open the store
     const idle = await pollHealth(host.port, new Promise((r) => setTimeout(r, 2000)));
@@ -196,9 +216,56 @@ async function trickle(db: string, seconds: number, extra: string[]): Promise<Re
   }
 }
 
+/**
+ * 3. A live ingest (one event, as the collector or the editor sends it) into a day that already has
+ * `dayEvents` events: the day tables updated by deltas, against the same store recomputing the day from its
+ * events (an upsert that moves a row to another developer takes that path) in the same run, alternating.
+ */
+async function liveIntoLargeDay(dayEvents: number, runs = 15) {
+  const store = await Store.open({ path: null, sql: await new SqlJsLoader().load() });
+  try {
+    const opts = { days: 1, startDay: '2026-01-05', batch: 5000 };
+    const stored: AiEvent[] = [];
+    for (const b of syntheticEvents(dayEvents, opts)) {
+      store.ingestUnjournaled({ events: b, metrics: [], rejects: [] });
+      stored.push(...b.slice(0, 50));
+    }
+    store.refreshDailyMetrics();
+    const fresh = [...syntheticEvents(runs, { ...opts, device: 'live', seed: 7 })].flat();
+    const delta: number[] = [];
+    const recompute: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      let t = performance.now();
+      await store.ingest({ events: [fresh[i]!], metrics: [], rejects: [] });
+      delta.push(performance.now() - t);
+      const moved = { ...stored[i]!, developer_id: `moved-${i}@example.com` };
+      t = performance.now();
+      await store.ingest({ events: [moved], metrics: [], rejects: [] });
+      recompute.push(performance.now() - t);
+    }
+    const stats = store.dayTableStats;
+    return {
+      dayEvents,
+      runs,
+      deltaMedianMs: pct(delta, 50),
+      recomputeMedianMs: pct(recompute, 50),
+      ratio: +(pct(recompute, 50) / pct(delta, 50)).toFixed(1),
+      stats,
+    };
+  } finally {
+    await store.close();
+  }
+}
+
 async function main() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'prodlens-reliability-'));
   try {
+    const dayEvents = Number(args['day-events']);
+    const live = dayEvents ? await liveIntoLargeDay(dayEvents) : undefined;
+    if (live) {
+      console.log(`3. one live event into a day of ${dayEvents} events (median of ${live.runs}, alternating)`);
+      console.table([{ 'day tables by deltas (ms)': live.deltaMedianMs, 'day recomputed from its events (ms)': live.recomputeMedianMs, ratio: live.ratio }]);
+    }
     console.log(`1. /health during a ${args['batch-mib']} MiB OTLP/JSON batch`);
     const batch = args['skip-batch'] ? { idle: {}, duringIngest: {}, bodyMiB: 0, records: 0, ingestMs: 0, status: 0 } : await healthDuringBatch(dir);
     if (!args['skip-batch'])
@@ -210,15 +277,20 @@ async function main() {
     const events = Number(args.events);
     const seconds = Number(args.seconds);
     if (!events) {
-      writeResult('reliability', { batch });
+      writeResult('reliability', { batch, live });
       return;
     }
     const db = path.join(dir, 'large.sqlite');
     let t = performance.now();
-    const store = await Store.open({ path: db, sql: await new SqlJsLoader().load(), journal: false });
-    for (const b of syntheticEvents(events, { batch: 20000 })) store.ingestUnjournaled({ events: b, metrics: [], rejects: [] });
-    store.refreshDailyMetrics();
-    await store.close();
+    const kept = args['keep-db'];
+    if (kept && existsSync(kept)) copyFileSync(kept, db);
+    else {
+      const store = await Store.open({ path: db, sql: await new SqlJsLoader().load(), journal: false });
+      for (const b of syntheticEvents(events, { batch: 20000 })) store.ingestUnjournaled({ events: b, metrics: [], rejects: [] });
+      store.refreshDailyMetrics();
+      await store.close();
+      if (kept) copyFileSync(db, kept);
+    }
     const dbBytes = statSync(db).size;
     console.log(
       `\n2. trickle: database of ${events} events, ${(dbBytes / 1048576).toFixed(0)} MiB (built in ${Math.round((performance.now() - t) / 1000)} s), one event per second for ${seconds} s`,
@@ -240,24 +312,43 @@ async function main() {
       perHourXdb: +(perHourNew / dbBytes).toFixed(2),
       loopP99Ms: fresh.loopDelayP99Ms,
       loopMaxMs: fresh.loopDelayMaxMs,
+      exportMaxMs: fresh.snapshots?.maxExportMs,
     });
-    const old = await trickle(db, seconds, ['--interval-ms', '30000', '--max-delay-ms', '30000']);
-    const perHourOld = (old.written * 3600_000) / old.windowMs;
-    runs.push({
-      policy: 'reference: a snapshot every 30 s (before)',
-      seconds: Math.round(old.windowMs / 1000),
-      writtenMiB: +(old.written / 1048576).toFixed(1),
-      snapshots: old.snapshots?.count,
-      perHourMiB: +(perHourOld / 1048576).toFixed(0),
-      perHourXdb: +(perHourOld / dbBytes).toFixed(2),
-      loopP99Ms: old.loopDelayP99Ms,
-      loopMaxMs: old.loopDelayMaxMs,
-    });
+    let perHourOld = NaN;
+    if (!args['skip-reference']) {
+      const old = await trickle(db, seconds, ['--interval-ms', '30000', '--max-delay-ms', '30000']);
+      perHourOld = (old.written * 3600_000) / old.windowMs;
+      runs.push({
+        policy: 'reference: a snapshot every 30 s (before)',
+        seconds: Math.round(old.windowMs / 1000),
+        writtenMiB: +(old.written / 1048576).toFixed(1),
+        snapshots: old.snapshots?.count,
+        perHourMiB: +(perHourOld / 1048576).toFixed(0),
+        perHourXdb: +(perHourOld / dbBytes).toFixed(2),
+        loopP99Ms: old.loopDelayP99Ms,
+        loopMaxMs: old.loopDelayMaxMs,
+      });
+    }
     console.table(runs);
+    const perSnapshot = fresh.snapshots?.count ? snapBytes / fresh.snapshots.count : 0;
     console.log(
-      `   bytes per hour new / before: ${(perHourNew / perHourOld).toFixed(3)}; snapshot took ${fresh.snapshots?.lastMs} ms (event loop blocked while db.export() runs)`,
+      `   snapshot interval ${scaledInterval} ms in the window (60 min in use): ${fresh.snapshots?.count} snapshot(s), ${(perSnapshot / 1048576).toFixed(0)} MiB each, ` +
+        `journal and other writes ${((fresh.written - snapBytes) / 1048576).toFixed(2)} MiB in ${Math.round(fresh.windowMs / 1000)} s; ` +
+        `per hour = 1 snapshot + 3600 s of journal. Bytes per hour new / before: ${(perHourNew / perHourOld).toFixed(3)}; ` +
+        `db.export() blocked the event loop up to ${fresh.snapshots?.maxExportMs} ms; the last snapshot's file write took ${fresh.snapshots?.lastMs} ms (async)`,
     );
-    const result = { batch, trickle: { events, dbBytes, seconds, runs } };
+    const result = {
+      batch,
+      trickle: {
+        events,
+        dbBytes,
+        seconds,
+        scaledIntervalMs: scaledInterval,
+        bytesPerSnapshot: perSnapshot,
+        journalAndOtherBytes: fresh.written - snapBytes,
+        runs,
+      },
+    };
     writeResult('reliability', result);
     if (args.json) writeResult(path.basename(args.json, '.json'), result);
   } finally {

@@ -27,7 +27,13 @@ export class DayRollups {
   private fresh = new DayAccumulator(true);
   /** Days classified in the current write unit: true = had no events when first touched. */
   private classified = new Map<string, boolean>();
+  /** Changes to days that had events, applied as deltas at the next refresh (see LiveDelta). */
+  private live = new LiveDelta();
   private readonly probe: Statement;
+  private sessionCounts: Statement | undefined;
+  private oldRow: Statement | undefined;
+  /** Days written since open: recomputed from their events, or updated by deltas (bench, tests). */
+  readonly stats = { recomputedDays: 0, incrementalDays: 0, freshDays: 0 };
 
   constructor(
     private readonly db: Database,
@@ -61,13 +67,64 @@ export class DayRollups {
     this.fresh.addEventRow(row);
   }
 
-  /** How many days have pending rollups from inserted rows. */
+  /**
+   * A row inserted into a day that already had events (not fresh): folded into the live delta, applied to
+   * the day tables at the next refresh without reading the day's other events. `localDate` is the row's
+   * `local_date`.
+   */
+  noteLiveInsert(row: readonly SqlValue[], localDate: string): void {
+    this.live.zone ??= this.zone().timeZone;
+    this.live.add(row, this.rollupDay(row, localDate), 1, true);
+  }
+
+  /**
+   * The stored row (EVENT_COLUMNS, then local_date and duplicate_of) before an update, or undefined when
+   * the update of a row of `day` is recomputed anyway (a fresh day: its rows are rolled up whole).
+   */
+  rowBeforeUpdate(day: string, traceHash: string): SqlValue[] | undefined {
+    if (this.isFreshDay(day)) return undefined;
+    this.oldRow ??= this.db.prepare(`SELECT ${EVENT_COLUMNS.join(', ')}, local_date, duplicate_of FROM sessions WHERE trace_hash = ?`);
+    try {
+      this.oldRow.bind([traceHash]);
+      return this.oldRow.step() ? this.oldRow.get() : undefined;
+    } finally {
+      this.oldRow.reset();
+    }
+  }
+
+  /**
+   * An existing row changed by an upsert (`before` from rowBeforeUpdate): its old contribution is taken
+   * out of the live delta and the new one added. Returns false when the change moves the row to other
+   * grains (day, developer, repository, source, model, session, survey or not): the caller recomputes
+   * the days from their events instead.
+   */
+  noteLiveUpdate(before: readonly SqlValue[], row: readonly SqlValue[], localDate: string): boolean {
+    const dupOf = before[EVENT_COLUMNS.length + 1];
+    if (dupOf !== null && dupOf !== undefined) return true; // excluded from every rollup, before and after
+    const oldLocal = before[EVENT_COLUMNS.length] as string | null;
+    const oldDay = this.rollupDay(before, oldLocal ?? (before[COL.event_date] as string));
+    const newDay = this.rollupDay(row, localDate);
+    if (oldDay !== newDay) return false;
+    for (const c of GRAIN_COLS) if (before[c] !== row[c]) return false;
+    if ((before[COL.kind] === 'survey') !== (row[COL.kind] === 'survey')) return false;
+    this.live.zone ??= this.zone().timeZone;
+    this.live.add(before, oldDay, -1, false);
+    this.live.add(row, newDay, 1, false);
+    return true;
+  }
+
+  /** The day the report's rollups key a row by: the UTC day in a UTC store, else its local day. */
+  private rollupDay(row: readonly SqlValue[], localDate: string | null): string {
+    return isUtcZone(this.zone()) ? (row[COL.event_date] as string) : (localDate ?? (row[COL.event_date] as string));
+  }
+
+  /** How many days have pending rollups from inserted or changed rows. */
   get pendingDays(): number {
-    return this.fresh.days.size;
+    return this.fresh.days.size + this.live.utcDays.size;
   }
 
   pendingDayList(): string[] {
-    return [...this.fresh.days];
+    return [...new Set([...this.fresh.days, ...this.live.utcDays.keys()])];
   }
 
   /**
@@ -75,8 +132,21 @@ export class DayRollups {
    * not dirtied otherwise are written from the rows folded while they were inserted. Returns the days
    * written. The caller runs it in a transaction and clears dirty_days.
    */
-  refresh(dirty: readonly string[]): string[] {
-    const dirtySet = new Set(dirty);
+  refresh(dirtyIn: readonly string[]): string[] {
+    const dirtySet = new Set(dirtyIn);
+    // Recomputed instead of applied: a day with many changed rows in one unit (a bulk import into existing
+    // days: one pass is cheaper than row by row), and deltas keyed by the local days of another zone (the
+    // zone changed while they were pending).
+    // Many days at once (a bulk import into existing days, a store in another zone where no day is fresh)
+    // are also recomputed: one pass over them beats a lookup per day, session and developer.
+    const stale = (this.live.zone !== undefined && this.live.zone !== this.zone().timeZone) || this.live.utcDays.size > LIVE_MAX_DAYS;
+    for (const [d, n] of this.live.utcDays) {
+      if ((stale || n > LIVE_MAX_ROWS) && !dirtySet.has(d)) {
+        dirtySet.add(d);
+        this.db.run('INSERT OR IGNORE INTO dirty_days (event_date) VALUES (?)', [d]);
+      }
+    }
+    const dirty = [...dirtySet];
     const freshDays = [...this.fresh.days].filter((d) => !dirtySet.has(d)).sort();
     if (freshDays.length) {
       const acc = this.fresh;
@@ -89,20 +159,51 @@ export class DayRollups {
       }
       acc.write(this.db, keep);
     }
+    // Live deltas of days not recomputed below (in another zone, the local days the dirty UTC days overlap).
+    const zone = this.zone();
+    const rollupDirty = isUtcZone(zone) ? dirtySet : localDaysOf(dirty, zone);
+    const live = this.live;
+    const liveDays = [...live.utcDays.keys()].filter((d) => !dirtySet.has(d));
+    if (live.utcDays.size && !stale)
+      live.apply(
+        this.db,
+        (d) => !rollupDirty.has(d),
+        (d) => !dirtySet.has(d),
+        () => this.sessionStatement(),
+      );
+    this.live = new LiveDelta();
     this.fresh = new DayAccumulator(true);
     this.classified.clear();
     if (dirty.length) this.refreshDays(dirty.length);
-    return [...new Set([...freshDays, ...dirty])].sort();
+    this.stats.recomputedDays += dirty.length;
+    this.stats.incrementalDays += liveDays.length;
+    this.stats.freshDays += freshDays.length;
+    return [...new Set([...freshDays, ...dirty, ...liveDays])].sort();
   }
 
   /** Forgets the pending rollups (the transaction that produced them was rolled back). */
   discard(): void {
     this.fresh = new DayAccumulator(true);
+    this.live = new LiveDelta();
     this.classified.clear();
   }
 
   free(): void {
     this.probe.free();
+    this.sessionCounts?.free();
+    this.oldRow?.free();
+  }
+
+  private sessionStatement(): Statement {
+    // Rows per grain of one session: how many rows each grain has now. Served by idx_sessions_session_ts
+    // (session_id, ts_ms); without that index this would scan the table once per session touched.
+    const day = isUtcZone(this.zone()) ? 'event_date' : 'COALESCE(local_date, event_date)';
+    this.sessionCounts?.free();
+    this.sessionCounts = this.db.prepare(
+      `SELECT source, event_date, ${day}, developer_id, repo_slug, COUNT(*) FROM sessions
+        WHERE session_id = ? AND duplicate_of IS NULL AND kind <> 'survey' GROUP BY 1, 2, 3, 4, 5`,
+    );
+    return this.sessionCounts;
   }
 
   /** Recomputes the day-level tables of the days in dirty_days from the events. */
@@ -130,12 +231,7 @@ export class DayRollups {
    */
   private refreshLocal(col: string, zone: DayZone): void {
     const utcDirty = (this.db.exec('SELECT event_date FROM dirty_days')[0]?.values ?? []).map((r) => r[0] as string).filter((d) => isDayKey(d));
-    const localDirty = new Set<string>();
-    for (const d of utcDirty) {
-      const start = Date.parse(`${d}T00:00:00Z`);
-      localDirty.add(zone.dayOf(start));
-      localDirty.add(zone.dayOf(start + 86_400_000 - 1));
-    }
+    const localDirty = localDaysOf(utcDirty, zone);
     const readDays = new Set<string>(utcDirty);
     for (const l of localDirty) for (const d of dayRange(utcDay(zone.startOf(l)), utcDay(zone.startOf(shiftDay(l, 1)) - 1))) readDays.add(d);
     this.db.run('CREATE TEMP TABLE IF NOT EXISTS rollup_days (kind TEXT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (kind, day)) WITHOUT ROWID');
@@ -670,4 +766,408 @@ const UTC_ZONE = new DayZone('UTC');
 /** Whether local days are UTC days (the zone never leaves offset 0). */
 function isUtcZone(zone: DayZone): boolean {
   return zone.timeZone === 'UTC' || zone.timeZone === 'Etc/UTC' || zone.timeZone === 'Etc/GMT';
+}
+
+/** More changed rows than this in one UTC day within one write unit: the day is recomputed instead. */
+const LIVE_MAX_ROWS = 5000;
+/** More UTC days than this with changed rows in one write unit: all of them are recomputed instead. */
+const LIVE_MAX_DAYS = 31;
+/** Columns whose change moves a row to other grains (an update of one is recomputed, not applied as a delta). */
+const GRAIN_COLS = [COL.event_date, COL.developer_id, COL.repo_slug, COL.source, COL.model, COL.session_id];
+
+/** The local days a set of UTC days overlaps (at most two per UTC day). */
+function localDaysOf(utcDays: Iterable<string>, zone: DayZone): Set<string> {
+  const out = new Set<string>();
+  for (const d of utcDays) {
+    if (!isDayKey(d)) continue;
+    const start = Date.parse(`${d}T00:00:00Z`);
+    out.add(zone.dayOf(start));
+    out.add(zone.dayOf(start + 86_400_000 - 1));
+  }
+  return out;
+}
+
+type LiveSums = Sums & { latencyCount: number; hist: Map<number, number> | null };
+type LiveActivity = LiveSums & { day: string; dev: string | null; repo: string | null; source: string };
+type LiveModel = Sums & { day: string; dev: string | null; repo: string | null; source: string; model: string | null };
+interface LiveDsm {
+  day: string;
+  dev: string | null;
+  sessions: number;
+  requests: number;
+  total: number;
+  accepted: number;
+  errors: number;
+  cost: number;
+  /** A request or error latency of this day and developer changed: the exact median is looked up again. */
+  latency: boolean;
+}
+
+/**
+ * Changes to days that already had events, kept as signed deltas per grain and applied to the stored day
+ * rows (read by day through their event_date indexes) at the next refresh. Sums, counts and histograms add;
+ * the two measures that are not sums need a lookup limited to what changed:
+ * - distinct sessions: for each session that got rows, its rows per grain now (one indexed query per
+ *   session: idx_sessions_session_ts); a grain gains the session when its count now equals the rows this
+ *   unit added to it (none before).
+ * - the exact median latency per UTC day and developer: recomputed by one window query over that day's
+ *   request and error latencies, only for the days and developers whose latencies changed.
+ * Updates that move a row to other grains are recomputed from the events instead (noteLiveUpdate).
+ */
+class LiveDelta {
+  /** Rows changed per UTC day. */
+  readonly utcDays = new Map<string, number>();
+  /** The zone whose local days key the rollup deltas (set by the first row). */
+  zone: string | undefined;
+  private readonly act = new Map<string, LiveActivity>();
+  private readonly model = new Map<string, LiveModel>();
+  private readonly dsm = new Map<string, LiveDsm>();
+  /** Rows added per session and grain: activity (rollup day × dev × repo × source), dsm (UTC day × dev), totals. */
+  private readonly sessAct = new Map<string, { sid: string; key: string; n: number }>();
+  private readonly sessDsm = new Map<string, { sid: string; key: string; n: number }>();
+  private readonly sessTot = new Map<string, { sid: string; key: string; day: string; dim: string; value: string | null; n: number }>();
+  private readonly spans = new Map<string, { row: SqlValue[]; first: string; last: string }>();
+
+  /** Adds (sign 1) or takes out (-1) one row's contribution; `sessions`: the row is new (sessions may grow). */
+  add(r: readonly SqlValue[], day: string, sign: 1 | -1, sessions: boolean): void {
+    const utc = r[COL.event_date] as string;
+    this.utcDays.set(utc, (this.utcDays.get(utc) ?? 0) + 1);
+    const kind = r[COL.kind] as string;
+    if (kind === 'survey') return;
+    const dev = r[COL.developer_id] as string | null;
+    const repo = r[COL.repo_slug] as string | null;
+    const source = r[COL.source] as string;
+    const mdl = r[COL.model] as string | null;
+    const status = r[COL.status_code];
+    const isRequest = kind === 'request';
+    const isError = kind === 'error' || (typeof status === 'number' && status >= 400);
+    const accepted = r[COL.accepted_flag] === 1;
+    const isInsertion = kind === 'edit' && source === 'editor';
+    const isAgentEdit = kind === 'edit' && source !== 'editor';
+    const unpriced = isRequest && r[COL.cost_source] === 'unknown';
+    const v = (c: number) => sign * num(r[c]);
+    const ak = k4(day, dev, repo, source);
+    const a = getOr(this.act, ak, () => ({ day, dev, repo, source, ...zeroActivity(), latencyCount: 0, hist: null }));
+    const m = getOr(this.model, `${ak}\u0001${mdl ?? '\u0000'}`, () => ({ day, dev, repo, source, model: mdl, ...zeroActivity() }));
+    for (const t of [a, m] as Sums[]) {
+      if (isRequest) t.requests += sign;
+      if (isError) t.errors += sign;
+      t.tin += v(COL.tokens_in);
+      t.tout += v(COL.tokens_out);
+      t.total += v(COL.total_tokens);
+      t.cr += v(COL.cache_read_tokens);
+      t.cw += v(COL.cache_write_tokens);
+      t.cost += v(COL.cost_usd);
+      if (unpriced) t.unpriced += sign;
+      if (isInsertion) {
+        t.insertions += sign;
+        if (accepted) t.acceptedInsertions += sign;
+        t.insertedLines += v(COL.lines_added);
+        t.acceptedLines += v(COL.accepted_lines);
+      }
+      if (isAgentEdit) {
+        t.agentEdits += sign;
+        t.agentLines += v(COL.lines_added);
+      }
+    }
+    const d = getOr(this.dsm, k2(utc, dev), () => ({ day: utc, dev, sessions: 0, requests: 0, total: 0, accepted: 0, errors: 0, cost: 0, latency: false }));
+    if (isRequest) d.requests += sign;
+    if (isError) d.errors += sign;
+    if (accepted) d.accepted += sign;
+    d.total += v(COL.total_tokens);
+    d.cost += v(COL.cost_usd);
+    const ms = r[COL.latency_ms];
+    if (typeof ms === 'number' && (isRequest || kind === 'error')) {
+      d.latency = true;
+      if (isRequest) {
+        a.latencyCount += sign;
+        a.hist ??= new Map();
+        const b = bucketOf(ms);
+        a.hist.set(b, (a.hist.get(b) ?? 0) + sign);
+      }
+    }
+    const sid = r[COL.session_id];
+    if (!sessions || sid === null || sid === undefined) return;
+    const s = String(sid);
+    getOr(this.sessAct, `${ak}\u0001${s}`, () => ({ sid: s, key: ak, n: 0 })).n += 1;
+    const dk = k2(utc, dev);
+    getOr(this.sessDsm, `${dk}\u0001${s}`, () => ({ sid: s, key: dk, n: 0 })).n += 1;
+    for (const [dim, value] of dimsOf(dev, repo, source)) {
+      const ck = kc(day, dim, value);
+      getOr(this.sessTot, `${ck}\u0001${s}\u0001${source}`, () => ({ sid: s, key: ck, day, dim, value, n: 0 })).n += 1;
+    }
+    const span = this.spans.get(`${s}\u0001${source}`);
+    if (!span) this.spans.set(`${s}\u0001${source}`, { row: [s, source, dev, repo], first: day, last: day });
+    else {
+      span.row[2] ??= dev;
+      span.row[3] ??= repo;
+      if (day < span.first) span.first = day;
+      if (day > span.last) span.last = day;
+    }
+  }
+
+  /**
+   * Applies the deltas of rollup days `keepDay` accepts and UTC days `keepUtc` accepts (the others are
+   * recomputed by the caller) to the stored rows.
+   */
+  apply(db: Database, keepDay: (day: string) => boolean, keepUtc: (day: string) => boolean, sessionStmt: () => Statement): void {
+    this.applySessions(keepDay, keepUtc, sessionStmt);
+    // daily_totals and daily_model_totals: the fine deltas folded by dimension and by model.
+    const tot = new Map<string, LiveSums & { day: string; dim: string; value: string | null }>();
+    for (const a of this.act.values()) {
+      if (!keepDay(a.day)) continue;
+      for (const [dim, value] of dimsOf(a.dev, a.repo, a.source)) {
+        const t = getOr(tot, kc(a.day, dim, value), () => ({ day: a.day, dim, value, ...zeroActivity(), latencyCount: 0, hist: null }));
+        addSums(t, a);
+        t.latencyCount += a.latencyCount;
+        if (a.hist) {
+          t.hist ??= new Map();
+          for (const [b, c] of a.hist) t.hist.set(b, (t.hist.get(b) ?? 0) + c);
+        }
+      }
+    }
+    for (const s of this.sessTot.values()) if (s.n < 0) tot.get(s.key)!.sessions += 1; // marked by applySessions
+    const modelTot = new Map<string, Sums & { day: string; model: string | null }>();
+    for (const m of this.model.values())
+      if (keepDay(m.day))
+        addSums(
+          getOr(modelTot, `${m.day}\u0001${m.model ?? '\u0000'}`, () => ({ day: m.day, model: m.model, ...zeroActivity() })),
+          m,
+        );
+
+    const acts = [...this.act.values()].filter((a) => keepDay(a.day));
+    mergeRows(db, ACTIVITY_TABLE, acts, (a) => [a.day, a.dev, a.repo, a.source]);
+    mergeRows(
+      db,
+      MODEL_TABLE,
+      [...this.model.values()].filter((m) => keepDay(m.day)),
+      (m) => [m.day, m.dev, m.repo, m.source, m.model],
+    );
+    mergeRows(db, TOTALS_TABLE, [...tot.values()], (t) => [t.day, t.dim, t.value]);
+    mergeRows(db, MODEL_TOTALS_TABLE, [...modelTot.values()], (m) => [m.day, m.model]);
+    const dsm = [...this.dsm.values()].filter((d) => keepUtc(d.day));
+    const medians = exactMedians(
+      db,
+      dsm.filter((d) => d.latency),
+    );
+    mergeRows(
+      db,
+      DSM_TABLE,
+      dsm,
+      (d) => [d.day, d.dev],
+      (d, row) => {
+        if (d.latency) row.median_latency_ms = medians.get(k2(d.day, d.dev)) ?? null;
+      },
+    );
+    // session_index: widened by the sessions of inserted rows.
+    const upsertSession = db.prepare(
+      `INSERT INTO session_index (session_id, source, developer_id, repo_slug, first_day, last_day) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT(session_id, source) DO UPDATE SET first_day = MIN(first_day, excluded.first_day),
+         last_day = MAX(last_day, excluded.last_day), developer_id = COALESCE(developer_id, excluded.developer_id),
+         repo_slug = COALESCE(repo_slug, excluded.repo_slug)`,
+    );
+    try {
+      for (const s of this.spans.values()) if (keepDay(s.first) || keepDay(s.last)) upsertSession.run([...s.row, s.first, s.last]);
+    } finally {
+      upsertSession.free();
+    }
+  }
+
+  /**
+   * Distinct sessions: a grain gains a session when the rows it has now (one query per session) are
+   * exactly the rows this unit added. Marks sessTot entries that gain with n = -1 (read by apply).
+   */
+  private applySessions(keepDay: (day: string) => boolean, keepUtc: (day: string) => boolean, sessionStmt: () => Statement): void {
+    const sids = new Set<string>();
+    for (const s of this.sessAct.values()) if (keepDay(this.act.get(s.key)!.day)) sids.add(s.sid);
+    for (const s of this.sessDsm.values()) if (keepUtc(this.dsm.get(s.key)!.day)) sids.add(s.sid);
+    if (!sids.size) return;
+    const now = new Map<string, number>();
+    const bump = (k: string, n: number) => now.set(k, (now.get(k) ?? 0) + n);
+    const stmt = sessionStmt();
+    for (const sid of sids) {
+      stmt.bind([sid]);
+      while (stmt.step()) {
+        const [source, utc, day, dev, repo, n] = stmt.get() as [string, string, string, string | null, string | null, number];
+        bump(`${k4(day, dev, repo, source)}\u0001${sid}`, n);
+        bump(`D${k2(utc, dev)}\u0001${sid}`, n);
+        for (const [dim, value] of dimsOf(dev, repo, source)) bump(`T${kc(day, dim, value)}\u0001${sid}\u0001${source}`, n);
+      }
+      stmt.reset();
+    }
+    for (const [k, s] of this.sessAct) {
+      const a = this.act.get(s.key)!;
+      if (keepDay(a.day) && (now.get(k) ?? 0) === s.n) a.sessions += 1;
+    }
+    for (const [k, s] of this.sessDsm) {
+      const d = this.dsm.get(s.key)!;
+      if (keepUtc(d.day) && (now.get(`D${k}`) ?? 0) === s.n) d.sessions += 1;
+    }
+    for (const [k, s] of this.sessTot) s.n = keepDay(s.day) && (now.get(`T${k}`) ?? 0) === s.n ? -1 : 0;
+  }
+}
+
+/** The rows idx_sessions_latency holds (the same terms, so SQLite uses the partial index). */
+const LATENCY_WHERE = "duplicate_of IS NULL AND kind IN ('request', 'error') AND latency_ms IS NOT NULL";
+
+/**
+ * Exact median request and error latency per (UTC day, developer) of `keys`: the count, then the middle one
+ * or two values in index order (idx_sessions_latency), both index-only.
+ */
+function exactMedians(db: Database, keys: readonly LiveDsm[]): Map<string, number> {
+  const out = new Map<string, number>();
+  if (!keys.length) return out;
+  const count = db.prepare(`SELECT COUNT(*) FROM sessions WHERE event_date = ? AND developer_id IS ? AND ${LATENCY_WHERE}`);
+  const middle = db.prepare(
+    `SELECT latency_ms FROM sessions WHERE event_date = ? AND developer_id IS ? AND ${LATENCY_WHERE} ORDER BY latency_ms LIMIT ? OFFSET ?`,
+  );
+  try {
+    for (const k of keys) {
+      count.bind([k.day, k.dev]);
+      const n = count.step() ? (count.get()[0] as number) : 0;
+      count.reset();
+      if (!n) continue;
+      middle.bind([k.day, k.dev, n % 2 ? 1 : 2, (n - 1) >> 1]);
+      const vals: number[] = [];
+      while (middle.step()) vals.push(middle.get()[0] as number);
+      middle.reset();
+      out.set(k2(k.day, k.dev), vals.length === 2 ? (vals[0]! + vals[1]!) / 2 : vals[0]!);
+    }
+  } finally {
+    count.free();
+    middle.free();
+  }
+  return out;
+}
+
+interface TableSpec {
+  name: string;
+  keys: readonly string[];
+  /** Stored column → delta field. */
+  measures: ReadonlyArray<readonly [string, string]>;
+  hist?: string;
+}
+const ACTIVITY_MEASURES = [
+  ['sessions', 'sessions'],
+  ['requests', 'requests'],
+  ['errors', 'errors'],
+  ['tokens_in', 'tin'],
+  ['tokens_out', 'tout'],
+  ['total_tokens', 'total'],
+  ['cache_read_tokens', 'cr'],
+  ['cache_write_tokens', 'cw'],
+  ['cost_usd', 'cost'],
+  ['unpriced_requests', 'unpriced'],
+  ['insertions', 'insertions'],
+  ['accepted_insertions', 'acceptedInsertions'],
+  ['inserted_lines', 'insertedLines'],
+  ['accepted_lines', 'acceptedLines'],
+  ['agent_edits', 'agentEdits'],
+  ['agent_lines_added', 'agentLines'],
+  ['latency_count', 'latencyCount'],
+] as const;
+const MODEL_MEASURES = [
+  ['requests', 'requests'],
+  ['errors', 'errors'],
+  ['tokens_out', 'tout'],
+  ['total_tokens', 'total'],
+  ['cache_read_tokens', 'cr'],
+  ['cache_write_tokens', 'cw'],
+  ['cost_usd', 'cost'],
+  ['unpriced_requests', 'unpriced'],
+  ['insertions', 'insertions'],
+  ['accepted_insertions', 'acceptedInsertions'],
+  ['accepted_lines', 'acceptedLines'],
+] as const;
+const ACTIVITY_TABLE: TableSpec = {
+  name: 'daily_activity',
+  keys: ['event_date', 'developer_id', 'repo_slug', 'source'],
+  measures: ACTIVITY_MEASURES,
+  hist: 'latency_hist',
+};
+const MODEL_TABLE: TableSpec = { name: 'daily_model', keys: ['event_date', 'developer_id', 'repo_slug', 'source', 'model'], measures: MODEL_MEASURES };
+const TOTALS_TABLE: TableSpec = { name: 'daily_totals', keys: ['event_date', 'dim', 'value'], measures: ACTIVITY_MEASURES, hist: 'latency_hist' };
+const MODEL_TOTALS_TABLE: TableSpec = { name: 'daily_model_totals', keys: ['event_date', 'model'], measures: MODEL_MEASURES };
+const DSM_TABLE: TableSpec = {
+  name: 'daily_session_metrics',
+  keys: ['event_date', 'developer_id'],
+  measures: [
+    ['session_count', 'sessions'],
+    ['request_count', 'requests'],
+    ['total_tokens', 'total'],
+    ['accepted_count', 'accepted'],
+    ['error_count', 'errors'],
+    ['cost_usd', 'cost'],
+    ['median_latency_ms', ''],
+  ],
+};
+
+/**
+ * Adds deltas to the stored rows of their days: each touched day's rows are read once (by the table's
+ * event_date index) and matched by key; a row found is updated in place, a grain without one is inserted.
+ * `finish` sets columns that are not sums (the median).
+ */
+function mergeRows<D extends { day: string }>(
+  db: Database,
+  spec: TableSpec,
+  deltas: readonly D[],
+  keyOf: (d: D) => SqlValue[],
+  finish?: (d: D, row: Record<string, SqlValue>) => void,
+): void {
+  if (!deltas.length) return;
+  const cols = [...spec.keys, ...spec.measures.map((m) => m[0]), ...(spec.hist ? [spec.hist] : [])];
+  const setCols = cols.slice(spec.keys.length);
+  const select = db.prepare(`SELECT rowid, ${cols.join(', ')} FROM ${spec.name} WHERE event_date = ?`);
+  const update = db.prepare(`UPDATE ${spec.name} SET ${setCols.map((c) => `${c} = ?`).join(', ')} WHERE rowid = ?`);
+  const insert = db.prepare(`INSERT INTO ${spec.name} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+  const rowKey = (vals: readonly SqlValue[]) => vals.map((v) => (v === null ? '\u0000' : String(v))).join('\u0001');
+  try {
+    const byDay = new Map<string, D[]>();
+    for (const d of deltas) getOr(byDay, d.day, () => []).push(d);
+    for (const [day, list] of byDay) {
+      const stored = new Map<string, { rowid: number; row: Record<string, SqlValue> }>();
+      select.bind([day]);
+      while (select.step()) {
+        const v = select.get();
+        const row: Record<string, SqlValue> = {};
+        cols.forEach((c, i) => (row[c] = v[i + 1]!));
+        stored.set(rowKey(spec.keys.map((k) => row[k]!)), { rowid: v[0] as number, row });
+      }
+      select.reset();
+      for (const d of list) {
+        const key = keyOf(d);
+        const found = stored.get(rowKey(key));
+        const row: Record<string, SqlValue> = found?.row ?? Object.fromEntries(cols.map((c, i) => [c, i < key.length ? key[i]! : null]));
+        for (const [col, field] of spec.measures) {
+          if (!field) continue;
+          row[col] = num(row[col]) + (d as unknown as Record<string, number>)[field]!;
+        }
+        if (spec.hist) row[spec.hist] = mergeHistogram(row[spec.hist] as Uint8Array | null, (d as unknown as LiveSums).hist);
+        finish?.(d, row);
+        if (found) update.run([...setCols.map((c) => row[c]!), found.rowid]);
+        else insert.run(cols.map((c) => row[c]!));
+      }
+    }
+  } finally {
+    select.free();
+    update.free();
+    insert.free();
+  }
+}
+
+/** A stored sparse histogram plus signed bucket deltas; null when empty (as a recompute writes it). */
+function mergeHistogram(blob: Uint8Array | null, delta: Map<number, number> | null): Uint8Array | null {
+  if (!delta) return blob;
+  const counts = new Map<number, number>();
+  if (blob && blob.byteLength >= 8) {
+    const aligned = blob.byteOffset % 4 === 0 ? blob : blob.slice();
+    const pairs = new Uint32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength >> 2);
+    for (let i = 0; i + 1 < pairs.length; i += 2) counts.set(pairs[i]!, pairs[i + 1]!);
+  }
+  for (const [b, c] of delta) {
+    const n = (counts.get(b) ?? 0) + c;
+    if (n > 0) counts.set(b, n);
+    else counts.delete(b);
+  }
+  return counts.size ? encodeHistogram(counts) : null;
 }

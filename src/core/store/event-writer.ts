@@ -12,6 +12,7 @@ const COMPARED = EVENT_COLUMNS.filter((c) => c !== 'trace_hash' && c !== 'device
 const COMPARED_INDEX = COMPARED.map((c) => EVENT_COLUMNS.indexOf(c));
 const EVENT_DEVICE = EVENT_COLUMNS.indexOf('device_id');
 const METRIC_DEVICE = METRIC_COLUMNS.indexOf('device_id');
+const EVENT_DATE = EVENT_COLUMNS.indexOf('event_date');
 /** Rows per multi-row INSERT: fewer statement executions, a third less time than one row at a time. */
 const CHUNK = 64;
 
@@ -35,7 +36,9 @@ export class EventWriter {
 
   /**
    * Returns the event days touched. Rows inserted into a day that had no events are folded into the
-   * pending rollups (DayRollups.noteInsert); any other change to a day puts it in dirty_days.
+   * pending rollups (DayRollups.noteInsert); rows inserted into or changed in other days into the live
+   * deltas (noteLiveInsert, noteLiveUpdate); a change that moves a row to other grains puts its days in
+   * dirty_days (recomputed from the events).
    */
   write(batch: Batch, result: IngestResult, nowIso: string): string[] {
     const s = (this.stmts ??= this.prepare());
@@ -83,15 +86,21 @@ export class EventWriter {
             result.inserted += 1;
             days.add(e.event_date);
             if (this.rollups.isFreshDay(e.event_date)) this.rollups.noteInsert(rows[k]!);
-            else dirty.add(e.event_date);
+            else this.rollups.noteLiveInsert(rows[k]!, zone.dayOf(e.ts_ms));
             return;
           }
+          // The stored row, so the day tables can take its old contribution out (none for a fresh day).
+          const before = this.rollups.rowBeforeUpdate(e.event_date, e.trace_hash);
           const cmp = COMPARED_INDEX.map((c) => rows[k]![c]!);
           s.update.run([...cmp, zone.dayOf(e.ts_ms), e.trace_hash, ...cmp]);
           if (this.db.getRowsModified() === 1) {
             result.updated += 1;
             days.add(e.event_date);
-            dirty.add(e.event_date);
+            if (!before || !this.rollups.noteLiveUpdate(before, rows[k]!, zone.dayOf(e.ts_ms))) {
+              dirty.add(e.event_date);
+              const oldDay = before?.[EVENT_DATE];
+              if (typeof oldDay === 'string') dirty.add(oldDay);
+            }
           } else result.duplicates += 1;
         });
       }

@@ -79,8 +79,14 @@ export class Store {
   private lastSnapshotAt = 0;
   private lastSnapshotBytes = 0;
   private sizeWarned = false;
-  /** Snapshots written and their bytes since open (bench, diagnostics). */
-  readonly snapshotStats = { count: 0, bytes: 0, lastMs: 0 };
+  /**
+   * Snapshots since open (bench, diagnostics): started, written and their bytes; how long the last one
+   * blocked the event loop serialising the database (`db.export()`) and took in all (with the file write).
+   */
+  readonly snapshotStats = { started: 0, count: 0, bytes: 0, lastMs: 0, lastExportMs: 0, maxExportMs: 0 };
+  /** Sliced ingests (collector requests) running: a snapshot due meanwhile waits until they end. */
+  private slicedIngests = 0;
+  private snapshotWaiting = false;
   private timer: NodeJS.Timeout | undefined;
   private snapshotting: Promise<void> | undefined;
   /** Journal generation covered by the snapshot currently on disk. */
@@ -226,6 +232,9 @@ export class Store {
       this.db.create_function('prodlens_local_day', (ms: number) => zone.dayOf(ms));
       this.db.run('UPDATE sessions SET local_date = prodlens_local_day(ts_ms) WHERE local_date IS NOT prodlens_local_day(ts_ms)');
       this.db.run('INSERT OR IGNORE INTO dirty_days (event_date) SELECT DISTINCT event_date FROM sessions');
+      // The report's rollups are keyed by local days: rows of the old zone's days would otherwise outlive the
+      // rebuild (a day with events in the old zone only), so they are rebuilt from nothing.
+      this.db.exec('DELETE FROM daily_activity; DELETE FROM daily_model; DELETE FROM daily_totals; DELETE FROM daily_model_totals; DELETE FROM session_index;');
       this.db.run("INSERT INTO meta (key, value) VALUES ('time_zone', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [zone.timeZone]);
     });
     // The day tables stay current (the store's protocol): rebuilt now in the new local days.
@@ -269,6 +278,21 @@ export class Store {
   async ingestSliced(batch: Batch, sliceRecords = 500): Promise<IngestResult> {
     const total = batch.events.length + batch.metrics.length + batch.rejects.length;
     if (total <= sliceRecords) return this.ingest(batch);
+    // No snapshot in the middle of a request: serialising the database blocks the event loop, and a large
+    // request's journal would otherwise trigger one by size half way through.
+    this.slicedIngests += 1;
+    try {
+      return await this.ingestSlices(batch, sliceRecords);
+    } finally {
+      this.slicedIngests -= 1;
+      if (!this.slicedIngests && this.snapshotWaiting) {
+        this.snapshotWaiting = false;
+        this.scheduleSnapshot();
+      }
+    }
+  }
+
+  private async ingestSlices(batch: Batch, sliceRecords: number): Promise<IngestResult> {
     const result = emptyIngestResult();
     const pending: Array<Promise<IngestResult>> = [];
     for (let i = 0; i < batch.events.length; i += sliceRecords) {
@@ -328,6 +352,14 @@ export class Store {
    */
   refreshDailyMetrics(): string[] {
     return this.settle();
+  }
+
+  /**
+   * Day-table work since open (bench, tests): days recomputed from their events, days updated by deltas
+   * (live ingest into days that had events), days written from the rows inserted into them (new days).
+   */
+  get dayTableStats(): { recomputedDays: number; incrementalDays: number; freshDays: number } {
+    return { ...this.rollups.stats };
   }
 
   /** Days with changed events whose day tables are not written yet (empty whenever no write is running). */
@@ -546,39 +578,48 @@ export class Store {
       const due = this.lastSnapshotAt + this.opts.snapshotIntervalMs - this.opts.clock.now();
       if (journalBytes >= threshold || due <= 0) {
         if (this.timer) clearTimeout(this.timer);
-        this.timer = setTimeout(() => {
-          this.timer = undefined;
-          this.flush().catch((err: Error) => this.opts.logger.error(`snapshot failed: ${err.message}`));
-        }, 0);
+        this.timer = setTimeout(() => this.snapshotDue(), 0);
         this.timer.unref?.();
         return;
       }
       if (this.timer) return; // already scheduled by time
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.flush().catch((err: Error) => this.opts.logger.error(`snapshot failed: ${err.message}`));
-      }, due);
+      this.timer = setTimeout(() => this.snapshotDue(), due);
       this.timer.unref?.();
       return;
     }
     const waited = this.opts.clock.now() - this.firstDirtyAt;
     const delay = Math.max(0, Math.min(this.opts.snapshotDelayMs, this.opts.snapshotMaxDelayMs - waited));
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.flush().catch((err: Error) => this.opts.logger.error(`snapshot failed: ${err.message}`));
-    }, delay);
+    this.timer = setTimeout(() => this.snapshotDue(), delay);
     this.timer.unref?.();
   }
 
+  /** A scheduled snapshot's time has come: written now, or once the sliced ingests running end. */
+  private snapshotDue(): void {
+    this.timer = undefined;
+    if (this.slicedIngests) {
+      this.snapshotWaiting = true;
+      return;
+    }
+    this.flush().catch((err: Error) => this.opts.logger.error(`snapshot failed: ${err.message}`));
+  }
+
   private async snapshot(): Promise<void> {
+    this.snapshotStats.started += 1;
     const p = this.opts.path!;
+    // The interval runs from the start of this snapshot: events journaled while it is written (at 1M events
+    // that takes seconds) must not make the next one due at once, back to back.
+    const previousAt = this.lastSnapshotAt;
+    this.lastSnapshotAt = this.opts.clock.now();
     // Never a snapshot with day tables behind its events (a no-op after every store method).
     this.settle();
     // Everything applied so far is in the database, so the snapshot covers the journal up to `gen`.
     const gen = this.journal ? this.journal.rotate() : this.coveredGen;
     this.db.run("INSERT INTO meta (key, value) VALUES ('journal_gen', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [String(gen)]);
+    const exportStarted = performance.now();
     const bytes = this.db.export();
+    this.snapshotStats.lastExportMs = Math.round(performance.now() - exportStarted);
+    this.snapshotStats.maxExportMs = Math.max(this.snapshotStats.maxExportMs, this.snapshotStats.lastExportMs);
     this.dirty = false;
     const wasUnjournaled = this.unjournaled;
     this.unjournaled = false;
@@ -588,9 +629,9 @@ export class Store {
     } catch (err) {
       this.dirty = true;
       this.unjournaled ||= wasUnjournaled;
+      this.lastSnapshotAt = previousAt;
       throw err;
     }
-    this.lastSnapshotAt = this.opts.clock.now();
     this.lastSnapshotBytes = bytes.length;
     this.snapshotStats.count += 1;
     this.snapshotStats.bytes += bytes.length;

@@ -48,6 +48,19 @@ describe('collector caps per request', function () {
     assert.deepEqual(await c.rows('SELECT count(*) FROM sessions'), [[420]]);
   });
 
+  it('a large request into a day that has events updates the day tables by deltas, never recomputing the day', async () => {
+    c = await startCollector({ limits: { ingestSliceRecords: 50 } });
+    assert.equal((await postJson(c.url, '/v1/logs', claudeApiRequests(60))).status, 200);
+    const store = await c.store();
+    const before = store.dayTableStats;
+    const r = await postJson(c.url, '/v1/logs', claudeApiRequests(420, { offset: 1000, session: 'c0ffee00-0000-4000-8000-000000000002' }));
+    assert.equal(r.status, 200);
+    const after = store.dayTableStats;
+    assert.equal(after.recomputedDays, before.recomputedDays, 'no day recomputed from its events');
+    assert.ok(after.incrementalDays > before.incrementalDays, 'the day tables were updated by deltas');
+    assert.deepEqual(await c.rows('SELECT sum(request_count), sum(session_count) FROM daily_session_metrics'), [[480, 2]]);
+  });
+
   it('parses a large OTLP/JSON logs body in a worker thread and normalizes it in slices, with the same result', async () => {
     c = await startCollector({ limits: { offThreadParseBytes: 1000, ingestSliceRecords: 40 } });
     const r = await postJson(c.url, '/v1/logs', claudeApiRequests(333));

@@ -155,6 +155,147 @@ describe('day tables kept by the store', () => {
   });
 });
 
+describe('day tables updated incrementally on live writes', () => {
+  it('a live ingest into a day that has events updates its tables by deltas, without recomputing the day', async () => {
+    const store = await Store.open({ path: null, sql: await sqlLoader.load() });
+    const first = events(5, 200, 'e');
+    await store.ingest(batchOf(first));
+    const before = store.dayTableStats;
+    assert.ok(before.freshDays > 0);
+    // More rows into the same days, one row changed by an upsert, duplicates re-sent.
+    await store.ingest(batchOf(events(6, 50, 'f')));
+    const changed = { ...first[3]!, tokens_out: (first[3]!.tokens_out ?? 0) + 11, total_tokens: (first[3]!.total_tokens ?? 0) + 11, latency_ms: 4321 };
+    assert.equal((await store.ingest(batchOf([changed, first[4]!]))).updated, 1);
+    const after = store.dayTableStats;
+    assert.equal(after.recomputedDays, before.recomputedDays, 'no day was recomputed from its events');
+    assert.ok(after.incrementalDays > before.incrementalDays);
+    assert.deepEqual(store.pendingDays(), []);
+    assert.deepEqual(dump(store), recomputed(store));
+    await store.close();
+  });
+
+  it('recomputes pending deltas when the zone changes before they are applied (keyed by the old local days)', async () => {
+    const store = await Store.open({ path: null, sql: await sqlLoader.load(), timeZone: 'Pacific/Kiritimati' });
+    await store.ingest(batchOf([event({ id: 'k1', time: '2026-03-01T20:00:00Z', session_id: 'k' })]));
+    await store.bulk(async () => {
+      // Local day 2026-03-02 in Kiritimati (UTC+14), UTC day 2026-03-01: a live delta, pending until the bulk ends.
+      store.ingestUnjournaled(batchOf([event({ id: 'k2', time: '2026-03-01T21:00:00Z', session_id: 'k' })]));
+      store.setTimeZone('UTC');
+    });
+    const live = dump(store);
+    assert.deepEqual(
+      live.daily_activity!.map((r) => r[0]),
+      ['2026-03-01'],
+    );
+    assert.deepEqual(live, recomputed(store));
+    await store.close();
+  });
+
+  for (const zone of ['UTC', 'Asia/Kolkata', 'America/Los_Angeles']) {
+    it(`equals a full recompute after random sequences of inserts, duplicates, upserts and marked duplicates (${zone})`, async function () {
+      this.timeout(120000);
+      const sql = await sqlLoader.load();
+      for (let seed = 1; seed <= 12; seed++) {
+        const r = rng(seed * 7919);
+        const store = await Store.open({ path: null, sql, timeZone: zone });
+        const stored: AiEvent[] = [];
+        // A row leaving a session (its session changed, or marked a duplicate) does not narrow the session's
+        // span in session_index (recomputes only widen it, as before): compared exactly only without one.
+        let leftSession = false;
+        let next = 0;
+        const fresh = (n: number) => {
+          const evs = events(seed * 1000 + next, n, `p${seed}-${next}-`);
+          next += 1;
+          return evs;
+        };
+        const mutate = (e: AiEvent): AiEvent => {
+          const x = { ...e };
+          const what = Math.floor(r() * 8);
+          if (what === 0) x.tokens_out = Math.floor(r() * 500);
+          if (what === 1) x.latency_ms = r() < 0.3 ? null : Math.round(r() * 30000) / 10;
+          if (what === 2) x.status_code = r() < 0.5 ? 503 : 200;
+          if (what === 3) x.cost_usd = Math.round(r() * 1e5) / 1e6;
+          if (what === 4) x.kind = x.kind === 'request' ? 'error' : 'request';
+          if (what === 5) x.accepted_flag = r() < 0.5;
+          // Grain changes (developer, repository, session): the day is recomputed from its events.
+          if (what === 6) x.developer_id = r() < 0.3 ? null : 'z@x.io';
+          if (what === 7) {
+            x.session_id = r() < 0.3 ? null : `s${Math.floor(r() * 12)}`;
+            leftSession ||= x.session_id !== e.session_id;
+          }
+          x.total_tokens = (x.tokens_in ?? 0) + (x.tokens_out ?? 0);
+          return x;
+        };
+        for (let step = 0; step < 14; step++) {
+          const op = r();
+          if (op < 0.35 || !stored.length) {
+            const evs = fresh(1 + Math.floor(r() * 40));
+            stored.push(...evs);
+            await store.ingest(batchOf(evs));
+          } else if (op < 0.5) {
+            // Re-sent rows, some identical, some changed, with new ones.
+            const picks = Array.from({ length: 1 + Math.floor(r() * 8) }, () => stored[Math.floor(r() * stored.length)]!);
+            const sent = picks.map((e) => (r() < 0.6 ? mutate(e) : e));
+            const evs = [...sent, ...fresh(Math.floor(r() * 5))];
+            await store.ingest(batchOf(evs));
+            for (const e of evs) {
+              const i = stored.findIndex((s) => s.trace_hash === e.trace_hash);
+              if (i >= 0) stored[i] = e;
+              else stored.push(e);
+            }
+          } else if (op < 0.65) {
+            const evs = fresh(50 + Math.floor(r() * 200));
+            stored.push(...evs);
+            await store.ingestSliced(batchOf(evs), 20);
+          } else if (op < 0.78) {
+            await store.bulk(async () => {
+              for (let i = 0; i < 3; i++) {
+                const evs = fresh(Math.floor(r() * 30));
+                stored.push(...evs);
+                store.ingestUnjournaled(batchOf(evs));
+              }
+            });
+          } else if (op < 0.88) {
+            // The same row twice in one batch, the second changed.
+            const e = fresh(1)[0]!;
+            const e2 = mutate(e);
+            stored.push(e2);
+            await store.ingest(batchOf([e, e2]));
+            const j = stored.findIndex((s) => s.trace_hash === e.trace_hash);
+            stored[j] = e2;
+          } else {
+            // Another writer marks a row a duplicate of another (the transcript reconciler's way).
+            const a = stored[Math.floor(r() * stored.length)]!;
+            const b = stored[Math.floor(r() * stored.length)]!;
+            if (a.trace_hash === b.trace_hash) continue;
+            leftSession = true;
+            rawDatabaseForTests(store).run('UPDATE sessions SET duplicate_of = ? WHERE trace_hash = ? AND duplicate_of IS NULL', [a.trace_hash, b.trace_hash]);
+            const day = rawDatabaseForTests(store).exec('SELECT event_date FROM sessions WHERE trace_hash = ?', [b.trace_hash])[0]!.values[0]![0] as string;
+            rawDatabaseForTests(store).run('INSERT OR IGNORE INTO dirty_days (event_date) VALUES (?)', [day]);
+            store.markDirty([day]);
+          }
+          assert.deepEqual(store.pendingDays(), [], `seed ${seed} step ${step}: current after the write`);
+        }
+        const live = dump(store);
+        assert.ok(store.dayTableStats.incrementalDays > 0, `seed ${seed}: the incremental path ran`);
+        const full = recomputed(store);
+        if (leftSession) {
+          // Every recomputed span lies within the live one.
+          const spans = new Map(live.session_index!.map((x) => [`${x[0]}|${x[1]}`, x]));
+          for (const x of full.session_index!) {
+            const l = spans.get(`${x[0]}|${x[1]}`);
+            assert.ok(l && (l[2] as string) <= (x[2] as string) && (l[3] as string) >= (x[3] as string), `seed ${seed}: span of ${x[0]}`);
+          }
+          delete live.session_index;
+          delete full.session_index;
+        }
+        assert.deepEqual(live, full, `seed ${seed}: incremental = recompute`);
+        await store.close();
+      }
+    });
+  }
+});
+
 /** An independent computation of daily_session_metrics from the stored events (the seed's definitions). */
 function expectedDsm(db: Database): unknown[][] {
   const rows = db.exec(

@@ -44,4 +44,47 @@ describe('Snapshot policy', function () {
     assert.notEqual(statSync(dbPath).ino, first, 'a snapshot once the journal passed the threshold');
     await store.close();
   });
+
+  it('never snapshots in the middle of a sliced ingest (a collector request): the snapshot due by journal size waits for its end', async () => {
+    const dbPath = path.join(tmp.dir, 'p.sqlite');
+    const store = await Store.open({ path: dbPath, sql: await sqlLoader.load(), snapshotIntervalMs: 60_000, snapshotJournalBytes: 4_000 });
+    await store.flush();
+    const before = store.snapshotStats.started;
+    const evs = Array.from({ length: 400 }, (_, i) => event({ id: `s${i}`, time: 1767607200000 + i * 1000 }));
+    let done = false;
+    const ingest = store.ingestSliced(batchOf(evs), 10).finally(() => (done = true));
+    const startedDuring: number[] = [];
+    while (!done) {
+      startedDuring.push(store.snapshotStats.started - before);
+      await sleep(1);
+    }
+    assert.equal((await ingest).inserted, 400);
+    assert.ok(startedDuring.length > 3, 'the ingest yielded to the event loop between slices');
+    assert.deepEqual(new Set(startedDuring), new Set([0]), 'no snapshot started while the request was being ingested');
+    await sleep(300);
+    assert.ok(store.snapshotStats.started > before, 'the snapshot due by journal size was written after it');
+    await store.close();
+  });
+
+  it('does not chain snapshots: events journaled while one is written do not make the next one due at once', async () => {
+    const dbPath = path.join(tmp.dir, 'p.sqlite');
+    let now = 1_000_000;
+    const hour = 3_600_000;
+    const store = await Store.open({ path: dbPath, sql: await sqlLoader.load(), clock: { now: () => now }, snapshotIntervalMs: hour });
+    await store.flush();
+    const before = store.snapshotStats.started;
+    const written = store.snapshotStats.count;
+    now += hour + 1;
+    await store.ingest(batchOf([event({ id: 'c1', time: 1767607200000 })]));
+    // The hourly snapshot starts; its file is being written (asynchronously) when the next events arrive.
+    while (store.snapshotStats.started === before) await new Promise((r) => setImmediate(r));
+    assert.equal(store.snapshotStats.count, written, 'still being written');
+    // Writing it takes a while (minutes of the clock here): events keep arriving meanwhile.
+    now += 120_000;
+    await store.ingest(batchOf([event({ id: 'c2', time: 1767607201000 })]));
+    await store.ingest(batchOf([event({ id: 'c3', time: 1767607202000 })]));
+    await sleep(400);
+    assert.equal(store.snapshotStats.started, before + 1, 'no second snapshot until an interval after the first started');
+    await store.close();
+  });
 });
