@@ -49,7 +49,8 @@ async function isGzip(path: string): Promise<boolean> {
 
 async function textStream(path: string): Promise<Readable> {
   const gz = await isGzip(path);
-  const file = createReadStream(path, { highWaterMark: 1 << 20 });
+  // 256 KiB reads: each chunk is parsed and normalized in one go on the caller's thread (the extension host).
+  const file = createReadStream(path, { highWaterMark: 1 << 18 });
   let stream: Readable = file;
   if (gz) {
     const gunzip = createGunzip();

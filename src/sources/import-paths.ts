@@ -102,8 +102,11 @@ async function importAll(
     for await (const batch of readImportFile(file, ctx)) {
       if (opts.signal?.aborted) break;
       for (const e of batch.events) if (e.source === 'claude-code-otel' && e.kind === 'request') otelDays.add(e.event_date);
-      const r = opts.journal ? await store.ingest(batch) : store.ingestUnjournaled(batch);
-      addIngestResult(summary, r);
+      for (const part of slices(batch)) {
+        const r = opts.journal ? await store.ingest(part) : store.ingestUnjournaled(part);
+        addIngestResult(summary, r);
+        await yieldSometimes();
+      }
       addSkipped(summary.skipped, batch);
       records += batch.events.length + batch.metrics.length + batch.rejects.length;
       opts.onProgress?.({ file, filesDone: i, filesTotal: files.length, records });
@@ -145,6 +148,41 @@ async function importAll(
     summary.cancelled ||= h.cancelled;
   }
   if (otelDays.size) reconcileOtelCopies(store, { days: [...otelDays] });
+}
+
+/** Records written between chances for the event loop to run (the extension host imports on its own thread). */
+const SLICE = 500;
+/** Longest the import holds the event loop before letting timers, I/O and the collector run, ms. */
+const YIELD_MS = 10;
+let lastYield = 0;
+
+/**
+ * Lets the event loop turn if this import has held it for YIELD_MS: the extension host (and the collector
+ * it serves) stays responsive, and the CLI pays one setImmediate per ~10 ms of work.
+ */
+async function yieldSometimes(): Promise<void> {
+  const now = performance.now();
+  if (now - lastYield < YIELD_MS) return;
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  lastYield = performance.now();
+}
+
+/** A batch as parts of at most SLICE events and metric points (dead letters ride with the first part). */
+function* slices(batch: Batch): Generator<Batch> {
+  if (batch.events.length + batch.metrics.length <= SLICE) {
+    yield batch;
+    return;
+  }
+  let rejects = batch.rejects;
+  for (let i = 0; i < batch.events.length; i += SLICE) {
+    yield { events: batch.events.slice(i, i + SLICE), metrics: [], rejects };
+    rejects = [];
+  }
+  for (let i = 0; i < batch.metrics.length; i += SLICE) {
+    yield { events: [], metrics: batch.metrics.slice(i, i + SLICE), rejects };
+    rejects = [];
+  }
+  if (rejects.length) yield { events: [], metrics: [], rejects };
 }
 
 /** A folder the transcript reader owns by its shape (a Claude config/projects folder, a Codex home/sessions). */
