@@ -52,7 +52,8 @@ function relaunchWithBulkFlags(): boolean {
   const name = process.argv[2];
   if (!name || !BULK_COMMANDS.has(name) || process.env.PRODLENS_NO_RELAUNCH) return false;
   if (process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))) return false;
-  const child = spawn(process.execPath, [...process.execArgv, ...BULK_V8_FLAGS, ...process.argv.slice(1)], { stdio: 'inherit' });
+  // The IPC channel tells the child when this process is gone (killed): it then stops as if cancelled.
+  const child = spawn(process.execPath, [...process.execArgv, ...BULK_V8_FLAGS, ...process.argv.slice(1)], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
   // Ctrl-C reaches both processes (one process group); a signal sent to this one alone is passed on. The
   // child finishes what it was doing (a cancelled import keeps what it read) and its exit code is ours.
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => child.kill(sig));
@@ -70,6 +71,11 @@ if (require.main === module && !relaunchWithBulkFlags()) {
   const controller = new AbortController();
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => controller.abort(new Error(sig)));
+  }
+  // Relaunched by relaunchWithBulkFlags: a parent that disappears cancels the command (what was done is kept).
+  if (process.channel) {
+    process.channel.unref();
+    process.once('disconnect', () => controller.abort(new Error('the prodlens process that started this one exited')));
   }
   // A command whose work never settles (a bug) must not look like success when Node runs out of work.
   let settled = false;
