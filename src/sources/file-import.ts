@@ -63,6 +63,21 @@ async function textStream(path: string): Promise<Readable> {
 
 type Mode = 'lines' | 'values';
 
+/** Longest a bulk read or import holds the event loop before letting timers, I/O and the collector run, ms. */
+const YIELD_MS = 10;
+let lastYield = 0;
+
+/**
+ * Lets the event loop turn if the caller has held it for YIELD_MS (the extension host imports on its own
+ * thread); the CLI pays one setImmediate per ~10 ms of work.
+ */
+export async function yieldSometimes(): Promise<void> {
+  const now = performance.now();
+  if (now - lastYield < YIELD_MS) return;
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  lastYield = performance.now();
+}
+
 /** Line mode when the first line is a complete JSON value; value mode for arrays and multi-line documents. */
 function decideMode(head: string, final: boolean, maxLine: number): Mode | undefined {
   const m = /[^\s\uFEFF]/.exec(head);
@@ -140,6 +155,9 @@ export async function* readImportFile(path: string, ctx: NormalizeContext, opts:
         head = '';
       } else splitter.push(chunk);
       while (ready.length) yield ready.shift()!;
+      // Buffered chunks resolve the stream's iterator without a turn of the event loop: parsing a whole batch
+      // would otherwise hold it (the extension host) for hundreds of milliseconds.
+      await yieldSometimes();
     }
     splitter ??= makeSplitter(decideMode(head, true, maxLine) ?? 'lines');
     if (head) splitter.push(head);

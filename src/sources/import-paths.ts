@@ -6,7 +6,7 @@ import { silentLogger, type Logger } from '../core/ports';
 import type { PriceTable } from '../core/pricing';
 import type { Store } from '../core/store/store';
 import { resolveHistoryPath, scanHistoryFiles, sniffTelemetryFile, type AttributeHook, type HistoryFile } from './agents';
-import { listImportFiles, readImportFile } from './file-import';
+import { listImportFiles, readImportFile, yieldSometimes } from './file-import';
 import { reconcileOtelCopies, scanTranscripts } from './transcripts';
 import { sniffFile } from './transcripts/locations';
 
@@ -152,21 +152,6 @@ async function importAll(
 
 /** Records written between chances for the event loop to run (the extension host imports on its own thread). */
 const SLICE = 500;
-/** Longest the import holds the event loop before letting timers, I/O and the collector run, ms. */
-const YIELD_MS = 10;
-let lastYield = 0;
-
-/**
- * Lets the event loop turn if this import has held it for YIELD_MS: the extension host (and the collector
- * it serves) stays responsive, and the CLI pays one setImmediate per ~10 ms of work.
- */
-async function yieldSometimes(): Promise<void> {
-  const now = performance.now();
-  if (now - lastYield < YIELD_MS) return;
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  lastYield = performance.now();
-}
-
 /** A batch as parts of at most SLICE events and metric points (dead letters ride with the first part). */
 function* slices(batch: Batch): Generator<Batch> {
   if (batch.events.length + batch.metrics.length <= SLICE) {
