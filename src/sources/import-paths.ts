@@ -18,6 +18,11 @@ export interface ImportPathsOptions {
   journal?: boolean;
   onProgress?: (p: ImportProgress) => void;
   /**
+   * Let the event loop turn every this many ms of work, writing in slices of 500 records (the extension host,
+   * which also serves the collector and the UI); unset (the CLI): batches of 5000 records, no turns.
+   */
+  yieldMs?: number;
+  /**
    * Developer, repository and branch of a transcript's or history's working folder (src/sources/git/attribution.ts).
    * Imported files may be someone else's: callers give no fallback developer, only the folder's own.
    */
@@ -99,13 +104,13 @@ async function importAll(
   const otelDays = new Set<string>();
   for (let i = 0; i < files.length; i++) {
     const file = files[i]!;
-    for await (const batch of readImportFile(file, ctx)) {
+    for await (const batch of readImportFile(file, ctx, { yieldMs: opts.yieldMs })) {
       if (opts.signal?.aborted) break;
       for (const e of batch.events) if (e.source === 'claude-code-otel' && e.kind === 'request') otelDays.add(e.event_date);
-      for (const part of slices(batch)) {
+      for (const part of opts.yieldMs === undefined ? [batch] : slices(batch)) {
         const r = opts.journal ? await store.ingest(part) : store.ingestUnjournaled(part);
         addIngestResult(summary, r);
-        await yieldSometimes();
+        await yieldSometimes(opts.yieldMs);
       }
       addSkipped(summary.skipped, batch);
       records += batch.events.length + batch.metrics.length + batch.rejects.length;
