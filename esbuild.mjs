@@ -38,7 +38,8 @@ const SQLJS_PATCHES = [
   // (Store.open reads it for this alone), so opening a 500 MiB database holds it once, not twice.
   ['jc(d,b,0,b.length,0)', '(d.node.Ua=b,d.node.Wa=b.length,d.node.mtime=d.node.ctime=Date.now())'],
 ];
-const sqlJsGrowth = {
+/** Exported for benchmarks that bundle the same sql.js as the extension (bench/import-host.ts). */
+export const sqlJsGrowth = {
   name: 'sql.js-memfs',
   setup(build) {
     build.onLoad({ filter: /sql\.js[\\/]dist[\\/]sql-wasm\.js$/ }, async (args) => {

@@ -16,6 +16,11 @@ const tsx = ['--import', 'tsx'];
 /** name → [node args, quick node args, what it compares against] */
 const BENCHES = {
   import: [[...tsx, 'bench/import.ts'], [...tsx, 'bench/import.ts', '--sizes', '100000', '--runs', '3'], 'JSON.parse + better-sqlite3 upserts (issue 2)'],
+  'import-host': [
+    [...tsx, 'bench/import-host.ts'],
+    [...tsx, 'bench/import-host.ts', '--events', '20000', '--runs', '1'],
+    'issue 15: extension-host loop delay p99 < 50 ms while importing 100k events and opening the report (vs the same process idle)',
+  ],
   collector: [
     [...tsx, 'bench/collector.ts', '--json', 'bench/out/collector.json'],
     [...tsx, 'bench/collector.ts', '--runs', '1', '--sustain', '10', '--records', '10000', '--json', 'bench/out/collector.json'],

@@ -37,6 +37,8 @@ export function registerImportCommand(services: ProdLensServices): vscode.Dispos
             prices: services.prices,
             logger: log,
             signal: controller.signal,
+            // The extension host also serves the collector and the UI: let it turn every ~10 ms of work.
+            yieldMs: 10,
             // The folders' own repository and git identity only: imported files may be another developer's.
             attribute: new FolderAttributor({ git: vscode.workspace.isTrusted ? new GitRunner(readConfig().git.path) : null }).hook,
             onProgress: (p) => {

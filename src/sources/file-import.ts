@@ -25,6 +25,8 @@ export interface ImportOptions {
   batchSize?: number;
   /** Longest line (line mode) kept; longer lines become dead letters. */
   maxLineChars?: number;
+  /** Let the event loop turn every this many ms of work (a long-lived host such as the extension); unset: never. */
+  yieldMs?: number;
   /** Longest single JSON value (value mode) kept; larger ones become dead letters. */
   maxValueChars?: number;
 }
@@ -47,9 +49,10 @@ async function isGzip(path: string): Promise<boolean> {
   }
 }
 
-async function textStream(path: string): Promise<Readable> {
+async function textStream(path: string, yieldMs?: number): Promise<Readable> {
   const gz = await isGzip(path);
-  const file = createReadStream(path, { highWaterMark: 1 << 20 });
+  // Each chunk is parsed and normalized in one go on the caller's thread: smaller reads for a host that yields.
+  const file = createReadStream(path, { highWaterMark: yieldMs === undefined ? 1 << 20 : 1 << 18 });
   let stream: Readable = file;
   if (gz) {
     const gunzip = createGunzip();
@@ -61,6 +64,20 @@ async function textStream(path: string): Promise<Readable> {
 }
 
 type Mode = 'lines' | 'values';
+
+let lastYield = 0;
+
+/**
+ * Lets the event loop turn if the caller has held it for `everyMs` (the extension host imports on its own
+ * thread, and so do the collector's requests); nothing without `everyMs` (the CLI).
+ */
+export async function yieldSometimes(everyMs: number | undefined): Promise<void> {
+  if (everyMs === undefined) return;
+  const now = performance.now();
+  if (now - lastYield < everyMs) return;
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  lastYield = performance.now();
+}
 
 /** Line mode when the first line is a complete JSON value; value mode for arrays and multi-line documents. */
 function decideMode(head: string, final: boolean, maxLine: number): Mode | undefined {
@@ -122,7 +139,7 @@ export async function* readImportFile(path: string, ctx: NormalizeContext, opts:
 
   let stream: Readable;
   try {
-    stream = await textStream(path);
+    stream = await textStream(path, opts.yieldMs);
   } catch (err) {
     throw new Error(`cannot read ${path}: ${(err as Error).message}`);
   }
@@ -139,6 +156,9 @@ export async function* readImportFile(path: string, ctx: NormalizeContext, opts:
         head = '';
       } else splitter.push(chunk);
       while (ready.length) yield ready.shift()!;
+      // Buffered chunks resolve the stream's iterator without a turn of the event loop: parsing a whole batch
+      // would otherwise hold it (the extension host) for hundreds of milliseconds.
+      await yieldSometimes(opts.yieldMs);
     }
     splitter ??= makeSplitter(decideMode(head, true, maxLine) ?? 'lines');
     if (head) splitter.push(head);

@@ -6,7 +6,7 @@ import { silentLogger, type Logger } from '../core/ports';
 import type { PriceTable } from '../core/pricing';
 import type { Store } from '../core/store/store';
 import { resolveHistoryPath, scanHistoryFiles, sniffTelemetryFile, type AttributeHook, type HistoryFile } from './agents';
-import { listImportFiles, readImportFile } from './file-import';
+import { listImportFiles, readImportFile, yieldSometimes } from './file-import';
 import { reconcileOtelCopies, scanTranscripts } from './transcripts';
 import { sniffFile } from './transcripts/locations';
 
@@ -17,6 +17,11 @@ export interface ImportPathsOptions {
   /** Journal every batch (a long-lived store such as the extension's); otherwise flush once at the end. */
   journal?: boolean;
   onProgress?: (p: ImportProgress) => void;
+  /**
+   * Let the event loop turn every this many ms of work, writing in slices of 500 records (the extension host,
+   * which also serves the collector and the UI); unset (the CLI): batches of 5000 records, no turns.
+   */
+  yieldMs?: number;
   /**
    * Developer, repository and branch of a transcript's or history's working folder (src/sources/git/attribution.ts).
    * Imported files may be someone else's: callers give no fallback developer, only the folder's own.
@@ -99,11 +104,14 @@ async function importAll(
   const otelDays = new Set<string>();
   for (let i = 0; i < files.length; i++) {
     const file = files[i]!;
-    for await (const batch of readImportFile(file, ctx)) {
+    for await (const batch of readImportFile(file, ctx, { yieldMs: opts.yieldMs })) {
       if (opts.signal?.aborted) break;
       for (const e of batch.events) if (e.source === 'claude-code-otel' && e.kind === 'request') otelDays.add(e.event_date);
-      const r = opts.journal ? await store.ingest(batch) : store.ingestUnjournaled(batch);
-      addIngestResult(summary, r);
+      for (const part of opts.yieldMs === undefined ? [batch] : slices(batch)) {
+        const r = opts.journal ? await store.ingest(part) : store.ingestUnjournaled(part);
+        addIngestResult(summary, r);
+        await yieldSometimes(opts.yieldMs);
+      }
       addSkipped(summary.skipped, batch);
       records += batch.events.length + batch.metrics.length + batch.rejects.length;
       opts.onProgress?.({ file, filesDone: i, filesTotal: files.length, records });
@@ -145,6 +153,26 @@ async function importAll(
     summary.cancelled ||= h.cancelled;
   }
   if (otelDays.size) reconcileOtelCopies(store, { days: [...otelDays] });
+}
+
+/** Records written between chances for the event loop to run (the extension host imports on its own thread). */
+const SLICE = 500;
+/** A batch as parts of at most SLICE events and metric points (dead letters ride with the first part). */
+function* slices(batch: Batch): Generator<Batch> {
+  if (batch.events.length + batch.metrics.length <= SLICE) {
+    yield batch;
+    return;
+  }
+  let rejects = batch.rejects;
+  for (let i = 0; i < batch.events.length; i += SLICE) {
+    yield { events: batch.events.slice(i, i + SLICE), metrics: [], rejects };
+    rejects = [];
+  }
+  for (let i = 0; i < batch.metrics.length; i += SLICE) {
+    yield { events: [], metrics: batch.metrics.slice(i, i + SLICE), rejects };
+    rejects = [];
+  }
+  if (rejects.length) yield { events: [], metrics: [], rejects };
 }
 
 /** A folder the transcript reader owns by its shape (a Claude config/projects folder, a Codex home/sessions). */

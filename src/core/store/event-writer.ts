@@ -2,13 +2,16 @@ import type { Database, SqlValue, Statement } from 'sql.js';
 import type { DayZone } from '../day';
 import type { AiEvent, Batch, IngestResult, MetricPoint } from '../model';
 import { stableHash } from '../normalize/hash';
-import { EVENT_COLUMNS, METRIC_COLUMNS } from './schema';
+import { EVENT_COLUMNS, GENERATED_EVENT_COLUMNS, METRIC_COLUMNS } from './schema';
 import { sealDeadLetter } from './dead-letters';
 import type { DayRollups } from './day-rollups';
 import { transaction } from './transaction';
 
+/** Columns written (the generated ones are computed by SQLite from ts_ms), and their positions in an event row. */
+const STORED = EVENT_COLUMNS.filter((c) => !GENERATED_EVENT_COLUMNS.has(c));
+const STORED_INDEX = STORED.map((c) => EVENT_COLUMNS.indexOf(c));
 /** Columns compared to decide whether a re-sent event changed (everything but bookkeeping). */
-const COMPARED = EVENT_COLUMNS.filter((c) => c !== 'trace_hash' && c !== 'device_id');
+const COMPARED = STORED.filter((c) => c !== 'trace_hash' && c !== 'device_id');
 const COMPARED_INDEX = COMPARED.map((c) => EVENT_COLUMNS.indexOf(c));
 const EVENT_DEVICE = EVENT_COLUMNS.indexOf('device_id');
 const METRIC_DEVICE = METRIC_COLUMNS.indexOf('device_id');
@@ -74,7 +77,11 @@ export class EventWriter {
         for (const e of chunk) this.rollups.isFreshDay(e.event_date);
         const insert = this.insertFor(chunk.length);
         const params: SqlValue[] = [];
-        chunk.forEach((e, k) => params.push(...rows[k]!, zone.dayOf(e.ts_ms), nowIso));
+        chunk.forEach((e, k) => {
+          const row = rows[k]!;
+          for (const c of STORED_INDEX) params.push(row[c]!);
+          params.push(zone.dayOf(e.ts_ms), nowIso);
+        });
         insert.bind(params);
         // RETURNING lists the hashes actually inserted; the other rows already existed (or repeat one
         // earlier in the chunk) and are updated only if their content differs.
@@ -137,9 +144,9 @@ export class EventWriter {
   private insertFor(n: number): Statement {
     let stmt = this.inserts.get(n);
     if (!stmt) {
-      const one = `(${EVENT_COLUMNS.map(() => '?').join(', ')}, ?, ?)`;
+      const one = `(${STORED.map(() => '?').join(', ')}, ?, ?)`;
       stmt = this.db.prepare(
-        `INSERT INTO sessions (${EVENT_COLUMNS.join(', ')}, local_date, ingested_at) VALUES ${Array(n).fill(one).join(', ')}
+        `INSERT INTO sessions (${STORED.join(', ')}, local_date, ingested_at) VALUES ${Array(n).fill(one).join(', ')}
          ON CONFLICT(trace_hash) DO NOTHING RETURNING trace_hash`,
       );
       this.inserts.set(n, stmt);

@@ -12,7 +12,8 @@ function dayTables(db: Database): string[] {
   const tables = (db.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")[0]?.values ?? []).map((r) =>
     String(r[0]),
   );
-  return tables.filter((t) => !KEEP.has(t) && (db.exec(`PRAGMA table_info(${t})`)[0]?.values ?? []).some((c) => c[1] === 'event_date'));
+  // table_xinfo: it lists generated columns too (sessions.event_date is one since migration 12).
+  return tables.filter((t) => !KEEP.has(t) && (db.exec(`PRAGMA table_xinfo(${t})`)[0]?.values ?? []).some((c) => c[1] === 'event_date'));
 }
 
 export interface PruneResult {

@@ -39,6 +39,12 @@ export const EVENT_COLUMNS = [
   'attrs',
 ] as const;
 
+/**
+ * Event columns computed by SQLite from `ts_ms` (VIRTUAL generated columns since migration 12): read like
+ * any column, never written.
+ */
+export const GENERATED_EVENT_COLUMNS: ReadonlySet<string> = new Set(['timestamp', 'event_date']);
+
 export const METRIC_COLUMNS = [
   'point_hash',
   'source',
@@ -309,7 +315,55 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (slot_ms, developer_id)
   ) WITHOUT ROWID;
   `,
-  // Live ingest updates the day tables by deltas (issue 14/15); the exact median latency of a touched day
+  // 11 → 12 (issue 15, memory per stored event): `timestamp` (24 bytes of text) and `event_date` (10) are
+  // functions of `ts_ms`, which every writer sets (src/core/normalize/event.ts: timestamp = ISO 8601 UTC of
+  // ts_ms with milliseconds, event_date = its first 10 characters). They become VIRTUAL generated columns:
+  // computed when read, never stored (~35 bytes less per event; the event_date index still stores its keys).
+  // Same names, same positions, same values for every reader (`SELECT *` included); writers leave them out.
+  // The table is rebuilt with its rowids, so export partition detection (max rowid per day) is unchanged.
+  `
+  CREATE TABLE sessions_v12 (
+    id INTEGER PRIMARY KEY,
+    session_id TEXT, developer_id TEXT,
+    timestamp TEXT NOT NULL GENERATED ALWAYS AS (strftime('%Y-%m-%dT%H:%M:%fZ', ts_ms / 1000.0, 'unixepoch')) VIRTUAL,
+    model TEXT, tokens_in INTEGER, tokens_out INTEGER, latency_ms REAL, status_code INTEGER, accepted_flag INTEGER,
+    repo_slug TEXT,
+    event_date TEXT NOT NULL GENERATED ALWAYS AS (substr(timestamp, 1, 10)) VIRTUAL,
+    total_tokens INTEGER, cost_usd REAL, diff_ratio REAL,
+    accepted_lines INTEGER, trace_hash TEXT NOT NULL UNIQUE,
+    source TEXT NOT NULL, kind TEXT NOT NULL, cache_read_tokens INTEGER, cache_write_tokens INTEGER,
+    tool_name TEXT, branch TEXT, device_id TEXT, cost_source TEXT NOT NULL,
+    ts_ms INTEGER NOT NULL, reasoning_tokens INTEGER, lines_added INTEGER, lines_removed INTEGER,
+    language TEXT, agent TEXT, price_version TEXT, attrs TEXT,
+    duplicate_of TEXT,
+    ingested_at TEXT NOT NULL,
+    local_date TEXT
+  );
+  INSERT INTO sessions_v12 (id, session_id, developer_id, model, tokens_in, tokens_out, latency_ms, status_code, accepted_flag,
+      repo_slug, total_tokens, cost_usd, diff_ratio, accepted_lines, trace_hash, source, kind, cache_read_tokens,
+      cache_write_tokens, tool_name, branch, device_id, cost_source, ts_ms, reasoning_tokens, lines_added, lines_removed,
+      language, agent, price_version, attrs, duplicate_of, ingested_at, local_date)
+    SELECT id, session_id, developer_id, model, tokens_in, tokens_out, latency_ms, status_code, accepted_flag,
+      repo_slug, total_tokens, cost_usd, diff_ratio, accepted_lines, trace_hash, source, kind, cache_read_tokens,
+      cache_write_tokens, tool_name, branch, device_id, cost_source, ts_ms, reasoning_tokens, lines_added, lines_removed,
+      language, agent, price_version, attrs, duplicate_of, ingested_at, local_date
+    FROM sessions ORDER BY id;
+  DROP TABLE sessions;
+  ALTER TABLE sessions_v12 RENAME TO sessions;
+  CREATE INDEX idx_sessions_event_date ON sessions (event_date);
+  CREATE INDEX idx_sessions_session_ts ON sessions (session_id, ts_ms);
+  CREATE TRIGGER export_sessions_delete AFTER DELETE ON sessions BEGIN
+    INSERT INTO export_partitions (dataset, event_date, repo_slug, version) VALUES ('sessions', IFNULL(OLD.event_date, ''), IFNULL(OLD.repo_slug, ''), 1)
+      ON CONFLICT (dataset, event_date, repo_slug) DO UPDATE SET version = version + 1;
+  END;
+  CREATE TRIGGER export_sessions_update AFTER UPDATE ON sessions BEGIN
+    INSERT INTO export_partitions (dataset, event_date, repo_slug, version) VALUES ('sessions', IFNULL(OLD.event_date, ''), IFNULL(OLD.repo_slug, ''), 1)
+      ON CONFLICT (dataset, event_date, repo_slug) DO UPDATE SET version = version + 1;
+    INSERT INTO export_partitions (dataset, event_date, repo_slug, version) VALUES ('sessions', IFNULL(NEW.event_date, ''), IFNULL(NEW.repo_slug, ''), 1)
+      ON CONFLICT (dataset, event_date, repo_slug) DO UPDATE SET version = version + 1;
+  END;
+  `,
+  // 12 → 13: live ingest updates the day tables by deltas (issue 14/15); the exact median latency of a touched day
   // and developer is read in order from this partial index (request and error latencies of rows that
   // count), index-only, instead of sorting the day's events. Must match LATENCY_WHERE in day-rollups.ts;
   // kind and duplicate_of are indexed too only so SQLite sees the lookups as covering (no row reads).

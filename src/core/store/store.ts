@@ -719,6 +719,9 @@ function loadFirstGood(sql: SqlJsStatic, p: string, clock: Clock, report: OpenRe
  * and give the page cache room so large transactions do not spill pages into the in-memory file.
  */
 function tune(db: Database): void {
+  // 8 KiB pages for a new database (an existing one keeps its page size until `prodlens compact`): event rows
+  // of ~380 bytes leave ~6% of a 4 KiB page unused, ~2% of an 8 KiB one (issue 15, memory per stored event).
+  db.exec('PRAGMA page_size = 8192');
   db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536; PRAGMA locking_mode = EXCLUSIVE;');
 }
 
