@@ -11,7 +11,26 @@ import { EXPORT_SCHEMA_VERSION } from '../export/datasets';
 import { MANIFEST_FILE, MANIFEST_FORMAT, type Manifest } from '../export/manifest';
 import type { Dataset } from './sql';
 
-export const TEAM_DATASETS: readonly Dataset[] = ['sessions', 'commits', 'pull_requests', 'experiment_units'];
+export const TEAM_DATASETS: readonly Dataset[] = [
+  'sessions',
+  'commits',
+  'pull_requests',
+  'experiment_units',
+  'daily_usage',
+  'commits_compact',
+  'pull_requests_compact',
+];
+
+/** The folder of a dataset in an export, and whether it is hive-partitioned (docs/export.md). */
+const DATASET_DIR: Record<Dataset, [dir: string, partitioned: boolean]> = {
+  sessions: ['sessions', true],
+  commits: ['commits', true],
+  pull_requests: ['pull_requests', true],
+  experiment_units: ['experiment_units', false],
+  daily_usage: ['_aggregates/daily_usage', false],
+  commits_compact: ['_aggregates/commits_compact', false],
+  pull_requests_compact: ['_aggregates/pull_requests_compact', false],
+};
 
 export interface LakeExport {
   /** The export folder. */
@@ -36,6 +55,12 @@ export interface LakeExport {
   foreignFiles: string[];
   /** Per dataset, what DuckDB reads: a glob when the folder matches its manifest, else the listed files. */
   paths: Partial<Record<Dataset, string[]>>;
+  /**
+   * The datasets the exporter knew (the manifest's `datasets`, files or not): an export that knew
+   * `daily_usage` is read from it and from the `*_compact` copies; an older one from its events, commits
+   * and pull requests.
+   */
+  datasets: string[];
 }
 
 export class LakeError extends Error {}
@@ -101,6 +126,7 @@ function readExport(root: string): LakeExport {
     unlistedFiles: [],
     foreignFiles: [],
     paths: {},
+    datasets: [],
   };
   let m: Manifest;
   try {
@@ -122,6 +148,7 @@ function readExport(root: string): LakeExport {
     timeRange: { from: m.timeRange?.from ?? null, until: m.timeRange?.until ?? null },
     files: m.files.length,
     rows: m.totals?.rows ?? 0,
+    datasets: m.datasets && typeof m.datasets === 'object' ? Object.keys(m.datasets).sort() : [],
   });
   if (m.schemaVersion !== EXPORT_SCHEMA_VERSION) {
     base.problems.push(`schema version ${m.schemaVersion} is not ${EXPORT_SCHEMA_VERSION}: not read (a newer ProdLens wrote it)`);
@@ -143,7 +170,7 @@ function readExport(root: string): LakeExport {
     if (device && m.deviceId && device !== m.deviceId) base.foreignFiles.push(f.path);
   }
   const present = new Set<string>();
-  for (const ds of [...TEAM_DATASETS, 'metric_points', '_aggregates']) {
+  for (const ds of ['sessions', 'commits', 'pull_requests', 'experiment_units', 'metric_points', '_aggregates']) {
     const dir = path.join(root, ds);
     if (!existsSync(dir)) continue;
     for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
@@ -163,7 +190,8 @@ function readExport(root: string): LakeExport {
   for (const ds of TEAM_DATASETS) {
     const files = m.files.filter((f) => f.dataset === ds && present.has(f.path) && !base.missingFiles.includes(f.path));
     if (files.length === 0) continue;
-    base.paths[ds] = exact ? [path.join(root, ds, '**', '*.parquet')] : files.map((f) => path.join(root, ...f.path.split('/')));
+    const [dir, partitioned] = DATASET_DIR[ds];
+    base.paths[ds] = exact ? [path.join(root, ...dir.split('/'), ...(partitioned ? ['**'] : []), '*.parquet')] : files.map((f) => path.join(root, ...f.path.split('/')));
   }
   return base;
 }
