@@ -24,12 +24,13 @@
  *   node --import tsx bench/team.ts [--developers 100] [--days 365] [--events 30000000] [--runs 3] [--threads 2] [--lake DIR] [--legacy]
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { fileToken } from '../src/core/export/paths';
 import { SqlJsLoader } from '../src/core/store/node-sqljs';
 import { Store } from '../src/core/store/store';
@@ -184,7 +185,21 @@ function insertDelivery(store: Store, t: number, days: number): void {
         store.db.run(
           `INSERT INTO commits (sha, repo_slug, author, author_name, author_email, timestamp, committed_at, event_date, lines_added, lines_removed, files_changed, is_merge, is_mine, source)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'git')`,
-          [`${t}${i}${dev}${k}`.padEnd(40, '0'), repo, author, `Dev ${dev}`, author, ts, ts, d, Math.floor(r() * 200), Math.floor(r() * 50), 2, k === 5 ? 1 : 0, dev === 0 ? 1 : 0],
+          [
+            createHash('sha1').update(`${t}/${i}/${dev}/${k}`).digest('hex'),
+            repo,
+            author,
+            `Dev ${dev}`,
+            author,
+            ts,
+            ts,
+            d,
+            Math.floor(r() * 200),
+            Math.floor(r() * 50),
+            2,
+            k === 5 ? 1 : 0,
+            dev === 0 ? 1 : 0,
+          ],
         );
       }
       if (r() < 0.4) {
@@ -221,7 +236,9 @@ async function makeTemplates(dir: string, templates: number, days: number, perDa
     await store.close();
     execFileSync(process.execPath, [CLI, 'export', '--out', root, '--db', db], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'inherit'] });
     rmSync(file);
-    console.log(`  template ${t}: ${n.toLocaleString('en-US')} events, import ${imported.trim()}, export → ${root} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+    console.log(
+      `  template ${t}: ${n.toLocaleString('en-US')} events, import ${imported.trim()}, export → ${root} (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+    );
   }
   return roots;
 }
@@ -253,7 +270,8 @@ async function deriveLake(lake: string, templates: string[], developers: number,
     const token = fileToken(device);
     // Authors of the repository's commits and PRs: its ten developers (dev r, r+10, …).
     const author = (key: string) => `printf('dev%03d@example.com', ${ri} + ${REPOS_PER_LAKE} * (hash(${key}) % ${Math.ceil(developers / REPOS_PER_LAKE)}))`;
-    const part = (ds: string) => `'${root}/${ds}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (event_date, repo), WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN 'part-${token}-{i}')`;
+    const part = (ds: string) =>
+      `'${root}/${ds}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (event_date, repo), WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN 'part-${token}-{i}')`;
     const flat = (ds: string) => {
       mkdirSync(path.join(root, '_aggregates', ds), { recursive: true });
       return `'${root}/_aggregates/${ds}/part-${token}-0.parquet' (FORMAT parquet, COMPRESSION zstd)`;
@@ -273,7 +291,7 @@ async function deriveLake(lake: string, templates: string[], developers: number,
     const prsSql = `SELECT * REPLACE ('${repo}' AS repo_slug, ${author('number')} AS author, '${device}' AS device_id) FROM p${t}`;
     await con.run(`COPY (SELECT *, '${repo.replace('/', '__')}' AS repo FROM (${prsSql})) TO ${part('pull_requests')}`);
     await con.run(`COPY (${prsSql}) TO ${flat('pull_requests_compact')}`);
-    writeManifest(root, device, templates[t]!, con);
+    writeManifest(root, device, templates[t]!);
     if (i % 10 === 9) console.log(`  derived ${i + 1}/${developers} devices (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   }
   con.closeSync();
@@ -290,7 +308,7 @@ const DATASET_DIRS: Record<string, string> = {
 };
 
 /** The device's manifest: the template's, with this device's files (sizes) and the datasets derived. */
-function writeManifest(root: string, device: string, template: string, _con: DuckDBConnection, datasets = Object.keys(DATASET_DIRS)): void {
+function writeManifest(root: string, device: string, template: string, datasets = Object.keys(DATASET_DIRS)): void {
   const m = JSON.parse(readFileSync(path.join(template, '_manifest.json'), 'utf8')) as Record<string, unknown> & { datasets: Record<string, unknown> };
   const files = [];
   for (const ds of datasets) {
@@ -363,7 +381,9 @@ async function main(): Promise<void> {
   const workdays = Array.from({ length: days }, (_, i) => day(i)).filter((d) => !isWeekend(d)).length;
   const perDay = Math.max(1, Math.round(events / developers / (workdays + (days - workdays) / 20)));
   console.log(`lake: ${developers} developers × ${days} days ≈ ${events.toLocaleString('en-US')} events in ${lake}`);
-  console.log(`  ${templates} template devices through the real \`prodlens import\` + \`prodlens export\`; the ${developers} lake devices are DuckDB rewrites of their files`);
+  console.log(
+    `  ${templates} template devices through the real \`prodlens import\` + \`prodlens export\`; the ${developers} lake devices are DuckDB rewrites of their files`,
+  );
   const tdir = path.join(data, `templates-${days}d-${perDay}`);
   mkdirSync(tdir, { recursive: true });
   const roots = await makeTemplates(tdir, templates, days, perDay);
@@ -380,7 +400,9 @@ async function main(): Promise<void> {
     i.closeSync();
     return n;
   })();
-  console.log(`  ${count.toLocaleString('en-US')} events, ${size.files.toLocaleString('en-US')} files, ${(size.bytes / 2 ** 20).toFixed(0)} MiB (${generationSeconds} s to make or check)`);
+  console.log(
+    `  ${count.toLocaleString('en-US')} events, ${size.files.toLocaleString('en-US')} files, ${(size.bytes / 2 ** 20).toFixed(0)} MiB (${generationSeconds} s to make or check)`,
+  );
   if (runs === 0) return;
   const kinds = args.legacy ? ['hand', 'ours', 'handEvents', 'oursEvents'] : ['hand', 'ours', 'handEvents'];
   type Sample = { wallMs: number; cpuMs: number; maxRssMb: number; timings: Record<string, number> };
@@ -434,9 +456,16 @@ async function main(): Promise<void> {
       ['prodlens team on the same lake read as older exports (events)', 'oursEvents'],
     ]
       .filter(([, k]) => samples[k!])
-      .map(([what, k]) => ({ what, 'median s': (med(k!, 'wallMs') / 1000).toFixed(1), 'CPU s': (med(k!, 'cpuMs') / 1000).toFixed(1), 'peak RSS MiB': med(k!, 'maxRssMb') })),
+      .map(([what, k]) => ({
+        what,
+        'median s': (med(k!, 'wallMs') / 1000).toFixed(1),
+        'CPU s': (med(k!, 'cpuMs') / 1000).toFixed(1),
+        'peak RSS MiB': med(k!, 'maxRssMb'),
+      })),
   );
-  console.log(`ratio ${result.ratio} (CPU ${result.cpuRatio}) against the same inputs; ${result.ratioAgainstEvents} against the raw-events SQL; load average ${median(load).toFixed(1)}`);
+  console.log(
+    `ratio ${result.ratio} (CPU ${result.cpuRatio}) against the same inputs; ${result.ratioAgainstEvents} against the raw-events SQL; load average ${median(load).toFixed(1)}`,
+  );
   writeResult('team', result);
 }
 

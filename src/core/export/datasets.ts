@@ -476,7 +476,7 @@ const dailyUsage: DatasetSpec = {
   orderBy: 'event_date, device_id, developer_id, repo_slug, model, source, kind',
   perRepository: true,
   description:
-    'The sessions rows with duplicate_of NULL summed per UTC day, capturing device, developer, repository, model, source and kind (one row each): what `prodlens team` reads instead of the events. One file per export, not partitioned; rewritten only when its content changes.',
+    'The sessions rows with duplicate_of NULL summed per UTC day, capturing device, developer, repository, model, source and kind (one row each): what `prodlens team` reads instead of the events. One file per export, not partitioned; rewritten only when the events it sums changed.',
   columns: [
     { name: 'event_date', type: 'date32', nullable: false, description: 'UTC day.' },
     { name: 'device_id', type: 'dict', nullable: false, description: 'Installation that captured the events (as in sessions).' },
@@ -511,7 +511,9 @@ function compact(base: DatasetSpec, name: DatasetName, dayExpr: string, descript
     whole: { dayExpr, repoExpr: "NULLIF(repo_slug, '')", from: base.name },
     read: 'all',
     description,
-    columns: base.columns.map((c) => (c.fill === 'day' ? { ...c, sql: dayExpr, fill: undefined, description: c.description.replace(' (the partition)', '') } : c)),
+    columns: base.columns.map((c) =>
+      c.fill === 'day' ? { ...c, sql: dayExpr, fill: undefined, description: c.description.replace(' (the partition)', '') } : c,
+    ),
   };
 }
 

@@ -191,7 +191,9 @@ function readExport(root: string): LakeExport {
     const files = m.files.filter((f) => f.dataset === ds && present.has(f.path) && !base.missingFiles.includes(f.path));
     if (files.length === 0) continue;
     const [dir, partitioned] = DATASET_DIR[ds];
-    base.paths[ds] = exact ? [path.join(root, ...dir.split('/'), ...(partitioned ? ['**'] : []), '*.parquet')] : files.map((f) => path.join(root, ...f.path.split('/')));
+    base.paths[ds] = exact
+      ? [path.join(root, ...dir.split('/'), ...(partitioned ? ['**'] : []), '*.parquet')]
+      : files.map((f) => path.join(root, ...f.path.split('/')));
   }
   return base;
 }

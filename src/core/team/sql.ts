@@ -90,10 +90,7 @@ export function duckdbSources(paths: Record<Dataset, readonly string[]> & { lega
   const read = (list: readonly string[], opts: string) => `read_parquet(${files(list)}, ${opts})`;
   const sel = (list: readonly string[], opts: string) => `SELECT * FROM ${read(list, opts)}`;
   const legacy = paths.legacySessions ?? [];
-  const usageParts = [
-    ...(paths.daily_usage.length ? [sel(paths.daily_usage, FLAT)] : []),
-    ...(legacy.length ? [usageFromEventsSql(read(legacy, HIVE))] : []),
-  ];
+  const usageParts = [...(paths.daily_usage.length ? [sel(paths.daily_usage, FLAT)] : []), ...(legacy.length ? [usageFromEventsSql(read(legacy, HIVE))] : [])];
   const twoKinds = (compactFiles: readonly string[], perDay: readonly string[], empty: string) => {
     if (compactFiles.length && !perDay.length) return read(compactFiles, FLAT);
     if (perDay.length && !compactFiles.length) return read(perDay, HIVE);

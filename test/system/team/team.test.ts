@@ -176,7 +176,11 @@ describe('prodlens team (a simulated pilot exported by prodlens export)', functi
     const added = ['daily_usage', 'commits_compact', 'pull_requests_compact'];
     for (const device of readdirSync(old)) {
       const file = path.join(old, device, '_manifest.json');
-      const m = JSON.parse(readFileSync(file, 'utf8')) as { files: Array<{ dataset: string; bytes: number }>; datasets: Record<string, unknown>; totals: { files: number } };
+      const m = JSON.parse(readFileSync(file, 'utf8')) as {
+        files: Array<{ dataset: string; bytes: number }>;
+        datasets: Record<string, unknown>;
+        totals: { files: number };
+      };
       assert.ok(m.files.some((f) => f.dataset === 'daily_usage') && m.files.some((f) => f.dataset === 'commits_compact'), device);
       for (const ds of added) {
         delete m.datasets[ds];

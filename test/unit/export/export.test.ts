@@ -186,7 +186,9 @@ describe('Parquet export', () => {
     // daily_usage always equals the exported events summed (the in-place change and the deletes included).
     assert.deepEqual(
       await db.all(`SELECT sum(events), sum(accepted_lines), sum(total_tokens) FROM read_parquet('${out}/_aggregates/daily_usage/*.parquet')`),
-      await db.all(`SELECT count(*), sum(coalesce(accepted_lines, 0)), sum(coalesce(total_tokens, 0)) FROM ${read(out, 'sessions')} WHERE duplicate_of IS NULL`),
+      await db.all(
+        `SELECT count(*), sum(coalesce(accepted_lines, 0)), sum(coalesce(total_tokens, 0)) FROM ${read(out, 'sessions')} WHERE duplicate_of IS NULL`,
+      ),
     );
     await store.close();
   });
@@ -356,10 +358,9 @@ describe('Parquet export', () => {
     const partitioned = m.files.filter((f) => !f.dataset.endsWith('_compact') && f.dataset !== 'daily_usage');
     assert.deepEqual([...new Set(partitioned.map((f) => `${f.partition.event_date}/${f.partition.repo}`))], ['2026-01-06/acme__api']);
     // The one-file datasets hold the same selection.
-    assert.deepEqual(
-      await db.all(`SELECT DISTINCT CAST(event_date AS VARCHAR), repo_slug FROM read_parquet('${out}/_aggregates/daily_usage/*.parquet')`),
-      [['2026-01-06', 'acme/api']],
-    );
+    assert.deepEqual(await db.all(`SELECT DISTINCT CAST(event_date AS VARCHAR), repo_slug FROM read_parquet('${out}/_aggregates/daily_usage/*.parquet')`), [
+      ['2026-01-06', 'acme/api'],
+    ]);
     assert.equal(
       Number(await db.one(`SELECT sum(events) FROM read_parquet('${out}/_aggregates/daily_usage/*.parquet')`)),
       scalar(store, "SELECT count(*) FROM sessions WHERE event_date = '2026-01-06' AND repo_slug = 'acme/api' AND duplicate_of IS NULL"),

@@ -44,7 +44,7 @@ describe('team SQL: one portable text for DuckDB, Spark SQL and Trino', () => {
       commits: ['/lake/old/commits/**/*.parquet'],
       legacySessions: ['/lake/old/sessions/**/*.parquet'],
     });
-    assert.match(mixed.usage, /daily_usage\/\*\.parquet'\], hive_partitioning = false.* UNION ALL BY NAME SELECT .* GROUP BY/s);
+    assert.match(mixed.usage, /daily_usage\/\*\.parquet'\], hive_partitioning = false.* UNION ALL BY NAME SELECT .*GROUP BY/s);
     assert.match(mixed.commits, /commits_compact.*hive_partitioning = false.* UNION ALL BY NAME .*old\/commits.*hive_partitioning = true/s);
     assert.match(
       duckdbSources({ ...none, daily_usage: ['/lake/new/_aggregates/daily_usage/*.parquet'] }).usage,
