@@ -48,6 +48,7 @@ const { values: args } = parseArgs({
     data: { type: 'string', default: '/work/data/team' },
     lake: { type: 'string' },
     legacy: { type: 'boolean', default: false },
+    'no-events': { type: 'boolean', default: false },
     child: { type: 'string' },
   },
 });
@@ -244,7 +245,7 @@ async function makeTemplates(dir: string, templates: number, days: number, perDa
 }
 
 /** Step 2: every device of the lake, rewritten from a template's files by DuckDB. */
-async function deriveLake(lake: string, templates: string[], developers: number, threads: number): Promise<void> {
+async function deriveLake(lake: string, templates: string[], developers: number, threads: number, eventsToo: boolean): Promise<void> {
   mkdirSync(lake, { recursive: true });
   const instance = await DuckDBInstance.create(':memory:', { threads: String(threads), preserve_insertion_order: 'false' });
   const con = await instance.connect();
@@ -256,43 +257,55 @@ async function deriveLake(lake: string, templates: string[], developers: number,
     await con.run(`CREATE OR REPLACE TABLE p${t} AS SELECT * FROM read_parquet('${root}/_aggregates/pull_requests_compact/*.parquet', ${FLAT})`);
     await con.run(`CREATE OR REPLACE TABLE u${t} AS SELECT * FROM read_parquet('${root}/_aggregates/daily_usage/*.parquet', ${FLAT})`);
   }
-  for (let i = 0; i < developers; i++) {
-    const device = `bench-${String(i).padStart(3, '0')}-${'0'.repeat(8)}`;
-    const root = path.join(lake, device);
-    if (existsSync(path.join(root, '_manifest.json'))) continue;
-    rmSync(root, { recursive: true, force: true });
-    mkdirSync(root, { recursive: true });
-    const t = i % templates.length;
-    const ri = i % REPOS_PER_LAKE;
-    const repo = `acme/repo-${String(ri).padStart(2, '0')}`;
-    const dev = `dev${String(i).padStart(3, '0')}@example.com`;
-    const shift = i % 5;
-    const token = fileToken(device);
-    // Authors of the repository's commits and PRs: its ten developers (dev r, r+10, …).
-    const author = (key: string) => `printf('dev%03d@example.com', ${ri} + ${REPOS_PER_LAKE} * (hash(${key}) % ${Math.ceil(developers / REPOS_PER_LAKE)}))`;
-    const part = (ds: string) =>
-      `'${root}/${ds}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (event_date, repo), WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN 'part-${token}-{i}')`;
-    const flat = (ds: string) => {
-      mkdirSync(path.join(root, '_aggregates', ds), { recursive: true });
-      return `'${root}/_aggregates/${ds}/part-${token}-0.parquet' (FORMAT parquet, COMPRESSION zstd)`;
-    };
-    const sessionsSql = `SELECT * REPLACE (CAST(event_date + ${shift} AS DATE) AS event_date, "timestamp" + INTERVAL ${shift} DAY AS "timestamp",
-        CASE WHEN local_date IS NULL THEN NULL ELSE CAST(local_date + ${shift} AS DATE) END AS local_date,
-        '${dev}' AS developer_id, '${repo}' AS repo_slug, '${device}' AS device_id, md5('${device}' || trace_hash) AS trace_hash,
-        CASE WHEN session_id IS NULL THEN NULL ELSE '${device}-' || session_id END AS session_id),
-        '${repo.replace('/', '__')}' AS repo FROM s${t}`;
-    await con.run(`COPY (${sessionsSql}) TO ${part('sessions')}`);
-    const usageSql = `SELECT * REPLACE (CAST(event_date + ${shift} AS DATE) AS event_date, '${dev}' AS developer_id, '${repo}' AS repo_slug, '${device}' AS device_id) FROM u${t}`;
-    await con.run(`COPY (${usageSql}) TO ${flat('daily_usage')}`);
-    const commitsSql = `SELECT * REPLACE (md5('${repo}' || sha) AS sha, '${repo}' AS repo_slug, ${author('sha')} AS author, ${author('sha')} AS author_email,
-        '${device}' AS device_id, is_mine AND ${author('sha')} = '${dev}' AS is_mine) FROM c${t}`;
-    await con.run(`COPY (SELECT *, '${repo.replace('/', '__')}' AS repo FROM (${commitsSql})) TO ${part('commits')}`);
-    await con.run(`COPY (${commitsSql}) TO ${flat('commits_compact')}`);
-    const prsSql = `SELECT * REPLACE ('${repo}' AS repo_slug, ${author('number')} AS author, '${device}' AS device_id) FROM p${t}`;
-    await con.run(`COPY (SELECT *, '${repo.replace('/', '__')}' AS repo FROM (${prsSql})) TO ${part('pull_requests')}`);
-    await con.run(`COPY (${prsSql}) TO ${flat('pull_requests_compact')}`);
-    writeManifest(root, device, templates[t]!);
-    if (i % 10 === 9) console.log(`  derived ${i + 1}/${developers} devices (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  // Pass 1: the one-file datasets (what prodlens team reads) of every device; pass 2: the day-partitioned
+  // events, commits and pull requests (~900 files a device; what the raw-events reference reads). A device's
+  // manifest lists what is written so far; `.events-done` marks a device whose pass 2 is complete.
+  for (const pass of eventsToo ? [1, 2] : [1]) {
+    for (let i = 0; i < developers; i++) {
+      const device = `bench-${String(i).padStart(3, '0')}-${'0'.repeat(8)}`;
+      const root = path.join(lake, device);
+      if (existsSync(path.join(root, pass === 1 ? '_manifest.json' : '.events-done'))) continue;
+      if (pass === 1) {
+        rmSync(root, { recursive: true, force: true });
+        mkdirSync(root, { recursive: true });
+      }
+      const t = i % templates.length;
+      const ri = i % REPOS_PER_LAKE;
+      const repo = `acme/repo-${String(ri).padStart(2, '0')}`;
+      const dev = `dev${String(i).padStart(3, '0')}@example.com`;
+      const shift = i % 5;
+      const token = fileToken(device);
+      // Authors of the repository's commits and PRs: its ten developers (dev r, r+10, …).
+      const author = (key: string) =>
+        `printf('dev%03d@example.com', ${ri} + ${REPOS_PER_LAKE} * (hash(${key}) % ${Math.ceil(developers / REPOS_PER_LAKE)}))`;
+      const part = (ds: string) =>
+        `'${root}/${ds}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (event_date, repo), WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN 'part-${token}-{i}')`;
+      const flat = (ds: string) => {
+        mkdirSync(path.join(root, '_aggregates', ds), { recursive: true });
+        return `'${root}/_aggregates/${ds}/part-${token}-0.parquet' (FORMAT parquet, COMPRESSION zstd)`;
+      };
+      const commitsSql = `SELECT * REPLACE (md5('${repo}' || sha) AS sha, '${repo}' AS repo_slug, ${author('sha')} AS author, ${author('sha')} AS author_email,
+          '${device}' AS device_id, is_mine AND ${author('sha')} = '${dev}' AS is_mine) FROM c${t}`;
+      const prsSql = `SELECT * REPLACE ('${repo}' AS repo_slug, ${author('number')} AS author, '${device}' AS device_id) FROM p${t}`;
+      if (pass === 1) {
+        const usageSql = `SELECT * REPLACE (CAST(event_date + ${shift} AS DATE) AS event_date, '${dev}' AS developer_id, '${repo}' AS repo_slug, '${device}' AS device_id) FROM u${t}`;
+        await con.run(`COPY (${usageSql}) TO ${flat('daily_usage')}`);
+        await con.run(`COPY (${commitsSql}) TO ${flat('commits_compact')}`);
+        await con.run(`COPY (${prsSql}) TO ${flat('pull_requests_compact')}`);
+      } else {
+        const sessionsSql = `SELECT * REPLACE (CAST(event_date + ${shift} AS DATE) AS event_date, "timestamp" + INTERVAL ${shift} DAY AS "timestamp",
+            CASE WHEN local_date IS NULL THEN NULL ELSE CAST(local_date + ${shift} AS DATE) END AS local_date,
+            '${dev}' AS developer_id, '${repo}' AS repo_slug, '${device}' AS device_id, md5('${device}' || trace_hash) AS trace_hash,
+            CASE WHEN session_id IS NULL THEN NULL ELSE '${device}-' || session_id END AS session_id),
+            '${repo.replace('/', '__')}' AS repo FROM s${t}`;
+        await con.run(`COPY (${sessionsSql}) TO ${part('sessions')}`);
+        await con.run(`COPY (SELECT *, '${repo.replace('/', '__')}' AS repo FROM (${commitsSql})) TO ${part('commits')}`);
+        await con.run(`COPY (SELECT *, '${repo.replace('/', '__')}' AS repo FROM (${prsSql})) TO ${part('pull_requests')}`);
+      }
+      writeManifest(root, device, templates[t]!);
+      if (pass === 2) writeFileSync(path.join(root, '.events-done'), '');
+      if (i % 10 === 9) console.log(`  pass ${pass}: derived ${i + 1}/${developers} devices (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+    }
   }
   con.closeSync();
   instance.closeSync();
@@ -333,7 +346,7 @@ function writeManifest(root: string, device: string, template: string, datasets 
     deviceId: device,
     exportedAt: new Date().toISOString(),
     totals: { files: files.length, rows: 0, bytes: files.reduce((a, f) => a + f.bytes, 0) },
-    datasets: Object.fromEntries(datasets.map((d) => [d, m.datasets[d] ?? {}])),
+    datasets: Object.fromEntries(datasets.filter((d) => existsSync(path.join(root, DATASET_DIRS[d]!))).map((d) => [d, m.datasets[d] ?? {}])),
     files,
   };
   writeFileSync(path.join(root, '_manifest.json'), JSON.stringify(manifest));
@@ -387,7 +400,7 @@ async function main(): Promise<void> {
   const tdir = path.join(data, `templates-${days}d-${perDay}`);
   mkdirSync(tdir, { recursive: true });
   const roots = await makeTemplates(tdir, templates, days, perDay);
-  await deriveLake(lake, roots, developers, threads);
+  await deriveLake(lake, roots, developers, threads, !args['no-events']);
   const generationSeconds = Math.round((performance.now() - t0) / 1000);
   const size = countFiles(lake);
   const legacy = path.join(data, `legacy-view-${developers}x${days}`);

@@ -107,26 +107,17 @@ export async function runTeamReport(options: TeamOptions): Promise<TeamRun> {
 }
 
 /**
- * The files (or globs) DuckDB reads per dataset, over the exports that are read: the one-file datasets of
- * exports that wrote them, the events (`legacySessions`), commits and pull requests of those that did not.
- * `sessions` lists every export's events, read only for self-experiments.
+ * The files (or globs) DuckDB reads per dataset, over the exports that are read (lake.ts chose per export:
+ * the one-file datasets of exports that wrote them, the events (`legacySessions`), commits and pull requests
+ * of those that did not). `sessions` also lists the events of exports with self-experiments.
  */
 export function viewPaths(exports: readonly LakeExport[]): Record<Dataset, string[]> & { legacySessions: string[] } {
   const out = Object.fromEntries(TEAM_DATASETS.map((d) => [d, [] as string[]])) as Record<Dataset, string[]>;
   const legacySessions: string[] = [];
   for (const e of exports) {
     if (e.status !== 'used') continue;
-    const p = (ds: Dataset) => e.paths[ds] ?? [];
-    // A one-file dataset whose file is missing (incomplete copy): that export is read from its other files.
-    const knows = (ds: Dataset) => e.datasets.includes(ds) && !e.missingFiles.some((f) => f.startsWith(`_aggregates/${ds}/`));
-    out.sessions.push(...p('sessions'));
-    out.experiment_units.push(...p('experiment_units'));
-    if (knows('daily_usage')) out.daily_usage.push(...p('daily_usage'));
-    else legacySessions.push(...p('sessions'));
-    if (knows('commits_compact')) out.commits_compact.push(...p('commits_compact'));
-    else out.commits.push(...p('commits'));
-    if (knows('pull_requests_compact')) out.pull_requests_compact.push(...p('pull_requests_compact'));
-    else out.pull_requests.push(...p('pull_requests'));
+    for (const ds of TEAM_DATASETS) out[ds].push(...(e.paths[ds] ?? []));
+    if (e.usageFromEvents) legacySessions.push(...(e.paths.sessions ?? []));
   }
   return { ...out, legacySessions };
 }
