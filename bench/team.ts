@@ -49,6 +49,7 @@ const { values: args } = parseArgs({
     lake: { type: 'string' },
     legacy: { type: 'boolean', default: false },
     'no-events': { type: 'boolean', default: false },
+    kinds: { type: 'string' },
     child: { type: 'string' },
   },
 });
@@ -276,8 +277,7 @@ async function deriveLake(lake: string, templates: string[], developers: number,
       const shift = i % 5;
       const token = fileToken(device);
       // Authors of the repository's commits and PRs: its ten developers (dev r, r+10, …).
-      const author = (key: string) =>
-        `printf('dev%03d@example.com', ${ri} + ${REPOS_PER_LAKE} * (hash(${key}) % ${Math.ceil(developers / REPOS_PER_LAKE)}))`;
+      const author = (key: string) => `printf('dev%03d@example.com', ${ri} + ${REPOS_PER_LAKE} * (hash(${key}) % ${Math.ceil(developers / REPOS_PER_LAKE)}))`;
       const part = (ds: string) =>
         `'${root}/${ds}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (event_date, repo), WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN 'part-${token}-{i}')`;
       const flat = (ds: string) => {
@@ -417,7 +417,7 @@ async function main(): Promise<void> {
     `  ${count.toLocaleString('en-US')} events, ${size.files.toLocaleString('en-US')} files, ${(size.bytes / 2 ** 20).toFixed(0)} MiB (${generationSeconds} s to make or check)`,
   );
   if (runs === 0) return;
-  const kinds = args.legacy ? ['hand', 'ours', 'handEvents', 'oursEvents'] : ['hand', 'ours', 'handEvents'];
+  const kinds = args.kinds ? args.kinds.split(',') : args.legacy ? ['hand', 'ours', 'handEvents', 'oursEvents'] : ['hand', 'ours', 'handEvents'];
   type Sample = { wallMs: number; cpuMs: number; maxRssMb: number; timings: Record<string, number> };
   const samples: Record<string, Sample[]> = Object.fromEntries(kinds.map((k) => [k, []]));
   const load: number[] = [];

@@ -212,8 +212,7 @@ function readExport(root: string): LakeExport {
         }
       }
     if (present.length === 0) continue;
-    base.paths[ds] =
-      gone.size === 0 && unlisted === 0 ? [path.join(abs, '**', '*.parquet')] : present.map((f) => path.join(root, ...f.path.split('/')));
+    base.paths[ds] = gone.size === 0 && unlisted === 0 ? [path.join(abs, '**', '*.parquet')] : present.map((f) => path.join(root, ...f.path.split('/')));
   }
   if (base.missingFiles.length)
     base.problems.push(`${base.missingFiles.length} file(s) the manifest lists are missing or changed (copy incomplete?); they are not read`);

@@ -137,13 +137,13 @@ const EMPTY: Record<keyof Sources, string> = {
  */
 export function aiDailySql(src: Sources, since: string | null, until: string | null): string {
   return `SELECT CAST(event_date AS VARCHAR) AS day, device_id, developer_id, repo_slug, model,
-       sum(CASE WHEN kind = 'request' THEN events ELSE 0 END) AS requests,
-       sum(total_tokens) AS total_tokens,
-       sum(cost_usd) AS cost_usd,
-       sum(accepted_lines) AS accepted_lines,
-       sum(CASE WHEN kind = 'edit' THEN flagged ELSE 0 END) AS suggestions,
-       sum(CASE WHEN kind = 'edit' THEN accepted ELSE 0 END) AS accepted,
-       sum(events) AS events
+       CAST(sum(CASE WHEN kind = 'request' THEN events ELSE 0 END) AS DOUBLE) AS requests,
+       CAST(sum(total_tokens) AS DOUBLE) AS total_tokens,
+       CAST(sum(cost_usd) AS DOUBLE) AS cost_usd,
+       CAST(sum(accepted_lines) AS DOUBLE) AS accepted_lines,
+       CAST(sum(CASE WHEN kind = 'edit' THEN flagged ELSE 0 END) AS DOUBLE) AS suggestions,
+       CAST(sum(CASE WHEN kind = 'edit' THEN accepted ELSE 0 END) AS DOUBLE) AS accepted,
+       CAST(sum(events) AS DOUBLE) AS events
 FROM ${src.usage} AS daily_usage
 WHERE ${dayCondition('event_date', since, until)}
 GROUP BY event_date, device_id, developer_id, repo_slug, model`;
@@ -154,30 +154,29 @@ export const CREATE_DEVELOPERS = 'CREATE OR REPLACE TEMP TABLE team_developers (
 
 /**
  * Commits per day, repository and author, each (repository, SHA) counted once however many devices
- * exported it. When copies of a commit name its author differently (one device pseudonymized, one not), the
- * copy whose author is a known developer is kept (a join, not an IN subquery: Spark allows those only in
- * filters). A SHA that any device saw unreachable does not count.
+ * exported it (one GROUP BY over the copies: a hash aggregate, no sort). When copies of a commit name its
+ * author differently (one device pseudonymized, one not), the author that is a known developer is kept (a
+ * join, not an IN subquery: Spark allows those only in filters), else the smallest. A SHA that any device
+ * saw unreachable does not count. The copies of one commit agree on its day, merge flag and lines.
  */
 export function commitsDailySql(src: Sources, since: string | null, until: string | null): string {
   return `WITH c AS (
-  SELECT repo_slug, sha, event_date, is_merge,
-         lower(coalesce(author_email, author)) AS author_key,
-         coalesce(lines_added, 0) + coalesce(lines_removed, 0) AS lines_changed,
-         max(CASE WHEN unreachable_at IS NULL THEN 0 ELSE 1 END) OVER (PARTITION BY repo_slug, sha) AS gone,
-         count(*) OVER (PARTITION BY repo_slug, sha) AS copies,
-         row_number() OVER (
-           PARTITION BY repo_slug, sha
-           ORDER BY CASE WHEN known.developer_key IS NULL THEN 1 ELSE 0 END, device_id) AS copy
+  SELECT repo_slug, sha, min(event_date) AS event_date, max(CASE WHEN is_merge THEN 1 ELSE 0 END) AS is_merge,
+         coalesce(min(CASE WHEN known.developer_key IS NOT NULL THEN known.developer_key END), min(lower(coalesce(author_email, author)))) AS author_key,
+         max(coalesce(lines_added, 0) + coalesce(lines_removed, 0)) AS lines_changed,
+         max(CASE WHEN unreachable_at IS NULL THEN 0 ELSE 1 END) AS gone,
+         count(*) AS copies
   FROM ${src.commits} AS commits
   LEFT JOIN team_developers AS known ON known.developer_key = lower(coalesce(commits.author_email, commits.author))
   WHERE ${dayCondition('event_date', since, until)}
+  GROUP BY repo_slug, sha
 )
 SELECT CAST(event_date AS VARCHAR) AS day, repo_slug, author_key,
-       sum(CASE WHEN is_merge THEN 0 ELSE 1 END) AS commits,
-       sum(CASE WHEN is_merge THEN 0 ELSE lines_changed END) AS lines_changed,
-       sum(copies - 1) AS duplicate_rows
+       CAST(sum(CASE WHEN is_merge = 1 THEN 0 ELSE 1 END) AS DOUBLE) AS commits,
+       CAST(sum(CASE WHEN is_merge = 1 THEN 0 ELSE lines_changed END) AS DOUBLE) AS lines_changed,
+       CAST(sum(copies - 1) AS DOUBLE) AS duplicate_rows
 FROM c
-WHERE copy = 1 AND gone = 0
+WHERE gone = 0
 GROUP BY event_date, repo_slug, author_key`;
 }
 
