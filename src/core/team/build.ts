@@ -12,7 +12,7 @@
 import { benjaminiHochberg } from '../analyze/adjust';
 import { correlation } from '../analyze/correlation';
 import { workingCalendar } from '../analyze/calendar';
-import { developerCorrelation } from '../analyze/pooled';
+import { developerCorrelation, type RankedSeries } from '../analyze/pooled';
 import { DEFAULT_ALPHA, strengthOf } from '../analyze/reading';
 import { dayRange, isWeekend, weekStart } from '../day';
 import type { TeamExperiments } from './experiments';
@@ -449,7 +449,7 @@ function analyze(
     };
     const activity = ai(s.events);
     const cal = workingCalendar({ days, aiActivity: [activity], outcomeActivity: [values.commits!] });
-    return { dev, values, activity, cal, workingDays: cal.working.length };
+    return { dev, values, activity, cal, memo: new Map<string, RankedSeries>(), workingDays: cal.working.length };
   });
   const eligible = series.filter((s) => s.workingDays >= MIN_WORKING_DAYS);
   const rows: PooledRow[] = [];
@@ -460,7 +460,7 @@ function analyze(
           developer: s.dev,
           c: developerCorrelation(
             { days, aiActivity: [s.activity], outcomeActivity: [s.values.commits!], ai: s.values[ai]!, outcome: s.values[outcome]! },
-            { lag, method: 'spearman', minPairs: MIN_PAIRS, calendar: s.cal },
+            { lag, method: 'spearman', minPairs: MIN_PAIRS, calendar: s.cal, memo: s.memo },
           ),
         }));
         const usable = per.filter((d) => d.c.status === 'ok' && d.c.z !== null && d.c.zVariance !== null);
