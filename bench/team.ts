@@ -13,17 +13,20 @@
  *    writes differs only in physical details (timestamps in µs; the partition columns also inside the file).
  *    The `_aggregates` datasets the team report does not read are not derived.
  *
- * Measured, each in a fresh process (DuckDB start included), medians over --runs, order alternated:
- * - `ours`: `runTeamReport` (the whole `prodlens team --json` model);
- * - `hand`: hand-written DuckDB SQL of the same aggregates over the same inputs ProdLens reads (the
+ * Measured, each a whole process from start to exit (Node and DuckDB start included; CPU and peak RSS from
+ * the preloaded bench/cpu-report.cjs and rss-hook.cjs), medians over --runs, order alternated:
+ * - `ours`: the built `node dist/cli.js team --lake LAKE --threads N --json` (the whole report, printed);
+ * - `hand` (bench/team-reference.mjs): hand-written DuckDB SQL of the same aggregates over the same inputs ProdLens reads (the
  *   `_aggregates/daily_usage` sums and the one-file commits and pull requests) — the ratio uses this one;
  * - `handEvents`: the same aggregates hand-written over the raw events and the day-partitioned commits and
  *   pull requests (what an export without the one-file datasets offers);
  * - `oursEvents`: `prodlens team` on a copy of the lake's manifests that do not name the new datasets, so it
  *   reads the events (`--legacy`; the fallback for older exports).
- *   node --import tsx bench/team.ts [--developers 100] [--days 365] [--events 30000000] [--runs 3] [--threads 2] [--lake DIR] [--legacy]
+ *   npm run build && node --import tsx bench/team.ts [--developers 100] [--days 365] [--events 30000000] [--runs 3]
+ *     [--threads 2] [--templates 2] [--data /work/data/team] [--lake DIR] [--legacy] [--no-events] [--kinds hand,ours]
+ * `--no-events` skips deriving the day-partitioned files (pass 2); `--kinds` picks what is measured.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
@@ -50,7 +53,6 @@ const { values: args } = parseArgs({
     legacy: { type: 'boolean', default: false },
     'no-events': { type: 'boolean', default: false },
     kinds: { type: 'string' },
-    child: { type: 'string' },
   },
 });
 
@@ -64,61 +66,23 @@ const HIVE = `hive_partitioning = true, hive_types = {'event_date': DATE, 'repo'
 const FLAT = 'hive_partitioning = false, union_by_name = true';
 
 /**
- * The hand-written reference: the aggregates the team report computes (AI use per day × device × developer ×
- * repository × model; commits per day × repository × author, each (repository, SHA) once, unreachable ones
- * out; merged PRs per merge day × repository × author, each (repository, number) once from its latest copy),
- * as one would write them for DuckDB, in one process. `events`: from the raw events and day-partitioned files.
+ * One measured run, a whole process from start to exit (wall time from here; CPU and peak RSS reported by the
+ * preloaded hooks): `ours` and `oursEvents` are the built `prodlens team --json`, `hand` and `handEvents`
+ * bench/team-reference.mjs.
  */
-function handWritten(lake: string, over: 'aggregates' | 'events'): string[] {
-  const g = (rel: string, opts: string) => `read_parquet('${lake}/*/${rel}', ${opts})`;
-  const ai =
-    over === 'aggregates'
-      ? `SELECT event_date, device_id, developer_id, repo_slug, model,
-            sum(events) FILTER (WHERE kind = 'request') AS requests, sum(total_tokens) AS tokens, sum(cost_usd) AS cost,
-            sum(accepted_lines) AS accepted_lines, sum(flagged) FILTER (WHERE kind = 'edit') AS suggestions,
-            sum(accepted) FILTER (WHERE kind = 'edit') AS accepted, sum(events) AS events
-         FROM ${g('_aggregates/daily_usage/*.parquet', FLAT)} GROUP BY ALL`
-      : `SELECT event_date, device_id, developer_id, repo_slug, model,
-            count(*) FILTER (WHERE kind = 'request') AS requests, sum(total_tokens) AS tokens, sum(cost_usd) AS cost,
-            sum(accepted_lines) AS accepted_lines, count(*) FILTER (WHERE kind = 'edit' AND accepted_flag IS NOT NULL) AS suggestions,
-            count(*) FILTER (WHERE kind = 'edit' AND accepted_flag) AS accepted, count(*) AS events
-         FROM ${g('sessions/**/*.parquet', HIVE)} WHERE duplicate_of IS NULL GROUP BY ALL`;
-  const commits = over === 'aggregates' ? g('_aggregates/commits_compact/*.parquet', FLAT) : g('commits/**/*.parquet', HIVE);
-  const prs = over === 'aggregates' ? g('_aggregates/pull_requests_compact/*.parquet', FLAT) : g('pull_requests/**/*.parquet', HIVE);
-  return [
-    ai,
-    `SELECT event_date, repo_slug, lower(coalesce(author_email, author)) AS author, count(*) FILTER (WHERE NOT is_merge) AS commits,
-            sum(lines_added + lines_removed) FILTER (WHERE NOT is_merge) AS lines_changed
-     FROM (SELECT DISTINCT ON (repo_slug, sha) * FROM ${commits} WHERE unreachable_at IS NULL)
-     GROUP BY ALL`,
-    `SELECT CAST(merged_at AS DATE) AS day, repo_slug, lower(author) AS author, count(*) AS merged, sum(date_diff('second', created_at, merged_at)) / 3600 AS hours
-     FROM (SELECT DISTINCT ON (repo_slug, number) * FROM ${prs} ORDER BY repo_slug, number, updated_at DESC)
-     WHERE merged_at IS NOT NULL AND created_at IS NOT NULL GROUP BY ALL`,
-  ];
-}
-
-async function child(kind: string, lake: string, threads: number): Promise<void> {
+function measure(kind: string, lake: string, threads: number): { wallMs: number; cpuMs: number; maxRssMb: number; outBytes: number } {
+  const hooks = ['--require', path.join(__dirname, 'cpu-report.cjs'), '--require', path.join(__dirname, 'rss-hook.cjs')];
+  const argv =
+    kind === 'ours' || kind === 'oursEvents'
+      ? [...hooks, CLI, 'team', '--lake', lake, '--threads', String(threads), '--json']
+      : [...hooks, path.join(__dirname, 'team-reference.mjs'), lake, String(threads), kind === 'hand' ? 'aggregates' : 'events'];
   const t0 = performance.now();
-  let rows = 0;
-  let timings: Record<string, number> = {};
-  if (kind === 'ours' || kind === 'oursEvents') {
-    const { runTeamReport } = await import('../src/core/team/run');
-    const run = await runTeamReport({ lakes: [lake], threads });
-    rows = run.report.daily.developers.length;
-    timings = run.timings;
-  } else {
-    const instance = await DuckDBInstance.create(':memory:', { threads: String(threads) });
-    const con = await instance.connect();
-    await con.run("SET TimeZone = 'UTC'");
-    for (const sql of handWritten(lake, kind === 'hand' ? 'aggregates' : 'events')) rows += (await con.runAndReadAll(sql)).getRows().length;
-    con.closeSync();
-    instance.closeSync();
-  }
+  const r = spawnSync(process.execPath, argv, { encoding: 'utf8', maxBuffer: 1 << 30 });
   const wallMs = performance.now() - t0;
-  const ru = process.resourceUsage();
-  process.stdout.write(
-    `${JSON.stringify({ kind, wallMs, cpuMs: (ru.userCPUTime + ru.systemCPUTime) / 1000, rows, timings, maxRssMb: Math.round(ru.maxRSS / 1024) })}\n`,
-  );
+  if (r.status !== 0) throw new Error(`${kind} failed (${r.status}): ${r.stderr}`);
+  const cpuMs = Number(/BENCH_CPU_MS ([\d.]+)/.exec(r.stderr)?.[1]);
+  const maxRssMb = Number(/maxRssMb=(\d+)/.exec(r.stderr)?.[1]);
+  return { wallMs, cpuMs, maxRssMb, outBytes: r.stdout.length };
 }
 
 const day = (i: number) => new Date(Date.parse(`${START}T00:00:00Z`) + i * 864e5).toISOString().slice(0, 10);
@@ -381,7 +345,6 @@ function countFiles(dir: string): { files: number; bytes: number } {
 
 async function main(): Promise<void> {
   const threads = Number(args.threads);
-  if (args.child) return child(args.child, args.lake!, threads);
   const developers = Number(args.developers);
   const days = Number(args.days);
   const events = Number(args.events);
@@ -418,22 +381,17 @@ async function main(): Promise<void> {
   );
   if (runs === 0) return;
   const kinds = args.kinds ? args.kinds.split(',') : args.legacy ? ['hand', 'ours', 'handEvents', 'oursEvents'] : ['hand', 'ours', 'handEvents'];
-  type Sample = { wallMs: number; cpuMs: number; maxRssMb: number; timings: Record<string, number> };
+  type Sample = { wallMs: number; cpuMs: number; maxRssMb: number; outBytes: number };
   const samples: Record<string, Sample[]> = Object.fromEntries(kinds.map((k) => [k, []]));
   const load: number[] = [];
   for (let r = 0; r < runs; r++) {
     // Alternate the order so that cache warmth favours neither side.
     for (const kind of r % 2 === 0 ? kinds : [...kinds].reverse()) {
       load.push(os.loadavg()[0]!);
-      const out = execFileSync(
-        process.execPath,
-        ['--import', 'tsx', __filename, '--child', kind, '--lake', kind === 'oursEvents' ? legacy : lake, '--threads', String(threads)],
-        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 },
-      );
-      const s = JSON.parse(out.trim().split('\n').pop()!) as Sample;
+      const s = measure(kind, kind === 'oursEvents' ? legacy : lake, threads);
       samples[kind]!.push(s);
       console.log(
-        `  run ${r + 1} ${kind.padEnd(10)} ${(s.wallMs / 1000).toFixed(2)} s (CPU ${(s.cpuMs / 1000).toFixed(1)} s), peak RSS ${s.maxRssMb} MiB, load ${os.loadavg()[0]!.toFixed(1)}${Object.keys(s.timings).length ? ` ${JSON.stringify(s.timings)}` : ''}`,
+        `  run ${r + 1} ${kind.padEnd(10)} ${(s.wallMs / 1000).toFixed(2)} s (CPU ${(s.cpuMs / 1000).toFixed(1)} s), peak RSS ${s.maxRssMb} MiB, load ${os.loadavg()[0]!.toFixed(1)}`,
       );
     }
   }
