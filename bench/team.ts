@@ -1,7 +1,7 @@
 /**
  * `prodlens team` over a large lake, against hand-written DuckDB SQL of the same aggregates in the same run.
  *
- * The lake (default 100 developers × 365 days ≈ 30M events, under /work/data/team/) is made in two steps:
+ * The lake (default 100 developers × 365 days ≈ 30M events, under --data) is made in two steps (and kept):
  * 1. `--templates` real devices (default 2): ProdLens NDJSON events → the built `prodlens import` into a
  *    database of its own → a year of commits and pull requests of the device's repository inserted into
  *    that database (as `sync-git`/`sync-github` would store them) → the built `prodlens export`.
@@ -23,7 +23,7 @@
  * - `oursEvents`: `prodlens team` on a copy of the lake's manifests that do not name the new datasets, so it
  *   reads the events (`--legacy`; the fallback for older exports).
  *   npm run build && node --import tsx bench/team.ts [--developers 100] [--days 365] [--events 30000000] [--runs 3]
- *     [--threads 2] [--templates 2] [--data /work/data/team] [--lake DIR] [--legacy] [--no-events] [--kinds hand,ours]
+ *     [--threads 2] [--templates 2] [--data bench/out/team] [--lake DIR] [--legacy] [--no-events] [--kinds hand,ours]
  * `--no-events` skips deriving the day-partitioned files (pass 2); `--kinds` picks what is measured.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -48,7 +48,7 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '3' },
     threads: { type: 'string', default: '2' },
     templates: { type: 'string', default: '2' },
-    data: { type: 'string', default: '/work/data/team' },
+    data: { type: 'string', default: path.resolve(__dirname, 'out', 'team') },
     lake: { type: 'string' },
     legacy: { type: 'boolean', default: false },
     'no-events': { type: 'boolean', default: false },
