@@ -174,6 +174,11 @@ export interface TeamInput {
   lakes: string[];
   exports: LakeExport[];
   ai: AiDailyRow[];
+  /**
+   * AI use per day and model (`aiModelDailySql`), for the per-model series; without it they are rolled up
+   * from `ai` (whose `model` is then per row). The main query leaves the model out: a quarter of the rows.
+   */
+  aiByModel?: AiDailyRow[];
   commits: CommitDailyRow[];
   prs: PrDailyRow[];
   since: string | null;
@@ -312,13 +317,17 @@ export function buildTeamReport(input: TeamInput): TeamReport {
     team.addAi(i, r);
     group(byDev, dev, n).addAi(i, r);
     group(byRepo, r.repo_slug ?? UNKNOWN, n).addAi(i, r);
-    group(byModel, r.model ?? UNKNOWN, n).addAi(i, r);
+    if (!input.aiByModel) group(byModel, r.model ?? UNKNOWN, n).addAi(i, r);
     const device = r.device_id ?? UNKNOWN;
     group(byDevice, device, n).addAi(i, r);
     if (!deviceDevs.has(device)) deviceDevs.set(device, new Set());
     deviceDevs.get(device)!.add(dev);
     const range = devRange.get(dev);
     devRange.set(dev, range ? [Math.min(range[0], i), Math.max(range[1], i)] : [i, i]);
+  }
+  for (const r of input.aiByModel ?? []) {
+    const i = index.get(r.day);
+    if (i !== undefined) group(byModel, r.model ?? UNKNOWN, n).addAi(i, r);
   }
   const developers = [...byDev.keys()].filter((d) => d !== UNKNOWN).sort();
   // Authorship is matched on lower-cased ids (emails are lower-cased by the sources, pseudonyms are hex).

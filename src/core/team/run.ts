@@ -89,6 +89,7 @@ export async function runTeamReport(options: TeamOptions): Promise<TeamRun> {
     const src = duckdbSources(paths);
     const nowMs = options.nowMs ?? Date.now();
     const ai = (await all(aiDailySql(src, since, until))) as unknown as AiDailyRow[];
+    const aiByModel = (await all(aiDailySql(src, since, until, true))) as unknown as AiDailyRow[];
     lap('ai');
     await con.run(CREATE_DEVELOPERS);
     const keys = [...new Set(ai.map((r) => r.developer_id?.toLowerCase()).filter((d): d is string => !!d))];
@@ -112,7 +113,7 @@ export async function runTeamReport(options: TeamOptions): Promise<TeamRun> {
       experiments = buildTeamExperiments(units, models, { draws: options.experimentDraws });
       lap('experiments');
     }
-    const report = buildTeamReport({ lakes: options.lakes, exports, ai, commits, prs, since, until, nowMs, experiments });
+    const report = buildTeamReport({ lakes: options.lakes, exports, ai, aiByModel, commits, prs, since, until, nowMs, experiments });
     lap('model');
     return { report, timings };
   } finally {

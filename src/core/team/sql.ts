@@ -132,11 +132,17 @@ const EMPTY: Record<keyof Sources, string> = {
 };
 
 /**
- * AI use per day, device, developer, repository and model, from the daily_usage sums (copies through a
- * second channel were left out when they were summed).
+ * AI use per day, device, developer and repository (`byModel`: per day and model), from the daily_usage
+ * sums (copies through a second channel were left out when they were summed).
  */
-export function aiDailySql(src: Sources, since: string | null, until: string | null): string {
-  return `SELECT CAST(event_date AS VARCHAR) AS day, device_id, developer_id, repo_slug, model,
+export function aiDailySql(src: Sources, since: string | null, until: string | null, byModel = false): string {
+  // The per-model series are team-wide: the main query leaves the model out (a quarter of the rows to
+  // carry over), a second one groups by day and model only.
+  const dims = byModel ? 'model' : 'device_id, developer_id, repo_slug';
+  const select = byModel
+    ? 'CAST(NULL AS VARCHAR) AS device_id, CAST(NULL AS VARCHAR) AS developer_id, CAST(NULL AS VARCHAR) AS repo_slug, model'
+    : 'device_id, developer_id, repo_slug, CAST(NULL AS VARCHAR) AS model';
+  return `SELECT CAST(event_date AS VARCHAR) AS day, ${select},
        CAST(sum(CASE WHEN kind = 'request' THEN events ELSE 0 END) AS DOUBLE) AS requests,
        CAST(sum(total_tokens) AS DOUBLE) AS total_tokens,
        CAST(sum(cost_usd) AS DOUBLE) AS cost_usd,
@@ -146,7 +152,7 @@ export function aiDailySql(src: Sources, since: string | null, until: string | n
        CAST(sum(events) AS DOUBLE) AS events
 FROM ${src.usage} AS daily_usage
 WHERE ${dayCondition('event_date', since, until)}
-GROUP BY event_date, device_id, developer_id, repo_slug, model`;
+GROUP BY event_date, ${dims}`;
 }
 
 /** The known developers (lower-cased ids from the events), which commit/PR authorship is matched against. */
