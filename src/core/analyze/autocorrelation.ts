@@ -62,8 +62,12 @@ export function effectiveSampleSize(x: readonly number[], y: readonly number[]):
   const n = x.length;
   if (y.length !== n) throw new RangeError(`series differ in length: ${n} vs ${y.length}`);
   const maxLag = Math.floor(n / 5);
-  const rx = autocorrelations(x, maxLag);
-  const ry = autocorrelations(y, maxLag);
+  return effectiveSampleSizeOf(n, autocorrelations(x, maxLag), autocorrelations(y, maxLag));
+}
+
+/** `effectiveSampleSize` from the two series' autocorrelations ρ(1..⌊n/5⌋) (callers that reuse them). */
+export function effectiveSampleSizeOf(n: number, rx: readonly number[], ry: readonly number[]): EffectiveSize {
+  const maxLag = Math.floor(n / 5);
   let sum = 0;
   for (let j = 1; j <= maxLag; j++) sum += ((n - j) / n) * (rx[j - 1] as number) * (ry[j - 1] as number);
   const inverse = 1 / n + (2 / n) * sum;

@@ -6,7 +6,7 @@
  * effects meta-analysis of z with `zVariance` as each developer's sampling variance (the team helper writes
  * it) then weighs a developer with long busy spells by the independent information they really carry.
  */
-import { serialCorrelation } from './autocorrelation';
+import { autocorrelations, averageRanks, effectiveSampleSizeOf, serialCorrelation } from './autocorrelation';
 import { workingCalendar, workingPairs, type CalendarEvidence, type WorkingCalendar } from './calendar';
 import { correlation, DEFAULT_MIN_PAIRS, type CorrelationMethod } from './correlation';
 import { TEST_METHOD } from './working-analysis';
@@ -53,6 +53,22 @@ export interface DeveloperCorrelation {
   reason: string | null;
 }
 
+/** A series' average ranks (1-based, as serialCorrelation ranks; 0-based as simple-statistics' midranks) and their autocorrelations. */
+export interface RankedSeries {
+  zeroBased: number[];
+  autocorrelations: number[];
+}
+
+function ranked(values: number[], memo: Map<string, RankedSeries> | undefined): RankedSeries {
+  const key = memo ? values.join(',') : '';
+  const hit = memo?.get(key);
+  if (hit) return hit;
+  const ranks = averageRanks(values);
+  const r = { zeroBased: ranks.map((v) => v - 1), autocorrelations: autocorrelations(ranks, Math.floor(values.length / 5)) };
+  memo?.set(key, r);
+  return r;
+}
+
 /**
  * One developer's correlation of an AI series with an outcome at a lag in working days, on the same
  * calendar and pairs as the report's rows (so it equals the report's r for that developer), with a Fisher-z
@@ -60,15 +76,31 @@ export interface DeveloperCorrelation {
  */
 export function developerCorrelation(
   input: DeveloperCorrelationInput,
-  options: { lag: number; method?: CorrelationMethod; minPairs?: number },
+  options: {
+    lag: number;
+    method?: CorrelationMethod;
+    minPairs?: number;
+    calendar?: WorkingCalendar;
+    /**
+     * Ranks and their autocorrelations by series values, shared across the calls of one developer: a series
+     * at a lag usually has the same working-day pairs for every other series it meets.
+     */
+    memo?: Map<string, RankedSeries>;
+  },
 ): DeveloperCorrelation {
   const method = options.method ?? TEST_METHOD;
-  const cal = workingCalendar(input);
+  // The same calendar for every series and lag of a developer: callers looping over them pass it once.
+  const cal = options.calendar ?? workingCalendar(input);
   const p = workingPairs(cal, input.ai, input.outcome, options.lag);
-  const stat = correlation(p.x, p.y, method, { minPairs: options.minPairs ?? DEFAULT_MIN_PAIRS });
+  const minPairs = options.minPairs ?? DEFAULT_MIN_PAIRS;
+  // Spearman ranks once, for the coefficient (Pearson of the 0-based midranks: exactly simple-statistics'
+  // sampleRankCorrelation) and for the effective sample size (1-based average ranks, as serialCorrelation
+  // ranks them): the same numbers as correlation(…, 'spearman') and serialCorrelation(…, 'spearman').
+  const ranks = method === 'spearman' && p.x.length >= minPairs ? [ranked(p.x, options.memo), ranked(p.y, options.memo)] : null;
+  const stat = ranks ? correlation(ranks[0]!.zeroBased, ranks[1]!.zeroBased, 'pearson', { minPairs }) : correlation(p.x, p.y, method, { minPairs });
   const base = { method, lag: options.lag, n: stat.n };
   if (stat.status !== 'ok') return { ...base, status: stat.status, nEffective: null, r: null, z: null, zVariance: null, reason: stat.reason };
-  const s = serialCorrelation(p.x, p.y, method, stat.r);
+  const s = ranks ? effectiveSampleSizeOf(p.x.length, ranks[0]!.autocorrelations, ranks[1]!.autocorrelations) : serialCorrelation(p.x, p.y, method, stat.r);
   if (Math.abs(stat.r) >= 1)
     return { ...base, status: 'ok', nEffective: s.nEffective, r: stat.r, z: null, zVariance: null, reason: 'perfect correlation: Fisher z is infinite' };
   const zVariance = s.nEffective > 3 ? (method === 'spearman' ? 1.06 : 1) / (s.nEffective - 3) : null;

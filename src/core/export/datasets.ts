@@ -1,6 +1,7 @@
 import { EVENT_KINDS, SOURCES } from '../model';
 import { DIFF_RATIO_DEFINITION } from '../retention/similarity';
 import type { ColumnType } from './columns';
+import { compactTable, DAILY_USAGE_TABLE } from '../store/whole-dataset-sql';
 
 /**
  * The exported datasets: one folder each, hive-partitioned. This file is the export's contract with the
@@ -51,11 +52,28 @@ export interface DatasetSpec {
   columns: ColumnSpec[];
   /** Omitted from an export restricted to one repository (the rows are not per repository). */
   perRepository: boolean;
+  /**
+   * Whole datasets (the `_aggregates` copies `prodlens team` reads): not partitioned, one file per export,
+   * read with one query, and rewritten only when the partitions of the dataset they are computed `from`
+   * changed. `dayExpr`/`repoExpr` are the expressions the export's --since/--until/--repo filter applies to
+   * (substituted for `$where` in `table`).
+   */
+  whole?: { dayExpr: string; repoExpr: string; from: DatasetName };
   description: string;
 }
 
 export type DatasetName =
-  'sessions' | 'metric_points' | 'commits' | 'pull_requests' | 'daily_session_metrics' | 'daily_github_metrics' | 'correlations' | 'experiment_units';
+  | 'sessions'
+  | 'metric_points'
+  | 'commits'
+  | 'pull_requests'
+  | 'daily_session_metrics'
+  | 'daily_github_metrics'
+  | 'correlations'
+  | 'experiment_units'
+  | 'daily_usage'
+  | 'commits_compact'
+  | 'pull_requests_compact';
 
 const COST_SOURCES = ['estimated', 'reported', 'unknown'] as const;
 /** Usual agents (others still export, as strings). */
@@ -436,6 +454,76 @@ const experimentUnits: DatasetSpec = {
   ],
 };
 
+/**
+ * The sessions dataset summed per UTC day, capturing device, developer, repository, model, source and kind:
+ * a year of one device's events in one file of a few thousand rows, so a team's pooled report reads one
+ * file per device instead of one per day and repository (`prodlens team`, docs/team.md).
+ */
+const dailyUsage: DatasetSpec = {
+  name: 'daily_usage',
+  dir: '_aggregates/daily_usage',
+  table: DAILY_USAGE_TABLE,
+  dayExpr: null,
+  repoExpr: null,
+  whole: { dayExpr: 'event_date', repoExpr: 'repo_slug', from: 'sessions' },
+  read: 'all',
+  orderBy: 'event_date, device_id, developer_id, repo_slug, model, source, kind',
+  perRepository: true,
+  description:
+    'The sessions rows with duplicate_of NULL summed per UTC day, capturing device, developer, repository, model, source and kind (one row each): what `prodlens team` reads instead of the events. One file per export, not partitioned; rewritten only when the events it sums changed.',
+  columns: [
+    { name: 'event_date', type: 'date32', nullable: false, description: 'UTC day.' },
+    { name: 'device_id', type: 'dict', nullable: false, description: 'Installation that captured the events (as in sessions).' },
+    { name: 'developer_id', type: 'dict', nullable: true, identity: true, description: 'Developer; pseudonym with --pseudonymize (the same as in sessions).' },
+    { name: 'repo_slug', type: 'dict', nullable: true, description: 'Repository `owner/name`.' },
+    { name: 'model', type: 'dict', nullable: true, description: 'Model.' },
+    { name: 'source', type: 'dict', nullable: false, description: 'Producer and channel.' },
+    { name: 'kind', type: 'dict', nullable: false, description: 'Event kind (request, error, edit, tool, …).' },
+    { name: 'events', type: 'int64', nullable: false, unit: 'events', description: 'Rows summed.' },
+    { name: 'tokens_in', type: 'int64', nullable: false, unit: 'tokens', description: 'Sum of tokens_in.' },
+    { name: 'tokens_out', type: 'int64', nullable: false, unit: 'tokens', description: 'Sum of tokens_out.' },
+    { name: 'total_tokens', type: 'int64', nullable: false, unit: 'tokens', description: 'Sum of total_tokens.' },
+    { name: 'cache_read_tokens', type: 'int64', nullable: false, unit: 'tokens', description: 'Sum of cache_read_tokens.' },
+    { name: 'cache_write_tokens', type: 'int64', nullable: false, unit: 'tokens', description: 'Sum of cache_write_tokens.' },
+    { name: 'cost_usd', type: 'float64', nullable: false, unit: 'USD', description: 'Sum of cost_usd (NULL costs count as 0; see unpriced).' },
+    { name: 'unpriced', type: 'int64', nullable: false, unit: 'events', description: 'Rows whose cost_usd is NULL (unknown model).' },
+    { name: 'accepted_lines', type: 'int64', nullable: false, unit: 'lines', description: 'Sum of accepted_lines.' },
+    { name: 'flagged', type: 'int64', nullable: false, unit: 'events', description: 'Rows with accepted_flag not NULL (decided suggestions or edits).' },
+    { name: 'accepted', type: 'int64', nullable: false, unit: 'events', description: 'Rows with accepted_flag true.' },
+  ],
+};
+
+/** A dataset's rows and columns in one unpartitioned file, the day as a column instead of a partition. */
+function compact(base: DatasetSpec, name: DatasetName, dayExpr: string, description: string): DatasetSpec {
+  return {
+    ...base,
+    name,
+    dir: `_aggregates/${name}`,
+    table: compactTable(base.table),
+    dayExpr: null,
+    repoExpr: null,
+    whole: { dayExpr, repoExpr: "NULLIF(repo_slug, '')", from: base.name },
+    read: 'all',
+    description,
+    columns: base.columns.map((c) =>
+      c.fill === 'day' ? { ...c, sql: dayExpr, fill: undefined, description: c.description.replace(' (the partition)', '') } : c,
+    ),
+  };
+}
+
+const commitsCompact = compact(
+  commits,
+  'commits_compact',
+  'event_date',
+  'The commits dataset (same rows, same columns) in one unpartitioned file per export, for readers that take every commit (`prodlens team`): a year of commits is one file instead of one per day and repository.',
+);
+const pullRequestsCompact = compact(
+  pullRequests,
+  'pull_requests_compact',
+  'substr(created_at, 1, 10)',
+  'The pull_requests dataset (same rows, same columns) in one unpartitioned file per export, for readers that take every pull request (`prodlens team`).',
+);
+
 export const DATASETS: readonly DatasetSpec[] = [
   sessions,
   metricPoints,
@@ -445,6 +533,9 @@ export const DATASETS: readonly DatasetSpec[] = [
   dailyGithubMetrics,
   correlations,
   experimentUnits,
+  dailyUsage,
+  commitsCompact,
+  pullRequestsCompact,
 ];
 
 export function dataset(name: DatasetName): DatasetSpec {

@@ -14,7 +14,8 @@ import { ParquetPool, workerScript } from './parquet-pool';
 import { fileToken, NULL_PARTITION } from './paths';
 import { appendOnlyFingerprint, partitionDir, planDataset, selectionOf, specDigest, type DatasetPlan, type ExportFilter } from './plan';
 import type { Pseudonymizer } from './pseudonymize';
-import { readPartitions, resolveKnown, type PartitionBatch } from '../store/export-reader';
+import { readPartitions, resolveKnown, selectList, type PartitionBatch } from '../store/export-reader';
+import { readWholeRows } from '../store/whole-datasets';
 
 export interface ExportOptions {
   outDir: string;
@@ -133,9 +134,11 @@ export async function exportParquet(store: Store, options: ExportOptions): Promi
     const size = (rel: string) => folder.size(rel);
     const plans: DatasetPlan[] = [];
     const correlationRows: Array<Record<string, unknown>[]> = [];
+    const wholeRows = new Map<DatasetName, unknown[][]>();
     for (const spec of specs) {
       const digest = specDigest(spec, optionsDigest);
-      if (spec.name === 'correlations') {
+      if (spec.whole) plans.push(planWhole(store, spec, digest, filter, plans, reusable, size, wholeRows));
+      else if (spec.name === 'correlations') {
         const source = options.correlations ?? scopeCorrelationSource(options.analysis);
         plans.push(
           planCorrelations(store, spec, digest, source, { since: filter.since, until: filter.until, nowMs: started }, reusable, size, correlationRows),
@@ -174,8 +177,9 @@ export async function exportParquet(store: Store, options: ExportOptions): Promi
         const byDir = new Map(plan.write.map((p) => [p.dir, p]));
         const known = plan.spec.name === 'correlations' ? [] : resolveKnown(store, plan.spec);
         const builder = new BatchEncoder(plan.spec, store.deviceId, options.pseudonymizer, known);
-        const batches: Iterable<PartitionBatch<PartitionColumns>> =
-          plan.spec.name === 'correlations'
+        const batches: Iterable<PartitionBatch<PartitionColumns>> = plan.spec.whole
+          ? wholeBatches(builder, wholeRows.get(plan.spec.name) ?? [], options.maxRowsPerFile ?? DEFAULT_MAX_ROWS)
+          : plan.spec.name === 'correlations'
             ? correlationBatches(builder, correlationRows)
             : readPartitions(store, plan.spec, selectionOf(plan.write), {
                 deviceId: store.deviceId,
@@ -386,6 +390,54 @@ function planCorrelations(
   plan.write.push({ dayKey: null, repoKey: null, dir: spec.dir, fingerprint, rawDays: [] });
   out.push(rows);
   return plan;
+}
+
+/**
+ * A whole dataset (`_aggregates/daily_usage`, `commits_compact`, `pull_requests_compact`) is computed from the
+ * dataset it summarizes or copies: its fingerprint is that dataset's planned partition fingerprints (day
+ * signatures for append-only tables, which change with any insert, update or delete of the day), so an
+ * export whose events did not change keeps the file without running its query.
+ */
+function planWhole(
+  store: Store,
+  spec: DatasetSpec,
+  digest: string,
+  filter: ExportFilter,
+  plans: readonly DatasetPlan[],
+  previous: ManifestFile[],
+  size: (rel: string) => number | null,
+  out: Map<DatasetName, unknown[][]>,
+): DatasetPlan {
+  const whole = spec.whole!;
+  const base = plans.find((p) => p.spec.name === whole.from);
+  const sig = (f: string) => (f.includes(':') ? f.slice(0, f.indexOf(':')) : f);
+  const baseSigs = base ? [...new Set([...base.keep.map((f) => sig(f.fingerprint)), ...base.write.map((w) => w.fingerprint)])].sort() : [];
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify([digest, filter, baseSigs]))
+    .digest('hex')
+    .slice(0, 32);
+  const plan: DatasetPlan = { spec, write: [], keep: [] };
+  const old = previous.filter((f) => f.dataset === spec.name);
+  if (base && old.length && old.every((f) => f.fingerprint === fingerprint && size(f.path) === f.bytes)) {
+    plan.keep.push(...old);
+    return plan;
+  }
+  const { exprs } = selectList(spec);
+  const rows = readWholeRows(store, { table: spec.table, select: exprs, orderBy: spec.orderBy, ...whole }, filter, store.deviceId);
+  if (!rows.length) return plan;
+  plan.write.push({ dayKey: null, repoKey: null, dir: spec.dir, fingerprint, rawDays: [] });
+  out.set(spec.name, rows);
+  return plan;
+}
+
+/** A whole dataset's rows (already in the select-list layout) as unpartitioned batches of at most `maxRows`. */
+function* wholeBatches(builder: BatchEncoder, rows: unknown[][], maxRows: number): Generator<PartitionBatch<PartitionColumns>> {
+  for (let part = 0; part * maxRows < rows.length; part++) {
+    const slice = rows.slice(part * maxRows, (part + 1) * maxRows);
+    const sink = builder.newPartition(null, slice.length);
+    for (const row of slice) sink.add(row);
+    yield { dayKey: null, repoKey: null, part, sliced: rows.length > maxRows, sink };
+  }
 }
 
 /** The correlation rows as one unpartitioned batch, in the dataset's select-list layout. */

@@ -12,7 +12,7 @@
 import { benjaminiHochberg } from '../analyze/adjust';
 import { correlation } from '../analyze/correlation';
 import { workingCalendar } from '../analyze/calendar';
-import { developerCorrelation } from '../analyze/pooled';
+import { developerCorrelation, type RankedSeries } from '../analyze/pooled';
 import { DEFAULT_ALPHA, strengthOf } from '../analyze/reading';
 import { dayRange, isWeekend, weekStart } from '../day';
 import type { TeamExperiments } from './experiments';
@@ -174,6 +174,11 @@ export interface TeamInput {
   lakes: string[];
   exports: LakeExport[];
   ai: AiDailyRow[];
+  /**
+   * AI use per day and model (`aiModelDailySql`), for the per-model series; without it they are rolled up
+   * from `ai` (whose `model` is then per row). The main query leaves the model out: a quarter of the rows.
+   */
+  aiByModel?: AiDailyRow[];
   commits: CommitDailyRow[];
   prs: PrDailyRow[];
   since: string | null;
@@ -312,13 +317,17 @@ export function buildTeamReport(input: TeamInput): TeamReport {
     team.addAi(i, r);
     group(byDev, dev, n).addAi(i, r);
     group(byRepo, r.repo_slug ?? UNKNOWN, n).addAi(i, r);
-    group(byModel, r.model ?? UNKNOWN, n).addAi(i, r);
+    if (!input.aiByModel) group(byModel, r.model ?? UNKNOWN, n).addAi(i, r);
     const device = r.device_id ?? UNKNOWN;
     group(byDevice, device, n).addAi(i, r);
     if (!deviceDevs.has(device)) deviceDevs.set(device, new Set());
     deviceDevs.get(device)!.add(dev);
     const range = devRange.get(dev);
     devRange.set(dev, range ? [Math.min(range[0], i), Math.max(range[1], i)] : [i, i]);
+  }
+  for (const r of input.aiByModel ?? []) {
+    const i = index.get(r.day);
+    if (i !== undefined) group(byModel, r.model ?? UNKNOWN, n).addAi(i, r);
   }
   const developers = [...byDev.keys()].filter((d) => d !== UNKNOWN).sort();
   // Authorship is matched on lower-cased ids (emails are lower-cased by the sources, pseudonyms are hex).
@@ -449,7 +458,7 @@ function analyze(
     };
     const activity = ai(s.events);
     const cal = workingCalendar({ days, aiActivity: [activity], outcomeActivity: [values.commits!] });
-    return { dev, values, activity, workingDays: cal.working.length };
+    return { dev, values, activity, cal, memo: new Map<string, RankedSeries>(), workingDays: cal.working.length };
   });
   const eligible = series.filter((s) => s.workingDays >= MIN_WORKING_DAYS);
   const rows: PooledRow[] = [];
@@ -460,7 +469,7 @@ function analyze(
           developer: s.dev,
           c: developerCorrelation(
             { days, aiActivity: [s.activity], outcomeActivity: [s.values.commits!], ai: s.values[ai]!, outcome: s.values[outcome]! },
-            { lag, method: 'spearman', minPairs: MIN_PAIRS },
+            { lag, method: 'spearman', minPairs: MIN_PAIRS, calendar: s.cal, memo: s.memo },
           ),
         }));
         const usable = per.filter((d) => d.c.status === 'ok' && d.c.z !== null && d.c.zVariance !== null);

@@ -11,7 +11,26 @@ import { EXPORT_SCHEMA_VERSION } from '../export/datasets';
 import { MANIFEST_FILE, MANIFEST_FORMAT, type Manifest } from '../export/manifest';
 import type { Dataset } from './sql';
 
-export const TEAM_DATASETS: readonly Dataset[] = ['sessions', 'commits', 'pull_requests', 'experiment_units'];
+export const TEAM_DATASETS: readonly Dataset[] = [
+  'sessions',
+  'commits',
+  'pull_requests',
+  'experiment_units',
+  'daily_usage',
+  'commits_compact',
+  'pull_requests_compact',
+];
+
+/** The folder of a dataset in an export, and whether it is hive-partitioned (docs/export.md). */
+const DATASET_DIR: Record<Dataset, [dir: string, partitioned: boolean]> = {
+  sessions: ['sessions', true],
+  commits: ['commits', true],
+  pull_requests: ['pull_requests', true],
+  experiment_units: ['experiment_units', false],
+  daily_usage: ['_aggregates/daily_usage', false],
+  commits_compact: ['_aggregates/commits_compact', false],
+  pull_requests_compact: ['_aggregates/pull_requests_compact', false],
+};
 
 export interface LakeExport {
   /** The export folder. */
@@ -28,14 +47,22 @@ export interface LakeExport {
   /** used: read; duplicate: an older export of a device also exported elsewhere; unreadable: not read. */
   status: 'used' | 'duplicate' | 'unreadable';
   problems: string[];
-  /** Listed files that are missing or have another size. */
+  /** Listed files that are missing or have another size (of the datasets the report reads). */
   missingFiles: string[];
-  /** Parquet files in the folder that its manifest does not list (not part of the export; not read). */
+  /** Parquet files in a day-partitioned folder the report reads that its manifest does not list (not read). */
   unlistedFiles: string[];
   /** Files named for another device (`part-<other>-n`): trees of two devices copied into one export folder. */
   foreignFiles: string[];
   /** Per dataset, what DuckDB reads: a glob when the folder matches its manifest, else the listed files. */
   paths: Partial<Record<Dataset, string[]>>;
+  /**
+   * The datasets the exporter knew (the manifest's `datasets`, files or not): an export that knew
+   * `daily_usage` is read from it and from the `*_compact` copies; an older one from its events, commits
+   * and pull requests.
+   */
+  datasets: string[];
+  /** AI use is summed from the events (no complete daily_usage). */
+  usageFromEvents: boolean;
 }
 
 export class LakeError extends Error {}
@@ -101,6 +128,8 @@ function readExport(root: string): LakeExport {
     unlistedFiles: [],
     foreignFiles: [],
     paths: {},
+    datasets: [],
+    usageFromEvents: false,
   };
   let m: Manifest;
   try {
@@ -122,36 +151,68 @@ function readExport(root: string): LakeExport {
     timeRange: { from: m.timeRange?.from ?? null, until: m.timeRange?.until ?? null },
     files: m.files.length,
     rows: m.totals?.rows ?? 0,
+    datasets: m.datasets && typeof m.datasets === 'object' ? Object.keys(m.datasets).sort() : [],
   });
   if (m.schemaVersion !== EXPORT_SCHEMA_VERSION) {
     base.problems.push(`schema version ${m.schemaVersion} is not ${EXPORT_SCHEMA_VERSION}: not read (a newer ProdLens wrote it)`);
     return base;
   }
   base.status = 'used';
-  const listed = new Set<string>();
+  const byDataset = new Map<string, Manifest['files']>();
   for (const f of m.files) {
-    listed.add(f.path);
-    const abs = path.join(root, ...f.path.split('/'));
-    let size = -1;
-    try {
-      size = statSync(abs).size;
-    } catch {
-      // missing
-    }
-    if (size !== f.bytes) base.missingFiles.push(f.path);
+    const list = byDataset.get(f.dataset);
+    if (list) list.push(f);
+    else byDataset.set(f.dataset, [f]);
     const device = /^part-(.+)-\d+\.parquet$/.exec(path.posix.basename(f.path))?.[1];
     if (device && m.deviceId && device !== m.deviceId) base.foreignFiles.push(f.path);
   }
-  const present = new Set<string>();
-  for (const ds of [...TEAM_DATASETS, 'metric_points', '_aggregates']) {
-    const dir = path.join(root, ds);
-    if (!existsSync(dir)) continue;
-    for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-      if (!e.isFile() || !e.name.endsWith('.parquet')) continue;
-      const rel = path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join('/');
-      present.add(rel);
-      if (!listed.has(rel)) base.unlistedFiles.push(rel);
+  const listedOf = (ds: Dataset) => byDataset.get(ds) ?? [];
+  const missing = (files: Manifest['files']) =>
+    files.filter((f) => statSync(path.join(root, ...f.path.split('/')), { throwIfNoEntry: false })?.size !== f.bytes).map((f) => f.path);
+  // Only what the report reads is checked and read (a year of events is hundreds of files per device): the
+  // one-file datasets when the exporter wrote them and they are complete, else the day-partitioned ones.
+  const read = new Set<Dataset>(['experiment_units']);
+  for (const [compact, perDay] of [
+    ['daily_usage', 'sessions'],
+    ['commits_compact', 'commits'],
+    ['pull_requests_compact', 'pull_requests'],
+  ] as const) {
+    const gone = base.datasets.includes(compact) ? missing(listedOf(compact)) : null;
+    if (gone && gone.length === 0) read.add(compact);
+    else {
+      base.missingFiles.push(...(gone ?? []));
+      read.add(perDay);
     }
+  }
+  base.usageFromEvents = read.has('sessions');
+  // Self-experiments match units to events by time.
+  if (listedOf('experiment_units').length) read.add('sessions');
+  for (const ds of TEAM_DATASETS) {
+    if (!read.has(ds)) continue;
+    const listedFiles = listedOf(ds);
+    const [dir, partitioned] = DATASET_DIR[ds];
+    const gone = new Set(ds === 'daily_usage' || ds.endsWith('_compact') ? [] : missing(listedFiles));
+    base.missingFiles.push(...gone);
+    const present = listedFiles.filter((f) => !gone.has(f.path));
+    if (!partitioned) {
+      // Read by their listed names: a stray file in the folder is never read.
+      if (present.length) base.paths[ds] = present.map((f) => path.join(root, ...f.path.split('/')));
+      continue;
+    }
+    const listed = new Set(listedFiles.map((f) => f.path));
+    let unlisted = 0;
+    const abs = path.join(root, ...dir.split('/'));
+    if (existsSync(abs))
+      for (const e of readdirSync(abs, { recursive: true, withFileTypes: true })) {
+        if (!e.isFile() || !e.name.endsWith('.parquet')) continue;
+        const rel = path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join('/');
+        if (!listed.has(rel)) {
+          base.unlistedFiles.push(rel);
+          unlisted++;
+        }
+      }
+    if (present.length === 0) continue;
+    base.paths[ds] = gone.size === 0 && unlisted === 0 ? [path.join(abs, '**', '*.parquet')] : present.map((f) => path.join(root, ...f.path.split('/')));
   }
   if (base.missingFiles.length)
     base.problems.push(`${base.missingFiles.length} file(s) the manifest lists are missing or changed (copy incomplete?); they are not read`);
@@ -159,11 +220,5 @@ function readExport(root: string): LakeExport {
     base.problems.push(`${base.unlistedFiles.length} Parquet file(s) not in the manifest (left from another export?); they are not read`);
   if (base.foreignFiles.length)
     base.problems.push(`${base.foreignFiles.length} file(s) named for another device: another export's tree was copied into this folder`);
-  const exact = base.missingFiles.length === 0 && base.unlistedFiles.length === 0;
-  for (const ds of TEAM_DATASETS) {
-    const files = m.files.filter((f) => f.dataset === ds && present.has(f.path) && !base.missingFiles.includes(f.path));
-    if (files.length === 0) continue;
-    base.paths[ds] = exact ? [path.join(root, ds, '**', '*.parquet')] : files.map((f) => path.join(root, ...f.path.split('/')));
-  }
   return base;
 }

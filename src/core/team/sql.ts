@@ -1,7 +1,7 @@
 /**
- * Every SQL statement of `prodlens team`, in one place. The queries read three datasets — `sessions`,
- * `commits`, `pull_requests`, given as `Sources` (table names on Spark SQL and Trino, `read_parquet(…)` on
- * DuckDB) — and one small table, `team_developers`, so the same text runs on all three (docs/team.md). Written to the common subset on purpose:
+ * Every SQL statement of `prodlens team`, in one place. The queries read the datasets — `daily_usage`,
+ * `commits`, `pull_requests` (and `sessions`, `experiment_units` for self-experiments), given as `Sources`
+ * (table names on Spark SQL and Trino, `read_parquet(…)` on DuckDB) — and one small table, `team_developers`, so the same text runs on all three (docs/team.md). Written to the common subset on purpose:
  * `CASE` instead of DuckDB's `FILTER`, `row_number()` instead of `DISTINCT ON`, `date_diff` for durations
  * (Trino has it as is; Spark 3.3+ spells it `timestampdiff(SECOND, a, b)`), `CAST(x AS VARCHAR)` for day keys
  * (Spark: `CAST(x AS STRING)`), and no `date_trunc('week')` (weeks are rolled up from days by the caller, so
@@ -12,7 +12,8 @@
  * repository and model series, so the lake is scanned once per dataset.
  */
 
-export type Dataset = 'sessions' | 'commits' | 'pull_requests' | 'experiment_units';
+/** The export datasets the team report reads (src/core/export/datasets.ts). */
+export type Dataset = 'sessions' | 'commits' | 'pull_requests' | 'experiment_units' | 'daily_usage' | 'commits_compact' | 'pull_requests_compact';
 
 /** A day filter as an SQL condition on an expression (inclusive days; both optional). */
 export function dayCondition(expr: string, since: string | null, until: string | null): string {
@@ -32,38 +33,93 @@ export function sqlString(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
 
-/** What each query reads per dataset: a table or view name (Spark, Trino), or a DuckDB table function. */
-export type Sources = Record<Dataset, string>;
+/**
+ * What each query reads: a table or view name (Spark, Trino), or a DuckDB relation. `usage` has the columns
+ * of the `_aggregates/daily_usage` dataset (the events summed per day, device, developer, repository, model,
+ * source and kind); `commits` and `pull_requests` have their datasets' columns (the one-file
+ * `*_compact` copies have the same); `sessions` (the events) is read only for self-experiments.
+ */
+export interface Sources {
+  sessions: string;
+  usage: string;
+  commits: string;
+  pull_requests: string;
+  experiment_units: string;
+}
 
-/** Spark SQL / Trino: the datasets as tables or views of the same names. */
-export const NAMED_SOURCES: Sources = { sessions: 'sessions', commits: 'commits', pull_requests: 'pull_requests', experiment_units: 'experiment_units' };
+/** Spark SQL / Trino: the datasets as tables or views of the same names (docs/team.md). */
+export const NAMED_SOURCES: Sources = {
+  sessions: 'sessions',
+  usage: 'daily_usage',
+  commits: 'commits',
+  pull_requests: 'pull_requests',
+  experiment_units: 'experiment_units',
+};
+
+/**
+ * The `daily_usage` rows of events (exports written before daily_usage existed): the same sums the export
+ * writes (src/core/export/datasets.ts), so old and new exports give the same numbers.
+ */
+export function usageFromEventsSql(sessions: string): string {
+  return `SELECT event_date, device_id, developer_id, repo_slug, model, source, kind,
+       count(*) AS events, sum(coalesce(total_tokens, 0)) AS total_tokens, sum(coalesce(cost_usd, 0)) AS cost_usd,
+       sum(coalesce(accepted_lines, 0)) AS accepted_lines,
+       sum(CASE WHEN accepted_flag IS NOT NULL THEN 1 ELSE 0 END) AS flagged,
+       sum(CASE WHEN accepted_flag THEN 1 ELSE 0 END) AS accepted
+FROM ${sessions} AS sessions
+WHERE duplicate_of IS NULL
+GROUP BY event_date, device_id, developer_id, repo_slug, model, source, kind`;
+}
+
+const HIVE = `hive_partitioning = true, hive_types = {'event_date': DATE, 'repo': VARCHAR}, union_by_name = true`;
+const FLAT = 'hive_partitioning = false, union_by_name = true';
 
 /**
  * DuckDB: each dataset read straight from its Parquet files (globs or file paths) inside the query — not
  * through a view, which DuckDB would bind (open every file's footer, for union_by_name) once more when it is
  * created — with the hive partition keys typed explicitly (a repository named like a number stays a string)
- * and columns of different export versions merged by name. No files: a typed empty relation.
+ * and columns of different export versions merged by name. Exports that wrote the one-file datasets
+ * (`daily_usage`, `commits_compact`, `pull_requests_compact`) are read from those, older ones from their
+ * events, commits and pull requests (`UNION ALL BY NAME`, DuckDB's only other dialect construct here).
+ * `paths.sessions` serves self-experiments; `legacySessions` are the events of exports without daily_usage.
+ * No files: a typed empty relation.
  */
-export function duckdbSources(paths: Record<Dataset, readonly string[]>): Sources {
-  const one = (ds: Dataset) => {
-    const list = paths[ds];
-    if (list.length === 0) return `(${EMPTY[ds]})`;
-    const files = list.map(sqlString).join(', ');
-    // experiment_units is not partitioned (one file per device).
-    if (ds === 'experiment_units') return `read_parquet([${files}], hive_partitioning = false, union_by_name = true)`;
-    return `read_parquet([${files}], hive_partitioning = true, hive_types = {'event_date': DATE, 'repo': VARCHAR}, union_by_name = true)`;
+export function duckdbSources(paths: Record<Dataset, readonly string[]> & { legacySessions?: readonly string[] }): Sources {
+  const files = (list: readonly string[]) => `[${list.map(sqlString).join(', ')}]`;
+  const union = (parts: string[], empty: string) => `(${parts.length ? parts.join(' UNION ALL BY NAME ') : empty})`;
+  const read = (list: readonly string[], opts: string) => `read_parquet(${files(list)}, ${opts})`;
+  const sel = (list: readonly string[], opts: string) => `SELECT * FROM ${read(list, opts)}`;
+  const legacy = paths.legacySessions ?? [];
+  const usageParts = [...(paths.daily_usage.length ? [sel(paths.daily_usage, FLAT)] : []), ...(legacy.length ? [usageFromEventsSql(read(legacy, HIVE))] : [])];
+  const twoKinds = (compactFiles: readonly string[], perDay: readonly string[], empty: string) => {
+    if (compactFiles.length && !perDay.length) return read(compactFiles, FLAT);
+    if (perDay.length && !compactFiles.length) return read(perDay, HIVE);
+    return union([...(compactFiles.length ? [sel(compactFiles, FLAT)] : []), ...(perDay.length ? [sel(perDay, HIVE)] : [])], empty);
   };
-  return { sessions: one('sessions'), commits: one('commits'), pull_requests: one('pull_requests'), experiment_units: one('experiment_units') };
+  return {
+    sessions: paths.sessions.length ? read(paths.sessions, HIVE) : `(${EMPTY.sessions})`,
+    usage: legacy.length === 0 && paths.daily_usage.length ? read(paths.daily_usage, FLAT) : union(usageParts, EMPTY.usage),
+    commits: twoKinds(paths.commits_compact, paths.commits, EMPTY.commits),
+    pull_requests: twoKinds(paths.pull_requests_compact, paths.pull_requests, EMPTY.pull_requests),
+    // experiment_units is not partitioned (one file per device).
+    experiment_units: paths.experiment_units.length ? read(paths.experiment_units, FLAT) : `(${EMPTY.experiment_units})`,
+  };
 }
 
 /** The columns the queries use, typed, with no rows: a lake without commits still answers. */
-const EMPTY: Record<Dataset, string> = {
+const EMPTY: Record<keyof Sources, string> = {
   sessions: `SELECT CAST(NULL AS DATE) AS event_date, CAST(NULL AS VARCHAR) AS device_id, CAST(NULL AS VARCHAR) AS developer_id,
-    CAST(NULL AS VARCHAR) AS repo_slug, CAST(NULL AS VARCHAR) AS model, CAST(NULL AS VARCHAR) AS kind, CAST(NULL AS BIGINT) AS total_tokens,
+    CAST(NULL AS VARCHAR) AS repo_slug, CAST(NULL AS VARCHAR) AS model, CAST(NULL AS VARCHAR) AS kind, CAST(NULL AS VARCHAR) AS source,
+    CAST(NULL AS TIMESTAMPTZ) AS "timestamp", CAST(NULL AS BIGINT) AS total_tokens,
     CAST(NULL AS DOUBLE) AS cost_usd, CAST(NULL AS BIGINT) AS accepted_lines, CAST(NULL AS BOOLEAN) AS accepted_flag,
     CAST(NULL AS VARCHAR) AS duplicate_of WHERE FALSE`,
+  usage: `SELECT CAST(NULL AS DATE) AS event_date, CAST(NULL AS VARCHAR) AS device_id, CAST(NULL AS VARCHAR) AS developer_id,
+    CAST(NULL AS VARCHAR) AS repo_slug, CAST(NULL AS VARCHAR) AS model, CAST(NULL AS VARCHAR) AS source, CAST(NULL AS VARCHAR) AS kind,
+    CAST(NULL AS BIGINT) AS events, CAST(NULL AS BIGINT) AS total_tokens, CAST(NULL AS DOUBLE) AS cost_usd,
+    CAST(NULL AS BIGINT) AS accepted_lines, CAST(NULL AS BIGINT) AS flagged, CAST(NULL AS BIGINT) AS accepted WHERE FALSE`,
   commits: `SELECT CAST(NULL AS DATE) AS event_date, CAST(NULL AS VARCHAR) AS repo_slug, CAST(NULL AS VARCHAR) AS sha,
     CAST(NULL AS VARCHAR) AS author, CAST(NULL AS VARCHAR) AS author_email, CAST(NULL AS BOOLEAN) AS is_merge,
+    CAST(NULL AS BOOLEAN) AS is_mine, CAST(NULL AS TIMESTAMPTZ) AS "timestamp",
     CAST(NULL AS BIGINT) AS lines_added, CAST(NULL AS BIGINT) AS lines_removed, CAST(NULL AS TIMESTAMPTZ) AS unreachable_at,
     CAST(NULL AS VARCHAR) AS device_id WHERE FALSE`,
   pull_requests: `SELECT CAST(NULL AS VARCHAR) AS repo_slug, CAST(NULL AS BIGINT) AS number, CAST(NULL AS VARCHAR) AS author,
@@ -75,19 +131,28 @@ const EMPTY: Record<Dataset, string> = {
     CAST(NULL AS TIMESTAMPTZ) AS end_time, CAST(NULL AS VARCHAR) AS device_id WHERE FALSE`,
 };
 
-/** AI use per day, device, developer, repository and model (copies through a second channel left out). */
-export function aiDailySql(src: Sources, since: string | null, until: string | null): string {
-  return `SELECT CAST(event_date AS VARCHAR) AS day, device_id, developer_id, repo_slug, model,
-       sum(CASE WHEN kind = 'request' THEN 1 ELSE 0 END) AS requests,
-       sum(coalesce(total_tokens, 0)) AS total_tokens,
-       sum(coalesce(cost_usd, 0)) AS cost_usd,
-       sum(coalesce(accepted_lines, 0)) AS accepted_lines,
-       sum(CASE WHEN kind = 'edit' AND accepted_flag IS NOT NULL THEN 1 ELSE 0 END) AS suggestions,
-       sum(CASE WHEN kind = 'edit' AND accepted_flag THEN 1 ELSE 0 END) AS accepted,
-       count(*) AS events
-FROM ${src.sessions} AS sessions
-WHERE duplicate_of IS NULL AND ${dayCondition('event_date', since, until)}
-GROUP BY event_date, device_id, developer_id, repo_slug, model`;
+/**
+ * AI use per day, device, developer and repository (`byModel`: per day and model), from the daily_usage
+ * sums (copies through a second channel were left out when they were summed).
+ */
+export function aiDailySql(src: Sources, since: string | null, until: string | null, byModel = false): string {
+  // The per-model series are team-wide: the main query leaves the model out (a quarter of the rows to
+  // carry over), a second one groups by day and model only.
+  const dims = byModel ? 'model' : 'device_id, developer_id, repo_slug';
+  const select = byModel
+    ? 'CAST(NULL AS VARCHAR) AS device_id, CAST(NULL AS VARCHAR) AS developer_id, CAST(NULL AS VARCHAR) AS repo_slug, model'
+    : 'device_id, developer_id, repo_slug, CAST(NULL AS VARCHAR) AS model';
+  return `SELECT CAST(event_date AS VARCHAR) AS day, ${select},
+       CAST(sum(CASE WHEN kind = 'request' THEN events ELSE 0 END) AS DOUBLE) AS requests,
+       CAST(sum(total_tokens) AS DOUBLE) AS total_tokens,
+       CAST(sum(cost_usd) AS DOUBLE) AS cost_usd,
+       CAST(sum(accepted_lines) AS DOUBLE) AS accepted_lines,
+       CAST(sum(CASE WHEN kind = 'edit' THEN flagged ELSE 0 END) AS DOUBLE) AS suggestions,
+       CAST(sum(CASE WHEN kind = 'edit' THEN accepted ELSE 0 END) AS DOUBLE) AS accepted,
+       CAST(sum(events) AS DOUBLE) AS events
+FROM ${src.usage} AS daily_usage
+WHERE ${dayCondition('event_date', since, until)}
+GROUP BY event_date, ${dims}`;
 }
 
 /** The known developers (lower-cased ids from the events), which commit/PR authorship is matched against. */
@@ -95,30 +160,29 @@ export const CREATE_DEVELOPERS = 'CREATE OR REPLACE TEMP TABLE team_developers (
 
 /**
  * Commits per day, repository and author, each (repository, SHA) counted once however many devices
- * exported it. When copies of a commit name its author differently (one device pseudonymized, one not), the
- * copy whose author is a known developer is kept (a join, not an IN subquery: Spark allows those only in
- * filters). A SHA that any device saw unreachable does not count.
+ * exported it (one GROUP BY over the copies: a hash aggregate, no sort). When copies of a commit name its
+ * author differently (one device pseudonymized, one not), the author that is a known developer is kept (a
+ * join, not an IN subquery: Spark allows those only in filters), else the smallest. A SHA that any device
+ * saw unreachable does not count. The copies of one commit agree on its day, merge flag and lines.
  */
 export function commitsDailySql(src: Sources, since: string | null, until: string | null): string {
   return `WITH c AS (
-  SELECT repo_slug, sha, event_date, is_merge,
-         lower(coalesce(author_email, author)) AS author_key,
-         coalesce(lines_added, 0) + coalesce(lines_removed, 0) AS lines_changed,
-         max(CASE WHEN unreachable_at IS NULL THEN 0 ELSE 1 END) OVER (PARTITION BY repo_slug, sha) AS gone,
-         count(*) OVER (PARTITION BY repo_slug, sha) AS copies,
-         row_number() OVER (
-           PARTITION BY repo_slug, sha
-           ORDER BY CASE WHEN known.developer_key IS NULL THEN 1 ELSE 0 END, device_id) AS copy
+  SELECT repo_slug, sha, min(event_date) AS event_date, max(CASE WHEN is_merge THEN 1 ELSE 0 END) AS is_merge,
+         coalesce(min(CASE WHEN known.developer_key IS NOT NULL THEN known.developer_key END), min(lower(coalesce(author_email, author)))) AS author_key,
+         max(coalesce(lines_added, 0) + coalesce(lines_removed, 0)) AS lines_changed,
+         max(CASE WHEN unreachable_at IS NULL THEN 0 ELSE 1 END) AS gone,
+         count(*) AS copies
   FROM ${src.commits} AS commits
   LEFT JOIN team_developers AS known ON known.developer_key = lower(coalesce(commits.author_email, commits.author))
   WHERE ${dayCondition('event_date', since, until)}
+  GROUP BY repo_slug, sha
 )
 SELECT CAST(event_date AS VARCHAR) AS day, repo_slug, author_key,
-       sum(CASE WHEN is_merge THEN 0 ELSE 1 END) AS commits,
-       sum(CASE WHEN is_merge THEN 0 ELSE lines_changed END) AS lines_changed,
-       sum(copies - 1) AS duplicate_rows
+       CAST(sum(CASE WHEN is_merge = 1 THEN 0 ELSE 1 END) AS DOUBLE) AS commits,
+       CAST(sum(CASE WHEN is_merge = 1 THEN 0 ELSE lines_changed END) AS DOUBLE) AS lines_changed,
+       CAST(sum(copies - 1) AS DOUBLE) AS duplicate_rows
 FROM c
-WHERE copy = 1 AND gone = 0
+WHERE gone = 0
 GROUP BY event_date, repo_slug, author_key`;
 }
 

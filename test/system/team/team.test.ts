@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../../../src/cli/main';
 import { Pseudonymizer } from '../../../src/core/export/pseudonymize';
@@ -148,18 +148,57 @@ describe('prodlens team (a simulated pilot exported by prodlens export)', functi
     const sessions = manifest.files.filter((f) => f.dataset === 'sessions');
     const [gone, other] = [sessions[0]!, sessions[1]!];
     rmSync(path.join(broken, gone.path));
+    // Only an events file missing (and a stray one): the day sums (daily_usage) still hold every event, and the
+    // events are neither read nor checked.
+    const usageFile = manifest.files.find((f) => f.dataset === 'daily_usage')!;
+    const withUsage = await team(['--lake', path.dirname(broken)], tmp.dir);
+    assert.equal(withUsage.health.exports[0]!.missingFiles, 0);
+    // The day sums missing too: the export is read from the events that are there.
+    rmSync(path.join(broken, usageFile.path));
     // A stray file (left from another export) beside a listed one.
     copyFileSync(path.join(broken, other.path), path.join(path.dirname(path.join(broken, other.path)), 'part-stray-0.parquet'));
     const full = await team(['--lake', path.join(lake, 'laptop-3')], tmp.dir);
     const r = await team(['--lake', path.dirname(broken)], tmp.dir);
+    assert.equal(withUsage.totals.requests, full.totals.requests);
     const e = r.health.exports[0]!;
-    assert.equal(e.missingFiles, 1);
+    assert.equal(e.missingFiles, 2);
     assert.equal(e.unlistedFiles, 1);
     assert.ok(r.health.warnings.some((w) => /missing or changed/.test(w)) && r.health.warnings.some((w) => /not in the manifest/.test(w)));
     // Events of the missing file are gone; the stray file's are not added.
     const missingRequests = full.daily.team.requests[full.daily.periods.indexOf(gone.path.match(/event_date=([\d-]+)/)![1]!)]!;
     assert.ok(missingRequests > 0);
     assert.equal(r.totals.requests, full.totals.requests! - missingRequests);
+  });
+
+  it('gives the same numbers from an older export that has no daily_usage or compact commits and pull requests', async () => {
+    // The lake as a ProdLens from before those datasets wrote it: no such files, manifests that do not name them.
+    const old = path.join(tmp.dir, 'old-lake');
+    cpSync(lake, old, { recursive: true });
+    const added = ['daily_usage', 'commits_compact', 'pull_requests_compact'];
+    for (const device of readdirSync(old)) {
+      const file = path.join(old, device, '_manifest.json');
+      const m = JSON.parse(readFileSync(file, 'utf8')) as {
+        files: Array<{ dataset: string; bytes: number }>;
+        datasets: Record<string, unknown>;
+        totals: { files: number };
+      };
+      assert.ok(m.files.some((f) => f.dataset === 'daily_usage') && m.files.some((f) => f.dataset === 'commits_compact'), device);
+      for (const ds of added) {
+        delete m.datasets[ds];
+        rmSync(path.join(old, device, '_aggregates', ds), { recursive: true, force: true });
+      }
+      m.files = m.files.filter((f) => !added.includes(f.dataset));
+      m.totals.files = m.files.length;
+      writeFileSync(file, JSON.stringify(m));
+    }
+    const r = await team(['--lake', old], tmp.dir);
+    assert.ok(r.health.exports.every((e) => e.missingFiles === 0 && e.unlistedFiles === 0));
+    for (const k of ['developers', 'devices', 'totals', 'daily', 'weekly', 'adoption', 'correlations'] as const) assert.deepEqual(r[k], main[k], k);
+    // And a lake mixing both kinds of export.
+    rmSync(path.join(old, 'laptop-2'), { recursive: true });
+    cpSync(path.join(lake, 'laptop-2'), path.join(old, 'laptop-2'), { recursive: true });
+    const mixed = await team(['--lake', old], tmp.dir);
+    for (const k of ['totals', 'daily', 'correlations'] as const) assert.deepEqual(mixed[k], main[k], k);
   });
 
   it('writes a self-contained HTML report that shows the JSON model in headless Chromium', async () => {

@@ -151,9 +151,9 @@ describe('Parquet export', () => {
       .sort();
     assert.deepEqual(
       rewritten.map((p) => p.replace(/\/part-.*$/, '')),
-      ['_aggregates/daily_session_metrics/event_date=2026-01-06', 'sessions/event_date=2026-01-06/repo=acme__web'],
+      ['_aggregates/daily_session_metrics/event_date=2026-01-06', '_aggregates/daily_usage', 'sessions/event_date=2026-01-06/repo=acme__web'],
     );
-    assert.equal(third.filesWritten, 2);
+    assert.equal(third.filesWritten, 3, 'the changed partitions and the one-file daily_usage summed from the events; commits and pull requests kept');
     assert.equal(Number(await db.one(`SELECT count(*) FROM ${read(out, 'sessions')}`)), scalar(store, 'SELECT count(*) FROM sessions'));
 
     // An event changed in place (a later editor checkpoint) and a partition emptied by deletes: only those
@@ -181,9 +181,16 @@ describe('Parquet export', () => {
     const dirs = manifestOf(out).files.map((f) => f.path.replace(/\/part-.*$/, ''));
     assert.ok(!dirs.includes('sessions/event_date=2026-01-05/repo=tools__cli'));
     assert.ok(!existsSync(path.join(out, 'sessions/event_date=2026-01-05/repo=tools__cli')), 'emptied partition folder removed');
-    assert.equal(fourth.filesWritten, 2, 'the changed sessions partition and its day of daily metrics');
+    assert.equal(fourth.filesWritten, 3, 'the changed sessions partition, its day of daily metrics, and daily_usage');
     assert.ok(fourth.filesRemoved >= 1);
     assert.equal(Number(await db.one(`SELECT sum(accepted_lines) FROM ${read(out, 'sessions')} WHERE kind = 'edit'`)), 3);
+    // daily_usage always equals the exported events summed (the in-place change and the deletes included).
+    assert.deepEqual(
+      await db.all(`SELECT sum(events), sum(accepted_lines), sum(total_tokens) FROM read_parquet('${out}/_aggregates/daily_usage/*.parquet')`),
+      await db.all(
+        `SELECT count(*), sum(coalesce(accepted_lines, 0)), sum(coalesce(total_tokens, 0)) FROM ${read(out, 'sessions')} WHERE duplicate_of IS NULL`,
+      ),
+    );
     await store.close();
   });
 
@@ -296,7 +303,7 @@ describe('Parquet export', () => {
 
     const done = await run(store, out);
     assert.equal(manifestOf(out).datasets.sessions!.rows, (JSON.parse(previous) as Manifest).datasets.sessions!.rows + 9);
-    assert.equal(done.filesWritten, 9 + 3, 'the nine changed sessions partitions and three days of daily metrics');
+    assert.equal(done.filesWritten, 9 + 3 + 1, 'the nine changed sessions partitions, three days of daily metrics and daily_usage');
     assert.equal(Number(await db.one(`SELECT count(*) FROM ${read(out, 'sessions')}`)), scalar(store, 'SELECT count(*) FROM sessions'));
     assert.ok(!listFiles(out).some((f) => f.includes('.tmp')));
     await store.close();
@@ -385,8 +392,26 @@ describe('Parquet export', () => {
     const narrowed = await run(store, out, { filter: { since: '2026-01-06', until: '2026-01-06', repo: 'acme/api' } });
     const m = manifestOf(out);
     assert.deepEqual(m.filter, { since: '2026-01-06', until: '2026-01-06', repo: 'acme/api' });
-    assert.deepEqual(Object.keys(m.datasets).sort(), ['commits', 'daily_github_metrics', 'metric_points', 'pull_requests', 'sessions']);
-    assert.deepEqual([...new Set(m.files.map((f) => `${f.partition.event_date}/${f.partition.repo}`))], ['2026-01-06/acme__api']);
+    assert.deepEqual(Object.keys(m.datasets).sort(), [
+      'commits',
+      'commits_compact',
+      'daily_github_metrics',
+      'daily_usage',
+      'metric_points',
+      'pull_requests',
+      'pull_requests_compact',
+      'sessions',
+    ]);
+    const partitioned = m.files.filter((f) => !f.dataset.endsWith('_compact') && f.dataset !== 'daily_usage');
+    assert.deepEqual([...new Set(partitioned.map((f) => `${f.partition.event_date}/${f.partition.repo}`))], ['2026-01-06/acme__api']);
+    // The one-file datasets hold the same selection.
+    assert.deepEqual(await db.all(`SELECT DISTINCT CAST(event_date AS VARCHAR), repo_slug FROM read_parquet('${out}/_aggregates/daily_usage/*.parquet')`), [
+      ['2026-01-06', 'acme/api'],
+    ]);
+    assert.equal(
+      Number(await db.one(`SELECT sum(events) FROM read_parquet('${out}/_aggregates/daily_usage/*.parquet')`)),
+      scalar(store, "SELECT count(*) FROM sessions WHERE event_date = '2026-01-06' AND repo_slug = 'acme/api' AND duplicate_of IS NULL"),
+    );
     assert.ok(narrowed.filesRemoved > 0);
     assert.deepEqual(
       listFiles(out).filter((f) => f.endsWith('.parquet')),
