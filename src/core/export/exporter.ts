@@ -412,18 +412,31 @@ function planWhole(
   const base = plans.find((p) => p.spec.name === whole.from);
   const sig = (f: string) => (f.includes(':') ? f.slice(0, f.indexOf(':')) : f);
   const baseSigs = base ? [...new Set([...base.keep.map((f) => sig(f.fingerprint)), ...base.write.map((w) => w.fingerprint)])].sort() : [];
-  const fingerprint = createHash('sha256')
+  // `<what it was read from>:<what it holds>`. The first part keeps the file without a query when no base
+  // partition was planned for a re-read; a base partition re-read but found unchanged (an UPDATE that left a
+  // row as it was, a duplicate marked) changes the first part only, and the rows' hash then keeps the file.
+  const from = createHash('sha256')
     .update(JSON.stringify([digest, filter, baseSigs]))
     .digest('hex')
     .slice(0, 32);
   const plan: DatasetPlan = { spec, write: [], keep: [] };
   const old = previous.filter((f) => f.dataset === spec.name);
-  if (base && old.length && old.every((f) => f.fingerprint === fingerprint && size(f.path) === f.bytes)) {
+  const intact = old.length > 0 && old.every((f) => size(f.path) === f.bytes);
+  if (base && intact && old.every((f) => sig(f.fingerprint) === from)) {
     plan.keep.push(...old);
     return plan;
   }
   const { exprs } = selectList(spec);
   const rows = readWholeRows(store, { table: spec.table, select: exprs, orderBy: spec.orderBy, ...whole }, filter, store.deviceId);
+  const holds = createHash('sha256')
+    .update(JSON.stringify([digest, rows], (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)))
+    .digest('hex')
+    .slice(0, 32);
+  const fingerprint = `${from}:${holds}`;
+  if (base && intact && old.every((f) => f.fingerprint.endsWith(`:${holds}`))) {
+    plan.keep.push(...old.map((f) => ({ ...f, fingerprint })));
+    return plan;
+  }
   if (!rows.length) return plan;
   plan.write.push({ dayKey: null, repoKey: null, dir: spec.dir, fingerprint, rawDays: [] });
   out.set(spec.name, rows);

@@ -194,6 +194,31 @@ describe('Parquet export', () => {
     await store.close();
   });
 
+  it('keeps the one-file datasets when the partitions they come from are re-read but hold the same rows', async () => {
+    const store = await populatedStore();
+    const out = path.join(tmp.dir, 'export');
+    await run(store, out);
+    const before = new Map(manifestOf(out).files.map((f) => [f.path, statSync(path.join(out, f.path)).mtimeMs]));
+    // UPDATEs that leave every row as it was still bump the partitions' versions (the export's triggers), so
+    // those partitions are re-read: the events of one day, and every commit and pull request.
+    rawDatabaseForTests(store).run("UPDATE sessions SET model = model WHERE event_date = '2026-01-06'");
+    rawDatabaseForTests(store).run('UPDATE commits SET sha = sha');
+    rawDatabaseForTests(store).run('UPDATE pull_requests SET number = number');
+    const again = await run(store, out);
+    const whole = manifestOf(out).files.filter((f) => f.dataset === 'daily_usage' || f.dataset.endsWith('_compact'));
+    assert.deepEqual(whole.map((f) => f.dataset).sort(), ['commits_compact', 'daily_usage', 'pull_requests_compact']);
+    for (const f of whole) assert.equal(statSync(path.join(out, f.path)).mtimeMs, before.get(f.path), `${f.path} kept: its rows did not change`);
+    const rewritten = manifestOf(out).files.filter((f) => statSync(path.join(out, f.path)).mtimeMs !== before.get(f.path));
+    assert.equal(again.filesWritten, rewritten.length);
+
+    // A real change still rewrites them.
+    rawDatabaseForTests(store).run('UPDATE commits SET lines_added = coalesce(lines_added, 0) + 1 WHERE rowid = (SELECT min(rowid) FROM commits)');
+    await run(store, out);
+    const compact = manifestOf(out).files.find((f) => f.dataset === 'commits_compact')!;
+    assert.notEqual(statSync(path.join(out, compact.path)).mtimeMs, before.get(compact.path), 'commits_compact rewritten after a commit changed');
+    await store.close();
+  });
+
   it('merges two devices’ exports into the sum of both', async () => {
     const a = await populatedStore({ developer: 'ana@example.com', idPrefix: 'a' });
     const b = await populatedStore({ developer: 'bo@example.com', idPrefix: 'b' });
