@@ -7,6 +7,7 @@
 import type { SqlValue } from 'sql.js';
 import type { Store } from './store';
 import { databaseOf } from './database-of';
+import { sessionIndexWhere } from './report-reader';
 
 export interface ModelFilter {
   since: string;
@@ -104,20 +105,6 @@ export function distinctSessions(
   until: string,
   f: { repo?: string | null; developer?: string | null; source?: string | null },
 ): number {
-  const db = databaseOf(store);
-  const parts = ['first_day <= ?', 'last_day >= ?'];
-  const params: SqlValue[] = [until, since];
-  if (f.repo !== undefined && f.repo !== null) {
-    parts.push('repo_slug IS ?');
-    params.push(f.repo || null);
-  }
-  if (f.developer !== undefined && f.developer !== null) {
-    parts.push('developer_id IS ?');
-    params.push(f.developer || null);
-  }
-  if (f.source) {
-    parts.push('source = ?');
-    params.push(f.source);
-  }
-  return Number(db.exec(`SELECT COUNT(DISTINCT session_id) FROM session_index WHERE ${parts.join(' AND ')}`, params)[0]?.values[0]?.[0] ?? 0);
+  const where = sessionIndexWhere(since, until, f);
+  return Number(databaseOf(store).exec(`SELECT COUNT(DISTINCT session_id) FROM session_index WHERE ${where.sql}`, where.params)[0]?.values[0]?.[0] ?? 0);
 }

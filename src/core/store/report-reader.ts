@@ -15,6 +15,25 @@ export interface Where {
   params: SqlValue[];
 }
 
+/** The session index's rows active in a period (first seen ≤ until, last seen ≥ since) under a filter. */
+export function sessionIndexWhere(since: string, until: string, f: { repo?: string | null; developer?: string | null; source?: string | null }): Where {
+  const parts = ['first_day <= ?', 'last_day >= ?'];
+  const params: SqlValue[] = [until, since];
+  if (f.repo !== undefined && f.repo !== null) {
+    parts.push('repo_slug IS ?');
+    params.push(f.repo || null);
+  }
+  if (f.developer !== undefined && f.developer !== null) {
+    parts.push('developer_id IS ?');
+    params.push(f.developer || null);
+  }
+  if (f.source) {
+    parts.push('source = ?');
+    params.push(f.source);
+  }
+  return { sql: parts.join(' AND '), params };
+}
+
 /** Distinct sessions active in the period (first seen ≤ until and last seen ≥ since). */
 export function sessionCount(
   store: Store,
@@ -22,21 +41,8 @@ export function sessionCount(
   until: string,
   w: { repo?: string | null; developer?: string | null; source?: string | null },
 ): number | null {
-  const parts = ['first_day <= ?', 'last_day >= ?'];
-  const params: SqlValue[] = [until, since];
-  if (w.repo !== undefined && w.repo !== null) {
-    parts.push('repo_slug IS ?');
-    params.push(w.repo || null);
-  }
-  if (w.developer !== undefined && w.developer !== null) {
-    parts.push('developer_id IS ?');
-    params.push(w.developer || null);
-  }
-  if (w.source) {
-    parts.push('source = ?');
-    params.push(w.source);
-  }
-  const r = databaseOf(store).exec(`SELECT COUNT(*) FROM session_index WHERE ${parts.join(' AND ')}`, params);
+  const where = sessionIndexWhere(since, until, w);
+  const r = databaseOf(store).exec(`SELECT COUNT(*) FROM session_index WHERE ${where.sql}`, where.params);
   return (r[0]?.values[0]?.[0] as number) ?? 0;
 }
 
