@@ -789,19 +789,11 @@ function localDaysOf(utcDays: Iterable<string>, zone: DayZone): Set<string> {
 
 type LiveSums = Sums & { latencyCount: number; hist: Map<number, number> | null };
 type LiveActivity = LiveSums & { day: string; dev: string | null; repo: string | null; source: string };
-type LiveModel = Sums & { day: string; dev: string | null; repo: string | null; source: string; model: string | null };
-interface LiveDsm {
-  day: string;
-  dev: string | null;
-  sessions: number;
-  requests: number;
-  total: number;
-  accepted: number;
-  errors: number;
-  cost: number;
+type LiveModel = ModelRow;
+type LiveDsm = Omit<DsmRow, 'latencies'> & {
   /** A request or error latency of this day and developer changed: the exact median is looked up again. */
   latency: boolean;
-}
+};
 
 /**
  * Changes to days that already had events, kept as signed deltas per grain and applied to the stored day
