@@ -7,7 +7,7 @@
 import type { SqlValue } from 'sql.js';
 import type { Store } from './store';
 import { databaseOf } from './database-of';
-import { sessionIndexWhere } from './report-reader';
+import { sessionIndexWhere, whereOf } from './report-reader';
 
 export interface ModelFilter {
   since: string;
@@ -35,21 +35,8 @@ export interface ModelDay {
 
 /** The WHERE clause of a model filter over a table with event_date, repo_slug, developer_id, source, model. */
 export function modelWhere(f: ModelFilter, devColumn = 'developer_id'): { sql: string; params: SqlValue[] } {
-  const parts = ['event_date >= ?', 'event_date <= ?', 'model IS ?'];
-  const params: SqlValue[] = [f.since, f.until, f.model === '' ? null : f.model];
-  if (f.repo !== undefined && f.repo !== null) {
-    parts.push('repo_slug IS ?');
-    params.push(f.repo || null);
-  }
-  if (f.developer !== undefined && f.developer !== null) {
-    parts.push(`${devColumn} IS ?`);
-    params.push(f.developer || null);
-  }
-  if (f.source) {
-    parts.push('source = ?');
-    params.push(f.source);
-  }
-  return { sql: parts.join(' AND '), params };
+  const w = whereOf(f, devColumn);
+  return { sql: `${w.sql} AND model IS ?`, params: [...w.params, f.model === '' ? null : f.model] };
 }
 
 /** One row per day with activity of the model (days without are absent). */
