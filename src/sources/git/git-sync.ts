@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { recomputeDailyGithubMetrics, RepoDaySet } from '../../core/store/daily-github-metrics';
 import { fail, ok, type Result } from '../../core/normalize/result';
 import { silentLogger, systemClock, type Clock, type Logger } from '../../core/ports';
@@ -45,6 +46,19 @@ export interface GitSyncSummary {
 interface GitJobState {
   slug: string;
   tips: string[];
+  /**
+   * A hash of the identity the commits' `is_mine` was computed for (developer and its .mailmap form).
+   * Absent in checkpoints written before it existed.
+   */
+  identity?: string;
+}
+
+/** The checkpoint's form of the developer identity: a hash, so the checkpoint never holds an email. */
+function identityKey(me: string | null, aliases: string[]): string {
+  return createHash('sha256')
+    .update(JSON.stringify([me, ...aliases]))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** The etl_runs job name of a repository folder. */
@@ -86,8 +100,16 @@ export async function syncGitRepo(store: Store, git: GitRunner, dir: string, opt
     };
     const allDays = new RepoDaySet();
     const tips = await listTips(git, info.root, signal);
+    const me = override ?? info.userEmail;
+    const canonical = me ? await mailmapEmail(git, info.root, me, signal) : null;
+    const aliases = canonical && canonical !== me ? [canonical] : [];
+    const identity = identityKey(me, aliases);
     const state = store.getJobState<GitJobState>(job);
-    const prevTips = state?.slug === info.slug ? state.tips : [];
+    // A new identity (setting, --developer, user.email or .mailmap changed) re-reads the whole history, so
+    // every stored commit's `is_mine` is computed again for it; otherwise only what is new is read.
+    const sameIdentity = state?.identity === identity;
+    if (state && state.slug === info.slug && !sameIdentity) logger.info(`${info.slug}: the developer identity changed; re-reading every commit`);
+    const prevTips = state?.slug === info.slug && sameIdentity ? state.tips : [];
     const kept = await existingCommits(git, info.root, prevTips, signal);
     summary.full_check = prevTips.length === 0 || kept.length < prevTips.length;
     if (kept.length < prevTips.length)
@@ -108,10 +130,8 @@ export async function syncGitRepo(store: Store, git: GitRunner, dir: string, opt
 
     if (tips.length) {
       const batch: CommitRecord[] = [];
-      const me = override ?? info.userEmail;
-      const canonical = me ? await mailmapEmail(git, info.root, me, signal) : null;
       const parser = new LogParser(
-        { repoSlug: info.slug, userEmail: me, aliases: canonical && canonical !== me ? [canonical] : [] },
+        { repoSlug: info.slug, userEmail: me, aliases },
         (c) => {
           summary.read++;
           batch.push(c);
@@ -140,7 +160,7 @@ export async function syncGitRepo(store: Store, git: GitRunner, dir: string, opt
     transaction(store, () => {
       summary.unreachable = markUnreachable(store, info.slug, gone, new Date(clock.now()).toISOString(), days);
       summary.days_refreshed += recomputeDailyGithubMetrics(store, days.values());
-      store.setCheckpoint(job, tips[0] ?? null, { slug: info.slug, tips } satisfies GitJobState);
+      store.setCheckpoint(job, tips[0] ?? null, { slug: info.slug, tips, identity } satisfies GitJobState);
     });
     allDays.addAll(days);
     store.markDirty([...new Set(allDays.values().map((d) => d.event_date))]);

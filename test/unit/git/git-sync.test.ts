@@ -137,6 +137,32 @@ describe('git sync', () => {
     );
   });
 
+  it('a changed developer identity re-reads the history, so earlier commits are "mine" for the new identity', async () => {
+    const r = repo({ origin: 'https://github.com/acme/widgets' });
+    const mine = r.commit({ author: ME, date: '2026-01-05T09:00:00Z', files: { 'a.txt': lines(3) } });
+    const anns = r.commit({ author: ANN, date: '2026-01-05T10:00:00Z', files: { 'b.txt': lines(2) } });
+    await sync(store, r.dir);
+    const flags = () => [commits(store).get(mine)!.is_mine, commits(store).get(anns)!.is_mine];
+    assert.deepEqual(flags(), [1, 0]);
+
+    // The developer setting now names Ann: the commits already stored are attributed again, not only new ones.
+    const asAnn = await syncGitRepo(store, git, r.dir, { developer: ANN.email });
+    assert.ok(asAnn.ok);
+    assert.deepEqual([asAnn.value.read, asAnn.value.updated, asAnn.value.inserted], [2, 2, 0]);
+    assert.deepEqual(flags(), [0, 1]);
+
+    // Same identity again: incremental, nothing read.
+    const again = await syncGitRepo(store, git, r.dir, { developer: ANN.email });
+    assert.ok(again.ok);
+    assert.equal(again.value.read, 0);
+
+    // Back to the repository's user.email.
+    const back = await sync(store, r.dir);
+    assert.equal(back.updated, 2);
+    assert.deepEqual(flags(), [1, 0]);
+    assert.doesNotMatch(JSON.stringify(rows(store, 'SELECT state FROM etl_runs')), /example\.com/, 'the checkpoint holds no email');
+  });
+
   it('an amended commit replaces the original in the counts', async () => {
     const r = repo({ origin: 'https://github.com/acme/widgets.git' });
     r.commit({ author: ME, date: '2026-01-05T09:00:00Z', files: { 'a.txt': lines(3) } });
