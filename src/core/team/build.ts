@@ -18,7 +18,7 @@ import { dayRange, isWeekend, weekStart } from '../day';
 import type { TeamExperiments } from './experiments';
 import type { LakeExport } from './lake';
 import { randomEffects, type MetaResult } from './meta';
-import type { AiDailyRow, CommitDailyRow, PrDailyRow } from './sql';
+import type { AiDailyRow, CommitDailyRow, PrDailyRow } from '../store/team-lake-sql';
 
 export const TEAM_REPORT_VERSION = 1;
 export const TEAM_AI_SERIES = ['requests', 'total_tokens', 'accepted_lines'] as const;

@@ -10,7 +10,7 @@ import { adherenceOf, type UnitUsage } from '../experiments/adherence';
 import { OUTCOME_LABELS, type Arm, type ExperimentDesign } from '../experiments/design';
 import { pooledRandomizationTest, type DeveloperExperiment } from '../experiments/pooled';
 import { randomizationTest, type RandomizationResult } from '../experiments/randomization';
-import type { ExperimentModelRow, ExperimentUnitRow } from './sql';
+import type { ExperimentModelRow, ExperimentUnitRow } from '../store/team-lake-sql';
 
 /** The outcomes the lake holds per unit (the rating is a survey answer and is not exported). */
 export const TEAM_EXPERIMENT_OUTCOMES = ['commits', 'lines_changed', 'accepted_lines', 'ai_cost_usd'] as const;

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EXPORT_SCHEMA_VERSION } from '../export/datasets';
 import { MANIFEST_FILE, MANIFEST_FORMAT, type Manifest } from '../export/manifest';
-import type { Dataset } from './sql';
+import type { Dataset } from '../store/team-lake-sql';
 
 export const TEAM_DATASETS: readonly Dataset[] = [
   'sessions',

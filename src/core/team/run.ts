@@ -13,14 +13,14 @@ import {
   experimentModelsSql,
   experimentUnitsSql,
   mergedPrsDailySql,
-  sqlString,
+  insertDevelopersSql,
   type AiDailyRow,
   type CommitDailyRow,
   type Dataset,
   type ExperimentModelRow,
   type ExperimentUnitRow,
   type PrDailyRow,
-} from './sql';
+} from '../store/team-lake-sql';
 
 export interface TeamOptions {
   lakes: string[];
@@ -94,12 +94,7 @@ export async function runTeamReport(options: TeamOptions): Promise<TeamRun> {
     await con.run(CREATE_DEVELOPERS);
     const keys = [...new Set(ai.map((r) => r.developer_id?.toLowerCase()).filter((d): d is string => !!d))];
     for (let i = 0; i < keys.length; i += 500) {
-      await con.run(
-        `INSERT INTO team_developers VALUES ${keys
-          .slice(i, i + 500)
-          .map((k) => `(${sqlString(k)})`)
-          .join(', ')}`,
-      );
+      await con.run(insertDevelopersSql(keys.slice(i, i + 500)));
     }
     const commits = (await all(commitsDailySql(src, since, until))) as unknown as CommitDailyRow[];
     lap('commits');

@@ -6,12 +6,11 @@ import path from 'node:path';
  * The store boundary (issue 15): SQL and the sql.js database live in src/core/store only. `Store.db` is
  * private (the type checks enforce that); this scan catches the rest — SQL statements in other files, sql.js
  * imports, and the store-internal accessor (`databaseOf`, `rawDatabaseForTests`) used outside the store.
- * The team's DuckDB SQL in src/core/team is the one exception, by design.
+ * The team's DuckDB SQL over the exported lake lives there too (src/core/store/team-lake-sql.ts).
  */
 
 const ROOT = path.resolve(__dirname, '../../..');
 const STORE_DIR = 'src/core/store/';
-const DUCKDB_DIRS = ['src/core/team/'];
 
 /** SQL statements as the code base writes them (upper-case keywords). */
 const SQL_STATEMENT =
@@ -23,14 +22,13 @@ const PREPARED = /\.prepare\(/;
 /** What is wrong with one file's text, as `line: reason` (empty when nothing). */
 function boundaryViolations(relPath: string, text: string): string[] {
   if (relPath.startsWith(STORE_DIR)) return [];
-  const duckdb = DUCKDB_DIRS.some((d) => relPath.startsWith(d));
   const out: string[] = [];
   text.split('\n').forEach((line, i) => {
     const at = `${relPath}:${i + 1}`;
     if (SQLJS_IMPORT.test(line)) out.push(`${at}: imports sql.js (only src/core/store may)`);
     if (STORE_INTERNALS.test(line)) out.push(`${at}: uses the store's database accessor (only src/core/store may)`);
-    if (!duckdb && SQL_STATEMENT.test(line)) out.push(`${at}: SQL statement outside src/core/store (move it into a repository there)`);
-    if (!duckdb && PREPARED.test(line)) out.push(`${at}: prepares a statement outside src/core/store`);
+    if (SQL_STATEMENT.test(line)) out.push(`${at}: SQL statement outside src/core/store (move it into a repository there)`);
+    if (PREPARED.test(line)) out.push(`${at}: prepares a statement outside src/core/store`);
   });
   return out;
 }
@@ -54,7 +52,7 @@ describe('store boundary: no SQL outside src/core/store', () => {
     assert.deepEqual(violations, [], `SQL belongs in a repository in src/core/store:\n${violations.join('\n')}`);
   });
 
-  it('names the file and line of each kind of violation, and lets the store and the team’s DuckDB SQL be', () => {
+  it('names the file and line of each kind of violation, and lets the store be', () => {
     const text = [
       "import type { Database } from 'sql.js';",
       "const rows = db.exec('SELECT trace_hash FROM sessions WHERE day = ?', [d]);",
@@ -75,7 +73,6 @@ describe('store boundary: no SQL outside src/core/store', () => {
       'src/sources/example.ts:7: prepares a statement outside src/core/store',
     ]);
     assert.deepEqual(boundaryViolations('src/core/store/usage-reader.ts', text), []);
-    assert.deepEqual(boundaryViolations('src/core/team/sql.ts', "await con.run('SELECT 1 FROM team_developers');"), []);
-    assert.equal(boundaryViolations('src/core/team/run.ts', "import initSqlJs from 'sql.js';").length, 1);
+    assert.equal(boundaryViolations('src/core/team/run.ts', "await con.run('SELECT 1 FROM team_developers');").length, 1);
   });
 });

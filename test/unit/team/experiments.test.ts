@@ -11,7 +11,7 @@ import { saveExperiment } from '../../../src/core/store/experiments-repo';
 import { Store } from '../../../src/core/store/store';
 import type { TeamReport } from '../../../src/core/team/build';
 import { buildTeamExperiments } from '../../../src/core/team/experiments';
-import type { ExperimentModelRow, ExperimentUnitRow } from '../../../src/core/team/sql';
+import type { ExperimentModelRow, ExperimentUnitRow } from '../../../src/core/store/team-lake-sql';
 import { event, sqlLoader, tempDir } from '../helpers/events';
 import { cliIo } from './pilot-lake';
 import { rawDatabaseForTests } from '../../../src/core/store/database-of';

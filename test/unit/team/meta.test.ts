@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomEffects } from '../../../src/core/team/meta';
 import { buildTeamReport } from '../../../src/core/team/build';
-import type { AiDailyRow, CommitDailyRow } from '../../../src/core/team/sql';
+import type { AiDailyRow, CommitDailyRow } from '../../../src/core/store/team-lake-sql';
 import { simulatePilot, type Pilot } from '../../support/sim';
 
 /**

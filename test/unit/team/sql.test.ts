@@ -9,7 +9,7 @@ import {
   mergedPrsDailySql,
   NAMED_SOURCES,
   usageFromEventsSql,
-} from '../../../src/core/team/sql';
+} from '../../../src/core/store/team-lake-sql';
 
 describe('team SQL: one portable text for DuckDB, Spark SQL and Trino', () => {
   const queries = [

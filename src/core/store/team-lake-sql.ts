@@ -1,5 +1,6 @@
 /**
- * Every SQL statement of `prodlens team`, in one place. The queries read the datasets — `daily_usage`,
+ * Every SQL statement of `prodlens team`, in one place (with the rest of ProdLens's SQL in src/core/store:
+ * these run on DuckDB over the exported Parquet lake, not on the ProdLens database). The queries read the datasets — `daily_usage`,
  * `commits`, `pull_requests` (and `sessions`, `experiment_units` for self-experiments), given as `Sources`
  * (table names on Spark SQL and Trino, `read_parquet(…)` on DuckDB) — and one small table, `team_developers`, so the same text runs on all three (docs/team.md). Written to the common subset on purpose:
  * `CASE` instead of DuckDB's `FILTER`, `row_number()` instead of `DISTINCT ON`, `date_diff` for durations
@@ -157,6 +158,11 @@ GROUP BY event_date, ${dims}`;
 
 /** The known developers (lower-cased ids from the events), which commit/PR authorship is matched against. */
 export const CREATE_DEVELOPERS = 'CREATE OR REPLACE TEMP TABLE team_developers (developer_key VARCHAR)';
+
+/** Adds developer keys (lower-case developer ids) to `team_developers`, as literals. */
+export function insertDevelopersSql(keys: readonly string[]): string {
+  return `INSERT INTO team_developers VALUES ${keys.map((k) => `(${sqlString(k)})`).join(', ')}`;
+}
 
 /**
  * Commits per day, repository and author, each (repository, SHA) counted once however many devices
