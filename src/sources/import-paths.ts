@@ -84,7 +84,7 @@ export async function importPaths(store: Store, paths: readonly string[], opts: 
     skipped: {},
     cancelled: false,
   };
-  await store.bulk(() => importAll(store, files, transcripts, histories, summary, opts));
+  await store.bulk(() => importAll(store, files, transcripts, histories, summary, opts), { yieldMs: opts.yieldMs });
   // store.bulk has brought the day-level tables of every changed day up to date before its commit.
   await store.flush();
   return summary;
