@@ -12,7 +12,7 @@ import { attributionCounts, commitCounts, githubLogins, hasOwnCommitIdentity, ha
 import { REPORT_SCHEMA_VERSION, type Attribution, type ReportFilter, type ReportModel } from './model';
 import { applyModelSeries } from './model-filter';
 import { modelDays, modelNames, modelSessions, modelWhere } from '../store/model-series';
-import { sessionsInRange } from '../store/usage-reader';
+import { sessionsInRangeSteps } from '../store/usage-reader';
 import { SESSIONS_LISTED, type SessionRow } from './model';
 import { distinctSessions } from '../store/model-series';
 import { breakdown, efficiency, headline, models, periodTotals } from './sections';
@@ -28,7 +28,7 @@ import {
   totalRecordsReceived,
   whereOf,
 } from '../store/report-reader';
-import { buildDailySeries } from '../store/series-reader';
+import { dailySeriesSteps } from '../store/series-reader';
 
 export interface ReportOptions {
   prices: PriceTable;
@@ -86,7 +86,7 @@ function* reportSteps(store: Store, filter: ReportFilter, opts: ReportOptions): 
   const model = filter.model ?? null;
   const forModel = (s: string, u: string) => ({ ...f, since: s, until: u, model: model! });
   const series = function* (s: string, u: string) {
-    const set = buildDailySeries(store, { ...f, since: s, until: u });
+    const set = yield* dailySeriesSteps(store, { ...f, since: s, until: u });
     if (model === null) return set;
     yield;
     const perModel = modelDays(store, forModel(s, u));
@@ -151,7 +151,7 @@ function* reportSteps(store: Store, filter: ReportFilter, opts: ReportOptions): 
   yield;
   const sessionsTotal = model === null ? distinctSessions(store, since, until, dims) : modelSessions(store, forModel(since, until)).total;
   yield;
-  const sessions = sessionsSection(store, since, until, { ...dims, model }, sessionsTotal);
+  const sessions = yield* sessionsSection(store, since, until, { ...dims, model }, sessionsTotal);
   yield;
   const perceived = perceivedSection(surveyAnswers(store, since, until));
   const experiment = experimentSection(store, since, until, opts.nowMs);
@@ -245,14 +245,14 @@ function attributionSection(store: Store, since: string, until: string, scope: '
   };
 }
 
-function sessionsSection(
+function* sessionsSection(
   store: Store,
   since: string,
   until: string,
-  f: Parameters<typeof sessionsInRange>[3],
+  f: Parameters<typeof sessionsInRangeSteps>[3],
   total: number,
-): Pick<ReportModel, 'sessions' | 'sessionsTotal'> {
-  const sessions = sessionsInRange(store, since, until, f, SESSIONS_LISTED);
+): Generator<void, Pick<ReportModel, 'sessions' | 'sessionsTotal'>> {
+  const sessions = yield* sessionsInRangeSteps(store, since, until, f, SESSIONS_LISTED);
   const rows: SessionRow[] = sessions.map((s) => ({
     sessionId: s.sessionId,
     agent: s.agent,

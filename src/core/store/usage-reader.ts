@@ -146,6 +146,22 @@ export interface SessionFilter {
  * before the window read is complete and ranks by its true start.
  */
 export function sessionsInRange(store: Store, since: string, until: string, filter: SessionFilter, limit: number): SessionSummary[] {
+  const steps = sessionsInRangeSteps(store, since, until, filter, limit);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * `sessionsInRange` in steps, yielding between its queries (the report's async build lets the event loop
+ * turn there). A window that cannot hold `limit` sessions is skipped without reading its events: fewer
+ * sessions in session_index reach into it (their last day on or after its first, less a day: the index
+ * keeps the store's local days, at most a day from the UTC event_date; spans there only widen, so the count
+ * is an upper bound of what the window would find). Skipping only windows the loop would widen anyway, the
+ * result is the same.
+ */
+export function* sessionsInRangeSteps(store: Store, since: string, until: string, filter: SessionFilter, limit: number): Generator<void, SessionSummary[]> {
   const parts: string[] = [];
   const params: SqlValue[] = [];
   const dim = (col: string, v: string | null | undefined) => {
@@ -162,8 +178,11 @@ export function sessionsInRange(store: Store, since: string, until: string, filt
   dim('model', filter.model);
   const extra = { sql: parts.map((p) => ` AND ${p}`).join(''), params };
   const newest = (f: Fold[]) => f.sort((a, b) => b.s.startMs - a.s.startMs || a.s.sessionId.localeCompare(b.s.sessionId));
+  const reaching = (day: string) =>
+    Number(databaseOf(store).exec('SELECT COUNT(DISTINCT session_id) FROM session_index WHERE last_day >= ?', [day])[0]?.values[0]?.[0] ?? 0);
   for (let days = 7; ; days *= 3) {
     const from = daysBetween(since, until) < days ? since : shiftDay(until, -(days - 1));
+    if (from !== since && reaching(shiftDay(from, -1)) < limit) continue;
     const found = sessionsBetween(store, from, until, extra);
     if (from === since) return newest(found).slice(0, limit).map(finish);
     const fromMs = Date.parse(`${from}T00:00:00Z`);
@@ -171,8 +190,10 @@ export function sessionsInRange(store: Store, since: string, until: string, filt
     // Complete each found session over the whole range (by id, on the session index).
     const ids = found.map((f) => f.s.sessionId);
     const full: Fold[] = [];
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
+    // In chunks of 100 ids (each session whole in one chunk: the same rows as one query), a step each.
+    for (let i = 0; i < ids.length; i += 100) {
+      yield;
+      const chunk = ids.slice(i, i + 100);
       full.push(
         ...sessionsBetween(
           store,
@@ -184,6 +205,7 @@ export function sessionsInRange(store: Store, since: string, until: string, filt
       );
     }
     if (full.filter((f) => f.s.startMs >= fromMs).length >= limit) return newest(full).slice(0, limit).map(finish);
+    yield;
   }
 }
 
