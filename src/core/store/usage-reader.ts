@@ -183,17 +183,28 @@ export function* sessionsInRangeSteps(store: Store, since: string, until: string
   for (let days = 7; ; days *= 3) {
     const from = daysBetween(since, until) < days ? since : shiftDay(until, -(days - 1));
     if (from !== since && reaching(shiftDay(from, -1)) < limit) continue;
-    const found = sessionsBetween(store, from, until, extra);
-    if (from === since) return newest(found).slice(0, limit).map(finish);
-    const fromMs = Date.parse(`${from}T00:00:00Z`);
-    if (found.length < limit) continue;
-    // Complete each found session over the whole range (by id, on the session index).
-    const ids = found.map((f) => f.s.sessionId);
-    const full: Fold[] = [];
-    // In chunks of 100 ids (each session whole in one chunk: the same rows as one query), a step each.
-    for (let i = 0; i < ids.length; i += 100) {
+    if (from === since)
+      return newest(sessionsBetween(store, from, until, extra))
+        .slice(0, limit)
+        .map(finish);
+    // Which sessions the window holds (with a request in it) is all that is used of it: the sessions are
+    // read whole below. So it is read a week at a time, a step each (a session with a request in the window
+    // has one in some week of it).
+    const found = new Set<string>();
+    for (let end = until; end >= from; end = shiftDay(end, -7)) {
+      const start = shiftDay(end, -6) > from ? shiftDay(end, -6) : from;
+      for (const f of sessionsBetween(store, start, end, extra)) found.add(f.s.sessionId);
       yield;
-      const chunk = ids.slice(i, i + 100);
+    }
+    const fromMs = Date.parse(`${from}T00:00:00Z`);
+    if (found.size < limit) continue;
+    // Complete each found session over the whole range (by id, on the session index).
+    const ids = [...found];
+    const full: Fold[] = [];
+    // In chunks of 50 ids (each session whole in one chunk: the same rows as one query), a step each.
+    for (let i = 0; i < ids.length; i += 50) {
+      if (i) yield;
+      const chunk = ids.slice(i, i + 50);
       full.push(
         ...sessionsBetween(
           store,
