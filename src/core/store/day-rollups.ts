@@ -200,11 +200,24 @@ export class DayRollups {
     // Later writes into these days are not fresh any more (their rows are in `sessions`): new pending state.
     this.fresh = new DayAccumulator(true);
     this.classified.clear();
-    const perDay = acc.splitByDay();
-    const del = DAY_TABLES.map((t) => this.db.prepare(`DELETE FROM ${t} WHERE event_date = ?`));
     let done = 0;
+    let del: Statement[] = [];
     try {
       let started = performance.now();
+      const split = acc.splitByDay();
+      let perDay: Map<string, DayAccumulator>;
+      for (;;) {
+        const r = split.next();
+        if (r.done) {
+          perDay = r.value;
+          break;
+        }
+        if (performance.now() - started >= sliceMs) {
+          await pause();
+          started = performance.now();
+        }
+      }
+      del = DAY_TABLES.map((t) => this.db.prepare(`DELETE FROM ${t} WHERE event_date = ?`));
       for (const d of days) {
         for (const s of del) s.run([d]);
         perDay.get(d)!.write(this.db, () => true);
@@ -385,19 +398,26 @@ class DayAccumulator {
 
   /**
    * The same rollups as one accumulator per day (entries moved, not copied; this one is left empty), so a
-   * day's rows can be written on their own without going over every other day's (writeFreshSliced).
+   * day's rows can be written on their own without going over every other day's (writeFreshSliced). Yields
+   * every few thousand entries moved (the caller may let the event loop turn: nothing else writes to this
+   * accumulator any more).
    */
-  splitByDay(): Map<string, DayAccumulator> {
+  *splitByDay(): Generator<void, Map<string, DayAccumulator>> {
     const out = new Map<string, DayAccumulator>();
     const of = (day: string) => getOr(out, day, () => new DayAccumulator(false));
     const dayOfKey = (key: string) => key.slice(0, key.indexOf('\u0001'));
+    let moved = 0;
+    const step = () => (++moved & 4095) === 0;
     for (const day of this.days) of(day).days.add(day);
-    for (const [k, v] of this.model) of(v.day).model.set(k, v);
-    for (const [k, v] of this.activity) of(v.day).activity.set(k, v);
-    for (const [k, v] of this.dsm) of(v.day).dsm.set(k, v);
-    for (const [k, v] of this.coarseSessions) of(dayOfKey(k)).coarseSessions.set(k, v);
-    for (const [k, v] of this.hist) of(dayOfKey(k)).hist.set(k, v);
-    for (const [k, v] of this.spans) for (const day of v.days) getOr(of(day).spans, k, () => ({ row: v.row, days: [] as string[] })).days.push(day);
+    for (const [k, v] of this.model) if ((of(v.day).model.set(k, v), step())) yield;
+    for (const [k, v] of this.activity) if ((of(v.day).activity.set(k, v), step())) yield;
+    for (const [k, v] of this.dsm) if ((of(v.day).dsm.set(k, v), step())) yield;
+    for (const [k, v] of this.coarseSessions) if ((of(dayOfKey(k)).coarseSessions.set(k, v), step())) yield;
+    for (const [k, v] of this.hist) if ((of(dayOfKey(k)).hist.set(k, v), step())) yield;
+    for (const [k, v] of this.spans) {
+      for (const day of v.days) getOr(of(day).spans, k, () => ({ row: v.row, days: [] as string[] })).days.push(day);
+      if (step()) yield;
+    }
     this.days.clear();
     this.model.clear();
     this.activity.clear();
