@@ -110,8 +110,6 @@ async function importAll(
       for (const part of opts.yieldMs === undefined ? [batch] : slices(batch)) {
         const r = opts.journal ? await store.ingest(part) : store.ingestUnjournaled(part);
         addIngestResult(summary, r);
-        // Sliced (the extension host): the bulk commits every few thousand records, not all at its end.
-        if (opts.yieldMs !== undefined) store.bulkCommitPoint(part.events.length + part.metrics.length + part.rejects.length);
         await yieldSometimes(opts.yieldMs);
       }
       addSkipped(summary.skipped, batch);

@@ -93,9 +93,6 @@ export class Store {
   private coveredGen: number;
   private closed = false;
   private bulkRunning: Promise<void> | undefined;
-  /** A sliced bulk (`yieldMs`): records written since its last intermediate commit, and how many trigger one. */
-  private bulkSinceCommit = 0;
-  private bulkCommitEvery: number | undefined;
   private dayZone: DayZone;
   /** Replaying the journal on open: the day tables are settled once at the end. */
   private replaying = false;
@@ -327,31 +324,20 @@ export class Store {
    * collector) join the transaction and stay safe in the journal. The work done is committed even if `fn`
    * fails half way: imports are idempotent, so a retry completes them. With `yieldMs` (the extension host),
    * the day tables of the days the import created are written in slices of about that many ms, the event
-   * loop turning between them, before the rest is settled; and the bulk commits every `commitEvery` records
-   * (default 5000) at its callers' `bulkCommitPoint`s, so no single COMMIT writes every page the import
-   * changed (SQLite writing ~80 MB of pages into sql.js's in-memory file: ~150 ms at 100k events).
+   * loop turning between them, before the rest is settled.
    */
-  async bulk<T>(fn: () => Promise<T>, opts: { yieldMs?: number; commitEvery?: number } = {}): Promise<T> {
+  async bulk<T>(fn: () => Promise<T>, opts: { yieldMs?: number } = {}): Promise<T> {
     this.assertOpen();
     if (this.bulkRunning) return fn();
     this.db.run('BEGIN');
     let done!: () => void;
     this.bulkRunning = new Promise<void>((resolve) => (done = resolve));
-    this.bulkCommitEvery = opts.yieldMs === undefined ? undefined : (opts.commitEvery ?? 5000);
-    this.bulkSinceCommit = 0;
     try {
       return await fn();
     } finally {
       try {
-        if (opts.yieldMs !== undefined) {
-          await this.rollups.writeFreshSliced(opts.yieldMs, async () => {
-            // A slice of day-table rows counts as much work as a slice of records.
-            this.bulkCommitPoint(500);
-            await new Promise<void>((r) => setImmediate(r));
-          });
-        }
+        if (opts.yieldMs !== undefined) await this.rollups.writeFreshSliced(opts.yieldMs, () => new Promise<void>((r) => setImmediate(r)));
       } finally {
-        this.bulkCommitEvery = undefined;
         try {
           // The day tables of everything the bulk wrote, in its transaction: current when it returns.
           this.settleNow();
@@ -362,22 +348,6 @@ export class Store {
         }
       }
     }
-  }
-
-  /**
-   * Called by a sliced bulk's writer between its writes, where it has no transaction of its own open (not
-   * inside `transaction`): after `records` more records, commits what the bulk wrote so far and begins
-   * again once `commitEvery` were written since the last commit. Nothing else changes: the bulk's pending
-   * day tables are still written before it returns, and no snapshot runs before it ends. A no-op outside a
-   * bulk started with `yieldMs`.
-   */
-  bulkCommitPoint(records: number): void {
-    if (this.bulkCommitEvery === undefined || !this.bulkRunning) return;
-    this.bulkSinceCommit += records;
-    if (this.bulkSinceCommit < this.bulkCommitEvery) return;
-    this.bulkSinceCommit = 0;
-    this.db.run('COMMIT');
-    this.db.run('BEGIN');
   }
 
   /**
