@@ -12,7 +12,7 @@
  * With `--cpu-prof`, each run is profiled and the long tasks of each phase (the stretches over 30 ms in which
  * the loop did not turn, bench/long-tasks.ts) are printed with the functions that ran in them.
  *
- * Usage: tsx bench/import-host.ts [--events 100000] [--runs 3] [--cpu-prof]. Writes bench/out/import-host.json.
+ * Usage: tsx bench/import-host.ts [--events 100000] [--runs 3] [--cpu-prof [--tasks 3]]. Writes bench/out/import-host.json.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -34,6 +34,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     child: { type: 'string' },
     'cpu-prof': { type: 'boolean' },
+    /** With --cpu-prof: how many of each phase's longest tasks to trace. */
+    tasks: { type: 'string', default: '3' },
   },
 });
 const N = Number(values.events);
@@ -67,6 +69,8 @@ async function phase(fn: () => Promise<unknown>): Promise<Phase> {
   h.enable();
   // The histogram records from its second tick: let it start before the work does.
   await new Promise((r) => setTimeout(r, 20));
+  // Only gaps inside the phase count (the first tick can be late after the store's open).
+  long.length = 0;
   const fromUs = Number(process.hrtime.bigint() / 1000n);
   const started = performance.now();
   await fn();
@@ -172,13 +176,13 @@ async function main() {
   ]);
 }
 
-/** Prints what ran in each phase's three longest tasks (over LONG_TASK_MS), from the run's CPU profile. */
+/** Prints what ran in each phase's longest tasks (--tasks, default 3) (over LONG_TASK_MS), from the run's CPU profile. */
 function traceLongTasks(profDir: string, phases: Record<string, Phase>) {
   const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no CPU profile in ${profDir}`);
   const profile = JSON.parse(readFileSync(path.join(profDir, file), 'utf8')) as CpuProfile;
   for (const [name, p] of Object.entries(phases)) {
-    const longest = [...p.long].sort((a, b) => b.toUs - b.fromUs - (a.toUs - a.fromUs)).slice(0, 3);
+    const longest = [...p.long].sort((a, b) => b.toUs - b.fromUs - (a.toUs - a.fromUs)).slice(0, Number(values.tasks));
     const all = p.long.map((l) => Math.round((l.toUs - l.fromUs) / 1000)).sort((a, b) => b - a);
     process.stderr.write(`  ${name}: ${p.long.length} long task(s) over ${LONG_TASK_MS} ms: ${all.join(' ')}\n`);
     for (const t of whatRan(profile, longest)) {
