@@ -9,13 +9,10 @@
  * The measured process is this file bundled by esbuild with the extension's sql.js patch (esbuild.mjs), so
  * it runs the sql.js build the extension runs; the unbundled run (`--child`) is that process.
  *
- * With `--memory` the store has no file, so the import ends without the snapshot (written by importPaths'
- * flush otherwise): the import's own blocks without the snapshot's.
- *
  * With `--cpu-prof`, each run is profiled and the long tasks of each phase (the stretches over 30 ms in which
  * the loop did not turn, bench/long-tasks.ts) are printed with the functions that ran in them.
  *
- * Usage: tsx bench/import-host.ts [--events 100000] [--runs 3] [--cpu-prof [--tasks 3]] [--memory]. Writes bench/out/import-host.json.
+ * Usage: tsx bench/import-host.ts [--events 100000] [--runs 3] [--cpu-prof [--tasks 3]]. Writes bench/out/import-host.json.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -39,8 +36,6 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'boolean' },
     /** With --cpu-prof: how many of each phase's longest tasks to trace. */
     tasks: { type: 'string', default: '3' },
-    /** A store without a file: no snapshot at the end of the import (to see the import without it). */
-    memory: { type: 'boolean' },
   },
 });
 const N = Number(values.events);
@@ -97,7 +92,7 @@ async function child(input: string) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   // As the extension opens it (src/extension/services.ts): journaled, the default snapshot policy.
-  const store = await Store.open({ path: values.memory ? null : path.join(dir, 'prodlens.sqlite'), sql, timeZone: 'UTC' });
+  const store = await Store.open({ path: path.join(dir, 'prodlens.sqlite'), sql, timeZone: 'UTC' });
   // The same process doing nothing for a few seconds: what the machine's load alone does to the loop.
   const idle = await phase(() => new Promise((r) => setTimeout(r, 3000)));
   let inserted = 0;
@@ -146,10 +141,7 @@ async function main() {
   for (let i = 0; i < RUNS; i++) {
     rmSync(profDir, { recursive: true, force: true });
     const prof = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
-    const r = spawnSync(process.execPath, [...prof, bundle, '--events', String(N), ...(values.memory ? ['--memory'] : []), '--child', input], {
-      encoding: 'utf8',
-      env: { ...process.env, TZ: 'UTC' },
-    });
+    const r = spawnSync(process.execPath, [...prof, bundle, '--events', String(N), '--child', input], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
     const line = /RESULT (.*)/.exec(r.stdout);
     if (r.status !== 0 || !line) throw new Error(`run ${i + 1} failed (${r.status}): ${r.stderr}`);
     const res = JSON.parse(line[1]!) as { idle: Phase; import: Phase; report: Phase };
@@ -169,7 +161,7 @@ async function main() {
     longTasks: median(ps.map((p) => p.long.length)),
   });
   const result = { events: N, runs: RUNS, goalP99Ms: 50, import: summary(imports), openReport: summary(reports), idle: summary(idles) };
-  writeResult(values.memory ? 'import-host-memory' : 'import-host', {
+  writeResult('import-host', {
     node: process.version,
     load: (await import('node:os')).loadavg(),
     result,
