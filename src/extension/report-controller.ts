@@ -11,8 +11,11 @@ import { toReportFilter } from '../webview/shared/view-filter';
 
 export interface ReportHostPort {
   post(message: ToWebview): void | PromiseLike<unknown>;
-  /** Builds the model for a resolved filter (opens the store on first use). */
-  buildModel(filter: ReportFilter): Promise<ReportModel>;
+  /**
+   * Builds the model for a resolved filter (opens the store on first use). `signal` is aborted when a newer
+   * build supersedes a live update: the build may stop early (reject), its result would be dropped anyway.
+   */
+  buildModel(filter: ReportFilter, signal: AbortSignal): Promise<ReportModel>;
   /** Runs an extension command the page asked for; the message is shown to the user. */
   runCommand(command: ReportCommandId): Promise<{ ok: boolean; message: string }>;
   /** Epoch ms (the day periods end on). */
@@ -26,6 +29,8 @@ export class ReportController {
   private current: ViewFilter;
   /** Increments per build, so a slow older build never overwrites a newer one. */
   private generation = 0;
+  /** The live update being built, stopped when a newer build starts. */
+  private liveBuild: AbortController | undefined;
   private ready = false;
   /** A filter the host chose (e.g. a session's day) before the page was ready: the first answer uses it. */
   private chosen: ViewFilter | undefined;
@@ -107,16 +112,23 @@ export class ReportController {
   private async answer(requestId: number | null, filter: ViewFilter): Promise<void> {
     this.current = filter;
     const gen = ++this.generation;
+    // A live update still building is superseded by this build: its result would be dropped, so it stops.
+    this.liveBuild?.abort();
+    const build = new AbortController();
+    if (requestId === null) this.liveBuild = build;
     const today = this.port.dayOf?.(this.port.now()) ?? utcDay(this.port.now());
     const started = Date.now();
     let message: ToWebview;
     try {
-      const model = await this.port.buildModel(toReportFilter(filter, today));
+      const model = await this.port.buildModel(toReportFilter(filter, today), build.signal);
       message = { type: 'report', requestId, filter, model };
       this.port.logger.debug(`[report] built ${model.filter.since}…${model.filter.until} in ${Date.now() - started} ms`);
     } catch (err) {
+      if (build.signal.aborted) return;
       this.port.logger.error(`[report] cannot build the report: ${(err as Error).stack ?? err}`);
       message = { type: 'error', requestId, message: (err as Error).message };
+    } finally {
+      if (this.liveBuild === build) this.liveBuild = undefined;
     }
     // A live update superseded by a newer build is dropped; an answer to a request is always sent.
     if (requestId === null && gen !== this.generation) return;

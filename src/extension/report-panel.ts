@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { isDayKey } from '../core/day';
-import { buildReport } from '../core/report/build';
+import { buildReportAsync } from '../core/report/build';
 import { configuredZone } from './time-zone';
 import type { ReportModel } from '../core/report/model';
 import { makeNonce, webviewHtml } from '../webview/shared/page-html';
@@ -118,18 +118,19 @@ export class ReportPanel extends Disposable {
           if (m.type === 'report') this.last = m.model;
           return panel.webview.postMessage(m);
         },
-        buildModel: async (filter) => {
+        buildModel: async (filter, signal) => {
           const store = await services.store();
           // The zone setting may have changed a moment ago: local days follow it (a no-op when unchanged).
           store.setTimeZone(configuredZone().timeZone);
           const { report } = readConfig();
           const developer = await services.attributor.developer();
-          return buildReport(store, filter, {
-            prices: services.prices,
-            nowMs: Date.now(),
-            analysis: { lags: report.lags, minPairs: report.minPairs },
-            developer,
-          });
+          // The host also serves the collector and the UI: the build lets the event loop turn between queries.
+          return buildReportAsync(
+            store,
+            filter,
+            { prices: services.prices, nowMs: Date.now(), analysis: { lags: report.lags, minPairs: report.minPairs }, developer },
+            signal,
+          );
         },
         runCommand: (c) => this.runCommand(c),
         now: () => Date.now(),

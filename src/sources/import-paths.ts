@@ -18,7 +18,7 @@ export interface ImportPathsOptions {
   journal?: boolean;
   onProgress?: (p: ImportProgress) => void;
   /**
-   * Let the event loop turn every this many ms of work, writing in slices of 500 records (the extension host,
+   * Let the event loop turn every this many ms of work, writing in slices of 200 records (the extension host,
    * which also serves the collector and the UI); unset (the CLI): batches of 5000 records, no turns.
    */
   yieldMs?: number;
@@ -84,7 +84,7 @@ export async function importPaths(store: Store, paths: readonly string[], opts: 
     skipped: {},
     cancelled: false,
   };
-  await store.bulk(() => importAll(store, files, transcripts, histories, summary, opts));
+  await store.bulk(() => importAll(store, files, transcripts, histories, summary, opts), { yieldMs: opts.yieldMs });
   // store.bulk has brought the day-level tables of every changed day up to date before its commit.
   await store.flush();
   return summary;
@@ -156,7 +156,7 @@ async function importAll(
 }
 
 /** Records written between chances for the event loop to run (the extension host imports on its own thread). */
-const SLICE = 500;
+const SLICE = 200;
 /** A batch as parts of at most SLICE events and metric points (dead letters ride with the first part). */
 function* slices(batch: Batch): Generator<Batch> {
   if (batch.events.length + batch.metrics.length <= SLICE) {

@@ -12,7 +12,7 @@ import { attributionCounts, commitCounts, githubLogins, hasOwnCommitIdentity, ha
 import { REPORT_SCHEMA_VERSION, type Attribution, type ReportFilter, type ReportModel } from './model';
 import { applyModelSeries } from './model-filter';
 import { modelDays, modelNames, modelSessions, modelWhere } from '../store/model-series';
-import { sessionsInRange } from '../store/usage-reader';
+import { sessionsInRangeSteps } from '../store/usage-reader';
 import { SESSIONS_LISTED, type SessionRow } from './model';
 import { distinctSessions } from '../store/model-series';
 import { breakdown, efficiency, headline, models, periodTotals } from './sections';
@@ -28,7 +28,7 @@ import {
   totalRecordsReceived,
   whereOf,
 } from '../store/report-reader';
-import { buildDailySeries } from '../store/series-reader';
+import { dailySeriesSteps } from '../store/series-reader';
 
 export interface ReportOptions {
   prices: PriceTable;
@@ -44,6 +44,32 @@ export interface ReportOptions {
  * developer's local days in the store's zone (`store.zone`; `Store.setTimeZone` changes it).
  */
 export function buildReport(store: Store, filter: ReportFilter, opts: ReportOptions): ReportModel {
+  const steps = reportSteps(store, filter, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * `buildReport` for the extension host (issue 15: the host never waits on bulk work): the same steps, the
+ * event loop turning between its queries, so the collector and the UI keep answering while a report is
+ * built over a large store. Rejects with the signal's reason once `signal` is aborted (a newer build
+ * superseded this one). The store may change between steps (a live ingest): the model is as consistent
+ * as a live update's, and the next update follows.
+ */
+export async function buildReportAsync(store: Store, filter: ReportFilter, opts: ReportOptions, signal?: AbortSignal): Promise<ReportModel> {
+  const steps = reportSteps(store, filter, opts);
+  for (;;) {
+    signal?.throwIfAborted();
+    const r = steps.next();
+    if (r.done) return r.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The report's queries in order, yielding between them (buildReport runs them at once). */
+function* reportSteps(store: Store, filter: ReportFilter, opts: ReportOptions): Generator<void, ReportModel> {
   const zone = store.zone;
   const today = zone.dayOf(opts.nowMs);
   const until = filter.until ?? today;
@@ -54,21 +80,30 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
   const dims = { repo: filter.repo ?? null, developer: filter.developer ?? null, source: filter.source ?? null };
   const who = attributionScope(store, filter.scope ?? 'mine', dims.developer !== null);
   const f: SeriesFilter = { since, until, ...dims, zone, mineOnly: who.commits === 'mine', prAuthors: who.pullRequests === 'mine' ? who.logins : null };
+  yield;
 
   // A model filter (a click on a model row) narrows the AI numbers to that model's share.
   const model = filter.model ?? null;
   const forModel = (s: string, u: string) => ({ ...f, since: s, until: u, model: model! });
-  const series = (s: string, u: string) => {
-    const set = buildDailySeries(store, { ...f, since: s, until: u });
-    return model === null ? set : applyModelSeries(set, modelDays(store, forModel(s, u)), modelSessions(store, forModel(s, u)).perDay);
+  const series = function* (s: string, u: string) {
+    const set = yield* dailySeriesSteps(store, { ...f, since: s, until: u });
+    if (model === null) return set;
+    yield;
+    const perModel = modelDays(store, forModel(s, u));
+    yield;
+    return applyModelSeries(set, perModel, modelSessions(store, forModel(s, u)).perDay);
   };
   const sessionsOf = (s: string, u: string) => (model === null ? sessionCount(store, s, u, dims) : modelSessions(store, forModel(s, u)).total);
-  const current = series(since, until);
-  const previous = series(prevSince, prevUntil);
+  const current = yield* series(since, until);
+  yield;
+  const previous = yield* series(prevSince, prevUntil);
+  yield;
   // Sessions are "not measured" (null), not 0, for a period ProdLens saw no AI activity in at all.
   const measured = (s: typeof current) => s.series.requests.some((v) => v !== null);
   const curTotals = periodTotals(current.series, measured(current) ? sessionsOf(since, until) : null, current.periodLatency.p50);
+  yield;
   const prevTotals = periodTotals(previous.series, measured(previous) ? sessionsOf(prevSince, prevUntil) : null, previous.periodLatency.p50);
+  yield;
   const w = model === null ? whereOf(f) : modelWhere(forModel(since, until));
   // Commits count on the local day of their UTC author time: the period is an instant range.
   const commitW = whereOf({ ...f, source: null }, 'author_email', [
@@ -80,8 +115,10 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
   const coarse = (dim: 'repo' | 'developer') => ({ table: 'daily_totals', by: 'value', where: coarseWhere(dim, since, until) });
   const totalEvents = totalRecordsReceived(store);
   const sources = sourceHealth(store, today);
+  yield;
   // Editor presence marks working days (the working calendar); null before the tracker first ran.
   const activeMinutes = presenceByDay(store, zone, since, until, dims.developer);
+  yield;
   const stats = correlationsSection(
     store,
     { since, until, ...dims, scope: model === null ? who.key : `${who.key}:model:${model}`, timeZone: zone.timeZone },
@@ -91,6 +128,35 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
     new Date(opts.nowMs).toISOString(),
   );
   if (stats.cacheWrite) store.markDirty();
+  yield;
+  const options = { ...filterOptions(store), models: modelNames(store) };
+  yield;
+  const modelRows = models(store, unfiltered ? daysWhere(since, until) : w, unfiltered ? 'daily_model_totals' : 'daily_model');
+  yield;
+  const byRepo = breakdown(
+    store,
+    unfiltered ? coarse('repo') : { table: model === null ? 'daily_activity' : 'daily_model', by: 'repo_slug', where: w },
+    who.commits === 'mine' ? mineOnly(commitW) : commitW,
+    'repo_slug',
+  );
+  yield;
+  const byDeveloper = breakdown(
+    store,
+    unfiltered ? coarse('developer') : { table: model === null ? 'daily_activity' : 'daily_model', by: 'developer_id', where: w },
+    commitW,
+    'author_email',
+  );
+  yield;
+  const dead = deadLetters(store);
+  yield;
+  const sessionsTotal = model === null ? distinctSessions(store, since, until, dims) : modelSessions(store, forModel(since, until)).total;
+  yield;
+  const sessions = yield* sessionsSection(store, since, until, { ...dims, model }, sessionsTotal);
+  yield;
+  const perceived = perceivedSection(surveyAnswers(store, since, until));
+  const experiment = experimentSection(store, since, until, opts.nowMs);
+  yield;
+  const attribution = attributionSection(store, since, until, filter.scope ?? 'mine', opts.developer ?? null, who);
 
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -99,7 +165,7 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
     previousPeriod: { since: prevSince, until: prevUntil },
     timeZone: zone.timeZone,
     priceTable: opts.prices.version,
-    options: { ...filterOptions(store), models: modelNames(store) },
+    options,
     empty: totalEvents === 0 && !current.coverage.commits && !current.coverage.pullRequests,
     headline: headline(curTotals, prevTotals),
     days: current.days,
@@ -110,37 +176,21 @@ export function buildReport(store: Store, filter: ReportFilter, opts: ReportOpti
     correlations: stats.correlations,
     effects: stats.effects,
     efficiency: efficiency(curTotals, prevTotals),
-    models: models(store, unfiltered ? daysWhere(since, until) : w, unfiltered ? 'daily_model_totals' : 'daily_model'),
-    byRepo: breakdown(
-      store,
-      unfiltered ? coarse('repo') : { table: model === null ? 'daily_activity' : 'daily_model', by: 'repo_slug', where: w },
-      who.commits === 'mine' ? mineOnly(commitW) : commitW,
-      'repo_slug',
-    ),
-    byDeveloper: breakdown(
-      store,
-      unfiltered ? coarse('developer') : { table: model === null ? 'daily_activity' : 'daily_model', by: 'developer_id', where: w },
-      commitW,
-      'author_email',
-    ),
+    models: modelRows,
+    byRepo,
+    byDeveloper,
     health: {
       sources,
-      deadLetters: deadLetters(store),
+      deadLetters: dead,
       priceTable: opts.prices.version,
       eventsToday: sources.reduce((a, s) => a + s.eventsToday, 0),
       totalEvents,
     },
     definitions: DEFINITIONS,
-    ...sessionsSection(
-      store,
-      since,
-      until,
-      { ...dims, model },
-      model === null ? distinctSessions(store, since, until, dims) : modelSessions(store, forModel(since, until)).total,
-    ),
-    perceived: perceivedSection(surveyAnswers(store, since, until)),
-    experiment: experimentSection(store, since, until, opts.nowMs),
-    attribution: attributionSection(store, since, until, filter.scope ?? 'mine', opts.developer ?? null, who),
+    ...sessions,
+    perceived,
+    experiment,
+    attribution,
   };
 }
 
@@ -195,14 +245,14 @@ function attributionSection(store: Store, since: string, until: string, scope: '
   };
 }
 
-function sessionsSection(
+function* sessionsSection(
   store: Store,
   since: string,
   until: string,
-  f: Parameters<typeof sessionsInRange>[3],
+  f: Parameters<typeof sessionsInRangeSteps>[3],
   total: number,
-): Pick<ReportModel, 'sessions' | 'sessionsTotal'> {
-  const sessions = sessionsInRange(store, since, until, f, SESSIONS_LISTED);
+): Generator<void, Pick<ReportModel, 'sessions' | 'sessionsTotal'>> {
+  const sessions = yield* sessionsInRangeSteps(store, since, until, f, SESSIONS_LISTED);
   const rows: SessionRow[] = sessions.map((s) => ({
     sessionId: s.sessionId,
     agent: s.agent,

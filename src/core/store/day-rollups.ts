@@ -181,6 +181,67 @@ export class DayRollups {
     return [...new Set([...freshDays, ...dirty, ...liveDays])].sort();
   }
 
+  /**
+   * The first part of `refresh` at the end of a bulk import, in slices (issue 15: the host never waits on
+   * bulk work): the days that had no events before the import (most of a bulk import's) are written from
+   * their pending rollups a few days at a time, letting the event loop turn (`pause`) after about `sliceMs`
+   * of work. Writes that arrive meanwhile (the collector) find those days holding events, so they go to the
+   * live delta or dirty_days, which the caller's `refresh` applies afterwards over what this wrote. A day
+   * that becomes dirty meanwhile is written here and recomputed by that `refresh`. On failure every day
+   * this did not finish is put in dirty_days (recomputed from its events by that `refresh`) and the error
+   * rethrown. Not in a transaction of its own (one held across the pauses would roll back the collector's
+   * writes with it): each day's rows are written whole before the next pause. Returns the days written.
+   */
+  async writeFreshSliced(sliceMs: number, pause: () => Promise<void>): Promise<string[]> {
+    const dirty = new Set((this.db.exec('SELECT event_date FROM dirty_days')[0]?.values ?? []).map((r) => r[0] as string));
+    const acc = this.fresh;
+    const days = [...acc.days].filter((d) => !dirty.has(d)).sort();
+    if (!days.length) return [];
+    // Later writes into these days are not fresh any more (their rows are in `sessions`): new pending state.
+    this.fresh = new DayAccumulator(true);
+    this.classified.clear();
+    let done = 0;
+    let del: Statement[] = [];
+    try {
+      let started = performance.now();
+      const split = acc.splitByDay();
+      let perDay: Map<string, DayAccumulator>;
+      for (;;) {
+        const r = split.next();
+        if (r.done) {
+          perDay = r.value;
+          break;
+        }
+        if (performance.now() - started >= sliceMs) {
+          await pause();
+          started = performance.now();
+        }
+      }
+      del = DAY_TABLES.map((t) => this.db.prepare(`DELETE FROM ${t} WHERE event_date = ?`));
+      for (const d of days) {
+        for (const s of del) s.run([d]);
+        perDay.get(d)!.write(this.db, () => true);
+        done += 1;
+        this.stats.freshDays += 1;
+        if (done < days.length && performance.now() - started >= sliceMs) {
+          await pause();
+          started = performance.now();
+        }
+      }
+    } catch (err) {
+      const mark = this.db.prepare('INSERT OR IGNORE INTO dirty_days (event_date) VALUES (?)');
+      try {
+        for (const d of days.slice(done)) mark.run([d]);
+      } finally {
+        mark.free();
+      }
+      throw err;
+    } finally {
+      for (const s of del) s.free();
+    }
+    return days;
+  }
+
   /** Forgets the pending rollups (the transaction that produced them was rolled back). */
   discard(): void {
     this.fresh = new DayAccumulator(true);
@@ -333,6 +394,40 @@ class DayAccumulator {
 
   constructor(distinctSessions: boolean) {
     if (distinctSessions) this.sessionGrains = new Set();
+  }
+
+  /**
+   * The same rollups as one accumulator per day (entries moved, not copied; this one is left empty), so a
+   * day's rows can be written on their own without going over every other day's (writeFreshSliced). Yields
+   * every few thousand entries moved (the caller may let the event loop turn: nothing else writes to this
+   * accumulator any more).
+   */
+  *splitByDay(): Generator<void, Map<string, DayAccumulator>> {
+    const out = new Map<string, DayAccumulator>();
+    const of = (day: string) => getOr(out, day, () => new DayAccumulator(false));
+    const dayOfKey = (key: string) => key.slice(0, key.indexOf('\u0001'));
+    let moved = 0;
+    const step = () => (++moved & 4095) === 0;
+    for (const day of this.days) of(day).days.add(day);
+    for (const [k, v] of this.model) if ((of(v.day).model.set(k, v), step())) yield;
+    for (const [k, v] of this.activity) if ((of(v.day).activity.set(k, v), step())) yield;
+    for (const [k, v] of this.dsm) if ((of(v.day).dsm.set(k, v), step())) yield;
+    for (const [k, v] of this.coarseSessions) if ((of(dayOfKey(k)).coarseSessions.set(k, v), step())) yield;
+    for (const [k, v] of this.hist) if ((of(dayOfKey(k)).hist.set(k, v), step())) yield;
+    for (const [k, v] of this.spans) {
+      for (const day of v.days) getOr(of(day).spans, k, () => ({ row: v.row, days: [] as string[] })).days.push(day);
+      if (step()) yield;
+    }
+    this.days.clear();
+    this.model.clear();
+    this.activity.clear();
+    this.dsm.clear();
+    this.coarseSessions.clear();
+    this.hist.clear();
+    this.spans.clear();
+    this.devSessions.clear();
+    this.sessionGrains?.clear();
+    return out;
   }
 
   /** One row as stored (EVENT_COLUMNS order), duplicate_of NULL. */

@@ -65,6 +65,15 @@ export function coverage(store: Store, zone: DayZone = UTC_ZONE): DailySeriesSet
 }
 
 export function buildDailySeries(store: Store, f: SeriesFilter): DailySeriesSet {
+  const steps = dailySeriesSteps(store, f);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** `buildDailySeries` in steps, yielding between its queries (the report's async build turns the event loop there). */
+export function* dailySeriesSteps(store: Store, f: SeriesFilter): Generator<void, DailySeriesSet> {
   const db = databaseOf(store);
   const days = dayRange(f.since, f.until);
   const index = new Map(days.map((d, i) => [d, i]));
@@ -79,6 +88,7 @@ export function buildDailySeries(store: Store, f: SeriesFilter): DailySeriesSet 
   for (const k of ['merged_prs', 'reopened_prs'] as const) series[k] = days.map((_, i) => (prMeasured[i] ? 0 : null));
   series.merge_hours = days.map(() => null);
 
+  yield;
   // AI activity from the rollups.
   const w = activitySource(f);
   const res = db.exec(
@@ -110,6 +120,7 @@ export function buildDailySeries(store: Store, f: SeriesFilter): DailySeriesSet 
     if (i === undefined) continue;
     cols.forEach((c, j) => (series[c][i] = (row[j + 1] as number) ?? 0));
   }
+  yield;
   const periodHist = new HistogramAccumulator();
   const dayHist = days.map(() => null as HistogramAccumulator | null);
   const lat = db.exec(`SELECT event_date, latency_hist FROM ${w.table} WHERE ${w.sql} AND latency_hist IS NOT NULL`, w.params);
@@ -130,6 +141,7 @@ export function buildDailySeries(store: Store, f: SeriesFilter): DailySeriesSet 
     series.latency_p90_ms[i] = dayHist[i]?.quantile(0.9) ?? null;
   });
 
+  yield;
   readOutcomes(db, f, index, series);
   for (let i = 0; i < days.length; i++) {
     const a = series.lines_added[i] ?? null;

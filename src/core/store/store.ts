@@ -322,9 +322,11 @@ export class Store {
    * Runs `fn` (a bulk import) inside one open transaction, so SQLite writes the changed pages once at the
    * end instead of at every batch. Snapshots wait until it ends; ingests that arrive meanwhile (the
    * collector) join the transaction and stay safe in the journal. The work done is committed even if `fn`
-   * fails half way: imports are idempotent, so a retry completes them.
+   * fails half way: imports are idempotent, so a retry completes them. With `yieldMs` (the extension host),
+   * the day tables of the days the import created are written in slices of about that many ms, the event
+   * loop turning between them, before the rest is settled.
    */
-  async bulk<T>(fn: () => Promise<T>): Promise<T> {
+  async bulk<T>(fn: () => Promise<T>, opts: { yieldMs?: number } = {}): Promise<T> {
     this.assertOpen();
     if (this.bulkRunning) return fn();
     this.db.run('BEGIN');
@@ -334,12 +336,16 @@ export class Store {
       return await fn();
     } finally {
       try {
-        // The day tables of everything the bulk wrote, in its transaction: current when it returns.
-        this.settleNow();
+        if (opts.yieldMs !== undefined) await this.rollups.writeFreshSliced(opts.yieldMs, () => new Promise<void>((r) => setImmediate(r)));
       } finally {
-        this.db.run('COMMIT');
-        this.bulkRunning = undefined;
-        done();
+        try {
+          // The day tables of everything the bulk wrote, in its transaction: current when it returns.
+          this.settleNow();
+        } finally {
+          this.db.run('COMMIT');
+          this.bulkRunning = undefined;
+          done();
+        }
       }
     }
   }

@@ -146,6 +146,22 @@ export interface SessionFilter {
  * before the window read is complete and ranks by its true start.
  */
 export function sessionsInRange(store: Store, since: string, until: string, filter: SessionFilter, limit: number): SessionSummary[] {
+  const steps = sessionsInRangeSteps(store, since, until, filter, limit);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * `sessionsInRange` in steps, yielding between its queries (the report's async build lets the event loop
+ * turn there). A window that cannot hold `limit` sessions is skipped without reading its events: fewer
+ * sessions in session_index reach into it (their last day on or after its first, less a day: the index
+ * keeps the store's local days, at most a day from the UTC event_date; spans there only widen, so the count
+ * is an upper bound of what the window would find). Skipping only windows the loop would widen anyway, the
+ * result is the same.
+ */
+export function* sessionsInRangeSteps(store: Store, since: string, until: string, filter: SessionFilter, limit: number): Generator<void, SessionSummary[]> {
   const parts: string[] = [];
   const params: SqlValue[] = [];
   const dim = (col: string, v: string | null | undefined) => {
@@ -162,17 +178,33 @@ export function sessionsInRange(store: Store, since: string, until: string, filt
   dim('model', filter.model);
   const extra = { sql: parts.map((p) => ` AND ${p}`).join(''), params };
   const newest = (f: Fold[]) => f.sort((a, b) => b.s.startMs - a.s.startMs || a.s.sessionId.localeCompare(b.s.sessionId));
+  const reaching = (day: string) =>
+    Number(databaseOf(store).exec('SELECT COUNT(DISTINCT session_id) FROM session_index WHERE last_day >= ?', [day])[0]?.values[0]?.[0] ?? 0);
   for (let days = 7; ; days *= 3) {
     const from = daysBetween(since, until) < days ? since : shiftDay(until, -(days - 1));
-    const found = sessionsBetween(store, from, until, extra);
-    if (from === since) return newest(found).slice(0, limit).map(finish);
+    if (from !== since && reaching(shiftDay(from, -1)) < limit) continue;
+    if (from === since)
+      return newest(sessionsBetween(store, from, until, extra))
+        .slice(0, limit)
+        .map(finish);
+    // Which sessions the window holds (with a request in it) is all that is used of it: the sessions are
+    // read whole below. So it is read a week at a time, a step each (a session with a request in the window
+    // has one in some week of it).
+    const found = new Set<string>();
+    for (let end = until; end >= from; end = shiftDay(end, -7)) {
+      const start = shiftDay(end, -6) > from ? shiftDay(end, -6) : from;
+      for (const f of sessionsBetween(store, start, end, extra)) found.add(f.s.sessionId);
+      yield;
+    }
     const fromMs = Date.parse(`${from}T00:00:00Z`);
-    if (found.length < limit) continue;
+    if (found.size < limit) continue;
     // Complete each found session over the whole range (by id, on the session index).
-    const ids = found.map((f) => f.s.sessionId);
+    const ids = [...found];
     const full: Fold[] = [];
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
+    // In chunks of 50 ids (each session whole in one chunk: the same rows as one query), a step each.
+    for (let i = 0; i < ids.length; i += 50) {
+      if (i) yield;
+      const chunk = ids.slice(i, i + 50);
       full.push(
         ...sessionsBetween(
           store,
@@ -184,6 +216,7 @@ export function sessionsInRange(store: Store, since: string, until: string, filt
       );
     }
     if (full.filter((f) => f.s.startMs >= fromMs).length >= limit) return newest(full).slice(0, limit).map(finish);
+    yield;
   }
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { shiftDay } from '../../../src/core/analyze/series';
-import { buildReport } from '../../../src/core/report/build';
+import { buildReport, buildReportAsync } from '../../../src/core/report/build';
 import type { ReportModel } from '../../../src/core/report/model';
 import { silentLogger } from '../../../src/core/ports';
 import { ReportController } from '../../../src/extension/report-controller';
@@ -60,7 +60,7 @@ describe('report controller (host side of the protocol)', () => {
   });
   after(async () => store.close());
 
-  function controller(overrides: { build?: (f: ReturnType<typeof toReportFilter>) => Promise<ReportModel> } = {}) {
+  function controller(overrides: { build?: (f: ReturnType<typeof toReportFilter>, signal: AbortSignal) => Promise<ReportModel> } = {}) {
     const posted: ToWebview[] = [];
     const c = new ReportController({
       post: (m) => void posted.push(m),
@@ -129,6 +129,31 @@ describe('report controller (host side of the protocol)', () => {
     assert.deepEqual(
       posted.map((m) => (m.type === 'report' ? m.requestId : m.type)),
       [1, 2],
+    );
+  });
+
+  it('stops a live update still building when a newer build starts; a request is never stopped', async () => {
+    const signals: AbortSignal[] = [];
+    const { c, posted } = controller({
+      build: (f, signal) => {
+        signals.push(signal);
+        return buildReportAsync(store, f, { prices, nowMs: NOW }, signal);
+      },
+    });
+    await c.handle({ type: 'ready', requestId: 1, filter: base });
+    const live = c.refresh();
+    const request = c.handle({ type: 'setFilter', requestId: 2, filter: { ...base, period: '7' } });
+    const next = c.refresh();
+    await Promise.all([live, request, next]);
+    assert.deepEqual(
+      signals.map((s) => s.aborted),
+      [false, true, false, false],
+      'only the live update overtaken while building was stopped',
+    );
+    assert.deepEqual(
+      posted.map((m) => (m.type === 'report' ? m.requestId : m.type)),
+      [1, 2, null],
+      'nothing posted for the stopped build',
     );
   });
 });

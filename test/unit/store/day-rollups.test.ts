@@ -124,6 +124,35 @@ describe('day tables kept by the store', () => {
     await store.close();
   });
 
+  it('a bulk with yieldMs writes its new days in slices, the loop turning between them, to the same tables; a live ingest meanwhile lands in them', async () => {
+    const batch = events(4, 600, 'e');
+    const reference = await Store.open({ path: null, sql: await sqlLoader.load() });
+    await reference.bulk(async () => void reference.ingestUnjournaled(batchOf(batch)));
+    const store = await Store.open({ path: null, sql: await sqlLoader.load() });
+    const seen: number[] = [];
+    await store.bulk(
+      async () => {
+        store.ingestUnjournaled(batchOf(batch));
+        // Runs at the first turn of the loop after the import's rows are in: while the day tables are written.
+        setImmediate(() => {
+          seen.push(rawDatabaseForTests(store).exec('SELECT COUNT(DISTINCT event_date) FROM daily_activity')[0]!.values[0]![0] as number);
+          void store.ingest(batchOf(events(5, 80, 'f')));
+        });
+      },
+      { yieldMs: 0 },
+    );
+    assert.equal(seen.length, 1, 'the loop turned before the bulk returned');
+    assert.ok(seen[0]! > 0 && seen[0]! < 6, `some but not all of the 6 days were written when it turned (${seen[0]})`);
+    assert.deepEqual(store.pendingDays(), []);
+    assert.equal(store.dayTableStats.freshDays, 6);
+    const sliced = dump(store);
+    assert.deepEqual(sliced, recomputed(store), 'the live ingest made during the slices is in the tables');
+    await reference.ingest(batchOf(events(5, 80, 'f')));
+    assert.deepEqual(sliced, dump(reference), 'the same tables as the unsliced bulk and the same ingest after it');
+    await store.close();
+    await reference.close();
+  });
+
   it('is current after the built `prodlens import`: the file read directly matches the events, nothing left dirty', async function () {
     this.timeout(120000);
     const t = tempDir();
