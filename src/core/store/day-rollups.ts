@@ -157,7 +157,7 @@ export class DayRollups {
       } finally {
         for (const s of del) s.free();
       }
-      acc.write(this.db, keep);
+      withoutDayIndexes(this.db, acc.rowCount, () => acc.write(this.db, keep));
     }
     // Live deltas of days not recomputed below (in another zone, the local days the dirty UTC days overlap).
     const zone = this.zone();
@@ -221,7 +221,7 @@ export class DayRollups {
     const acc = new DayAccumulator();
     this.fill(acc, base, 'event_date');
     for (const t of DAY_TABLES) this.db.run(`DELETE FROM ${t} WHERE event_date IN ${DIRTY}`);
-    acc.write(this.db, () => true);
+    withoutDayIndexes(this.db, acc.rowCount, () => acc.write(this.db, () => true));
   }
 
   /**
@@ -301,6 +301,36 @@ export class DayRollups {
 /** The day-keyed rollup tables (session_index is keyed by session and only widened). */
 const DAY_TABLES = ['daily_activity', 'daily_model', 'daily_session_metrics', 'daily_totals', 'daily_model_totals'] as const;
 
+/** Rows written at once from which the day tables' indexes are dropped and rebuilt around the write. */
+const REINDEX_FROM_ROWS = 20_000;
+
+/**
+ * Runs `write` (inserts of `rows` rows into the day tables, in the caller's transaction) without the day
+ * tables' secondary indexes when the write is large and the tables hold fewer rows than it adds (a bulk
+ * import into new days): each index is then built once by a sort instead of one B-tree insert per row
+ * (a quarter of the day tables' write time with five tables and nine indexes). The same schema after; a
+ * failure rolls the transaction back, indexes included.
+ */
+function withoutDayIndexes(db: Database, rows: number, write: () => void): void {
+  if (rows < REINDEX_FROM_ROWS) {
+    write();
+    return;
+  }
+  let existing = 0;
+  for (const t of DAY_TABLES) existing += (db.exec(`SELECT max(rowid) FROM ${t}`)[0]?.values[0]?.[0] as number | null) ?? 0;
+  if (existing > rows) {
+    write();
+    return;
+  }
+  const indexes = (
+    db.exec(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${DAY_TABLES.map((t) => `'${t}'`).join(', ')})`)[0]
+      ?.values ?? []
+  ).map((r) => ({ name: r[0] as string, sql: r[1] as string }));
+  for (const i of indexes) db.run(`DROP INDEX ${i.name}`);
+  write();
+  for (const i of indexes) db.run(i.sql);
+}
+
 const COL = Object.fromEntries(EVENT_COLUMNS.map((c, i) => [c, i])) as Record<(typeof EVENT_COLUMNS)[number], number>;
 /**
  * The three grains' rollups being built: from grouped query rows (a recompute: addFine, addSession,
@@ -319,6 +349,11 @@ class DayAccumulator {
   private readonly hist = new Map<string, Map<number, number>>();
   /** addEventRow's index of the grains above by their parts, per day. */
   private readonly grainIndex = new Map<string, DayGrains>();
+
+  /** Rows of the fine tables (activity, model, day × developer) to write. */
+  get rowCount(): number {
+    return this.activity.size + this.model.size + this.dsm.size;
+  }
 
   /**
    * One row as stored (EVENT_COLUMNS order), duplicate_of NULL. The same sums as addFine with n = 1 and

@@ -70,46 +70,58 @@ export class EventWriter {
   ): void {
     const zone = this.zone();
     transaction(this.db, () => {
-      for (let i = 0; i < batch.events.length; i += CHUNK) {
-        const chunk = batch.events.slice(i, i + CHUNK);
-        const rows = chunk.map((e) => eventRow(e, device));
-        // Classify the days before inserting: a day is fresh only if it had no rows before this unit.
-        for (const e of chunk) this.rollups.isFreshDay(e.event_date);
-        const insert = this.insertFor(chunk.length);
-        const params: SqlValue[] = [];
-        chunk.forEach((e, k) => {
-          const row = rows[k]!;
-          for (const c of STORED_INDEX) params.push(row[c]!);
-          params.push(zone.dayOf(e.ts_ms), nowIso);
-        });
+      const events = batch.events;
+      const width = STORED_INDEX.length + 2;
+      const rows: SqlValue[][] = [];
+      const locals: string[] = [];
+      for (let i = 0; i < events.length; i += CHUNK) {
+        const n = Math.min(CHUNK, events.length - i);
+        // One pass over the chunk: each row, its local day, its parameters (no per-chunk copies).
+        const params: SqlValue[] = new Array<SqlValue>(n * width);
+        let p = 0;
+        for (let k = 0; k < n; k++) {
+          const e = events[i + k]!;
+          const row = eventRow(e, device);
+          const local = zone.dayOf(e.ts_ms);
+          rows[k] = row;
+          locals[k] = local;
+          // Classify the day before inserting: a day is fresh only if it had no rows before this unit.
+          this.rollups.isFreshDay(e.event_date);
+          for (const c of STORED_INDEX) params[p++] = row[c]!;
+          params[p++] = local;
+          params[p++] = nowIso;
+        }
+        const insert = this.insertFor(n);
         insert.bind(params);
         // RETURNING lists the hashes actually inserted; the other rows already existed (or repeat one
         // earlier in the chunk) and are updated only if their content differs.
         const fresh = new Set<string>();
         while (insert.step()) fresh.add(insert.get()[0] as string);
         insert.reset();
-        chunk.forEach((e, k) => {
+        for (let k = 0; k < n; k++) {
+          const e = events[i + k]!;
+          const row = rows[k]!;
           if (fresh.delete(e.trace_hash)) {
             result.inserted += 1;
             days.add(e.event_date);
-            if (this.rollups.isFreshDay(e.event_date)) this.rollups.noteInsert(rows[k]!);
-            else this.rollups.noteLiveInsert(rows[k]!, zone.dayOf(e.ts_ms));
-            return;
+            if (this.rollups.isFreshDay(e.event_date)) this.rollups.noteInsert(row);
+            else this.rollups.noteLiveInsert(row, locals[k]!);
+            continue;
           }
           // The stored row, so the day tables can take its old contribution out (none for a fresh day).
           const before = this.rollups.rowBeforeUpdate(e.event_date, e.trace_hash);
-          const cmp = COMPARED_INDEX.map((c) => rows[k]![c]!);
-          s.update.run([...cmp, zone.dayOf(e.ts_ms), e.trace_hash, ...cmp]);
+          const cmp = COMPARED_INDEX.map((c) => row[c]!);
+          s.update.run([...cmp, locals[k]!, e.trace_hash, ...cmp]);
           if (this.db.getRowsModified() === 1) {
             result.updated += 1;
             days.add(e.event_date);
-            if (!before || !this.rollups.noteLiveUpdate(before, rows[k]!, zone.dayOf(e.ts_ms))) {
+            if (!before || !this.rollups.noteLiveUpdate(before, row, locals[k]!)) {
               dirty.add(e.event_date);
               const oldDay = before?.[EVENT_DATE];
               if (typeof oldDay === 'string') dirty.add(oldDay);
             }
           } else result.duplicates += 1;
-        });
+        }
       }
       for (const m of batch.metrics) {
         s.metric.run([...metricRow(m, device), nowIso]);

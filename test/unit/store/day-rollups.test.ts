@@ -124,6 +124,47 @@ describe('day tables kept by the store', () => {
     await store.close();
   });
 
+  it('a bulk import large enough to write without the day indexes leaves the same rows and the same indexes', async function () {
+    this.timeout(120_000);
+    const store = await Store.open({ path: null, sql: await sqlLoader.load() });
+    const db = rawDatabaseForTests(store);
+    const schema = () => db.exec("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name")[0]!.values;
+    const before = schema();
+    // Many grains (90 days × 8 developers × 4 repositories × 3 sources × 3 models): over 20,000 day-table rows.
+    const r = rng(11);
+    const many: AiEvent[] = [];
+    for (let i = 0; i < 24_000; i++) {
+      const day = 1 + Math.floor(r() * 90);
+      const ms = Date.UTC(2026, 0, day, Math.floor(r() * 24), Math.floor(r() * 60));
+      many.push(
+        event({
+          id: `big${i}`,
+          source: (['prodlens', 'claude-code-otel', 'litellm'] as const)[i % 3],
+          kind: r() < 0.1 ? 'error' : 'request',
+          time: new Date(ms).toISOString(),
+          session_id: `s${Math.floor(i / 7)}`,
+          developer_id: `d${Math.floor(r() * 8)}@x.io`,
+          repo_slug: `acme/r${Math.floor(r() * 4)}`,
+          model: ['claude-sonnet-4-5', 'gpt-5', 'no-such-model-xyz'][Math.floor(r() * 3)]!,
+          tokens_in: Math.floor(r() * 900),
+          tokens_out: Math.floor(r() * 300),
+          latency_ms: Math.round(r() * 20000) / 10,
+          cost_usd: Math.round(r() * 1e5) / 1e6,
+        }),
+      );
+    }
+    await store.bulk(async () => {
+      for (let i = 0; i < many.length; i += 5000) store.ingestUnjournaled(batchOf(many.slice(i, i + 5000)));
+    });
+    assert.deepEqual(store.pendingDays(), []);
+    const rows = (t: string) => db.exec(`SELECT count(*) FROM ${t}`)[0]!.values[0]![0] as number;
+    assert.ok(rows('daily_activity') + rows('daily_model') + rows('daily_session_metrics') >= 20_000, 'large enough for the reindexed write');
+    assert.deepEqual(schema(), before, 'every index is back, as it was');
+    const bulk = dump(store);
+    assert.deepEqual(bulk, recomputed(store));
+    await store.close();
+  });
+
   it('is current after the built `prodlens import`: the file read directly matches the events, nothing left dirty', async function () {
     this.timeout(120000);
     const t = tempDir();
