@@ -16,6 +16,8 @@ const COMPARED_INDEX = COMPARED.map((c) => EVENT_COLUMNS.indexOf(c));
 const EVENT_DEVICE = EVENT_COLUMNS.indexOf('device_id');
 const METRIC_DEVICE = METRIC_COLUMNS.indexOf('device_id');
 const EVENT_DATE = EVENT_COLUMNS.indexOf('event_date');
+/** Rowids from which SQLite may pick new ones at random instead of the largest + 1 (far above any real table). */
+const MAX_ORDERED_ROWID = 2 ** 52;
 /** Rows per multi-row INSERT: fewer statement executions, a third less time than one row at a time. */
 const CHUNK = 64;
 
@@ -25,7 +27,8 @@ const CHUNK = 64;
  * so re-ingesting identical input changes nothing and is counted as duplicates.
  */
 export class EventWriter {
-  private stmts: { update: Statement; metric: Statement; letter: Statement; day: Statement; status: Statement } | undefined;
+  private stmts:
+    { maxId: Statement; insertedSince: Statement; update: Statement; metric: Statement; letter: Statement; day: Statement; status: Statement } | undefined;
   /** Multi-row inserts by row count, prepared on first use. */
   private readonly inserts = new Map<number, Statement>();
 
@@ -91,17 +94,11 @@ export class EventWriter {
           params[p++] = local;
           params[p++] = nowIso;
         }
-        const insert = this.insertFor(n);
-        insert.bind(params);
-        // RETURNING lists the hashes actually inserted; the other rows already existed (or repeat one
-        // earlier in the chunk) and are updated only if their content differs.
-        const fresh = new Set<string>();
-        while (insert.step()) fresh.add(insert.get()[0] as string);
-        insert.reset();
+        const fresh = this.insertChunk(n, params, s);
         for (let k = 0; k < n; k++) {
           const e = events[i + k]!;
           const row = rows[k]!;
-          if (fresh.delete(e.trace_hash)) {
+          if (fresh === null || fresh.delete(e.trace_hash)) {
             result.inserted += 1;
             days.add(e.event_date);
             if (this.rollups.isFreshDay(e.event_date)) this.rollups.noteInsert(row);
@@ -153,15 +150,41 @@ export class EventWriter {
     });
   }
 
-  private insertFor(n: number): Statement {
-    let stmt = this.inserts.get(n);
+  /**
+   * Inserts a chunk of `n` rows unless their trace_hash exists; returns the hashes inserted, or null when
+   * all were (the usual bulk case). Without RETURNING (which costs SQLite a result row per inserted row):
+   * the rows this statement inserted are those with an id above the largest before it (SQLite gives a new
+   * row the largest rowid + 1), read back only when some row was not inserted.
+   */
+  private insertChunk(n: number, params: SqlValue[], s: NonNullable<EventWriter['stmts']>): Set<string> | null {
+    s.maxId.step();
+    const before = (s.maxId.get()[0] as number | null) ?? 0;
+    s.maxId.reset();
+    // Rowids near the top of the range are no longer assigned in order: ask SQLite which rows it inserted.
+    const returning = before >= MAX_ORDERED_ROWID;
+    const insert = this.insertFor(n, returning);
+    insert.bind(params);
+    const fresh = new Set<string>();
+    while (insert.step()) fresh.add(insert.get()[0] as string);
+    insert.reset();
+    if (returning) return fresh;
+    if (this.db.getRowsModified() === n) return null;
+    s.insertedSince.bind([before]);
+    while (s.insertedSince.step()) fresh.add(s.insertedSince.get()[0] as string);
+    s.insertedSince.reset();
+    return fresh;
+  }
+
+  private insertFor(n: number, returning: boolean): Statement {
+    const key = returning ? -n : n;
+    let stmt = this.inserts.get(key);
     if (!stmt) {
       const one = `(${STORED.map(() => '?').join(', ')}, ?, ?)`;
       stmt = this.db.prepare(
         `INSERT INTO sessions (${STORED.join(', ')}, local_date, ingested_at) VALUES ${Array(n).fill(one).join(', ')}
-         ON CONFLICT(trace_hash) DO NOTHING RETURNING trace_hash`,
+         ON CONFLICT(trace_hash) DO NOTHING${returning ? ' RETURNING trace_hash' : ''}`,
       );
-      this.inserts.set(n, stmt);
+      this.inserts.set(key, stmt);
     }
     return stmt;
   }
@@ -170,6 +193,8 @@ export class EventWriter {
     const set = COMPARED.map((c) => `${c} = ?`).join(', ');
     const differs = COMPARED.map((c) => `${c} IS NOT ?`).join(' OR ');
     return {
+      maxId: this.db.prepare('SELECT max(id) FROM sessions'),
+      insertedSince: this.db.prepare('SELECT trace_hash FROM sessions WHERE id > ?'),
       update: this.db.prepare(`UPDATE sessions SET ${set}, local_date = ? WHERE trace_hash = ? AND (${differs})`),
       metric: this.db.prepare(
         `INSERT INTO metric_points (${METRIC_COLUMNS.join(', ')}, ingested_at) VALUES (${METRIC_COLUMNS.map(() => '?').join(', ')}, ?) ON CONFLICT(point_hash) DO NOTHING`,

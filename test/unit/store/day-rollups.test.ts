@@ -165,6 +165,31 @@ describe('day tables kept by the store', () => {
     await store.close();
   });
 
+  it('counts inserted rows and duplicates in a chunk with repeats and existing rows, also past the ordered rowid range', async () => {
+    for (const hugeId of [false, true]) {
+      const store = await Store.open({ path: null, sql: await sqlLoader.load() });
+      const db = rawDatabaseForTests(store);
+      const all = events(21, 200, 'h');
+      const first = await store.ingest(batchOf(all.slice(0, 50)));
+      assert.equal(first.inserted, 50);
+      if (hugeId) {
+        // A row with the largest id there is: SQLite then gives new rows unused ids at random.
+        db.run('UPDATE sessions SET id = 9223372036854775807 WHERE id = (SELECT max(id) FROM sessions)');
+      }
+      // One chunk of new rows mixed with rows already stored and repeats within the chunk.
+      const mixed = [...all.slice(50, 80), ...all.slice(10, 20), ...all.slice(60, 65), ...all.slice(80, 100)];
+      const r = await store.ingest(batchOf(mixed));
+      assert.deepEqual(
+        { inserted: r.inserted, duplicates: r.duplicates, updated: r.updated },
+        { inserted: 50, duplicates: 15, updated: 0 },
+        `hugeId=${hugeId}`,
+      );
+      assert.equal(db.exec('SELECT count(*) FROM sessions')[0]!.values[0]![0], 100);
+      assert.deepEqual(dump(store), recomputed(store));
+      await store.close();
+    }
+  });
+
   it('is current after the built `prodlens import`: the file read directly matches the events, nothing left dirty', async function () {
     this.timeout(120000);
     const t = tempDir();
