@@ -190,6 +190,30 @@ describe('day tables kept by the store', () => {
     }
   });
 
+  it('a batch that fails half way leaves day tables equal to a recompute: rolled back alone, partly kept inside a bulk', async () => {
+    for (const inBulk of [false, true]) {
+      const store = await Store.open({ path: null, sql: await sqlLoader.load() });
+      const db = rawDatabaseForTests(store);
+      const all = events(31, 300, inBulk ? 'k' : 'j');
+      await store.ingest(batchOf(all.slice(0, 100)));
+      // The third chunk of 64 rows holds a row SQLite refuses (kind is NOT NULL).
+      const bad = [...all.slice(100, 250)];
+      bad[140] = { ...bad[140]!, kind: null as unknown as AiEvent['kind'] };
+      const write = async () => {
+        if (!inBulk) return store.ingest(batchOf(bad));
+        return store.bulk(async () => store.ingestUnjournaled(batchOf(bad)));
+      };
+      await assert.rejects(write(), /NOT NULL/);
+      const rows = db.exec('SELECT count(*) FROM sessions')[0]!.values[0]![0] as number;
+      // Alone: nothing of the batch. Inside a bulk: the chunks before the failing one (imports are idempotent).
+      assert.equal(rows, inBulk ? 100 + 128 : 100);
+      store.settle();
+      assert.deepEqual(store.pendingDays(), []);
+      assert.deepEqual(dump(store), recomputed(store), `inBulk=${inBulk}`);
+      await store.close();
+    }
+  });
+
   it('is current after the built `prodlens import`: the file read directly matches the events, nothing left dirty', async function () {
     this.timeout(120000);
     const t = tempDir();
