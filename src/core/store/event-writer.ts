@@ -16,17 +16,6 @@ const COMPARED_INDEX = COMPARED.map((c) => EVENT_COLUMNS.indexOf(c));
 const EVENT_DEVICE = EVENT_COLUMNS.indexOf('device_id');
 const METRIC_DEVICE = METRIC_COLUMNS.indexOf('device_id');
 const EVENT_DATE = EVENT_COLUMNS.indexOf('event_date');
-/** Whether `db` is inside a transaction someone else opened (a bulk import's): BEGIN fails there. */
-function insideTransaction(db: Database): boolean {
-  try {
-    db.run('BEGIN');
-  } catch {
-    return true;
-  }
-  db.run('ROLLBACK');
-  return false;
-}
-
 /** Rowids from which SQLite may pick new ones at random instead of the largest + 1 (far above any real table). */
 const MAX_ORDERED_ROWID = 2 ** 52;
 /** Rows per multi-row INSERT: fewer statement executions, a third less time than one row at a time. */
@@ -39,7 +28,18 @@ const CHUNK = 64;
  */
 export class EventWriter {
   private stmts:
-    { maxId: Statement; insertedSince: Statement; update: Statement; metric: Statement; letter: Statement; day: Statement; status: Statement } | undefined;
+    | {
+        begin: Statement;
+        rollback: Statement;
+        maxId: Statement;
+        insertedSince: Statement;
+        update: Statement;
+        metric: Statement;
+        letter: Statement;
+        day: Statement;
+        status: Statement;
+      }
+    | undefined;
   /** Multi-row inserts by row count, prepared on first use. */
   private readonly inserts = new Map<number, Statement>();
 
@@ -69,7 +69,7 @@ export class EventWriter {
     const device = this.deviceId();
     try {
       const write = () => this.writeIn(batch, result, nowIso, s, device, days, dirty);
-      if (insideTransaction(this.db)) write();
+      if (this.insideTransaction(s)) write();
       else transaction(this.db, write);
     } catch (err) {
       // Rolled back (or, inside a bulk transaction, partly written): rows of this batch folded into the
@@ -167,6 +167,23 @@ export class EventWriter {
   }
 
   /**
+   * Whether the database is inside a transaction someone else opened (a bulk import's): BEGIN fails there.
+   * Prepared statements: `Database.run` of a failing statement leaks SQLite's error message.
+   */
+  private insideTransaction(s: NonNullable<EventWriter['stmts']>): boolean {
+    try {
+      s.begin.step();
+    } catch {
+      return true;
+    } finally {
+      s.begin.reset();
+    }
+    s.rollback.step();
+    s.rollback.reset();
+    return false;
+  }
+
+  /**
    * Inserts a chunk of `n` rows unless their trace_hash exists; returns the hashes inserted, or null when
    * all were (the usual bulk case). Without RETURNING (which costs SQLite a result row per inserted row):
    * the rows this statement inserted are those with an id above the largest before it (SQLite gives a new
@@ -209,6 +226,8 @@ export class EventWriter {
     const set = COMPARED.map((c) => `${c} = ?`).join(', ');
     const differs = COMPARED.map((c) => `${c} IS NOT ?`).join(' OR ');
     return {
+      begin: this.db.prepare('BEGIN'),
+      rollback: this.db.prepare('ROLLBACK'),
       maxId: this.db.prepare('SELECT max(id) FROM sessions'),
       insertedSince: this.db.prepare('SELECT trace_hash FROM sessions WHERE id > ?'),
       update: this.db.prepare(`UPDATE sessions SET ${set}, local_date = ? WHERE trace_hash = ? AND (${differs})`),
