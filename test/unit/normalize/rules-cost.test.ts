@@ -135,4 +135,20 @@ describe('cost rules', () => {
     assert.equal(r.value.cost_source, 'estimated');
     assert.match(r.value.price_version!, /prices\.json/);
   });
+  it('a table reused over many days prices each day as a fresh table does, across a dated price change', () => {
+    // claude-opus-4-6 changes price on 2026-03-13 in the bundled data; the others keep theirs all month.
+    const models = ['claude-opus-4-6', 'claude-sonnet-4-5-20250929', 'claude-haiku-4-5-20251001', 'gpt-5'];
+    const usage = { tokens_in: 250_000, tokens_out: 1200, cache_read_tokens: 30_000, cache_write_tokens: 900 };
+    const reused = new BundledPriceTable();
+    const costs = new Set<number>();
+    for (let day = 1; day <= 31; day++) {
+      for (const model of models) {
+        const at = Date.UTC(2026, 2, day, 12);
+        const fresh = new BundledPriceTable().estimate(model, usage, at);
+        assert.deepEqual(reused.estimate(model, usage, at), fresh, `${model} on 2026-03-${day}`);
+        if (model === 'claude-opus-4-6' && fresh) costs.add(fresh.cost_usd);
+      }
+    }
+    assert.ok(costs.size >= 2, 'the month spans a price change');
+  });
 });

@@ -153,6 +153,96 @@ describe('day tables kept by the store', () => {
     await reference.close();
   });
 
+  it('a bulk import large enough to write without the day indexes leaves the same rows and the same indexes', async function () {
+    this.timeout(120_000);
+    const store = await Store.open({ path: null, sql: await sqlLoader.load() });
+    const db = rawDatabaseForTests(store);
+    const schema = () => db.exec("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name")[0]!.values;
+    const before = schema();
+    // Many grains (90 days × 8 developers × 4 repositories × 3 sources × 3 models): over 20,000 day-table rows.
+    const r = rng(11);
+    const many: AiEvent[] = [];
+    for (let i = 0; i < 24_000; i++) {
+      const day = 1 + Math.floor(r() * 90);
+      const ms = Date.UTC(2026, 0, day, Math.floor(r() * 24), Math.floor(r() * 60));
+      many.push(
+        event({
+          id: `big${i}`,
+          source: (['prodlens', 'claude-code-otel', 'litellm'] as const)[i % 3],
+          kind: r() < 0.1 ? 'error' : 'request',
+          time: new Date(ms).toISOString(),
+          session_id: `s${Math.floor(i / 7)}`,
+          developer_id: `d${Math.floor(r() * 8)}@x.io`,
+          repo_slug: `acme/r${Math.floor(r() * 4)}`,
+          model: ['claude-sonnet-4-5', 'gpt-5', 'no-such-model-xyz'][Math.floor(r() * 3)]!,
+          tokens_in: Math.floor(r() * 900),
+          tokens_out: Math.floor(r() * 300),
+          latency_ms: Math.round(r() * 20000) / 10,
+          cost_usd: Math.round(r() * 1e5) / 1e6,
+        }),
+      );
+    }
+    await store.bulk(async () => {
+      for (let i = 0; i < many.length; i += 5000) store.ingestUnjournaled(batchOf(many.slice(i, i + 5000)));
+    });
+    assert.deepEqual(store.pendingDays(), []);
+    const rows = (t: string) => db.exec(`SELECT count(*) FROM ${t}`)[0]!.values[0]![0] as number;
+    assert.ok(rows('daily_activity') + rows('daily_model') + rows('daily_session_metrics') >= 20_000, 'large enough for the reindexed write');
+    assert.deepEqual(schema(), before, 'every index is back, as it was');
+    const bulk = dump(store);
+    assert.deepEqual(bulk, recomputed(store));
+    await store.close();
+  });
+
+  it('counts inserted rows and duplicates in a chunk with repeats and existing rows, also past the ordered rowid range', async () => {
+    for (const hugeId of [false, true]) {
+      const store = await Store.open({ path: null, sql: await sqlLoader.load() });
+      const db = rawDatabaseForTests(store);
+      const all = events(21, 200, 'h');
+      const first = await store.ingest(batchOf(all.slice(0, 50)));
+      assert.equal(first.inserted, 50);
+      if (hugeId) {
+        // A row with the largest id there is: SQLite then gives new rows unused ids at random.
+        db.run('UPDATE sessions SET id = 9223372036854775807 WHERE id = (SELECT max(id) FROM sessions)');
+      }
+      // One chunk of new rows mixed with rows already stored and repeats within the chunk.
+      const mixed = [...all.slice(50, 80), ...all.slice(10, 20), ...all.slice(60, 65), ...all.slice(80, 100)];
+      const r = await store.ingest(batchOf(mixed));
+      assert.deepEqual(
+        { inserted: r.inserted, duplicates: r.duplicates, updated: r.updated },
+        { inserted: 50, duplicates: 15, updated: 0 },
+        `hugeId=${hugeId}`,
+      );
+      assert.equal(db.exec('SELECT count(*) FROM sessions')[0]!.values[0]![0], 100);
+      assert.deepEqual(dump(store), recomputed(store));
+      await store.close();
+    }
+  });
+
+  it('a batch that fails half way leaves day tables equal to a recompute: rolled back alone, partly kept inside a bulk', async () => {
+    for (const inBulk of [false, true]) {
+      const store = await Store.open({ path: null, sql: await sqlLoader.load() });
+      const db = rawDatabaseForTests(store);
+      const all = events(31, 300, inBulk ? 'k' : 'j');
+      await store.ingest(batchOf(all.slice(0, 100)));
+      // The third chunk of 64 rows holds a row SQLite refuses (kind is NOT NULL).
+      const bad = [...all.slice(100, 250)];
+      bad[140] = { ...bad[140]!, kind: null as unknown as AiEvent['kind'] };
+      const write = async () => {
+        if (!inBulk) return store.ingest(batchOf(bad));
+        return store.bulk(async () => store.ingestUnjournaled(batchOf(bad)));
+      };
+      await assert.rejects(write(), /NOT NULL/);
+      const rows = db.exec('SELECT count(*) FROM sessions')[0]!.values[0]![0] as number;
+      // Alone: nothing of the batch. Inside a bulk: the chunks before the failing one (imports are idempotent).
+      assert.equal(rows, inBulk ? 100 + 128 : 100);
+      store.settle();
+      assert.deepEqual(store.pendingDays(), []);
+      assert.deepEqual(dump(store), recomputed(store), `inBulk=${inBulk}`);
+      await store.close();
+    }
+  });
+
   it('is current after the built `prodlens import`: the file read directly matches the events, nothing left dirty', async function () {
     this.timeout(120000);
     const t = tempDir();
