@@ -65,13 +65,14 @@ parentPort.postMessage({ records });
 /** Bytes copied into shared memory per turn of the event loop. */
 const COPY_PIECE = 1024 * 1024;
 
-export type OffThreadResult = { kind: 'chunks'; records: number; chunks: AsyncGenerator<string> } | { kind: 'invalid'; reason: string } | { kind: 'notLogs' };
+export type OffThreadResult =
+  { kind: 'chunks'; records: number; chunks: AsyncGenerator<string>; stop(): Promise<void> } | { kind: 'invalid'; reason: string } | { kind: 'notLogs' };
 
 type Message = { chunk?: string; records?: number; error?: string; notLogs?: boolean; done?: boolean; failed?: Error };
 
 /**
  * Starts parsing `body` in a worker; resolves once the worker knows whether it is an OTLP logs request
- * (with its number of log records). The caller must consume or `return()` the chunks (that ends the worker).
+ * (with its number of log records). The caller must `stop()` it once done with the chunks (ends the worker).
  */
 export async function parseLogsOffThread(body: Buffer, chunkRecords: number): Promise<OffThreadResult> {
   let shared: Uint8Array;
@@ -120,5 +121,11 @@ export async function parseLogsOffThread(body: Buffer, chunkRecords: number): Pr
       void worker.terminate();
     }
   }
-  return { kind: 'chunks', records: first.records, chunks: chunks() };
+  return {
+    kind: 'chunks',
+    records: first.records,
+    chunks: chunks(),
+    // Ends the worker whether or not the chunks were read (a generator never started runs no finally).
+    stop: async () => void (await worker.terminate()),
+  };
 }

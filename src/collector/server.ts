@@ -258,7 +258,11 @@ export class CollectorServer {
    * back in parts. Null when the body is small or not logs (the caller parses it in place); MalformedBody
    * when it is not JSON.
    */
-  private async parseLargeLogs(route: Route, format: BodyFormat, body: Buffer): Promise<{ records: number; chunks: AsyncGenerator<string> } | null> {
+  private async parseLargeLogs(
+    route: Route,
+    format: BodyFormat,
+    body: Buffer,
+  ): Promise<{ records: number; chunks: AsyncGenerator<string>; stop(): Promise<void> } | null> {
     if (format !== 'json' || (route.signal !== 'logs' && route.signal !== 'auto') || body.length < this.limits.offThreadParseBytes) return null;
     const r = await parseLogsOffThread(body, this.limits.ingestSliceRecords);
     if (r.kind === 'notLogs') return null;
@@ -278,11 +282,11 @@ export class CollectorServer {
     res: ServerResponse,
     route: Route,
     body: Buffer,
-    large: { records: number; chunks: AsyncGenerator<string> },
+    large: { records: number; chunks: AsyncGenerator<string>; stop(): Promise<void> },
     receivedAt: string,
   ): Promise<void> {
     if (large.records > this.limits.maxRecordsPerRequest) {
-      await large.chunks.return(undefined);
+      await large.stop();
       await this.deadLetter(route, `request of ${large.records} records is over the ${this.limits.maxRecordsPerRequest}-record limit`, body);
       return this.fail(
         res,
@@ -328,7 +332,7 @@ export class CollectorServer {
         'Retry-After': String(Math.max(5, this.limits.retryAfterSeconds)),
       });
     } finally {
-      await large.chunks.return(undefined);
+      await large.stop();
     }
     this.accepted += 1;
     this.activity.recordCounts(counts, this.clock.now());
