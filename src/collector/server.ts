@@ -313,6 +313,8 @@ export class CollectorServer {
             rejects.rejects.push(...part.rejects);
             if (rejects.rejects.length > 4 * max) poolRejects(rejects, max);
           }
+          // Normalizing a chunk and storing it are separate tasks of the event loop.
+          await new Promise<void>((resolve) => setImmediate(resolve));
           yield { events: part.events, metrics: part.metrics, rejects: [] };
         }
       } catch (err) {

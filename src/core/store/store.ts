@@ -316,9 +316,11 @@ export class Store {
     };
     // One slice on its way to disk while the next is written: more would pile up their day-table work into
     // one long task when a journal flush resolves them together.
+    // The loop is released after the wait as well: the previous slice's day-table update (run when its flush
+    // resolves) and the next slice's write are separate tasks.
     const next = async () => {
-      await new Promise<void>((r) => setImmediate(r));
       if (pending.length >= 2) await pending[pending.length - 2]!.catch(() => undefined);
+      await new Promise<void>((r) => setImmediate(r));
     };
     for (let i = 0; i < batch.events.length; i += sliceRecords) {
       start({ events: batch.events.slice(i, i + sliceRecords), metrics: [], rejects: [] });
