@@ -24,21 +24,27 @@ export class ActivityTracker {
 
   /** Counts what a stored batch carried, per source. */
   record(batch: Batch, now: number): void {
-    const touched = new Set<string>();
-    for (const e of batch.events) {
-      const a = this.get(e.source);
-      a.events += 1;
-      a.lastEventAt = now;
-      a.firstEventAt ??= now;
-      touched.add(e.source);
+    this.recordCounts(countBySource(batch), now);
+  }
+
+  /** Counts events and metric points stored per source (a request stored part by part). */
+  recordCounts(counts: SourceCounts, now: number): void {
+    let touched = false;
+    for (const [source, c] of counts) {
+      const a = this.get(source);
+      if (c.events) {
+        a.events += c.events;
+        a.lastEventAt = now;
+        a.firstEventAt ??= now;
+        touched = true;
+      }
+      if (c.metrics) {
+        a.metrics += c.metrics;
+        a.lastMetricAt = now;
+        touched = true;
+      }
     }
-    for (const m of batch.metrics) {
-      const a = this.get(m.source);
-      a.metrics += 1;
-      a.lastMetricAt = now;
-      touched.add(m.source);
-    }
-    if (touched.size) for (const l of this.listeners) l();
+    if (touched) for (const l of this.listeners) l();
   }
 
   /** Seeds last-seen times from the database (after a restart), never moving a time backwards. */
@@ -71,4 +77,19 @@ export class ActivityTracker {
     }
     return a;
   }
+}
+
+/** Events and metric points per source. */
+export type SourceCounts = Map<string, { events: number; metrics: number }>;
+
+/** Adds what `batch` carries to `into` (per source). */
+export function countBySource(batch: Batch, into: SourceCounts = new Map()): SourceCounts {
+  const of = (source: string) => {
+    let c = into.get(source);
+    if (!c) into.set(source, (c = { events: 0, metrics: 0 }));
+    return c;
+  };
+  for (const e of batch.events) of(e.source).events += 1;
+  for (const m of batch.metrics) of(m.source).metrics += 1;
+  return into;
 }

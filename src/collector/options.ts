@@ -45,7 +45,7 @@ export const DEFAULT_LIMITS: CollectorLimits = {
   retryAfterSeconds: 1,
   maxRecordsPerRequest: 200_000,
   maxDeadLettersPerRequest: 20,
-  ingestSliceRecords: 200,
+  ingestSliceRecords: 50,
   offThreadParseBytes: 1024 * 1024,
 };
 

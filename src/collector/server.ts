@@ -1,12 +1,12 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { emptyBatch, mergeBatch, type Batch, type DeadLetter } from '../core/model';
+import { emptyBatch, type Batch, type DeadLetter } from '../core/model';
 import { parseLogsOffThread } from './offthread-json';
 import { describeInput, excerpt } from '../core/normalize/result';
 import { scoped, silentLogger, systemClock, type Clock, type Logger } from '../core/ports';
 import { collectorLastIngested } from '../core/store/source-status-repo';
 import type { Store } from '../core/store/store';
-import { ActivityTracker } from './activity';
+import { ActivityTracker, countBySource, type SourceCounts } from './activity';
 import { checkBearer, MIN_TOKEN_LENGTH } from './auth';
 import { BodyError, readBody } from './body';
 import { fillWorkspaceDefaults } from './defaults';
@@ -216,8 +216,9 @@ export class CollectorServer {
     let batch: Batch;
     let signal: Signal | null;
     try {
-      const sliced = await this.parseLargeLogs(route, format, body, receivedAt);
-      ({ batch, signal } = sliced ?? parseAndNormalize(route, format, body, this.opts.normalizers, { prices: this.opts.prices(), receivedAt }));
+      const large = await this.parseLargeLogs(route, format, body);
+      if (large) return await this.storeLargeLogs(res, route, body, large, receivedAt);
+      ({ batch, signal } = parseAndNormalize(route, format, body, this.opts.normalizers, { prices: this.opts.prices(), receivedAt }));
     } catch (err) {
       if (!(err instanceof MalformedBody)) throw err;
       await this.deadLetter(route, err.message, body, err.path);
@@ -253,22 +254,91 @@ export class CollectorServer {
   }
 
   /**
-   * A large OTLP/JSON logs body (the big batches agents send) is parsed in a worker thread and normalized
-   * in slices, releasing the event loop between them. Null when the body is small or not logs (the caller
-   * parses it in place).
+   * A large OTLP/JSON logs body (the big batches agents send) is parsed in a worker thread, which hands it
+   * back in parts. Null when the body is small or not logs (the caller parses it in place); MalformedBody
+   * when it is not JSON.
    */
-  private async parseLargeLogs(route: Route, format: BodyFormat, body: Buffer, receivedAt: string): Promise<{ batch: Batch; signal: Signal } | null> {
+  private async parseLargeLogs(
+    route: Route,
+    format: BodyFormat,
+    body: Buffer,
+  ): Promise<{ records: number; chunks: AsyncGenerator<string>; stop(): Promise<void> } | null> {
     if (format !== 'json' || (route.signal !== 'logs' && route.signal !== 'auto') || body.length < this.limits.offThreadParseBytes) return null;
     const r = await parseLogsOffThread(body, this.limits.ingestSliceRecords);
     if (r.kind === 'notLogs') return null;
     if (r.kind === 'invalid') throw new MalformedBody(`invalid JSON: ${r.reason}`);
-    const batch = emptyBatch();
-    const ctx = { prices: this.opts.prices(), receivedAt };
-    for await (const chunk of r.chunks) {
-      mergeBatch(batch, this.opts.normalizers.logs(JSON.parse(chunk), ctx));
-      await new Promise<void>((resolve) => setImmediate(resolve));
+    return r;
+  }
+
+  /**
+   * Normalizes and stores a large logs request part by part, so the whole request never sits on the event
+   * loop's heap as rows (its garbage collection pauses grew with it): each part is normalized, given the
+   * workspace defaults and stored in slices (Store.ingestStream) before the next is read. The rejects of
+   * all parts are pooled and stored last. Answered 200 only once every slice is on disk; the record cap is
+   * checked on the worker's count before anything is stored. (The OTLP logs normalizer never throws, so no
+   * part can turn the request into a 400 after earlier parts were stored.)
+   */
+  private async storeLargeLogs(
+    res: ServerResponse,
+    route: Route,
+    body: Buffer,
+    large: { records: number; chunks: AsyncGenerator<string>; stop(): Promise<void> },
+    receivedAt: string,
+  ): Promise<void> {
+    if (large.records > this.limits.maxRecordsPerRequest) {
+      await large.stop();
+      await this.deadLetter(route, `request of ${large.records} records is over the ${this.limits.maxRecordsPerRequest}-record limit`, body);
+      return this.fail(
+        res,
+        false,
+        413,
+        GRPC.RESOURCE_EXHAUSTED,
+        `${large.records} records in one request is over the limit of ${this.limits.maxRecordsPerRequest}; send smaller batches`,
+      );
     }
-    return { batch, signal: 'logs' };
+    const ctx = { prices: this.opts.prices(), receivedAt };
+    const defaults = this.opts.defaults?.();
+    const max = this.limits.maxDeadLettersPerRequest;
+    const counts: SourceCounts = new Map();
+    const rejects = emptyBatch();
+    let partsFailed: unknown;
+    const normalizers = this.opts.normalizers;
+    async function* parts(): AsyncGenerator<Batch> {
+      try {
+        for await (const chunk of large.chunks) {
+          const part = normalizers.logs(JSON.parse(chunk), ctx);
+          fillWorkspaceDefaults(part, defaults);
+          countBySource(part, counts);
+          if (part.rejects.length) {
+            rejects.rejects.push(...part.rejects);
+            if (rejects.rejects.length > 4 * max) poolRejects(rejects, max);
+          }
+          // Normalizing a chunk and storing it are separate tasks of the event loop.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          yield { events: part.events, metrics: part.metrics, rejects: [] };
+        }
+      } catch (err) {
+        partsFailed = err;
+        throw err;
+      }
+      poolRejects(rejects, max);
+      if (rejects.rejects.length) yield rejects;
+    }
+    try {
+      const store = await this.openStore();
+      await store.ingestStream(parts(), this.limits.ingestSliceRecords);
+    } catch (err) {
+      if (partsFailed) throw partsFailed;
+      this.logger.error(`cannot store a batch from ${route.path}: ${(err as Error).message}`);
+      return this.fail(res, false, 503, GRPC.UNAVAILABLE, 'the ProdLens database is unavailable; retry later', {
+        'Retry-After': String(Math.max(5, this.limits.retryAfterSeconds)),
+      });
+    } finally {
+      await large.stop();
+    }
+    this.accepted += 1;
+    this.activity.recordCounts(counts, this.clock.now());
+    this.reply(res, 'logs', false, rejects);
   }
 
   /** 200 with `{}`, or OTLP `partialSuccess` naming how many records were dead-lettered and why. */

@@ -278,12 +278,27 @@ export class Store {
   async ingestSliced(batch: Batch, sliceRecords = 500): Promise<IngestResult> {
     const total = batch.events.length + batch.metrics.length + batch.rejects.length;
     if (total <= sliceRecords) return this.ingest(batch);
+    return this.ingestStream(oneBatch(batch), sliceRecords);
+  }
+
+  /**
+   * `ingestSliced` for a request that arrives in parts (the collector normalizes a large body part by part,
+   * so the whole request is never held as rows): each part is stored in slices as it comes. Resolves once
+   * every slice of every part is on disk; if `parts` throws, what was stored stays (as with a crash part way).
+   */
+  async ingestStream(parts: AsyncIterable<Batch> | Iterable<Batch>, sliceRecords = 500): Promise<IngestResult> {
     // No snapshot in the middle of a request: serialising the database blocks the event loop, and a large
     // request's journal would otherwise trigger one by size half way through.
     this.slicedIngests += 1;
+    const pending: Array<Promise<IngestResult>> = [];
     try {
-      return await this.ingestSlices(batch, sliceRecords);
+      for await (const part of parts) await this.ingestSlices(part, sliceRecords, pending);
+      const result = emptyIngestResult();
+      for (const r of await Promise.all(pending)) addIngestResult(result, r);
+      return result;
     } finally {
+      // Every slice started is settled before the snapshot hold ends (a rejected one is the caller's error).
+      await Promise.allSettled(pending);
       this.slicedIngests -= 1;
       if (!this.slicedIngests && this.snapshotWaiting) {
         this.snapshotWaiting = false;
@@ -292,20 +307,30 @@ export class Store {
     }
   }
 
-  private async ingestSlices(batch: Batch, sliceRecords: number): Promise<IngestResult> {
-    const result = emptyIngestResult();
-    const pending: Array<Promise<IngestResult>> = [];
-    for (let i = 0; i < batch.events.length; i += sliceRecords) {
-      pending.push(this.ingest({ events: batch.events.slice(i, i + sliceRecords), metrics: [], rejects: [] }));
+  /** Starts storing `batch` slice by slice, releasing the event loop after each slice. */
+  private async ingestSlices(batch: Batch, sliceRecords: number, pending: Array<Promise<IngestResult>>): Promise<void> {
+    const start = (slice: Batch) => {
+      const p = this.ingest(slice);
+      p.catch(() => undefined); // awaited with the others; not an unhandled rejection meanwhile
+      pending.push(p);
+    };
+    // One slice on its way to disk while the next is written: more would pile up their day-table work into
+    // one long task when a journal flush resolves them together.
+    // The loop is released after the wait as well: the previous slice's day-table update (run when its flush
+    // resolves) and the next slice's write are separate tasks.
+    const next = async () => {
+      if (pending.length >= 2) await pending[pending.length - 2]!.catch(() => undefined);
       await new Promise<void>((r) => setImmediate(r));
+    };
+    for (let i = 0; i < batch.events.length; i += sliceRecords) {
+      start({ events: batch.events.slice(i, i + sliceRecords), metrics: [], rejects: [] });
+      await next();
     }
     for (let i = 0; i < batch.metrics.length; i += sliceRecords) {
-      pending.push(this.ingest({ events: [], metrics: batch.metrics.slice(i, i + sliceRecords), rejects: [] }));
-      await new Promise<void>((r) => setImmediate(r));
+      start({ events: [], metrics: batch.metrics.slice(i, i + sliceRecords), rejects: [] });
+      await next();
     }
-    if (batch.rejects.length) pending.push(this.ingest({ events: [], metrics: [], rejects: batch.rejects }));
-    for (const r of await Promise.all(pending)) addIngestResult(result, r);
-    return result;
+    if (batch.rejects.length) start({ events: [], metrics: [], rejects: batch.rejects });
   }
 
   /**
@@ -663,6 +688,10 @@ export class Store {
     this.assertOpen();
     if (this.opts.readOnly) throw new Error('the store was opened read-only');
   }
+}
+
+function* oneBatch(batch: Batch): Generator<Batch> {
+  yield batch;
 }
 
 function stampDevice(batch: Batch, deviceId: string): Batch {

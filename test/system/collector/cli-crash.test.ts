@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { statSync } from 'node:fs';
 import path from 'node:path';
+import { listSegments } from '../../../src/core/store/journal';
 import { Store } from '../../../src/core/store/store';
 import { sqlLoader, tempDir } from '../../unit/helpers/events';
 import { claudeApiRequests, postJson, request, TOKEN } from '../../unit/collector/harness';
@@ -62,6 +64,53 @@ describe('prodlens collect (the real CLI in a child process)', function () {
       // journal without any snapshot is pinned by test/unit/store/durability.test.ts.
       const after = await count(dbPath);
       assert.equal(after.n, 50, `all acknowledged rows back (loaded from ${after.loadedFrom}, journal replayed: ${after.replayed})`);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('a SIGKILL while a large request is being stored loses nothing acknowledged; the retried request is stored once', async () => {
+    const tmp = tempDir();
+    try {
+      const dbPath = path.join(tmp.dir, 'prodlens.sqlite');
+      const cli = await startCli(dbPath, tmp.dir);
+      const done = exited(cli.child);
+      assert.equal((await postJson(cli.url, '/v1/logs', claudeApiRequests(50))).status, 200);
+      const journalBytes = () => listSegments(dbPath).reduce((n, s) => n + statSync(s.path).size, 0);
+      const acknowledged = journalBytes();
+      // ~6 MiB: parsed in the worker and stored part by part.
+      const large = claudeApiRequests(6000, { offset: 100, session: 'c0ffee00-0000-4000-8000-000000000002' });
+      const answer = postJson(cli.url, '/v1/logs', large).catch((err: Error) => err);
+      // Killed once some of its slices are in the journal, before it is answered.
+      while (journalBytes() <= acknowledged) await new Promise((r) => setTimeout(r, 2));
+      cli.child.kill('SIGKILL');
+      assert.equal((await done).signal, 'SIGKILL');
+      const reply = await answer;
+      assert.ok(reply instanceof Error, `killed before the answer (got ${reply instanceof Error ? '' : reply.status})`);
+      const store = await Store.open({ path: dbPath, sql: await sqlLoader.load() });
+      const rows = (sql: string) => rawDatabaseForTests(store).exec(sql)[0]!.values;
+      try {
+        assert.deepEqual(rows("SELECT count(*) FROM sessions WHERE session_id = 'c0ffee00-0000-4000-8000-000000000001'"), [[50]], 'the acknowledged batch');
+        const [part, distinct] = rows(
+          "SELECT count(*), count(DISTINCT trace_hash) FROM sessions WHERE session_id = 'c0ffee00-0000-4000-8000-000000000002'",
+        )[0] as number[];
+        assert.ok(part! > 0 && part! < 6000, `part of the unacknowledged request: ${part}`);
+        assert.equal(distinct, part);
+      } finally {
+        await store.close();
+      }
+      // The client retries the unanswered request: stored once.
+      const again = await startCli(dbPath, tmp.dir);
+      const stopped = exited(again.child);
+      assert.equal((await postJson(again.url, '/v1/logs', large)).status, 200);
+      again.child.kill('SIGTERM');
+      await stopped;
+      const after = await Store.open({ path: dbPath, sql: await sqlLoader.load() });
+      try {
+        assert.deepEqual(rawDatabaseForTests(after).exec('SELECT count(*), count(DISTINCT trace_hash) FROM sessions')[0]!.values, [[6050, 6050]]);
+      } finally {
+        await after.close();
+      }
     } finally {
       tmp.cleanup();
     }
