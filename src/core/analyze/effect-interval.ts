@@ -39,7 +39,8 @@ export function workingEffect(x: readonly number[], y: readonly number[], minPai
   if (e.d === null) return { ...e, ...none, difference, ciReason: e.dReason };
   const high = x.map((v) => (v > e.median ? 1 : 0));
   const residual = y.map((v, i) => v - (high[i] === 1 ? e.high.mean : e.low.mean));
-  const pooledSd = difference / e.d;
+  // The SD itself, not difference / d: with equal group means both are 0 and the ratio is NaN.
+  const pooledSd = e.pooledSd;
   const { nEffective } = effectiveSampleSize(high, residual);
   if (nEffective <= 2.5) return { ...e, ...none, difference, nEffective, ciReason: `too few independent days (n* = ${nEffective.toFixed(1)})` };
   const se = pooledSd * Math.sqrt(1 / e.high.n + 1 / e.low.n) * Math.sqrt(e.n / nEffective);

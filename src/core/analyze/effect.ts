@@ -25,6 +25,8 @@ export interface EffectOk {
   median: number;
   high: GroupSummary;
   low: GroupSummary;
+  /** Pooled SD of the outcome within the two groups (sample variances). */
+  pooledSd: number;
   /** (mean high − mean low) / pooled SD; null with `dReason` when the pooled SD is 0. */
   d: number | null;
   dReason: string | null;
@@ -101,7 +103,7 @@ export function highLowEffect(ai: readonly (number | null)[], outcome: readonly 
   }
   const percentChange = low.mean !== 0 ? (100 * diff) / Math.abs(low.mean) : null;
   const percentReason = percentChange === null ? 'zero low-group mean: a percentage change is undefined' : null;
-  return { status: 'ok', n, median: mid, high, low, d, dReason, g, gReason, percentChange, percentReason, reason: null };
+  return { status: 'ok', n, median: mid, high, low, pooledSd, d, dReason, g, gReason, percentChange, percentReason, reason: null };
 }
 
 function missing(status: EffectMissing['status'], n: number, reason: string): EffectMissing {

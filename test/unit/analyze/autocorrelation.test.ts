@@ -103,4 +103,18 @@ describe('analyze/autocorrelation', () => {
     assert.ok(covered / reps > 0.92, `coverage ${covered}/${reps}`);
     assert.ok(nullCovered / reps > 0.92, `coverage of 0 under no effect ${nullCovered}/${reps}`);
   });
+
+  it("an interval around 0 when the high and low days have the same mean (Cohen's d is 0, not missing)", () => {
+    // High days (x above its median 4.5) and low days both average 5, with spread within each group.
+    const x = [1, 2, 3, 4, 5, 6, 7, 8];
+    const y = [4, 6, 3, 7, 6, 4, 7, 3];
+    const e = workingEffect(x, y, 6);
+    assert.equal(e.difference, 0);
+    assert.equal(e.d, 0);
+    assert.ok(e.differenceCi && Number.isFinite(e.differenceCi.lower) && Number.isFinite(e.differenceCi.upper), JSON.stringify(e.differenceCi));
+    assert.ok(e.differenceCi.lower < 0 && e.differenceCi.upper > 0);
+    assert.ok(Math.abs(e.differenceCi.lower + e.differenceCi.upper) < 1e-12, 'symmetric around the difference');
+    assert.ok(e.dCi && Number.isFinite(e.dCi.lower) && e.dCi.lower < 0 && e.dCi.upper > 0);
+    assert.ok(e.percentCi && Number.isFinite(e.percentCi.lower));
+  });
 });

@@ -40,7 +40,7 @@ describe('analyze/reading: plain language for a lead', () => {
   });
 
   it('reads effects as a percentage with the d band', () => {
-    const base = { status: 'ok', n: 30, median: 2, dReason: null, g: null, gReason: null, percentReason: null, reason: null } as const;
+    const base = { status: 'ok', n: 30, median: 2, pooledSd: 2, dReason: null, g: null, gReason: null, percentReason: null, reason: null } as const;
     assert.equal(
       readEffect({ ...base, high: { n: 15, mean: 5.6 }, low: { n: 15, mean: 5 }, d: 0.31, percentChange: 12 }, 'commits'),
       '+12% commits on high-AI days (small effect, d = 0.31)',
