@@ -126,6 +126,8 @@ export async function parseLogsOffThread(body: Buffer, chunkRecords: number): Pr
     records: first.records,
     chunks: chunks(),
     // Ends the worker whether or not the chunks were read (a generator never started runs no finally).
-    stop: async () => void (await worker.terminate()),
+    stop: async () => {
+      await worker.terminate();
+    },
   };
 }
