@@ -533,17 +533,7 @@ class DayAccumulator {
       const a = getOr(this.activity, key, () => ({ day, dev, repo, source, ...zeroActivity() }));
       let dsm = dg.dsm.get(dev);
       if (dsm === undefined) {
-        const row = getOr(this.dsm, k2(day, dev), () => ({
-          day,
-          dev,
-          sessions: 0,
-          requests: 0,
-          total: 0,
-          accepted: 0,
-          errors: 0,
-          cost: 0,
-          latencies: [] as number[],
-        }));
+        const row = getOr(this.dsm, k2(day, dev), () => emptyDsmRow(day, dev));
         dg.dsm.set(dev, (dsm = { row, sids: new Set() }));
       }
       bySource.set(source, (g = { key, a, models: new Map(), dsm, sids: new Set(), hist: undefined }));
@@ -627,17 +617,7 @@ class DayAccumulator {
         t.agentLines += v.added;
       }
     }
-    const d = getOr(this.dsm, k2(day, dev), () => ({
-      day,
-      dev,
-      sessions: 0,
-      requests: 0,
-      total: 0,
-      accepted: 0,
-      errors: 0,
-      cost: 0,
-      latencies: [] as number[],
-    }));
+    const d = getOr(this.dsm, k2(day, dev), () => emptyDsmRow(day, dev));
     if (isRequest) d.requests += n;
     if (isError) d.errors += n;
     if (accepted) d.accepted += n;
@@ -994,6 +974,11 @@ const SUM_KEYS = [
 ] as const;
 
 /** Map keys of the grains (NUL stands for a null value, which no id contains). */
+/** A day × developer row with nothing counted yet. */
+function emptyDsmRow(day: string, dev: string | null): DsmRow {
+  return { day, dev, sessions: 0, requests: 0, total: 0, accepted: 0, errors: 0, cost: 0, latencies: [] };
+}
+
 function k2(day: string, dev: string | null): string {
   return `${day}\u0001${dev ?? '\u0000'}`;
 }
