@@ -14,6 +14,8 @@ const outdir = 'dist';
 /** WASM files the bundles load lazily from their own folder. */
 const wasmFiles = [
   [require.resolve('sql.js/dist/sql-wasm.wasm'), 'sql-wasm.wasm'],
+  // Loaded as text and patched at run time (src/core/store/node-sqljs.ts), the same way as under tests.
+  [require.resolve('sql.js/dist/sql-wasm.js'), 'sql-wasm.js'],
   [require.resolve('parquet-wasm/esm/parquet_wasm_bg.wasm'), 'parquet_wasm_bg.wasm'],
 ];
 
@@ -24,36 +26,6 @@ function copyWasm() {
     copyFileSync(from, path.join(outdir, to));
   }
 }
-
-/**
- * sql.js keeps the database in an Emscripten in-memory file that grows by 12.5% at a time above 1 MiB, so
- * a bulk import that writes a 500 MiB database allocates and copies ~9x its size in fresh buffers, and
- * fresh memory is what costs most on the machines measured (page faults; bench/README.md). Doubling
- * instead copies about its size once; untouched capacity is never faulted in, so resident memory does not
- * grow. Each expression is matched exactly and the build fails if a sql.js upgrade changes it.
- */
-const SQLJS_PATCHES = [
-  ['m*(m<1048576?2:1.125)', 'm*2'],
-  // `new Database(bytes)` copies the snapshot into the in-memory file; take the caller's buffer instead
-  // (Store.open reads it for this alone), so opening a 500 MiB database holds it once, not twice.
-  ['jc(d,b,0,b.length,0)', '(d.node.Ua=b,d.node.Wa=b.length,d.node.mtime=d.node.ctime=Date.now())'],
-];
-/** Exported for benchmarks that bundle the same sql.js as the extension (bench/import-host.ts). */
-export const sqlJsGrowth = {
-  name: 'sql.js-memfs',
-  setup(build) {
-    build.onLoad({ filter: /sql\.js[\\/]dist[\\/]sql-wasm\.js$/ }, async (args) => {
-      const { readFile } = await import('node:fs/promises');
-      const text = await readFile(args.path, 'utf8');
-      let contents = text;
-      for (const [from, to] of SQLJS_PATCHES) {
-        if (contents.split(from).length !== 2) throw new Error(`esbuild.mjs: "${from}" not found once in ${args.path}; update the sql.js-memfs plugin`);
-        contents = contents.replace(from, to);
-      }
-      return { contents, loader: 'js' };
-    });
-  },
-};
 
 const common = {
   bundle: true,
@@ -72,7 +44,6 @@ const nodeCommon = {
   mainFields: ['module', 'main'],
   // sql.js references these Node builtins behind environment checks; parquet-wasm is loaded from its esm build.
   external: ['vscode'],
-  plugins: [sqlJsGrowth],
 };
 
 /** Packages the CLI bundle loads at run time instead of bundling (native modules). */

@@ -18,7 +18,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BundledPriceTable } from '../src/core/pricing';
 import { buildReportAsync } from '../src/core/report/build';
@@ -121,7 +120,6 @@ async function main() {
     await generate('otlp', N, input);
   }
   const { build } = await import('esbuild');
-  const { sqlJsGrowth } = (await import(pathToFileURL(path.join(root, 'esbuild.mjs')).href)) as { sqlJsGrowth: import('esbuild').Plugin };
   const bundle = path.join(out, 'import-host.js');
   await build({
     entryPoints: [__filename],
@@ -131,7 +129,6 @@ async function main() {
     target: 'node20',
     mainFields: ['module', 'main'],
     outfile: bundle,
-    plugins: [sqlJsGrowth],
     logLevel: 'warning',
   });
   const idles: Phase[] = [];

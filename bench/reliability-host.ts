@@ -2,7 +2,8 @@
  * The collector as the extension host runs it: Store and CollectorServer in one Node process, measuring its
  * own event-loop delay (perf_hooks.monitorEventLoopDelay, 10 ms resolution). Prints `listening <port>`;
  * on SIGTERM closes (writing the snapshot) and prints one JSON line of statistics.
- * Usage: tsx bench/reliability-host.ts DB [--interval-ms N] [--max-delay-ms N] [--slice RECORDS]
+ * Usage: tsx bench/reliability-host.ts DB [--interval-ms N] [--max-delay-ms N] [--slice RECORDS] [--export-snapshots]
+ * (`--export-snapshots`: snapshots by `db.export()`, as before copy-on-write, for the reference run).
  */
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -14,13 +15,13 @@ import { Store } from '../src/core/store/store';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { 'interval-ms': { type: 'string' }, 'max-delay-ms': { type: 'string' }, slice: { type: 'string' } },
+  options: { 'interval-ms': { type: 'string' }, 'max-delay-ms': { type: 'string' }, slice: { type: 'string' }, 'export-snapshots': { type: 'boolean' } },
 });
 
 async function main() {
   const store = await Store.open({
     path: positionals[0]!,
-    sql: await new SqlJsLoader().load(),
+    sql: values['export-snapshots'] ? { ...(await new SqlJsLoader().load()), prodlensMemfs: undefined } : await new SqlJsLoader().load(),
     snapshotIntervalMs: values['interval-ms'] ? Number(values['interval-ms']) : undefined,
     snapshotMaxDelayMs: values['max-delay-ms'] ? Number(values['max-delay-ms']) : undefined,
   });
@@ -65,7 +66,7 @@ async function main() {
   // Start of the measured window: event-loop and snapshot statistics from here on.
   process.on('SIGUSR2', () => {
     h.reset();
-    Object.assign(store.snapshotStats, { started: 0, count: 0, bytes: 0, maxExportMs: 0 });
+    Object.assign(store.snapshotStats, { started: 0, count: 0, bytes: 0, maxExportMs: 0, copyOnWrite: 0, keptChunks: 0 });
   });
 }
 /**

@@ -9,9 +9,10 @@
  *    block of the host's event loop longer than 20 ms in both phases (see traceBlocks in reliability-host.ts).
  * 2. Trickle on a large database: one event per second for --seconds, on a database of --events events.
  *    Bytes written by the host process (/proc/<pid>/io write_bytes: journal + snapshots) and its event-loop
- *    delay p99. Run twice in the same run: with the snapshot policy (60 min or journal size) scaled so the
- *    window holds two snapshot periods, and with the old behaviour under a trickle (a snapshot every 30 s) as
- *    the reference. Bytes per hour = bytes in the window × (60 min / the window's simulated minutes).
+ *    delay p99 and max. Run three times in the same run: with the snapshot policy (60 min or journal size)
+ *    scaled so the window holds two snapshot periods and copy-on-write snapshots; the same with snapshots by
+ *    `db.export()` (one synchronous copy of the whole database, as before; --skip-export-reference); and the
+ *    old behaviour under a trickle (a snapshot every 30 s; --skip-reference). Bytes per hour = bytes in the window × (60 min / the window's simulated minutes).
  *    Goals: ≤ 2× the database size per hour, event-loop delay p99 < 50 ms.
  * Usage: tsx bench/reliability.ts [--events 1000000] [--seconds 60] [--batch-mib 19.5] [--json out.json]
  */
@@ -37,6 +38,8 @@ const { values: args } = parseArgs({
     'skip-batch': { type: 'boolean' },
     /** Reuse (or build once, then keep) the large database here: building 1M events takes minutes. */
     'keep-db': { type: 'string' },
+    /** Skip the reference run of the trickle with snapshots by db.export() (before copy-on-write). */
+    'skip-export-reference': { type: 'boolean' },
     /** Skip the reference run (a snapshot every 30 s) of the trickle. */
     'skip-reference': { type: 'boolean' },
     /** Events in the day that part 3 writes into (0 skips it). */
@@ -340,7 +343,26 @@ async function main() {
       loopP99Ms: fresh.loopDelayP99Ms,
       loopMaxMs: fresh.loopDelayMaxMs,
       exportMaxMs: fresh.snapshots?.maxExportMs,
+      copyOnWrite: fresh.snapshots?.copyOnWrite,
+      keptChunks: fresh.snapshots?.keptChunks,
     });
+    // The same policy with snapshots by db.export() (before copy-on-write), in the same run.
+    if (!args['skip-export-reference']) {
+      const exp = await trickle(db, seconds, ['--interval-ms', String(scaledInterval), '--export-snapshots']);
+      const expSnap = exp.snapshots?.bytes ?? 0;
+      const perHourExp = (expSnap * scaledInterval) / exp.windowMs + ((exp.written - expSnap) * 3600_000) / exp.windowMs;
+      runs.push({
+        policy: 'reference: same policy, snapshots by db.export() (before copy-on-write)',
+        seconds: Math.round(exp.windowMs / 1000),
+        writtenMiB: +(exp.written / 1048576).toFixed(1),
+        snapshots: exp.snapshots?.count,
+        perHourMiB: +(perHourExp / 1048576).toFixed(0),
+        perHourXdb: +(perHourExp / dbBytes).toFixed(2),
+        loopP99Ms: exp.loopDelayP99Ms,
+        loopMaxMs: exp.loopDelayMaxMs,
+        exportMaxMs: exp.snapshots?.maxExportMs,
+      });
+    }
     let perHourOld = NaN;
     if (!args['skip-reference']) {
       const old = await trickle(db, seconds, ['--interval-ms', '30000', '--max-delay-ms', '30000']);
@@ -362,7 +384,7 @@ async function main() {
       `   snapshot interval ${scaledInterval} ms in the window (60 min in use): ${fresh.snapshots?.count} snapshot(s), ${(perSnapshot / 1048576).toFixed(0)} MiB each, ` +
         `journal and other writes ${((fresh.written - snapBytes) / 1048576).toFixed(2)} MiB in ${Math.round(fresh.windowMs / 1000)} s; ` +
         `per hour = 1 snapshot + 3600 s of journal. Bytes per hour new / before: ${(perHourNew / perHourOld).toFixed(3)}; ` +
-        `db.export() blocked the event loop up to ${fresh.snapshots?.maxExportMs} ms; the last snapshot's file write took ${fresh.snapshots?.lastMs} ms (async)`,
+        `${fresh.snapshots?.copyOnWrite} by copy-on-write (${fresh.snapshots?.keptChunks} chunks kept aside), the longest synchronous start ${fresh.snapshots?.maxExportMs} ms; the last snapshot's file write took ${fresh.snapshots?.lastMs} ms (async)`,
     );
     const result = {
       batch,

@@ -14,11 +14,12 @@ import { linkProblems, manifestProblems } from './vsix-content.mjs';
 export const DEFAULT_VSIX = 'dist-vsix/prodlens.vsix';
 /** Marketplace and install limit we hold ourselves to. */
 export const MAX_VSIX_BYTES = 5 * 1024 * 1024;
-/** WASM files the bundles load from their own folder at run time, and the report page's bundle and stylesheet. */
+/** WASM files (and sql.js's JavaScript, patched as it loads) the bundles load from their own folder at run time, and the report page's bundle and stylesheet. */
 export const REQUIRED_ENTRIES = [
   'extension/package.json',
   'extension/package.nls.json',
   'extension/dist/sql-wasm.wasm',
+  'extension/dist/sql-wasm.js',
   'extension/dist/parquet_wasm_bg.wasm',
   'extension/dist/webview.js',
   'extension/dist/webview.css',

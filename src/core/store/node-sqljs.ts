@@ -1,34 +1,118 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { SqlJsStatic } from 'sql.js';
+import { compileFunction } from 'node:vm';
+import type { Database, SqlJsStatic } from 'sql.js';
 
 /**
- * Loads sql.js's WASM on first use. The bundles ship `sql-wasm.wasm` beside themselves (esbuild.mjs); under
- * tests the file comes from node_modules. The file's existence is checked first: sql.js aborts the whole
- * process when it cannot find its WASM, even if the init promise is caught (MEASURED.md).
+ * Reaches into sql.js's in-memory file system (Emscripten MEMFS), which sql.js does not export: the file a
+ * database lives in, its bytes, and the write operation all MEMFS files share. Added to the module by
+ * `SQLJS_PATCHES`; absent if sql.js was loaded some other way (then snapshots fall back to `db.export()`).
+ */
+export interface MemfsAccess {
+  /** The MEMFS node of a database's file (`db.filename`). */
+  node(db: Database): MemfsNode;
+  /** The node's backing array; its first `used(node)` bytes are the file. Replaced when the file grows past it. */
+  contents(node: MemfsNode): Uint8Array | null;
+  used(node: MemfsNode): number;
+  /** The stream operations object shared by every MEMFS file (its `write` sees every write to any file). */
+  streamOps(node: MemfsNode): MemfsStreamOps;
+}
+export type MemfsNode = object & { readonly __memfsNode?: never };
+export type MemfsWrite = (stream: { node: MemfsNode }, buffer: Uint8Array, offset: number, length: number, position: number, canOwn?: boolean) => number;
+export interface MemfsStreamOps {
+  write: MemfsWrite;
+}
+export type PatchedSqlJs = SqlJsStatic & { prodlensMemfs?: MemfsAccess };
+
+/**
+ * Edits to sql.js 1.16's `dist/sql-wasm.js` (minified: MEMFS's node fields are `Ua` contents, `Wa` used
+ * bytes, `Qa` stream operations; `B` is FS.lookupPath). Each `from` must occur exactly once and each
+ * `witness` at least once (it shows the minified names mean what the patch assumes), else loading fails
+ * with a message naming the edit: a sql.js upgrade must revisit them (a unit test loads them).
+ */
+export const SQLJS_PATCHES: readonly { why: string; from: string; to: string; witness?: string }[] = [
+  {
+    // The in-memory file grows by 12.5% at a time above 1 MiB, so a bulk import writing a 500 MiB database
+    // allocated and copied ~9x its size in fresh buffers, and fresh memory is what costs most on the
+    // machines measured (page faults; bench/README.md). Doubling copies about its size once; capacity never
+    // written is never faulted in, so resident memory does not grow.
+    why: 'MEMFS growth by doubling',
+    from: 'm*(m<1048576?2:1.125)',
+    to: 'm*2',
+  },
+  {
+    // `new Database(bytes)` copies the snapshot into the in-memory file; take the caller's buffer instead
+    // (Store.open reads it for this alone), so opening a 500 MiB database holds it once, not twice.
+    why: 'open adopts the caller buffer',
+    from: 'jc(d,b,0,b.length,0)',
+    to: '(d.node.Ua=b,d.node.Wa=b.length,d.node.mtime=d.node.ctime=Date.now())',
+    witness: 'write(a,b,d,c,e,g){b.buffer===v.buffer&&(g=!1);if(!c)return 0;a=a.node;a.mtime=a.ctime=Date.now();if(g)a.Ua=b.subarray(d,d+c),a.Wa=c;',
+  },
+  {
+    // Copy-on-write snapshots (snapshot.ts) read the live database file in slices instead of `db.export()`,
+    // which copies the whole database in one step on the event loop (seconds at 1M events).
+    why: 'MEMFS access for copy-on-write snapshots',
+    from: 'k.Database=g}',
+    to: 'k.Database=g;k.prodlensMemfs={node:function(db){return B("/"+db.filename).node},contents:function(n){return n.Ua},used:function(n){return n.Wa},streamOps:function(n){return n.Qa}}}',
+    witness: 'var r=B(f).node,u=null,w=r.Qa.write;',
+  },
+];
+
+/** Applies SQLJS_PATCHES to the text of `sql-wasm.js`; throws naming the first edit that no longer fits. */
+export function patchSqlJs(text: string, file = 'sql-wasm.js'): string {
+  let out = text;
+  for (const p of SQLJS_PATCHES) {
+    if (out.split(p.from).length !== 2)
+      throw new Error(`sql.js patch "${p.why}": "${p.from}" not found exactly once in ${file}; sql.js changed, update SQLJS_PATCHES`);
+    if (p.witness && !out.includes(p.witness))
+      throw new Error(`sql.js patch "${p.why}": "${p.witness}" not found in ${file}; sql.js changed, update SQLJS_PATCHES`);
+    out = out.replace(p.from, p.to);
+  }
+  return out;
+}
+
+/**
+ * Loads sql.js on first use: its JavaScript (`sql-wasm.js`, patched as above, the same way under tests and
+ * in the bundles, which ship it unbundled beside themselves; esbuild.mjs) and its WASM. The files' existence
+ * is checked first: sql.js aborts the whole process when it cannot find its WASM, even if the init promise
+ * is caught (MEASURED.md).
  */
 export class SqlJsLoader {
-  private loading: Promise<SqlJsStatic> | undefined;
+  private loading: Promise<PatchedSqlJs> | undefined;
 
-  constructor(private readonly wasmPath: string = defaultWasmPath('sql-wasm.wasm', 'sql.js/dist/sql-wasm.wasm')) {}
+  constructor(
+    private readonly wasmPath: string = defaultWasmPath('sql-wasm.wasm', 'sql.js/dist/sql-wasm.wasm'),
+    private readonly jsPath: string = defaultWasmPath('sql-wasm.js', 'sql.js/dist/sql-wasm.js'),
+  ) {}
 
-  load(): Promise<SqlJsStatic> {
+  load(): Promise<PatchedSqlJs> {
     this.loading ??= this.init();
     return this.loading;
   }
 
-  private async init(): Promise<SqlJsStatic> {
-    if (!existsSync(this.wasmPath)) throw new Error(`sql.js WASM not found at ${this.wasmPath}; reinstall ProdLens or run npm run build`);
+  private async init(): Promise<PatchedSqlJs> {
+    for (const file of [this.wasmPath, this.jsPath]) {
+      if (!existsSync(file)) throw new Error(`sql.js file not found at ${file}; reinstall ProdLens or run npm run build`);
+    }
     const wasmBinary = readFileSync(this.wasmPath);
-    const mod = await import('sql.js');
-    const init = (mod as unknown as { default?: typeof mod.default }).default ?? (mod as unknown as typeof mod.default);
+    const init = compileSqlJs(this.jsPath);
     const buffer = wasmBinary.buffer.slice(wasmBinary.byteOffset, wasmBinary.byteOffset + wasmBinary.byteLength) as ArrayBuffer;
-    return init({ wasmBinary: buffer });
+    return (await init({ wasmBinary: buffer })) as PatchedSqlJs;
   }
 }
 
+/** Evaluates the patched `sql-wasm.js` as the CommonJS module it is and returns its init function. */
+function compileSqlJs(jsPath: string): (config: { wasmBinary: ArrayBuffer }) => Promise<SqlJsStatic> {
+  const source = patchSqlJs(readFileSync(jsPath, 'utf8'), jsPath);
+  const module = { exports: {} as unknown };
+  // Compiled as Node compiles a CommonJS file (its own name in stack traces), from the package's own text.
+  const factory = compileFunction(source, ['module', 'exports', 'require', '__filename', '__dirname'], { filename: jsPath }) as (...args: unknown[]) => void;
+  factory(module, module.exports, require, jsPath, path.dirname(jsPath));
+  return module.exports as (config: { wasmBinary: ArrayBuffer }) => Promise<SqlJsStatic>;
+}
+
 /**
- * A WASM file next to the running bundle (`dist/<name>`), else resolved from node_modules (tests, tsx).
+ * A file shipped next to the running bundle (`dist/<name>`), else resolved from node_modules (tests, tsx).
  */
 export function defaultWasmPath(fileName: string, packagePath: string): string {
   const beside = path.join(__dirname, fileName);

@@ -12,7 +12,18 @@ import { Journal, listSegments, readSegmentRecords, setAside } from './journal';
 import { acquireLock, releaseLock } from './lock';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { transaction } from './transaction';
-import { backupPath, checkSnapshot, moveAside, readSnapshot, SIZE_WARNING_BYTES, writeSnapshotAtomic } from './snapshot';
+import type { MemfsAccess, PatchedSqlJs } from './node-sqljs';
+import {
+  backupPath,
+  checkSnapshot,
+  COW_CHUNK_BYTES,
+  CopyOnWrite,
+  moveAside,
+  readSnapshot,
+  SIZE_WARNING_BYTES,
+  writeSnapshotAtomic,
+  writeSnapshotCopy,
+} from './snapshot';
 
 export interface StoreOptions {
   /** Database file; null keeps everything in memory (tests, dry runs). */
@@ -33,6 +44,8 @@ export interface StoreOptions {
   snapshotIntervalMs?: number;
   /** Journal bytes since the last snapshot that trigger one (default max(16 MiB, ¼ of the last snapshot)). */
   snapshotJournalBytes?: number;
+  /** Bytes of the database file copied per turn of the event loop while a snapshot is written (default 4 MiB). */
+  snapshotChunkBytes?: number;
   /**
    * Read what another process (VS Code) has written, without taking its lock or changing any file: the
    * snapshot is loaded and the journal replayed into memory; nothing is ever written back. For reports on a
@@ -83,7 +96,9 @@ export class Store {
    * Snapshots since open (bench, diagnostics): started, written and their bytes; how long the last one
    * blocked the event loop serialising the database (`db.export()`) and took in all (with the file write).
    */
-  readonly snapshotStats = { started: 0, count: 0, bytes: 0, lastMs: 0, lastExportMs: 0, maxExportMs: 0 };
+  readonly snapshotStats = { started: 0, count: 0, bytes: 0, lastMs: 0, lastExportMs: 0, maxExportMs: 0, copyOnWrite: 0, keptChunks: 0 };
+  /** sql.js's in-memory files, for copy-on-write snapshots (absent: `db.export()`). */
+  private memfs: MemfsAccess | undefined;
   /** Sliced ingests (collector requests) running: a snapshot due meanwhile waits until they end. */
   private slicedIngests = 0;
   private snapshotWaiting = false;
@@ -132,6 +147,7 @@ export class Store {
       snapshotMaxDelayMs: options.snapshotMaxDelayMs ?? 30000,
       snapshotIntervalMs: options.snapshotIntervalMs ?? 60 * 60_000,
       snapshotJournalBytes: options.snapshotJournalBytes ?? 0,
+      snapshotChunkBytes: options.snapshotChunkBytes ?? COW_CHUNK_BYTES,
     };
     const report: OpenReport = { loadedFrom: 'empty', movedAside: [], replayedBatches: 0, unreadableJournalLines: 0 };
     let db: Database | undefined;
@@ -148,6 +164,7 @@ export class Store {
       const covered = Number((db.exec("SELECT value FROM meta WHERE key = 'journal_gen'")[0]?.values[0]?.[0] as string | undefined) ?? 0);
       const journal = opts.path ? Journal.open(opts.path, covered, logger) : undefined;
       const store = new Store(opts, db, report, journal);
+      store.memfs = (options.sql as PatchedSqlJs).prodlensMemfs;
       if (!store.getMeta('device_id')) store.setMeta('device_id', randomUUID());
       store.setTimeZone(options.timeZone ?? store.getMeta('time_zone') ?? machineTimeZone());
       if (opts.path) store.replayJournal();
@@ -186,6 +203,7 @@ export class Store {
       snapshotMaxDelayMs: 0,
       snapshotIntervalMs: 0,
       snapshotJournalBytes: 0,
+      snapshotChunkBytes: COW_CHUNK_BYTES,
       readOnly: true,
     };
     for (let attempt = 1; ; attempt++) {
@@ -647,37 +665,50 @@ export class Store {
     // Everything applied so far is in the database, so the snapshot covers the journal up to `gen`.
     const gen = this.journal ? this.journal.rotate() : this.coveredGen;
     this.db.run("INSERT INTO meta (key, value) VALUES ('journal_gen', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [String(gen)]);
+    // Copy-on-write: the committed file is read in chunks, one per turn of the event loop, while ingests go
+    // on (snapshot.ts). Without MEMFS access (sql.js loaded some other way) `db.export()` copies it in one step.
     const exportStarted = performance.now();
-    const bytes = this.db.export();
+    const copy = CopyOnWrite.begin(this.memfs, this.db, this.opts.snapshotChunkBytes);
+    const bytes = copy ? undefined : this.db.export();
     this.snapshotStats.lastExportMs = Math.round(performance.now() - exportStarted);
     this.snapshotStats.maxExportMs = Math.max(this.snapshotStats.maxExportMs, this.snapshotStats.lastExportMs);
     this.dirty = false;
     const wasUnjournaled = this.unjournaled;
     this.unjournaled = false;
     const started = this.opts.clock.now();
+    let size: number;
     try {
-      await writeSnapshotAtomic(p, bytes);
+      if (copy) {
+        size = await writeSnapshotCopy(p, copy);
+        this.snapshotStats.copyOnWrite += 1;
+        this.snapshotStats.keptChunks += copy.keptChunks;
+      } else {
+        size = bytes!.length;
+        await writeSnapshotAtomic(p, bytes!);
+      }
     } catch (err) {
       this.dirty = true;
       this.unjournaled ||= wasUnjournaled;
       this.lastSnapshotAt = previousAt;
       throw err;
+    } finally {
+      copy?.end();
     }
-    this.lastSnapshotBytes = bytes.length;
+    this.lastSnapshotBytes = size;
     this.snapshotStats.count += 1;
-    this.snapshotStats.bytes += bytes.length;
+    this.snapshotStats.bytes += size;
     this.snapshotStats.lastMs = this.opts.clock.now() - started;
     // The previous snapshot (now .bak) covers `this.coveredGen`; segments up to it are in both files.
     this.journal?.removeThrough(this.coveredGen);
     this.coveredGen = gen;
-    if (bytes.length > SIZE_WARNING_BYTES && !this.sizeWarned) {
+    if (size > SIZE_WARNING_BYTES && !this.sizeWarned) {
       this.sizeWarned = true;
       this.opts.logger.warn(
-        `the database is ${(bytes.length / 1048576).toFixed(0)} MiB; sql.js keeps it in memory and cannot open files over about 2 GiB. ` +
+        `the database is ${(size / 1048576).toFixed(0)} MiB; sql.js keeps it in memory and cannot open files over about 2 GiB. ` +
           'Set prodlens.retention.days (or run `prodlens prune --keep-days N`) to keep it smaller.',
       );
     }
-    this.opts.logger.debug(`snapshot ${bytes.length} bytes in ${this.opts.clock.now() - started} ms`);
+    this.opts.logger.debug(`snapshot ${size} bytes in ${this.opts.clock.now() - started} ms`);
   }
 
   private assertOpen(): void {

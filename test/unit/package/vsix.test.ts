@@ -15,6 +15,7 @@ const shipped = [
   'extension/dist/webview.js',
   'extension/dist/webview.css',
   'extension/dist/sql-wasm.wasm',
+  'extension/dist/sql-wasm.js',
   'extension/dist/parquet_wasm_bg.wasm',
   'extension/media/report.css',
   'extension/media/icon.png',
