@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, openSync, readSync, renameSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync, renameSync, rmSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import type { Database } from 'sql.js';
 import type { MemfsAccess, MemfsNode, MemfsStreamOps } from './node-sqljs';
@@ -89,6 +89,21 @@ export async function writeSnapshotAtomic(p: string, bytes: Uint8Array): Promise
   if (existsSync(p)) await rename(p, backupPath(p));
   await rename(tmp, p);
   fsyncDir(path.dirname(p));
+}
+
+/**
+ * Removes temp files of snapshots that were being written when their process died (`<db>.tmp-<pid>`; a
+ * 500 MiB one per crash otherwise). Only the lock's owner calls it: no one else writes them. Returns the names.
+ */
+export function removeStaleSnapshotTemps(p: string): string[] {
+  const prefix = `${path.basename(p)}.tmp-`;
+  const removed: string[] = [];
+  for (const name of readdirSync(path.dirname(p))) {
+    if (!name.startsWith(prefix) || !/^\d+$/.test(name.slice(prefix.length))) continue;
+    rmSync(path.join(path.dirname(p), name), { force: true });
+    removed.push(name);
+  }
+  return removed;
 }
 
 export function backupPath(p: string): string {

@@ -23,6 +23,7 @@ import {
   SIZE_WARNING_BYTES,
   writeSnapshotAtomic,
   writeSnapshotCopy,
+  removeStaleSnapshotTemps,
 } from './snapshot';
 
 export interface StoreOptions {
@@ -157,7 +158,10 @@ export class Store {
     }
     // Whatever fails from here on, the lock is released: a failed open must not block the next one.
     try {
-      if (opts.path) db = loadFirstGood(options.sql, opts.path, clock, report);
+      if (opts.path) {
+        for (const name of removeStaleSnapshotTemps(opts.path)) logger.info(`removed ${name}, a snapshot left unfinished by a process that stopped`);
+        db = loadFirstGood(options.sql, opts.path, clock, report);
+      }
       db ??= new options.sql.Database();
       tune(db);
       migrate(db);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Database } from 'sql.js';
 import { patchSqlJs, SQLJS_PATCHES, type PatchedSqlJs } from '../../../src/core/store/node-sqljs';
@@ -134,6 +134,23 @@ describe('Copy-on-write snapshots', function () {
       assert.equal(rawDatabaseForTests(again).exec('SELECT count(*) FROM sessions')[0]!.values[0]![0], 2010, 'snapshot + journal hold every event');
       assert.equal(again.getLastCheckpoint('test:x'), 'unjournaled');
       await again.close();
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('removes the temp file of a snapshot whose process was killed while writing it, and only that', async () => {
+    const tmp = tempDir();
+    try {
+      const dbPath = path.join(tmp.dir, 'p.sqlite');
+      writeFileSync(`${dbPath}.tmp-424242`, Buffer.alloc(8192, 7));
+      writeFileSync(path.join(tmp.dir, 'other.sqlite.tmp-424242'), 'x');
+      writeFileSync(`${dbPath}.tmp-notes`, 'x');
+      const store = await Store.open({ path: dbPath, sql: await sqlLoader.load() });
+      assert.equal(existsSync(`${dbPath}.tmp-424242`), false, 'the unfinished snapshot is gone');
+      assert.ok(existsSync(path.join(tmp.dir, 'other.sqlite.tmp-424242')), "another database's file stays");
+      assert.ok(existsSync(`${dbPath}.tmp-notes`), 'a file not named by a pid stays');
+      await store.close();
     } finally {
       tmp.cleanup();
     }
