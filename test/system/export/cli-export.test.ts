@@ -78,6 +78,7 @@ describe('prodlens export', () => {
       logLevel: 'error',
     });
     copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(dist, 'sql-wasm.wasm'));
+    copyFileSync(require.resolve('sql.js/dist/sql-wasm.js'), path.join(dist, 'sql-wasm.js'));
     copyFileSync(require.resolve('parquet-wasm/esm/parquet_wasm_bg.wasm'), path.join(dist, 'parquet_wasm_bg.wasm'));
     const { stdout } = await promisify(execFile)(
       process.execPath,
