@@ -11,7 +11,10 @@ import type { Database, SqlJsStatic } from 'sql.js';
 export interface MemfsAccess {
   /** The MEMFS node of a database's file (`db.filename`). */
   node(db: Database): MemfsNode;
-  /** The node's backing array; its first `used(node)` bytes are the file. Replaced when the file grows past it. */
+  /**
+   * The node's backing array; its first `used(node)` bytes are the file. A new view of the same (resizable)
+   * buffer after the file grows, a new buffer only when the file is truncated or moves out of a fixed one.
+   */
   contents(node: MemfsNode): Uint8Array | null;
   used(node: MemfsNode): number;
   /** The stream operations object shared by every MEMFS file (its `write` sees every write to any file). */
@@ -32,13 +35,16 @@ export type PatchedSqlJs = SqlJsStatic & { prodlensMemfs?: MemfsAccess };
  */
 export const SQLJS_PATCHES: readonly { why: string; from: string; to: string; witness?: string }[] = [
   {
-    // The in-memory file grows by 12.5% at a time above 1 MiB, so a bulk import writing a 500 MiB database
-    // allocated and copied ~9x its size in fresh buffers, and fresh memory is what costs most on the
-    // machines measured (page faults; bench/README.md). Doubling copies about its size once; capacity never
-    // written is never faulted in, so resident memory does not grow.
-    why: 'MEMFS growth by doubling',
-    from: 'm*(m<1048576?2:1.125)',
-    to: 'm*2',
+    // The in-memory file grows by 12.5% at a time above 1 MiB, each time into a new array the whole file is
+    // copied to: a bulk import writing a 500 MiB database allocated and copied ~9x its size in fresh
+    // buffers, and fresh memory is what costs most on the machines measured (page faults; bench/README.md);
+    // on the extension host one such copy of a 500 MiB file blocked the event loop 1.4 s. The file now
+    // lives in a resizable ArrayBuffer (address space reserved up to 4 GiB, pages committed as they are
+    // written) that grows in place: no copy, no second array. A file whose array is not resizable (sql.js's
+    // first write) moves once into a resizable one.
+    why: 'MEMFS files grow in place',
+    from: 'm>=g||(g=Math.max(g,m*(m<1048576?2:1.125)>>>0),m&&(g=\nMath.max(g,256)),m=a.Ua.subarray(0,a.Wa),a.Ua=new Uint8Array(g),a.Ua.set(m))',
+    to: 'm>=g||(g=Math.max(g,m*2>>>0),m&&(g=Math.max(g,256)),a.Ua.byteOffset===0&&a.Ua.buffer.resizable&&a.Ua.buffer.maxByteLength>=g?(a.Ua.buffer.resize(g),a.Ua=new Uint8Array(a.Ua.buffer)):(m=a.Ua.subarray(0,a.Wa),a.Ua=new Uint8Array(new ArrayBuffer(g,{maxByteLength:4294967296})),a.Ua.set(m)))',
   },
   {
     // `new Database(bytes)` copies the snapshot into the in-memory file; take the caller's buffer instead
@@ -69,6 +75,18 @@ export function patchSqlJs(text: string, file = 'sql-wasm.js'): string {
     out = out.replace(p.from, p.to);
   }
   return out;
+}
+
+/** Address space reserved for a database file's resizable buffer (sql.js's WASM cannot address more). */
+export const MEMFS_FILE_RESERVE = 4 * 1024 * 1024 * 1024;
+
+/**
+ * An array for a database file of `size` bytes that MEMFS grows in place (see SQLJS_PATCHES): opening a
+ * snapshot reads into one, so the first write past its end does not copy the database.
+ */
+export function growableFileBytes(size: number): Uint8Array {
+  const Resizable = ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => ArrayBuffer;
+  return new Uint8Array(new Resizable(size, { maxByteLength: Math.max(size, MEMFS_FILE_RESERVE) }));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync, renameSync, rmSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import type { Database } from 'sql.js';
-import type { MemfsAccess, MemfsNode, MemfsStreamOps } from './node-sqljs';
+import { growableFileBytes, type MemfsAccess, type MemfsNode, type MemfsStreamOps } from './node-sqljs';
 import path from 'node:path';
 import { fsyncDir } from './journal';
 
@@ -60,7 +60,8 @@ export function readSnapshot(p: string): Uint8Array | null {
         `${p} is ${(size / 1048576).toFixed(0)} MiB, more than sql.js can load (${(MAX_SNAPSHOT_BYTES / 1048576).toFixed(0)} MiB); run \`prodlens prune --keep-days N\` on a machine with this file, or set prodlens.retention.days`,
       );
     }
-    const out = new Uint8Array(size);
+    // Grows in place once sql.js owns it (node-sqljs.ts): the first write past its end copies nothing.
+    const out = growableFileBytes(size);
     let pos = 0;
     while (pos < size) {
       const n = readSync(fd, out, pos, Math.min(READ_CHUNK, size - pos), pos);
@@ -206,8 +207,9 @@ export class CopyOnWrite {
 
   private beforeWrite(position: number, length: number): void {
     if (!this.live) return;
-    if (this.memfs.contents(this.node) !== this.bytes) {
-      // The file moved to a new array: ours is no longer written to, nothing more to keep.
+    if (this.memfs.contents(this.node)?.buffer !== this.bytes.buffer) {
+      // The file moved to a new buffer: ours is no longer written to, nothing more to keep (growing in
+      // place keeps the buffer and only makes a new view of it).
       this.stopWatching();
       return;
     }

@@ -64,8 +64,13 @@ describe('Copy-on-write snapshots', function () {
   it('reads the database as it was when the copy began while updates, deletes and inserts (growing the file) go on', async () => {
     const SQL = await sqlLoader.load();
     const db = filled(SQL, 3000);
+    const memfs = SQL.prodlensMemfs!;
+    const node = memfs.node(db);
+    const buffer = memfs.contents(node)!.buffer as ArrayBuffer & { resizable: boolean };
+    assert.ok(buffer.resizable, 'the file lives in a resizable buffer once it has grown');
+    const capacity = buffer.byteLength;
     const before = summary(db);
-    const copy = CopyOnWrite.begin(SQL.prodlensMemfs, db, CHUNK)!;
+    const copy = CopyOnWrite.begin(memfs, db, CHUNK)!;
     assert.ok(copy.chunkCount > 20, `${copy.chunkCount} chunks`);
     const bytes = drain(copy, (i) => {
       // Pages both before and after the chunk being read change, inside and outside transactions.
@@ -73,11 +78,13 @@ describe('Copy-on-write snapshots', function () {
       if (i % 5 === 0) db.run('DELETE FROM t WHERE id = ?', [3000 - i]);
       if (i % 3 === 0) {
         db.run('BEGIN');
-        for (let k = 0; k < 40; k++) db.run('INSERT INTO t (v, pad) VALUES (1, zeroblob(1000))');
+        for (let k = 0; k < 200; k++) db.run('INSERT INTO t (v, pad) VALUES (1, zeroblob(1000))');
         db.run('COMMIT');
       }
     });
     assert.ok(copy.keptChunks > 0, 'some chunks were overwritten before being read and kept aside');
+    assert.equal(memfs.contents(node)!.buffer, buffer, 'the file grew in place (same buffer, no copy)');
+    assert.ok(buffer.byteLength > capacity, `it grew past its capacity (${capacity} → ${buffer.byteLength} bytes) while the copy was read`);
     assert.notDeepEqual(summary(db), before, 'the live database changed meanwhile');
     assert.equal(checkSnapshot(bytes), null);
     const again = new SQL.Database(bytes);
