@@ -234,7 +234,8 @@ async function trickle(db: string, seconds: number, extra: string[]): Promise<Re
     const written = writeBytes(host.child.pid!) - before;
     const windowMs = performance.now() - started;
     const stats = await host.stop();
-    if (process.env.HOST_BLOCKS_OUT && stats.blocks) writeFileSync(`${process.env.HOST_BLOCKS_OUT}.trickle-${extra.join('')}.json`, JSON.stringify(stats.blocks));
+    if (process.env.HOST_BLOCKS_OUT && stats.blocks)
+      writeFileSync(`${process.env.HOST_BLOCKS_OUT}.trickle-${extra.join('')}.json`, JSON.stringify(stats.blocks));
     return { written, windowMs, ...stats };
   } catch (err) {
     await host.stop();
