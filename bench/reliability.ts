@@ -219,7 +219,7 @@ async function healthDuringBatch(dir: string) {
   }
 }
 
-async function trickle(db: string, seconds: number, extra: string[]): Promise<Record<string, any> & { written: number }> {
+async function trickle(db: string, seconds: number, extra: string[]): Promise<Record<string, any> & { written: number; windowMs: number }> {
   const host = await startHost(db, extra);
   try {
     await req(host.port, 'POST', '/v1/logs', Buffer.from(JSON.stringify(logsRequest(20_000_000, 1, Date.now())))); // open the store
@@ -327,14 +327,18 @@ async function main() {
     console.log(
       `\n2. trickle: database of ${events} events, ${(dbBytes / 1048576).toFixed(0)} MiB (built in ${Math.round((performance.now() - t) / 1000)} s), one event per second for ${seconds} s`,
     );
-    // New policy, its 60-minute period scaled into half the window (two snapshots expected).
-    const scaledInterval = Math.floor((seconds * 1000) / 2);
+    // New policy, its 60-minute period scaled to 40% of the window: two snapshots, at 40% and 80%, both
+    // finished inside it (one due at the window's very end would be counted half written).
+    const scaledInterval = Math.floor(seconds * 1000 * 0.4);
     const runs: Array<Record<string, unknown>> = [];
     t = performance.now();
     const fresh = await trickle(db, seconds, ['--interval-ms', String(scaledInterval)]);
     // Snapshots come at the scaled rate; the journal at the real rate (one event a second).
     const snapBytes = fresh.snapshots?.bytes ?? 0;
-    const perHourNew = (snapBytes * scaledInterval) / fresh.windowMs + ((fresh.written - snapBytes) * 3600_000) / fresh.windowMs;
+    // At the real policy an hour holds one snapshot (the database's size) and an hour of journal.
+    const perHour = (r: { written: number; windowMs: number; snapshots?: { bytes: number; count: number } }) =>
+      r.snapshots?.count ? r.snapshots.bytes / r.snapshots.count + ((r.written - r.snapshots.bytes) * 3600_000) / r.windowMs : NaN;
+    const perHourNew = perHour(fresh);
     runs.push({
       policy: `journal size / 60 min (scaled ×${(3600_000 / scaledInterval).toFixed(0)})`,
       seconds: Math.round(fresh.windowMs / 1000),
@@ -351,8 +355,7 @@ async function main() {
     // The same policy with snapshots by db.export() (before copy-on-write), in the same run.
     if (!args['skip-export-reference']) {
       const exp = await trickle(db, seconds, ['--interval-ms', String(scaledInterval), '--export-snapshots']);
-      const expSnap = exp.snapshots?.bytes ?? 0;
-      const perHourExp = (expSnap * scaledInterval) / exp.windowMs + ((exp.written - expSnap) * 3600_000) / exp.windowMs;
+      const perHourExp = perHour(exp);
       runs.push({
         policy: 'reference: same policy, snapshots by db.export() (before copy-on-write)',
         seconds: Math.round(exp.windowMs / 1000),
