@@ -1,7 +1,9 @@
 // Builds the extension host bundle, the CLI bundle and the webview bundle, and copies the WASM files that
 // sql.js and parquet-wasm load at run time next to them (kept in the VSIX, see .vscodeignore).
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, existsSync, chmodSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, existsSync, chmodSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +26,34 @@ function copyWasm() {
   for (const [from, to] of wasmFiles) {
     if (!existsSync(from)) throw new Error(`WASM file missing: ${from} (run npm ci)`);
     copyFileSync(from, path.join(outdir, to));
+  }
+}
+
+/**
+ * The image of a new, migrated database (src/core/store/fresh-image.ts): store.ts's `freshImage`, bundled
+ * on its own and run here with sql.js from node_modules (the bundles' sql.js patches change memory growth,
+ * not the file format). Baked into the Node bundles as `PRODLENS_FRESH_DB`, gzip + base64 (~0.5 MiB of
+ * mostly empty pages → a few KB).
+ */
+async function freshDbDefine() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'prodlens-fresh-db-'));
+  try {
+    const outfile = path.join(dir, 'store.cjs');
+    await esbuild.build({
+      entryPoints: ['src/core/store/store.ts'],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      outfile,
+      logLevel: 'warning',
+      external: ['vscode', 'sql.js', ...CLI_EXTERNAL],
+    });
+    const initSqlJs = require('sql.js');
+    const image = require(outfile).freshImage(await initSqlJs());
+    return { PRODLENS_FRESH_DB: JSON.stringify(gzipSync(image, { level: 9 }).toString('base64')) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -90,13 +120,17 @@ if (!isMain) {
   // Imported for its options (tests, benchmarks): build nothing.
 } else if (watch) {
   copyWasm();
+  const define = await freshDbDefine();
   for (const options of entries) {
+    if (options.platform === 'node') options.define = define;
     const ctx = await esbuild.context(options);
     await ctx.watch();
   }
   console.log('[esbuild] watching…');
 } else {
   copyWasm();
+  const define = await freshDbDefine();
+  for (const options of entries) if (options.platform === 'node') options.define = define;
   await Promise.all(entries.map((options) => esbuild.build(options)));
   if (existsSync(path.join(outdir, 'cli.js'))) chmodSync(path.join(outdir, 'cli.js'), 0o755);
 }

@@ -9,6 +9,7 @@ import { DayRollups } from './day-rollups';
 import { sealDeadLetters } from './dead-letters';
 import { EventWriter } from './event-writer';
 import { Journal, listSegments, readSegmentRecords, setAside } from './journal';
+import { freshDatabase } from './fresh-image';
 import { acquireLock, releaseLock } from './lock';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { transaction } from './transaction';
@@ -162,7 +163,7 @@ export class Store {
         for (const name of removeStaleSnapshotTemps(opts.path)) logger.info(`removed ${name}, a snapshot left unfinished by a process that stopped`);
         db = loadFirstGood(options.sql, opts.path, clock, report);
       }
-      db ??= new options.sql.Database();
+      db ??= freshDatabase(options.sql);
       tune(db);
       migrate(db);
       const covered = Number((db.exec("SELECT value FROM meta WHERE key = 'journal_gen'")[0]?.values[0]?.[0] as string | undefined) ?? 0);
@@ -212,7 +213,7 @@ export class Store {
     };
     for (let attempt = 1; ; attempt++) {
       const report: OpenReport = { loadedFrom: 'empty', movedAside: [], replayedBatches: 0, unreadableJournalLines: 0 };
-      const db = loadFirstGood(options.sql, options.path, clock, report, false) ?? new options.sql.Database();
+      const db = loadFirstGood(options.sql, options.path, clock, report, false) ?? freshDatabase(options.sql);
       tune(db);
       migrate(db);
       const store = new Store(opts, db, report, undefined);
@@ -793,6 +794,21 @@ function tune(db: Database): void {
   // of ~380 bytes leave ~6% of a 4 KiB page unused, ~2% of an 8 KiB one (issue 15, memory per stored event).
   db.exec('PRAGMA page_size = 8192');
   db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536; PRAGMA locking_mode = EXCLUSIVE;');
+}
+
+/**
+ * The bytes of a new database with every migration applied (esbuild.mjs bakes them into the bundles; see
+ * fresh-image.ts). Nothing in it depends on the machine or the time: the device id is set on open.
+ */
+export function freshImage(sql: SqlJsStatic): Uint8Array {
+  const db = new sql.Database();
+  try {
+    tune(db);
+    migrate(db);
+    return db.export();
+  } finally {
+    db.close();
+  }
 }
 
 function migrate(db: Database): void {

@@ -101,16 +101,14 @@ export class CheckpointTable {
   }
 }
 
-const IN_CHUNK = 500;
-
+/**
+ * Rows whose key is one of `keys`: the keys go in as one JSON array parameter (`json_each`), not one bound
+ * parameter each: sql.js binds each parameter with a call into WebAssembly and a malloc'd copy, and a new
+ * statement per chunk of 500 was compiled for every batch (a cold transcript scan looks up every request).
+ */
 function selectIn(store: Store, sqlPrefix: string, keys: string[]): SqlValue[][] {
-  const rows: SqlValue[][] = [];
-  for (let i = 0; i < keys.length; i += IN_CHUNK) {
-    const part = keys.slice(i, i + IN_CHUNK);
-    const r = databaseOf(store).exec(`${sqlPrefix} (${part.map(() => '?').join(',')})`, part);
-    if (r[0]) rows.push(...r[0].values);
-  }
-  return rows;
+  if (!keys.length) return [];
+  return databaseOf(store).exec(`${sqlPrefix} (SELECT value FROM json_each(?))`, [JSON.stringify(keys)])[0]?.values ?? [];
 }
 
 /** Stored rows of these trace hashes: [trace_hash, tokens_in, tokens_out, cache_read_tokens, cache_write_tokens, attrs]. */
@@ -127,15 +125,16 @@ export function storedMessages(store: Store, messageIds: string[]): SqlValue[][]
 export interface MessageIndexWriter {
   /** Marks a stored replay `duplicate_of` the main-chain request; returns the replay's days. */
   markReplay(hash: string, replayHash: string): string[];
+  /** Indexes a message (written by `write`, in call order: the last call for a message id wins). */
   upsertMessage(messageId: string, hash: string, sidechain: boolean): void;
+  /** Writes the messages indexed so far. */
+  write(): void;
   free(): void;
 }
 
 export function messageIndexWriter(store: Store): MessageIndexWriter {
-  const upsertMsg = databaseOf(store).prepare(
-    'INSERT INTO transcript_messages (message_id, trace_hash, sidechain) VALUES (?, ?, ?) ON CONFLICT(message_id) DO UPDATE SET trace_hash = excluded.trace_hash, sidechain = excluded.sidechain',
-  );
   const markDup = databaseOf(store).prepare('UPDATE sessions SET duplicate_of = ? WHERE trace_hash = ? AND duplicate_of IS NULL RETURNING event_date');
+  const upserts: Array<[string, string, number]> = [];
   return {
     markReplay(hash, replayHash) {
       const days: string[] = [];
@@ -145,10 +144,20 @@ export function messageIndexWriter(store: Store): MessageIndexWriter {
       return days;
     },
     upsertMessage(messageId, hash, sidechain) {
-      upsertMsg.run([messageId, hash, sidechain ? 1 : 0]);
+      upserts.push([messageId, hash, sidechain ? 1 : 0]);
+    },
+    write() {
+      if (!upserts.length) return;
+      // One statement for the batch (json_each walks the array in order), not one bound run per message.
+      databaseOf(store).run(
+        `INSERT INTO transcript_messages (message_id, trace_hash, sidechain)
+           SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(?) ORDER BY key
+           ON CONFLICT(message_id) DO UPDATE SET trace_hash = excluded.trace_hash, sidechain = excluded.sidechain`,
+        [JSON.stringify(upserts)],
+      );
+      upserts.length = 0;
     },
     free() {
-      upsertMsg.free();
       markDup.free();
     },
   };

@@ -90,6 +90,7 @@ export function resolveClaudeDuplicates(store: Store, items: ParsedEvent[]): Ded
       }
       out.push(it.event);
     }
+    index.write();
   } finally {
     index.free();
   }

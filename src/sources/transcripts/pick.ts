@@ -1,10 +1,10 @@
 /**
  * Picks a few keys out of a JSON object line without `JSON.parse` of the whole line: transcript lines carry
  * prompts, thinking and tool output (often hundreds of KB) beside the few fields ProdLens reads. The picker
- * walks the object's top level (and the sub-objects the spec names), jumping over strings with a native
- * byte search, and parses only the wanted values with `JSON.parse`, so what it returns is exactly what
- * `JSON.parse` of the whole line would hold under those keys (the last copy of a repeated key wins, as
- * there). Values that are not picked are skipped by structure only: their insides are not validated. Any
+ * walks the object's top level (and the sub-objects the spec names) in JavaScript, jumping over long strings
+ * with a native byte search, copies the wanted keys and values (raw bytes, escapes and all) into a small
+ * object text and parses that once with `JSON.parse`, so what it returns is exactly what `JSON.parse` of the
+ * whole line would hold under those keys (the last copy of a repeated key wins, as there). Values that are not picked are skipped by structure only: their insides are not validated. Any
  * structural surprise (a torn line, a missing colon, trailing bytes) returns null, and the caller parses the
  * line in full, which then reports the error.
  */
@@ -26,6 +26,57 @@ const RBRACKET = 93;
 class Malformed extends Error {}
 const MALFORMED = new Malformed('malformed');
 
+/** A spec level with its keys as bytes, grouped by length, so keys are matched without decoding them. */
+interface Compiled {
+  byLength: Map<number, Array<{ bytes: Uint8Array; name: string; sub: Compiled | null }>>;
+  spec: PickSpec;
+}
+
+const compiled = new WeakMap<PickSpec, Compiled>();
+
+function compile(spec: PickSpec): Compiled {
+  let c = compiled.get(spec);
+  if (c) return c;
+  c = { byLength: new Map(), spec };
+  for (const [name, want] of Object.entries(spec)) {
+    // The key's text as JSON.stringify writes it (what a line written by JSON.stringify holds).
+    const bytes = Buffer.from(JSON.stringify(name).slice(1, -1), 'utf8');
+    const list = c.byLength.get(bytes.length) ?? [];
+    list.push({ bytes, name, sub: want === true ? null : compile(want) });
+    c.byLength.set(bytes.length, list);
+  }
+  compiled.set(spec, c);
+  return c;
+}
+
+/** Growable output: the picked keys and values, copied as raw bytes. */
+let out = Buffer.allocUnsafe(64 * 1024);
+let outLen = 0;
+
+function emit(buf: Buffer, from: number, to: number): void {
+  const n = to - from;
+  if (outLen + n + 8 > out.length) {
+    const bigger = Buffer.allocUnsafe(Math.max(out.length * 2, outLen + n + 8));
+    out.copy(bigger, 0, 0, outLen);
+    out = bigger;
+  }
+  if (n > 64) {
+    buf.copy(out, outLen, from, to);
+    outLen += n;
+  } else {
+    for (let k = from; k < to; k++) out[outLen++] = buf[k]!;
+  }
+}
+
+function emitByte(b: number): void {
+  if (outLen + 1 > out.length) {
+    const bigger = Buffer.allocUnsafe(out.length * 2);
+    out.copy(bigger, 0, 0, outLen);
+    out = bigger;
+  }
+  out[outLen++] = b;
+}
+
 function ws(buf: Buffer, i: number, end: number): number {
   for (; i < end; i++) {
     const c = buf[i]!;
@@ -36,7 +87,16 @@ function ws(buf: Buffer, i: number, end: number): number {
 
 /** Index just past the string whose opening quote is at `i`. */
 function skipString(buf: Buffer, i: number, end: number): number {
-  let q = i;
+  // Short strings (keys, ids, times) end within a few bytes: look in JavaScript first, a native search is a
+  // call into C++ each time.
+  const near = Math.min(end, i + 48);
+  let k = i + 1;
+  for (; k < near; k++) {
+    const b = buf[k]!;
+    if (b === QUOTE) return k + 1;
+    if (b === BACKSLASH) break;
+  }
+  let q = k - 1;
   for (;;) {
     q = buf.indexOf(QUOTE, q + 1);
     if (q === -1 || q >= end) throw MALFORMED;
@@ -73,43 +133,71 @@ function skipValue(buf: Buffer, i: number, end: number): number {
   return i;
 }
 
-function keyOf(buf: Buffer, from: number, to: number): string {
-  // Keys are short ASCII in practice; anything else is decoded exactly.
-  for (let k = from + 1; k < to - 1; k++) {
-    const b = buf[k]!;
-    if (b === BACKSLASH || b >= 128) return JSON.parse(buf.toString('utf8', from, to)) as string;
+/** The spec entry of the key whose quotes are at `from` and `to - 1`, or undefined. */
+function match(buf: Buffer, from: number, to: number, spec: Compiled): { name: string; sub: Compiled | null } | undefined {
+  const list = spec.byLength.get(to - from - 2);
+  if (list === undefined) {
+    // Keys written with other escapes than JSON.stringify's (rare): decode exactly.
+    for (let k = from + 1; k < to - 1; k++) if (buf[k] === BACKSLASH) return slowMatch(buf, from, to, spec);
+    return undefined;
   }
-  return buf.toString('latin1', from + 1, to - 1);
+  for (const e of list) {
+    const bytes = e.bytes;
+    let k = 0;
+    for (; k < bytes.length; k++) if (buf[from + 1 + k] !== bytes[k]) break;
+    if (k === bytes.length) return e;
+  }
+  for (let k = from + 1; k < to - 1; k++) if (buf[k] === BACKSLASH) return slowMatch(buf, from, to, spec);
+  return undefined;
 }
 
-/** Picks from the object at `i`; returns the index past it. */
-function pickObject(buf: Buffer, i: number, end: number, spec: PickSpec, out: Record<string, unknown>): number {
+function slowMatch(buf: Buffer, from: number, to: number, spec: Compiled): { name: string; sub: Compiled | null } | undefined {
+  const key = JSON.parse(buf.toString('utf8', from, to)) as string;
+  if (!Object.hasOwn(spec.spec, key)) return undefined;
+  const want = spec.spec[key]!;
+  return { name: key, sub: want === true ? null : compile(want) };
+}
+
+/** Walks the object at `i`, copying the wanted keys and values to the output; returns the index past it. */
+function pickObject(buf: Buffer, i: number, end: number, spec: Compiled): number {
   if (buf[i] !== LBRACE) throw MALFORMED;
+  emitByte(LBRACE);
+  let first = true;
   i = ws(buf, i + 1, end);
-  if (buf[i] === RBRACE) return i + 1;
+  if (buf[i] === RBRACE) {
+    emitByte(RBRACE);
+    return i + 1;
+  }
   for (;;) {
     if (buf[i] !== QUOTE) throw MALFORMED;
+    const keyStart = i;
     const keyEnd = skipString(buf, i, end);
-    const key = keyOf(buf, i, keyEnd);
+    const want = match(buf, keyStart, keyEnd, spec);
     i = ws(buf, keyEnd, end);
     if (buf[i] !== COLON) throw MALFORMED;
     i = ws(buf, i + 1, end);
     if (i >= end) throw MALFORMED;
-    const want = Object.hasOwn(spec, key) ? spec[key] : undefined;
     if (want === undefined) {
       i = skipValue(buf, i, end);
-    } else if (want !== true && buf[i] === LBRACE) {
-      const sub: Record<string, unknown> = {};
-      i = pickObject(buf, i, end, want, sub);
-      out[key] = sub;
     } else {
-      const to = skipValue(buf, i, end);
-      out[key] = JSON.parse(buf.toString('utf8', i, to)) as unknown;
-      i = to;
+      if (!first) emitByte(COMMA);
+      first = false;
+      emit(buf, keyStart, keyEnd);
+      emitByte(COLON);
+      if (want.sub !== null && buf[i] === LBRACE) {
+        i = pickObject(buf, i, end, want.sub);
+      } else {
+        const to = skipValue(buf, i, end);
+        emit(buf, i, to);
+        i = to;
+      }
     }
     i = ws(buf, i, end);
     const c = buf[i];
-    if (c === RBRACE) return i + 1;
+    if (c === RBRACE) {
+      emitByte(RBRACE);
+      return i + 1;
+    }
     if (c !== COMMA) throw MALFORMED;
     i = ws(buf, i + 1, end);
   }
@@ -121,12 +209,16 @@ function pickObject(buf: Buffer, i: number, end: number, spec: PickSpec, out: Re
  * result; a nested spec whose key holds a non-object value gets that value parsed as is.
  */
 export function pick(buf: Buffer, start: number, end: number, spec: PickSpec): Record<string, unknown> | null {
+  outLen = 0;
   try {
-    const out: Record<string, unknown> = {};
-    const i = pickObject(buf, ws(buf, start, end), end, spec, out);
-    return ws(buf, i, end) === end ? out : null;
+    const i = pickObject(buf, ws(buf, start, end), end, compile(spec));
+    if (ws(buf, i, end) !== end) return null;
+    return JSON.parse(out.toString('utf8', 0, outLen)) as Record<string, unknown>;
   } catch (err) {
     if (err === MALFORMED || err instanceof SyntaxError) return null;
     throw err;
+  } finally {
+    // A huge picked value (a file's text) does not keep a huge buffer alive.
+    if (out.length > 1 << 20) out = Buffer.allocUnsafe(64 * 1024);
   }
 }

@@ -13,6 +13,13 @@ export const HEAD_BYTES = 256;
 export const MAX_LINE_BYTES = 256 * 1024 * 1024;
 const CHUNK_BYTES = 4 * 1024 * 1024;
 
+/**
+ * The read buffer, kept from file to file (4 MiB, allocated on first use): a new buffer per file meant
+ * fresh pages to fault in for every file, ~30% of a cold scan's read time on the bench tree (sys time
+ * 0.19 → 0.12 s reading its 382 files). Only a line longer than it gets a larger buffer of its own.
+ */
+let shared: Buffer | undefined;
+
 /** Called for each complete line; `end` excludes the newline (and a preceding `\r`). Return false to stop. */
 export type LineHandler = (buf: Buffer, start: number, end: number, lineNo: number) => boolean | void;
 
@@ -37,7 +44,8 @@ export function tailLines(path: string, offset: number, lineNo: number, limit: n
   if (limit <= offset) return result;
   const fd = openSync(path, 'r');
   try {
-    let buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(64 * 1024, limit - offset)));
+    shared ??= Buffer.allocUnsafe(CHUNK_BYTES);
+    let buf = shared;
     let filled = 0;
     /** File position of buf[0]. */
     let base = offset;
