@@ -10,6 +10,7 @@ import { sealDeadLetters } from './dead-letters';
 import { EventWriter } from './event-writer';
 import { Journal, listSegments, readSegmentRecords, setAside } from './journal';
 import { acquireLock, releaseLock } from './lock';
+import { FRESH_SCHEMA, FRESH_SCHEMA_VERSION } from './fresh-schema';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { transaction } from './transaction';
 import { backupPath, checkSnapshot, moveAside, readSnapshot, SIZE_WARNING_BYTES, writeSnapshotAtomic } from './snapshot';
@@ -760,8 +761,21 @@ function tune(db: Database): void {
   db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536; PRAGMA locking_mode = EXCLUSIVE;');
 }
 
+/** Brings the schema to SCHEMA_VERSION: a new, empty database in one step (FRESH_SCHEMA), others migration by migration. */
 function migrate(db: Database): void {
   const current = (db.exec('PRAGMA user_version')[0]?.values[0]?.[0] as number) ?? 0;
+  if (current === 0 && FRESH_SCHEMA_VERSION === SCHEMA_VERSION && !db.exec('SELECT 1 FROM sqlite_master LIMIT 1')[0]) {
+    db.run('BEGIN');
+    try {
+      for (const statement of FRESH_SCHEMA) db.run(statement);
+      db.run(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+      db.run('COMMIT');
+    } catch (err) {
+      db.run('ROLLBACK');
+      throw new Error(`creating the database schema failed: ${(err as Error).message}`);
+    }
+    return;
+  }
   for (let v = current; v < MIGRATIONS.length; v++) {
     db.run('BEGIN');
     try {
