@@ -145,10 +145,12 @@ export class Store {
       if (opts.path) db = loadFirstGood(options.sql, opts.path, clock, report);
       db ??= new options.sql.Database();
       tune(db);
-      migrate(db);
+      const migrated = migrate(db);
       const covered = Number((db.exec("SELECT value FROM meta WHERE key = 'journal_gen'")[0]?.values[0]?.[0] as string | undefined) ?? 0);
       const journal = opts.path ? Journal.open(opts.path, covered, logger) : undefined;
       const store = new Store(opts, db, report, journal);
+      // A database migrated step by step is saved with the next snapshot (else every open would redo it).
+      if (migrated) store.markDirty();
       if (!store.getMeta('device_id')) store.setMeta('device_id', randomUUID());
       store.setTimeZone(options.timeZone ?? store.getMeta('time_zone') ?? machineTimeZone());
       if (opts.path) store.replayJournal();
@@ -193,7 +195,7 @@ export class Store {
       const report: OpenReport = { loadedFrom: 'empty', movedAside: [], replayedBatches: 0, unreadableJournalLines: 0 };
       const db = loadFirstGood(options.sql, options.path, clock, report, false) ?? new options.sql.Database();
       tune(db);
-      migrate(db);
+      migrate(db, false);
       const store = new Store(opts, db, report, undefined);
       try {
         store.setTimeZone(options.timeZone ?? store.getMeta('time_zone') ?? machineTimeZone());
@@ -773,8 +775,12 @@ function tune(db: Database): void {
   );
 }
 
-/** Brings the schema to SCHEMA_VERSION: a new, empty database in one step (FRESH_SCHEMA), others migration by migration. */
-function migrate(db: Database): void {
+/**
+ * Brings the schema to SCHEMA_VERSION: a new, empty database in one step (FRESH_SCHEMA), others migration by
+ * migration. Returns whether an existing database was migrated. `compact` (not for read-only opens, which
+ * never write the result) gives back the pages a table rebuild freed.
+ */
+function migrate(db: Database, compact = true): boolean {
   const current = (db.exec('PRAGMA user_version')[0]?.values[0]?.[0] as number) ?? 0;
   if (current === 0 && FRESH_SCHEMA_VERSION === SCHEMA_VERSION && !db.exec('SELECT 1 FROM sqlite_master LIMIT 1')[0]) {
     db.run('BEGIN');
@@ -786,7 +792,7 @@ function migrate(db: Database): void {
       db.run('ROLLBACK');
       throw new Error(`creating the database schema failed: ${(err as Error).message}`);
     }
-    return;
+    return false;
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
     db.run('BEGIN');
@@ -799,4 +805,10 @@ function migrate(db: Database): void {
       throw new Error(`database migration ${v} → ${v + 1} failed: ${(err as Error).message}`);
     }
   }
+  if (current >= MIGRATIONS.length) return false;
+  // A migration that rebuilt a table (12, 15) leaves the old table's pages free: without this the snapshot
+  // of a 1M-event database grew from 591 MB to 973 MB at migration 15 (VACUUM: 552 MB, ~10 s, once).
+  const pragma = (p: string) => db.exec(`PRAGMA ${p}`)[0]!.values[0]![0] as number;
+  if (compact && pragma('freelist_count') * 4 > pragma('page_count')) db.exec('VACUUM');
+  return true;
 }
