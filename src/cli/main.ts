@@ -17,9 +17,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     io.stdout(`${PRODLENS_VERSION}\n`);
     return EXIT_OK;
   }
-  const command = COMMANDS[name];
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   try {
-    if (!command) throw usageError(`unknown command ${JSON.stringify(name)}`);
+    if (!load) throw usageError(`unknown command ${JSON.stringify(name)}`);
+    const command = load();
     if (rest.includes('--help') || rest.includes('-h')) {
       io.stdout(`${command.help}\n`);
       return EXIT_OK;

@@ -14,6 +14,7 @@ import { cliAttributor } from './scan-transcripts';
 /** Environment variable read for the token when --token is not given. */
 export const TOKEN_ENV = 'PRODLENS_COLLECTOR_TOKEN';
 
+/** @public Loaded when it runs (src/cli/commands.ts). */
 export const collectCommand: Command = {
   summary: 'run the local collector in the foreground (OTLP/HTTP, ProdLens events, LiteLLM)',
   help: [

@@ -10,6 +10,7 @@ import { CliError, EXIT_OK, usageError } from '../errors';
 
 export const SECRET_ENV = 'PRODLENS_TEAM_SECRET';
 
+/** @public Loaded when it runs (src/cli/commands.ts). */
 export const exportCommand: Command = {
   summary: 'export the store as hive-partitioned Parquet for the central team (--out DIR)',
   help: [

@@ -5,6 +5,7 @@ import { GitRunner } from '../../sources/git/node-git';
 import { cliLogger, openCliStore, parseCommandArgs, resolveDbPath, type CliIO, type Command } from '../context';
 import { CliError, EXIT_OK, usageError } from '../errors';
 
+/** @public Loaded when it runs (src/cli/commands.ts). */
 export const importCommand: Command = {
   summary: 'import files or folders of any supported format (auto-detected)',
   help: [

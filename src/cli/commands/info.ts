@@ -3,6 +3,7 @@ import { storeInfo } from '../../core/store/store-info-repo';
 import { cliLogger, openCliStore, parseCommandArgs, resolveDbPath, type CliIO, type Command } from '../context';
 import { EXIT_OK } from '../errors';
 
+/** @public Loaded when it runs (src/cli/commands.ts). */
 export const infoCommand: Command = {
   summary: 'show the database: size, row counts, sources, how it was opened',
   help: 'Usage: prodlens info [--json] [--db FILE]\n\nOpens the database (replaying its journal if needed) and describes it.',

@@ -3,6 +3,7 @@ import { compact, pruneToRetention } from '../../core/store/retention-prune';
 import { cliLogger, openCliStore, parseCommandArgs, resolveDbPath, type CliIO, type Command } from '../context';
 import { EXIT_OK, usageError } from '../errors';
 
+/** @public Loaded when it runs (src/cli/commands.ts). */
 export const pruneCommand: Command = {
   summary: 'delete records older than a number of days, then compact the database',
   help: [
@@ -46,6 +47,7 @@ export const pruneCommand: Command = {
   },
 };
 
+/** @public Loaded when it runs (src/cli/commands.ts). */
 export const compactCommand: Command = {
   summary: 'rewrite the database without free space (VACUUM) and write the snapshot',
   help: 'Usage: prodlens compact [--json] [--db FILE]\n\nGives back the space of deleted rows (after prune): the snapshot written afterwards is smaller.',

@@ -18,6 +18,7 @@ import { formatTextReport } from '../text-report';
 import { findWorkspaceDatabases, userDataDirs } from '../vscode-workspace';
 import { cliAttributor } from './scan-transcripts';
 
+/** @public Loaded when it runs (src/cli/commands.ts). */
 export const reportCommand: Command = {
   summary: 'print the report (text, --json, or --html FILE)',
   help: [

@@ -6,6 +6,7 @@ import { EXIT_OK, usageError } from '../errors';
 import { FolderAttributor } from '../../sources/git/attribution';
 import { GitRunner } from '../../sources/git/node-git';
 
+/** @public Loaded when it runs (src/cli/commands.ts). */
 export const scanTranscriptsCommand: Command = {
   summary: 'read agent transcripts and histories: Claude Code, Codex, Cline, Roo Code, Kilo Code, Gemini CLI, Copilot CLI (incremental; --all, PATH…)',
   help: [

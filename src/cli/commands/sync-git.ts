@@ -5,6 +5,7 @@ import { GitRunner } from '../../sources/git/node-git';
 import { cliLogger, openCliStore, parseCommandArgs, resolveDbPath, type CliIO, type Command } from '../context';
 import { EXIT_DATA, EXIT_OK } from '../errors';
 
+/** @public Loaded when it runs (src/cli/commands.ts). */
 export const syncGitCommand: Command = {
   summary: 'read commits from git repositories into the database',
   help: [

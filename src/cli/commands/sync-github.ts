@@ -7,6 +7,7 @@ import { recordViewerLogin } from '../../sources/github/viewer';
 import { cliLogger, openCliStore, parseCommandArgs, parseDay, resolveDbPath, type CliIO, type Command } from '../context';
 import { CliError, EXIT_OK, usageError } from '../errors';
 
+/** @public Loaded when it runs (src/cli/commands.ts). */
 export const syncGitHubCommand: Command = {
   summary: 'read pull requests and commits from GitHub into the database',
   help: [

@@ -7,6 +7,7 @@ import { CliError, EXIT_OK, usageError } from '../errors';
 
 const KEY_VARS = ['PRODLENS_LITELLM_KEY', 'LITELLM_API_KEY'] as const;
 
+/** @public Loaded when it runs (src/cli/commands.ts). */
 export const syncLiteLlmCommand: Command = {
   summary: 'pull request spend logs from a team LiteLLM proxy (opt-in; incremental)',
   help: [

@@ -8,6 +8,7 @@ import { parseCommandArgs, parseDay, type CliIO, type Command } from '../context
 import { CliError, EXIT_OK, usageError } from '../errors';
 import { teamHtml } from '../team-html';
 
+/** @public Loaded when it runs (src/cli/commands.ts). */
 export const teamCommand: Command = {
   summary: "the team's report over many developers' Parquet exports, on DuckDB (--lake DIR)",
   help: [

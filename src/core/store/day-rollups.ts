@@ -1241,12 +1241,12 @@ class LiveDelta {
   }
 }
 
-/** The rows idx_sessions_latency holds (the same terms, so SQLite uses the partial index). */
+/** The rows whose latency counts toward the median (read from idx_sessions_day, index-only). */
 const LATENCY_WHERE = "duplicate_of IS NULL AND kind IN ('request', 'error') AND latency_ms IS NOT NULL";
 
 /**
  * Exact median request and error latency per (UTC day, developer) of `keys`: the count, then the middle one
- * or two values in index order (idx_sessions_latency), both index-only.
+ * or two values in index order (idx_sessions_day), both index-only.
  */
 function exactMedians(db: Database, keys: readonly LiveDsm[]): Map<string, number> {
   const out = new Map<string, number>();

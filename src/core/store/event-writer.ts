@@ -90,6 +90,8 @@ export class EventWriter {
     dirty: Set<string>,
   ): void {
     const zone = this.zone();
+    // sessions.ingested_at is epoch ms (schema 15); metric_points.ingested_at ISO text.
+    const nowMs = Date.parse(nowIso);
     const events = batch.events;
     const width = STORED_INDEX.length + 2;
     const rows: SqlValue[][] = [];
@@ -109,7 +111,7 @@ export class EventWriter {
         this.rollups.isFreshDay(e.event_date);
         for (const c of STORED_INDEX) params[p++] = row[c]!;
         params[p++] = local;
-        params[p++] = nowIso;
+        params[p++] = nowMs;
       }
       const fresh = this.insertChunk(n, params, s);
       for (let k = 0; k < n; k++) {

@@ -35,7 +35,8 @@ export function collectorLastIngested(store: Store): Array<{ source: string; las
   const ev = databaseOf(store).exec(
     "SELECT source, MAX(ingested_at) FROM sessions WHERE source LIKE '%-otel' OR source IN ('litellm', 'openinference', 'prodlens') GROUP BY source",
   );
-  for (const [s, t] of ev[0]?.values ?? []) rows.push({ source: String(s), lastEventAt: Date.parse(String(t)) });
+  // sessions.ingested_at is epoch ms (schema 15), metric_points.ingested_at ISO text.
+  for (const [s, t] of ev[0]?.values ?? []) rows.push({ source: String(s), lastEventAt: typeof t === 'number' ? t : Date.parse(String(t)) });
   const mp = databaseOf(store).exec('SELECT source, MAX(ingested_at) FROM metric_points GROUP BY source');
   for (const [s, t] of mp[0]?.values ?? []) rows.push({ source: String(s), lastMetricAt: Date.parse(String(t)) });
   return rows;

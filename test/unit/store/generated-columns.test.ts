@@ -106,7 +106,10 @@ describe('sessions.timestamp and event_date computed from ts_ms (migration 12)',
     assert.equal(rawDatabaseForTests(migrated).exec('PRAGMA user_version')[0]!.values[0]![0], MIGRATIONS.length);
     const after = rawDatabaseForTests(migrated).exec('SELECT * FROM sessions ORDER BY id')[0]!;
     assert.deepEqual(after.columns, before.columns, 'same columns in the same order');
-    assert.deepEqual(after.values, before.values, 'same values, rowids included');
+    // ingested_at became epoch ms (migration 15); every other value is unchanged.
+    const ingested = before.columns.indexOf('ingested_at');
+    const expected = before.values.map((r) => r.map((v, i) => (i === ingested ? Date.parse(String(v)) : v)));
+    assert.deepEqual(after.values, expected, 'same values, rowids included');
     // The export's change tracking still sees updates and deletes.
     rawDatabaseForTests(migrated).run('UPDATE sessions SET duplicate_of = NULL WHERE trace_hash = ?', [evs[1]!.trace_hash]);
     assert.ok((rawDatabaseForTests(migrated).exec("SELECT count(*) FROM export_partitions WHERE dataset = 'sessions'")[0]!.values[0]![0] as number) > 0);
