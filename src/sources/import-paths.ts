@@ -7,6 +7,7 @@ import type { PriceTable } from '../core/pricing';
 import type { Store } from '../core/store/store';
 import { resolveHistoryPath, scanHistoryFiles, sniffTelemetryFile, type AttributeHook, type HistoryFile } from './agents';
 import { listImportFiles, readImportFile, yieldSometimes } from './file-import';
+import { readImportFileOffThread } from './import-worker';
 import { reconcileOtelCopies, scanTranscripts } from './transcripts';
 import { sniffFile } from './transcripts/locations';
 
@@ -27,6 +28,11 @@ export interface ImportPathsOptions {
    * Imported files may be someone else's: callers give no fallback developer, only the folder's own.
    */
   attribute?: AttributeHook;
+  /**
+   * Read large import files on a worker thread running this script (src/sources/import-worker.ts; the CLI
+   * bundle, with the bundled price table): reading and writing then overlap on two cores.
+   */
+  readerScript?: string;
 }
 
 export interface ImportProgress {
@@ -104,7 +110,8 @@ async function importAll(
   const otelDays = new Set<string>();
   for (let i = 0; i < files.length; i++) {
     const file = files[i]!;
-    for await (const batch of readImportFile(file, ctx, { yieldMs: opts.yieldMs })) {
+    const batches = opts.readerScript ? readImportFileOffThread(file, ctx, opts.readerScript, logger) : readImportFile(file, ctx, { yieldMs: opts.yieldMs });
+    for await (const batch of batches) {
       if (opts.signal?.aborted) break;
       for (const e of batch.events) if (e.source === 'claude-code-otel' && e.kind === 'request') otelDays.add(e.event_date);
       for (const part of opts.yieldMs === undefined ? [batch] : slices(batch)) {

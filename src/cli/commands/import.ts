@@ -1,5 +1,6 @@
 import { BundledPriceTable } from '../../core/pricing';
 import { importPaths, type ImportSummary } from '../../sources/import-paths';
+import { importWorkerScript } from '../../sources/import-worker';
 import { FolderAttributor } from '../../sources/git/attribution';
 import { GitRunner } from '../../sources/git/node-git';
 import { cliLogger, openCliStore, parseCommandArgs, resolveDbPath, type CliIO, type Command } from '../context';
@@ -35,7 +36,14 @@ export const importCommand: Command = {
     const store = await openCliStore(resolveDbPath(values.db, io), logger, false);
     let summary: ImportSummary;
     try {
-      summary = await importPaths(store, positionals, { prices: new BundledPriceTable(), logger, signal: io.signal, attribute: attributor.hook });
+      // Large files are read on a worker thread while this one writes (the worker uses the bundled price table too).
+      summary = await importPaths(store, positionals, {
+        prices: new BundledPriceTable(),
+        logger,
+        signal: io.signal,
+        attribute: attributor.hook,
+        readerScript: importWorkerScript(io.env),
+      });
     } catch (err) {
       throw new CliError(`${(err as Error).message}. Check the path and try again.`);
     } finally {
