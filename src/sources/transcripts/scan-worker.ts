@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { BundledPriceTable, type PriceOverrides } from '../../core/pricing';
 import { parseFile, type FileJob, type FileResult } from './parse-file';
+import { pack, packedBuffers, type Packed } from './pack';
 
 export interface ScanWorkerData {
   overrides: PriceOverrides;
@@ -17,19 +18,23 @@ export interface ScanRequest {
   job: FileJob;
 }
 
-export type ScanReply = { id: number; result: FileResult } | { id: number; error: string; code?: string };
+/** `result.out.items` is empty: its events and request keys travel packed (pack.ts). */
+export type ScanReply = { id: number; result: FileResult; events: Packed; keys: Packed } | { id: number; error: string; code?: string };
 
 const port = parentPort;
 if (port) {
   const data = workerData as ScanWorkerData;
   const prices = new BundledPriceTable(data.overrides, data.label);
   port.on('message', (m: ScanRequest) => {
-    let reply: ScanReply;
     try {
-      reply = { id: m.id, result: parseFile(m.job, prices) };
+      const result = parseFile(m.job, prices);
+      const items = result.out.items;
+      const events = pack(items.map((it) => it.event));
+      const keys = pack(items.map((it) => it.claude));
+      const reply: ScanReply = { id: m.id, result: { ...result, out: { items: [], rejects: result.out.rejects } }, events, keys };
+      port.postMessage(reply, [...packedBuffers(events), ...packedBuffers(keys)]);
     } catch (err) {
-      reply = { id: m.id, error: (err as Error).message, code: (err as NodeJS.ErrnoException).code };
+      port.postMessage({ id: m.id, error: (err as Error).message, code: (err as NodeJS.ErrnoException).code } satisfies ScanReply);
     }
-    port.postMessage(reply);
   });
 }
