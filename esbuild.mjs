@@ -92,6 +92,8 @@ const entries = [
   },
   // The Parquet encoding worker of `prodlens export --threads N` (src/core/export/parquet-pool.ts).
   { ...nodeCommon, entryPoints: { 'parquet-worker': 'src/core/export/parquet-worker.ts' }, outdir },
+  // The transcript reading thread of scan-transcripts and the extension's scans (src/sources/transcripts/scan.ts).
+  { ...nodeCommon, entryPoints: { 'scan-worker': 'src/sources/transcripts/scan-worker.ts' }, outdir },
 ];
 /**
  * The report page: one IIFE (dist/webview.js) and, from the CSS it imports (media/report.css, uPlot's),

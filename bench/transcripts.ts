@@ -4,7 +4,7 @@
  * `node dist/cli.js scan-transcripts TREE` into a fresh database, the same after a small append (re-scan),
  * and `ccusage claude daily --json` (native binary) on the same tree, each a whole process timed start to
  * exit. Reports medians of the runs (machines are shared).
- * Usage: npm run build && npm run bench:transcripts [-- --mb 500 --runs 3 --tree /work/data/transcripts]
+ * Usage: npm run build && npm run bench:transcripts [-- --mb 500 --runs 3 --tree /work/data/transcripts --base /tmp/base-dist]
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -32,6 +32,8 @@ const { values } = parseArgs({
     keep: { type: 'boolean' },
     /** Generate the tree here (or reuse it when it is already there) instead of a temporary folder. */
     tree: { type: 'string' },
+    /** Also time a starting build's cold scan in each run (a copy of its dist/, e.g. /tmp/base-dist). */
+    base: { type: 'string' },
     /** Only generate the tree (with --tree) and exit. */
     'generate-only': { type: 'boolean' },
   },
@@ -229,10 +231,20 @@ async function main(): Promise<void> {
       ccusage_s: number;
       ccusage_cpu_s: number;
       ccusage_rss_mb: number;
+      base_s?: number;
+      base_cpu_s?: number;
     }> = [];
+    const baseCli = values.base ? path.resolve(values.base, 'cli.js') : null;
+    if (baseCli && !existsSync(baseCli)) throw new Error(`${baseCli} is missing`);
     for (let run = 0; run < RUNS; run++) {
       const dbPath = path.join(dir, `run-${run}.sqlite`);
       const scan = ['scan-transcripts', '--json', '--developer', 'bench@example.com', '--db', dbPath, root];
+      let base: ReturnType<typeof timed> | null = null;
+      if (baseCli) {
+        base = timed(process.execPath, [baseCli, ...scan], env);
+        rmSync(dbPath, { force: true });
+        rmSync(`${dbPath}.bak`, { force: true });
+      }
       const cold = timed(process.execPath, [cli, ...scan], env);
       const coldSummary = JSON.parse(cold.stdout) as { inserted: number; bytesRead: number };
       // A small append: one more request (three content-block lines) to the last session.
@@ -279,10 +291,13 @@ async function main(): Promise<void> {
         ccusage_s: cc.wallS,
         ccusage_cpu_s: cc.cpuS,
         ccusage_rss_mb: cc.rssMb,
+        ...(base ? { base_s: base.wallS, base_cpu_s: base.cpuS } : {}),
       });
       console.log(
         `run ${run + 1}: prodlens scan-transcripts cold ${cold.wallS.toFixed(2)} s wall / ${cold.cpuS.toFixed(2)} s CPU (peak RSS ${cold.rssMb.toFixed(0)} MB), ` +
-          `re-scan ${re.wallS.toFixed(2)} s reading ${reSummary.bytesRead} bytes; ccusage ${cc.wallS.toFixed(2)} s wall / ${cc.cpuS.toFixed(2)} s CPU; load ${os.loadavg()[0]!.toFixed(1)}`,
+          `re-scan ${re.wallS.toFixed(2)} s reading ${reSummary.bytesRead} bytes; ` +
+          (base ? `starting build cold ${base.wallS.toFixed(2)} s wall / ${base.cpuS.toFixed(2)} s CPU; ` : '') +
+          `ccusage ${cc.wallS.toFixed(2)} s wall / ${cc.cpuS.toFixed(2)} s CPU; load ${os.loadavg()[0]!.toFixed(1)}`,
       );
     }
     const cold = median(rows.map((r) => r.cold_s));
@@ -305,6 +320,15 @@ async function main(): Promise<void> {
       ccusage_daily_cpu_s: +ccCpu.toFixed(2),
       cold_scan_vs_ccusage: +(cold / cc).toFixed(2),
       cold_scan_vs_ccusage_cpu: +(coldCpu / ccCpu).toFixed(2),
+      ...(baseCli
+        ? {
+            base_dist: values.base,
+            base_cold_scan_s: +median(rows.map((r) => r.base_s!)).toFixed(2),
+            base_cold_scan_cpu_s: +median(rows.map((r) => r.base_cpu_s!)).toFixed(2),
+            base_vs_ccusage: +(median(rows.map((r) => r.base_s!)) / cc).toFixed(2),
+            base_vs_ccusage_cpu: +(median(rows.map((r) => r.base_cpu_s!)) / ccCpu).toFixed(2),
+          }
+        : {}),
       load_average: +os.loadavg()[0]!.toFixed(1),
       node: process.version,
     };

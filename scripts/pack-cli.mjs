@@ -14,7 +14,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const PACK_DIR = path.join(root, 'dist-cli');
 const TEMPLATE = path.join(root, 'packages', 'cli');
 /** What the CLI loads from its own folder at run time (besides the bundle). */
-const RUNTIME_FILES = ['cli.js', 'parquet-worker.js', 'sql-wasm.wasm', 'sql-wasm.js', 'parquet_wasm_bg.wasm', 'webview.js', 'webview.css'];
+const RUNTIME_FILES = ['cli.js', 'parquet-worker.js', 'scan-worker.js', 'sql-wasm.wasm', 'sql-wasm.js', 'parquet_wasm_bg.wasm', 'webview.js', 'webview.css'];
 
 /**
  * Packages a bundle requires or imports that are not Node built-ins (`require("x")`, `import("x")`), by

@@ -121,7 +121,11 @@ export class BundledPriceTable implements PriceTable {
   /** Per model (and provider): the price entry of the last day resolved, and its resolution. */
   private readonly byPrice = new Map<string, { price: unknown; resolved: Resolved }>();
 
+  /** What the table was built from: a worker thread builds the same table from it (transcript scan). */
+  readonly spec: { overrides: PriceOverrides; label: string };
+
   constructor(overrides: PriceOverrides = {}, overridesLabel = 'user prices') {
+    this.spec = { overrides, label: overridesLabel };
     this.overrides = Object.entries(overrides).map(([k, v]) => {
       const key = k.trim().toLowerCase();
       return key.endsWith('*') ? [key.slice(0, -1), true, v] : [key, false, v];

@@ -58,6 +58,7 @@ describe('the prodlens-cli tarball installed into an empty prefix', function () 
       'package/dist/cli.js',
       'package/dist/parquet-worker.js',
       'package/dist/parquet_wasm_bg.wasm',
+      'package/dist/scan-worker.js',
       'package/dist/sql-wasm.js',
       'package/dist/sql-wasm.wasm',
       'package/dist/webview.css',

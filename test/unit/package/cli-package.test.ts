@@ -34,7 +34,15 @@ describe('the prodlens-cli package (npm run pack:cli)', () => {
 
   it('installs the `prodlens` command and ships the WASM and report page the bundle loads from beside itself', () => {
     assert.deepEqual(template.bin, { prodlens: 'dist/cli.js' });
-    assert.deepEqual(template.files, ['dist/cli.js', 'dist/parquet-worker.js', 'dist/sql-wasm.js', 'dist/*.wasm', 'dist/webview.js', 'dist/webview.css']);
+    assert.deepEqual(template.files, [
+      'dist/cli.js',
+      'dist/parquet-worker.js',
+      'dist/scan-worker.js',
+      'dist/sql-wasm.js',
+      'dist/*.wasm',
+      'dist/webview.js',
+      'dist/webview.css',
+    ]);
     assert.equal(template.engines.node, rootPkg.engines.node);
   });
 });

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { prices, tempDir } from '../helpers/events';
+import { scanTranscripts } from '../../../src/sources/transcripts';
+import type { Store } from '../../../src/core/store/store';
+import { rawDatabaseForTests } from '../../../src/core/store/database-of';
+import { copyFixture, memoryStore, WORKSPACE } from './helpers';
+
+/** Every stored row and checkpoint, but the columns that differ by run (device, ingestion time). */
+function contents(store: Store): string {
+  const db = rawDatabaseForTests(store);
+  const cols = (t: string) =>
+    (db.exec(`PRAGMA table_info(${t})`)[0]?.values ?? [])
+      .map((r) => r[1] as string)
+      .filter((c) => c !== 'device_id' && c !== 'ingested_at' && c !== 'updated_at');
+  return ['sessions', 'transcript_messages', 'transcript_files', 'dead_letter', 'daily_session_metrics']
+    .map((t) => `${t}\n${JSON.stringify(db.exec(`SELECT ${cols(t).join(', ')} FROM ${t} ORDER BY 1, 2, 3`)[0]?.values ?? [])}`)
+    .join('\n');
+}
+
+describe('transcripts: the reading thread', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  beforeEach(() => (tmp = tempDir()));
+  afterEach(() => tmp.cleanup());
+
+  for (const workspaceFolders of [null, [WORKSPACE]]) {
+    it(`stores the same rows and checkpoints as reading on the scanner's thread, cold and after appends (${workspaceFolders ? 'workspace filter' : 'all projects'})`, async () => {
+      const root = copyFixture('.', tmp.dir);
+      const here = await memoryStore();
+      const worker = await memoryStore();
+      // A warning here would mean the reading thread did not start (or failed) and the scan read in place.
+      const warnings: string[] = [];
+      const logger = { debug() {}, info() {}, warn: (m: string) => warnings.push(m), error: (m: string) => warnings.push(m) };
+      const scan = async () => {
+        const a = await scanTranscripts([root], here, { prices, workspaceFolders, worker: false, clock: { now: () => 0 } });
+        const b = await scanTranscripts([root], worker, { prices, workspaceFolders, worker: true, clock: { now: () => 0 }, logger });
+        assert.deepEqual(b, a);
+        assert.equal(contents(worker), contents(here));
+        assert.deepEqual(warnings, []);
+        return a;
+      };
+      const cold = await scan();
+      assert.ok(cold.inserted > 0 && cold.filesRead > 0);
+      // Appended lines (and a half-written one finished) read from the checkpoints on both.
+      const session = path.join(root, 'claude/projects/-home-dev-acme-api/7f3c2a10-5b1e-4c8d-9a2f-3e4d5c6b7a81.jsonl');
+      const lines = readFileSync(session, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('"usage"'));
+      appendFileSync(session, `\n${lines.at(-1)!.replace(/"id":"msg_[^"]*"/, '"id":"msg_worker_test"')}\n`);
+      const again = await scan();
+      assert.equal(again.filesUnchanged, cold.files - 1);
+      await scan();
+    });
+  }
+});
