@@ -338,50 +338,32 @@ async function main() {
     // At the real policy an hour holds one snapshot (the database's size) and an hour of journal.
     const perHour = (r: { written: number; windowMs: number; snapshots?: { bytes: number; count: number } }) =>
       r.snapshots?.count ? r.snapshots.bytes / r.snapshots.count + ((r.written - r.snapshots.bytes) * 3600_000) / r.windowMs : NaN;
-    const perHourNew = perHour(fresh);
-    runs.push({
-      policy: `journal size / 60 min (scaled ×${(3600_000 / scaledInterval).toFixed(0)})`,
-      seconds: Math.round(fresh.windowMs / 1000),
-      writtenMiB: +(fresh.written / 1048576).toFixed(1),
-      snapshots: fresh.snapshots?.count,
-      perHourMiB: +(perHourNew / 1048576).toFixed(0),
-      perHourXdb: +(perHourNew / dbBytes).toFixed(2),
-      loopP99Ms: fresh.loopDelayP99Ms,
-      loopMaxMs: fresh.loopDelayMaxMs,
-      exportMaxMs: fresh.snapshots?.maxExportMs,
-      copyOnWrite: fresh.snapshots?.copyOnWrite,
-      keptChunks: fresh.snapshots?.keptChunks,
+    type Trickle = Awaited<ReturnType<typeof trickle>>;
+    const row = (policy: string, r: Trickle, perHourBytes: number) => ({
+      policy,
+      seconds: Math.round(r.windowMs / 1000),
+      writtenMiB: +(r.written / 1048576).toFixed(1),
+      snapshots: r.snapshots?.count,
+      perHourMiB: +(perHourBytes / 1048576).toFixed(0),
+      perHourXdb: +(perHourBytes / dbBytes).toFixed(2),
+      loopP99Ms: r.loopDelayP99Ms,
+      loopMaxMs: r.loopDelayMaxMs,
+      exportMaxMs: r.snapshots?.maxExportMs,
+      copyOnWrite: r.snapshots?.copyOnWrite,
+      keptChunks: r.snapshots?.keptChunks,
     });
+    const perHourNew = perHour(fresh);
+    runs.push(row(`journal size / 60 min (scaled ×${(3600_000 / scaledInterval).toFixed(0)})`, fresh, perHourNew));
     // The same policy with snapshots by db.export() (before copy-on-write), in the same run.
     if (!args['skip-export-reference']) {
       const exp = await trickle(db, seconds, ['--interval-ms', String(scaledInterval), '--export-snapshots']);
-      const perHourExp = perHour(exp);
-      runs.push({
-        policy: 'reference: same policy, snapshots by db.export() (before copy-on-write)',
-        seconds: Math.round(exp.windowMs / 1000),
-        writtenMiB: +(exp.written / 1048576).toFixed(1),
-        snapshots: exp.snapshots?.count,
-        perHourMiB: +(perHourExp / 1048576).toFixed(0),
-        perHourXdb: +(perHourExp / dbBytes).toFixed(2),
-        loopP99Ms: exp.loopDelayP99Ms,
-        loopMaxMs: exp.loopDelayMaxMs,
-        exportMaxMs: exp.snapshots?.maxExportMs,
-      });
+      runs.push(row('reference: same policy, snapshots by db.export() (before copy-on-write)', exp, perHour(exp)));
     }
     let perHourOld = NaN;
     if (!args['skip-reference']) {
       const old = await trickle(db, seconds, ['--interval-ms', '30000', '--max-delay-ms', '30000']);
       perHourOld = (old.written * 3600_000) / old.windowMs;
-      runs.push({
-        policy: 'reference: a snapshot every 30 s (before)',
-        seconds: Math.round(old.windowMs / 1000),
-        writtenMiB: +(old.written / 1048576).toFixed(1),
-        snapshots: old.snapshots?.count,
-        perHourMiB: +(perHourOld / 1048576).toFixed(0),
-        perHourXdb: +(perHourOld / dbBytes).toFixed(2),
-        loopP99Ms: old.loopDelayP99Ms,
-        loopMaxMs: old.loopDelayMaxMs,
-      });
+      runs.push(row('reference: a snapshot every 30 s (before)', old, perHourOld));
     }
     console.table(runs);
     const perSnapshot = fresh.snapshots?.count ? snapBytes / fresh.snapshots.count : 0;
