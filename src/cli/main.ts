@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { isMainThread, workerData } from 'node:worker_threads';
 import { version as PRODLENS_VERSION } from '../../package.json';
 import type { CliIO } from './context';
 import { CliError, EXIT_DATA, EXIT_OK, EXIT_USAGE, usageError } from './errors';
@@ -93,11 +92,7 @@ function relaunchWithBulkFlags(): boolean {
   return true;
 }
 
-if (!isMainThread && (workerData as { kind?: string } | null)?.kind === 'prodlens-import-reader') {
-  // This bundle started as an import reader (src/sources/import-worker.ts), not as the CLI.
-  const { runImportWorker } = require('../sources/import-worker') as typeof import('../sources/import-worker');
-  void runImportWorker();
-} else if (require.main === module && !relaunchWithBulkFlags()) {
+if (require.main === module && !relaunchWithBulkFlags()) {
   const controller = new AbortController();
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => controller.abort(new Error(sig)));

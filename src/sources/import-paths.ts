@@ -29,10 +29,10 @@ export interface ImportPathsOptions {
    */
   attribute?: AttributeHook;
   /**
-   * Read large import files on a worker thread running this script (src/sources/import-worker.ts; the CLI
-   * bundle, with the bundled price table): reading and writing then overlap on two cores.
+   * Read large import files on the reading thread (src/sources/import-worker.ts; with a bundled price table)
+   * while this one writes: reading and writing then overlap on two cores.
    */
-  readerScript?: string;
+  readOnWorker?: boolean;
 }
 
 export interface ImportProgress {
@@ -110,7 +110,7 @@ async function importAll(
   const otelDays = new Set<string>();
   for (let i = 0; i < files.length; i++) {
     const file = files[i]!;
-    const batches = opts.readerScript ? readImportFileOffThread(file, ctx, opts.readerScript, logger) : readImportFile(file, ctx, { yieldMs: opts.yieldMs });
+    const batches = opts.readOnWorker ? readImportFileOffThread(file, ctx, logger) : readImportFile(file, ctx, { yieldMs: opts.yieldMs });
     for await (const batch of batches) {
       if (opts.signal?.aborted) break;
       for (const e of batch.events) if (e.source === 'claude-code-otel' && e.kind === 'request') otelDays.add(e.event_date);

@@ -1,6 +1,5 @@
 import { BundledPriceTable } from '../../core/pricing';
 import { importPaths, type ImportSummary } from '../../sources/import-paths';
-import { importWorkerScript } from '../../sources/import-worker';
 import { FolderAttributor } from '../../sources/git/attribution';
 import { GitRunner } from '../../sources/git/node-git';
 import { cliLogger, openCliStore, parseCommandArgs, resolveDbPath, type CliIO, type Command } from '../context';
@@ -36,13 +35,13 @@ export const importCommand: Command = {
     const store = await openCliStore(resolveDbPath(values.db, io), logger, false);
     let summary: ImportSummary;
     try {
-      // Large files are read on a worker thread while this one writes (the worker uses the bundled price table too).
+      // Large files are read on the reading thread while this one writes.
       summary = await importPaths(store, positionals, {
         prices: new BundledPriceTable(),
         logger,
         signal: io.signal,
         attribute: attributor.hook,
-        readerScript: importWorkerScript(io.env),
+        readOnWorker: io.env.PRODLENS_IMPORT_WORKER !== '0',
       });
     } catch (err) {
       throw new CliError(`${(err as Error).message}. Check the path and try again.`);

@@ -1,17 +1,17 @@
 /**
- * The transcript reading thread (worker_threads): reads, prefilters and parses files and builds their
- * events while the scanner's thread dedups and stores the previous ones (scan.ts). Built as
- * dist/scan-worker.js. Jobs and results are plain data: the file bytes never leave this thread.
+ * The reading thread (worker_threads) of scans and imports, built as dist/scan-worker.js and started by
+ * reader-thread.ts. `kind: 'transcripts'`: reads, prefilters and parses transcript files and builds their
+ * events while the scanner's thread dedups and stores the previous ones (scan.ts); jobs and results are
+ * plain data, the file bytes never leave this thread. `kind: 'import'`: reads one import file and posts
+ * its batches (import-worker.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { BundledPriceTable, type PriceOverrides } from '../../core/pricing';
 import { parseFile, type FileJob, type FileResult } from './parse-file';
 import { pack, packedBuffers, type Packed } from './pack';
+import { serveImportFile } from '../import-worker';
 
-export interface ScanWorkerData {
-  overrides: PriceOverrides;
-  label: string;
-}
+export type ScanWorkerData = { overrides: PriceOverrides; label: string } & ({ kind: 'transcripts' } | { kind: 'import'; file: string; receivedAt: string });
 
 export interface ScanRequest {
   id: number;
@@ -25,16 +25,18 @@ const port = parentPort;
 if (port) {
   const data = workerData as ScanWorkerData;
   const prices = new BundledPriceTable(data.overrides, data.label);
-  port.on('message', (m: ScanRequest) => {
-    try {
-      const result = parseFile(m.job, prices);
-      const items = result.out.items;
-      const events = pack(items.map((it) => it.event));
-      const keys = pack(items.map((it) => it.claude));
-      const reply: ScanReply = { id: m.id, result: { ...result, out: { items: [], rejects: result.out.rejects } }, events, keys };
-      port.postMessage(reply, [...packedBuffers(events), ...packedBuffers(keys)]);
-    } catch (err) {
-      port.postMessage({ id: m.id, error: (err as Error).message, code: (err as NodeJS.ErrnoException).code } satisfies ScanReply);
-    }
-  });
+  if (data.kind === 'import') void serveImportFile(port, data.file, data.receivedAt, prices);
+  else
+    port.on('message', (m: ScanRequest) => {
+      try {
+        const result = parseFile(m.job, prices);
+        const items = result.out.items;
+        const events = pack(items.map((it) => it.event));
+        const keys = pack(items.map((it) => it.claude));
+        const reply: ScanReply = { id: m.id, result: { ...result, out: { items: [], rejects: result.out.rejects } }, events, keys };
+        port.postMessage(reply, [...packedBuffers(events), ...packedBuffers(keys)]);
+      } catch (err) {
+        port.postMessage({ id: m.id, error: (err as Error).message, code: (err as NodeJS.ErrnoException).code } satisfies ScanReply);
+      }
+    });
 }

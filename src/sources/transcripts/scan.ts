@@ -1,5 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { addIngestResult, emptyIngestResult, type AiEvent, type DeadLetter, type IngestResult } from '../../core/model';
 import { silentLogger, systemClock, type Clock, type Logger } from '../../core/ports';
@@ -13,6 +12,7 @@ import type { ClaudeRequestKey, ParseOutput } from './parser';
 import { unpack } from './pack';
 import { parseFile, type FileJob, type FileResult } from './parse-file';
 import type { ScanReply, ScanRequest, ScanWorkerData } from './scan-worker';
+import { startReaderThread } from '../reader-thread';
 import { reconcileOtelCopies } from './reconcile';
 import { headHash } from './tail';
 
@@ -335,18 +335,9 @@ class ScanReader {
 
   /** The reader, or null when the worker script is missing or the thread cannot start. */
   static start(spec: BundledPriceTable['spec'], logger: Logger): ScanReader | null {
-    const script = scanWorkerScript();
-    if (!script) {
-      logger.warn('[transcripts] no reading thread (scan-worker.js is missing), reading on this one');
-      return null;
-    }
     try {
-      const workerData: ScanWorkerData = { overrides: spec.overrides, label: spec.label };
-      const w = script.endsWith('.ts')
-        ? // Running from source (tests under tsx): the worker loads the TypeScript through tsx.
-          new Worker(`require('tsx/cjs'); require(${JSON.stringify(script)});`, { eval: true, workerData })
-        : new Worker(script, { workerData });
-      return new ScanReader(w);
+      const workerData: ScanWorkerData = { kind: 'transcripts', overrides: spec.overrides, label: spec.label };
+      return new ScanReader(startReaderThread(workerData));
     } catch (err) {
       logger.warn(`[transcripts] no reading thread (${(err as Error).message}), reading on this one`);
       return null;
@@ -373,13 +364,4 @@ class ScanReader {
     for (const p of this.pending.values()) p.reject(this.failed);
     this.pending.clear();
   }
-}
-
-/** dist/scan-worker.js beside the bundle, else (running from source) the TypeScript file; null when neither. */
-function scanWorkerScript(): string | null {
-  for (const f of ['scan-worker.js', 'scan-worker.ts']) {
-    const p = path.join(__dirname, f);
-    if (existsSync(p)) return p;
-  }
-  return null;
 }
