@@ -87,9 +87,7 @@ export async function writeSnapshotAtomic(p: string, bytes: Uint8Array): Promise
   } finally {
     await fh.close();
   }
-  if (existsSync(p)) await rename(p, backupPath(p));
-  await rename(tmp, p);
-  fsyncDir(path.dirname(p));
+  await replaceWithTemp(p, tmp);
 }
 
 /**
@@ -105,6 +103,13 @@ export function removeStaleSnapshotTemps(p: string): string[] {
     removed.push(name);
   }
   return removed;
+}
+
+/** The last step of both writers: the previous snapshot becomes `.bak`, the temp file the snapshot, the folder fsynced. */
+async function replaceWithTemp(p: string, tmp: string): Promise<void> {
+  if (existsSync(p)) await rename(p, backupPath(p));
+  await rename(tmp, p);
+  fsyncDir(path.dirname(p));
 }
 
 export function backupPath(p: string): string {
@@ -257,8 +262,6 @@ export async function writeSnapshotCopy(p: string, copy: CopyOnWrite): Promise<n
     throw err;
   }
   await fh.close();
-  if (existsSync(p)) await rename(p, backupPath(p));
-  await rename(tmp, p);
-  fsyncDir(path.dirname(p));
+  await replaceWithTemp(p, tmp);
   return copy.size;
 }
