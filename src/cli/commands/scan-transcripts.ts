@@ -1,6 +1,8 @@
+import { statSync } from 'node:fs';
 import { BundledPriceTable } from '../../core/pricing';
 import { resolveHistoryPath, scanHistories, type HistoryScanSummary } from '../../sources/agents';
-import { scanTranscripts, type ScanSummary } from '../../sources/transcripts';
+import { collectFiles, defaultRoots, scanFiles, warmScanReader, type ScanSummary } from '../../sources/transcripts';
+import type { Store } from '../../core/store/store';
 import { cliLogger, openCliStore, parseCommandArgs, resolveDbPath, type CliIO, type Command } from '../context';
 import { EXIT_OK, usageError } from '../errors';
 import { FolderAttributor } from '../../sources/git/attribution';
@@ -29,25 +31,42 @@ export const scanTranscriptsCommand: Command = {
   async run(args: string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseCommandArgs(args, { all: { type: 'boolean' }, json: { type: 'boolean' }, developer: { type: 'string' } }, true);
     const logger = cliLogger(io, !!values.verbose);
-    const store = await openCliStore(resolveDbPath(values.db, io), logger, false);
+    const paths = positionals.length ? positionals : null;
+    const prices = new BundledPriceTable();
+    const workspaceFolders = paths || values.all ? null : [io.cwd];
+    const locations = { env: io.env, home: io.env.HOME, projectFolders: [io.cwd] };
+    const attribute = cliAttributor(io, values.developer).hook;
+    // Named paths go to the reader that recognises them; the history readers claim theirs first.
+    const historyPaths = paths?.filter((p) => resolveHistoryPath(p) !== null) ?? null;
+    const transcriptPaths = paths?.filter((p) => !historyPaths!.includes(p)) ?? null;
+    const files = collectFiles(transcriptPaths, defaultRoots(locations));
+    const dbPath = resolveDbPath(values.db, io);
+    // The reading thread starts while the store opens (sql.js compiles, the file is read), when the files
+    // changed since the database was last written hold enough to read.
+    let reader = warmScanReader(files, prices, logger, statSync(dbPath, { throwIfNoEntry: false })?.mtimeMs ?? 0);
     let summary: ScanSummary;
     let histories: HistoryScanSummary;
+    let store: Store;
     try {
-      const paths = positionals.length ? positionals : null;
-      const prices = new BundledPriceTable();
-      const workspaceFolders = paths || values.all ? null : [io.cwd];
-      const locations = { env: io.env, home: io.env.HOME, projectFolders: [io.cwd] };
-      const attribute = cliAttributor(io, values.developer).hook;
-      // Named paths go to the reader that recognises them; the history readers claim theirs first.
-      const historyPaths = paths?.filter((p) => resolveHistoryPath(p) !== null) ?? null;
-      const transcriptPaths = paths?.filter((p) => !historyPaths!.includes(p)) ?? null;
+      store = await openCliStore(dbPath, logger, false);
+    } catch (err) {
+      await reader?.close();
+      throw err;
+    }
+    try {
       // One transaction for the whole scan, the day tables written once at its end (not per batch).
-      ({ summary, histories } = await store.bulk(async () => ({
-        summary: await scanTranscripts(transcriptPaths, store, { prices, workspaceFolders, logger, signal: io.signal, locations, flush: false, attribute }),
-        histories: await scanHistories(historyPaths, store, { prices, workspaceFolders, logger, signal: io.signal, locations, attribute }),
-      })));
+      ({ summary, histories } = await store.bulk(async () => {
+        // The scan owns the reading thread from here (and closes it).
+        const warm = reader;
+        reader = null;
+        return {
+          summary: await scanFiles(files, store, { prices, workspaceFolders, logger, signal: io.signal, flush: false, attribute, reader: warm }),
+          histories: await scanHistories(historyPaths, store, { prices, workspaceFolders, logger, signal: io.signal, locations, attribute }),
+        };
+      }));
       await store.flush();
     } finally {
+      await reader?.close();
       await store.close();
     }
     if (values.json) {

@@ -3,5 +3,5 @@
  * and the extension use. See docs/sources.md.
  */
 export { defaultRoots, type TranscriptFile } from './locations';
-export { scanTranscripts, scanFiles, collectFiles, type ScanSummary } from './scan';
+export { scanTranscripts, scanFiles, collectFiles, warmScanReader, type ScanSummary } from './scan';
 export { reconcileOtelCopies, RECONCILE_WINDOW_MS } from './reconcile';

@@ -6,7 +6,7 @@
  * its batches (import-worker.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { BundledPriceTable, type PriceOverrides } from '../../core/pricing';
+import { BundledPriceTable, loadPriceData, type PriceOverrides } from '../../core/pricing';
 import { parseFile, type FileJob, type FileResult } from './parse-file';
 import { pack, packedBuffers, type Packed } from './pack';
 import { serveImportFile } from '../import-worker';
@@ -26,7 +26,9 @@ if (port) {
   const data = workerData as ScanWorkerData;
   const prices = new BundledPriceTable(data.overrides, data.label);
   if (data.kind === 'import') void serveImportFile(port, data.file, data.receivedAt, prices);
-  else
+  else {
+    // The scanner is still opening its store: evaluate the price data before the first file arrives.
+    setImmediate(loadPriceData);
     port.on('message', (m: ScanRequest) => {
       try {
         const result = parseFile(m.job, prices);
@@ -39,4 +41,5 @@ if (port) {
         port.postMessage({ id: m.id, error: (err as Error).message, code: (err as NodeJS.ErrnoException).code } satisfies ScanReply);
       }
     });
+  }
 }

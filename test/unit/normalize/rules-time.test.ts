@@ -27,6 +27,39 @@ describe('time rules', () => {
     }
   });
 
+  it('reads every YYYY-MM-DDTHH:MM:SS.sssZ string as Date.parse does, and rejects impossible days, hours and minutes', () => {
+    // The form the agents write has its own reader (no regular expressions): it must agree with Date.parse
+    // on every valid string, and leave every invalid one to the general rules (which reject it).
+    const d2 = (n: number) => String(n).padStart(2, '0');
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1999, max: 2101 }),
+        fc.integer({ min: 0, max: 13 }),
+        fc.integer({ min: 0, max: 32 }),
+        fc.integer({ min: 0, max: 25 }),
+        fc.integer({ min: 0, max: 61 }),
+        fc.integer({ min: 0, max: 61 }),
+        fc.integer({ min: 0, max: 999 }),
+        (y, mo, d, h, mi, sec, ms) => {
+          const s = `${y}-${d2(mo)}-${d2(d)}T${d2(h)}:${d2(mi)}:${d2(sec)}.${String(ms).padStart(3, '0')}Z`;
+          const r = toEpochMs(s);
+          const daysInMonth = mo >= 1 && mo <= 12 ? new Date(Date.UTC(y, mo, 0)).getUTCDate() : 0;
+          const parsed = Date.parse(s);
+          const valid = d >= 1 && d <= daysInMonth && !Number.isNaN(parsed) && parsed >= Date.UTC(2000, 0, 1) && parsed < Date.UTC(2100, 0, 1);
+          assert.equal(r.ok, valid, s);
+          if (r.ok) assert.equal(r.value, parsed, s);
+        },
+      ),
+      { numRuns: 5000 },
+    );
+    // Near misses of the form go the general way, which reads them as before.
+    assert.deepEqual(toEpochMs(' 2026-01-05T10:00:00.123Z '), { ok: true, value: instant });
+    assert.deepEqual(toEpochMs('2026-01-05T10:00:00.123z'), { ok: true, value: instant });
+    assert.equal(toEpochMs('2026-01-05T10:00:00.12xZ').ok, false);
+    assert.equal(toEpochMs('2026-02-29T10:00:00.000Z').ok, false);
+    assert.deepEqual(toEpochMs('2028-02-29T10:00:00.000Z'), { ok: true, value: Date.UTC(2028, 1, 29, 10) });
+  });
+
   it('keeps the millisecond of float epoch seconds that binary floating point would lose', () => {
     // 1767607200.123 * 1000 is 1767607200122.9998 in binary; LiteLLM sends such floats.
     const r = toEpochMs(1767607200.123);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { prices, tempDir } from '../helpers/events';
-import { scanTranscripts } from '../../../src/sources/transcripts';
+import { collectFiles, scanTranscripts, warmScanReader } from '../../../src/sources/transcripts';
 import type { Store } from '../../../src/core/store/store';
 import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 import { copyFixture, memoryStore, WORKSPACE } from './helpers';
@@ -23,6 +23,63 @@ describe('transcripts: the reading thread', () => {
   let tmp: ReturnType<typeof tempDir>;
   beforeEach(() => (tmp = tempDir()));
   afterEach(() => tmp.cleanup());
+
+  it('takes a reading thread started ahead of the scan, and closes one it does not use', async () => {
+    const root = copyFixture('.', tmp.dir);
+    const here = await memoryStore();
+    const ahead = await memoryStore();
+    const unused = await memoryStore();
+    const files = collectFiles([root]);
+    const warnings: string[] = [];
+    const logger = { debug() {}, info() {}, warn: (m: string) => warnings.push(m), error: (m: string) => warnings.push(m) };
+    const opts = { prices, workspaceFolders: null, clock: { now: () => 0 }, logger };
+    // The fixture is far below the bytes that start a thread by themselves: asked for with minBytes 0.
+    assert.equal(warmScanReader(files, prices, logger), null);
+    assert.equal(warmScanReader(files, prices, logger, Date.now() + 60_000, 0), null, 'no file changed since then');
+    const reader = warmScanReader(files, prices, logger, 0, 0)!;
+    assert.ok(reader);
+    const a = await scanTranscripts([root], here, { ...opts, worker: false });
+    const b = await scanTranscripts([root], ahead, { ...opts, worker: true, reader });
+    assert.deepEqual(b, a);
+    assert.equal(contents(ahead), contents(here));
+    // Used and closed by the scan: it takes no more work.
+    await assert.rejects(reader.read({} as never), /closed/);
+    const spare = warmScanReader(files, prices, logger, 0, 0)!;
+    assert.deepEqual(await scanTranscripts([root], unused, { ...opts, worker: false, reader: spare }), a);
+    await assert.rejects(spare.read({} as never), /closed/);
+    assert.deepEqual(warnings, []);
+  });
+
+  it('reads on its own thread when the reading thread fails, with files already handed to it', async () => {
+    const root = copyFixture('.', tmp.dir);
+    const here = await memoryStore();
+    const failed = await memoryStore();
+    const files = collectFiles([root]);
+    assert.ok(files.length > 2, 'several files are handed to the reader ahead');
+    const warnings: string[] = [];
+    const logger = { debug() {}, info() {}, warn: (m: string) => warnings.push(m), error: (m: string) => warnings.push(m) };
+    const opts = { prices, workspaceFolders: null, clock: { now: () => 0 } };
+    const reader = warmScanReader(files, prices, logger, 0, 0)!;
+    // A thread that ends rejects every file handed to it (as when it exits or its script throws).
+    await reader.close();
+    // Outside mocha, Node ends the process on a rejection nobody handles: the files read ahead must not leave one.
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const a = await scanTranscripts([root], here, { ...opts, worker: false });
+    let b;
+    try {
+      b = await scanTranscripts([root], failed, { ...opts, worker: true, reader, logger });
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    assert.deepEqual(unhandled, []);
+    assert.deepEqual(b, a);
+    assert.equal(contents(failed), contents(here));
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /reading thread failed, reading on this one/);
+  });
 
   for (const workspaceFolders of [null, [WORKSPACE]]) {
     it(`stores the same rows and checkpoints as reading on the scanner's thread, cold and after appends (${workspaceFolders ? 'workspace filter' : 'all projects'})`, async () => {
