@@ -111,6 +111,14 @@ function selectIn(store: Store, sqlPrefix: string, keys: string[]): SqlValue[][]
   return databaseOf(store).exec(`${sqlPrefix} (SELECT value FROM json_each(?))`, [JSON.stringify(keys)])[0]?.values ?? [];
 }
 
+/** Whether the store holds no Claude transcript row and no indexed message id (a first scan's store). */
+export function holdsNoClaudeRequests(store: Store): boolean {
+  const db = databaseOf(store);
+  return (
+    !db.exec('SELECT 1 FROM transcript_messages LIMIT 1').length && !db.exec(`SELECT 1 FROM sessions WHERE source = 'claude-code-transcript' LIMIT 1`).length
+  );
+}
+
 /** Stored rows of these trace hashes: [trace_hash, tokens_in, tokens_out, cache_read_tokens, cache_write_tokens, attrs]. */
 export function storedRequestTotals(store: Store, hashes: string[]): SqlValue[][] {
   return selectIn(store, 'SELECT trace_hash, tokens_in, tokens_out, cache_read_tokens, cache_write_tokens, attrs FROM sessions WHERE trace_hash IN', hashes);

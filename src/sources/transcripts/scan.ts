@@ -5,7 +5,8 @@ import { silentLogger, systemClock, type Clock, type Logger } from '../../core/p
 import type { BundledPriceTable, PriceTable } from '../../core/pricing';
 import type { Store } from '../../core/store/store';
 import { CheckpointTable, type FileCheckpoint } from './checkpoints';
-import { resolveClaudeDuplicates } from './dedup';
+import { DedupMemo, resolveClaudeDuplicates } from './dedup';
+import { holdsNoClaudeRequests } from '../../core/store/transcript-state-repo';
 import { defaultRoots, isInside, listRoot, resolveUserPath, type LocationEnv, type TranscriptFile, type TranscriptRoot } from './locations';
 import { attribute, type AttributeHook } from '../agents/kinds';
 import type { ClaudeRequestKey, ParseOutput } from './parser';
@@ -141,7 +142,7 @@ export async function scanFiles(files: TranscriptFile[], store: Store, options: 
     if (!pending.items.length && !pending.rejects.length && !pending.checkpoints.length) return;
     const p = pending;
     pending = { items: [], rejects: [], checkpoints: [] };
-    const dedup = resolveClaudeDuplicates(store, p.items);
+    const dedup = resolveClaudeDuplicates(store, p.items, memo);
     summary.copiesDropped += dedup.dropped;
     for (const d of dedup.markedDays) days.add(d);
     for (const e of dedup.events) days.add(e.event_date);
@@ -167,6 +168,9 @@ export async function scanFiles(files: TranscriptFile[], store: Store, options: 
       prepared.push({ f, error });
     }
   }
+  // A scan into a store without Claude requests (a first scan) dedups against what it stores itself.
+  // Inside a bulk import's one transaction its message index is written once at the end (DedupMemo).
+  const memo = toRead > 0 && holdsNoClaudeRequests(store) ? new DedupMemo(store.inBulk) : null;
   const spec = (options.prices as Partial<BundledPriceTable>).spec;
   const warm = options.reader ?? null;
   let reader = spec && (options.worker ?? toRead >= WORKER_FROM_BYTES) ? (warm ?? ScanReader.start(spec, logger)) : null;
@@ -238,9 +242,12 @@ export async function scanFiles(files: TranscriptFile[], store: Store, options: 
       }
     }
     await flushPending();
+    memo?.writeIndex(store);
     if (days.size) summary.reconciled = reconcileOtelCopies(store, { days: [...days] });
     if (!options.journal && options.flush !== false) await store.flush();
   } finally {
+    // A scan that failed part way keeps what it stored (Store.bulk commits it): and those rows' index.
+    memo?.writeIndex(store);
     table.dispose();
     if (reader) await reader.close();
   }

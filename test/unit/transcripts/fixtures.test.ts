@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { prices } from '../helpers/events';
+import { batchOf, event, prices } from '../helpers/events';
 import { scanTranscripts } from '../../../src/sources/transcripts';
 import { isTranscriptPath } from '../../../src/sources/transcripts/locations';
 import { count, dayTotals, FIXTURES, memoryStore, WORKSPACE } from './helpers';
@@ -42,6 +42,34 @@ describe('transcripts: fixture trees', () => {
     assert.equal(count(store, "SELECT tokens_out FROM sessions WHERE kind = 'request' AND model LIKE 'claude-opus%'"), 600);
     await store.close();
   });
+
+  for (const [batchSize, bulk] of [
+    [1, false],
+    [3, false],
+    [5000, false],
+    [1, true],
+    [3, true],
+  ] as const)
+    it(`dedups a first scan from what it stored as a later scan does from the store (batches of ${batchSize}${bulk ? ', in a bulk import: message index written at the end' : ''})`, async () => {
+      // A store without Claude requests is decided from the scan's own record (DedupMemo); one that holds an
+      // unrelated Claude request is looked up batch by batch. Copies and the /btw replay cross batches here.
+      const first = await memoryStore();
+      const looked = await memoryStore();
+      looked.ingestUnjournaled(batchOf([event({ id: 'unrelated', source: 'claude-code-transcript', session_id: 'unrelated' })]));
+      const opts = { prices, workspaceFolders: null, batchSize, clock: { now: () => 0 } };
+      const a = bulk ? await first.bulk(() => scanTranscripts([CLAUDE], first, { ...opts, flush: false })) : await scanTranscripts([CLAUDE], first, opts);
+      const b = await scanTranscripts([CLAUDE], looked, opts);
+      assert.deepEqual(a, b);
+      const rows = (store: typeof first) =>
+        JSON.stringify(
+          rawDatabaseForTests(store).exec(
+            `SELECT trace_hash, tokens_in, tokens_out, duplicate_of, attrs FROM sessions WHERE session_id IS NOT 'unrelated' ORDER BY trace_hash`,
+          )[0]!.values,
+        ) + JSON.stringify(rawDatabaseForTests(store).exec('SELECT * FROM transcript_messages ORDER BY 1')[0]!.values);
+      assert.equal(rows(first), rows(looked));
+      await first.close();
+      await looked.close();
+    });
 
   it('stores API errors, edits with line counts and no text, and a dead letter naming file and line', async () => {
     const store = await memoryStore();
