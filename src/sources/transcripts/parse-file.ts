@@ -1,6 +1,6 @@
 import type { PriceTable } from '../../core/pricing';
 import type { FileCheckpoint } from './checkpoints';
-import { ClaudeParser, type ClaudeState } from './claude';
+import { ClaudeParser, type ClaudeState, type RawRequest } from './claude';
 import { CodexParser, type CodexState } from './codex';
 import { isInside, type TranscriptAgent } from './locations';
 import type { FileParser, ParseOutput, ParserContext } from './parser';
@@ -30,18 +30,24 @@ export interface FileJob {
 
 export interface FileResult {
   out: ParseOutput;
+  /** Claude requests left unbuilt (parseFile with `deferRequests`): buildRawRequests puts them in `out`. */
+  raw?: RawRequest[];
   checkpoint: FileCheckpoint;
   cwd: string | null;
   bytesRead: number;
   excluded: boolean;
 }
 
-/** Reads and parses what is new in one file (no store access: runs on the scanner's thread or a worker). */
-export function parseFile(job: FileJob, prices: PriceTable): FileResult {
+/**
+ * Reads and parses what is new in one file (no store access: runs on the scanner's thread or a worker).
+ * `deferRequests` (the reading thread): Claude requests come back unbuilt in `raw`.
+ */
+export function parseFile(job: FileJob, prices: PriceTable, deferRequests = false): FileResult {
   const filter = job.workspaceFolders;
   const base = { path: job.path, agent: job.agent, size: job.size, mtimeMs: job.mtimeMs, ino: job.ino };
   const out: ParseOutput = { items: [], rejects: [] };
-  const ctx: ParserContext = { file: job.path, prices, receivedAt: job.receivedAt, out };
+  const raw: RawRequest[] | undefined = deferRequests ? [] : undefined;
+  const ctx: ParserContext = { file: job.path, prices, receivedAt: job.receivedAt, out, raw };
   const parser: FileParser =
     job.agent === 'claude' ? new ClaudeParser(ctx, job.state as ClaudeState | null) : new CodexParser(ctx, job.state as CodexState | null);
   let included: boolean | undefined = job.decided;
@@ -82,6 +88,7 @@ export function parseFile(job: FileJob, prices: PriceTable): FileResult {
   }
   return {
     out,
+    raw,
     cwd: parser.cwd,
     bytesRead,
     excluded: false,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AiEvent, DeadLetter } from '../../core/model';
 import type { PriceTable } from '../../core/pricing';
+import type { RawRequest } from './claude';
 
 /** What the Claude parser adds to a request so the scanner can apply the dedup rules across files. */
 export interface ClaudeRequestKey {
@@ -29,6 +30,11 @@ export interface ParserContext {
   /** ISO time stamped on dead letters. */
   receivedAt: string;
   out: ParseOutput;
+  /**
+   * Claude requests are collected here unbuilt, for the scanner's thread to build (claude.ts RawRequest);
+   * absent, they are built while parsing.
+   */
+  raw?: RawRequest[];
 }
 
 /** One parser per file and pass; its state survives between passes through the checkpoint. */

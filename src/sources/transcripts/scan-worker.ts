@@ -18,8 +18,8 @@ export interface ScanRequest {
   job: FileJob;
 }
 
-/** `result.out.items` is empty: its events and request keys travel packed (pack.ts). */
-export type ScanReply = { id: number; result: FileResult; events: Packed; keys: Packed } | { id: number; error: string; code?: string };
+/** `result.out.items` is empty: its events, request keys and unbuilt Claude requests travel packed (pack.ts). */
+export type ScanReply = { id: number; result: FileResult; events: Packed; keys: Packed; raw: Packed } | { id: number; error: string; code?: string };
 
 const port = parentPort;
 if (port) {
@@ -31,12 +31,20 @@ if (port) {
     setImmediate(loadPriceData);
     port.on('message', (m: ScanRequest) => {
       try {
-        const result = parseFile(m.job, prices);
+        // Claude requests go unbuilt: the scanner's thread, which waits on this one, builds them.
+        const result = parseFile(m.job, prices, true);
         const items = result.out.items;
         const events = pack(items.map((it) => it.event));
         const keys = pack(items.map((it) => it.claude));
-        const reply: ScanReply = { id: m.id, result: { ...result, out: { items: [], rejects: result.out.rejects } }, events, keys };
-        port.postMessage(reply, [...packedBuffers(events), ...packedBuffers(keys)]);
+        const raw = pack(result.raw ?? []);
+        const reply: ScanReply = {
+          id: m.id,
+          result: { ...result, out: { items: [], rejects: result.out.rejects }, raw: undefined },
+          events,
+          keys,
+          raw,
+        };
+        port.postMessage(reply, [...packedBuffers(events), ...packedBuffers(keys), ...packedBuffers(raw)]);
       } catch (err) {
         port.postMessage({ id: m.id, error: (err as Error).message, code: (err as NodeJS.ErrnoException).code } satisfies ScanReply);
       }

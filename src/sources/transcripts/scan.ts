@@ -12,6 +12,7 @@ import { attribute, type AttributeHook } from '../agents/kinds';
 import type { ClaudeRequestKey, ParseOutput } from './parser';
 import { unpack } from './pack';
 import { parseFile, type FileJob, type FileResult } from './parse-file';
+import { buildRawRequests, type RawRequest } from './claude';
 import type { ScanReply, ScanRequest, ScanWorkerData } from './scan-worker';
 import { startReaderThread } from '../reader-thread';
 import { reconcileOtelCopies } from './reconcile';
@@ -47,7 +48,8 @@ export interface ScanOptions {
   worker?: boolean;
   /**
    * A reading thread the caller started ahead (warmScanReader), so that its start overlaps the opening of
-   * the store: used when the scan reads on a worker, and closed when the scan ends either way.
+   * the store (built with the same price table): used when the scan reads on a worker, and closed when the
+   * scan ends either way.
    */
   reader?: ScanReader | null;
   /** Home folder and environment for the default locations (default: this process's). */
@@ -173,7 +175,7 @@ export async function scanFiles(files: TranscriptFile[], store: Store, options: 
   const memo = toRead > 0 && holdsNoClaudeRequests(store) ? new DedupMemo(store.inBulk) : null;
   const spec = (options.prices as Partial<BundledPriceTable>).spec;
   const warm = options.reader ?? null;
-  let reader = spec && (options.worker ?? toRead >= WORKER_FROM_BYTES) ? (warm ?? ScanReader.start(spec, logger)) : null;
+  let reader = spec && (options.worker ?? toRead >= WORKER_FROM_BYTES) ? (warm ?? ScanReader.start(options.prices, spec, logger)) : null;
   if (warm && warm !== reader) void warm.close();
   const ahead: Array<Promise<FileResult> | undefined> = [];
   let submitted = 0;
@@ -347,18 +349,22 @@ export function warmScanReader(
     const st = statSync(f.path, { throwIfNoEntry: false });
     if (!st || st.mtimeMs < changedSince) continue;
     bytes += st.size;
-    if (bytes >= minBytes) return ScanReader.start(spec, logger);
+    if (bytes >= minBytes) return ScanReader.start(prices, spec, logger);
   }
   return null;
 }
 
 /** The reading thread (scan-worker.ts): one file at a time, in the order asked. */
 export class ScanReader {
-  private readonly pending = new Map<number, { resolve: (r: FileResult) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { job: FileJob; resolve: (r: FileResult) => void; reject: (e: Error) => void }>();
   private nextId = 0;
   private failed: Error | null = null;
 
-  private constructor(private readonly worker: Worker) {
+  private constructor(
+    private readonly worker: Worker,
+    /** Builds the Claude requests the thread leaves unbuilt (the table the thread's copy was made from). */
+    private readonly prices: PriceTable,
+  ) {
     worker.on('message', (m: ScanReply) => {
       const p = this.pending.get(m.id);
       this.pending.delete(m.id);
@@ -371,6 +377,12 @@ export class ScanReader {
           const claude = keys[i];
           items.push(claude ? { event: events[i]!, claude } : { event: events[i]! });
         }
+        try {
+          buildRawRequests(m.result.out, unpack<RawRequest>(m.raw) as RawRequest[], p.job.path, p.job.receivedAt, this.prices);
+        } catch (err) {
+          p.reject(err as Error);
+          return;
+        }
         p.resolve(m.result);
       } else p.reject(Object.assign(new Error(m.error), { code: m.code }));
     });
@@ -379,10 +391,10 @@ export class ScanReader {
   }
 
   /** The reader, or null when the worker script is missing or the thread cannot start. */
-  static start(spec: BundledPriceTable['spec'], logger: Logger): ScanReader | null {
+  static start(prices: PriceTable, spec: BundledPriceTable['spec'], logger: Logger): ScanReader | null {
     try {
       const workerData: ScanWorkerData = { kind: 'transcripts', overrides: spec.overrides, label: spec.label };
-      return new ScanReader(startReaderThread(workerData));
+      return new ScanReader(startReaderThread(workerData), prices);
     } catch (err) {
       logger.warn(`[transcripts] no reading thread (${(err as Error).message}), reading on this one`);
       return null;
@@ -393,7 +405,7 @@ export class ScanReader {
     if (this.failed) return Promise.reject(this.failed);
     const id = this.nextId++;
     return new Promise<FileResult>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { job, resolve, reject });
       this.worker.postMessage({ id, job } satisfies ScanRequest);
     });
   }

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { parseFile, type FileJob } from '../../../src/sources/transcripts/parse-file';
+import { buildRawRequests, type RawRequest } from '../../../src/sources/transcripts/claude';
+import { pack, unpack } from '../../../src/sources/transcripts/pack';
 import path from 'node:path';
 import { prices, tempDir } from '../helpers/events';
 import { collectFiles, scanTranscripts, warmScanReader } from '../../../src/sources/transcripts';
@@ -23,6 +26,63 @@ describe('transcripts: the reading thread', () => {
   let tmp: ReturnType<typeof tempDir>;
   beforeEach(() => (tmp = tempDir()));
   afterEach(() => tmp.cleanup());
+
+  it('builds the requests the reading thread leaves unbuilt into the same items and dead letters, in the same order', () => {
+    const root = copyFixture('.', tmp.dir);
+    const session = path.join(root, 'claude/projects/-home-dev-acme-api/7f3c2a10-5b1e-4c8d-9a2f-3e4d5c6b7a81.jsonl');
+    const lines = readFileSync(session, 'utf8').split('\n');
+    const usage = lines.filter((l) => l.includes('"usage"') && !l.includes('<synthetic>'));
+    // Requests whose build fails (a time that is none, a token count that is text) between the others.
+    const bad = [
+      usage[0]!.replace(/"id":"msg_[^"]*"/, '"id":"msg_bad_time"').replace(/"timestamp":"[^"]*"/, '"timestamp":"yesterday"'),
+      usage[1]!.replace(/"id":"msg_[^"]*"/, '"id":"msg_bad_tokens"').replace(/"input_tokens":\d+/, '"input_tokens":"many"'),
+    ];
+    writeFileSync(session, [lines[0], bad[0], ...lines.slice(1, 12), bad[1], ...lines.slice(12)].join('\n'));
+    for (const f of collectFiles([path.join(root, 'claude')])) {
+      const job: FileJob = {
+        ...f,
+        size: statSync(f.path).size,
+        mtimeMs: 0,
+        ino: '1',
+        offset: 0,
+        lineNo: 0,
+        state: null,
+        headHash: null,
+        decided: true,
+        workspaceFolders: null,
+        receivedAt: '2026-01-07T00:00:00.000Z',
+      };
+      const inline = parseFile(job, prices);
+      const deferred = parseFile(job, prices, true);
+      assert.equal(inline.raw, undefined);
+      if (inline.out.items.some((it) => it.claude)) assert.ok(deferred.raw!.length > 0, f.path);
+      // What crosses between the threads is packed: the raw requests too.
+      buildRawRequests(deferred.out, unpack<RawRequest>(pack(deferred.raw!)) as RawRequest[], job.path, job.receivedAt, prices);
+      assert.deepEqual(deferred.out, inline.out, f.path);
+    }
+    const rejects = parseFile(
+      {
+        path: session,
+        agent: 'claude',
+        size: statSync(session).size,
+        mtimeMs: 0,
+        ino: '1',
+        offset: 0,
+        lineNo: 0,
+        state: null,
+        headHash: null,
+        decided: true,
+        workspaceFolders: null,
+        receivedAt: 'x',
+      },
+      prices,
+    ).out.rejects;
+    assert.ok(
+      rejects.some((r) => /:2: .*time/.test(r.reason)),
+      JSON.stringify(rejects.map((r) => r.reason)),
+    );
+    assert.ok(rejects.length >= 3);
+  });
 
   it('takes a reading thread started ahead of the scan, and closes one it does not use', async () => {
     const root = copyFixture('.', tmp.dir);
