@@ -377,11 +377,6 @@ export class Store {
    * the day tables of the days the import created are written in slices of about that many ms, the event
    * loop turning between them, before the rest is settled.
    */
-  /** Whether a bulk import is running (its one transaction open; no snapshot until it ends). */
-  get inBulk(): boolean {
-    return this.bulkRunning !== undefined;
-  }
-
   async bulk<T>(fn: () => Promise<T>, opts: { yieldMs?: number } = {}): Promise<T> {
     this.assertOpen();
     if (this.bulkRunning) return fn();

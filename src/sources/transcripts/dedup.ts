@@ -40,38 +40,6 @@ function better(c: { total: number; sidechain: boolean }, e: Existing): boolean 
 export class DedupMemo {
   readonly totals = new Map<string, Existing>();
   readonly messages = new Map<string, { hash: string; sidechain: boolean }>();
-  /** Message ids whose index row is not written yet (deferred: see `deferIndex`). */
-  private readonly unwritten = new Set<string>();
-
-  /**
-   * `deferIndex`: write the message index once, by `writeIndex` at the end of the scan, in key order (a
-   * scan inside a bulk import's one transaction, which no snapshot sees half done: ~0.2 s of a 500 MB cold
-   * scan went to inserting 33k random message ids batch by batch). Other scans write it with each batch.
-   */
-  constructor(readonly deferIndex: boolean) {}
-
-  /** Notes a message indexed by this scan; true when its row is to be written now. */
-  indexed(messageId: string): boolean {
-    if (!this.deferIndex) return true;
-    this.unwritten.add(messageId);
-    return false;
-  }
-
-  /** Writes the deferred message index rows (sorted by message id). */
-  writeIndex(store: Store): void {
-    if (!this.unwritten.size) return;
-    const index = messageIndexWriter(store);
-    try {
-      for (const id of [...this.unwritten].sort()) {
-        const m = this.messages.get(id)!;
-        index.upsertMessage(id, m.hash, m.sidechain);
-      }
-      index.write();
-    } finally {
-      index.free();
-    }
-    this.unwritten.clear();
-  }
 }
 
 /** `memo`: decide from what this scan stored (see DedupMemo) instead of querying the store. */
@@ -135,7 +103,7 @@ export function resolveClaudeDuplicates(store: Store, items: ParsedEvent[], memo
         for (const d of index.markReplay(hash, m.hash)) markedDays.add(d);
       }
       if (!m || m.hash !== hash || m.sidechain !== c.sidechain) {
-        if (!memo || memo.indexed(c.messageId)) index.upsertMessage(c.messageId, hash, c.sidechain);
+        index.upsertMessage(c.messageId, hash, c.sidechain);
         messages.set(c.messageId, { hash, sidechain: c.sidechain });
       }
       out.push(it.event);

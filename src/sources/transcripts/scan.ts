@@ -171,8 +171,7 @@ export async function scanFiles(files: TranscriptFile[], store: Store, options: 
     }
   }
   // A scan into a store without Claude requests (a first scan) dedups against what it stores itself.
-  // Inside a bulk import's one transaction its message index is written once at the end (DedupMemo).
-  const memo = toRead > 0 && holdsNoClaudeRequests(store) ? new DedupMemo(store.inBulk) : null;
+  const memo = toRead > 0 && holdsNoClaudeRequests(store) ? new DedupMemo() : null;
   const spec = (options.prices as Partial<BundledPriceTable>).spec;
   const warm = options.reader ?? null;
   let reader = spec && (options.worker ?? toRead >= WORKER_FROM_BYTES) ? (warm ?? ScanReader.start(options.prices, spec, logger)) : null;
@@ -244,12 +243,9 @@ export async function scanFiles(files: TranscriptFile[], store: Store, options: 
       }
     }
     await flushPending();
-    memo?.writeIndex(store);
     if (days.size) summary.reconciled = reconcileOtelCopies(store, { days: [...days] });
     if (!options.journal && options.flush !== false) await store.flush();
   } finally {
-    // A scan that failed part way keeps what it stored (Store.bulk commits it): and those rows' index.
-    memo?.writeIndex(store);
     table.dispose();
     if (reader) await reader.close();
   }

@@ -50,7 +50,7 @@ describe('transcripts: fixture trees', () => {
     [1, true],
     [3, true],
   ] as const)
-    it(`dedups a first scan from what it stored as a later scan does from the store (batches of ${batchSize}${bulk ? ', in a bulk import: message index written at the end' : ''})`, async () => {
+    it(`dedups a first scan from what it stored as a later scan does from the store (batches of ${batchSize}${bulk ? ', in a bulk import' : ''})`, async () => {
       // A store without Claude requests is decided from the scan's own record (DedupMemo); one that holds an
       // unrelated Claude request is looked up batch by batch. Copies and the /btw replay cross batches here.
       const first = await memoryStore();
