@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { stableHash } from '../normalize/hash';
 
 /**
@@ -11,7 +11,8 @@ export function pathHash(relativePath: string): string {
     .replace(/\\/g, '/')
     .replace(/^(\.\/)+/, '')
     .replace(/^\/+/, '');
-  return createHash('sha256').update(p).digest('hex').slice(0, 16);
+  // One-shot crypto.hash: no Hash object per edit (a transcript scan hashes thousands); the same digest.
+  return hash('sha256', p, 'hex').slice(0, 16);
 }
 
 /** Lower-case extension without the dot (`ts`, `py`), or null. */
