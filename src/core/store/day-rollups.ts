@@ -38,7 +38,7 @@ export class DayRollups {
   constructor(
     private readonly db: Database,
     /** The store's zone, the one `sessions.local_date` was computed in (the report's rollups are keyed by it). */
-    private readonly zone: () => DayZone = () => UTC_ZONE,
+    private readonly zone: () => DayZone = utcZone,
   ) {
     this.probe = db.prepare('SELECT 1 FROM sessions WHERE event_date = ? LIMIT 1');
   }
@@ -1003,7 +1003,11 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-const UTC_ZONE = new DayZone('UTC');
+let UTC_ZONE: DayZone | undefined;
+/** Made on first use, not when the module loads (Intl's first time zone costs ~15 ms of a CLI's start). */
+function utcZone(): DayZone {
+  return (UTC_ZONE ??= new DayZone('UTC'));
+}
 
 /** Whether local days are UTC days (the zone never leaves offset 0). */
 function isUtcZone(zone: DayZone): boolean {

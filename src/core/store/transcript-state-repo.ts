@@ -205,6 +205,10 @@ export function reconcileOtelCopies(store: Store, options: ReconcileOptions = {}
   const db = databaseOf(store);
   const days = options.days;
   if (days && !days.length) return 0;
+  const dayClause = days ? `AND o.event_date IN (${days.map(() => '?').join(',')})` : '';
+  // No OTel request on those days (a transcript scan without telemetry): nothing to look at. The day
+  // index answers this at once; the transcript sessions below take a pass over every row.
+  if (!db.exec(`SELECT 1 FROM sessions o WHERE o.source = 'claude-code-otel' AND o.kind = 'request' ${dayClause} LIMIT 1`, days ?? []).length) return 0;
   // Only sessions with transcript requests can hold a copy: one scan for them first, so an import of OTel
   // rows alone (no transcripts) does not look each of its rows up.
   const transcriptSessions = new Set(
@@ -216,7 +220,6 @@ export function reconcileOtelCopies(store: Store, options: ReconcileOptions = {}
     ).map((r) => r[0] as string),
   );
   if (!transcriptSessions.size) return 0;
-  const dayClause = days ? `AND o.event_date IN (${days.map(() => '?').join(',')})` : '';
   const candidates = db.exec(
     `SELECT o.trace_hash, o.session_id, o.model, o.tokens_in, o.tokens_out, IFNULL(o.cache_read_tokens, 0),
             IFNULL(o.cache_write_tokens, 0), o.ts_ms, o.event_date
