@@ -130,9 +130,11 @@ export function resolveUserPath(p: string): TranscriptRoot[] | TranscriptFile | 
   }
   const base = path.basename(abs);
   if (base === 'sessions' || base === 'archived_sessions') return [{ agent: 'codex', dir: abs }];
+  // Codex first: its files are known by name (rollout-…), and a file listed by both is kept as the first
+  // root's; the Claude root takes every other .jsonl.
   return [
-    { agent: 'claude', dir: abs },
     { agent: 'codex', dir: abs },
+    { agent: 'claude', dir: abs },
   ];
 }
 

@@ -31,6 +31,16 @@ describe('transcripts: fixture trees', () => {
     await store.close();
   });
 
+  it('a folder of neither shape holding both agents’ sessions gives each file to its own agent', async () => {
+    // FIXTURES has claude/projects/… and codex/sessions/… below it, but is neither a config nor a home folder.
+    const store = await memoryStore();
+    const s = await scanTranscripts([FIXTURES], store, { prices, workspaceFolders: null });
+    assert.deepEqual(dayTotals(store, 'claude-code-transcript'), CLAUDE_ALL);
+    assert.deepEqual(dayTotals(store, 'codex-transcript'), CODEX_ALL);
+    assert.equal(s.files, 9);
+    await store.close();
+  });
+
   it('counts each request once: content-block repeats, the progress copy, synthetic lines and the /btw replay', async () => {
     const store = await memoryStore();
     await scanTranscripts([CLAUDE], store, { prices, workspaceFolders: null });
