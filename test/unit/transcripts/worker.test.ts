@@ -22,6 +22,13 @@ function contents(store: Store): string {
     .join('\n');
 }
 
+/** A job reading all of a file (no checkpoint), its sessions taken whatever their folder. */
+function wholeFile(file: string, agent: FileJob['agent']): FileJob {
+  const size = statSync(file).size;
+  const base = { path: file, agent, size, mtimeMs: 0, ino: '1', offset: 0, lineNo: 0, state: null, headHash: null };
+  return { ...base, decided: true, workspaceFolders: null, receivedAt: '2026-01-07T00:00:00.000Z' };
+}
+
 describe('transcripts: the reading thread', () => {
   let tmp: ReturnType<typeof tempDir>;
   beforeEach(() => (tmp = tempDir()));
@@ -39,19 +46,7 @@ describe('transcripts: the reading thread', () => {
     ];
     writeFileSync(session, [lines[0], bad[0], ...lines.slice(1, 12), bad[1], ...lines.slice(12)].join('\n'));
     for (const f of collectFiles([path.join(root, 'claude')])) {
-      const job: FileJob = {
-        ...f,
-        size: statSync(f.path).size,
-        mtimeMs: 0,
-        ino: '1',
-        offset: 0,
-        lineNo: 0,
-        state: null,
-        headHash: null,
-        decided: true,
-        workspaceFolders: null,
-        receivedAt: '2026-01-07T00:00:00.000Z',
-      };
+      const job = wholeFile(f.path, f.agent);
       const inline = parseFile(job, prices);
       const deferred = parseFile(job, prices, true);
       assert.equal(inline.raw, undefined);
@@ -60,23 +55,7 @@ describe('transcripts: the reading thread', () => {
       buildRawRequests(deferred.out, unpack<RawRequest>(pack(deferred.raw!)) as RawRequest[], job.path, job.receivedAt, prices);
       assert.deepEqual(deferred.out, inline.out, f.path);
     }
-    const rejects = parseFile(
-      {
-        path: session,
-        agent: 'claude',
-        size: statSync(session).size,
-        mtimeMs: 0,
-        ino: '1',
-        offset: 0,
-        lineNo: 0,
-        state: null,
-        headHash: null,
-        decided: true,
-        workspaceFolders: null,
-        receivedAt: 'x',
-      },
-      prices,
-    ).out.rejects;
+    const rejects = parseFile(wholeFile(session, 'claude'), prices).out.rejects;
     assert.ok(
       rejects.some((r) => /:2: .*time/.test(r.reason)),
       JSON.stringify(rejects.map((r) => r.reason)),
