@@ -169,8 +169,10 @@ export async function scanFiles(files: TranscriptFile[], store: Store, options: 
       prepared.push({ f, error });
     }
   }
-  // A scan into a store without Claude requests (a first scan) dedups against what it stores itself.
-  const memo = toRead > 0 && holdsNoClaudeRequests(store) ? new DedupMemo() : null;
+  // A scan into a store without Claude requests (a first scan) dedups against what it stores itself. Asked
+  // only when Claude files are to be read (the question may take a pass over the events).
+  const claudeToRead = prepared.some((p) => p.job?.agent === 'claude');
+  const memo = claudeToRead && holdsNoClaudeRequests(store) ? new DedupMemo() : null;
   const spec = (options.prices as Partial<BundledPriceTable>).spec;
   const warm = options.reader ?? null;
   let reader = spec && (options.worker ?? toRead >= WORKER_FROM_BYTES) ? (warm ?? ScanReader.start(options.prices, spec, logger)) : null;
