@@ -42,8 +42,10 @@ export const scanTranscriptsCommand: Command = {
     const files = collectFiles(transcriptPaths, defaultRoots(locations));
     const dbPath = resolveDbPath(values.db, io);
     // The reading thread starts while the store opens (sql.js compiles, the file is read), when the files
-    // changed since the database was last written hold enough to read.
-    let reader = warmScanReader(files, prices, logger, statSync(dbPath, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+    // changed since the database was last written hold enough to read; on a first scan (no database yet) it
+    // also starts reading the first files.
+    const dbMtime = statSync(dbPath, { throwIfNoEntry: false })?.mtimeMs;
+    let reader = warmScanReader(files, prices, { logger, changedSince: dbMtime ?? 0, firstScan: dbMtime === undefined ? { workspaceFolders } : undefined });
     let summary: ScanSummary;
     let histories: HistoryScanSummary;
     let store: Store;

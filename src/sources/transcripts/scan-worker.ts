@@ -11,7 +11,9 @@ import { parseFile, type FileJob, type FileResult } from './parse-file';
 import { pack, packedBuffers, type Packed } from './pack';
 import { serveImportFile } from '../import-worker';
 
-export type ScanWorkerData = { overrides: PriceOverrides; label: string } & ({ kind: 'transcripts' } | { kind: 'import'; file: string; receivedAt: string });
+export type ScanWorkerData = { overrides: PriceOverrides; label: string } & (
+  { kind: 'transcripts'; preloadPrices?: boolean } | { kind: 'import'; file: string; receivedAt: string }
+);
 
 export interface ScanRequest {
   id: number;
@@ -27,8 +29,9 @@ if (port) {
   const prices = new BundledPriceTable(data.overrides, data.label);
   if (data.kind === 'import') void serveImportFile(port, data.file, data.receivedAt, prices);
   else {
-    // The scanner is still opening its store: evaluate the price data before the first file arrives.
-    setImmediate(loadPriceData);
+    // The scanner is still opening its store: evaluate the price data before the first file arrives. (Not
+    // when files are on their way already: then only a file whose requests are priced here needs it.)
+    if (data.preloadPrices !== false) setImmediate(loadPriceData);
     port.on('message', (m: ScanRequest) => {
       try {
         // Claude requests go unbuilt: the scanner's thread, which waits on this one, builds them.

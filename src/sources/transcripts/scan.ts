@@ -197,7 +197,7 @@ export async function scanFiles(files: TranscriptFile[], store: Store, options: 
             for (; submitted < prepared.length && (submitted <= i || aheadBytes < READ_AHEAD_BYTES); submitted++) {
               const j = prepared[submitted]!.job;
               if (!j) continue;
-              const read = reader.read(j);
+              const read = reader.take(j) ?? reader.read(j);
               // Files read ahead are rejected when the reader closes (it failed, the scan was cancelled):
               // unhandled, those rejections would end the process.
               read.catch(() => {});
@@ -333,31 +333,93 @@ const READ_AHEAD_BYTES = 128 * 1024 * 1024;
 
 class WorkerFailed extends Error {}
 
+/** What warmScanReader needs to know besides the files (all optional). */
+export interface WarmOptions {
+  logger?: Logger;
+  /** Epoch ms the database was last written: only files changed since count toward `minBytes` (default 0). */
+  changedSince?: number;
+  /** Bytes to read from which the thread starts (default: the bytes from which a scan reads on a worker). */
+  minBytes?: number;
+  /**
+   * The store has no transcript checkpoints (its database file does not exist yet): the thread also starts
+   * reading the first files from their start, the jobs scanFiles will ask for, with this workspace filter
+   * (ScanOptions.workspaceFolders). scanFiles takes each such read only when it asks for exactly that job.
+   */
+  firstScan?: { workspaceFolders: string[] | null; clock?: Clock };
+}
+
 /**
  * Starts the reading thread ahead of a scan when the files to scan hold at least the bytes from which the
  * scan reads on a worker (the caller passes it as `ScanOptions.reader`): its ~0.1 s start (a V8 isolate,
  * scan-worker.js) then overlaps the opening of the store instead of delaying the first file. Only files
- * changed since `changedSince` (epoch ms: when the database was last written) count, so a re-scan that
- * will read little starts no thread. Null when there is less to read, the price table cannot be rebuilt
- * there, or the thread cannot start.
+ * changed since `changedSince` count, so a re-scan that will read little starts no thread. On a first scan
+ * (`firstScan`) the thread reads the first files while the store opens (~0.2 s of a cold scan of 500 MB).
+ * Null when there is less to read, the price table cannot be rebuilt there, or the thread cannot start.
  */
-export function warmScanReader(
-  files: TranscriptFile[],
-  prices: PriceTable,
-  logger: Logger = silentLogger,
-  changedSince = 0,
-  minBytes = WORKER_FROM_BYTES,
-): ScanReader | null {
+export function warmScanReader(files: TranscriptFile[], prices: PriceTable, options: WarmOptions = {}): ScanReader | null {
   const spec = (prices as Partial<BundledPriceTable>).spec;
   if (!spec) return null;
+  const logger = options.logger ?? silentLogger;
+  const changedSince = options.changedSince ?? 0;
+  const minBytes = options.minBytes ?? WORKER_FROM_BYTES;
+  const first = options.firstScan;
   let bytes = 0;
+  let reader: ScanReader | null = null;
+  const jobs: FileJob[] = [];
+  let jobBytes = 0;
+  const receivedAt = first ? new Date((first.clock ?? systemClock).now()).toISOString() : '';
   for (const f of files) {
     const st = statSync(f.path, { throwIfNoEntry: false });
     if (!st || st.mtimeMs < changedSince) continue;
     bytes += st.size;
-    if (bytes >= minBytes) return ScanReader.start(prices, spec, logger);
+    if (first && jobBytes < READ_AHEAD_BYTES) {
+      jobs.push(firstJob(f, st, first.workspaceFolders, receivedAt));
+      jobBytes += st.size;
+    }
+    if (!reader && bytes >= minBytes) {
+      reader = ScanReader.start(prices, spec, logger, !first);
+      if (!reader) return null;
+    }
+    if (reader && (!first || jobBytes >= READ_AHEAD_BYTES)) break;
   }
-  return null;
+  if (reader) for (const job of jobs) reader.readEarly(job);
+  return reader;
+}
+
+/** The job of a file read from its start with no checkpoint (what prepare decides for a file it has not seen). */
+function firstJob(f: TranscriptFile, st: { size: number; mtimeMs: number; ino: number }, filter: string[] | null, receivedAt: string): FileJob {
+  return {
+    path: f.path,
+    agent: f.agent,
+    size: st.size,
+    mtimeMs: st.mtimeMs,
+    ino: String(st.ino),
+    offset: 0,
+    lineNo: 0,
+    state: null,
+    headHash: null,
+    decided: filter === null ? true : undefined,
+    workspaceFolders: filter,
+    receivedAt,
+  };
+}
+
+/** Whether two jobs read the same bytes the same way (when they were asked for aside). */
+function sameJob(a: FileJob, b: FileJob): boolean {
+  return (
+    a.path === b.path &&
+    a.agent === b.agent &&
+    a.size === b.size &&
+    a.mtimeMs === b.mtimeMs &&
+    a.ino === b.ino &&
+    a.offset === b.offset &&
+    a.lineNo === b.lineNo &&
+    a.state === null &&
+    b.state === null &&
+    a.headHash === b.headHash &&
+    a.decided === b.decided &&
+    JSON.stringify(a.workspaceFolders) === JSON.stringify(b.workspaceFolders)
+  );
 }
 
 /** The reading thread (scan-worker.ts): one file at a time, in the order asked. */
@@ -365,6 +427,8 @@ export class ScanReader {
   private readonly pending = new Map<number, { job: FileJob; resolve: (r: FileResult) => void; reject: (e: Error) => void }>();
   private nextId = 0;
   private failed: Error | null = null;
+  /** Reads started before the scan asked for them (warmScanReader on a first scan), in file order. */
+  private readonly early: Array<{ job: FileJob; read: Promise<FileResult> }> = [];
 
   private constructor(
     private readonly worker: Worker,
@@ -397,9 +461,14 @@ export class ScanReader {
   }
 
   /** The reader, or null when the worker script is missing or the thread cannot start. */
-  static start(prices: PriceTable, spec: BundledPriceTable['spec'], logger: Logger): ScanReader | null {
+  /**
+   * `waits`: the thread will wait for its first file (the store is still opening), so it evaluates the price
+   * data meanwhile (~40 ms); otherwise only a file that prices on that thread (Codex: Claude requests are
+   * built here) has it evaluated.
+   */
+  static start(prices: PriceTable, spec: BundledPriceTable['spec'], logger: Logger, waits = true): ScanReader | null {
     try {
-      const workerData: ScanWorkerData = { kind: 'transcripts', overrides: spec.overrides, label: spec.label };
+      const workerData: ScanWorkerData = { kind: 'transcripts', overrides: spec.overrides, label: spec.label, preloadPrices: waits };
       return new ScanReader(startReaderThread(workerData), prices);
     } catch (err) {
       logger.warn(`[transcripts] no reading thread (${(err as Error).message}), reading on this one`);
@@ -414,6 +483,30 @@ export class ScanReader {
       this.pending.set(id, { job, resolve, reject });
       this.worker.postMessage({ id, job } satisfies ScanRequest);
     });
+  }
+
+  /** How many files the thread was asked to read. */
+  get jobsSent(): number {
+    return this.nextId;
+  }
+
+  /** Starts reading `job` before the scan asks for it (the scan takes the result with `take`). */
+  readEarly(job: FileJob): void {
+    const read = this.read(job);
+    // Not taken when the scan decides differently (or does not run): nobody else handles its rejection.
+    read.catch(() => {});
+    this.early.push({ job, read });
+  }
+
+  /**
+   * The early read of exactly `job`, else null. Early reads of files before it that were not taken are
+   * dropped (the scan asks in file order), and so is one of the same file for a different job.
+   */
+  take(job: FileJob): Promise<FileResult> | null {
+    const at = this.early.findIndex((e) => e.job.path === job.path);
+    if (at < 0) return null;
+    const e = this.early.splice(0, at + 1)[at]!;
+    return sameJob(e.job, job) ? e.read : null;
   }
 
   async close(): Promise<void> {

@@ -73,9 +73,9 @@ describe('transcripts: the reading thread', () => {
     const logger = { debug() {}, info() {}, warn: (m: string) => warnings.push(m), error: (m: string) => warnings.push(m) };
     const opts = { prices, workspaceFolders: null, clock: { now: () => 0 }, logger };
     // The fixture is far below the bytes that start a thread by themselves: asked for with minBytes 0.
-    assert.equal(warmScanReader(files, prices, logger), null);
-    assert.equal(warmScanReader(files, prices, logger, Date.now() + 60_000, 0), null, 'no file changed since then');
-    const reader = warmScanReader(files, prices, logger, 0, 0)!;
+    assert.equal(warmScanReader(files, prices, { logger }), null);
+    assert.equal(warmScanReader(files, prices, { logger, changedSince: Date.now() + 60_000, minBytes: 0 }), null, 'no file changed since then');
+    const reader = warmScanReader(files, prices, { logger, minBytes: 0 })!;
     assert.ok(reader);
     const a = await scanTranscripts([root], here, { ...opts, worker: false });
     const b = await scanTranscripts([root], ahead, { ...opts, worker: true, reader });
@@ -83,10 +83,48 @@ describe('transcripts: the reading thread', () => {
     assert.equal(contents(ahead), contents(here));
     // Used and closed by the scan: it takes no more work.
     await assert.rejects(reader.read({} as never), /closed/);
-    const spare = warmScanReader(files, prices, logger, 0, 0)!;
+    const spare = warmScanReader(files, prices, { logger, minBytes: 0 })!;
     assert.deepEqual(await scanTranscripts([root], unused, { ...opts, worker: false, reader: spare }), a);
     await assert.rejects(spare.read({} as never), /closed/);
     assert.deepEqual(warnings, []);
+  });
+
+  it('on a first scan, starts reading before the scan asks, and takes each early read only for the same job', async () => {
+    const clock = { now: () => 0 };
+    for (const workspaceFolders of [null, [WORKSPACE]]) {
+      const root = copyFixture('.', tmp.dir);
+      const files = collectFiles([root]);
+      assert.ok(files.length > 3);
+      const warnings: string[] = [];
+      const logger = { debug() {}, info() {}, warn: (m: string) => warnings.push(m), error: (m: string) => warnings.push(m) };
+      const reader = warmScanReader(files, prices, { logger, minBytes: 0, firstScan: { workspaceFolders, clock } })!;
+      assert.equal(reader.jobsSent, files.length, 'every file of the fixture is read early');
+      // Two files change after the early reads were asked for (grown; touched): those reads are not taken.
+      const grown = files[1]!.path;
+      appendFileSync(grown, readFileSync(grown, 'utf8').split('\n')[0] + '\n');
+      const touched = files[files.length - 1]!.path;
+      writeFileSync(touched, readFileSync(touched));
+      const here = await memoryStore();
+      const early = await memoryStore();
+      const opts = { prices, workspaceFolders, clock, logger };
+      const a = await scanTranscripts([root], here, { ...opts, worker: false });
+      const b = await scanTranscripts([root], early, { ...opts, worker: true, reader });
+      assert.deepEqual(b, a);
+      assert.equal(contents(early), contents(here));
+      assert.equal(reader.jobsSent, files.length + 2, 'only the two changed files were read again');
+      assert.deepEqual(warnings, []);
+    }
+    // Early reads made for another workspace filter are all read again.
+    const root = copyFixture('.', tmp.dir);
+    const files = collectFiles([root]);
+    const reader = warmScanReader(files, prices, { minBytes: 0, firstScan: { workspaceFolders: null, clock } })!;
+    const here = await memoryStore();
+    const other = await memoryStore();
+    const opts = { prices, workspaceFolders: [WORKSPACE], clock };
+    const a = await scanTranscripts([root], here, { ...opts, worker: false });
+    assert.deepEqual(await scanTranscripts([root], other, { ...opts, worker: true, reader }), a);
+    assert.equal(contents(other), contents(here));
+    assert.equal(reader.jobsSent, 2 * files.length);
   });
 
   it('reads on its own thread when the reading thread fails, with files already handed to it', async () => {
@@ -98,7 +136,7 @@ describe('transcripts: the reading thread', () => {
     const warnings: string[] = [];
     const logger = { debug() {}, info() {}, warn: (m: string) => warnings.push(m), error: (m: string) => warnings.push(m) };
     const opts = { prices, workspaceFolders: null, clock: { now: () => 0 } };
-    const reader = warmScanReader(files, prices, logger, 0, 0)!;
+    const reader = warmScanReader(files, prices, { logger, minBytes: 0 })!;
     // A thread that ends rejects every file handed to it (as when it exits or its script throws).
     await reader.close();
     // Outside mocha, Node ends the process on a rejection nobody handles: the files read ahead must not leave one.
