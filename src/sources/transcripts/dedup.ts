@@ -79,9 +79,14 @@ export function resolveClaudeDuplicates(store: Store, items: ParsedEvent[], memo
   const index = messageIndexWriter(store);
   const markedDays = new Set<string>();
   try {
-    // Main-chain requests first, so a replay in the same batch meets its parent and is dropped.
-    const ordered = [...best].sort((a, b) => Number(a[1].claude!.sidechain) - Number(b[1].claude!.sidechain));
-    for (const [hash, it] of ordered) {
+    // Main-chain requests first, so a replay in the same batch meets its parent and is dropped (each part
+    // in the batch's order).
+    const ordered: ParsedEvent[] = [];
+    const sidechains: ParsedEvent[] = [];
+    for (const it of best.values()) (it.claude!.sidechain ? sidechains : ordered).push(it);
+    for (const it of sidechains) ordered.push(it);
+    for (const it of ordered) {
+      const hash = it.event.trace_hash;
       const c = it.claude!;
       const e = existing.get(hash);
       if (e && !better(c, e)) {
