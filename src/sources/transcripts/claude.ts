@@ -31,6 +31,20 @@ export interface ClaudeState {
 const USAGE = Buffer.from('"usage":{', 'latin1');
 const PATCH = Buffer.from('"structuredPatch":', 'latin1');
 const API_ERROR = Buffer.from('"isApiErrorMessage":true', 'latin1');
+/**
+ * What `hasApiError` looks for first: Node's backward search for the whole marker ran at a third of the
+ * speed of this fragment's on the bench tree's lines (92 against 32 ms per 159 MB, line splitting 26 ms of
+ * each); the lines that hold no marker are most of the bytes.
+ */
+const API_ERROR_ANCHOR = Buffer.from('isApiE', 'latin1');
+
+/** Whether the line holds `"isApiErrorMessage":true` (found through API_ERROR_ANCHOR, then compared whole). */
+export function hasApiError(line: Buffer): boolean {
+  for (let at = line.lastIndexOf(API_ERROR_ANCHOR); at > 0; at = line.lastIndexOf(API_ERROR_ANCHOR, at - 1)) {
+    if (line[at - 1] === 0x22 && line.subarray(at - 1, at - 1 + API_ERROR.length).equals(API_ERROR)) return true;
+  }
+  return false;
+}
 const ERROR_CODE_RE = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /**
@@ -199,7 +213,7 @@ export class ClaudeParser implements FileParser {
     const line = buf.subarray(start, end);
     const hasUsage = line.lastIndexOf(USAGE) !== -1;
     const hasPatch = !hasUsage && line.lastIndexOf(PATCH) !== -1;
-    const hasError = !hasUsage && !hasPatch && line.lastIndexOf(API_ERROR) !== -1;
+    const hasError = !hasUsage && !hasPatch && hasApiError(line);
     if (!hasUsage && !hasPatch && !hasError) {
       // Lines that cannot carry usage or an edit are not parsed (they hold most of the bytes); a torn
       // one is still reported.

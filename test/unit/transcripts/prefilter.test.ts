@@ -5,7 +5,8 @@ import path from 'node:path';
 import { prices } from '../helpers/events';
 import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 import { scanTranscripts } from '../../../src/sources/transcripts';
-import { PICK_FROM_BYTES } from '../../../src/sources/transcripts/claude';
+import fc from 'fast-check';
+import { hasApiError, PICK_FROM_BYTES } from '../../../src/sources/transcripts/claude';
 import { dayTotals, memoryStore } from './helpers';
 
 /**
@@ -159,5 +160,28 @@ describe('transcripts: the byte prefilter of Claude lines', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('finds the API error key through its short anchor exactly where a search for the whole key does', () => {
+    const marker = '"isApiErrorMessage":true';
+    // Pieces that share the anchor or parts of the key, so near misses sit beside, before and after it.
+    const piece = fc.constantFrom(
+      marker,
+      'isApiE',
+      '"isApiE',
+      'isApiErrorMessage":true',
+      '"isApiErrorMessage":false',
+      '"isApiEnabled":true',
+      '"',
+      'x',
+      '\\"isApiErrorMessage\\":true',
+    );
+    fc.assert(
+      fc.property(fc.array(fc.oneof(piece, fc.string({ maxLength: 8 })), { maxLength: 12 }), (parts) => {
+        const line = Buffer.from(parts.join(''), 'latin1');
+        assert.equal(hasApiError(line), line.includes(marker), line.toString('latin1'));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
