@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { priceDataPlugin } from './scripts/price-data-plugin.mjs';
 
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
@@ -74,6 +75,7 @@ const nodeCommon = {
   mainFields: ['module', 'main'],
   // sql.js references these Node builtins behind environment checks; parquet-wasm is loaded from its esm build.
   external: ['vscode'],
+  plugins: [priceDataPlugin],
 };
 
 /** Packages the CLI bundle loads at run time instead of bundling (native modules). */
