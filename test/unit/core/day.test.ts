@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
@@ -77,6 +78,26 @@ describe('day module', () => {
     assert.equal(canonicalTimeZone('Mars/Olympus'), null);
     assert.equal(canonicalTimeZone('+02:00'), null);
     assert.throws(() => new DayZone('Nowhere/Special'), /unknown time zone "Nowhere\/Special"/);
+  });
+
+  it('machineTimeZone is what Intl resolves for the process, and UTC where Intl cannot tell', () => {
+    // Each TZ in a process of its own: the runtime reads TZ once. Compared with Intl's own answer there.
+    const script = `const { machineTimeZone, canonicalTimeZone } = require(${JSON.stringify(require.resolve('../../../src/core/day'))});
+      const intl = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      let accepted = null; try { accepted = new Intl.DateTimeFormat('en-US', { timeZone: intl }).resolvedOptions().timeZone; } catch {}
+      process.stdout.write(JSON.stringify({ zone: machineTimeZone(), intl, accepted, utc: ['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT', 'utc'].map(canonicalTimeZone) }));`;
+    const seen: Record<string, { zone: string; intl: string; accepted: string | null; utc: string[] }> = {};
+    for (const tz of ['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT', 'Europe/Berlin', 'America/Los_Angeles', '']) {
+      const out = execFileSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], { env: { ...process.env, TZ: tz }, encoding: 'utf8' });
+      const r = JSON.parse(out) as (typeof seen)[string];
+      seen[tz] = r;
+      assert.deepEqual(r.utc, ['UTC', 'UTC', 'UTC', 'UTC', 'UTC'], tz);
+      // Where Intl names a zone it accepts, that zone; else (an empty TZ: "Etc/Unknown") UTC, not a failure.
+      assert.equal(r.zone, r.accepted ?? 'UTC', `TZ=${JSON.stringify(tz)}: ${JSON.stringify(r)}`);
+    }
+    assert.equal(seen['Europe/Berlin']!.zone, 'Europe/Berlin');
+    assert.equal(seen['GMT']!.zone, 'UTC');
+    assert.equal(seen['']!.accepted, null, 'Intl refuses its own answer under an empty TZ');
   });
 
   for (const zone of ZONES) {
