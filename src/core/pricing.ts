@@ -127,6 +127,12 @@ export class BundledPriceTable implements PriceTable {
   private readonly resolved = new Map<string, Resolved>();
   /** Per model (and provider): the price entry of the last day resolved, and its resolution. */
   private readonly byPrice = new Map<string, { price: unknown; resolved: Resolved }>();
+  /**
+   * Models whose resolution is the same on every day: the table has one undated price for them, or does
+   * not know them (genai-prices matches a name to a provider and model whatever the time, and only then
+   * picks among dated prices). Their other days skip calcPrice (~0.5 ms per call on the table's regexes).
+   */
+  private readonly undated = new Map<string, Resolved>();
 
   /** What the table was built from: a worker thread builds the same table from it (transcript scan). */
   readonly spec: { overrides: PriceOverrides; label: string };
@@ -190,6 +196,8 @@ export class BundledPriceTable implements PriceTable {
    * style) that the table does not know as such is retried through genai-prices' LiteLLM provider mapping.
    */
   private resolve(m: string, atMs: number): Resolved {
+    const same = this.undated.get(m);
+    if (same) return same;
     const key = `${m}\u0000${Math.floor(atMs / 86_400_000)}`;
     const hit = this.resolved.get(key);
     if (hit) return hit;
@@ -204,9 +212,9 @@ export class BundledPriceTable implements PriceTable {
     let r: Resolved;
     // Another day with the same price entry (genai-prices returns one object per dated price): the same
     // resolution, without its ~10 probing calcPrice calls (~0.2 ms each; a transcript scan spans many days).
-    const same = base ? this.byPrice.get(`${m}\u0000${providerId ?? ''}`) : undefined;
+    const prior = base ? this.byPrice.get(`${m}\u0000${providerId ?? ''}`) : undefined;
     if (!base) r = { kind: 'unknown' };
-    else if (same && same.price === base.model_price) r = same.resolved;
+    else if (prior && prior.price === base.model_price) r = prior.resolved;
     else if (hasTimeOfDayPrice(base.model.prices)) r = { kind: 'dynamic', modelId: m, providerId };
     else {
       const total = (u: Parameters<typeof calcPrice>[0]) => safeCalc(u, m, providerId, at)?.total_price ?? NaN;
@@ -234,7 +242,9 @@ export class BundledPriceTable implements PriceTable {
       if (this.byPrice.size >= MAX_RESOLVED) this.byPrice.clear();
       this.byPrice.set(`${m}\u0000${providerId ?? ''}`, { price: base.model_price, resolved: r });
     }
-    this.resolved.set(key, r);
+    // (A time genai-prices cannot use makes calcPrice throw for dated prices only: not a reason to keep "unknown".)
+    if ((base ? !Array.isArray(base.model.prices) : Number.isFinite(atMs)) && this.undated.size < MAX_RESOLVED) this.undated.set(m, r);
+    else this.resolved.set(key, r);
     return r;
   }
 

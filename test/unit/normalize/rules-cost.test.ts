@@ -137,16 +137,21 @@ describe('cost rules', () => {
   });
   it('a table reused over many days prices each day as a fresh table does, across a dated price change', () => {
     // claude-opus-4-6 changes price on 2026-03-13 in the bundled data; the others keep theirs all month.
-    const models = ['claude-opus-4-6', 'claude-sonnet-4-5-20250929', 'claude-haiku-4-5-20251001', 'gpt-5'];
+    // Also a LiteLLM-style name of the dated model and a name the table does not know; days out of order.
+    const models = ['claude-opus-4-6', 'claude-sonnet-4-5-20250929', 'claude-haiku-4-5-20251001', 'gpt-5', 'anthropic/claude-opus-4-6', 'no-such-model-x'];
     const usage = { tokens_in: 250_000, tokens_out: 1200, cache_read_tokens: 30_000, cache_write_tokens: 900 };
     const reused = new BundledPriceTable();
     const costs = new Set<number>();
-    for (let day = 1; day <= 31; day++) {
+    const days = Array.from({ length: 31 }, (_, i) => ((i * 17) % 31) + 1);
+    assert.equal(new Set(days).size, 31);
+    for (const day of days) {
       for (const model of models) {
         const at = Date.UTC(2026, 2, day, 12);
         const fresh = new BundledPriceTable().estimate(model, usage, at);
         assert.deepEqual(reused.estimate(model, usage, at), fresh, `${model} on 2026-03-${day}`);
         if (model === 'claude-opus-4-6' && fresh) costs.add(fresh.cost_usd);
+        if (model === 'no-such-model-x') assert.equal(fresh, null);
+        else assert.ok(fresh, `${model} is priced`);
       }
     }
     assert.ok(costs.size >= 2, 'the month spans a price change');
