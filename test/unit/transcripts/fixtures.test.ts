@@ -81,6 +81,29 @@ describe('transcripts: fixture trees', () => {
       await looked.close();
     });
 
+  it('a first scan stopped after its first file leaves the message index a later scan would have written', async () => {
+    // A first scan decides from its own record (DedupMemo); cancelled, it has indexed what it stored, exactly
+    // as a scan that looks messages up in the store.
+    const first = await memoryStore();
+    const looked = await memoryStore();
+    looked.ingestUnjournaled(batchOf([event({ id: 'unrelated', source: 'claude-code-transcript', session_id: 'unrelated' })]));
+    const index = (store: typeof first) => JSON.stringify(rawDatabaseForTests(store).exec('SELECT * FROM transcript_messages ORDER BY 1')[0]?.values ?? []);
+    const stopAfterFirstFile = () => {
+      const ctl = new AbortController();
+      return { signal: ctl.signal, onProgress: () => ctl.abort() };
+    };
+    const opts = { prices, workspaceFolders: null, batchSize: 1, clock: { now: () => 0 } };
+    const a = await scanTranscripts([CLAUDE], first, { ...opts, ...stopAfterFirstFile() });
+    const b = await scanTranscripts([CLAUDE], looked, { ...opts, ...stopAfterFirstFile() });
+    assert.ok(a.cancelled && b.cancelled);
+    assert.equal(a.filesRead, 1);
+    assert.deepEqual(a, b);
+    assert.notEqual(index(first), '[]', 'the first file has Claude requests');
+    assert.equal(index(first), index(looked));
+    await first.close();
+    await looked.close();
+  });
+
   it('stores API errors, edits with line counts and no text, and a dead letter naming file and line', async () => {
     const store = await memoryStore();
     await scanTranscripts([CLAUDE], store, { prices, workspaceFolders: null });
