@@ -83,14 +83,15 @@ export const CLI_EXTERNAL = ['@duckdb/node-api'];
 
 const entries = [
   { ...nodeCommon, entryPoints: { extension: 'src/extension/extension.ts' }, outdir },
+  // The CLI's entry (dist/cli.js): a few lines that start what can start before they load the main bundle.
+  { ...nodeCommon, entryPoints: { cli: 'src/cli/launch.ts' }, outdir, banner: { js: '#!/usr/bin/env node' } },
   {
     ...nodeCommon,
-    entryPoints: { cli: 'src/cli/main.ts' },
+    entryPoints: { 'cli-main': 'src/cli/main.ts' },
     outdir,
     // DuckDB (native) stays a package the CLI requires at run time (`prodlens team` only); pack-cli makes it a
     // dependency of the CLI package. The extension bundle never imports it.
     external: [...nodeCommon.external, ...CLI_EXTERNAL],
-    banner: { js: '#!/usr/bin/env node' },
   },
   // The Parquet encoding worker of `prodlens export --threads N` (src/core/export/parquet-pool.ts).
   { ...nodeCommon, entryPoints: { 'parquet-worker': 'src/core/export/parquet-worker.ts' }, outdir },

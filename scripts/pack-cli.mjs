@@ -14,7 +14,17 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const PACK_DIR = path.join(root, 'dist-cli');
 const TEMPLATE = path.join(root, 'packages', 'cli');
 /** What the CLI loads from its own folder at run time (besides the bundle). */
-const RUNTIME_FILES = ['cli.js', 'parquet-worker.js', 'scan-worker.js', 'sql-wasm.wasm', 'sql-wasm.js', 'parquet_wasm_bg.wasm', 'webview.js', 'webview.css'];
+const RUNTIME_FILES = [
+  'cli.js',
+  'cli-main.js',
+  'parquet-worker.js',
+  'scan-worker.js',
+  'sql-wasm.wasm',
+  'sql-wasm.js',
+  'parquet_wasm_bg.wasm',
+  'webview.js',
+  'webview.css',
+];
 
 /**
  * Packages a bundle requires or imports that are not Node built-ins (`require("x")`, `import("x")`), by
@@ -62,7 +72,7 @@ export function packCli({ build = true } = {}) {
   copyFileSync(path.join(root, 'LICENSE'), path.join(stage, 'LICENSE'));
   const rootPkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
   const template = JSON.parse(readFileSync(path.join(TEMPLATE, 'package.json'), 'utf8'));
-  const manifest = cliManifest(rootPkg, template, externalPackages(readFileSync(path.join(dist, 'cli.js'), 'utf8')));
+  const manifest = cliManifest(rootPkg, template, externalPackages(['cli.js', 'cli-main.js'].map((f) => readFileSync(path.join(dist, f), 'utf8')).join('\n')));
   writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   const npm = process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath) ? [process.execPath, process.env.npm_execpath] : ['npm'];
   const out = execFileSync(npm[0], [...npm.slice(1), 'pack', '--json', '--pack-destination', PACK_DIR], {

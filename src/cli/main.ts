@@ -92,7 +92,12 @@ function relaunchWithBulkFlags(): boolean {
   return true;
 }
 
-if (require.main === module && !relaunchWithBulkFlags()) {
+/**
+ * Runs the command of this process's arguments: the CLI's entry (dist/cli.js, src/cli/launch.ts) calls this
+ * once it has loaded this bundle (dist/cli-main.js).
+ */
+export function main(): void {
+  if (relaunchWithBulkFlags()) return;
   const controller = new AbortController();
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => controller.abort(new Error(sig)));
@@ -129,3 +134,5 @@ if (require.main === module && !relaunchWithBulkFlags()) {
     },
   );
 }
+
+if (require.main === module) main();

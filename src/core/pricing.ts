@@ -28,6 +28,9 @@ export function loadPriceData(): typeof CalcPrice {
   return (calcPriceFn ??= (require('@pydantic/genai-prices') as { calcPrice: typeof CalcPrice }).calcPrice);
 }
 
+/** How a table names the overrides it was given, unless told otherwise. */
+export const DEFAULT_OVERRIDES_LABEL = 'user prices';
+
 export const BUNDLED_PRICE_VERSION = `genai-prices ${BUNDLED_PRICES.version} (${BUNDLED_PRICES.date})`;
 
 /** USD per million tokens. */
@@ -137,7 +140,7 @@ export class BundledPriceTable implements PriceTable {
   /** What the table was built from: a worker thread builds the same table from it (transcript scan). */
   readonly spec: { overrides: PriceOverrides; label: string };
 
-  constructor(overrides: PriceOverrides = {}, overridesLabel = 'user prices') {
+  constructor(overrides: PriceOverrides = {}, overridesLabel = DEFAULT_OVERRIDES_LABEL) {
     this.spec = { overrides, label: overridesLabel };
     this.overrides = Object.entries(overrides).map(([k, v]) => {
       const key = k.trim().toLowerCase();

@@ -55,6 +55,7 @@ describe('the prodlens-cli tarball installed into an empty prefix', function () 
     assert.deepEqual(listing, [
       'package/LICENSE',
       'package/README.md',
+      'package/dist/cli-main.js',
       'package/dist/cli.js',
       'package/dist/parquet-worker.js',
       'package/dist/parquet_wasm_bg.wasm',

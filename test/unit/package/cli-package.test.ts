@@ -36,6 +36,7 @@ describe('the prodlens-cli package (npm run pack:cli)', () => {
     assert.deepEqual(template.bin, { prodlens: 'dist/cli.js' });
     assert.deepEqual(template.files, [
       'dist/cli.js',
+      'dist/cli-main.js',
       'dist/parquet-worker.js',
       'dist/scan-worker.js',
       'dist/sql-wasm.js',

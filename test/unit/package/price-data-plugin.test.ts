@@ -74,7 +74,7 @@ describe('build: the price table baked as JSON', () => {
   });
 
   it('is applied to every Node bundle that can price', () => {
-    for (const bundle of ['cli.js', 'scan-worker.js', 'extension.js']) {
+    for (const bundle of ['cli-main.js', 'scan-worker.js', 'extension.js']) {
       const text = readFileSync(path.join(root, 'dist', bundle), 'utf8');
       assert.match(text, /JSON\.parse\(`\[\{"id":"anthropic"/, `${bundle}: run npm run build`);
       assert.doesNotMatch(text, /\[\{ id: "anthropic", name: "Anthropic"/, bundle);

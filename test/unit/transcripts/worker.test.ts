@@ -6,6 +6,8 @@ import { pack, unpack } from '../../../src/sources/transcripts/pack';
 import path from 'node:path';
 import { prices, tempDir } from '../helpers/events';
 import { collectFiles, scanTranscripts, warmScanReader } from '../../../src/sources/transcripts';
+import { prestartScanReader, startReaderThread } from '../../../src/sources/reader-thread';
+import { BundledPriceTable } from '../../../src/core/pricing';
 import type { Store } from '../../../src/core/store/store';
 import { rawDatabaseForTests } from '../../../src/core/store/database-of';
 import { copyFixture, memoryStore, WORKSPACE } from './helpers';
@@ -125,6 +127,43 @@ describe('transcripts: the reading thread', () => {
     assert.deepEqual(await scanTranscripts([root], other, { ...opts, worker: true, reader }), a);
     assert.equal(contents(other), contents(here));
     assert.equal(reader.jobsSent, 2 * files.length);
+  });
+
+  it('adopts the thread the CLI entry started ahead only for the job it was started for', async () => {
+    const data = (preloadPrices: boolean) => ({ kind: 'transcripts', overrides: {}, label: new BundledPriceTable().spec.label, preloadPrices });
+    const pre = prestartScanReader()!;
+    assert.ok(pre);
+    const adopted = startReaderThread(data(true));
+    assert.equal(adopted, pre, 'the same job (whatever it does while idle) takes the thread started ahead');
+    const second = startReaderThread(data(false));
+    assert.notEqual(second, pre, 'adopted once');
+    // Started for the bundled table, asked for with user prices: that thread ends and another starts.
+    const other = prestartScanReader()!;
+    const exited = new Promise((r) => other.once('exit', r));
+    const priced = startReaderThread({ ...data(false), overrides: { 'my-model': { input_mtok: 1, output_mtok: 2 } } });
+    assert.notEqual(priced, other);
+    await exited;
+    // One that ended before it was asked for is not adopted.
+    const ended = prestartScanReader()!;
+    await ended.terminate();
+    await new Promise((r) => setImmediate(r));
+    const fresh = startReaderThread(data(false));
+    assert.notEqual(fresh, ended);
+    await Promise.all([adopted, second, priced, fresh].map((w) => w.terminate()));
+    // A scan on an adopted thread stores what one reading on its own thread does.
+    const root = copyFixture('.', tmp.dir);
+    const files = collectFiles([root]);
+    const opts = { prices: new BundledPriceTable(), workspaceFolders: null, clock: { now: () => 0 } };
+    const here = await memoryStore();
+    const ahead = await memoryStore();
+    const started = prestartScanReader();
+    const reader = warmScanReader(files, opts.prices, { minBytes: 0, firstScan: { workspaceFolders: null, clock: opts.clock } })!;
+    const b = await scanTranscripts([root], ahead, { ...opts, worker: true, reader });
+    assert.deepEqual(await scanTranscripts([root], here, { ...opts, worker: false }), b);
+    assert.equal(contents(ahead), contents(here));
+    const after = startReaderThread(data(false));
+    assert.notEqual(after, started, 'the scan adopted it');
+    await after.terminate();
   });
 
   it('reads on its own thread when the reading thread fails, with files already handed to it', async () => {
