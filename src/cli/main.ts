@@ -115,8 +115,17 @@ export function main(): void {
       process.exitCode = code || EXIT_DATA;
     }
   });
+  // A reader that stops early (`prodlens report --json | head`) closes the pipe: the rest of the output goes
+  // nowhere and the command finishes as it would have (Node would otherwise end on an unhandled EPIPE).
+  let stdoutClosed = false;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE' && !stdoutClosed) throw err;
+    stdoutClosed = true;
+  });
   runCli(process.argv.slice(2), {
-    stdout: (t) => process.stdout.write(t),
+    stdout: (t) => {
+      if (!stdoutClosed) process.stdout.write(t);
+    },
     stderr: (t) => process.stderr.write(t),
     env: process.env,
     cwd: process.cwd(),
