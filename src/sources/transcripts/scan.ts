@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { addIngestResult, emptyIngestResult, type AiEvent, type DeadLetter, type IngestResult } from '../../core/model';
 import { silentLogger, systemClock, type Clock, type Logger } from '../../core/ports';
@@ -404,22 +405,11 @@ function firstJob(f: TranscriptFile, st: { size: number; mtimeMs: number; ino: n
   };
 }
 
-/** Whether two jobs read the same bytes the same way (when they were asked for aside). */
+/** Whether two jobs read the same bytes the same way: every field but when they were asked for. */
 function sameJob(a: FileJob, b: FileJob): boolean {
-  return (
-    a.path === b.path &&
-    a.agent === b.agent &&
-    a.size === b.size &&
-    a.mtimeMs === b.mtimeMs &&
-    a.ino === b.ino &&
-    a.offset === b.offset &&
-    a.lineNo === b.lineNo &&
-    a.state === null &&
-    b.state === null &&
-    a.headHash === b.headHash &&
-    a.decided === b.decided &&
-    JSON.stringify(a.workspaceFolders) === JSON.stringify(b.workspaceFolders)
-  );
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)] as Array<keyof FileJob>);
+  for (const k of keys) if (k !== 'receivedAt' && !isDeepStrictEqual(a[k], b[k])) return false;
+  return true;
 }
 
 /** The reading thread (scan-worker.ts): one file at a time, in the order asked. */
