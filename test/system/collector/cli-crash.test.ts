@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { listSegments } from '../../../src/core/store/journal';
+import { listSegments, readSegmentRecords } from '../../../src/core/store/journal';
 import { Store } from '../../../src/core/store/store';
 import { sqlLoader, tempDir } from '../../unit/helpers/events';
 import { claudeApiRequests, postJson, request, TOKEN } from '../../unit/collector/harness';
@@ -77,12 +77,20 @@ describe('prodlens collect (the real CLI in a child process)', function () {
       const done = exited(cli.child);
       assert.equal((await postJson(cli.url, '/v1/logs', claudeApiRequests(50))).status, 200);
       const journalBytes = () => listSegments(dbPath).reduce((n, s) => n + statSync(s.path).size, 0);
+      // Complete records only: a large slice is written in several chunks, and a record torn by the kill is
+      // (rightly) dropped on replay, so growth of the file alone does not mean a slice is stored.
+      const completeRecords = () => {
+        let n = 0;
+        for (const s of listSegments(dbPath)) for (const r of readSegmentRecords(s.path)) if (r.ok) n += 1;
+        return n;
+      };
       const acknowledged = journalBytes();
+      const acknowledgedRecords = completeRecords();
       // ~6 MiB: parsed in the worker and stored part by part.
       const large = claudeApiRequests(6000, { offset: 100, session: 'c0ffee00-0000-4000-8000-000000000002' });
       const answer = postJson(cli.url, '/v1/logs', large).catch((err: Error) => err);
       // Killed once some of its slices are in the journal, before it is answered.
-      while (journalBytes() <= acknowledged) await new Promise((r) => setTimeout(r, 2));
+      while (journalBytes() <= acknowledged || completeRecords() <= acknowledgedRecords) await new Promise((r) => setTimeout(r, 2));
       cli.child.kill('SIGKILL');
       assert.equal((await done).signal, 'SIGKILL');
       const reply = await answer;
