@@ -270,7 +270,7 @@ function prepare(
   const cp = table.get(f.path);
   const filter = options.workspaceFolders;
   const knownCwd = (cp?.state as { cwd?: string | null } | null)?.cwd ?? null;
-  const decided = filter === null ? true : knownCwd !== null ? filter.some((w) => isInside(knownCwd, w)) : undefined;
+  const decided = decidedFor(filter, knownCwd);
 
   const base = { path: f.path, agent: f.agent, size: st.size, mtimeMs: st.mtimeMs, ino };
   if (cp && cp.ino === ino && cp.size === st.size && cp.mtimeMs === st.mtimeMs && (decided === undefined || decided === cp.included)) {
@@ -291,7 +291,7 @@ function prepare(
     };
   }
 
-  let from = { offset: 0, lineNo: 0, state: null as unknown, headHash: null as string | null };
+  let from: JobStart = FROM_START;
   if (cp && cp.included && cp.offset > 0) {
     let reset = cp.ino !== ino || st.size < cp.offset;
     if (!reset) {
@@ -303,15 +303,28 @@ function prepare(
     if (reset) summary.filesReset++;
     else from = { offset: cp.offset, lineNo: cp.lineNo, state: cp.state, headHash: cp.headHash };
   }
-  return {
-    job: {
-      ...base,
-      ...from,
-      decided,
-      workspaceFolders: filter,
-      receivedAt: new Date(clock.now()).toISOString(),
-    },
-  };
+  return { job: fileJob(f, st, from, filter, decided, new Date(clock.now()).toISOString()) };
+}
+
+/** Where a job starts reading a file. */
+type JobStart = Pick<FileJob, 'offset' | 'lineNo' | 'state' | 'headHash'>;
+const FROM_START: JobStart = { offset: 0, lineNo: 0, state: null, headHash: null };
+
+/** Whether a file is inside the workspace filter: known without reading when there is no filter or its cwd is known. */
+function decidedFor(filter: string[] | null, knownCwd: string | null): boolean | undefined {
+  return filter === null ? true : knownCwd !== null ? filter.some((w) => isInside(knownCwd, w)) : undefined;
+}
+
+/** The job that reads a file from `from` (the one construction of a FileJob, for prepare and the early reads). */
+function fileJob(
+  f: TranscriptFile,
+  st: { size: number; mtimeMs: number; ino: number | bigint },
+  from: JobStart,
+  filter: string[] | null,
+  decided: boolean | undefined,
+  receivedAt: string,
+): FileJob {
+  return { path: f.path, agent: f.agent, size: st.size, mtimeMs: st.mtimeMs, ino: String(st.ino), ...from, decided, workspaceFolders: filter, receivedAt };
 }
 
 /** Events per store write when reading on this thread. */
@@ -374,7 +387,7 @@ export function warmScanReader(files: TranscriptFile[], prices: PriceTable, opti
     if (!st || st.mtimeMs < changedSince) continue;
     bytes += st.size;
     if (first && jobBytes < READ_AHEAD_BYTES) {
-      jobs.push(firstJob(f, st, first.workspaceFolders, receivedAt));
+      jobs.push(fileJob(f, st, FROM_START, first.workspaceFolders, decidedFor(first.workspaceFolders, null), receivedAt));
       jobBytes += st.size;
     }
     if (!reader && bytes >= minBytes) {
@@ -385,24 +398,6 @@ export function warmScanReader(files: TranscriptFile[], prices: PriceTable, opti
   }
   if (reader) for (const job of jobs) reader.readEarly(job);
   return reader;
-}
-
-/** The job of a file read from its start with no checkpoint (what prepare decides for a file it has not seen). */
-function firstJob(f: TranscriptFile, st: { size: number; mtimeMs: number; ino: number }, filter: string[] | null, receivedAt: string): FileJob {
-  return {
-    path: f.path,
-    agent: f.agent,
-    size: st.size,
-    mtimeMs: st.mtimeMs,
-    ino: String(st.ino),
-    offset: 0,
-    lineNo: 0,
-    state: null,
-    headHash: null,
-    decided: filter === null ? true : undefined,
-    workspaceFolders: filter,
-    receivedAt,
-  };
 }
 
 /** Whether two jobs read the same bytes the same way: every field but when they were asked for. */
