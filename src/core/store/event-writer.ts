@@ -6,6 +6,7 @@ import { EVENT_COLUMNS, GENERATED_EVENT_COLUMNS, METRIC_COLUMNS } from './schema
 import { sealDeadLetter } from './dead-letters';
 import type { DayRollups } from './day-rollups';
 import { transaction } from './transaction';
+import { chunkRows } from './chunk-rows';
 
 /** Columns written (the generated ones are computed by SQLite from ts_ms), and their positions in an event row. */
 const STORED = EVENT_COLUMNS.filter((c) => !GENERATED_EVENT_COLUMNS.has(c));
@@ -96,8 +97,8 @@ export class EventWriter {
     const width = STORED_INDEX.length + 2;
     const rows: SqlValue[][] = [];
     const locals: string[] = [];
-    for (let i = 0; i < events.length; i += CHUNK) {
-      const n = Math.min(CHUNK, events.length - i);
+    // CHUNK rows a statement, or a power of two (at most log2(CHUNK) + 1 statements prepared, not one per remainder).
+    for (let i = 0, n = chunkRows(events.length, CHUNK); i < events.length; i += n, n = chunkRows(events.length - i, CHUNK)) {
       // One pass over the chunk: each row, its local day, its parameters (no per-chunk copies).
       const params: SqlValue[] = new Array<SqlValue>(n * width);
       let p = 0;

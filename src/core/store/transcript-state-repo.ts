@@ -2,6 +2,7 @@ import type { SqlValue, Statement } from 'sql.js';
 import type { Store } from './store';
 import { transaction } from './transaction';
 import { databaseOf } from './database-of';
+import { chunkRows } from './chunk-rows';
 
 /*
  * Transcript state: per-file checkpoints (transcript_files), the Claude message index
@@ -129,7 +130,7 @@ export function storedMessages(store: Store, messageIds: string[]): SqlValue[][]
   return selectIn(store, 'SELECT message_id, trace_hash, sidechain FROM transcript_messages WHERE message_id IN', messageIds);
 }
 
-/** The statements of one dedup pass over a batch; `free` when done. */
+/** The statements of dedup passes (a scan's batches); `free` when done. */
 export interface MessageIndexWriter {
   /** Marks a stored replay `duplicate_of` the main-chain request; returns the replay's days. */
   markReplay(hash: string, replayHash: string): string[];
@@ -140,15 +141,17 @@ export interface MessageIndexWriter {
   free(): void;
 }
 
-/** Rows per statement writing the message index. */
-const INDEX_ROWS = 100;
+/** Most rows per statement writing the message index. */
+const INDEX_ROWS = 128;
 
 export function messageIndexWriter(store: Store): MessageIndexWriter {
-  const markDup = databaseOf(store).prepare('UPDATE sessions SET duplicate_of = ? WHERE trace_hash = ? AND duplicate_of IS NULL RETURNING event_date');
+  // Replays are rare: prepared on first use.
+  let markDup: Statement | undefined;
   const upserts: Array<[string, string, number]> = [];
   const inserts = new Map<number, Statement>();
   return {
     markReplay(hash, replayHash) {
+      markDup ??= databaseOf(store).prepare('UPDATE sessions SET duplicate_of = ? WHERE trace_hash = ? AND duplicate_of IS NULL RETURNING event_date');
       const days: string[] = [];
       markDup.bind([hash, replayHash]);
       while (markDup.step()) days.push(markDup.get()[0] as string);
@@ -162,8 +165,8 @@ export function messageIndexWriter(store: Store): MessageIndexWriter {
       // Multi-row statements of up to INDEX_ROWS rows, in call order (a later row for a message id wins): a
       // third less time than one `INSERT … SELECT FROM json_each` of the batch (33k messages: ~110 against
       // ~175 ms), which parsed each row's JSON three times.
-      for (let i = 0; i < upserts.length; i += INDEX_ROWS) {
-        const n = Math.min(INDEX_ROWS, upserts.length - i);
+      for (let i = 0; i < upserts.length;) {
+        const n = chunkRows(upserts.length - i, INDEX_ROWS);
         let st = inserts.get(n);
         if (!st) {
           st = databaseOf(store).prepare(
@@ -173,11 +176,12 @@ export function messageIndexWriter(store: Store): MessageIndexWriter {
           inserts.set(n, st);
         }
         st.run(upserts.slice(i, i + n).flat());
+        i += n;
       }
       upserts.length = 0;
     },
     free() {
-      markDup.free();
+      markDup?.free();
       for (const st of inserts.values()) st.free();
     },
   };

@@ -1,6 +1,6 @@
 import type { AiEvent } from '../../core/model';
 import type { Store } from '../../core/store/store';
-import { markDuplicateDays, messageIndexWriter, storedMessages, storedRequestTotals } from '../../core/store/transcript-state-repo';
+import { markDuplicateDays, messageIndexWriter, storedMessages, storedRequestTotals, type MessageIndexWriter } from '../../core/store/transcript-state-repo';
 import type { ParsedEvent } from './parser';
 
 /**
@@ -42,8 +42,17 @@ export class DedupMemo {
   readonly messages = new Map<string, { hash: string; sidechain: boolean }>();
 }
 
-/** `memo`: decide from what this scan stored (see DedupMemo) instead of querying the store. */
-export function resolveClaudeDuplicates(store: Store, items: ParsedEvent[], memo: DedupMemo | null = null): DedupOutcome {
+/**
+ * `memo`: decide from what this scan stored (see DedupMemo) instead of querying the store. `writer`: the
+ * scan's message index writer (its statements kept from batch to batch; the caller frees it), else one for
+ * this call.
+ */
+export function resolveClaudeDuplicates(
+  store: Store,
+  items: ParsedEvent[],
+  memo: DedupMemo | null = null,
+  writer: MessageIndexWriter | null = null,
+): DedupOutcome {
   const out: AiEvent[] = [];
   const best = new Map<string, ParsedEvent>();
   for (const it of items) {
@@ -76,7 +85,7 @@ export function resolveClaudeDuplicates(store: Store, items: ParsedEvent[], memo
     }
   }
 
-  const index = messageIndexWriter(store);
+  const index = writer ?? messageIndexWriter(store);
   const markedDays = new Set<string>();
   try {
     // Main-chain requests first, so a replay in the same batch meets its parent and is dropped (each part
@@ -116,7 +125,7 @@ export function resolveClaudeDuplicates(store: Store, items: ParsedEvent[], memo
     }
     index.write();
   } finally {
-    index.free();
+    if (!writer) index.free();
   }
   if (markedDays.size) markDuplicateDays(store, [...markedDays]);
   return { events: out, dropped, markedDays: [...markedDays] };

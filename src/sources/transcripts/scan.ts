@@ -7,7 +7,7 @@ import type { BundledPriceTable, PriceTable } from '../../core/pricing';
 import type { Store } from '../../core/store/store';
 import { CheckpointTable, type FileCheckpoint } from './checkpoints';
 import { DedupMemo, resolveClaudeDuplicates } from './dedup';
-import { holdsNoClaudeRequests } from '../../core/store/transcript-state-repo';
+import { holdsNoClaudeRequests, messageIndexWriter, type MessageIndexWriter } from '../../core/store/transcript-state-repo';
 import { defaultRoots, isInside, listRoot, resolveUserPath, type LocationEnv, type TranscriptFile, type TranscriptRoot } from './locations';
 import { attribute, type AttributeHook } from '../agents/kinds';
 import type { ClaudeRequestKey, ParseOutput } from './parser';
@@ -140,11 +140,14 @@ export async function scanFiles(files: TranscriptFile[], store: Store, options: 
   };
   const days = new Set<string>();
   let pending: Pending = { items: [], rejects: [], checkpoints: [] };
+  /** The message index's statements, kept from batch to batch (freed when the scan ends). */
+  const index: { writer: MessageIndexWriter | null } = { writer: null };
   const flushPending = async () => {
     if (!pending.items.length && !pending.rejects.length && !pending.checkpoints.length) return;
     const p = pending;
     pending = { items: [], rejects: [], checkpoints: [] };
-    const dedup = resolveClaudeDuplicates(store, p.items, memo);
+    if (p.items.length) index.writer ??= messageIndexWriter(store);
+    const dedup = resolveClaudeDuplicates(store, p.items, memo, index.writer);
     summary.copiesDropped += dedup.dropped;
     for (const d of dedup.markedDays) days.add(d);
     for (const e of dedup.events) days.add(e.event_date);
@@ -249,6 +252,7 @@ export async function scanFiles(files: TranscriptFile[], store: Store, options: 
     if (!options.journal && options.flush !== false) await store.flush();
   } finally {
     table.dispose();
+    index.writer?.free();
     if (reader) await reader.close();
   }
   return summary;
