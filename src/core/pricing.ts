@@ -103,6 +103,31 @@ function tierStarts(prices: Record<string, unknown>): number[] {
   return [...starts].sort((a, b) => a - b);
 }
 
+/**
+ * The start times (epoch ms, ascending) of a model's dated prices when every constraint is a start date (as
+ * genai-prices reads it: `new Date(start_date)`); undefined for undated prices or any other constraint.
+ */
+function dateStarts(prices: unknown): number[] | undefined {
+  if (!Array.isArray(prices)) return undefined;
+  const starts: number[] = [];
+  for (const p of prices) {
+    const c = (p as { constraint?: { type?: unknown; start_date?: unknown } } | null)?.constraint;
+    if (c === undefined) continue;
+    if (c?.type !== 'start_date' || typeof c.start_date !== 'string') return undefined;
+    const t = new Date(c.start_date).getTime();
+    if (!Number.isFinite(t)) return undefined;
+    starts.push(t);
+  }
+  return starts.sort((a, b) => a - b);
+}
+
+/** How many of the (ascending) start times are not after `atMs`. */
+function startedBy(starts: number[], atMs: number): number {
+  let n = 0;
+  while (n < starts.length && starts[n]! <= atMs) n++;
+  return n;
+}
+
 function hasTimeOfDayPrice(prices: unknown): boolean {
   return (
     Array.isArray(prices) &&
@@ -136,6 +161,15 @@ export class BundledPriceTable implements PriceTable {
    * picks among dated prices). Their other days skip calcPrice (~0.5 ms per call on the table's regexes).
    */
   private readonly undated = new Map<string, Resolved>();
+  /**
+   * Models whose dated prices all start on a date (no time-of-day prices): their start times, ascending.
+   * genai-prices takes, from the end of the list, the first price without a constraint or whose start date
+   * is not after the time, so which one applies depends only on how many start dates are not after it; a
+   * resolution is kept per such count (`periodResolved`), not per UTC day (a scan spans many days, each
+   * a ~0.5 ms calcPrice to learn which price applies).
+   */
+  private readonly periods = new Map<string, number[]>();
+  private readonly periodResolved = new Map<string, Resolved>();
 
   /** What the table was built from: a worker thread builds the same table from it (transcript scan). */
   readonly spec: { overrides: PriceOverrides; label: string };
@@ -201,6 +235,12 @@ export class BundledPriceTable implements PriceTable {
   private resolve(m: string, atMs: number): Resolved {
     const same = this.undated.get(m);
     if (same) return same;
+    const starts = Number.isFinite(atMs) ? this.periods.get(m) : undefined;
+    const periodKey = starts ? `${m}\u0000${startedBy(starts, atMs)}` : undefined;
+    if (periodKey) {
+      const inPeriod = this.periodResolved.get(periodKey);
+      if (inPeriod) return inPeriod;
+    }
     const key = `${m}\u0000${Math.floor(atMs / 86_400_000)}`;
     const hit = this.resolved.get(key);
     if (hit) return hit;
@@ -248,6 +288,13 @@ export class BundledPriceTable implements PriceTable {
     // (A time genai-prices cannot use makes calcPrice throw for dated prices only: not a reason to keep "unknown".)
     if ((base ? !Array.isArray(base.model.prices) : Number.isFinite(atMs)) && this.undated.size < MAX_RESOLVED) this.undated.set(m, r);
     else this.resolved.set(key, r);
+    if (base && Number.isFinite(atMs) && this.periodResolved.size < MAX_RESOLVED) {
+      const startTimes = dateStarts(base.model.prices);
+      if (startTimes) {
+        this.periods.set(m, startTimes);
+        this.periodResolved.set(`${m}\u0000${startedBy(startTimes, atMs)}`, r);
+      }
+    }
     return r;
   }
 

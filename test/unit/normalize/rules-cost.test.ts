@@ -156,4 +156,20 @@ describe('cost rules', () => {
     }
     assert.ok(costs.size >= 2, 'the month spans a price change');
   });
+
+  it('a reused table prices each side of a dated price change as a fresh table does, to the millisecond, in any order', () => {
+    // claude-opus-4-6 and claude-sonnet-4-6 change price at 2026-03-13T00:00Z; the table keeps one resolution
+    // per price period, so the last millisecond before and the first at the change must still differ.
+    const change = Date.UTC(2026, 2, 13);
+    const times = [change, change - 1, Date.UTC(2025, 0, 1), change + 86_400_000 * 200, change + 1, change - 86_400_000 * 40, change - 1];
+    const usage = { tokens_in: 250_000, tokens_out: 1200, cache_read_tokens: 30_000, cache_write_tokens: 900 };
+    for (const model of ['claude-opus-4-6', 'claude-sonnet-4-6', 'anthropic/claude-sonnet-4-6', 'claude-sonnet-4-5']) {
+      for (const order of [times, [...times].reverse()]) {
+        const reused = new BundledPriceTable();
+        for (const at of order) assert.deepEqual(reused.estimate(model, usage, at), new BundledPriceTable().estimate(model, usage, at), `${model} at ${at}`);
+      }
+      const t = new BundledPriceTable();
+      if (model !== 'claude-sonnet-4-5') assert.notEqual(t.estimate(model, usage, change - 1)!.cost_usd, t.estimate(model, usage, change)!.cost_usd, model);
+    }
+  });
 });
