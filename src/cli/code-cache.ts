@@ -9,6 +9,7 @@
  * never run, and is replaced), through a temporary file and a rename, so a reader never sees half a file.
  * Any failure to read or write it leaves the command as it would be without a cache.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import Module from 'node:module';
 import os from 'node:os';
@@ -29,9 +30,24 @@ export function codeCacheDir(env: NodeJS.ProcessEnv = process.env, platform: Nod
   return path.join(base, 'prodlens', 'code-cache');
 }
 
-/** The cache file's name for a build of `file`: a rebuilt bundle or another Node gets a new one. */
-export function codeCacheName(file: string, st: { size: number; mtimeMs: number }): string {
-  return `${path.basename(file)}-${st.size}-${Math.trunc(st.mtimeMs)}-${process.version}-${process.arch}.v8cache`;
+/** The part of a cache file's name that names the build of `file` (its size and mtime). */
+function buildPrefix(file: string, st: { size: number; mtimeMs: number }): string {
+  return `${path.basename(file)}-${st.size}-${Math.trunc(st.mtimeMs)}-`;
+}
+
+/**
+ * The cache file's name for a build of `file`, this Node and its V8 flags: V8 refuses a cache made under
+ * other flags, so `prodlens import`'s child process (started with --max-semi-space-size) keeps its own
+ * file beside the plain one instead of the two replacing each other on every run.
+ */
+export function codeCacheName(
+  file: string,
+  st: { size: number; mtimeMs: number },
+  flags: { execArgv: string[]; nodeOptions: string | undefined } = { execArgv: process.execArgv, nodeOptions: process.env.NODE_OPTIONS },
+): string {
+  const given = [...flags.execArgv, flags.nodeOptions ?? ''].join('\u0000');
+  const flagKey = given === '' ? 'plain' : createHash('sha256').update(given).digest('hex').slice(0, 12);
+  return `${buildPrefix(file, st)}${process.version}-${process.arch}-${flagKey}.v8cache`;
 }
 
 /**
@@ -42,9 +58,12 @@ export function requireWithCodeCache(file: string, dir: string | null): unknown 
   if (!dir) return require(file);
   let source: string;
   let cacheFile: string;
+  let build: string;
   try {
     source = readFileSync(file, 'utf8');
-    cacheFile = path.join(dir, codeCacheName(file, statSync(file)));
+    const st = statSync(file);
+    cacheFile = path.join(dir, codeCacheName(file, st));
+    build = buildPrefix(file, st);
   } catch {
     return require(file);
   }
@@ -55,7 +74,7 @@ export function requireWithCodeCache(file: string, dir: string | null): unknown 
     cachedData = undefined;
   }
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
-  if (!cachedData || script.cachedDataRejected) process.once('exit', () => writeCache(script, dir, cacheFile, file));
+  if (!cachedData || script.cachedDataRejected) process.once('exit', () => writeCache(script, dir, cacheFile, file, build));
   const m = new Module(file, module);
   m.filename = file;
   m.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(file));
@@ -65,8 +84,11 @@ export function requireWithCodeCache(file: string, dir: string | null): unknown 
   return m.exports;
 }
 
-/** Writes the cache (with what this run compiled) and removes the caches of earlier builds of the file. */
-function writeCache(script: vm.Script, dir: string, cacheFile: string, file: string): void {
+/**
+ * Writes the cache (with what this run compiled), then removes the caches of other builds of the file and
+ * temporary files a killed process left; the caches of this build under other flags or Nodes stay.
+ */
+function writeCache(script: vm.Script, dir: string, cacheFile: string, file: string, build: string): void {
   try {
     mkdirSync(dir, { recursive: true });
     const tmp = `${cacheFile}.tmp-${process.pid}`;
@@ -74,8 +96,8 @@ function writeCache(script: vm.Script, dir: string, cacheFile: string, file: str
     renameSync(tmp, cacheFile);
     const prefix = `${path.basename(file)}-`;
     for (const name of readdirSync(dir)) {
-      // Earlier builds' caches, and temporary files a killed process left.
-      if (name.startsWith(prefix) && path.join(dir, name) !== cacheFile) rmSync(path.join(dir, name), { force: true });
+      if (!name.startsWith(prefix)) continue;
+      if (!name.startsWith(build) || (name.includes('.tmp-') && !name.endsWith(`.tmp-${process.pid}`))) rmSync(path.join(dir, name), { force: true });
     }
   } catch {
     // A cache that cannot be written only costs the next command its compile time.

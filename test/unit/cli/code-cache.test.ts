@@ -14,10 +14,17 @@ describe('CLI code cache location and naming', () => {
     assert.equal(codeCacheDir({ LOCALAPPDATA: 'C:\\Users\\d\\AppData\\Local' }, 'win32'), path.join('C:\\Users\\d\\AppData\\Local', 'prodlens', 'code-cache'));
   });
 
-  it('names a cache after the build of the file (size, mtime), the Node version and the architecture', () => {
-    const a = codeCacheName('/d/dist/cli-main.js', { size: 3227486, mtimeMs: 1796317419171.5 });
-    assert.equal(a, `cli-main.js-3227486-1796317419171-${process.version}-${process.arch}.v8cache`);
-    assert.notEqual(codeCacheName('/d/dist/cli-main.js', { size: 3227487, mtimeMs: 1796317419171.5 }), a);
-    assert.notEqual(codeCacheName('/d/dist/cli-main.js', { size: 3227486, mtimeMs: 1796317419999 }), a);
+  it('names a cache after the build of the file (size, mtime), the Node version, the architecture and the V8 flags', () => {
+    const st = { size: 3227486, mtimeMs: 1796317419171.5 };
+    const plain = { execArgv: [], nodeOptions: undefined };
+    const a = codeCacheName('/d/dist/cli-main.js', st, plain);
+    assert.equal(a, `cli-main.js-3227486-1796317419171-${process.version}-${process.arch}-plain.v8cache`);
+    assert.notEqual(codeCacheName('/d/dist/cli-main.js', { ...st, size: 3227487 }, plain), a);
+    assert.notEqual(codeCacheName('/d/dist/cli-main.js', { ...st, mtimeMs: 1796317419999 }, plain), a);
+    const bulk = codeCacheName('/d/dist/cli-main.js', st, { execArgv: ['--max-semi-space-size=64'], nodeOptions: undefined });
+    assert.match(bulk, new RegExp(`^cli-main\\.js-3227486-1796317419171-.*-[0-9a-f]{12}\\.v8cache$`));
+    assert.notEqual(bulk, a);
+    assert.notEqual(codeCacheName('/d/dist/cli-main.js', st, { execArgv: [], nodeOptions: '--max-old-space-size=8192' }), a);
+    assert.equal(codeCacheName('/d/dist/cli-main.js', st, { execArgv: [], nodeOptions: '' }), a, 'an empty NODE_OPTIONS is no flag');
   });
 });
