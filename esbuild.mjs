@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { priceDataPlugin } from './scripts/price-data-plugin.mjs';
+import { CLI_EXTERNAL } from './scripts/cli-external.mjs';
 
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
@@ -77,9 +78,6 @@ const nodeCommon = {
   external: ['vscode'],
   plugins: [priceDataPlugin],
 };
-
-/** Packages the CLI bundle loads at run time instead of bundling (native modules). */
-export const CLI_EXTERNAL = ['@duckdb/node-api'];
 
 const entries = [
   { ...nodeCommon, entryPoints: { extension: 'src/extension/extension.ts' }, outdir },

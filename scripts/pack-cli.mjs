@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CLI_EXTERNAL } from './cli-external.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const PACK_DIR = path.join(root, 'dist-cli');
@@ -28,12 +29,19 @@ const RUNTIME_FILES = [
 
 /**
  * Packages a bundle requires or imports that are not Node built-ins (`require("x")`, `import("x")`), by
- * package name.
+ * package name; and those of `declared` (esbuild's external list) whose name the bundle holds as a string,
+ * such as the specifier it hands to its ES module importer (src/core/esm-import.ts), whatever the
+ * minifier named that function.
  * @param {string} bundle the bundle's source
+ * @param {string[]} [declared]
  */
-export function externalPackages(bundle) {
+export function externalPackages(bundle, declared = []) {
   const builtins = new Set(builtinModules);
   const names = new Set();
+  for (const name of declared) {
+    const quoted = name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    if (new RegExp(`["']${quoted}(?:/[^"']*)?["']`).test(bundle)) names.add(name);
+  }
   // esbuild leaves `await import("x")` of an external package as it is in a CommonJS bundle.
   for (const m of bundle.matchAll(/\b(?:require|import)\(\s*["']([^"'./][^"']*)["']\s*\)/g)) {
     const spec = m[1];
@@ -72,7 +80,8 @@ export function packCli({ build = true } = {}) {
   copyFileSync(path.join(root, 'LICENSE'), path.join(stage, 'LICENSE'));
   const rootPkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
   const template = JSON.parse(readFileSync(path.join(TEMPLATE, 'package.json'), 'utf8'));
-  const manifest = cliManifest(rootPkg, template, externalPackages(['cli.js', 'cli-main.js'].map((f) => readFileSync(path.join(dist, f), 'utf8')).join('\n')));
+  const bundles = ['cli.js', 'cli-main.js'].map((f) => readFileSync(path.join(dist, f), 'utf8')).join('\n');
+  const manifest = cliManifest(rootPkg, template, externalPackages(bundles, CLI_EXTERNAL));
   writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   const npm = process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath) ? [process.execPath, process.env.npm_execpath] : ['npm'];
   const out = execFileSync(npm[0], [...npm.slice(1), 'pack', '--json', '--pack-destination', PACK_DIR], {

@@ -73,6 +73,7 @@ export function requireWithCodeCache(file: string, dir: string | null): unknown 
   } catch {
     cachedData = undefined;
   }
+  // (An `import()` in the file has no loader here: the file imports ES modules through src/core/esm-import.ts.)
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
   if (!cachedData || script.cachedDataRejected) process.once('exit', () => writeCache(script, dir, cacheFile, file, build));
   const m = new Module(file, module);

@@ -11,4 +11,7 @@ import { codeCacheDir, requireWithCodeCache } from './code-cache';
 
 if (process.argv[2] === 'scan-transcripts' && !process.argv.includes('--help') && !process.argv.includes('-h')) prestartScanReader();
 // Beside this file in dist/ (a path, so that esbuild leaves it to run time), compiled from the code cache.
-(requireWithCodeCache(path.join(__dirname, 'cli-main.js'), codeCacheDir()) as typeof import('./main')).main();
+const cli = requireWithCodeCache(path.join(__dirname, 'cli-main.js'), codeCacheDir()) as typeof import('./main');
+// The bundle's `import()` of ES modules goes through this file's (see src/core/esm-import.ts).
+cli.setEsmImporter((specifier) => import(specifier));
+cli.main();

@@ -5,6 +5,9 @@ import type { CliIO } from './context';
 import { CliError, EXIT_DATA, EXIT_OK, EXIT_USAGE, usageError } from './errors';
 import { COMMANDS, usage } from './commands';
 
+/** For the CLI's entry (launch.ts): the importer of ES modules the bundle uses. */
+export { setEsmImporter } from '../core/esm-import';
+
 /** Runs one CLI invocation and returns its exit code (never calls process.exit; tests call it directly). */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;

@@ -21,6 +21,7 @@ import {
   type ExperimentUnitRow,
   type PrDailyRow,
 } from '../store/team-lake-sql';
+import { importEsm } from '../esm-import';
 
 export interface TeamOptions {
   lakes: string[];
@@ -73,7 +74,7 @@ export async function runTeamReport(options: TeamOptions): Promise<TeamRun> {
   };
   const exports = readLake(options.lakes);
   lap('lake');
-  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const { DuckDBInstance } = await importEsm<typeof import('@duckdb/node-api')>('@duckdb/node-api');
   const config: Record<string, string> = {};
   if (options.threads) config.threads = String(options.threads);
   if (options.memoryLimit) config.memory_limit = options.memoryLimit;

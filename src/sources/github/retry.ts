@@ -1,4 +1,5 @@
 import type { Clock } from '../../core/ports';
+import { setTimeout as sleepFor } from 'node:timers/promises';
 
 /** Waits `ms`, rejecting early when `signal` aborts (tests inject one that only records the wait). */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -92,8 +93,7 @@ export class RetryBudgetError extends Error {
 
 /** Real waiting with `node:timers/promises` (cancellable). */
 export const realSleep: Sleep = async (ms, signal) => {
-  const { setTimeout } = await import('node:timers/promises');
-  await setTimeout(ms, undefined, { signal });
+  await sleepFor(ms, undefined, { signal });
 };
 
 /** Counters of one client's traffic (shown in sync summaries). */

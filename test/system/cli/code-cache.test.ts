@@ -74,6 +74,28 @@ describe('prodlens code cache (dist/cli.js compiling its main bundle from a V8 c
     assert.deepEqual(stamps(), written, 'the run that used the caches wrote none');
   });
 
+  it('imports ES modules from a cached bundle: prodlens team (DuckDB) answers the same when the cache is written and when it is used', async () => {
+    const db = path.join(tmp.dir, 'p.sqlite');
+    const lake = path.join(tmp.dir, 'lake');
+    const off = { PRODLENS_CODE_CACHE: '0' };
+    assert.equal((await run(['import', path.join(FIXTURES, 'otlp'), '--db', db], off)).code, 0);
+    const exported = await run(['export', '--out', lake, '--db', db], off);
+    assert.equal(exported.code, 0, exported.stderr);
+    const env = { PRODLENS_CODE_CACHE_DIR: path.join(tmp.dir, 'cache') };
+    const answers: unknown[] = [];
+    for (const e of [off, env, env]) {
+      const team = await run(['team', '--lake', lake, '--json'], e);
+      assert.deepEqual([team.code, team.stderr], [0, ''], team.stderr);
+      const { generatedAt, timings, ...rest } = JSON.parse(team.stdout) as { generatedAt: string; timings?: unknown };
+      assert.ok(generatedAt && (timings === undefined || typeof timings === 'object'));
+      answers.push(rest);
+    }
+    assert.ok((answers[0] as { totals: { requests: number } }).totals.requests > 0);
+    assert.deepEqual(answers[1], answers[0], 'the run that wrote the cache');
+    assert.deepEqual(answers[2], answers[0], 'the run that used it');
+    assert.equal(caches(env.PRODLENS_CODE_CACHE_DIR).length, 1);
+  });
+
   it("removes earlier builds' caches and stale temporary files when it writes, and nothing else", async () => {
     const dir = path.join(tmp.dir, 'cache');
     mkdirSync(dir);

@@ -19,6 +19,13 @@ describe('the prodlens-cli package (npm run pack:cli)', () => {
     assert.deepEqual(externalPackages(bundle), ['@duckdb/node-api', 'better-sqlite3', 'valibot']);
   });
 
+  it('also finds a declared external whose name the bundle hands to a function of its own (the minified ES module importer)', () => {
+    const bundle = 'const{DuckDBInstance:s}=await wte("@duckdb/node-api"),o={};const t = "not-a-package-mention-of-left-pad-x";';
+    assert.deepEqual(externalPackages(bundle), []);
+    assert.deepEqual(externalPackages(bundle, ['@duckdb/node-api', 'left-pad', 'esbuild']), ['@duckdb/node-api']);
+    assert.deepEqual(externalPackages("x = f('@duckdb/node-api/sub')", ['@duckdb/node-api']), ['@duckdb/node-api']);
+  });
+
   it('depends on exactly those, at the versions the root package.json gives', () => {
     const m = cliManifest({ version: '9.9.9', devDependencies: { '@duckdb/node-api': '^1.5.6' }, dependencies: { valibot: '^1' } }, template, [
       '@duckdb/node-api',

@@ -1,0 +1,2 @@
+/** Types of scripts/cli-external.mjs. */
+export declare const CLI_EXTERNAL: string[];
