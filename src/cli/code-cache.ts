@@ -3,11 +3,11 @@
  * this CLI supports): the bundle is ~3 MB of script, and compiling it costs each command ~45 ms of its start
  * (hyperfine, 20 runs: loading it 164 → 119 ms). The cache holds compiled code of the bundle only, never data.
  *
- * One file per build of the bundle (its size and mtime), Node version and architecture, in the user's cache
- * folder (`PRODLENS_CODE_CACHE_DIR` overrides it; `PRODLENS_CODE_CACHE=0` turns the cache off). It is written
- * once, when the process exits after a run that found none (or one V8 refused: a cache V8 cannot use is
- * never run, and is replaced), through a temporary file and a rename, so a reader never sees half a file.
- * Any failure to read or write it leaves the command as it would be without a cache.
+ * One file per build of the bundle (its size and mtime), Node version, architecture and V8 flags, in the
+ * user's cache folder (`PRODLENS_CODE_CACHE_DIR` overrides it; `PRODLENS_CODE_CACHE=0` turns the cache off).
+ * It is written once, when the process exits after a run that found none (or one V8 refused: a cache V8
+ * cannot use is never run, and is replaced), through a temporary file and a rename, so a reader never sees
+ * half a file. Any failure to read or write it leaves the command as it would be without a cache.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
